@@ -1,0 +1,208 @@
+"""Write the bundled example exports (synthetic; fixed seed).
+
+Two fictional housing areas, Nørrevang and Solhøjparken, survey their
+partnership partners every year from 2022 to 2024, 40-60 respondents per area
+and round. The numbers carry a story:
+
+* resident representatives rate *equality* far below the municipality in
+  2022, and the gap narrows over the rounds as the partnership works on it;
+* *resident voice* follows the same path, a little behind;
+* *time and resources* stays in the concern zone for everyone;
+* *trust* grows slowly in both areas, more slowly in Solhøjparken;
+* the police take part with two people per area and round, so their group
+  is always below the anonymity threshold and suppressed.
+
+Every file holds the same responses:
+
+* ``partnerskab_2022-2024.xlsx``: a Microsoft Forms export in Danish (ID,
+  start and completion time, e-mail and name columns, statements as headers,
+  label answers, "Ved ikke");
+* ``partnerskab_2022-2024.csv``: a semicolon-separated cp1252 CSV with numeric
+  codes (6 = "Ved ikke") and ``Stem - Statement`` headers.
+
+A few rows carry what real exports carry: one respondent answered only
+"Ved ikke", one answered too few items to score, one cell holds a stray "?".
+
+Run ``python data/examples/generate.py`` to write them again.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from partnerkit.instrument import load_instrument  # noqa: E402
+
+SEED = 20221130
+AREAS = ("Nørrevang", "Solhøjparken")
+ROUNDS = (2022, 2023, 2024)
+LEVELS = ("Bestyrelse/ledelse", "Styregruppe", "Medarbejder/følgegruppe")
+#: actor id -> respondents per area and round (min, max)
+ACTORS = {
+    "municipality": (9, 13),
+    "housing": (9, 12),
+    "school": (6, 9),
+    "volunteer": (5, 8),
+    "resident": (9, 13),
+    "police": (2, 2),
+    "business": (0, 2),
+}
+BASE = {  # dimension means on 1-5 for an average partner in 2022
+    "shared_purpose": 3.7,
+    "equality": 3.5,
+    "trust": 3.4,
+    "understanding": 3.5,
+    "learning": 3.6,
+    "coordination": 3.5,
+    "resident_voice": 3.4,
+    "leadership": 3.8,
+    "resources": 2.7,
+    "value": 3.8,
+}
+COMMENTS = (
+    "Godt samarbejde i arbejdsgruppen.",
+    "Vi mangler tid til at mødes.",
+    "Beboerne bør inddrages tidligere.",
+    "Mere opfølgning på aftaler.",
+)
+
+
+def effect(dim: str, actor: str, area: str, round_: int) -> float:
+    """The story: shifts from the base mean by actor, area and round."""
+    t = ROUNDS.index(round_)
+    shift = 0.0
+    if dim == "equality":
+        shift += {"municipality": 0.7, "housing": 0.4, "resident": -0.9, "volunteer": -0.4}.get(
+            actor, 0.0
+        )
+        if actor in ("resident", "volunteer"):
+            shift += 0.3 * t  # the gap narrows
+        if actor == "municipality":
+            shift -= 0.1 * t
+    if dim == "resident_voice":
+        shift += {"municipality": 0.4, "resident": -0.7, "volunteer": -0.3}.get(actor, 0.0)
+        if actor in ("resident", "volunteer"):
+            shift += 0.2 * t
+    if dim == "trust":
+        shift += (0.2 if area == "Nørrevang" else 0.08) * t
+    if dim == "coordination" and actor == "housing":
+        shift += 0.4
+    if dim == "learning" and area == "Solhøjparken":
+        shift -= 0.3
+    if dim == "leadership" and actor == "municipality":
+        shift += 0.2
+    return shift
+
+
+def simulate(rng: np.random.Generator) -> pd.DataFrame:
+    inst = load_instrument()
+    rows = []
+    respondent = 0
+    for round_ in ROUNDS:
+        for area in AREAS:
+            for actor, (lo, hi) in ACTORS.items():
+                for _ in range(rng.integers(lo, hi + 1)):
+                    respondent += 1
+                    general = rng.normal(0, 0.45)
+                    row = {
+                        "round": round_,
+                        "area": area,
+                        "actor": actor,
+                        "level": rng.choice(LEVELS, p=[0.25, 0.3, 0.45]),
+                    }
+                    for dim in inst.dimensions:
+                        mu = BASE[dim.id] + effect(dim.id, actor, area, round_) + general
+                        mu += rng.normal(0, 0.35)
+                        for item in dim.items:
+                            agree = int(np.clip(np.rint(mu + rng.normal(0, 0.7)), 1, 5))
+                            value = 6 - agree if item.reverse else agree
+                            if rng.random() < 0.04:
+                                value = 6  # Ved ikke
+                            elif rng.random() < 0.015:
+                                value = 0  # left blank
+                            row[item.id] = value
+                    rows.append(row)
+    frame = pd.DataFrame(rows)
+    items = list(inst.item_ids)
+    # Real-world blemishes, one of each (row positions fixed by the seed):
+    frame.loc[7, items] = 6  # answered only "Ved ikke": no item answered
+    frame.loc[19, items] = 0  # too few items to score any dimension:
+    frame.loc[19, ["trust_1", "value_2", "learning_3"]] = [4, 4, 3]
+    frame.loc[33, "coordination_2"] = -9  # a stray "?" in the export
+    return frame
+
+
+def timestamps(rng, rounds: pd.Series) -> tuple[list[datetime], list[datetime]]:
+    """Start and completion times in March of each response's round."""
+    minutes = rng.integers(0, 60 * 24 * 20, len(rounds))
+    seconds = rng.integers(200, 900, len(rounds))
+    begins = [
+        datetime(int(r), 3, 1, 8, 0) + timedelta(minutes=int(m))
+        for r, m in zip(rounds, minutes, strict=True)
+    ]
+    ends = [b + timedelta(seconds=int(s)) for b, s in zip(begins, seconds, strict=True)]
+    return begins, ends
+
+
+def forms_xlsx(frame: pd.DataFrame, rng: np.random.Generator, path: Path) -> None:
+    """Microsoft Forms, Danish export: label answers, statements as headers."""
+    inst = load_instrument()
+    labels = {p: inst.scale.name(p, "da") for p in inst.scale.points}
+    labels |= {6: "Ved ikke", 0: None, -9: "?"}
+    begins, ends = timestamps(rng, frame["round"])
+    out = pd.DataFrame(
+        {
+            "ID": np.arange(1, len(frame) + 1),
+            "Starttidspunkt": begins,
+            "Fuldførelsestidspunkt": ends,
+            "Mail": [f"partner{i:03d}@example.dk" for i in range(1, len(frame) + 1)],
+            "Navn": [f"Partner {i}" for i in range(1, len(frame) + 1)],
+            "Boligområde": frame["area"],
+            "Runde": frame["round"],
+            "Aktørtype": frame["actor"].map({a.id: a.label("da") for a in inst.actors}),
+            "Rolle": frame["level"],
+        }
+    )
+    for item in inst.items:
+        out[item.label("da")] = frame[item.id].map(labels)
+    comment = rng.random(len(frame)) < 0.15
+    out["Kommentar"] = np.where(comment, rng.choice(COMMENTS, len(frame)), None)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        out.to_excel(writer, sheet_name="Sheet1", index=False)
+
+
+def codes_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Semicolon-separated cp1252 CSV with numeric codes (6 = Ved ikke)."""
+    inst = load_instrument()
+    out = pd.DataFrame(
+        {
+            "Respondent": np.arange(1, len(frame) + 1),
+            "Boligområde": frame["area"],
+            "År": frame["round"],
+            "Aktørtype": frame["actor"].map({a.id: a.label("da") for a in inst.actors}),
+            "Rolle": frame["level"],
+        }
+    )
+    for item in inst.items:
+        header = f"Hvor enig er du i følgende? - {item.label('da')}"
+        out[header] = frame[item.id].replace({0: None}).astype("Int64")
+    out.to_csv(path, sep=";", encoding="cp1252", index=False)
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    frame = simulate(rng)
+    forms_xlsx(frame, rng, HERE / "partnerskab_2022-2024.xlsx")
+    codes_csv(frame, HERE / "partnerskab_2022-2024.csv")
+    print(f"wrote {len(frame)} responses to {HERE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from partnerkit.cli import main
+
+main()

@@ -1,0 +1,225 @@
+"""The ``partnerkit`` command: parse options, call the library, render, report errors.
+
+No arithmetic and no formatting live here. pandas, scipy and openpyxl are
+imported by the library code a command calls, never at the top of this module,
+so ``partnerkit --help`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._version import __version__
+from .errors import ExitCode, OptionError, PartnerkitError
+from .render import Format
+
+app = typer.Typer(
+    name="partnerkit",
+    help="Score, compare and report partnership surveys of social-housing area programmes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Lang(StrEnum):
+    """Languages of tables and reports."""
+
+    da = "da"
+    en = "en"
+
+
+# Options shared by the commands --------------------------------------------
+
+Files = Annotated[
+    list[Path],
+    typer.Argument(help="Survey exports (xlsx, xls, ods, csv). Several files are stacked."),
+]
+InstrumentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--instrument",
+        "-i",
+        help="Bundled instrument name or path to an instrument TOML file \\[default: partnerskab].",
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(help="Sheet name or number \\[default: the first sheet with item columns]."),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        "-b",
+        help="Group by actor, round, area or any column header; repeat for several keys. "
+        "\\[default: actor, and round when there is a round column]",
+    ),
+]
+MinNOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-n",
+        min=1,
+        help="Smallest group that shows statistics \\[default: the instrument's, else 5].",
+    ),
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", help="Output format \\[default: from -o's extension, else table]."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+]
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(help="Language of tables and reports \\[default: the instrument's]."),
+]
+TracebackOpt = Annotated[
+    bool, typer.Option("--traceback", help="Show the full traceback of an error (bug reports).")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"partnerkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Score, compare and report partnership surveys of social-housing area programmes."""
+
+
+# Commands -------------------------------------------------------------------
+
+
+@app.command()
+def score(
+    files: Files,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    by: ByOpt = None,
+    min_n: MinNOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Score every partnership dimension per actor (and round), with an overall row.
+
+    Groups with fewer than --min-n respondents show no statistics.
+    """
+    with reporting(traceback):
+        from . import read_survey, score_survey
+
+        fmt = _format(output, format)
+        survey = read_survey(files, instrument, sheet=sheet)
+        result = score_survey(survey, by, min_n=min_n, lang=lang.value if lang else None)
+        _warn(result.warnings)
+        emit(result, fmt, output, inputs=tuple(files))
+
+
+# Plumbing ---------------------------------------------------------------------
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def reporting(show_traceback: bool) -> Iterator[None]:
+    """Turn known errors into one ``Error: ...`` line and an exit code."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise
+    except OptionError as exc:
+        if show_traceback:
+            raise
+        _error(str(exc))
+        raise typer.Exit(ExitCode.USAGE) from None
+    except PartnerkitError as exc:
+        if show_traceback:
+            raise
+        _error(str(exc))
+        raise typer.Exit(ExitCode.ERROR) from None
+    except KeyboardInterrupt:
+        _error("interrupted.")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if show_traceback:
+            raise
+        _error(
+            f"unexpected {type(exc).__name__}: {exc}. This is a bug in partnerkit; "
+            "run again with --traceback and report it."
+        )
+        raise typer.Exit(ExitCode.ERROR) from None
+
+
+def _error(message: str) -> None:
+    from rich.text import Text
+
+    line = Text("Error: ", style="bold red")
+    line.append(" ".join(message.split()))
+    _stderr().print(line)
+
+
+def _warn(warnings) -> None:
+    from rich.text import Text
+
+    console = _stderr()
+    for warning in warnings:
+        line = Text("Warning: ", style="yellow")
+        line.append(warning)
+        console.print(line)
+
+
+def _format(output: Path | None, fmt: Format | None) -> Format:
+    from .render import format_for
+
+    return format_for(output, fmt)
+
+
+def emit(result, fmt: Format, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """Render ``result`` to standard output, or write it to ``output`` atomically."""
+    from .render import render, write_text
+
+    if output is not None:
+        write_text(render(result, fmt, width=100), output, inputs)
+        _stderr().print(f"Wrote {output}", style="dim")
+        return
+    if fmt is Format.table:
+        from rich.console import Console
+
+        from .render.table import renderable
+
+        console = Console(highlight=False)
+        width = console.width if console.is_terminal else 100
+        console = Console(highlight=False, width=max(width, 60))
+        console.print(renderable(result, console.width))
+        return
+    sys.stdout.write(render(result, fmt))
+
+
+def main() -> None:
+    """Entry point of the ``partnerkit`` console script."""
+    app(prog_name="partnerkit")

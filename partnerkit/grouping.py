@@ -1,0 +1,105 @@
+"""Grouping keys: which columns ``--by`` refers to, and how group values read and sort."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import OptionError
+from .instrument import ROLES
+from .text import norm_header
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .survey import Survey
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    """A grouping key as the user named it and the survey column behind it."""
+
+    name: str  # as given to --by; the key's name in results
+    column: str  # column of Survey.data
+
+
+def default_keys(survey: Survey) -> list[str]:
+    """By actor, and by round when the survey has a round column."""
+    return [role for role in ("actor", "round") if role in survey.data.columns]
+
+
+def resolve_keys(survey: Survey, by: Sequence[str] | None) -> list[GroupKey]:
+    """The grouping keys for ``by`` (``None`` means :func:`default_keys`).
+
+    A key is a role (``actor``, ``round``, ``area``) or any other column header
+    of the export, matched without regard to case and spacing.
+    """
+    names = default_keys(survey) if by is None else list(dict.fromkeys(by))
+    keys = []
+    for name in names:
+        key = norm_header(name)
+        if key == "respondent":
+            raise OptionError(
+                "--by respondent would show single persons' answers; group by actor, "
+                "round, area or another column."
+            )
+        if key in ROLES:
+            if key not in survey.data.columns:
+                raise OptionError(_missing_role(survey, key))
+            keys.append(GroupKey(key, key))
+            continue
+        column = next((c for c in survey.other_columns if norm_header(c) == key), None)
+        if column is None:
+            dropped = [c for c in survey.ledger.dropped_columns if norm_header(c) == key]
+            if dropped:
+                raise OptionError(
+                    f"--by {name}: '{dropped[0]}' identifies people and was dropped; "
+                    "partnerkit never groups by personal data."
+                )
+            choices = ", ".join(f"'{c}'" for c in survey.other_columns[:12]) or "none"
+            raise OptionError(
+                f"--by {name}: no such column in {_files(survey)}. Use actor, round, area "
+                f"or one of the other columns: {choices}."
+            )
+        keys.append(GroupKey(name, column))
+    return keys
+
+
+def _missing_role(survey: Survey, role: str) -> str:
+    aliases = ", ".join(survey.instrument.role_aliases[role][:6])
+    return (
+        f"--by {role}: {_files(survey)} has no {role} column (looked for headers such as "
+        f"{aliases}). Rename the column, declare its header under [columns] {role} in "
+        "the instrument, or group by another column."
+    )
+
+
+def _files(survey: Survey) -> str:
+    paths = [s.path for s in survey.sources]
+    return paths[0] if len(paths) == 1 else f"{len(paths)} files"
+
+
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def natural_order(values: pd.Series | Sequence, preferred: Sequence[str] = ()) -> list:
+    """Distinct values in reading order: ``preferred`` first, then numbers by value
+    (``2022 < 2023``, ``runde 2 < runde 10``), then texts by first appearance; missing last.
+    """
+    seen = list(dict.fromkeys(v for v in values if v is not None and v == v))
+    rank = {v: i for i, v in enumerate(preferred)}
+
+    def sort_key(pair: tuple[int, object]):
+        index, value = pair
+        if value in rank:
+            return (0, rank[value], 0.0, index)
+        match = _NUMBER.search(str(value))
+        if match:
+            return (1, 0, float(match.group().replace(",", ".")), index)
+        return (2, 0, 0.0, index)
+
+    ordered = [v for _, v in sorted(enumerate(seen), key=sort_key)]
+    has_missing = any(v is None or v != v for v in values)
+    return [*ordered, None] if has_missing else ordered

@@ -1,0 +1,622 @@
+"""The instrument model: scale, answer labels, dimensions and items.
+
+An instrument is a TOML file (schema in ``docs/instrument.md``). Loading
+validates it completely; every problem names the file and the key.
+Nothing here imports pandas, so the model is cheap to load.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from .errors import InstrumentError
+from .text import norm, norm_header
+
+DEFAULT_INSTRUMENT = "partnerskab"
+LANGUAGES = ("da", "en")
+ROLES = ("actor", "round", "area", "respondent")
+SECTORS = ("public", "housing", "civil_society", "private", "other")
+
+#: Header aliases of the role columns, built in; an instrument's ``[columns]`` adds to them.
+DEFAULT_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "actor": (
+        "Aktørtype",
+        "Aktør",
+        "Organisation",
+        "Organisationstype",
+        "Type af organisation",
+        "Actor",
+        "Actor type",
+        "Organisation type",
+        "Organization",
+        "Organization type",
+    ),
+    "round": ("Runde", "År", "Måling", "Round", "Wave", "Year", "Survey round"),
+    "area": ("Boligområde", "Område", "Helhedsplan", "Area", "Housing area", "Estate"),
+    "respondent": ("ID", "Respondent", "Respondent ID", "Respondent-ID", "Respondentnummer"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One statement of the instrument."""
+
+    id: str
+    text: Mapping[str, str]
+    reverse: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: str) -> str:
+        return _pick(self.text, lang)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A group of items scored together."""
+
+    id: str
+    name: Mapping[str, str]
+    description: Mapping[str, str]
+    items: tuple[Item, ...]
+
+    def label(self, lang: str) -> str:
+        return _pick(self.name, lang)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor type with its sector."""
+
+    id: str
+    name: Mapping[str, str]
+    sector: str
+    aliases: tuple[str, ...] = ()
+    short: Mapping[str, str] = field(default_factory=dict)  # for narrow table headers
+
+    def label(self, lang: str) -> str:
+        return _pick(self.name, lang)
+
+    def short_label(self, lang: str) -> str:
+        return _pick(self.short, lang) if self.short else self.label(lang)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The answer scale; codes ``min``..``max`` run from worst to best unless ``descending``."""
+
+    min: int
+    max: int
+    favourable: float
+    missing_codes: tuple[float, ...] = ()
+    labels: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    missing_labels: tuple[str, ...] = ()
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    descending: bool = False
+
+    @property
+    def points(self) -> range:
+        return range(self.min, self.max + 1)
+
+    def reverse(self, value: float) -> float:
+        """Reverse-key one value on the declared scale: ``min + max - value``."""
+        return self.min + self.max - value
+
+    @cached_property
+    def text_codes(self) -> Mapping[str, float]:
+        """Normalised answer text to code; "don't know" texts map to NaN."""
+        codes: dict[str, float] = {norm(t): math.nan for t in self.missing_labels}
+        for lang_names in self.names.values():
+            for key, text in lang_names.items():
+                codes[norm(text)] = math.nan if key == "missing" else float(key)
+        for point, texts in self.labels.items():
+            for t in texts:
+                codes[norm(t)] = float(point)
+        return codes
+
+    def name(self, point: int | str, lang: str) -> str:
+        """Display text of a scale point (or ``"missing"``) in ``lang``."""
+        names = self.names.get(lang) or next(iter(self.names.values()), {})
+        key = str(point)
+        if key in names:
+            return names[key]
+        if key == "missing":
+            return self.missing_labels[0] if self.missing_labels else "?"
+        labels = self.labels.get(int(point), ())
+        return labels[0] if labels else key
+
+
+@dataclass(frozen=True)
+class Zones:
+    """Lower bounds of the zones a mean falls in; below ``attention`` is a concern."""
+
+    strength: float
+    attention: float
+
+    def of(self, mean: float) -> str | None:
+        if mean != mean:  # NaN
+            return None
+        if mean >= self.strength:
+            return "strength"
+        return "attention" if mean >= self.attention else "concern"
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A validated instrument. Build it with :func:`load_instrument`."""
+
+    id: str
+    version: str
+    language: str
+    title: Mapping[str, str]
+    scale: Scale
+    zones: Zones
+    dimensions: tuple[Dimension, ...]
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    actors: tuple[Actor, ...] = ()
+    min_n: int | None = None
+    source: str = "<memory>"
+
+    def label(self, lang: str) -> str:
+        return _pick(self.title, lang)
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for dim in self.dimensions for item in dim.items)
+
+    @cached_property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items)
+
+    @cached_property
+    def dimension_ids(self) -> tuple[str, ...]:
+        return tuple(dim.id for dim in self.dimensions)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    @cached_property
+    def role_aliases(self) -> Mapping[str, tuple[str, ...]]:
+        """Header aliases per role: the instrument's first, then the built-in ones."""
+        return {role: (*self.columns.get(role, ()), *DEFAULT_COLUMNS[role]) for role in ROLES}
+
+    @cached_property
+    def actor_lookup(self) -> Mapping[str, Actor]:
+        """Normalised actor name or alias (any language) to the actor."""
+        lookup: dict[str, Actor] = {}
+        for actor in self.actors:
+            for text in (actor.id, *actor.name.values(), *actor.aliases):
+                lookup.setdefault(norm_header(text), actor)
+        return lookup
+
+
+# --------------------------------------------------------------------- loading
+
+
+def list_instruments() -> list[str]:
+    """Names of the instruments bundled with partnerkit."""
+    folder = resources.files("partnerkit") / "instruments"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_instrument(spec: str | Path | None = None) -> Instrument:
+    """Load a bundled instrument by name, or an instrument TOML file by path.
+
+    Parameters
+    ----------
+    spec
+        ``None`` for the default instrument ``partnerskab``, a bundled name, or a path.
+
+    Raises
+    ------
+    InstrumentError
+        When the file is missing or invalid; the message names the file and key.
+
+    Examples
+    --------
+    >>> inst = load_instrument()
+    >>> inst.id, len(inst.dimensions), len(inst.items)
+    ('partnerskab', 10, 30)
+    """
+    source, text = _instrument_text(spec)
+    data = _parse_toml(source, text)
+    problems: list[Problem] = []
+    instrument = _build(data, source, problems)
+    if problems or instrument is None:
+        first = problems[0] if problems else Problem("", "invalid instrument")
+        more = (
+            f" ({len(problems) - 1} more problem(s); run `partnerkit instrument check {source}`)"
+            if len(problems) > 1
+            else ""
+        )
+        raise InstrumentError(f"{source}: {first}{more}")
+    return instrument
+
+
+def check_instrument(spec: str | Path) -> list[Problem]:
+    """Every problem of an instrument file at once (empty when it is valid)."""
+    source, text = _instrument_text(spec)
+    try:
+        data = _parse_toml(source, text)
+    except InstrumentError as exc:
+        return [Problem("", str(exc).removeprefix(f"{source}: "))]
+    problems: list[Problem] = []
+    _build(data, source, problems)
+    return problems
+
+
+def _instrument_text(spec: str | Path | None) -> tuple[str, str]:
+    name = DEFAULT_INSTRUMENT if spec is None else str(spec)
+    if name in list_instruments():
+        path = resources.files("partnerkit") / "instruments" / f"{name}.toml"
+        return name, path.read_text(encoding="utf-8")
+    path = Path(name)
+    if not path.is_file():
+        raise InstrumentError(
+            f"{name}: no such instrument file, and no bundled instrument of that name "
+            f"(bundled: {', '.join(list_instruments())}). Give a path to a TOML file, "
+            "or run `partnerkit instrument init my.toml` to start one."
+        )
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstrumentError(f"{path}: cannot read the instrument ({exc}).") from exc
+
+
+def _parse_toml(source: str, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InstrumentError(f"{source}: not valid TOML: {exc}.") from exc
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an instrument: the key it concerns and what is wrong."""
+
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}" if self.key else self.message
+
+
+class _Checker:
+    """Reads values out of the parsed TOML, recording problems instead of raising."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+    def add(self, key: str, message: str) -> None:
+        self.problems.append(Problem(key, message))
+
+    def table(self, data: Mapping, key: str, where: str, required: bool = False) -> Mapping:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.add(_join(where, key), "missing table")
+            return {}
+        if not isinstance(value, Mapping):
+            self.add(_join(where, key), f"must be a table, got {_kind(value)}")
+            return {}
+        return value
+
+    def string(self, data: Mapping, key: str, where: str, default: str | None = None) -> str | None:
+        value = data.get(key, default)
+        if value is None:
+            self.add(_join(where, key), "missing")
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.add(_join(where, key), f"must be a non-empty text, got {_kind(value)}")
+            return None
+        return value.strip()
+
+    def number(self, data: Mapping, key: str, where: str, default=None, integer=False):
+        value = data.get(key, default)
+        if value is None:
+            self.add(_join(where, key), "missing")
+            return None
+        ok = isinstance(value, int) if integer else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok:
+            wanted = "an integer" if integer else "a number"
+            self.add(_join(where, key), f"must be {wanted}, got {value!r}")
+            return None
+        return value
+
+    def strings(self, data: Mapping, key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(_join(where, key), f"must be a list of texts, got {value!r}")
+            return ()
+        return tuple(v for v in value if v.strip())
+
+    def texts(self, data: Mapping, key: str, where: str, languages: tuple[str, ...]):
+        """A ``key.<lang>`` table; every language of the instrument must be present."""
+        value = data.get(key)
+        if isinstance(value, str):  # one text for all languages
+            return dict.fromkeys(languages, value)
+        if not isinstance(value, Mapping) or not value:
+            self.add(_join(where, key), "missing; give a table of texts per language")
+            return {}
+        out = {}
+        for lang, text in value.items():
+            if not isinstance(text, str) or not text.strip():
+                self.add(_join(where, f"{key}.{lang}"), "must be a non-empty text")
+            else:
+                out[lang] = text.strip()
+        for lang in languages:
+            if lang not in value:
+                self.add(_join(where, key), f"missing the '{lang}' text")
+        return out
+
+    def unknown(self, data: Mapping, allowed: set[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add(_join(where, key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+_TOP_KEYS = {"id", "version", "language", "title", "min_n", "scale", "zones", "columns"}
+_TOP_KEYS |= {"actors", "dimensions"}
+
+
+def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | None:
+    c = _Checker(problems)
+    c.unknown(data, _TOP_KEYS, "")
+    inst_id = c.string(data, "id", "")
+    version = c.string(data, "version", "", default="1")
+    language = c.string(data, "language", "", default="da") or "da"
+    title_raw = data.get("title")
+    languages = tuple(title_raw) if isinstance(title_raw, Mapping) and title_raw else (language,)
+    if language not in languages:
+        c.add("language", f"'{language}' has no title; add title.{language}")
+    title = c.texts(data, "title", "", languages)
+    min_n = None
+    if "min_n" in data:
+        min_n = c.number(data, "min_n", "", integer=True)
+        if min_n is not None and min_n < 1:
+            c.add("min_n", f"must be at least 1, got {min_n}")
+    scale = _build_scale(c, c.table(data, "scale", "", required=True), languages)
+    zones = _build_zones(c, c.table(data, "zones", ""), scale)
+    columns = _build_columns(c, c.table(data, "columns", ""))
+    actors = _build_actors(c, data.get("actors", []), languages)
+    dimensions = _build_dimensions(c, data.get("dimensions"), languages)
+    if problems or scale is None or zones is None:
+        return None
+    return Instrument(
+        id=inst_id or "",
+        version=version or "",
+        language=language,
+        title=title,
+        scale=scale,
+        zones=zones,
+        dimensions=dimensions,
+        columns=columns,
+        actors=actors,
+        min_n=min_n,
+        source=source,
+    )
+
+
+def _build_scale(c: _Checker, data: Mapping, languages) -> Scale | None:
+    if not data:
+        return None
+    c.unknown(
+        data,
+        {"min", "max", "favourable", "missing_codes", "labels", "names", "direction"},
+        "scale",
+    )
+    lo = c.number(data, "min", "scale", integer=True)
+    hi = c.number(data, "max", "scale", integer=True)
+    if lo is None or hi is None:
+        return None
+    if lo >= hi:
+        c.add("scale", f"min ({lo}) must be below max ({hi})")
+        return None
+    fav = c.number(data, "favourable", "scale", default=(lo + hi) // 2 + 1)
+    if fav is not None and not lo <= fav <= hi:
+        c.add("scale.favourable", f"must lie on the scale {lo}..{hi}, got {fav}")
+    missing_codes = data.get("missing_codes", [])
+    if not isinstance(missing_codes, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in missing_codes
+    ):
+        c.add("scale.missing_codes", f"must be a list of numbers, got {missing_codes!r}")
+        missing_codes = []
+    for code in missing_codes:
+        if lo <= code <= hi and float(code).is_integer():
+            c.add("scale.missing_codes", f"{code} is a point of the scale {lo}..{hi}")
+    direction = data.get("direction", "ascending")
+    if direction not in ("ascending", "descending"):
+        c.add("scale.direction", f"must be 'ascending' or 'descending', got {direction!r}")
+
+    labels: dict[int, tuple[str, ...]] = {}
+    missing_labels: tuple[str, ...] = ()
+    seen: dict[str, str] = {}
+    for key, value in c.table(data, "labels", "scale").items():
+        where = f"scale.labels.{key}"
+        texts = c.strings({key: value}, key, "scale.labels")
+        if key == "missing":
+            missing_labels = texts
+        elif not (key.lstrip("-").isdigit() and lo <= int(key) <= hi):
+            c.add(where, f"label keys must be the points {lo}..{hi} or 'missing'")
+            continue
+        else:
+            labels[int(key)] = texts
+        for text in texts:
+            other = seen.setdefault(norm(text), key)
+            if other != key:
+                c.add(where, f"'{text}' is also a label of {other}: a label must mean one answer")
+
+    names: dict[str, dict[str, str]] = {}
+    for lang, table in c.table(data, "names", "scale").items():
+        if not isinstance(table, Mapping):
+            c.add(f"scale.names.{lang}", "must be a table of point to text")
+            continue
+        names[lang] = {}
+        for key, text in table.items():
+            if key != "missing" and not (key.lstrip("-").isdigit() and lo <= int(key) <= hi):
+                c.add(f"scale.names.{lang}.{key}", f"keys must be {lo}..{hi} or 'missing'")
+            elif not isinstance(text, str) or not text.strip():
+                c.add(f"scale.names.{lang}.{key}", "must be a non-empty text")
+            else:
+                names[lang][key] = text.strip()
+                other = seen.get(norm(text))
+                if other is not None and other != key:
+                    c.add(f"scale.names.{lang}.{key}", f"'{text}' is also a label of {other}")
+    if fav is None:
+        return None
+    return Scale(
+        min=lo,
+        max=hi,
+        favourable=float(fav),
+        missing_codes=tuple(float(v) for v in missing_codes),
+        labels=labels,
+        missing_labels=missing_labels,
+        names=names,
+        descending=direction == "descending",
+    )
+
+
+def _build_zones(c: _Checker, data: Mapping, scale: Scale | None) -> Zones | None:
+    if scale is None:
+        return None
+    c.unknown(data, {"strength", "attention"}, "zones")
+
+    def default(bound_on_1_to_5: float) -> float:  # scale the 1-5 defaults to this scale
+        return scale.min + (bound_on_1_to_5 - 1) * (scale.max - scale.min) / 4
+
+    strength = c.number(data, "strength", "zones", default=default(4.0))
+    attention = c.number(data, "attention", "zones", default=default(3.0))
+    if strength is None or attention is None:
+        return None
+    for key, value in (("strength", strength), ("attention", attention)):
+        if not scale.min <= value <= scale.max:
+            c.add(f"zones.{key}", f"{value} lies outside the scale {scale.min}..{scale.max}")
+    if attention >= strength:
+        c.add("zones", f"attention ({attention}) must be below strength ({strength})")
+    return Zones(strength=float(strength), attention=float(attention))
+
+
+def _build_columns(c: _Checker, data: Mapping) -> dict[str, tuple[str, ...]]:
+    c.unknown(data, set(ROLES), "columns")
+    return {role: c.strings(data, role, "columns") for role in ROLES if role in data}
+
+
+def _build_actors(c: _Checker, data, languages) -> tuple[Actor, ...]:
+    # Short form: [actors] "Varde Kommune" = "public"
+    if isinstance(data, Mapping):
+        actors = []
+        for label, sector in data.items():
+            if sector not in SECTORS:
+                c.add(f"actors.{label}", f"sector must be one of {', '.join(SECTORS)}")
+            actors.append(Actor(id=label, name=dict.fromkeys(languages, label), sector=sector))
+        return tuple(actors)
+    if not isinstance(data, list):
+        c.add("actors", "must be a list of [[actors]] tables or a table of actor = sector")
+        return ()
+    actors = []
+    ids: set[str] = set()
+    for i, entry in enumerate(data):
+        where = f"actors[{i}]"
+        if not isinstance(entry, Mapping):
+            c.add(where, "must be a table")
+            continue
+        c.unknown(entry, {"id", "name", "short", "sector", "aliases"}, where)
+        actor_id = c.string(entry, "id", where)
+        sector = entry.get("sector", "other")
+        if sector not in SECTORS:
+            c.add(f"{where}.sector", f"must be one of {', '.join(SECTORS)}, got {sector!r}")
+        if actor_id in ids:
+            c.add(f"{where}.id", f"duplicate actor id '{actor_id}'")
+        ids.add(actor_id or "")
+        actors.append(
+            Actor(
+                id=actor_id or "",
+                name=c.texts(entry, "name", where, languages),
+                sector=sector,
+                aliases=c.strings(entry, "aliases", where),
+                short=c.texts(entry, "short", where, languages) if "short" in entry else {},
+            )
+        )
+    return tuple(actors)
+
+
+def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
+    if not isinstance(data, list) or not data:
+        c.add(
+            "dimensions", "missing; declare at least one [[dimensions]] with [[dimensions.items]]"
+        )
+        return ()
+    dims: list[Dimension] = []
+    dim_ids: set[str] = set()
+    item_where: dict[str, str] = {}
+    texts_seen: dict[str, str] = {}
+    for d, entry in enumerate(data):
+        where = f"dimensions[{d}]"
+        if not isinstance(entry, Mapping):
+            c.add(where, "must be a table")
+            continue
+        c.unknown(entry, {"id", "name", "description", "items"}, where)
+        dim_id = c.string(entry, "id", where)
+        if dim_id in dim_ids:
+            c.add(f"{where}.id", f"duplicate dimension id '{dim_id}'")
+        dim_ids.add(dim_id or "")
+        name = c.texts(entry, "name", where, languages)
+        description = entry.get("description", {})
+        description = c.texts(entry, "description", where, languages) if description else {}
+        raw_items = entry.get("items")
+        if not isinstance(raw_items, list) or not raw_items:
+            c.add(f"{where}.items", "missing; a dimension needs at least one item")
+            raw_items = []
+        items = []
+        for i, raw in enumerate(raw_items):
+            iw = f"{where}.items[{i}]"
+            if not isinstance(raw, Mapping):
+                c.add(iw, "must be a table")
+                continue
+            c.unknown(raw, {"id", "text", "reverse", "aliases"}, iw)
+            item_id = c.string(raw, "id", iw)
+            if item_id is not None and item_id in item_where:
+                c.add(f"{iw}.id", f"item '{item_id}' is already declared at {item_where[item_id]}")
+            item_where.setdefault(item_id or "", iw)
+            reverse = raw.get("reverse", False)
+            if not isinstance(reverse, bool):
+                c.add(f"{iw}.reverse", f"must be true or false, got {reverse!r}")
+                reverse = False
+            text = c.texts(raw, "text", iw, languages)
+            for t in text.values():
+                other = texts_seen.setdefault(norm_header(t), iw)
+                if other != iw:
+                    c.add(f"{iw}.text", f"same text as {other}: columns could not be told apart")
+            items.append(
+                Item(
+                    id=item_id or "",
+                    text=text,
+                    reverse=reverse,
+                    aliases=c.strings(raw, "aliases", iw),
+                )
+            )
+        dims.append(Dimension(dim_id or "", name, description, tuple(items)))
+    return tuple(dims)
+
+
+def _pick(texts: Mapping[str, str], lang: str) -> str:
+    if lang in texts:
+        return texts[lang]
+    return next(iter(texts.values()), "")
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _kind(value: object) -> str:
+    return repr(value) if isinstance(value, str | int | float | bool) else type(value).__name__

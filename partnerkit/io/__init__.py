@@ -1,0 +1,296 @@
+"""The reader layer: survey exports in, a :class:`~partnerkit.survey.Survey` out.
+
+``read_survey`` reads each file (:mod:`.files`), maps its headers to the
+instrument (:mod:`.mapping`), drops personal-data columns, decodes answers
+(:mod:`.decode`), stacks the files and records every row and cell it did not
+keep in the survey's :class:`~partnerkit.survey.Ledger`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import MappingError, OptionError
+from ..instrument import Instrument, load_instrument
+from ..survey import (
+    ROW_COLUMN,
+    SOURCE_COLUMN,
+    ColumnMatch,
+    Exclusion,
+    InvalidCell,
+    Ledger,
+    Source,
+    Survey,
+    merge_exclusions,
+)
+from ..text import as_label, norm_header
+from .decode import decode_column
+from .files import SPREADSHEET_SUFFIXES, RawTable, check_input_path, list_sheets, read_sheet
+from .mapping import ColumnPlan, plan_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["read_survey"]
+
+_EXAMPLES = 10  # row references kept per exclusion reason
+
+
+def read_survey(
+    paths: str | Path | Iterable[str | Path],
+    instrument: Instrument | str | Path | None = None,
+    *,
+    sheet: str | int | None = None,
+) -> Survey:
+    """Read one or more survey exports and map them to an instrument.
+
+    Parameters
+    ----------
+    paths
+        One file or several; several are stacked (their columns are matched by header).
+    instrument
+        An :class:`~partnerkit.instrument.Instrument`, a bundled name or a TOML path;
+        ``None`` for the default ``partnerskab``.
+    sheet
+        Sheet name or 1-based number; ``None`` takes the first sheet that has item
+        columns.
+
+    Returns
+    -------
+    Survey
+        One row per response that answered at least one item, plus a ledger of
+        excluded rows, invalid cells and dropped personal-data columns.
+
+    Examples
+    --------
+    >>> survey = read_survey("data/examples/partnerskab_2022-2024.xlsx")
+    >>> survey.ledger.rows_read
+    304
+    """
+    import pandas as pd
+
+    if not isinstance(instrument, Instrument):
+        instrument = load_instrument(instrument)
+    path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if not path_list:
+        raise OptionError("no input files given.")
+    parts = [_read_one(i, path, instrument, sheet) for i, path in enumerate(path_list)]
+
+    data = parts[0].data if len(parts) == 1 else pd.concat([p.data for p in parts])
+    data = data.reset_index(drop=True)
+    excluded = [e for p in parts for e in p.excluded]
+    data, duplicates = _drop_duplicate_respondents(data, [p.source for p in parts])
+    excluded.append(duplicates)
+
+    ledger = Ledger(
+        rows_read=sum(p.source.rows for p in parts),
+        excluded=merge_exclusions(tuple(excluded)),
+        invalid_cells=tuple(c for p in parts for c in p.invalid),
+        dropped_columns=tuple(dict.fromkeys(c for p in parts for c in p.plan.personal)),
+        dont_know=_sum_counts(p.dont_know for p in parts),
+        warnings=tuple(dict.fromkeys(w for p in parts for w in p.warnings)),
+    )
+    return Survey(
+        data=data,
+        instrument=instrument,
+        sources=tuple(p.source for p in parts),
+        columns=tuple(c for p in parts for c in p.columns),
+        ledger=ledger,
+    )
+
+
+@dataclass
+class _Part:
+    """One file read, before stacking."""
+
+    source: Source
+    plan: ColumnPlan
+    columns: list[ColumnMatch]
+    data: pd.DataFrame
+    excluded: list[Exclusion]
+    invalid: list[InvalidCell]
+    dont_know: dict[str, int]
+    warnings: list[str]
+
+
+def _read_one(index: int, path: Path, instrument: Instrument, sheet) -> _Part:
+    table, plan, warnings = _find_sheet(path, instrument, sheet)
+    frame = table.frame
+    name = str(path)
+    rows = np.arange(len(frame)) + table.header_row + 1  # spreadsheet row numbers
+
+    def refs(mask: np.ndarray, limit: int) -> tuple[str, ...]:
+        return tuple(f"{name}:{r}" for r in rows[mask][:limit])
+
+    empty = frame.isna().all(axis=1).to_numpy()
+
+    values, invalid, dont_know = {}, [], {}
+    for item_id, (column, _how) in plan.items.items():
+        decoded = decode_column(frame[column], instrument.scale)
+        values[item_id] = decoded.values
+        dont_know[item_id] = int(decoded.dont_know.sum())
+        invalid += [
+            InvalidCell(column, value, count, tuple(f"{name}:{rows[p]}" for p in positions))
+            for value, count, positions in decoded.invalid
+        ]
+    answered = np.zeros(len(frame), dtype=bool)
+    for v in values.values():
+        answered |= ~np.isnan(v)
+    no_item = ~empty & ~answered
+
+    import pandas as pd
+
+    kept = answered
+    out = {}
+    actor_warnings: list[str] = []
+    for role, column in plan.roles.items():
+        series = frame[column][kept]
+        if role == "actor":
+            out[role], unknown = _canonical_actors(series, instrument)
+            if unknown:
+                actor_warnings.append(
+                    f"{name}: actor value(s) {', '.join(repr(u) for u in unknown[:5])}"
+                    f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
+                    f"'{instrument.id}'; they are kept as their own groups."
+                )
+        else:
+            out[role] = _as_text(series)
+    for item_id in instrument.item_ids:
+        if item_id in values:
+            out[item_id] = values[item_id][kept]
+    for column in plan.other:
+        out[column] = frame[column][kept].to_numpy()
+    out[SOURCE_COLUMN] = np.full(int(kept.sum()), index, dtype=np.int32)
+    out[ROW_COLUMN] = rows[kept]
+    data = pd.DataFrame({k: np.asarray(v) for k, v in out.items()})
+
+    columns = [ColumnMatch(index, c, "item", i, how) for i, (c, how) in plan.items.items()]
+    columns += [ColumnMatch(index, c, "role", r, "header") for r, c in plan.roles.items()]
+    columns += [ColumnMatch(index, c, "personal") for c in plan.personal]
+    columns += [ColumnMatch(index, c, "other") for c in plan.other]
+    source = Source(
+        path=name,
+        sheet=table.sheet,
+        layout="plain",
+        rows=len(frame),
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+    )
+    return _Part(
+        source=source,
+        plan=plan,
+        columns=columns,
+        data=data,
+        excluded=[
+            Exclusion("empty_row", int(empty.sum()), refs(empty, _EXAMPLES)),
+            Exclusion("no_item_answered", int(no_item.sum()), refs(no_item, _EXAMPLES)),
+        ],
+        invalid=invalid,
+        dont_know=dont_know,
+        warnings=warnings + _coverage_warnings(plan, instrument, table) + actor_warnings,
+    )
+
+
+def _find_sheet(path: Path, instrument: Instrument, sheet) -> tuple[RawTable, ColumnPlan, list]:
+    """Read the sheet to use; without ``--sheet``, the first sheet with item columns."""
+    check_input_path(path)
+    table = read_sheet(path, sheet)
+    plan = plan_columns(list(table.frame.columns), instrument, table.where)
+    if plan.items:
+        return table, plan, []
+    if sheet is None and path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        for name in list_sheets(path)[1:]:
+            try:
+                other = read_sheet(path, name)
+            except Exception:  # an empty or odd sheet is simply not the one
+                continue
+            other_plan = plan_columns(list(other.frame.columns), instrument, other.where)
+            if other_plan.items:
+                note = (
+                    f"{path}: read sheet '{name}'; the first sheet '{table.sheet}' "
+                    "has no item columns."
+                )
+                return other, other_plan, [note]
+    raise MappingError(
+        f"{table.where}: no column matches any item of instrument '{instrument.id}'. "
+        f"Run `partnerkit validate {path}` to see how the columns were read, "
+        "or choose the instrument with --instrument."
+    )
+
+
+def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable) -> list[str]:
+    warnings = []
+    missing = [i for i in instrument.item_ids if i not in plan.items]
+    if missing:
+        warnings.append(
+            f"{table.where}: {len(missing)} of {len(instrument.items)} items have no column "
+            f"({', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''})."
+        )
+    for dim in instrument.dimensions:
+        present = sum(item.id in plan.items for item in dim.items)
+        if present and present * 2 < len(dim.items):
+            warnings.append(
+                f"{table.where}: dimension '{dim.id}' has {present} of {len(dim.items)} items; "
+                "fewer than half, so it cannot be scored."
+            )
+    return warnings
+
+
+def _as_text(series: pd.Series) -> np.ndarray:
+    """Role values as stripped texts (``2023.0`` reads ``2023``); missing stays None."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        finite = values[~np.isnan(values)]
+        if np.array_equal(finite, np.floor(finite)):
+            text = series.astype("Int64").astype("string")
+        else:
+            text = series.astype("string")
+        return text.astype(object).where(text.notna(), None).to_numpy()
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    labels = np.array([as_label(u) or None for u in uniques] + [None], dtype=object)
+    return labels[codes]
+
+
+def _canonical_actors(series: pd.Series, instrument: Instrument) -> tuple[np.ndarray, list[str]]:
+    """Actor values as the instrument's actor ids where they match; others kept as given."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    labels, unknown = [], []
+    for u in uniques:
+        text = as_label(u)
+        actor = instrument.actor_lookup.get(norm_header(text))
+        if actor is None and instrument.actors and text:
+            unknown.append(text)
+        labels.append(actor.id if actor else (text or None))
+    return np.array([*labels, None], dtype=object)[codes], unknown
+
+
+def _drop_duplicate_respondents(data: pd.DataFrame, sources: list[Source]):
+    """Keep the last row of a respondent id repeated within the same round and area."""
+    if "respondent" not in data.columns:
+        return data, Exclusion("duplicate_respondent", 0)
+    keys = ["respondent"] + [k for k in ("round", "area") if k in data.columns]
+    dup = (data["respondent"].notna() & data.duplicated(keys, keep="last")).to_numpy()
+    if not dup.any():
+        return data, Exclusion("duplicate_respondent", 0)
+    first = data.loc[dup, [SOURCE_COLUMN, ROW_COLUMN]].head(_EXAMPLES)
+    examples = tuple(f"{sources[s].path}:{r}" for s, r in first.itertuples(index=False))
+    return data.loc[~dup].reset_index(drop=True), Exclusion(
+        "duplicate_respondent", int(dup.sum()), examples
+    )
+
+
+def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for c in counts:
+        for key, value in c.items():
+            total[key] = total.get(key, 0) + value
+    return total

@@ -1,0 +1,130 @@
+"""Decoding answer cells (numbers or label texts) to points on the instrument's scale.
+
+Work is done once per *distinct* cell value (``pandas.factorize``) and then
+spread to all rows with numpy indexing, so a million rows cost no Python loop.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..instrument import Scale
+from ..text import as_label, norm, short
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+VALID, DONT_KNOW, INVALID, BLANK = 0, 1, 2, 3
+MAX_INVALID_VALUES = 20  # distinct invalid values listed per column; the rest are pooled
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One column decoded: values on the scale (NaN when not a valid answer) and cell kinds."""
+
+    values: np.ndarray  # float64
+    dont_know: np.ndarray  # bool
+    invalid: list[tuple[str, int, np.ndarray]]  # (value as text, count, first row positions)
+
+
+def decode_column(column: pd.Series, scale: Scale) -> Decoded:
+    """Decode one answer column.
+
+    Numbers must be whole points of the scale; texts must be answer labels
+    (case and white space ignored) or numbers written as text; the scale's
+    missing codes and "don't know" labels become NaN and are counted apart;
+    anything else is an invalid cell.
+    """
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
+        raw = column.to_numpy(dtype="float64", na_value=np.nan)
+        kind = _classify_numbers(raw, scale)
+        values = np.where(kind == VALID, raw, np.nan)
+        invalid = _invalid_numbers(raw, kind)
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        u_values = np.full(len(uniques) + 1, np.nan)  # the extra last slot serves code -1
+        u_kind = np.full(len(uniques) + 1, BLANK, dtype=np.int8)
+        for j, u in enumerate(uniques):
+            u_values[j], u_kind[j] = _decode_value(u, scale)
+        values = u_values[codes]
+        kind = u_kind[codes]
+        invalid = _invalid_codes(codes, uniques, u_kind)
+    if scale.descending:
+        values = scale.min + scale.max - values
+    return Decoded(values=values, dont_know=kind == DONT_KNOW, invalid=invalid)
+
+
+def _classify_numbers(x: np.ndarray, scale: Scale) -> np.ndarray:
+    kind = np.full(x.shape, INVALID, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        on_scale = (x >= scale.min) & (x <= scale.max) & (np.floor(x) == x)
+    kind[on_scale] = VALID
+    if scale.missing_codes:
+        kind[np.isin(x, scale.missing_codes)] = DONT_KNOW
+    kind[np.isnan(x)] = BLANK
+    return kind
+
+
+def _decode_value(value: object, scale: Scale) -> tuple[float, int]:
+    if isinstance(value, bool):
+        return math.nan, INVALID
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+    else:
+        text = norm(value)
+        if not text:
+            return math.nan, BLANK
+        code = scale.text_codes.get(text)
+        if code is not None:
+            return (math.nan, DONT_KNOW) if math.isnan(code) else (code, VALID)
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return math.nan, INVALID
+    kind = int(_classify_numbers(np.array([number]), scale)[0])
+    return (number if kind == VALID else math.nan), kind
+
+
+def _invalid_numbers(raw: np.ndarray, kind: np.ndarray) -> list[tuple[str, int, np.ndarray]]:
+    bad = np.flatnonzero(kind == INVALID)
+    if bad.size == 0:
+        return []
+    uniques, codes = np.unique(raw[bad], return_inverse=True)
+    return _summarise(codes, lambda c: as_label(float(uniques[c])), uniques.size, bad)
+
+
+def _invalid_codes(codes: np.ndarray, uniques, u_kind: np.ndarray):
+    bad = np.flatnonzero(u_kind[codes] == INVALID)
+    if bad.size == 0:
+        return []
+    bad_uniques = np.flatnonzero(u_kind[:-1] == INVALID)
+    remap = np.full(len(uniques), -1)
+    remap[bad_uniques] = np.arange(bad_uniques.size)
+    label = lambda c: short(as_label(uniques[bad_uniques[c]]))  # noqa: E731
+    return _summarise(remap[codes[bad]], label, bad_uniques.size, bad)
+
+
+def _summarise(codes: np.ndarray, label, n_values: int, rows: np.ndarray):
+    """``(value, count, first rows)`` per invalid value, most frequent first.
+
+    ``codes`` number the distinct invalid values of the cells at positions ``rows``.
+    Past :data:`MAX_INVALID_VALUES` distinct values the rest are pooled in one
+    entry, so the counts stay complete while the report stays short.
+    """
+    counts = np.bincount(codes, minlength=n_values)
+    order = np.argsort(-counts, kind="stable")
+    out = [
+        (label(code), int(counts[code]), rows[np.flatnonzero(codes == code)[:3]])
+        for code in order[:MAX_INVALID_VALUES]
+    ]
+    rest = order[MAX_INVALID_VALUES:]
+    if rest.size:
+        pooled = np.isin(codes, rest)
+        out.append((f"({rest.size} other values)", int(counts[rest].sum()), rows[pooled][:3]))
+    return out

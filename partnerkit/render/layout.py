@@ -1,0 +1,111 @@
+"""Which tables a human-readable rendering shows, shared by the terminal and Markdown views.
+
+With one grouping key there is one table: groups as columns plus an "All"
+column. With more keys the first key gives the columns and every combination
+of the others gets a table of its own, after an overview table of those
+combinations side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..i18n import join_words, key_name, t
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..scoring import ScoreResult
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: a title, and per column a header and the record of each dimension."""
+
+    title: str
+    columns: list[tuple[str, dict[str, dict]]]
+
+
+def score_tables(result: ScoreResult) -> tuple[list[str], dict[str, str], list[TableSpec]]:
+    """Dimension order, dimension names and the tables of a score result."""
+    rec = result.records
+    lang = result.lang
+    keys = [k.name for k in result.keys]
+    dims = list(dict.fromkeys(rec["dimension"]))
+    names = dict(zip(rec["dimension"], rec["dimension_name"], strict=False))
+    title = result.survey.instrument.label(lang)
+    if not keys:
+        specs = [
+            TableSpec(
+                t("scores_overall", lang, title=title), [(t("overall", lang), by_dimension(rec))]
+            )
+        ]
+        return dims, names, specs
+
+    inner, outer = keys[0], keys[1:]
+    heading = t(
+        "scores_by", lang, title=title, keys=join_words([key_name(k, lang) for k in keys], lang)
+    )
+    grand = by_dimension(rec[rec[keys].isna().all(axis=1)])
+    if not outer:
+        columns = group_columns(rec[rec[inner].notna()], inner)
+        return dims, names, [TableSpec(heading, [*columns, (t("all", lang), grand)])]
+
+    margins = rec[rec[inner].isna() & rec[outer].notna().all(axis=1)]
+    all_inner = t("all_of", lang, key=key_name(inner, lang, plural=True))
+    specs = [
+        TableSpec(
+            f"{heading}\n{all_inner}",
+            [*group_columns(margins, outer), (t("overall", lang), grand)],
+        )
+    ]
+    cells = rec[rec[keys].notna().all(axis=1)]
+    for combo, group in cells.groupby(outer, sort=False):
+        combo = combo if isinstance(combo, tuple) else (combo,)
+        margin = margins
+        for k, v in zip(outer, combo, strict=True):
+            margin = margin[margin[k] == v]
+        label = " · ".join(
+            f"{key_name(k, lang).capitalize()} {v}" for k, v in zip(outer, combo, strict=True)
+        )
+        columns = [*group_columns(group, inner), (t("all", lang), by_dimension(margin))]
+        specs.append(TableSpec(label, columns))
+    return dims, names, specs
+
+
+def by_dimension(frame: pd.DataFrame) -> dict[str, dict]:
+    """Records keyed by dimension id."""
+    return {row["dimension"]: row for row in frame.to_dict("records")}
+
+
+def group_columns(frame: pd.DataFrame, by: str | list[str]) -> list[tuple[str, dict]]:
+    """One column per group, in the records' order."""
+    out = []
+    for label, group in frame.groupby(by, sort=False):
+        label = label if isinstance(label, tuple) else (label,)
+        out.append((" · ".join(str(v) for v in label), by_dimension(group)))
+    return out
+
+
+def ledger_summary(result) -> str:
+    """One line: rows read, scored and excluded (with reasons), invalid cells, dropped columns."""
+    lang = result.lang
+    ledger = result.ledger
+    text = t(
+        "summary.rows",
+        lang,
+        read=ledger.rows_read,
+        scored=result.rows_scored,
+        excluded=ledger.rows_excluded,
+    )
+    reasons = [f"{e.rows} {t('reason.' + e.reason, lang)}" for e in ledger.excluded]
+    if reasons:
+        text += f" ({', '.join(reasons)})"
+    extras = []
+    invalid = sum(c.count for c in ledger.invalid_cells)
+    if invalid:
+        extras.append(t("summary.invalid", lang, count=invalid))
+    if ledger.dropped_columns:
+        extras.append(t("summary.dropped", lang, columns=", ".join(ledger.dropped_columns)))
+    return text + "".join(f"; {e}" for e in extras) + "."

@@ -1,0 +1,52 @@
+"""Markdown: the same tables as the terminal view, as pipe tables for reports and wikis."""
+
+from __future__ import annotations
+
+from ..i18n import number, t
+from .layout import ledger_summary, score_tables
+
+ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
+
+
+def render(result, **_options) -> str:
+    kinds = {"score": _score}
+    return kinds[result.kind](result)
+
+
+def _score(result) -> str:
+    lang = result.lang
+    dims, names, specs = score_tables(result)
+    out = []
+    for spec in specs:
+        lines = spec.title.splitlines()
+        out.append(f"### {_escape(lines[0])}\n")
+        out += [f"{_escape(line)}\n" for line in lines[1:]]
+        headers = ["", *(label for label, _ in spec.columns)]
+        out.append("| " + " | ".join(_escape(h) for h in headers) + " |")
+        out.append("|---|" + "---:|" * len(spec.columns))
+        for dim in dims:
+            cells = [_cell(col.get(dim), lang) for _, col in spec.columns]
+            out.append("| " + " | ".join([_escape(names[dim]), *cells]) + " |")
+        out.append("")
+    z = result.survey.instrument.zones
+    out.append(
+        f"{ZONE_MARK['strength']} {t('zone.strength', lang)} ≥ {number(z.strength, lang, 1)} · "
+        f"{ZONE_MARK['attention']} {t('zone.attention', lang)} ≥ {number(z.attention, lang, 1)} · "
+        f"{ZONE_MARK['concern']} {t('zone.concern', lang)} < {number(z.attention, lang, 1)}  "
+    )
+    out.append(t("legend.hidden", lang, min_n=result.min_n) + "  ")
+    out.append(ledger_summary(result))
+    return "\n".join(out) + "\n"
+
+
+def _cell(record: dict | None, lang: str) -> str:
+    if record is None:
+        return ""
+    if record["suppressed"]:
+        return "–"
+    mark = ZONE_MARK.get(record["zone"], "")
+    return f"{number(record['mean'], lang)} {mark} (n={int(record['n'])})"
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("|", "\\|")

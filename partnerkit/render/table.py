@@ -1,0 +1,135 @@
+"""Terminal tables (rich): dimensions as rows, groups as columns, a legend and the row ledger."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..i18n import number, t
+from .layout import ledger_summary, score_tables
+
+if TYPE_CHECKING:
+    from ..scoring import ScoreResult
+
+ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
+ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
+HIDDEN = "–"
+_DIM_WIDTH = 22  # the dimension column
+_CELL_WIDTH = 7  # "3,58 ●"
+_COL_MAX = 11  # a group column; longer words in a header use the actor's short name
+_WORD_MAX = 18  # ... or widen the column up to this for other group labels
+
+
+def render(result, width: int = 100, color: bool = False, **_options) -> str:
+    """The result as terminal text of at most ``width`` columns."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        legacy_windows=False,
+    )
+    console.print(renderable(result, width))
+    return buffer.getvalue()
+
+
+def renderable(result, width: int = 100) -> RenderableType:
+    """The result as a rich renderable (the CLI prints it with colour on a terminal)."""
+    kinds = {"score": _score}
+    return kinds[result.kind](result, width)
+
+
+# ------------------------------------------------------------------- score
+
+
+def _score(result: ScoreResult, width: int) -> RenderableType:
+    dims, names, specs = score_tables(result)
+    parts: list[RenderableType] = []
+    for spec in specs:
+        parts += _tables(result, spec.title, dims, names, spec.columns, width)
+    parts.append(_legend(result))
+    parts.append(Text(ledger_summary(result), style="dim"))
+    return Group(*parts)
+
+
+def _tables(result, title, dims, names, columns, width) -> list[Table]:
+    """One table, or several of balanced size when the group columns do not fit ``width``."""
+    lang = result.lang
+    short = {a.label(lang): a.short_label(lang) for a in result.survey.instrument.actors}
+    headers = [_header(label, short) for label, _ in columns]
+    longest = [min(max(_CELL_WIDTH, *(len(w) for w in h.split())), _WORD_MAX) for h in headers]
+    need = [w + 2 for w in longest]
+    room = width - _DIM_WIDTH - 3
+    chunks = max(1, math.ceil(sum(need) / room))
+    while chunks < len(columns) and max(_runs(need, chunks, sum)) > room:
+        chunks += 1
+    tables = []
+    start = 0
+    for i, size in enumerate(_runs(need, chunks, len)):
+        part = list(zip(headers, columns, strict=True))[start : start + size]
+        start += size
+        table = Table(
+            title=(title if i == 0 else f"{title.splitlines()[0]} ({t('continued', lang)})"),
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 1),
+        )
+        table.add_column("", max_width=_DIM_WIDTH, min_width=12)
+        for header, _ in part:
+            wide = min(max(_COL_MAX, *(len(w) for w in header.split())), _WORD_MAX)
+            table.add_column(header, justify="right", min_width=_CELL_WIDTH, max_width=wide)
+        for dim in dims:
+            table.add_row(names[dim], *(_cell(col.get(dim), lang) for _, (_, col) in part))
+        tables.append(table)
+    return tables
+
+
+def _header(label: str, short: dict[str, str]) -> str:
+    """The group label, or its short name when one of its words is too long for a column."""
+    if label in short and max(len(w) for w in label.split()) > _COL_MAX:
+        return short[label]
+    return label
+
+
+def _runs(need: list[int], chunks: int, measure) -> list:
+    """Split ``need`` into ``chunks`` consecutive runs of about equal width."""
+    size = math.ceil(len(need) / chunks)
+    return [measure(need[i : i + size]) for i in range(0, len(need), size)]
+
+
+def _cell(record: dict | None, lang: str) -> Text:
+    if record is None:
+        return Text("")
+    if record["suppressed"]:
+        return Text(f"{HIDDEN}\n", style="dim")
+    zone = record["zone"]
+    text = Text(f"{number(record['mean'], lang)} {ZONE_MARK.get(zone, ' ')}")
+    text.stylize(ZONE_STYLE.get(zone, ""))
+    text.append(f"\nn={int(record['n'])}", style="dim")
+    return text
+
+
+def _legend(result) -> Text:
+    lang = result.lang
+    inst = result.survey.instrument
+    z = inst.zones
+    lo, hi = inst.scale.min, inst.scale.max
+    legend = Text(t("legend.cell", lang, lo=lo, hi=hi) + "\n", style="dim")
+    for zone, text in (
+        ("strength", f"≥ {number(z.strength, lang, 1)}"),
+        ("attention", f"{number(z.attention, lang, 1)}–{number(z.strength - 0.01, lang)}"),
+        ("concern", f"< {number(z.attention, lang, 1)}"),
+    ):
+        legend.append(f"{ZONE_MARK[zone]} {t('zone.' + zone, lang)} {text}", ZONE_STYLE[zone])
+        legend.append("   ")
+    legend.append("\n" + t("legend.hidden", lang, min_n=result.min_n), style="dim")
+    return legend

@@ -1,0 +1,339 @@
+"""The scoring core: respondents' dimension scores, and group statistics per dimension.
+
+A respondent's dimension score is the mean of the (reverse-keyed) items they
+answered, when they answered at least half of the dimension's items. Group
+statistics are computed with vectorised pandas group-bys, then passed through
+:mod:`partnerkit.privacy` so no small group shows a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import SurveyReadError
+from .grouping import GroupKey, natural_order, resolve_keys
+from .privacy import resolve_min_n, suppress
+from .stats import t_interval
+from .survey import Exclusion, Ledger, Survey, survey_meta
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .instrument import Instrument
+
+#: Columns of a score record after the grouping keys.
+STAT_COLUMNS = ("mean", "sd", "ci_low", "ci_high", "pct_favourable", "zone")
+BLANK_GROUP = {"da": "(ikke angivet)", "en": "(not given)"}
+
+
+@dataclass(frozen=True)
+class RespondentScores:
+    """Per respondent (rows of ``Survey.data``): dimension scores and item counts."""
+
+    scores: pd.DataFrame  # one float column per scoreable dimension
+    favourable: np.ndarray  # answered items at or above `favourable`, per dimension
+    answered: np.ndarray  # answered items, per dimension; both 0 where not scored
+
+    @property
+    def scored(self) -> np.ndarray:
+        """Rows with at least one dimension score."""
+        return self.scores.notna().to_numpy().any(axis=1)
+
+
+def scoreable_dimensions(survey: Survey) -> list[str]:
+    """Dimensions with at least half their items present as columns."""
+    present = set(survey.items)
+    return [
+        dim.id
+        for dim in survey.instrument.dimensions
+        if 2 * sum(item.id in present for item in dim.items) >= len(dim.items)
+    ]
+
+
+def respondent_scores(survey: Survey) -> RespondentScores:
+    """Each respondent's score on each dimension (NaN when fewer than half answered).
+
+    Notes
+    -----
+    Reverse-keyed items are turned as ``min + max - x`` on the declared scale.
+    A score needs at least half of the dimension's declared items answered
+    (2 of 3, 2 of 4), the rule of R psych ``scoreItems(impute="none")`` with a
+    minimum count.
+    """
+    import pandas as pd
+
+    inst = survey.instrument
+    scale = inst.scale
+    dims = scoreable_dimensions(survey)
+    if not dims:
+        where = ", ".join(s.where for s in survey.sources)
+        raise SurveyReadError(
+            f"{where}: no dimension has at least half of its items as columns, so nothing "
+            "can be scored. Run `partnerkit validate` to see which columns were mapped."
+        )
+    n = len(survey.data)
+    scores = np.full((n, len(dims)), np.nan)
+    favourable = np.zeros((n, len(dims)))
+    answered = np.zeros((n, len(dims)))
+    for d, dim_id in enumerate(dims):
+        dim = inst.dimension(dim_id)
+        items = [item for item in dim.items if item.id in survey.data.columns]
+        x = survey.data[[item.id for item in items]].to_numpy(dtype="float64", copy=True)
+        reverse = np.array([item.reverse for item in items])
+        if reverse.any():
+            x[:, reverse] = scale.min + scale.max - x[:, reverse]
+        valid = ~np.isnan(x)
+        count = valid.sum(axis=1)
+        enough = 2 * count >= len(dim.items)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores[:, d] = np.where(enough, np.nansum(x, axis=1) / count, np.nan)
+        favourable[:, d] = np.where(enough, (x >= scale.favourable).sum(axis=1), 0)
+        answered[:, d] = np.where(enough, count, 0)
+    frame = pd.DataFrame(scores, columns=dims, index=survey.data.index)
+    return RespondentScores(frame, favourable, answered)
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Group statistics per dimension and everything needed to report them."""
+
+    records: pd.DataFrame
+    survey: Survey
+    keys: tuple[GroupKey, ...]
+    min_n: int
+    lang: str
+    ledger: Ledger
+    rows_scored: int
+    warnings: tuple[str, ...] = ()
+    kind: str = "score"
+
+    def meta(self) -> dict:
+        """The JSON ``meta`` object: provenance, the row ledger and the settings used."""
+        return survey_meta(
+            self.survey,
+            self.ledger,
+            "score",
+            rows_scored=self.rows_scored,
+            min_n=self.min_n,
+            group_by=[k.name for k in self.keys],
+            lang=self.lang,
+            warnings=list(self.warnings),
+        )
+
+
+def score(
+    survey: Survey,
+    by: Sequence[str] | None = None,
+    *,
+    min_n: int | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Score every dimension per group, with an overall record per dimension.
+
+    Parameters
+    ----------
+    survey
+        From :func:`partnerkit.read_survey`.
+    by
+        Grouping keys: ``actor``, ``round``, ``area`` or column headers. ``None``:
+        by actor, and by round when the survey has a round column.
+    min_n
+        Smallest group that shows statistics (default: the instrument's, else 5).
+    lang
+        Language of dimension names and group labels (default: the instrument's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One record per dimension and group: ``dimension``, ``dimension_name``, one
+        column per grouping key (missing on records aggregated over that key),
+        ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high``, ``pct_favourable``,
+        ``zone`` and ``suppressed``.
+
+    Examples
+    --------
+    >>> survey = read_survey("data/examples/partnerskab_2022-2024.xlsx")
+    >>> table = score(survey, by=["actor"])
+    >>> list(table.columns[:4])
+    ['dimension', 'dimension_name', 'actor', 'n']
+    """
+    return score_survey(survey, by, min_n=min_n, lang=lang).records
+
+
+def score_survey(
+    survey: Survey,
+    by: Sequence[str] | None = None,
+    *,
+    min_n: int | None = None,
+    lang: str | None = None,
+) -> ScoreResult:
+    """Like :func:`score`, returning a :class:`ScoreResult` with the ledger and warnings."""
+    inst = survey.instrument
+    lang = lang or inst.language
+    keys = resolve_keys(survey, by)
+    min_n, min_n_warnings = resolve_min_n(min_n, inst.min_n)
+    rs = respondent_scores(survey)
+    scored = rs.scored
+
+    unscored = ~scored
+    source = survey.data["_source"].to_numpy()[unscored][:10]
+    rows = survey.data["_row"].to_numpy()[unscored][:10]
+    too_few = Exclusion(
+        "too_few_items",
+        int(unscored.sum()),
+        tuple(survey.row_ref(s, r) for s, r in zip(source, rows, strict=True)),
+    )
+    records = group_statistics(survey, rs, keys, min_n, lang)
+    warnings = (*min_n_warnings, *survey.ledger.warnings)
+    if not keys:
+        warnings += ("no actor or round column found: only overall scores are shown.",)
+    return ScoreResult(
+        records=records,
+        survey=survey,
+        keys=tuple(keys),
+        min_n=min_n,
+        lang=lang,
+        ledger=survey.ledger.with_exclusions((too_few,)),
+        rows_scored=int(scored.sum()),
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def group_labels(survey: Survey, key: GroupKey, lang: str) -> np.ndarray:
+    """The group of every respondent under ``key``, as display text."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(survey.data[key.column], use_na_sentinel=True)
+    labels = [_label(survey.instrument, key, u, lang) for u in uniques]
+    return np.array([*labels, BLANK_GROUP.get(lang, BLANK_GROUP["en"])], dtype=object)[codes]
+
+
+def _label(inst: Instrument, key: GroupKey, value, lang: str) -> str:
+    from .text import as_label
+
+    if key.column == "actor":
+        actor = next((a for a in inst.actors if a.id == value), None)
+        if actor is not None:
+            return actor.label(lang)
+    return as_label(value)
+
+
+def group_order(survey: Survey, key: GroupKey, labels: Sequence[str], lang: str) -> list[str]:
+    """Group labels in reading order: actors in the instrument's order, numbers by value."""
+    preferred = [a.label(lang) for a in survey.instrument.actors] if key.column == "actor" else []
+    blank = BLANK_GROUP.get(lang, BLANK_GROUP["en"])
+    order = natural_order([v for v in labels if v != blank], preferred)
+    return [*order, blank] if blank in labels else order
+
+
+def group_statistics(
+    survey: Survey,
+    rs: RespondentScores,
+    keys: Sequence[GroupKey],
+    min_n: int,
+    lang: str,
+) -> pd.DataFrame:
+    """Group statistics per dimension with margins, suppressed for anonymity.
+
+    With keys ``k1..km`` the records are the cells (all keys), the margins over
+    ``k1`` within each combination of ``k2..km`` (``k1`` missing; only when
+    ``m >= 2``) and the overall record (all keys missing).
+    """
+    import pandas as pd
+
+    inst = survey.instrument
+    dims = list(rs.scores.columns)
+    key_names = [k.name for k in keys]
+    wide = {k.name: group_labels(survey, k, lang) for k in keys}
+    score_cols = [f"s{d}" for d in range(len(dims))]
+    fav_cols = [f"f{d}" for d in range(len(dims))]
+    ans_cols = [f"a{d}" for d in range(len(dims))]
+    for d in range(len(dims)):
+        wide[score_cols[d]] = rs.scores.iloc[:, d].to_numpy()
+        wide[fav_cols[d]] = rs.favourable[:, d]
+        wide[ans_cols[d]] = rs.answered[:, d]
+    frame = pd.DataFrame(wide)
+
+    levels = [(key_names, "cell")]
+    if len(key_names) >= 2:
+        levels.append((key_names[1:], "margin"))
+    if key_names:
+        levels.append(([], "overall"))
+    else:
+        levels = [([], "overall")]
+
+    parts = []
+    for level_keys, level in levels:
+        if level_keys:
+            g = frame.groupby(level_keys, sort=False)
+            count, mean, sd = g[score_cols].count(), g[score_cols].mean(), g[score_cols].std()
+            fav, ans = g[fav_cols].sum(), g[ans_cols].sum()
+            index = count.index.to_frame(index=False)
+        else:
+            count = frame[score_cols].count().to_frame().T
+            mean = frame[score_cols].mean().to_frame().T
+            sd = frame[score_cols].std().to_frame().T
+            fav = frame[fav_cols].sum().to_frame().T
+            ans = frame[ans_cols].sum().to_frame().T
+            index = pd.DataFrame(index=range(1))
+        for d, dim_id in enumerate(dims):
+            part = index.copy()
+            part["dimension"] = dim_id
+            part["_level"] = level
+            part["n"] = count[score_cols[d]].to_numpy()
+            part["mean"] = mean[score_cols[d]].to_numpy()
+            part["sd"] = sd[score_cols[d]].to_numpy()
+            part["_fav"] = fav[fav_cols[d]].to_numpy()
+            part["_ans"] = ans[ans_cols[d]].to_numpy()
+            parts.append(part)
+    records = pd.concat(parts, ignore_index=True)
+    for name in key_names:
+        if name not in records.columns:
+            records[name] = None
+        records[name] = records[name].astype(object).where(records[name].notna(), None)
+
+    n = records["n"].to_numpy(dtype=float)
+    records["ci_low"], records["ci_high"] = t_interval(
+        records["mean"].to_numpy(), records["sd"].to_numpy(), n
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        records["pct_favourable"] = (
+            100.0 * records["_fav"] / records["_ans"].where(records["_ans"] > 0)
+        )
+    means = records["mean"].to_numpy()
+    records["zone"] = np.select(
+        [means >= inst.zones.strength, means >= inst.zones.attention, means < inst.zones.attention],
+        ["strength", "attention", "concern"],
+        default=None,
+    )
+    records["zone"] = records["zone"].where(records["mean"].notna(), None)
+    records["dimension_name"] = records["dimension"].map(
+        {d.id: d.label(lang) for d in inst.dimensions}
+    )
+    records = _sort(records, survey, keys, dims, lang)
+
+    records["_cell"] = records["_level"].eq("cell")
+    records["_margin"] = records["_level"].eq("margin")
+    partitions = [("_cell", ["dimension", *key_names[1:]])]
+    if len(key_names) >= 2:
+        partitions.append(("_margin", ["dimension"]))
+    records = suppress(records, min_n, STAT_COLUMNS, partitions)
+    columns = ["dimension", "dimension_name", *key_names, "n", *STAT_COLUMNS, "suppressed"]
+    return records[columns].reset_index(drop=True)
+
+
+def _sort(records, survey, keys, dims, lang):
+    """Records in reading order: dimension, then outer keys, inner key, margins last."""
+    sort_cols = [records["dimension"].map({d: i for i, d in enumerate(dims)})]
+    for key in reversed(keys):  # outer keys first
+        labels = records[key.name]
+        order = group_order(survey, key, labels.dropna().unique().tolist(), lang)
+        rank = {v: i for i, v in enumerate(order)}
+        sort_cols.append(labels.map(rank).fillna(len(rank)))
+    frame = records.assign(**{f"_k{i}": col for i, col in enumerate(sort_cols)})
+    by = [f"_k{i}" for i in range(len(sort_cols))]
+    return frame.sort_values(by, kind="stable").drop(columns=by)

@@ -1,0 +1,192 @@
+"""The survey as partnerkit understands it: a tidy frame plus a ledger of what was done.
+
+:func:`partnerkit.read_survey` builds a :class:`Survey`; scoring and every later
+step read it and never change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .instrument import Instrument
+
+#: Reasons a row is not scored, with their plain-language meaning.
+EXCLUSION_REASONS: Mapping[str, str] = {
+    "empty_row": "empty row",
+    "no_item_answered": "no item answered on the scale (only blank, don't know or invalid)",
+    "duplicate_respondent": "duplicate respondent id in the same round and area (last row kept)",
+    "too_few_items": "fewer than half the items of every dimension answered",
+}
+
+#: Columns of :attr:`Survey.data` that are not items or source columns.
+ROW_COLUMN = "_row"  # row number in the file, 1-based as a spreadsheet shows it
+SOURCE_COLUMN = "_source"  # index into Survey.sources
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file (and sheet) that was read."""
+
+    path: str
+    sheet: str | None
+    layout: str
+    rows: int
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}, sheet '{self.sheet}'" if self.sheet else self.path
+
+    def to_dict(self) -> dict:
+        out = {"path": self.path, "sheet": self.sheet, "layout": self.layout, "rows": self.rows}
+        if self.encoding:
+            out |= {"encoding": self.encoding, "delimiter": self.delimiter}
+        return out
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """How one column of a source was understood."""
+
+    source: int
+    column: str
+    kind: str  # "item", "role", "personal", "other"
+    target: str | None = None  # item id or role name
+    how: str | None = None  # "id", "alias", "text", "statement", "header"
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Rows left out of scoring for one reason."""
+
+    reason: str
+    rows: int
+    examples: tuple[str, ...] = ()  # "file:row" of the first few
+
+    def to_dict(self) -> dict:
+        return {"reason": self.reason, "rows": self.rows, "examples": list(self.examples)}
+
+
+@dataclass(frozen=True)
+class InvalidCell:
+    """Cells of one column holding one value that is not a valid answer."""
+
+    column: str
+    value: str
+    count: int
+    examples: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "column": self.column,
+            "value": self.value,
+            "count": self.count,
+            "examples": list(self.examples),
+        }
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Everything the reader did to the rows and cells, so nothing is lost silently."""
+
+    rows_read: int
+    excluded: tuple[Exclusion, ...] = ()
+    invalid_cells: tuple[InvalidCell, ...] = ()
+    dropped_columns: tuple[str, ...] = ()  # personal data, never output
+    dont_know: Mapping[str, int] = field(default_factory=dict)  # item id to count
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def rows_excluded(self) -> int:
+        return sum(e.rows for e in self.excluded)
+
+    def with_exclusions(self, more: tuple[Exclusion, ...]) -> Ledger:
+        return Ledger(
+            rows_read=self.rows_read,
+            excluded=merge_exclusions(self.excluded + more),
+            invalid_cells=self.invalid_cells,
+            dropped_columns=self.dropped_columns,
+            dont_know=self.dont_know,
+            warnings=self.warnings,
+        )
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A survey read and mapped to an instrument.
+
+    ``data`` holds one row per response that answered at least one item: the
+    role columns found (``actor``, ``round``, ``area``, ``respondent``), one
+    float column per item present (answers decoded to scale points, *not*
+    reverse-keyed; "don't know" and invalid cells are NaN), the other columns
+    of the export under their headers, and ``_source``/``_row`` for messages.
+    """
+
+    data: pd.DataFrame
+    instrument: Instrument
+    sources: tuple[Source, ...]
+    columns: tuple[ColumnMatch, ...]
+    ledger: Ledger
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Ids of the instrument's items that have a column, in instrument order."""
+        present = set(self.data.columns)
+        return tuple(i for i in self.instrument.item_ids if i in present)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Role columns present in the data."""
+        from .instrument import ROLES
+
+        return tuple(r for r in ROLES if r in self.data.columns)
+
+    @property
+    def other_columns(self) -> tuple[str, ...]:
+        """Columns that are neither items, roles nor bookkeeping (usable with ``--by``)."""
+        skip = {*self.items, *self.roles, ROW_COLUMN, SOURCE_COLUMN}
+        return tuple(c for c in self.data.columns if c not in skip)
+
+    def row_ref(self, source: int, row: int) -> str:
+        """``file:row`` for messages."""
+        return f"{self.sources[source].path}:{row}"
+
+
+def merge_exclusions(excluded: tuple[Exclusion, ...]) -> tuple[Exclusion, ...]:
+    """One entry per reason, in the order of :data:`EXCLUSION_REASONS`."""
+    merged: dict[str, Exclusion] = {}
+    for e in excluded:
+        if e.rows == 0:
+            continue
+        old = merged.get(e.reason)
+        if old is None:
+            merged[e.reason] = e
+        else:
+            examples = (old.examples + e.examples)[:10]
+            merged[e.reason] = Exclusion(e.reason, old.rows + e.rows, examples)
+    order = list(EXCLUSION_REASONS)
+    return tuple(sorted(merged.values(), key=lambda e: order.index(e.reason)))
+
+
+def survey_meta(survey: Survey, ledger: Ledger, command: str, **extra: object) -> dict:
+    """The ``meta`` object every JSON output starts with."""
+    from ._version import __version__
+
+    inst = survey.instrument
+    return {
+        "partnerkit_version": __version__,
+        "command": command,
+        "instrument": {"id": inst.id, "version": inst.version},
+        "files": [s.to_dict() for s in survey.sources],
+        "rows_read": ledger.rows_read,
+        **extra,
+        "excluded": [e.to_dict() for e in ledger.excluded],
+        "invalid_cells": [c.to_dict() for c in ledger.invalid_cells],
+        "dropped_columns": list(ledger.dropped_columns),
+    }

@@ -1,0 +1,41 @@
+"""Normalising the texts of headers and answers so that matching is forgiving."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_TRAILING_PUNCT = re.compile(r"[\s.:;,!?*]+$")
+
+
+def norm(text: object) -> str:
+    """Case-folded text with surrounding and repeated white space removed.
+
+    >>> norm("  Helt   ENIG\\n")
+    'helt enig'
+    """
+    s = unicodedata.normalize("NFC", str(text))
+    return _SPACE.sub(" ", s).strip().casefold()
+
+
+def norm_header(text: object) -> str:
+    """Like :func:`norm`, and trailing punctuation (``. : ? ! *``) is dropped too.
+
+    >>> norm_header("Alle partnere kender målene. ")
+    'alle partnere kender målene'
+    """
+    return _TRAILING_PUNCT.sub("", norm(text))
+
+
+def as_label(value: object) -> str:
+    """A cell value as display text: integral floats lose their ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def short(text: str, width: int = 40) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis."""
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= width else text[: width - 1] + "…"
