@@ -83,9 +83,9 @@ def effect(dim: str, actor: str, area: str, round_: int) -> float:
             actor, 0.0
         )
         if actor in ("resident", "volunteer"):
-            shift += 0.3 * t  # the gap narrows
+            shift += 0.45 * t  # the gap narrows
         if actor == "municipality":
-            shift -= 0.1 * t
+            shift -= 0.15 * t
     if dim == "resident_voice":
         shift += {"municipality": 0.4, "resident": -0.7, "volunteer": -0.3}.get(actor, 0.0)
         if actor in ("resident", "volunteer"):

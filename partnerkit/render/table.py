@@ -22,7 +22,7 @@ ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
 HIDDEN = "–"
 _DIM_WIDTH = 22  # the dimension column
 _CELL_WIDTH = 7  # "3,58 ●"
-_COL_MAX = 11  # a group column; longer words in a header use the actor's short name
+_COL_MAX = 12  # a group column; longer words in a header use the actor's short name
 _WORD_MAX = 18  # ... or widen the column up to this for other group labels
 
 

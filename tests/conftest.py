@@ -1,0 +1,131 @@
+"""Shared fixtures: surveys and instruments built programmatically into ``tmp_path``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from partnerkit.cli import app
+from partnerkit.instrument import load_instrument
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "data" / "examples"
+EXAMPLE_XLSX = EXAMPLES / "partnerskab_2022-2024.xlsx"
+EXAMPLE_CSV = EXAMPLES / "partnerskab_2022-2024.csv"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+#: A small instrument whose numbers are easy to check by hand:
+#: dimension "alpha" (a1, a2, a3 reversed) and "beta" (b1, b2, b3, b4), scale 1-5.
+TINY_TOML = """
+id = "tiny"
+version = "0.1"
+language = "en"
+min_n = 2
+
+[title]
+en = "Tiny"
+da = "Lille"
+
+[scale]
+min = 1
+max = 5
+favourable = 4
+missing_codes = [6]
+
+[scale.labels]
+"1" = ["Strongly disagree", "Helt uenig"]
+"2" = ["Disagree", "Delvist uenig"]
+"3" = ["Neither agree nor disagree", "Hverken enig eller uenig"]
+"4" = ["Agree", "Delvist enig"]
+"5" = ["Strongly agree", "Helt enig"]
+missing = ["Don't know", "Ved ikke"]
+
+[[actors]]
+id = "municipality"
+name = { en = "Municipality", da = "Kommune" }
+sector = "public"
+
+[[actors]]
+id = "resident"
+name = { en = "Resident", da = "Beboer" }
+sector = "civil_society"
+
+[[dimensions]]
+id = "alpha"
+name = { en = "Alpha", da = "Alfa" }
+
+[[dimensions.items]]
+id = "a1"
+text = { en = "The partners agree on the goals.", da = "Partnerne er enige om målene." }
+
+[[dimensions.items]]
+id = "a2"
+text = { en = "Meetings are useful.", da = "Møderne er nyttige." }
+aliases = ["Q2"]
+
+[[dimensions.items]]
+id = "a3"
+text = { en = "Some partners dominate.", da = "Nogle partnere dominerer." }
+reverse = true
+
+[[dimensions]]
+id = "beta"
+name = { en = "Beta", da = "Beta" }
+
+[[dimensions.items]]
+id = "b1"
+text = { en = "I trust the others.", da = "Jeg stoler på de andre." }
+
+[[dimensions.items]]
+id = "b2"
+text = { en = "I learn from the others.", da = "Jeg lærer af de andre." }
+
+[[dimensions.items]]
+id = "b3"
+text = { en = "We follow up on data.", da = "Vi følger op på data." }
+
+[[dimensions.items]]
+id = "b4"
+text = { en = "It is worth the effort.", da = "Det er indsatsen værd." }
+"""
+
+
+@pytest.fixture
+def tiny_path(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_TOML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny(tiny_path: Path):
+    return load_instrument(tiny_path)
+
+
+@pytest.fixture
+def default_instrument():
+    return load_instrument()
+
+
+def write_table(
+    path: Path, frame: pd.DataFrame, *, sep: str = ",", encoding: str = "utf-8"
+) -> Path:
+    """Write ``frame`` as xlsx (by extension) or as CSV with the given dialect."""
+    if path.suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_csv(path, sep=sep, encoding=encoding, index=False)
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: object):
+    """Run ``partnerkit`` with ``args`` and return the click result."""
+    return runner.invoke(app, [str(a) for a in args])
