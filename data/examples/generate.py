@@ -23,7 +23,7 @@ Every file holds the same responses:
 A few rows carry what real exports carry: one respondent answered only
 "Ved ikke", one answered too few items to score, one cell holds a stray "?".
 
-Run ``python data/examples/generate.py`` to write them again.
+Run ``python data/examples/generate.py [FOLDER]`` to write them again.
 """
 
 from __future__ import annotations
@@ -196,13 +196,13 @@ def codes_csv(frame: pd.DataFrame, path: Path) -> None:
     out.to_csv(path, sep=";", encoding="cp1252", index=False)
 
 
-def main() -> None:
+def main(out: Path = HERE) -> None:
     rng = np.random.default_rng(SEED)
     frame = simulate(rng)
-    forms_xlsx(frame, rng, HERE / "partnerskab_2022-2024.xlsx")
-    codes_csv(frame, HERE / "partnerskab_2022-2024.csv")
-    print(f"wrote {len(frame)} responses to {HERE}")
+    forms_xlsx(frame, rng, out / "partnerskab_2022-2024.xlsx")
+    codes_csv(frame, out / "partnerskab_2022-2024.csv")
+    print(f"wrote {len(frame)} responses to {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
