@@ -1,4 +1,4 @@
-"""Statistics: intervals, tests, effect sizes and reliability.
+"""Confidence intervals of means.
 
 Functions follow pingouin's shape: arrays or a DataFrame in, numbers or a
 tidy DataFrame out, with the method and its reference named in the Notes.
