@@ -136,6 +136,34 @@ def score(
         emit(result, fmt, output, inputs=tuple(files))
 
 
+@app.command()
+def validate(
+    files: Files,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option(help="Also fail (exit 1) on an item with no column or an invalid cell."),
+    ] = False,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Show how exports are read, without scoring: columns, items, invalid answers, rows.
+
+    Exit code 0 when every file can be scored, 1 when one cannot (or, with
+    --strict, when an item has no column or a cell is invalid).
+    """
+    with reporting(traceback):
+        from .validate import validate as run_validate
+
+        fmt = _format(output, format)
+        result = run_validate(files, instrument, sheet=sheet, strict=strict)
+        emit(result, fmt, output, inputs=tuple(files))
+        if not result.passed:
+            raise typer.Exit(ExitCode.ERROR)
+
+
 # Plumbing ---------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import MappingError, OptionError
+from ..errors import MappingError, OptionError, PartnerkitError
 from ..instrument import Instrument, load_instrument
 from ..survey import (
     ROW_COLUMN,
@@ -31,12 +31,13 @@ from ..survey import (
 from ..text import as_label, norm_header
 from .decode import decode_column
 from .files import SPREADSHEET_SUFFIXES, RawTable, check_input_path, list_sheets, read_sheet
+from .layouts import detect_layout
 from .mapping import ColumnPlan, plan_columns
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_survey"]
+__all__ = ["Part", "build_part", "inspect_sheet", "read_part", "read_survey", "stack_parts"]
 
 _EXAMPLES = 10  # row references kept per exclusion reason
 
@@ -72,14 +73,18 @@ def read_survey(
     >>> survey.ledger.rows_read
     304
     """
-    import pandas as pd
-
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
     path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if not path_list:
         raise OptionError("no input files given.")
-    parts = [_read_one(i, path, instrument, sheet) for i, path in enumerate(path_list)]
+    parts = [read_part(i, path, instrument, sheet) for i, path in enumerate(path_list)]
+    return stack_parts(parts, instrument)
+
+
+def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
+    """Stack files read with :func:`read_part` into one survey (dropping duplicate respondents)."""
+    import pandas as pd
 
     data = parts[0].data if len(parts) == 1 else pd.concat([p.data for p in parts])
     data = data.reset_index(drop=True)
@@ -105,8 +110,8 @@ def read_survey(
 
 
 @dataclass
-class _Part:
-    """One file read, before stacking."""
+class Part:
+    """One file read and decoded, before stacking."""
 
     source: Source
     plan: ColumnPlan
@@ -118,9 +123,24 @@ class _Part:
     warnings: list[str]
 
 
-def _read_one(index: int, path: Path, instrument: Instrument, sheet) -> _Part:
-    table, plan, warnings = _find_sheet(path, instrument, sheet)
+def read_part(index: int, path: Path, instrument: Instrument, sheet) -> Part:
+    """Read, map and decode one file; ``index`` numbers it among the inputs."""
+    table, plan, warnings = inspect_sheet(path, instrument, sheet)
+    if not plan.items:
+        raise MappingError(
+            f"{table.where}: no column matches any item of instrument '{instrument.id}'. "
+            f"Run `partnerkit validate {path}` to see how the columns were read, "
+            "or choose the instrument with --instrument."
+        )
+    return build_part(index, table, plan, warnings, instrument)
+
+
+def build_part(
+    index: int, table: RawTable, plan: ColumnPlan, warnings: list[str], instrument: Instrument
+) -> Part:
+    """Decode the answers of one mapped sheet and account for every row."""
     frame = table.frame
+    path = table.path
     name = str(path)
     rows = np.arange(len(frame)) + table.header_row + 1  # spreadsheet row numbers
 
@@ -176,12 +196,12 @@ def _read_one(index: int, path: Path, instrument: Instrument, sheet) -> _Part:
     source = Source(
         path=name,
         sheet=table.sheet,
-        layout="plain",
+        layout=detect_layout(list(frame.columns), table.sheet),
         rows=len(frame),
         encoding=table.encoding,
         delimiter=table.delimiter,
     )
-    return _Part(
+    return Part(
         source=source,
         plan=plan,
         columns=columns,
@@ -196,31 +216,31 @@ def _read_one(index: int, path: Path, instrument: Instrument, sheet) -> _Part:
     )
 
 
-def _find_sheet(path: Path, instrument: Instrument, sheet) -> tuple[RawTable, ColumnPlan, list]:
-    """Read the sheet to use; without ``--sheet``, the first sheet with item columns."""
+def inspect_sheet(
+    path: Path, instrument: Instrument, sheet=None, problems: list[str] | None = None
+) -> tuple[RawTable, ColumnPlan, list[str]]:
+    """Read the sheet to use and plan its columns; without ``sheet``, the first with items.
+
+    The plan may map no item (the caller decides whether that is an error). With
+    ``problems`` given, a second column for an item is recorded there instead of raised.
+    """
     check_input_path(path)
     table = read_sheet(path, sheet)
-    plan = plan_columns(list(table.frame.columns), instrument, table.where)
-    if plan.items:
+    plan = plan_columns(list(table.frame.columns), instrument, table.where, problems)
+    if plan.items or sheet is not None or path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return table, plan, []
-    if sheet is None and path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        for name in list_sheets(path)[1:]:
-            try:
-                other = read_sheet(path, name)
-            except Exception:  # an empty or odd sheet is simply not the one
-                continue
+    for name in list_sheets(path)[1:]:
+        try:
+            other = read_sheet(path, name)
             other_plan = plan_columns(list(other.frame.columns), instrument, other.where)
-            if other_plan.items:
-                note = (
-                    f"{path}: read sheet '{name}'; the first sheet '{table.sheet}' "
-                    "has no item columns."
-                )
-                return other, other_plan, [note]
-    raise MappingError(
-        f"{table.where}: no column matches any item of instrument '{instrument.id}'. "
-        f"Run `partnerkit validate {path}` to see how the columns were read, "
-        "or choose the instrument with --instrument."
-    )
+        except PartnerkitError:  # an empty or odd sheet is simply not the one
+            continue
+        if other_plan.items:
+            note = (
+                f"{path}: read sheet '{name}'; the first sheet '{table.sheet}' has no item columns."
+            )
+            return other, other_plan, [note]
+    return table, plan, []
 
 
 def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable) -> list[str]:

@@ -92,10 +92,17 @@ def item_keys(instrument: Instrument) -> dict[str, tuple[str, str]]:
     return keys
 
 
-def plan_columns(headers: Sequence[str], instrument: Instrument, where: str) -> ColumnPlan:
+def plan_columns(
+    headers: Sequence[str],
+    instrument: Instrument,
+    where: str,
+    problems: list[str] | None = None,
+) -> ColumnPlan:
     """Decide, for every header of one sheet, whether it is an item, a role, personal or other.
 
-    Raises :class:`MappingError` when two columns map to the same item.
+    Raises :class:`MappingError` when two columns map to the same item, unless
+    ``problems`` is given: then the message is appended there and the second
+    column is treated as other.
     """
     keys = item_keys(instrument)
     role_keys = {role: [norm_header(a) for a in instrument.role_aliases[role]] for role in ROLES}
@@ -126,10 +133,15 @@ def plan_columns(headers: Sequence[str], instrument: Instrument, where: str) -> 
             continue
         item_id, how = match
         if item_id in items:
-            raise MappingError(
+            message = (
                 f"{where}: columns '{items[item_id][0]}' and '{header}' both map to item "
                 f"'{item_id}'. Remove or rename one of them."
             )
+            if problems is None:
+                raise MappingError(message)
+            problems.append(message)
+            other.append(header)
+            continue
         items[item_id] = (header, how)
     roles: dict[str, str] = {}
     for role, candidates in role_candidates.items():

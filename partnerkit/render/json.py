@@ -8,5 +8,9 @@ from .records import plain, to_records
 
 
 def render(result, **_options) -> str:
-    document = {"meta": result.meta(), "results": to_records(result.records)}
+    if hasattr(result, "json_results"):  # nested results (validate, reliability)
+        results = result.json_results()
+    else:
+        results = to_records(result.records)
+    document = {"meta": result.meta(), "results": results}
     return json.dumps(document, ensure_ascii=False, indent=2, default=plain) + "\n"

@@ -10,6 +10,10 @@ ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
 
 def render(result, **_options) -> str:
     kinds = {"score": _score}
+    if result.kind not in kinds:  # analyst views: the terminal table in a code block
+        from .table import render as render_table
+
+        return f"```\n{render_table(result, width=100)}```\n"
     return kinds[result.kind](result)
 
 

@@ -42,7 +42,7 @@ def render(result, width: int = 100, color: bool = False, **_options) -> str:
 
 def renderable(result, width: int = 100) -> RenderableType:
     """The result as a rich renderable (the CLI prints it with colour on a terminal)."""
-    kinds = {"score": _score}
+    kinds = {"score": _score, "validate": _validate}
     return kinds[result.kind](result, width)
 
 
@@ -133,3 +133,86 @@ def _legend(result) -> Text:
         legend.append("   ")
     legend.append("\n" + t("legend.hidden", lang, min_n=result.min_n), style="dim")
     return legend
+
+
+# ---------------------------------------------------------------- validate
+
+_KIND_TEXT = {
+    "item": "item",
+    "role": "role",
+    "personal": "personal data: dropped",
+    "other": "ignored",
+}
+
+
+def _validate(result, width: int) -> RenderableType:
+    from ..io.layouts import LAYOUTS
+    from ..survey import EXCLUSION_REASONS
+
+    parts: list[RenderableType] = []
+    for report in result.files:
+        src = report.source
+        status = (
+            Text("✓ can be scored", style="green")
+            if report.can_score
+            else Text("✗ cannot be scored", style="bold red")
+        )
+        head = Text(f"{src.where}", style="bold")
+        head.append(
+            f"\n{LAYOUTS.get(src.layout, src.layout)}, header row {report.header_row}, "
+            f"{src.rows} data rows",
+            style="",
+        )
+        if src.encoding:
+            head.append(f", {src.encoding}, delimiter {src.delimiter!r}")
+        head.append("  ")
+        head.append(status)
+        parts.append(head)
+
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table.add_column("Column", max_width=width - 40, overflow="ellipsis", no_wrap=True)
+        table.add_column("Read as", max_width=24)
+        table.add_column("How", max_width=10)
+        for c in report.columns:
+            target = f"{c.kind}: {c.target}" if c.kind in ("item", "role") else _KIND_TEXT[c.kind]
+            style = {"personal": "magenta", "other": "dim"}.get(c.kind, "")
+            table.add_row(c.column, Text(target, style=style), c.how or "")
+        parts.append(table)
+
+        items = result.instrument.item_ids
+        if report.missing_items:
+            parts.append(
+                Text(
+                    f"Items with no column ({len(report.missing_items)} of {len(items)}): "
+                    + ", ".join(report.missing_items),
+                    style="yellow",
+                )
+            )
+        else:
+            parts.append(
+                Text(f"Every item of '{result.instrument.id}' has a column.", style="green")
+            )
+        if report.invalid_cells:
+            bad = Table(title="Invalid answers", title_justify="left", box=box.SIMPLE_HEAD)
+            bad.add_column("Column", max_width=40, overflow="ellipsis", no_wrap=True)
+            bad.add_column("Value", max_width=20)
+            bad.add_column("Count", justify="right")
+            bad.add_column("Rows", max_width=24)
+            for cell in report.invalid_cells:
+                rows = ", ".join(e.rsplit(":", 1)[-1] for e in cell.examples)
+                bad.add_row(cell.column, cell.value, str(cell.count), rows)
+            parts.append(bad)
+        rows = Text(f"Rows: {src.rows} read, {report.rows_scorable} can be scored")
+        for e in report.excluded:
+            example = ", ".join(x.rsplit(":", 1)[-1] for x in e.examples[:5])
+            rows.append(f"; {e.rows} excluded: {EXCLUSION_REASONS[e.reason]} (row {example})")
+        parts.append(rows)
+        for problem in report.problems:
+            parts.append(Text(f"Problem: {problem}", style="bold red"))
+        for warning in report.warnings:
+            parts.append(Text(f"Warning: {warning}", style="yellow"))
+        parts.append(Text(""))
+    if result.strict:
+        for problem in result.strict_problems:
+            parts.append(Text(f"--strict: {problem}", style="bold red"))
+    return Group(*parts)
