@@ -164,6 +164,101 @@ def validate(
             raise typer.Exit(ExitCode.ERROR)
 
 
+@app.command()
+def template(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The questionnaire workbook to write (.xlsx).")
+    ],
+    instrument: InstrumentOpt = None,
+    lang: LangOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Write a questionnaire workbook with drop-down answers, ready to fill and score."""
+    with reporting(traceback):
+        from .template import write_template
+
+        write_template(output, instrument, lang.value if lang else None)
+        _stderr().print(f"Wrote {output}", style="dim")
+
+
+instrument_app = typer.Typer(
+    help="List, show, start and check instruments (dimensions, items and scale).",
+    no_args_is_help=True,
+)
+app.add_typer(instrument_app, name="instrument")
+
+
+@instrument_app.command("list")
+def instrument_list(format: FormatOpt = None, traceback: TracebackOpt = False) -> None:
+    """List the bundled instruments."""
+    with reporting(traceback):
+        from .instrument_tools import listing
+
+        emit(listing(), _format(None, format), None)
+
+
+@instrument_app.command("show")
+def instrument_show(
+    name: Annotated[str, typer.Argument(help="Bundled instrument name or TOML path.")] = (
+        "partnerskab"
+    ),
+    lang: LangOpt = None,
+    format: FormatOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Show an instrument's scale, dimensions and items (reverse-keyed items marked)."""
+    with reporting(traceback):
+        from .instrument import load_instrument
+        from .instrument_tools import InstrumentView
+
+        inst = load_instrument(name)
+        emit(
+            InstrumentView(inst, lang.value if lang else inst.language), _format(None, format), None
+        )
+
+
+@instrument_app.command("init")
+def instrument_init(
+    path: Annotated[Path, typer.Argument(help="The new instrument file (.toml).")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Write a commented starter instrument (a copy of the default) to adapt."""
+    with reporting(traceback):
+        from .instrument_tools import init_instrument
+
+        init_instrument(path, force=force)
+        _stderr().print(
+            f"Wrote {path}. Edit it, then run `partnerkit instrument check {path}`.", style="dim"
+        )
+
+
+@instrument_app.command("check")
+def instrument_check(
+    path: Annotated[Path, typer.Argument(help="Instrument TOML file to check.")],
+    traceback: TracebackOpt = False,
+) -> None:
+    """Check an instrument file and report every problem at once (exit 1 if any)."""
+    with reporting(traceback):
+        from rich.console import Console
+
+        from .instrument import check_instrument, load_instrument
+
+        problems = check_instrument(path)
+        console = Console(highlight=False, soft_wrap=True)
+        if problems:
+            for problem in problems:
+                console.print(f"{path}: {problem}", markup=False)
+            _error(f"{path}: {len(problems)} problem(s) found.")
+            raise typer.Exit(ExitCode.ERROR)
+        inst = load_instrument(path)
+        console.print(
+            f"{path}: valid: instrument '{inst.id}' with {len(inst.dimensions)} dimensions "
+            f"and {len(inst.items)} items.",
+            markup=False,
+        )
+
+
 # Plumbing ---------------------------------------------------------------------
 
 
@@ -229,10 +324,10 @@ def _format(output: Path | None, fmt: Format | None) -> Format:
 
 def emit(result, fmt: Format, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
     """Render ``result`` to standard output, or write it to ``output`` atomically."""
-    from .render import render, write_text
+    from .render import render, write_atomic
 
     if output is not None:
-        write_text(render(result, fmt, width=100), output, inputs)
+        write_atomic(render(result, fmt, width=100), output, inputs)
         _stderr().print(f"Wrote {output}", style="dim")
         return
     if fmt is Format.table:

@@ -235,11 +235,8 @@ def inspect_sheet(
             other_plan = plan_columns(list(other.frame.columns), instrument, other.where)
         except PartnerkitError:  # an empty or odd sheet is simply not the one
             continue
-        if other_plan.items:
-            note = (
-                f"{path}: read sheet '{name}'; the first sheet '{table.sheet}' has no item columns."
-            )
-            return other, other_plan, [note]
+        if other_plan.items:  # meta.files[].sheet and validate say which sheet was read
+            return other, other_plan, []
     return table, plan, []
 
 

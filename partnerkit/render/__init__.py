@@ -61,8 +61,8 @@ def format_for(path: Path | None, fmt: Format | None) -> Format:
         ) from None
 
 
-def write_text(text: str, path: Path, inputs: tuple[Path, ...] = ()) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary file beside it, then a rename.
+def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file beside it, then a rename.
 
     An interrupted run never leaves half a file, and an existing file is only
     replaced once the new one is complete. Writing onto an input file is refused.
@@ -75,8 +75,9 @@ def write_text(text: str, path: Path, inputs: tuple[Path, ...] = ()) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
             Path(tmp).replace(target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -42,7 +42,12 @@ def render(result, width: int = 100, color: bool = False, **_options) -> str:
 
 def renderable(result, width: int = 100) -> RenderableType:
     """The result as a rich renderable (the CLI prints it with colour on a terminal)."""
-    kinds = {"score": _score, "validate": _validate}
+    kinds = {
+        "score": _score,
+        "validate": _validate,
+        "instrument_list": _instrument_list,
+        "instrument_show": _instrument_show,
+    }
     return kinds[result.kind](result, width)
 
 
@@ -59,7 +64,7 @@ def _score(result: ScoreResult, width: int) -> RenderableType:
     return Group(*parts)
 
 
-def _tables(result, title, dims, names, columns, width) -> list[Table]:
+def _tables(result, title, dims, names, columns, width) -> list[RenderableType]:
     """One table, or several of balanced size when the group columns do not fit ``width``."""
     lang = result.lang
     short = {a.label(lang): a.short_label(lang) for a in result.survey.instrument.actors}
@@ -75,14 +80,9 @@ def _tables(result, title, dims, names, columns, width) -> list[Table]:
     for i, size in enumerate(_runs(need, chunks, len)):
         part = list(zip(headers, columns, strict=True))[start : start + size]
         start += size
-        table = Table(
-            title=(title if i == 0 else f"{title.splitlines()[0]} ({t('continued', lang)})"),
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            padding=(0, 1),
-        )
+        heading = title if i == 0 else f"{title.splitlines()[0]} ({t('continued', lang)})"
+        tables.append(Text(heading, style="bold"))
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
         table.add_column("", max_width=_DIM_WIDTH, min_width=12)
         for header, _ in part:
             wide = min(max(_COL_MAX, *(len(w) for w in header.split())), _WORD_MAX)
@@ -215,4 +215,48 @@ def _validate(result, width: int) -> RenderableType:
     if result.strict:
         for problem in result.strict_problems:
             parts.append(Text(f"--strict: {problem}", style="bold red"))
+    return Group(*parts)
+
+
+# ------------------------------------------------------------- instruments
+
+
+def _instrument_list(result, width: int) -> RenderableType:
+    table = Table(title="Bundled instruments", title_justify="left", box=box.SIMPLE_HEAD)
+    for header in ("Name", "Title", "Version", "Language", "Dimensions", "Items"):
+        table.add_column(header, justify="right" if header in ("Dimensions", "Items") else "left")
+    for inst in result.instruments:
+        table.add_row(
+            inst.id,
+            inst.label(result.lang),
+            inst.version,
+            inst.language,
+            str(len(inst.dimensions)),
+            str(len(inst.items)),
+        )
+    return table
+
+
+def _instrument_show(result, width: int) -> RenderableType:
+    inst, lang = result.instrument, result.lang
+    scale = inst.scale
+    labels = ", ".join(f"{p} {scale.name(p, lang)}" for p in scale.points)
+    head = Text(f"{inst.label(lang)} ({inst.id} {inst.version})\n", style="bold")
+    head.append(f"Scale: {labels}; {scale.name('missing', lang)} is missing.\n", style="")
+    head.append(
+        f"Zones: {t('zone.strength', lang)} ≥ {number(inst.zones.strength, lang, 1)}, "
+        f"{t('zone.attention', lang)} ≥ {number(inst.zones.attention, lang, 1)}. "
+        "↺ marks a reverse-keyed item.",
+        style="",
+    )
+    parts: list[RenderableType] = [head]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_header=True)
+    table.add_column("Item", no_wrap=True)
+    table.add_column("", width=1)
+    table.add_column("Statement", max_width=width - 24)
+    for dim in inst.dimensions:
+        table.add_row("", "", Text(dim.label(lang), style="bold"))
+        for item in dim.items:
+            table.add_row(item.id, "↺" if item.reverse else "", item.label(lang))
+    parts.append(table)
     return Group(*parts)

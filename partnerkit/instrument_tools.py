@@ -1,0 +1,112 @@
+"""Working with instruments: listing, showing, starting a new one, checking one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import OptionError
+from .instrument import DEFAULT_INSTRUMENT, Instrument, list_instruments, load_instrument
+
+
+@dataclass(frozen=True)
+class InstrumentListing:
+    """The bundled instruments."""
+
+    instruments: tuple[Instrument, ...]
+    lang: str = "en"
+    kind: str = field(default="instrument_list", init=False)
+
+    def meta(self) -> dict:
+        from ._version import __version__
+
+        return {"partnerkit_version": __version__, "command": "instrument list"}
+
+    def json_results(self) -> list[dict]:
+        return [
+            {
+                "id": i.id,
+                "version": i.version,
+                "language": i.language,
+                "title": dict(i.title),
+                "dimensions": len(i.dimensions),
+                "items": len(i.items),
+            }
+            for i in self.instruments
+        ]
+
+
+@dataclass(frozen=True)
+class InstrumentView:
+    """One instrument's scale, dimensions and items, in one language."""
+
+    instrument: Instrument
+    lang: str
+    kind: str = field(default="instrument_show", init=False)
+
+    def meta(self) -> dict:
+        from ._version import __version__
+
+        inst = self.instrument
+        scale = inst.scale
+        return {
+            "partnerkit_version": __version__,
+            "command": "instrument show",
+            "instrument": {"id": inst.id, "version": inst.version, "source": inst.source},
+            "scale": {
+                "min": scale.min,
+                "max": scale.max,
+                "favourable": scale.favourable,
+                "direction": "descending" if scale.descending else "ascending",
+                "labels": {p: scale.name(p, self.lang) for p in scale.points},
+                "missing": scale.name("missing", self.lang),
+                "missing_codes": list(scale.missing_codes),
+            },
+            "zones": {"strength": inst.zones.strength, "attention": inst.zones.attention},
+            "lang": self.lang,
+        }
+
+    def json_results(self) -> list[dict]:
+        return [
+            {
+                "dimension": d.id,
+                "name": d.label(self.lang),
+                "items": [
+                    {"item": i.id, "text": i.label(self.lang), "reverse": i.reverse}
+                    for i in d.items
+                ],
+            }
+            for d in self.instrument.dimensions
+        ]
+
+
+def listing(lang: str = "en") -> InstrumentListing:
+    """All bundled instruments, loaded."""
+    return InstrumentListing(tuple(load_instrument(n) for n in list_instruments()), lang)
+
+
+def starter_text(instrument_id: str) -> str:
+    """The commented default instrument, renamed to ``instrument_id``: a valid starting point."""
+    path = resources.files("partnerkit") / "instruments" / f"{DEFAULT_INSTRUMENT}.toml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'^id = "[^"]*"', f'id = "{instrument_id}"', text, count=1, flags=re.M)
+    return text.replace(
+        "# partnerskab: the default instrument of partnerkit.",
+        f"# {instrument_id}: a partnership instrument, started from partnerkit's default.",
+        1,
+    )
+
+
+def init_instrument(path: Path, force: bool = False) -> Path:
+    """Write the commented starter instrument to ``path`` (refusing to overwrite)."""
+    from .render import write_atomic
+
+    if path.suffix.lower() != ".toml":
+        raise OptionError(f"{path}: an instrument file ends in .toml.")
+    if path.exists() and not force:
+        raise OptionError(f"{path}: exists already; choose another name or give --force.")
+    instrument_id = re.sub(r"\W+", "_", path.stem).strip("_") or "my_instrument"
+    write_atomic(starter_text(instrument_id), path)
+    return path
