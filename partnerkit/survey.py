@@ -126,6 +126,8 @@ class Survey:
     float column per item present (answers decoded to scale points, *not*
     reverse-keyed; "don't know" and invalid cells are NaN), the other columns
     of the export under their headers, and ``_source``/``_row`` for messages.
+    ``dont_know`` marks, per item and row of ``data``, the cells answered
+    "don't know" (or a missing code), for response distributions.
     """
 
     data: pd.DataFrame
@@ -133,6 +135,7 @@ class Survey:
     sources: tuple[Source, ...]
     columns: tuple[ColumnMatch, ...]
     ledger: Ledger
+    dont_know: pd.DataFrame | None = None
 
     @property
     def items(self) -> tuple[str, ...]:

@@ -44,6 +44,17 @@ def test_dont_know_is_counted_apart_never_a_point(tmp_path, tiny):
     survey = read_survey(write_table(tmp_path / "s.csv", frame), tiny)
     assert survey.ledger.dont_know["a1"] == 3
     assert survey.data["a1"].isna().sum() == 3
+    assert survey.dont_know["a1"].tolist() == [True, True, True, False]
+
+
+def test_dont_know_cells_stay_aligned_after_duplicates_and_stacking(tmp_path, tiny):
+    one = pd.DataFrame({"ID": ["x", "y", "x"], "a1": ["Ved ikke", 4, 2], "a2": [3, "Ved ikke", 3]})
+    two = pd.DataFrame({"ID": ["z"], "a2": ["Don't know"], "b1": [5]})
+    paths = [write_table(tmp_path / "one.csv", one), write_table(tmp_path / "two.xlsx", two)]
+    survey = read_survey(paths, tiny)
+    assert survey.data["respondent"].tolist() == ["y", "x", "z"]  # the first "x" row dropped
+    assert survey.dont_know["a1"].tolist() == [False, False, False]
+    assert survey.dont_know["a2"].tolist() == [True, False, True]
 
 
 def test_invalid_cells_are_counted_per_column_and_value(tmp_path, tiny):

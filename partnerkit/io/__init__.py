@@ -86,11 +86,17 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
     """Stack files read with :func:`read_part` into one survey (dropping duplicate respondents)."""
     import pandas as pd
 
-    data = parts[0].data if len(parts) == 1 else pd.concat([p.data for p in parts])
-    data = data.reset_index(drop=True)
-    excluded = [e for p in parts for e in p.excluded]
-    data, duplicates = _drop_duplicate_respondents(data, [p.source for p in parts])
-    excluded.append(duplicates)
+    if len(parts) == 1:
+        data, dk = parts[0].data, parts[0].dont_know_cells
+    else:  # files may lack some items: their don't-know cells are False
+        data = pd.concat([p.data for p in parts], ignore_index=True)
+        dk = pd.concat([p.dont_know_cells for p in parts], ignore_index=True)
+        dk = dk.fillna(False).astype(bool)
+    dup, duplicates = _duplicate_respondents(data, [p.source for p in parts])
+    if dup.any():
+        data = data.loc[~dup].reset_index(drop=True)
+        dk = dk.loc[~dup].reset_index(drop=True)
+    excluded = [e for p in parts for e in p.excluded] + [duplicates]
 
     ledger = Ledger(
         rows_read=sum(p.source.rows for p in parts),
@@ -106,6 +112,7 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
         sources=tuple(p.source for p in parts),
         columns=tuple(c for p in parts for c in p.columns),
         ledger=ledger,
+        dont_know=dk,
     )
 
 
@@ -121,6 +128,7 @@ class Part:
     invalid: list[InvalidCell]
     dont_know: dict[str, int]
     warnings: list[str]
+    dont_know_cells: pd.DataFrame  # bool, one column per item, rows as ``data``
 
 
 def read_part(index: int, path: Path, instrument: Instrument, sheet) -> Part:
@@ -149,11 +157,12 @@ def build_part(
 
     empty = frame.isna().all(axis=1).to_numpy()
 
-    values, invalid, dont_know = {}, [], {}
+    values, invalid, dont_know, dk_cells = {}, [], {}, {}
     for item_id, (column, _how) in plan.items.items():
         decoded = decode_column(frame[column], instrument.scale)
         values[item_id] = decoded.values
         dont_know[item_id] = int(decoded.dont_know.sum())
+        dk_cells[item_id] = decoded.dont_know
         invalid += [
             InvalidCell(column, value, count, tuple(f"{name}:{rows[p]}" for p in positions))
             for value, count, positions in decoded.invalid
@@ -188,6 +197,7 @@ def build_part(
     out[SOURCE_COLUMN] = np.full(int(kept.sum()), index, dtype=np.int32)
     out[ROW_COLUMN] = rows[kept]
     data = pd.DataFrame({k: np.asarray(v) for k, v in out.items()})
+    dk_frame = pd.DataFrame({i: dk_cells[i][kept] for i in instrument.item_ids if i in dk_cells})
 
     columns = [ColumnMatch(index, c, "item", i, how) for i, (c, how) in plan.items.items()]
     columns += [ColumnMatch(index, c, "role", r, "header") for r, c in plan.roles.items()]
@@ -213,6 +223,7 @@ def build_part(
         invalid=invalid,
         dont_know=dont_know,
         warnings=warnings + _coverage_warnings(plan, instrument, table) + actor_warnings,
+        dont_know_cells=dk_frame,
     )
 
 
@@ -290,19 +301,15 @@ def _canonical_actors(series: pd.Series, instrument: Instrument) -> tuple[np.nda
     return np.array([*labels, None], dtype=object)[codes], unknown
 
 
-def _drop_duplicate_respondents(data: pd.DataFrame, sources: list[Source]):
-    """Keep the last row of a respondent id repeated within the same round and area."""
+def _duplicate_respondents(data: pd.DataFrame, sources: list[Source]):
+    """Rows repeating a respondent id within the same round and area (all but the last)."""
     if "respondent" not in data.columns:
-        return data, Exclusion("duplicate_respondent", 0)
+        return np.zeros(len(data), dtype=bool), Exclusion("duplicate_respondent", 0)
     keys = ["respondent"] + [k for k in ("round", "area") if k in data.columns]
     dup = (data["respondent"].notna() & data.duplicated(keys, keep="last")).to_numpy()
-    if not dup.any():
-        return data, Exclusion("duplicate_respondent", 0)
     first = data.loc[dup, [SOURCE_COLUMN, ROW_COLUMN]].head(_EXAMPLES)
     examples = tuple(f"{sources[s].path}:{r}" for s, r in first.itertuples(index=False))
-    return data.loc[~dup].reset_index(drop=True), Exclusion(
-        "duplicate_respondent", int(dup.sum()), examples
-    )
+    return dup, Exclusion("duplicate_respondent", int(dup.sum()), examples)
 
 
 def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
