@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .errors import OptionError
 from .instrument import ROLES
 from .text import norm_header
@@ -103,3 +105,48 @@ def natural_order(values: pd.Series | Sequence, preferred: Sequence[str] = ()) -
     ordered = [v for _, v in sorted(enumerate(seen), key=sort_key)]
     has_missing = any(v is None or v != v for v in values)
     return [*ordered, None] if has_missing else ordered
+
+
+@dataclass(frozen=True)
+class GroupRows:
+    """One group of respondents: its level, its label per key (None = all) and its rows."""
+
+    level: str  # "cell", "margin" or "overall"
+    labels: dict[str, str | None]
+    rows: np.ndarray  # positions in Survey.data
+
+
+def group_rows(survey: Survey, keys: Sequence[GroupKey], lang: str) -> list[GroupRows]:
+    """The groups of every level, as in :func:`partnerkit.scoring.group_statistics`:
+    cells (all keys), margins over the first key (two or more keys) and the overall group.
+    """
+    import pandas as pd
+
+    from .scoring import group_labels, group_order
+
+    names = [k.name for k in keys]
+    labels = pd.DataFrame({k.name: group_labels(survey, k, lang) for k in keys})
+    levels = []
+    if names:
+        levels.append((names, "cell"))
+    if len(names) >= 2:
+        levels.append((names[1:], "margin"))
+    groups = []
+    for level_keys, level in levels:
+        for value, rows in labels.groupby(level_keys, sort=False).indices.items():
+            value = value if isinstance(value, tuple) else (value,)
+            given = dict(zip(level_keys, value, strict=True))
+            groups.append(GroupRows(level, {n: given.get(n) for n in names}, np.asarray(rows)))
+    groups.append(GroupRows("overall", dict.fromkeys(names), np.arange(len(survey.data))))
+    rank = {}
+    for key in keys:
+        order = group_order(survey, key, labels[key.name].unique().tolist(), lang)
+        rank[key.name] = {v: i for i, v in enumerate(order)}
+
+    def sort_key(g: GroupRows):
+        return tuple(
+            rank[n].get(g.labels[n], len(rank[n])) if g.labels[n] is not None else len(rank[n])
+            for n in reversed(names)
+        )
+
+    return sorted(groups, key=sort_key)

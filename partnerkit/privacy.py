@@ -79,6 +79,29 @@ def suppress(
     return out
 
 
+def suppress_levels(
+    records: pd.DataFrame,
+    min_n: int,
+    stat_columns: Sequence[str],
+    key_names: Sequence[str],
+    within: Sequence[str] = ("dimension",),
+) -> pd.DataFrame:
+    """:func:`suppress` for records with a ``_level`` column of ``cell``/``margin``/``overall``.
+
+    Cells (all keys set) add up to the margin of their outer keys (or to the
+    overall record with one key); margins add up to the overall record. Each
+    such partition is checked separately, within every value of ``within``
+    (a dimension, or a dimension and an item).
+    """
+    marked = records.assign(
+        _cell=records["_level"].eq("cell"), _margin=records["_level"].eq("margin")
+    )
+    partitions = [("_cell", [*within, *key_names[1:]])]
+    if len(key_names) >= 2:
+        partitions.append(("_margin", list(within)))
+    return suppress(marked, min_n, stat_columns, partitions).drop(columns=["_cell", "_margin"])
+
+
 def _secondary(n: np.ndarray, hidden: np.ndarray, min_n: int) -> np.ndarray:
     """Hide the smallest visible groups until the hidden ones pool at least ``min_n``."""
     hidden = hidden.copy()

@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import SurveyReadError
 from .grouping import GroupKey, natural_order, resolve_keys
-from .privacy import resolve_min_n, suppress
+from .privacy import resolve_min_n, suppress_levels
 from .stats import t_interval
 from .survey import Exclusion, Ledger, Survey, survey_meta
 
@@ -316,12 +316,7 @@ def group_statistics(
     )
     records = _sort(records, survey, keys, dims, lang)
 
-    records["_cell"] = records["_level"].eq("cell")
-    records["_margin"] = records["_level"].eq("margin")
-    partitions = [("_cell", ["dimension", *key_names[1:]])]
-    if len(key_names) >= 2:
-        partitions.append(("_margin", ["dimension"]))
-    records = suppress(records, min_n, STAT_COLUMNS, partitions)
+    records = suppress_levels(records, min_n, STAT_COLUMNS, key_names)
     columns = ["dimension", "dimension_name", *key_names, "n", *STAT_COLUMNS, "suppressed"]
     return records[columns].reset_index(drop=True)
 

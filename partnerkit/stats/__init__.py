@@ -9,5 +9,6 @@ package is cheap.
 from __future__ import annotations
 
 from .intervals import t_interval
+from .reliability import item_statistics, scale_reliability
 
-__all__ = ["t_interval"]
+__all__ = ["item_statistics", "scale_reliability", "t_interval"]
