@@ -137,6 +137,40 @@ def score(
 
 
 @app.command()
+def reliability(
+    files: Files,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", "-b", help="Also per group: actor, round, area or a column header."),
+    ] = None,
+    items: Annotated[
+        bool, typer.Option("--items", help="Show item statistics and answer distributions.")
+    ] = False,
+    min_n: MinNOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Check that each dimension's items hold together: Cronbach's alpha, item statistics, flags.
+
+    Alpha from pairwise covariances (as R psych alpha()) with a Feldt 95% interval;
+    flags for alpha below 0.70, weak or reversed items, few respondents or items.
+    """
+    with reporting(traceback):
+        from . import read_survey
+        from .reliability import reliability as run_reliability
+
+        fmt = _format(output, format)
+        survey = read_survey(files, instrument, sheet=sheet)
+        result = run_reliability(survey, by or [], min_n=min_n, lang=lang.value if lang else None)
+        _warn(result.warnings)
+        emit(result, fmt, output, inputs=tuple(files), items=items)
+
+
+@app.command()
 def validate(
     files: Files,
     instrument: InstrumentOpt = None,
@@ -322,12 +356,14 @@ def _format(output: Path | None, fmt: Format | None) -> Format:
     return format_for(output, fmt)
 
 
-def emit(result, fmt: Format, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+def emit(
+    result, fmt: Format, output: Path | None, inputs: tuple[Path, ...] = (), **options
+) -> None:
     """Render ``result`` to standard output, or write it to ``output`` atomically."""
     from .render import render, write_atomic
 
     if output is not None:
-        write_atomic(render(result, fmt, width=100), output, inputs)
+        write_atomic(render(result, fmt, width=100, **options), output, inputs)
         _stderr().print(f"Wrote {output}", style="dim")
         return
     if fmt is Format.table:
@@ -338,9 +374,9 @@ def emit(result, fmt: Format, output: Path | None, inputs: tuple[Path, ...] = ()
         console = Console(highlight=False)
         width = console.width if console.is_terminal else 100
         console = Console(highlight=False, width=max(width, 60))
-        console.print(renderable(result, console.width))
+        console.print(renderable(result, console.width, **options))
         return
-    sys.stdout.write(render(result, fmt))
+    sys.stdout.write(render(result, fmt, **options))
 
 
 def main() -> None:

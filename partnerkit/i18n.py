@@ -52,6 +52,46 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "reason.duplicate_respondent": ("dubletter", "duplicate respondents"),
     "reason.too_few_items": ("for få udsagn besvaret", "too few items answered"),
     "round": ("Runde", "Round"),
+    # reliability flags
+    "flag.low_alpha": (
+        "Cronbachs alfa er {alpha}, under {limit}: udsagnene måler måske ikke det samme.",
+        "Cronbach's alpha is {alpha}, below {limit}: the items may not measure one thing.",
+    ),
+    "flag.low_r_drop": (
+        "Udsagnet {item_id} hænger svagt sammen med resten af dimensionen "
+        "(r = {r}, under {limit}).",
+        "Item {item_id} correlates weakly with the rest of the dimension (r = {r}, below {limit}).",
+    ),
+    "flag.negative_r_drop": (
+        "Udsagnet {item_id} trækker den modsatte vej af resten (r = {r}): er det vendt forkert?",
+        "Item {item_id} runs against the rest of the dimension (r = {r}): is its reverse-keying "
+        "wrong?",
+    ),
+    "flag.few_respondents": (
+        "Kun {n} besvarelser (under {limit}): for få til at vurdere pålideligheden.",
+        "Only {n} respondents (fewer than {limit}): too few to judge reliability.",
+    ),
+    "flag.wide_interval": (
+        "Intervallet for alfa er bredt ({low} til {high}): for usikkert til at vurdere.",
+        "The interval of alpha is wide ({low} to {high}): too uncertain to judge.",
+    ),
+    "flag.few_items": (
+        "Kun {k} udsagn med svar (under {limit}): alfa er ustabil med så få udsagn.",
+        "Only {k} items with answers (fewer than {limit}): alpha is unstable with so few items.",
+    ),
+    "rel.legend": (
+        "α: Cronbachs alfa (parvise kovarianser, som R psych alpha()); 95% CI: Feldt; α std: "
+        "standardiseret alfa; r̄: gennemsnitlig korrelation mellem udsagn; n: besvarelser; "
+        "k: udsagn.",
+        "α: Cronbach's alpha (pairwise covariances, as R psych alpha()); 95% CI: Feldt; α std: "
+        "standardised alpha; r̄: mean inter-item correlation; n: respondents; k: items.",
+    ),
+    "rel.items": (
+        "Udsagn|n|gns.|sd|r drop|α uden|% mangler",
+        "Item|n|mean|sd|r drop|α if dropped|% missing",
+    ),
+    "reliability_title": ("{title}: pålidelighed", "{title}: reliability"),
+    "reliability_by": ("{title}: pålidelighed pr. {keys}", "{title}: reliability by {keys}"),
 }
 
 

@@ -126,6 +126,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+def max_width(text: str) -> int:
+    """Widest line as a terminal shows it (combining marks take no cell)."""
+    from rich.cells import cell_len
+
+    return max(cell_len(line) for line in text.splitlines())
+
+
 def invoke(runner: CliRunner, *args: object):
     """Run ``partnerkit`` with ``args`` and return the click result."""
     return runner.invoke(app, [str(a) for a in args])

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from partnerkit import PartnerkitError
-from tests.conftest import EXAMPLE_CSV, EXAMPLE_XLSX, invoke, write_table
+from tests.conftest import EXAMPLE_CSV, EXAMPLE_XLSX, invoke, max_width, write_table
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PARTNERKIT_UPDATE_GOLDEN") == "1"
@@ -30,7 +30,7 @@ def check_golden(name: str, text: str) -> None:
 def test_score_table_of_the_example_at_width_100(runner):
     result = invoke(runner, "score", EXAMPLE_XLSX)
     assert result.exit_code == 0, result.output
-    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+    assert max_width(result.stdout) <= 100
     check_golden("score_example_da.txt", result.stdout)
     assert "Runde 2022" in result.stdout and "Beboerrep." in result.stdout
     assert "● styrke ≥ 4,0" in result.stdout

@@ -119,9 +119,9 @@ def simulate(rng: np.random.Generator) -> pd.DataFrame:
                     }
                     for dim in inst.dimensions:
                         mu = BASE[dim.id] + effect(dim.id, actor, area, round_) + general
-                        mu += rng.normal(0, 0.35)
+                        mu += rng.normal(0, 0.45)
                         for item in dim.items:
-                            agree = int(np.clip(np.rint(mu + rng.normal(0, 0.7)), 1, 5))
+                            agree = int(np.clip(np.rint(mu + rng.normal(0, 0.55)), 1, 5))
                             value = 6 - agree if item.reverse else agree
                             if rng.random() < 0.04:
                                 value = 6  # Ved ikke

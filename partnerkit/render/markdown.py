@@ -8,12 +8,13 @@ from .layout import ledger_summary, score_tables
 ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
 
 
-def render(result, **_options) -> str:
+def render(result, **options) -> str:
     kinds = {"score": _score}
     if result.kind not in kinds:  # analyst views: the terminal table in a code block
         from .table import render as render_table
 
-        return f"```\n{render_table(result, width=100)}```\n"
+        options.pop("width", None)
+        return f"```\n{render_table(result, width=100, **options)}```\n"
     return kinds[result.kind](result)
 
 

@@ -26,7 +26,7 @@ _COL_MAX = 12  # a group column; longer words in a header use the actor's short 
 _WORD_MAX = 18  # ... or widen the column up to this for other group labels
 
 
-def render(result, width: int = 100, color: bool = False, **_options) -> str:
+def render(result, width: int = 100, color: bool = False, **options) -> str:
     """The result as terminal text of at most ``width`` columns."""
     buffer = io.StringIO()
     console = Console(
@@ -36,25 +36,26 @@ def render(result, width: int = 100, color: bool = False, **_options) -> str:
         force_terminal=color,
         legacy_windows=False,
     )
-    console.print(renderable(result, width))
+    console.print(renderable(result, width, **options))
     return buffer.getvalue()
 
 
-def renderable(result, width: int = 100) -> RenderableType:
+def renderable(result, width: int = 100, **options) -> RenderableType:
     """The result as a rich renderable (the CLI prints it with colour on a terminal)."""
     kinds = {
         "score": _score,
         "validate": _validate,
         "instrument_list": _instrument_list,
         "instrument_show": _instrument_show,
+        "reliability": _reliability,
     }
-    return kinds[result.kind](result, width)
+    return kinds[result.kind](result, width, **options)
 
 
 # ------------------------------------------------------------------- score
 
 
-def _score(result: ScoreResult, width: int) -> RenderableType:
+def _score(result: ScoreResult, width: int, **_options) -> RenderableType:
     dims, names, specs = score_tables(result)
     parts: list[RenderableType] = []
     for spec in specs:
@@ -145,7 +146,7 @@ _KIND_TEXT = {
 }
 
 
-def _validate(result, width: int) -> RenderableType:
+def _validate(result, width: int, **_options) -> RenderableType:
     from ..io.layouts import LAYOUTS
     from ..survey import EXCLUSION_REASONS
 
@@ -221,7 +222,7 @@ def _validate(result, width: int) -> RenderableType:
 # ------------------------------------------------------------- instruments
 
 
-def _instrument_list(result, width: int) -> RenderableType:
+def _instrument_list(result, width: int, **_options) -> RenderableType:
     table = Table(title="Bundled instruments", title_justify="left", box=box.SIMPLE_HEAD)
     for header in ("Name", "Title", "Version", "Language", "Dimensions", "Items"):
         table.add_column(header, justify="right" if header in ("Dimensions", "Items") else "left")
@@ -237,7 +238,7 @@ def _instrument_list(result, width: int) -> RenderableType:
     return table
 
 
-def _instrument_show(result, width: int) -> RenderableType:
+def _instrument_show(result, width: int, **_options) -> RenderableType:
     inst, lang = result.instrument, result.lang
     scale = inst.scale
     labels = ", ".join(f"{p} {scale.name(p, lang)}" for p in scale.points)
@@ -260,3 +261,118 @@ def _instrument_show(result, width: int) -> RenderableType:
             table.add_row(item.id, "↺" if item.reverse else "", item.label(lang))
     parts.append(table)
     return Group(*parts)
+
+
+# ------------------------------------------------------------- reliability
+
+_FLAG_MARK = {
+    "low_alpha": "α<{alpha_min}",
+    "low_r_drop": "weak item",
+    "negative_r_drop": "reversed?",
+    "few_respondents": "n<{n_min}",
+    "wide_interval": "wide CI",
+    "few_items": "k<{k_min}",
+}
+
+
+def _reliability(result, width: int, items: bool = False) -> RenderableType:
+    from ..i18n import join_words, key_name
+    from ..reliability import ALPHA_MIN, K_MIN, N_MIN
+
+    lang = result.lang
+    keys = [k.name for k in result.keys]
+    inst = result.survey.instrument
+    if keys:
+        words = join_words([key_name(k, lang) for k in keys], lang)
+        title = t("reliability_by", lang, title=inst.label(lang), keys=words)
+    else:
+        title = t("reliability_title", lang, title=inst.label(lang))
+    marks = {
+        code: text.format(alpha_min=number(ALPHA_MIN, lang), n_min=N_MIN, k_min=K_MIN)
+        for code, text in _FLAG_MARK.items()
+    }
+    short = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column("", max_width=26 if not keys else 20)
+    for k in keys:
+        table.add_column(key_name(k, lang).capitalize(), max_width=12)
+    for header in ("α", "95% CI", "α std", "r̄", "n", "k"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("!", max_width=22)
+    messages: list[str] = []
+    previous = None
+    for rec in result.records.to_dict("records"):
+        name = rec["dimension_name"] if rec["dimension"] != previous else ""
+        previous = rec["dimension"]
+        groups = [short.get(rec[k], rec[k]) if rec[k] is not None else t("all", lang) for k in keys]
+        if rec["suppressed"]:
+            table.add_row(name, *groups, HIDDEN, "", "", "", "", "", "")
+            continue
+        marks_here = list(dict.fromkeys(marks[flag["code"]] for flag in rec["flags"]))
+        where = f" ({', '.join(map(str, groups))})" if keys else ""
+        messages += [f"{rec['dimension_name']}{where}: {flag['message']}" for flag in rec["flags"]]
+        alpha = rec["alpha"]
+        style = "red" if alpha == alpha and alpha < ALPHA_MIN else ""
+        table.add_row(
+            name,
+            *groups,
+            Text(_num(alpha, lang), style=style),
+            f"{_num(rec['alpha_ci_low'], lang)}–{_num(rec['alpha_ci_high'], lang)}",
+            _num(rec["alpha_std"], lang),
+            _num(rec["average_r"], lang),
+            str(rec["n"]),
+            str(rec["k"]),
+            Text(", ".join(marks_here), style="yellow"),
+        )
+    parts: list[RenderableType] = [Text(title, style="bold"), table]
+    if messages:
+        parts.append(Text("\n".join(f"! {m}" for m in messages), style="yellow"))
+    if items:
+        parts += _reliability_items(result, width)
+    legend = f"{t('rel.legend', lang)}\n{t('legend.hidden', lang, min_n=result.min_n)}"
+    parts.append(Text(legend, style="dim"))
+    return Group(*parts)
+
+
+def _reliability_items(result, width: int) -> list[RenderableType]:
+    from ..i18n import key_name
+
+    lang = result.lang
+    keys = [k.name for k in result.keys]
+    scale = result.survey.instrument.scale
+    parts: list[RenderableType] = []
+    for rec in result.records.to_dict("records"):
+        if rec["suppressed"]:
+            continue
+        groups = [
+            f"{key_name(k, lang)} {rec[k] if rec[k] is not None else t('all', lang)}" for k in keys
+        ]
+        heading = rec["dimension_name"] + (f" · {' · '.join(groups)}" if groups else "")
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        first, *numeric = t("rel.items", lang).split("|")
+        table.add_column(first, no_wrap=True)
+        for header in numeric:
+            table.add_column(header, justify="right", no_wrap=True)
+        table.add_column(" ".join(str(p) for p in scale.points) + " ?", no_wrap=True)
+        for item in rec["items"]:
+            if item["suppressed"]:
+                table.add_row(item["item"], HIDDEN, "", "", "", "", "", "")
+                continue
+            dist = item["distribution"]
+            r = item["r_drop"]
+            table.add_row(
+                item["item"],
+                str(int(item["n"])),
+                _num(item["mean"], lang),
+                _num(item["sd"], lang),
+                Text(_num(r, lang), style="red" if r == r and r < 0.3 else ""),
+                _num(item["alpha_if_dropped"], lang),
+                number(item["pct_missing"], lang, 1),
+                " ".join(str(dist[str(p)]) for p in scale.points) + f" {dist['dont_know']}",
+            )
+        parts += [Text(heading, style="bold"), table]
+    return parts
+
+
+def _num(value, lang: str) -> str:
+    return "–" if value is None or value != value else number(value, lang)

@@ -8,7 +8,39 @@ package is cheap.
 
 from __future__ import annotations
 
+from .compare import (
+    adjust_p,
+    brunner_munzel,
+    cliffs_delta,
+    effect_band,
+    g_band,
+    games_howell,
+    hedges_g,
+    kruskal_wallis,
+    mann_whitney,
+    paired_t_test,
+    welch_anova,
+    welch_test,
+    wilcoxon_signed_rank,
+)
 from .intervals import t_interval
 from .reliability import item_statistics, scale_reliability
 
-__all__ = ["item_statistics", "scale_reliability", "t_interval"]
+__all__ = [
+    "adjust_p",
+    "brunner_munzel",
+    "cliffs_delta",
+    "effect_band",
+    "g_band",
+    "games_howell",
+    "hedges_g",
+    "item_statistics",
+    "kruskal_wallis",
+    "mann_whitney",
+    "paired_t_test",
+    "scale_reliability",
+    "t_interval",
+    "welch_anova",
+    "welch_test",
+    "wilcoxon_signed_rank",
+]

@@ -1,0 +1,229 @@
+"""Do a dimension's items hold together? Cronbach's alpha, item statistics and flags.
+
+Per dimension (and per group with ``by``), computed by
+:mod:`partnerkit.stats.reliability` on the reverse-keyed items, then passed
+through the same anonymity rules as scores: a group below ``min_n`` shows
+nothing, and neither does a group or an item that would let a hidden one be
+worked out by subtraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .grouping import GroupKey, group_rows, resolve_keys
+from .i18n import number, t
+from .privacy import resolve_min_n, suppress_levels
+from .survey import Ledger, Survey, survey_meta
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ALPHA_MIN = 0.70  # below this a dimension is flagged
+R_DROP_MIN = 0.30  # an item correlating less with the rest is flagged
+N_MIN = 30  # fewer respondents: too few to judge
+CI_WIDTH_MAX = 0.30  # a wider interval: too uncertain to judge
+K_MIN = 3  # fewer answered items: alpha is unstable
+
+DIMENSION_COLUMNS = ("n", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "alpha_std", "average_r")
+ITEM_COLUMNS = ("n", "mean", "sd", "r_drop", "alpha_if_dropped", "pct_missing")
+
+
+@dataclass(frozen=True)
+class ReliabilityResult:
+    """Reliability per dimension and group; ``records`` nests ``items`` and ``flags``."""
+
+    records: pd.DataFrame
+    survey: Survey
+    keys: tuple[GroupKey, ...]
+    min_n: int
+    lang: str
+    ledger: Ledger
+    warnings: tuple[str, ...] = ()
+    kind: str = field(default="reliability", init=False)
+
+    def meta(self) -> dict:
+        return survey_meta(
+            self.survey,
+            self.ledger,
+            "reliability",
+            min_n=self.min_n,
+            group_by=[k.name for k in self.keys],
+            lang=self.lang,
+            thresholds={
+                "alpha": ALPHA_MIN,
+                "r_drop": R_DROP_MIN,
+                "n": N_MIN,
+                "ci_width": CI_WIDTH_MAX,
+                "k": K_MIN,
+            },
+            warnings=list(self.warnings),
+        )
+
+
+def reliability(
+    survey: Survey,
+    by: Sequence[str] | None = (),
+    *,
+    min_n: int | None = None,
+    lang: str | None = None,
+) -> ReliabilityResult:
+    """Cronbach's alpha, its Feldt interval and item statistics per dimension (and group).
+
+    Parameters
+    ----------
+    survey
+        From :func:`partnerkit.read_survey`.
+    by
+        Grouping keys (``actor``, ``round``, ``area`` or headers); empty for the whole survey.
+    min_n, lang
+        As for :func:`partnerkit.score`.
+
+    Returns
+    -------
+    ReliabilityResult
+        ``records``: one row per dimension and group with ``dimension``,
+        ``dimension_name``, the grouping keys, ``n`` (respondents with at least
+        one item answered), ``k`` (items answered), ``alpha``, ``alpha_ci_low``,
+        ``alpha_ci_high``, ``alpha_std``, ``average_r``, ``suppressed``,
+        ``items`` (per item: ``item``, ``n``, ``mean``, ``sd``, ``r_drop``,
+        ``alpha_if_dropped``, ``pct_missing``, ``distribution``) and ``flags``
+        (``code``, ``item``, ``message``).
+
+    Notes
+    -----
+    Alpha from the pairwise-complete covariance matrix, as R psych ``alpha()``
+    and pingouin ``cronbach_alpha()``; Feldt, Woodruff & Salih (1987) interval.
+    """
+    import pandas as pd
+
+    from .stats.reliability import item_statistics, scale_reliability
+
+    inst = survey.instrument
+    lang = lang or inst.language
+    keys = resolve_keys(survey, by or [])
+    key_names = [k.name for k in keys]
+    min_n, warnings = resolve_min_n(min_n, inst.min_n)
+    groups = group_rows(survey, keys, lang)
+    present = set(survey.items)
+    scale = inst.scale
+
+    dims, items = [], []
+    for dim in inst.dimensions:
+        dim_items = [i for i in dim.items if i.id in present]
+        if not dim_items:
+            continue
+        ids = [i.id for i in dim_items]
+        values = survey.data[ids].to_numpy(dtype="float64", copy=True)
+        reverse = np.array([i.reverse for i in dim_items])
+        values[:, reverse] = scale.min + scale.max - values[:, reverse]
+        dont_know = survey.dont_know[ids].to_numpy() if survey.dont_know is not None else None
+        for group in groups:
+            frame = pd.DataFrame(values[group.rows], columns=ids)
+            answered = frame.loc[:, frame.notna().any()]  # items with an answer in this group
+            summary = scale_reliability(answered)
+            summary["k"] = answered.shape[1]
+            base = {"dimension": dim.id, **group.labels, "_level": group.level}
+            dims.append(base | summary)
+            stats = item_statistics(frame).set_index("item")
+            for item_id in ids:
+                column = frame[item_id].to_numpy()
+                counts = {str(p): int((column == p).sum()) for p in scale.points}
+                counts["dont_know"] = (
+                    int(dont_know[group.rows, ids.index(item_id)].sum())
+                    if dont_know is not None
+                    else 0
+                )
+                row = stats.loc[item_id].to_dict()
+                items.append(base | {"item": item_id, **row, "distribution": counts})
+
+    dim_records = suppress_levels(pd.DataFrame(dims), min_n, DIMENSION_COLUMNS[1:], key_names)
+    item_records = suppress_levels(
+        pd.DataFrame(items),
+        min_n,
+        (*ITEM_COLUMNS[1:], "distribution"),
+        key_names,
+        within=("dimension", "item"),
+    )
+    # An item stays hidden when its whole dimension's group is hidden.
+    hidden_groups = dim_records.loc[dim_records["suppressed"], ["dimension", *key_names]]
+    hide = (
+        item_records[["dimension", *key_names]]
+        .apply(tuple, axis=1)
+        .isin(set(hidden_groups.apply(tuple, axis=1)))
+    )
+    item_records.loc[hide, [*ITEM_COLUMNS, "distribution"]] = None
+    item_records.loc[hide, "suppressed"] = True
+
+    nested = []
+    grouped_items = item_records.groupby(["dimension", *key_names], dropna=False, sort=False)
+    item_lists = {
+        _key(k): g.drop(columns=["dimension", *key_names, "_level"]).to_dict("records")
+        for k, g in grouped_items
+    }
+    for record in dim_records.to_dict("records"):
+        key = _key((record["dimension"], *(record[n] for n in key_names)))
+        record["items"] = item_lists.get(key, [])
+        record["flags"] = [] if record["suppressed"] else flags(record, lang)
+        nested.append(record)
+    records = pd.DataFrame(nested)
+    records["k"] = pd.array(records["k"], dtype="Int64")
+    for name in key_names:  # None, not NaN, on records aggregated over a key
+        records[name] = records[name].astype(object).where(records[name].notna(), None)
+    records.insert(
+        1,
+        "dimension_name",
+        records["dimension"].map({d.id: d.label(lang) for d in inst.dimensions}),
+    )
+    columns = [
+        "dimension", "dimension_name", *key_names, *DIMENSION_COLUMNS, "suppressed", "items",
+        "flags",
+    ]  # fmt: skip
+    return ReliabilityResult(
+        records=records[columns],
+        survey=survey,
+        keys=tuple(keys),
+        min_n=min_n,
+        lang=lang,
+        ledger=survey.ledger,
+        warnings=tuple(dict.fromkeys((*warnings, *survey.ledger.warnings))),
+    )
+
+
+def _key(values) -> tuple:
+    return tuple(None if v is None or v != v else v for v in values)
+
+
+def flags(record: dict, lang: str) -> list[dict]:
+    """Plain-language warnings about one dimension's reliability."""
+    out = []
+
+    def flag(code: str, item: str | None = None, **values) -> None:
+        out.append({"code": code, "item": item, "message": t(f"flag.{code}", lang, **values)})
+
+    alpha, low, high = record["alpha"], record["alpha_ci_low"], record["alpha_ci_high"]
+    if alpha == alpha and alpha < ALPHA_MIN:
+        flag("low_alpha", alpha=number(alpha, lang), limit=number(ALPHA_MIN, lang))
+    for item in record["items"]:
+        r = item.get("r_drop")
+        if r is None or r != r:
+            continue
+        if r < 0:
+            flag("negative_r_drop", item["item"], item_id=item["item"], r=number(r, lang))
+        elif r < R_DROP_MIN:
+            flag(
+                "low_r_drop", item["item"], item_id=item["item"], r=number(r, lang),
+                limit=number(R_DROP_MIN, lang),
+            )  # fmt: skip
+    n = record["n"]
+    if n == n and n < N_MIN:
+        flag("few_respondents", n=int(n), limit=N_MIN)
+    elif low == low and high - low > CI_WIDTH_MAX:
+        flag("wide_interval", low=number(low, lang), high=number(high, lang))
+    if record["k"] == record["k"] and record["k"] < K_MIN:
+        flag("few_items", k=int(record["k"]), limit=K_MIN)
+    return out
