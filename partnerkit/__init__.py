@@ -19,8 +19,10 @@ from .errors import PartnerkitError
 if TYPE_CHECKING:
     from .instrument import Instrument, list_instruments, load_instrument
     from .io import read_survey
+    from .reliability import reliability
     from .scoring import respondent_scores, score, score_survey
     from .survey import Survey
+    from .validate import validate
 
 __all__ = [
     "Instrument",
@@ -30,9 +32,11 @@ __all__ = [
     "list_instruments",
     "load_instrument",
     "read_survey",
+    "reliability",
     "respondent_scores",
     "score",
     "score_survey",
+    "validate",
 ]
 
 _LAZY = {
@@ -44,6 +48,8 @@ _LAZY = {
     "score": ".scoring",
     "score_survey": ".scoring",
     "Survey": ".survey",
+    "reliability": ".reliability",
+    "validate": ".validate",
 }
 
 

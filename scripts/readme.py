@@ -25,9 +25,16 @@ def run(command: str) -> str:
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     env = {**os.environ, "PATH": path, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
     out = subprocess.run(
-        command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        command,
+        shell=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # interleaved, as a terminal shows them
+        text=True,
+        check=False,
     )
-    text = out.stdout + out.stderr
+    text = out.stdout
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 
