@@ -55,6 +55,14 @@ SheetOpt = Annotated[
     str | None,
     typer.Option(help="Sheet name or number \\[default: the first sheet with item columns]."),
 ]
+LayoutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--layout",
+        help="Force the export layout: plain, microsoft_forms, google_forms, qualtrics, "
+        "surveymonkey, surveyxact or spss \\[default: detected].",
+    ),
+]
 ByOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -115,6 +123,7 @@ def score(
     files: Files,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
     by: ByOpt = None,
     min_n: MinNOpt = None,
     format: FormatOpt = None,
@@ -130,7 +139,7 @@ def score(
         from . import read_survey, score_survey
 
         fmt = _format(output, format)
-        survey = read_survey(files, instrument, sheet=sheet)
+        survey = read_survey(files, instrument, sheet=sheet, layout=layout)
         result = score_survey(survey, by, min_n=min_n, lang=lang.value if lang else None)
         _warn(result.warnings)
         emit(result, fmt, output, inputs=tuple(files))
@@ -141,6 +150,7 @@ def reliability(
     files: Files,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
     by: Annotated[
         list[str] | None,
         typer.Option("--by", "-b", help="Also per group: actor, round, area or a column header."),
@@ -164,7 +174,7 @@ def reliability(
         from .reliability import reliability as run_reliability
 
         fmt = _format(output, format)
-        survey = read_survey(files, instrument, sheet=sheet)
+        survey = read_survey(files, instrument, sheet=sheet, layout=layout)
         result = run_reliability(survey, by or [], min_n=min_n, lang=lang.value if lang else None)
         _warn(result.warnings)
         emit(result, fmt, output, inputs=tuple(files), items=items)
@@ -175,6 +185,7 @@ def validate(
     files: Files,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
     strict: Annotated[
         bool,
         typer.Option(help="Also fail (exit 1) on an item with no column or an invalid cell."),
@@ -192,7 +203,7 @@ def validate(
         from .validate import validate as run_validate
 
         fmt = _format(output, format)
-        result = run_validate(files, instrument, sheet=sheet, strict=strict)
+        result = run_validate(files, instrument, sheet=sheet, strict=strict, layout=layout)
         emit(result, fmt, output, inputs=tuple(files))
         if not result.passed:
             raise typer.Exit(ExitCode.ERROR)

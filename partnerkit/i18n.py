@@ -108,6 +108,12 @@ def number(value: float, lang: str, decimals: int = 2) -> str:
     return text.replace(".", ",") if lang == "da" else text
 
 
+def bound(value: float, lang: str) -> str:
+    """A zone bound with the decimals it needs: 4.0, 3.25."""
+    decimals = 1 if round(value, 1) == round(value, 2) else 2
+    return number(value, lang, decimals)
+
+
 def key_name(key: str, lang: str, plural: bool = False) -> str:
     """Display name of a grouping key (roles translated, other headers as given)."""
     name = f"key.{key}.plural" if plural else f"key.{key}"

@@ -22,6 +22,10 @@ DEFAULT_INSTRUMENT = "partnerskab"
 LANGUAGES = ("da", "en")
 ROLES = ("actor", "round", "area", "respondent")
 SECTORS = ("public", "housing", "civil_society", "private", "other")
+#: Answer texts that mean "no answer" on every scale, whatever the instrument declares
+#: (SurveyXact, SPSS and the platforms write them in Danish, Norwegian and English).
+DONT_KNOW = "Don't know"
+BUILTIN_MISSING = (DONT_KNOW, "Ved ikke", "Vet ikke", "Ikke relevant", "Not applicable")
 
 #: Header aliases of the role columns, built in; an instrument's ``[columns]`` adds to them.
 DEFAULT_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -110,7 +114,8 @@ class Scale:
     @cached_property
     def text_codes(self) -> Mapping[str, float]:
         """Normalised answer text to code; "don't know" texts map to NaN."""
-        codes: dict[str, float] = {norm(t): math.nan for t in self.missing_labels}
+        codes: dict[str, float] = {norm(t): math.nan for t in BUILTIN_MISSING}
+        codes |= {norm(t): math.nan for t in self.missing_labels}
         for lang_names in self.names.values():
             for key, text in lang_names.items():
                 codes[norm(text)] = math.nan if key == "missing" else float(key)

@@ -59,6 +59,7 @@ class ColumnMatch:
     kind: str  # "item", "role", "personal", "other"
     target: str | None = None  # item id or role name
     how: str | None = None  # "id", "alias", "text", "statement", "header"
+    label: str | None = None  # the question text or variable label, when the layout has one
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from .errors import PartnerkitError
 from .instrument import Instrument, load_instrument
-from .io import build_part, inspect_sheet, stack_parts
-from .io.layouts import detect_layout
+from .io import build_part, column_matches, inspect_sheet, stack_parts
 from .survey import ColumnMatch, Exclusion, InvalidCell, Source
 
 if TYPE_CHECKING:
@@ -48,7 +47,13 @@ class FileReport:
             "can_score": self.can_score,
             "rows_scorable": self.rows_scorable,
             "columns": [
-                {"column": c.column, "kind": c.kind, "target": c.target, "how": c.how}
+                {
+                    "column": c.column,
+                    "label": c.label,
+                    "kind": c.kind,
+                    "target": c.target,
+                    "how": c.how,
+                }
                 for c in self.columns
             ],
             "missing_items": list(self.missing_items),
@@ -131,6 +136,7 @@ def validate(
     *,
     sheet: str | int | None = None,
     strict: bool = False,
+    layout: str | None = None,
 ) -> ValidationResult:
     """Read each export the way ``score`` would, and report how it was understood.
 
@@ -146,17 +152,12 @@ def validate(
     reports = []
     for path in path_list:
         problems: list[str] = []
-        table, plan, warnings = inspect_sheet(path, instrument, sheet, problems)
-        columns = [ColumnMatch(0, c, "item", i, how) for i, (c, how) in plan.items.items()]
-        columns += [ColumnMatch(0, c, "role", r, "header") for r, c in plan.roles.items()]
-        columns += [ColumnMatch(0, c, "personal") for c in plan.personal]
-        columns += [ColumnMatch(0, c, "other") for c in plan.other]
-        order = {c: i for i, c in enumerate(table.frame.columns)}
-        columns.sort(key=lambda m: order[m.column])
+        table, plan, warnings = inspect_sheet(path, instrument, sheet, problems, layout)
+        columns = column_matches(0, table, plan)
         source = Source(
             path=str(path),
             sheet=table.sheet,
-            layout=detect_layout(list(table.frame.columns), table.sheet),
+            layout=table.layout,
             rows=len(table.frame),
             encoding=table.encoding,
             delimiter=table.delimiter,

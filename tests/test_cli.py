@@ -156,7 +156,7 @@ def _error_cases(tmp_path: Path) -> list[tuple[list, str]]:
     broken.write_text('id = "x"\ntitle = "X"\n[scale]\nmin = 1\n', encoding="utf-8")
     return [
         ([tmp_path / "missing.xlsx"], f"Error: {tmp_path / 'missing.xlsx'}: no such file."),
-        ([tmp_path], f"Error: {tmp_path}: is a folder; give a survey file inside it."),
+        ([tmp_path], f"Error: {tmp_path}: is a folder; give a survey file inside it"),
         ([fake], f"Error: {fake}: cannot read the workbook: it is not a spreadsheet;"),
         ([empty_book], f"Error: {empty_book}, sheet 'Ark1': is empty."),
         ([headers], f"Error: {headers}, sheet 'Sheet1': has a header row but no answers."),

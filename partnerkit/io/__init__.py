@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import MappingError, OptionError, PartnerkitError
+from ..errors import MappingError, OptionError, PartnerkitError, SurveyReadError
 from ..instrument import Instrument, load_instrument
 from ..survey import (
     ROW_COLUMN,
@@ -30,14 +30,22 @@ from ..survey import (
 )
 from ..text import as_label, norm_header
 from .decode import decode_column
-from .files import SPREADSHEET_SUFFIXES, RawTable, check_input_path, list_sheets, read_sheet
-from .layouts import detect_layout
+from .files import SPREADSHEET_SUFFIXES, RawTable, list_sheets
+from .layouts import read_export
 from .mapping import ColumnPlan, plan_columns
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Part", "build_part", "inspect_sheet", "read_part", "read_survey", "stack_parts"]
+__all__ = [
+    "Part",
+    "build_part",
+    "column_matches",
+    "inspect_sheet",
+    "read_part",
+    "read_survey",
+    "stack_parts",
+]
 
 _EXAMPLES = 10  # row references kept per exclusion reason
 
@@ -47,6 +55,7 @@ def read_survey(
     instrument: Instrument | str | Path | None = None,
     *,
     sheet: str | int | None = None,
+    layout: str | None = None,
 ) -> Survey:
     """Read one or more survey exports and map them to an instrument.
 
@@ -60,6 +69,9 @@ def read_survey(
     sheet
         Sheet name or 1-based number; ``None`` takes the first sheet that has item
         columns.
+    layout
+        Force a platform layout (see :data:`partnerkit.io.layouts.LAYOUTS`); ``None``
+        detects it.
 
     Returns
     -------
@@ -78,7 +90,7 @@ def read_survey(
     path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if not path_list:
         raise OptionError("no input files given.")
-    parts = [read_part(i, path, instrument, sheet) for i, path in enumerate(path_list)]
+    parts = [read_part(i, path, instrument, sheet, layout) for i, path in enumerate(path_list)]
     return stack_parts(parts, instrument)
 
 
@@ -92,11 +104,15 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
         data = pd.concat([p.data for p in parts], ignore_index=True)
         dk = pd.concat([p.dont_know_cells for p in parts], ignore_index=True)
         dk = dk.fillna(False).astype(bool)
-    dup, duplicates = _duplicate_respondents(data, [p.source for p in parts])
+    id_column = next(
+        (p.plan.roles["respondent"] for p in parts if "respondent" in p.plan.roles), ""
+    )
+    dup, duplicates, id_warning = _duplicate_respondents(data, [p.source for p in parts], id_column)
     if dup.any():
         data = data.loc[~dup].reset_index(drop=True)
         dk = dk.loc[~dup].reset_index(drop=True)
     excluded = [e for p in parts for e in p.excluded] + [duplicates]
+    warnings = [w for p in parts for w in p.warnings] + ([id_warning] if id_warning else [])
 
     ledger = Ledger(
         rows_read=sum(p.source.rows for p in parts),
@@ -104,7 +120,7 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
         invalid_cells=tuple(c for p in parts for c in p.invalid),
         dropped_columns=tuple(dict.fromkeys(c for p in parts for c in p.plan.personal)),
         dont_know=_sum_counts(p.dont_know for p in parts),
-        warnings=tuple(dict.fromkeys(w for p in parts for w in p.warnings)),
+        warnings=tuple(dict.fromkeys(warnings)),
     )
     return Survey(
         data=data,
@@ -131,9 +147,11 @@ class Part:
     dont_know_cells: pd.DataFrame  # bool, one column per item, rows as ``data``
 
 
-def read_part(index: int, path: Path, instrument: Instrument, sheet) -> Part:
+def read_part(
+    index: int, path: Path, instrument: Instrument, sheet=None, layout: str | None = None
+) -> Part:
     """Read, map and decode one file; ``index`` numbers it among the inputs."""
-    table, plan, warnings = inspect_sheet(path, instrument, sheet)
+    table, plan, warnings = inspect_sheet(path, instrument, sheet, layout=layout)
     if not plan.items:
         raise MappingError(
             f"{table.where}: no column matches any item of instrument '{instrument.id}'. "
@@ -199,14 +217,11 @@ def build_part(
     data = pd.DataFrame({k: np.asarray(v) for k, v in out.items()})
     dk_frame = pd.DataFrame({i: dk_cells[i][kept] for i in instrument.item_ids if i in dk_cells})
 
-    columns = [ColumnMatch(index, c, "item", i, how) for i, (c, how) in plan.items.items()]
-    columns += [ColumnMatch(index, c, "role", r, "header") for r, c in plan.roles.items()]
-    columns += [ColumnMatch(index, c, "personal") for c in plan.personal]
-    columns += [ColumnMatch(index, c, "other") for c in plan.other]
+    columns = column_matches(index, table, plan)
     source = Source(
         path=name,
         sheet=table.sheet,
-        layout=detect_layout(list(frame.columns), table.sheet),
+        layout=table.layout,
         rows=len(frame),
         encoding=table.encoding,
         delimiter=table.delimiter,
@@ -228,27 +243,76 @@ def build_part(
 
 
 def inspect_sheet(
-    path: Path, instrument: Instrument, sheet=None, problems: list[str] | None = None
+    path: Path,
+    instrument: Instrument,
+    sheet=None,
+    problems: list[str] | None = None,
+    layout: str | None = None,
 ) -> tuple[RawTable, ColumnPlan, list[str]]:
-    """Read the sheet to use and plan its columns; without ``sheet``, the first with items.
+    """Read the table to use and plan its columns; without ``sheet``, the first with items.
 
     The plan may map no item (the caller decides whether that is an error). With
     ``problems`` given, a second column for an item is recorded there instead of raised.
     """
-    check_input_path(path)
-    table = read_sheet(path, sheet)
-    plan = plan_columns(list(table.frame.columns), instrument, table.where, problems)
-    if plan.items or sheet is not None or path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+    table = read_export(path, sheet, layout)
+    plan = _plan(table, instrument, problems)
+    spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES and table.layout != "surveyxact"
+    if plan.items or sheet is not None or not spreadsheet:
         return table, plan, []
     for name in list_sheets(path)[1:]:
         try:
-            other = read_sheet(path, name)
-            other_plan = plan_columns(list(other.frame.columns), instrument, other.where)
+            other = read_export(path, name, layout)
+            other_plan = _plan(other, instrument, None)
         except PartnerkitError:  # an empty or odd sheet is simply not the one
             continue
         if other_plan.items:  # meta.files[].sheet and validate say which sheet was read
             return other, other_plan, []
     return table, plan, []
+
+
+def _plan(table: RawTable, instrument: Instrument, problems: list[str] | None) -> ColumnPlan:
+    """Plan the columns, refusing repeated item or role headers and a header below row 1."""
+    columns = list(table.frame.columns)
+    plan = plan_columns(columns, instrument, table.where, problems, table.alternates)
+    for header, positions in table.duplicates.items():
+        twice = plan_columns([header], instrument, table.where, None, table.alternates)
+        if twice.items or twice.roles:
+            message = (
+                f"{table.where}: the header '{header}' appears {len(positions)} times (columns "
+                f"{', '.join(map(str, positions))}); rename or remove the extra column."
+            )
+            if problems is None:
+                raise MappingError(message)
+            problems.append(message)
+    if not plan.items and table.layout == "plain":
+        _check_header_row(table, instrument)
+    return plan
+
+
+def _check_header_row(table: RawTable, instrument: Instrument) -> None:
+    """A sheet whose items are named in a lower row has title rows above its header."""
+    head = table.frame.head(10)
+    for offset, row in enumerate(head.itertuples(index=False), start=1):
+        texts = [str(v) for v in row if isinstance(v, str) and v.strip()]
+        if texts and plan_columns(texts, instrument, table.where, []).items:
+            raise SurveyReadError(
+                f"{table.where}: the header row seems to be row {table.header_row + offset}, "
+                f"not row {table.header_row}. Delete the rows above the column headers (titles, "
+                "notes) and try again."
+            )
+
+
+def column_matches(index: int, table: RawTable, plan: ColumnPlan) -> list[ColumnMatch]:
+    """How every column of a sheet was understood, in the sheet's column order."""
+    kinds = {c: ("item", i, how) for i, (c, how) in plan.items.items()}
+    kinds |= {c: ("role", r, "header") for r, c in plan.roles.items()}
+    kinds |= {c: ("personal", None, None) for c in plan.personal}
+    matches = []
+    for column in table.frame.columns:
+        kind, target, how = kinds.get(column, ("other", None, None))
+        label = next(iter(table.alternates.get(column, ())), None)
+        matches.append(ColumnMatch(index, column, kind, target, how, label))
+    return matches
 
 
 def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable) -> list[str]:
@@ -301,15 +365,31 @@ def _canonical_actors(series: pd.Series, instrument: Instrument) -> tuple[np.nda
     return np.array([*labels, None], dtype=object)[codes], unknown
 
 
-def _duplicate_respondents(data: pd.DataFrame, sources: list[Source]):
-    """Rows repeating a respondent id within the same round and area (all but the last)."""
+MAX_DUPLICATE_SHARE = 0.05  # more repeated ids than this: the column is not a respondent id
+
+
+def _duplicate_respondents(data: pd.DataFrame, sources: list[Source], id_column: str):
+    """Rows repeating a respondent id within the same round and area (all but the last).
+
+    Re-submissions are rare; when more than 5% of the ids repeat, the column is
+    not an id (an organisation name, a constant) and no row is dropped.
+    """
+    none = np.zeros(len(data), dtype=bool)
     if "respondent" not in data.columns:
-        return np.zeros(len(data), dtype=bool), Exclusion("duplicate_respondent", 0)
+        return none, Exclusion("duplicate_respondent", 0), None
     keys = ["respondent"] + [k for k in ("round", "area") if k in data.columns]
-    dup = (data["respondent"].notna() & data.duplicated(keys, keep="last")).to_numpy()
+    has_id = data["respondent"].notna().to_numpy()
+    dup = has_id & data.duplicated(keys, keep="last").to_numpy()
+    if dup.sum() > MAX_DUPLICATE_SHARE * max(has_id.sum(), 1):
+        warning = (
+            f"the respondent id column '{id_column}' repeats values in {int(dup.sum())} of "
+            f"{int(has_id.sum())} rows, so it does not look like an id; no row was dropped as a "
+            "duplicate. Declare the real id column under [columns] respondent in the instrument."
+        )
+        return none, Exclusion("duplicate_respondent", 0), warning
     first = data.loc[dup, [SOURCE_COLUMN, ROW_COLUMN]].head(_EXAMPLES)
     examples = tuple(f"{sources[s].path}:{r}" for s, r in first.itertuples(index=False))
-    return dup, Exclusion("duplicate_respondent", int(dup.sum()), examples)
+    return dup, Exclusion("duplicate_respondent", int(dup.sum()), examples), None
 
 
 def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:

@@ -1,9 +1,15 @@
-"""Reading one sheet of a spreadsheet or CSV file into a raw frame.
+"""Reading one sheet of a spreadsheet or one CSV file into a raw frame, defensively.
 
-Spreadsheets (xlsx, xlsm, xls, xlsb, ods) are read through pandas' calamine
-engine; CSV files through pandas' C parser after the encoding and the
-delimiter have been sniffed. Every failure becomes an :class:`InputFileError`
-or :class:`SurveyReadError` whose message names the file and the sheet.
+Spreadsheets (xlsx, xlsm, xls, xlsb, ods) are read with calamine; CSV files
+with pandas' C parser after the encoding and the delimiter have been sniffed.
+Header rows are recognised here: one row (most exports), two rows
+(SurveyMonkey: question text above a matrix, statements below) or three rows
+(Qualtrics: export tags, question texts, ImportId JSON).
+
+Hostile files meet limits before they can cost memory: the decompressed size
+and the cell count of a workbook, XML entity declarations, NUL bytes and mixed
+encodings in text. Every failure becomes an :class:`InputFileError` or a
+:class:`SurveyReadError` whose message names the file and the sheet.
 """
 
 from __future__ import annotations
@@ -11,7 +17,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass
+import mmap
+import os
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +33,27 @@ if TYPE_CHECKING:
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-SUPPORTED = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES
+SPSS_SUFFIXES = (".sav", ".zsav")
+SUPPORTED = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES + SPSS_SUFFIXES
 DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 256 * 1024
+_ZIPPED = (".xlsx", ".xlsm", ".xlsb", ".ods")
+
+
+def limit(name: str, default: int) -> int:
+    """A size limit, from the environment variable ``name`` when set (a positive integer)."""
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+def max_unzipped_bytes() -> int:
+    """Largest decompressed size of a workbook (``PARTNERKIT_MAX_UNZIPPED_MB``, default 1024)."""
+    return limit("PARTNERKIT_MAX_UNZIPPED_MB", 1024) * 1024 * 1024
+
+
+def max_cells() -> int:
+    """Most cells in one sheet (``PARTNERKIT_MAX_CELLS``, default 50,000,000)."""
+    return limit("PARTNERKIT_MAX_CELLS", 50_000_000)
 
 
 @dataclass(frozen=True)
@@ -36,7 +65,12 @@ class RawTable:
     sheet: str | None  # None for CSV
     encoding: str | None = None
     delimiter: str | None = None
-    header_row: int = 1  # 1-based row of the header; data starts on the next row
+    header_row: int = 1  # 1-based row of the (last) header row; data starts on the next row
+    layout: str = "plain"
+    #: other texts naming a column (a question text, a variable label), tried when mapping
+    alternates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: header texts that appear more than once, with the 1-based column numbers
+    duplicates: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def where(self) -> str:
@@ -44,12 +78,26 @@ class RawTable:
         return f"{self.path}, sheet '{self.sheet}'" if self.sheet else str(self.path)
 
 
+@dataclass(frozen=True)
+class HeaderSpec:
+    """How many rows form the header, the column names they give, and the layout they reveal."""
+
+    rows: int
+    names: list[str]
+    alternates: dict[str, tuple[str, ...]]
+    duplicates: dict[str, tuple[int, ...]]
+    layout: str | None = None
+
+
 def check_input_path(path: Path) -> None:
     """Raise a clear error when ``path`` cannot be an input file."""
     if not path.exists():
         raise InputFileError(f"{path}: no such file. Check the path and the file name.")
     if path.is_dir():
-        raise InputFileError(f"{path}: is a folder; give a survey file inside it.")
+        raise InputFileError(
+            f"{path}: is a folder; give a survey file inside it (or a SurveyXact CSV export "
+            "folder holding dataset.csv, structure.csv and labels.csv)."
+        )
     if path.stat().st_size == 0:
         raise SurveyReadError(f"{path}: the file is empty (0 bytes). Export the survey again.")
 
@@ -58,25 +106,27 @@ def list_sheets(path: Path) -> list[str]:
     """Sheet names of a spreadsheet, in workbook order."""
     from python_calamine import CalamineWorkbook
 
+    guard_workbook(path)
     try:
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as exc:  # calamine raises several unrelated types
         raise _unreadable_workbook(path, exc) from exc
 
 
-def read_sheet(path: Path, sheet: str | int | None = None) -> RawTable:
-    """Read one sheet of a spreadsheet, or a CSV file, with its header row.
+def read_sheet(path: Path, sheet: str | int | None = None, layout: str | None = None) -> RawTable:
+    """Read one sheet of a spreadsheet, or a CSV file, with its header row(s).
 
     ``sheet`` is a sheet name or a 1-based sheet number; ``None`` is the first sheet.
+    ``layout`` forces the header rows of a layout instead of recognising them.
     """
     check_input_path(path)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        return _read_spreadsheet(path, sheet)
+        return read_spreadsheet(path, sheet, layout)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
             raise SurveyReadError(f"{path}: --sheet applies to spreadsheets, not to CSV files.")
-        return read_csv(path)
+        return read_csv(path, layout)
     raise InputFileError(
         f"{path}: unsupported file type '{path.suffix or '(none)'}'. partnerkit reads "
         f"{', '.join(SUPPORTED)}; export the survey in one of them."
@@ -103,65 +153,214 @@ def resolve_sheet(path: Path, sheet: str | int | None, names: list[str]) -> str:
     )
 
 
-def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawTable:
-    import pandas as pd
+# ---------------------------------------------------------------- spreadsheets
 
-    name = resolve_sheet(path, sheet, list_sheets(path))
+
+def guard_workbook(path: Path) -> None:
+    """Refuse zip bombs and XML entity declarations before a workbook is parsed."""
+    if path.suffix.lower() not in _ZIPPED or not zipfile.is_zipfile(path):
+        return
     try:
-        frame = pd.read_excel(path, sheet_name=name, engine="calamine", header=0)
-    except ValueError as exc:
-        if "empty" in str(exc).lower() or "no columns" in str(exc).lower():
-            frame = pd.DataFrame()
-        else:
-            raise _unreadable_workbook(path, exc) from exc
-    except Exception as exc:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            total = sum(m.file_size for m in members)
+            if total > max_unzipped_bytes():
+                raise SurveyReadError(
+                    f"{path}: the workbook unpacks to {total / 2**20:,.0f} MB, more than the "
+                    f"limit of {max_unzipped_bytes() / 2**20:,.0f} MB. If the file is genuine, "
+                    "raise the limit with PARTNERKIT_MAX_UNZIPPED_MB."
+                )
+            for member in members:
+                if not member.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(member) as part:
+                    head = part.read(4096)
+                if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+                    raise SurveyReadError(
+                        f"{path}: the workbook declares XML entities ({member.filename}), which "
+                        "Excel never writes and which can expand without bound; refusing to "
+                        "read it. Save the file again from a spreadsheet program."
+                    )
+                if member.filename.startswith(("xl/worksheets/sheet", "content.xml")):
+                    _guard_dimension(path, head)
+    except zipfile.BadZipFile as exc:
         raise _unreadable_workbook(path, exc) from exc
-    table = RawTable(frame=_tidy(frame), path=path, sheet=name)
+
+
+def _guard_dimension(path: Path, head: bytes) -> None:
+    match = re.search(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', head)
+    if not match or not match.group(3):
+        return
+    width = _column_number(match.group(3)) - _column_number(match.group(1)) + 1
+    height = int(match.group(4)) - int(match.group(2)) + 1
+    if width * height > max_cells():
+        raise SurveyReadError(
+            f"{path}: a sheet declares {width * height:,} cells ({height:,} rows x {width:,} "
+            f"columns), more than the limit of {max_cells():,}. If the file is genuine, raise "
+            "the limit with PARTNERKIT_MAX_CELLS."
+        )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters.decode():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[list]]:
+    """The resolved sheet name and its cells as rows of Python values (formulas as values)."""
+    from python_calamine import CalamineWorkbook
+
+    guard_workbook(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        name = resolve_sheet(path, sheet, list(book.sheet_names))
+        data = book.get_sheet_by_name(name)
+        if data.total_height * max(data.total_width, 1) > max_cells():
+            raise SurveyReadError(
+                f"{path}, sheet '{name}': {data.total_height:,} rows x {data.total_width:,} "
+                f"columns is more than the limit of {max_cells():,} cells. If the file is "
+                "genuine, raise the limit with PARTNERKIT_MAX_CELLS."
+            )
+        rows = data.to_python(skip_empty_area=False)
+    except (SurveyReadError, InputFileError):
+        raise
+    except Exception as exc:  # calamine raises several unrelated types
+        raise _unreadable_workbook(path, exc) from exc
+    return name, rows
+
+
+def read_spreadsheet(
+    path: Path, sheet: str | int | None = None, layout: str | None = None
+) -> RawTable:
+    """Read one sheet of a workbook, recognising one, two or three header rows."""
+    name, rows = sheet_rows(path, sheet)
+    while rows and all(_blank(c) for c in rows[-1]):  # trailing empty rows of the used range
+        rows.pop()
+    if not rows or not any(not _blank(c) for c in rows[0]):
+        raise SurveyReadError(
+            f"{path}, sheet '{name}': is empty. Export the survey with its answers."
+        )
+    spec = detect_header([[_text(c) for c in row] for row in rows[:3]], layout)
+    frame = frame_from_rows(rows[spec.rows :], spec.names)
+    table = RawTable(
+        frame=frame,
+        path=path,
+        sheet=name,
+        header_row=spec.rows,
+        layout=spec.layout or "plain",
+        alternates=spec.alternates,
+        duplicates=spec.duplicates,
+    )
     _check_not_empty(table)
     return table
 
 
-def read_csv(path: Path) -> RawTable:
-    """Read a CSV file, sniffing its encoding and its delimiter (``,`` ``;`` or tab)."""
+def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
+    """A frame of cell rows, typed the way ``pandas.read_excel`` types them."""
+    import pandas as pd
+    from pandas.io.parsers import TextParser
+
+    width = len(names)
+    if not rows:
+        return pd.DataFrame(columns=names)
+    rows = [row[:width] + [""] * (width - len(row)) if len(row) != width else row for row in rows]
+    parser = TextParser(
+        rows, header=None, names=names, keep_default_na=False, na_values=[""],
+        skip_blank_lines=False,
+    )  # fmt: skip
+    return _tidy(parser.read())
+
+
+# ------------------------------------------------------------------------ CSV
+
+
+def read_csv(path: Path, layout: str | None = None) -> RawTable:
+    """Read a CSV file, sniffing its encoding, its delimiter and its header rows."""
     import pandas as pd
 
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     encoding = sniff_encoding(head, path)
-    sample = _decode_sample(head, encoding)
+    if not encoding.startswith("utf-16"):
+        _guard_nul(path)
+    sample = head.decode(encoding, errors="ignore")
     delimiter = sniff_delimiter(sample)
+    lines = _first_lines(sample, head, path, encoding)
+    first = list(csv.reader(io.StringIO(lines), delimiter=delimiter))[:3]
+    if not first or not any(c.strip() for c in first[0]):
+        raise SurveyReadError(f"{path}: is empty. Export the survey with its answers.")
+    spec = detect_header(first, layout)
     try:
         try:
-            frame = _parse_csv(path, delimiter, encoding)
-        except UnicodeDecodeError:
+            frame = _parse_csv(path, delimiter, encoding, spec)
+        except UnicodeDecodeError as exc:
             if encoding != "utf-8":
                 raise
+            _guard_mixed_encoding(path, exc)
             encoding = "cp1252"  # Danish Excel's default; UTF-8 failed past the sniffed sample
-            frame = _parse_csv(path, delimiter, encoding)
+            frame = _parse_csv(path, delimiter, encoding, spec)
     except UnicodeDecodeError:
         raise SurveyReadError(
             f"{path}: cannot decode the file as {encoding}. Save it as UTF-8 and try again."
         ) from None
     except pd.errors.EmptyDataError:
-        frame = pd.DataFrame()
+        frame = pd.DataFrame(columns=spec.names)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SurveyReadError(f"{path}: cannot parse the CSV ({_first_line(exc)}).") from exc
-    table = RawTable(_tidy(frame), path, None, encoding=encoding, delimiter=delimiter)
+        raise SurveyReadError(f"{path}: {_parser_problem(exc)}") from exc
+    table = RawTable(
+        _tidy(frame),
+        path,
+        None,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_row=spec.rows,
+        layout=spec.layout or "plain",
+        alternates=spec.alternates,
+        duplicates=spec.duplicates,
+    )
     _check_not_empty(table)
     return table
 
 
-def _parse_csv(path: Path, delimiter: str, encoding: str) -> pd.DataFrame:
+def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
+    """The sniffed sample; when the header is longer than the sample, more of the file."""
+    if sample.count("\n") >= 3 or len(head) < _SNIFF_BYTES:
+        return sample
+    with path.open("rb") as fh:  # a very wide header: read on to the end of the third line
+        data = fh.read(64 * _SNIFF_BYTES)
+    return data.decode(encoding, errors="ignore")
+
+
+def _parse_csv(path: Path, delimiter: str, encoding: str, spec: HeaderSpec) -> pd.DataFrame:
     import pandas as pd
 
     return pd.read_csv(
         path,
         sep=delimiter,
         encoding=encoding,
+        header=None,
+        names=spec.names,
+        skiprows=spec.rows,
+        index_col=False,
         keep_default_na=False,
         na_values=[""],
         skip_blank_lines=False,
+        on_bad_lines="error",
     )
+
+
+def _parser_problem(exc: Exception) -> str:
+    text = _first_line(exc)
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if match:
+        expected, line, saw = match.groups()
+        return (
+            f"row {line} has {saw} cells but the header has {expected}. Check the delimiter, "
+            "or quote text that contains it, and export again."
+        )
+    return f"cannot parse the CSV ({text})."
 
 
 def sniff_encoding(head: bytes, path: Path | None = None) -> str:
@@ -185,12 +384,45 @@ def sniff_encoding(head: bytes, path: Path | None = None) -> str:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the sample's end
+            _guard_mixed_encoding(path, exc, head)
             return "cp1252"
     return "utf-8"
 
 
-def _decode_sample(head: bytes, encoding: str) -> str:
-    return head.decode(encoding, errors="ignore")
+def _guard_nul(path: Path) -> None:
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        at = data.find(b"\x00")
+        if at >= 0:
+            line = data[:at].count(b"\n") + 1
+            raise SurveyReadError(
+                f"{path}: contains a NUL byte on line {line}; the file is damaged or not a CSV "
+                "file. Export it again."
+            )
+
+
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _guard_mixed_encoding(path: Path | None, exc: UnicodeDecodeError, data: bytes | None = None):
+    """A file with valid UTF-8 letters and bytes that are not UTF-8 mixes two encodings."""
+    if data is None and path is not None:
+        data = path.read_bytes()
+    if data is not None and _UTF8_LETTER.search(data):
+        bad = _first_invalid_utf8(data)
+        line = data[:bad].count(b"\n") + 1
+        raise SurveyReadError(
+            f"{path}: mixes UTF-8 text with another encoding (first non-UTF-8 byte on line "
+            f"{line}); letters such as æ, ø and å would be read wrongly. Save the file again as "
+            "UTF-8."
+        )
+
+
+def _first_invalid_utf8(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -212,18 +444,81 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+# -------------------------------------------------------------------- headers
+
+_IMPORT_ID = '{"importid"'
+_MONKEY_MARKS = {"response", "open-ended response"}
+
+
+def detect_header(first: Sequence[Sequence[str]], layout: str | None = None) -> HeaderSpec:
+    """Recognise the header rows from the first rows of a table (cells as text).
+
+    Qualtrics: the third row holds ``{"ImportId": ...}`` cells; the first row gives the
+    names (export tags), the second the question texts. SurveyMonkey: the first row
+    has ``Respondent ID`` and ``Collector ID``, the second row ``Response`` or the
+    statements of a matrix under its question text. Anything else: one header row.
+    """
+    rows = [list(r) for r in first]
+    top = rows[0] if rows else []
+    qualtrics = len(rows) >= 3 and any(c.strip().casefold().startswith(_IMPORT_ID) for c in rows[2])
+    if (layout is None and qualtrics) or (layout == "qualtrics" and len(rows) >= 3):
+        second = rows[1] + [""] * (len(top) - len(rows[1]))
+        names, duplicates = unique_names(top)
+        alternates = {n: (s.strip(),) for n, s in zip(names, second, strict=False) if s.strip()}
+        return HeaderSpec(3, names, alternates, duplicates, "qualtrics")
+    folded = {c.strip().casefold() for c in top}
+    monkey = {"respondent id", "collector id"} <= folded
+    if len(rows) >= 2 and ((layout is None and monkey) or layout == "surveymonkey"):
+        second = rows[1] + [""] * (len(top) - len(rows[1]))
+        combined, question = [], ""
+        for stem, below in zip(top, second, strict=False):
+            stem, below = stem.strip(), below.strip()
+            question = stem or question  # a matrix's question stands above its first column
+            if not below or below.casefold() in _MONKEY_MARKS:
+                combined.append(stem or question)
+            else:
+                combined.append(f"{question} - {below}" if question else below)
+        names, duplicates = unique_names(combined)
+        return HeaderSpec(2, names, {}, duplicates, "surveymonkey")
+    names, duplicates = unique_names(top)
+    return HeaderSpec(1, names, {}, duplicates, layout)
+
+
+def unique_names(headers: Sequence[object]) -> tuple[list[str], dict[str, tuple[int, ...]]]:
+    """Header texts made unique (``"Q (2)"``), blank ones named by position, and the repeats."""
+    names, seen, positions = [], {}, {}
+    for i, raw in enumerate(headers):
+        text = " ".join(_text(raw).split())
+        if not text:
+            text = f"(column {i + 1})"
+        positions.setdefault(text, []).append(i + 1)
+        count = seen.get(text, 0) + 1
+        seen[text] = count
+        names.append(text if count == 1 else f"{text} ({count})")
+    duplicates = {t: tuple(p) for t, p in positions.items() if len(p) > 1}
+    return names, duplicates
+
+
+# ---------------------------------------------------------------------- shared
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _blank(value: object) -> bool:
+    return _text(value).strip() == ""
+
+
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """Header texts as stripped strings; cells holding only white space become missing."""
+    """Cells holding only white space become missing."""
     import numpy as np
     import pandas as pd
 
-    frame.columns = [
-        "" if (isinstance(c, float) and c != c) else " ".join(str(c).split()) for c in frame.columns
-    ]
-    frame.columns = [  # pandas names a blank header "Unnamed: <index>"
-        f"(column {i + 1})" if not c or (c.startswith("Unnamed: ") and c[9:].isdigit()) else c
-        for i, c in enumerate(frame.columns)
-    ]
     for name in frame.columns[frame.dtypes.map(lambda d: not pd.api.types.is_numeric_dtype(d))]:
         col = frame[name]
         uniques = col.dropna().unique()
@@ -234,10 +529,7 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_not_empty(table: RawTable) -> None:
-    frame = table.frame
-    if frame.shape[1] == 0 or (frame.shape[0] == 0 and not any(frame.columns)):
-        raise SurveyReadError(f"{table.where}: is empty. Export the survey with its answers.")
-    if frame.shape[0] == 0:
+    if table.frame.shape[0] == 0 or table.frame.isna().all().all():
         raise SurveyReadError(
             f"{table.where}: has a header row but no answers. Export the survey with responses."
         )

@@ -1,10 +1,41 @@
-"""Recognising which survey platform wrote an export, from its headers and sheet names."""
+"""Survey platform layouts: recognising which platform wrote an export, and reading it.
+
+Single-table layouts (plain, Microsoft Forms, Google Forms, Qualtrics,
+SurveyMonkey) are read by :mod:`.files`, which recognises their header rows.
+Layouts spread over several tables are read here:
+
+* **SurveyXact**: a workbook with sheets ``Dataset`` (variable names, numeric
+  codes; large exports split over ``Dataset(1)``, ``Dataset(2)``...),
+  ``Structure`` or ``Variables`` (question texts, ``Stem - item`` statements)
+  and ``Labels`` (no header: variable, code, label); or the same three tables
+  as ``dataset.csv``, ``structure.csv`` and ``labels.csv`` in one folder.
+  Codes are decoded to their labels, so "Ved ikke"/"Vet ikke" become missing
+  wherever they sit in the code list, and question texts map the columns.
+* **SPSS** ``.sav`` through pyreadstat (the ``spss`` extra): value labels
+  decode codes, user-missing codes become missing, variable labels map columns.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..errors import InputFileError, OptionError, SurveyReadError
+from .files import (
+    SPREADSHEET_SUFFIXES,
+    SPSS_SUFFIXES,
+    RawTable,
+    check_input_path,
+    list_sheets,
+    read_csv,
+    read_sheet,
+    sheet_rows,
+)
 from .mapping import compact
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Layout names as reported in ``validate`` and in JSON ``meta.files[].layout``.
 LAYOUTS = {
@@ -14,7 +45,9 @@ LAYOUTS = {
     "qualtrics": "Qualtrics",
     "surveymonkey": "SurveyMonkey",
     "surveyxact": "SurveyXact",
+    "spss": "SPSS",
 }
+SURVEYXACT_FILES = ("dataset.csv", "structure.csv", "labels.csv")
 
 _MS_FORMS = ({"starttime", "starttidspunkt"}, {"completiontime", "fuldførelsestidspunkt"})
 _GOOGLE = {"timestamp", "tidsstempel"}
@@ -23,7 +56,7 @@ _SURVEYMONKEY = {"respondentid", "collectorid"}
 
 
 def detect_layout(headers: Sequence[str], sheet: str | None = None) -> str:
-    """The most likely layout of a sheet with these headers (``"plain"`` when unsure)."""
+    """The most likely layout of a one-table export with these headers (``"plain"`` if unsure)."""
     keys = {compact(h) for h in headers}
     if all(keys & names for names in _MS_FORMS):
         return "microsoft_forms"
@@ -36,3 +69,301 @@ def detect_layout(headers: Sequence[str], sheet: str | None = None) -> str:
     if (sheet or "").casefold().startswith("dataset") or any(k.startswith("stato") for k in keys):
         return "surveyxact"
     return "plain"
+
+
+def read_export(path: Path, sheet: str | int | None = None, layout: str | None = None) -> RawTable:
+    """Read one export in its layout (detected, or forced with ``layout``)."""
+    if layout is not None and layout not in LAYOUTS:
+        raise OptionError(f"--layout {layout}: unknown layout; choose one of {', '.join(LAYOUTS)}.")
+    folder = _surveyxact_folder(path)
+    if layout in (None, "surveyxact") and folder is not None:
+        return read_surveyxact_csv(folder)
+    check_input_path(path)
+    if layout == "surveyxact" and path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        raise SurveyReadError(
+            f"{path}: is not a SurveyXact export; give the workbook (sheets Dataset, Structure, "
+            "Labels) or the folder holding dataset.csv, structure.csv and labels.csv."
+        )
+    suffix = path.suffix.lower()
+    if suffix in SPSS_SUFFIXES or layout == "spss":
+        return read_spss(path)
+    if suffix in SPREADSHEET_SUFFIXES and sheet is None and layout in (None, "surveyxact"):
+        names = list_sheets(path)
+        if _surveyxact_sheets(names) is not None:
+            return read_surveyxact_workbook(path, names)
+        if layout == "surveyxact":
+            raise SurveyReadError(
+                f"{path}: is not a SurveyXact workbook (it needs the sheets Dataset, Structure "
+                f"and Labels; it has {', '.join(repr(n) for n in names)})."
+            )
+    table = read_sheet(path, sheet, layout)
+    detected = layout or (
+        table.layout
+        if table.layout != "plain"
+        else detect_layout(list(table.frame.columns), table.sheet)
+    )
+    return _with(table, layout=detected)
+
+
+def _with(table: RawTable, **changes) -> RawTable:
+    from dataclasses import replace
+
+    return replace(table, **changes)
+
+
+# ------------------------------------------------------------------- SurveyXact
+
+
+def _surveyxact_folder(path: Path) -> Path | None:
+    """The folder of a SurveyXact CSV export given as the folder or one of its files."""
+    folder = path if path.is_dir() else path.parent
+    if not path.is_dir() and path.name.lower() not in SURVEYXACT_FILES:
+        return None
+    present = {p.name.lower() for p in folder.iterdir()} if folder.is_dir() else set()
+    if {"dataset.csv", "labels.csv"} <= present:
+        return folder
+    return None
+
+
+def _surveyxact_sheets(names: list[str]) -> tuple[list[str], str | None, str] | None:
+    lowered = {n.casefold(): n for n in names}
+    datasets = [n for n in names if n.casefold().replace(" ", "").startswith("dataset")]
+    labels = lowered.get("labels")
+    structure = lowered.get("structure") or lowered.get("variables")
+    if datasets and labels:
+        return datasets, structure, labels
+    return None
+
+
+def read_surveyxact_workbook(path: Path, names: list[str]) -> RawTable:
+    """A SurveyXact Excel export: Dataset sheet(s) decoded with Labels, mapped with Structure."""
+    from .files import frame_from_rows, unique_names
+
+    found = _surveyxact_sheets(names)
+    if found is None:
+        raise SurveyReadError(
+            f"{path}: is not a SurveyXact workbook (no Dataset and Labels sheets)."
+        )
+    datasets, structure_sheet, labels_sheet = found
+    parts = []
+    for name in datasets:
+        _, rows = sheet_rows(path, name)
+        if not rows:
+            continue
+        header, duplicates = unique_names(rows[0])
+        parts.append((frame_from_rows(rows[1:], header), duplicates))
+    if not parts:
+        raise SurveyReadError(f"{path}, sheet '{datasets[0]}': is empty.")
+    _, label_rows = sheet_rows(path, labels_sheet)
+    structure_rows = sheet_rows(path, structure_sheet)[1] if structure_sheet else []
+    frame = _join_datasets(path, [p for p, _ in parts])
+    labels = _labels_from_rows(label_rows)
+    texts = _texts_from_rows(structure_rows)
+    duplicates = {k: v for _, d in parts for k, v in d.items()}
+    return _surveyxact_table(path, datasets[0], frame, labels, texts, duplicates)
+
+
+def read_surveyxact_csv(folder: Path) -> RawTable:
+    """A SurveyXact CSV export: ``dataset.csv`` decoded with ``labels.csv``, mapped with
+    ``structure.csv``; any delimiter and encoding :func:`read_csv` recognises."""
+    files = {p.name.lower(): p for p in folder.iterdir()}
+    dataset = read_csv(files["dataset.csv"])
+    labels = _labels_from_rows(_read_headerless_csv(files["labels.csv"]))
+    texts: dict[str, str] = {}
+    if "structure.csv" in files:
+        structure = read_csv(files["structure.csv"]).frame
+        cells = structure.astype(object).where(structure.notna(), "").values.tolist()
+        texts = _texts_from_rows([list(structure.columns), *cells])
+    return _surveyxact_table(
+        files["dataset.csv"], None, dataset.frame, labels, texts, dict(dataset.duplicates),
+        encoding=dataset.encoding, delimiter=dataset.delimiter,
+    )  # fmt: skip
+
+
+def _read_headerless_csv(path: Path) -> list[list]:
+    import pandas as pd
+
+    from .files import sniff_delimiter, sniff_encoding
+
+    head = path.read_bytes()[: 256 * 1024]
+    encoding = sniff_encoding(head, path)
+    delimiter = sniff_delimiter(head.decode(encoding, errors="ignore"))
+    frame = pd.read_csv(
+        path, sep=delimiter, encoding=encoding, header=None, usecols=[0, 1, 2],
+        keep_default_na=False, na_values=[""], dtype=str,
+    )  # fmt: skip
+    return frame.astype(object).where(frame.notna(), "").values.tolist()
+
+
+def _labels_from_rows(rows: list[list]) -> dict[str, dict[float, str]]:
+    """Variable to {code: label} from Labels rows (no header: variable, code, label)."""
+    labels: dict[str, dict[float, str]] = {}
+    for row in rows:
+        if len(row) < 3 or row[0] in ("", None):
+            continue
+        try:
+            code = float(str(row[1]).replace(",", "."))
+        except ValueError:
+            continue
+        labels.setdefault(str(row[0]).strip(), {})[code] = " ".join(str(row[2]).split())
+    return labels
+
+
+def _texts_from_rows(rows: list[list]) -> dict[str, str]:
+    """Variable name to question text from Structure rows (with a header row)."""
+    if not rows:
+        return {}
+    header = [compact(str(h)) for h in rows[0]]
+    try:
+        variable, text = header.index("variablename"), header.index("questiontext")
+    except ValueError:
+        return {}
+    choice = header.index("choicetext") if "choicetext" in header else None
+    subtype = header.index("subtype") if "subtype" in header else None
+    texts = {}
+    for row in rows[1:]:
+        if len(row) <= max(variable, text):
+            continue
+        name = str(row[variable]).strip()
+        question = " ".join(str(row[text]).split())
+        if subtype is not None and str(row[subtype]).strip().casefold() == "multiple":
+            option = " ".join(str(row[choice]).split()) if choice is not None else ""
+            question = f"{question} - {option}" if option else question
+        if name and question:
+            texts[name] = question
+    return texts
+
+
+def _join_datasets(path: Path, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Dataset sheets split by rows (same columns) are stacked; split by columns, joined."""
+    import pandas as pd
+
+    if len(frames) == 1:
+        return frames[0]
+    if all(list(f.columns) == list(frames[0].columns) for f in frames):
+        return pd.concat(frames, ignore_index=True)
+    if all(len(f) == len(frames[0]) for f in frames):
+        return pd.concat(frames, axis=1)
+    raise SurveyReadError(
+        f"{path}: the Dataset sheets differ in both columns and rows; export the survey again "
+        "as one dataset."
+    )
+
+
+def _surveyxact_table(
+    path: Path,
+    sheet: str | None,
+    frame: pd.DataFrame,
+    labels: dict[str, dict[float, str]],
+    texts: dict[str, str],
+    duplicates: dict,
+    **extra,
+) -> RawTable:
+    frame = decode_labels(frame, labels)
+    alternates = {c: (texts[c],) for c in frame.columns if c in texts}
+    return RawTable(
+        frame=frame,
+        path=path,
+        sheet=sheet,
+        header_row=1,
+        layout="surveyxact",
+        alternates=alternates,
+        duplicates=duplicates,
+        **extra,
+    )
+
+
+def decode_labels(frame: pd.DataFrame, labels: dict[str, dict[float, str]]) -> pd.DataFrame:
+    """Replace codes by their label texts (vectorised per column); unlabelled values stay.
+
+    Numeric columns without labels are made float64, so a workbook and a CSV
+    export of the same survey give identical frames.
+    """
+    import pandas as pd
+
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        mapping = labels.get(column)
+        if mapping:
+            numbers = pd.to_numeric(values, errors="coerce")
+            decoded = numbers.map(mapping)
+            out[column] = decoded.where(decoded.notna(), values).astype(object)
+        elif pd.api.types.is_numeric_dtype(values.dtype):
+            out[column] = values.astype("float64")
+        else:
+            out[column] = values
+    return pd.DataFrame(out, index=frame.index)
+
+
+# ------------------------------------------------------------------------- SPSS
+
+
+def read_spss(path: Path) -> RawTable:
+    """An SPSS file via pyreadstat: value labels decode codes; user-missing codes are missing."""
+    try:
+        import pyreadstat
+    except ImportError:
+        raise InputFileError(
+            f"{path}: reading SPSS files needs the optional package pyreadstat. Install it with "
+            "`pip install 'partnerkit[spss]'`, or export the survey as xlsx or CSV."
+        ) from None
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
+    except Exception as exc:  # pyreadstat raises its own error types
+        raise InputFileError(f"{path}: cannot read the SPSS file ({exc}).") from exc
+    frame = _spss_missing(frame, meta)
+    labels = {
+        column: {float(code): " ".join(str(text).split()) for code, text in mapping.items()}
+        for column, mapping in (meta.variable_value_labels or {}).items()
+    }
+    texts = {
+        c: " ".join(str(t).split())
+        for c, t in zip(meta.column_names, meta.column_labels or [], strict=False)
+        if t
+    }
+    frame = decode_labels(frame, labels)
+    if frame.empty:
+        raise SurveyReadError(f"{path}: has variables but no answers.")
+    alternates = {c: (texts[c],) for c in frame.columns if c in texts}
+    return RawTable(frame=frame, path=path, sheet=None, layout="spss", alternates=alternates)
+
+
+def _spss_missing(frame: pd.DataFrame, meta) -> pd.DataFrame:
+    """Mark the user-missing codes SPSS declares (values and ranges) as "don't know"."""
+    import numpy as np
+
+    from ..instrument import DONT_KNOW
+
+    frame = frame.copy()
+    for column, values in (getattr(meta, "missing_user_values", None) or {}).items():
+        if column in frame:
+            col = frame[column].astype(object)
+            frame[column] = col.mask(frame[column].isin(values), DONT_KNOW)
+    for column, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
+        if column not in frame:
+            continue
+        numbers = frame[column]
+        if numbers.dtype == object:  # already marked, or a string variable
+            continue
+        hit = np.zeros(len(numbers), dtype=bool)
+        for r in ranges:
+            hit |= ((numbers >= r.get("lo")) & (numbers <= r.get("hi"))).to_numpy()
+        frame[column] = numbers.astype(object).mask(hit, DONT_KNOW)
+    return frame
+
+
+def surveyxact_files(folder: Path) -> list[Path]:
+    """The files of a SurveyXact CSV export folder (for checksums and messages)."""
+    return [p for p in sorted(folder.iterdir()) if p.name.lower() in SURVEYXACT_FILES]
+
+
+__all__ = [
+    "LAYOUTS",
+    "detect_layout",
+    "read_export",
+    "read_spss",
+    "read_surveyxact_csv",
+    "read_surveyxact_workbook",
+    "surveyxact_files",
+]

@@ -34,7 +34,7 @@ PERSONAL_HEADERS = frozenset(
         "epostadresse", "respondentemail", "recipientemail",
         "ipaddress", "ipadresse", "ip",
         "phone", "phonenumber", "telefon", "telefonnummer", "mobil", "mobilnummer",
-        "cpr", "cprnummer", "cprnr", "address", "adresse",
+        "cpr", "cprnummer", "cprnr", "address", "adresse", "etternavn", "forn", "ettern",
         "locationlatitude", "locationlongitude",
     }
 )  # fmt: skip
@@ -97,33 +97,42 @@ def plan_columns(
     instrument: Instrument,
     where: str,
     problems: list[str] | None = None,
+    alternates: Mapping[str, Sequence[str]] | None = None,
 ) -> ColumnPlan:
     """Decide, for every header of one sheet, whether it is an item, a role, personal or other.
 
+    ``alternates`` gives other texts naming a column (a SurveyXact question text,
+    an SPSS variable label, a Qualtrics question); they are tried after the header.
     Raises :class:`MappingError` when two columns map to the same item, unless
     ``problems`` is given: then the message is appended there and the second
     column is treated as other.
     """
+    alternates = alternates or {}
     keys = item_keys(instrument)
     role_keys = {role: [norm_header(a) for a in instrument.role_aliases[role]] for role in ROLES}
     items: dict[str, tuple[str, str]] = {}
     role_candidates: dict[str, list[tuple[int, str]]] = {}
     personal, other = [], []
     for header in headers:
-        key = norm_header(header)
-        role = next((r for r in ROLES if key in role_keys[r]), None)
+        names = [header, *alternates.get(header, ())]
+        role = next(
+            ((r, role_keys[r].index(norm_header(n))) for n in names for r in ROLES
+             if norm_header(n) in role_keys[r]),
+            None,
+        )  # fmt: skip
         if role is not None:
-            role_candidates.setdefault(role, []).append((role_keys[role].index(key), header))
+            role_candidates.setdefault(role[0], []).append((role[1], header))
             continue
-        if is_personal(header):
+        if any(is_personal(n) for n in names):
             personal.append(header)
             continue
-        match = keys.get(key)
+        match = next((keys[norm_header(n)] for n in names if norm_header(n) in keys), None)
         if match is None:
             match = next(
                 (
                     (keys[norm_header(s)][0], "statement")
-                    for s in statements(header)
+                    for n in names
+                    for s in statements(n)
                     if norm_header(s) in keys
                 ),
                 None,

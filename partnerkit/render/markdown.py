@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import number, t
+from ..i18n import bound, number, t
 from .layout import ledger_summary, score_tables
 
 ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
@@ -35,9 +35,9 @@ def _score(result) -> str:
         out.append("")
     z = result.survey.instrument.zones
     out.append(
-        f"{ZONE_MARK['strength']} {t('zone.strength', lang)} ≥ {number(z.strength, lang, 1)} · "
-        f"{ZONE_MARK['attention']} {t('zone.attention', lang)} ≥ {number(z.attention, lang, 1)} · "
-        f"{ZONE_MARK['concern']} {t('zone.concern', lang)} < {number(z.attention, lang, 1)}  "
+        f"{ZONE_MARK['strength']} {t('zone.strength', lang)} ≥ {bound(z.strength, lang)} · "
+        f"{ZONE_MARK['attention']} {t('zone.attention', lang)} ≥ {bound(z.attention, lang)} · "
+        f"{ZONE_MARK['concern']} {t('zone.concern', lang)} < {bound(z.attention, lang)}  "
     )
     out.append(t("legend.hidden", lang, min_n=result.min_n) + "  ")
     out.append(ledger_summary(result))

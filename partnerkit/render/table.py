@@ -11,7 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n import number, t
+from ..i18n import bound, number, t
 from .layout import ledger_summary, score_tables
 
 if TYPE_CHECKING:
@@ -126,9 +126,9 @@ def _legend(result) -> Text:
     lo, hi = inst.scale.min, inst.scale.max
     legend = Text(t("legend.cell", lang, lo=lo, hi=hi) + "\n", style="dim")
     for zone, text in (
-        ("strength", f"≥ {number(z.strength, lang, 1)}"),
-        ("attention", f"{number(z.attention, lang, 1)}–{number(z.strength - 0.01, lang)}"),
-        ("concern", f"< {number(z.attention, lang, 1)}"),
+        ("strength", f"≥ {bound(z.strength, lang)}"),
+        ("attention", f"{bound(z.attention, lang)}–{number(z.strength - 0.01, lang)}"),
+        ("concern", f"< {bound(z.attention, lang)}"),
     ):
         legend.append(f"{ZONE_MARK[zone]} {t('zone.' + zone, lang)} {text}", ZONE_STYLE[zone])
         legend.append("   ")
@@ -148,6 +148,7 @@ _KIND_TEXT = {
 
 def _validate(result, width: int, **_options) -> RenderableType:
     from ..io.layouts import LAYOUTS
+    from ..io.mapping import statements
     from ..survey import EXCLUSION_REASONS
 
     parts: list[RenderableType] = []
@@ -177,7 +178,10 @@ def _validate(result, width: int, **_options) -> RenderableType:
         for c in report.columns:
             target = f"{c.kind}: {c.target}" if c.kind in ("item", "role") else _KIND_TEXT[c.kind]
             style = {"personal": "magenta", "other": "dim"}.get(c.kind, "")
-            table.add_row(c.column, Text(target, style=style), c.how or "")
+            column = c.column
+            if c.label and c.label != c.column:  # the statement of a battery reads best
+                column = f"{c.column} · {(statements(c.label) or [c.label])[-1]}"
+            table.add_row(column, Text(target, style=style), c.how or "")
         parts.append(table)
 
         items = result.instrument.item_ids
