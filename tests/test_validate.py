@@ -58,7 +58,13 @@ def test_validate_reports_invalid_cells_unmapped_items_and_personal_data(
         ("a1", "hmm", 2, [f"{path}:3", f"{path}:4"]),
         ("a2", "9", 1, [f"{path}:4"]),
     ]
-    assert {"column": "Navn", "kind": "personal", "target": None, "how": None} in report["columns"]
+    assert {
+        "column": "Navn",
+        "label": None,
+        "kind": "personal",
+        "target": None,
+        "how": None,
+    } in report["columns"]
     assert "Anna" not in result.stdout
     # rows 3 and 4 keep one valid alpha item at most and b2 alone: too few items to score
     assert report["excluded"] == [
