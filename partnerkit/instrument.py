@@ -136,6 +136,9 @@ class Scale:
         return labels[0] if labels else key
 
 
+ZONE_DECIMALS = 9  # means are rounded to this before they meet a zone bound
+
+
 @dataclass(frozen=True)
 class Zones:
     """Lower bounds of the zones a mean falls in; below ``attention`` is a concern."""
@@ -146,6 +149,7 @@ class Zones:
     def of(self, mean: float) -> str | None:
         if mean != mean:  # NaN
             return None
+        mean = round(mean, ZONE_DECIMALS)  # 2.9999999999999996 is a mean of 3
         if mean >= self.strength:
             return "strength"
         return "attention" if mean >= self.attention else "concern"

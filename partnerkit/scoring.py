@@ -16,6 +16,7 @@ import numpy as np
 
 from .errors import SurveyReadError
 from .grouping import GroupKey, natural_order, resolve_keys
+from .instrument import ZONE_DECIMALS
 from .privacy import resolve_min_n, suppress_levels
 from .stats import t_interval
 from .survey import Exclusion, Ledger, Survey, survey_meta
@@ -304,7 +305,8 @@ def group_statistics(
         records["pct_favourable"] = (
             100.0 * records["_fav"] / records["_ans"].where(records["_ans"] > 0)
         )
-    means = records["mean"].to_numpy()
+    # rounded, so that summation order cannot move a mean of exactly 3 below the bound
+    means = np.round(records["mean"].to_numpy(dtype=float), ZONE_DECIMALS)
     records["zone"] = np.select(
         [means >= inst.zones.strength, means >= inst.zones.attention, means < inst.zones.attention],
         ["strength", "attention", "concern"],

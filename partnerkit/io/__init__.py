@@ -277,13 +277,10 @@ def _plan(table: RawTable, instrument: Instrument, problems: list[str] | None) -
     for header, positions in table.duplicates.items():
         twice = plan_columns([header], instrument, table.where, None, table.alternates)
         if twice.items or twice.roles:
-            message = (
+            raise MappingError(
                 f"{table.where}: the header '{header}' appears {len(positions)} times (columns "
                 f"{', '.join(map(str, positions))}); rename or remove the extra column."
             )
-            if problems is None:
-                raise MappingError(message)
-            problems.append(message)
     if not plan.items and table.layout == "plain":
         _check_header_row(table, instrument)
     return plan

@@ -196,8 +196,8 @@ def _guard_dimension(path: Path, head: bytes) -> None:
     if width * height > max_cells():
         raise SurveyReadError(
             f"{path}: a sheet declares {width * height:,} cells ({height:,} rows x {width:,} "
-            f"columns), more than the limit of {max_cells():,}. If the file is genuine, raise "
-            "the limit with PARTNERKIT_MAX_CELLS."
+            f"columns), more than the limit of {max_cells():,} cells. If the file is genuine, "
+            "raise the limit with PARTNERKIT_MAX_CELLS."
         )
 
 
@@ -377,8 +377,10 @@ def sniff_encoding(head: bytes, path: Path | None = None) -> str:
         even, odd = head[0:4096:2].count(0), head[1:4096:2].count(0)
         if max(even, odd) > len(head[:4096]) // 4:
             return "utf-16-be" if even > odd else "utf-16-le"
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
         raise SurveyReadError(
-            f"{path}: contains NUL bytes and is not UTF-16 text; it is probably not a CSV file."
+            f"{path}: contains a NUL byte on line {line}; the file is damaged or not a CSV "
+            "file. Export it again."
         )
     try:
         head.decode("utf-8")
