@@ -157,6 +157,7 @@ def score(
 
     Examples
     --------
+    >>> from partnerkit import read_survey
     >>> survey = read_survey("data/examples/partnerskab_2022-2024.xlsx")
     >>> table = score(survey, by=["actor"])
     >>> list(table.columns[:4])

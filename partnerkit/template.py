@@ -66,6 +66,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .privacy import DEFAULT_MIN_N
+    from .render.records import safe_text
 
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     lang = lang or inst.language
@@ -77,7 +78,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     book = Workbook()
     guide = book.active
     guide.title = text["instructions"]
-    guide["A1"] = inst.label(lang)
+    guide["A1"] = safe_text(inst.label(lang))
     guide["A1"].font = Font(bold=True, size=14)
     values = {
         "responses": text["responses"],
@@ -86,7 +87,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
         "min_n": inst.min_n or DEFAULT_MIN_N,
     }
     for row, line in enumerate(text["lines"], start=3):
-        guide.cell(row=row, column=1, value=line.format(**values))
+        guide.cell(row=row, column=1, value=safe_text(line.format(**values)))
     guide.column_dimensions["A"].width = 110
 
     sheet = book.create_sheet(text["responses"])
@@ -94,14 +95,14 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     lists.sheet_state = "hidden"
     for column, entries in enumerate((answers, actors, list(text["levels"])), start=1):
         for row, entry in enumerate(entries, start=1):
-            lists.cell(row=row, column=column, value=entry)
+            lists.cell(row=row, column=column, value=safe_text(entry))
 
     headers = [text["area"], text["round"], text["actor"], text["level"]]
     headers += [item.label(lang) for item in inst.items]
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=col, value=header)
+        cell = sheet.cell(row=1, column=col, value=safe_text(header))
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = 18 if col <= 4 else 30

@@ -65,3 +65,17 @@ def test_template_refuses_a_non_xlsx_path(runner, tmp_path):
     result = invoke(runner, "template", "-o", tmp_path / "survey.csv")
     assert result.exit_code == 2
     assert "the template is an Excel workbook" in result.stderr
+
+
+def test_template_neutralises_formula_text(tmp_path, tiny_path):
+    from partnerkit.template import write_template
+
+    text = tiny_path.read_text(encoding="utf-8").replace(
+        'en = "The partners agree on the goals."', 'en = "=HYPERLINK(\\"http://x\\")"'
+    )
+    path = tmp_path / "evil.toml"
+    path.write_text(text, encoding="utf-8")
+    out = write_template(tmp_path / "t.xlsx", path, "en")
+    sheet = openpyxl.load_workbook(out)["Responses"]
+    header = sheet.cell(row=1, column=5)
+    assert header.value == '\'=HYPERLINK("http://x")' and header.data_type == "s"

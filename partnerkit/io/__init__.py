@@ -82,8 +82,8 @@ def read_survey(
     Examples
     --------
     >>> survey = read_survey("data/examples/partnerskab_2022-2024.xlsx")
-    >>> survey.ledger.rows_read
-    304
+    >>> survey.ledger.rows_read, survey.sources[0].layout
+    (293, 'microsoft_forms')
     """
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)

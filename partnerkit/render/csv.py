@@ -5,17 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .records import to_records
-
-#: Leading characters that make a spreadsheet treat a text cell as a formula (OWASP).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: object) -> object:
-    """Neutralise text that a spreadsheet would run as a formula; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+from .records import safe_text, to_records
 
 
 def render(result, **_options) -> str:
