@@ -15,7 +15,18 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 EXAMPLE_XLSX = EXAMPLES / "partnerskab_2022-2024.xlsx"
 EXAMPLE_CSV = EXAMPLES / "partnerskab_2022-2024.csv"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def _shared_data() -> Path:
+    """The real sample exports: $PARTNERKIT_SHARED_DATA, else ../shared/data beside the clone."""
+    import os
+
+    candidates = [os.environ.get("PARTNERKIT_SHARED_DATA", ""), ROOT.parent / "shared" / "data"]
+    candidates.append(Path("/work/shared/data"))
+    return next((Path(c) for c in candidates if c and Path(c).is_dir()), ROOT.parent / "shared")
+
+
+SHARED_DATA = _shared_data()
 
 #: A small instrument whose numbers are easy to check by hand:
 #: dimension "alpha" (a1, a2, a3 reversed) and "beta" (b1, b2, b3, b4), scale 1-5.
