@@ -18,10 +18,12 @@ from .errors import PartnerkitError
 
 if TYPE_CHECKING:
     from .instrument import Instrument, list_instruments, load_instrument
+    from .grouping import select_rounds
     from .io import read_survey
     from .reliability import reliability
     from .scoring import respondent_scores, score, score_survey
     from .survey import Survey
+    from .trend import trend
     from .validate import validate
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "respondent_scores",
     "score",
     "score_survey",
+    "select_rounds",
+    "trend",
     "validate",
 ]
 
@@ -49,6 +53,8 @@ _LAZY = {
     "score_survey": ".scoring",
     "Survey": ".survey",
     "reliability": ".reliability",
+    "select_rounds": ".grouping",
+    "trend": ".trend",
     "validate": ".validate",
 }
 

@@ -99,6 +99,44 @@ TracebackOpt = Annotated[
 ]
 
 
+class Baseline(StrEnum):
+    previous = "previous"
+    first = "first"
+
+
+class TestName(StrEnum):
+    welch = "welch"
+    mann_whitney = "mann-whitney"
+    brunner_munzel = "brunner-munzel"
+
+
+class Paired(StrEnum):
+    auto = "auto"
+    yes = "yes"
+    no = "no"
+
+
+class Adjust(StrEnum):
+    holm = "holm"
+    bh = "bh"
+    none = "none"
+
+
+RoundsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rounds", help="Rounds to use, in order, separated by commas (e.g. 2022,2023,2024)."
+    ),
+]
+RoundOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--round",
+        help="The round of a single file that has no round column or round in its name.",
+    ),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"partnerkit {__version__}")
@@ -125,6 +163,8 @@ def score(
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
     by: ByOpt = None,
+    rounds: RoundsOpt = None,
+    round: RoundOpt = None,
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
@@ -139,8 +179,76 @@ def score(
         from . import read_survey, score_survey
 
         fmt = _format(output, format)
-        survey = read_survey(files, instrument, sheet=sheet, layout=layout)
+        survey = read_survey(files, instrument, sheet=sheet, layout=layout, round=round)
+        if rounds:
+            from .grouping import select_rounds
+
+            survey = select_rounds(survey, rounds.split(","))
         result = score_survey(survey, by, min_n=min_n, lang=lang.value if lang else None)
+        _warn(result.warnings)
+        emit(result, fmt, output, inputs=tuple(files))
+
+
+@app.command()
+def trend(
+    files: Files,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", "-b", help="Also per group: actor, area or a column header."),
+    ] = None,
+    rounds: RoundsOpt = None,
+    round: RoundOpt = None,
+    baseline: Annotated[
+        Baseline, typer.Option(help="Compare each round with the previous one or the first.")
+    ] = Baseline.previous,
+    test: Annotated[TestName, typer.Option(help="The test of a change.")] = TestName.welch,
+    paired: Annotated[
+        Paired,
+        typer.Option(help="Pair respondents linked by an id across rounds (auto: when most are)."),
+    ] = Paired.auto,
+    adjust: Annotated[
+        Adjust, typer.Option(help="p-value adjustment across the dimensions of a comparison.")
+    ] = Adjust.holm,
+    alpha: Annotated[
+        float, typer.Option(help="Mark a change when its adjusted p-value is below this.")
+    ] = 0.05,
+    min_n: MinNOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Show what changed between survey rounds, and whether it is more than chance.
+
+    Rounds come from a round column, a year or round in the file or sheet name
+    (area_2023.xlsx, runde 2.csv), or --round. Each change is tested on
+    respondents' dimension scores (Welch's t-test by default, paired when the same
+    respondents are linked), with Hedges' g and Cliff's delta, and p-values
+    adjusted across dimensions.
+    """
+    with reporting(traceback):
+        from . import read_survey
+        from .grouping import select_rounds
+        from .trend import trend as run_trend
+
+        fmt = _format(output, format)
+        survey = read_survey(files, instrument, sheet=sheet, layout=layout, round=round)
+        if rounds:
+            survey = select_rounds(survey, rounds.split(","))
+        result = run_trend(
+            survey,
+            by or [],
+            baseline=baseline.value,
+            test=test.value,
+            paired=paired.value,
+            adjust=adjust.value,
+            alpha=alpha,
+            min_n=min_n,
+            lang=lang.value if lang else None,
+        )
         _warn(result.warnings)
         emit(result, fmt, output, inputs=tuple(files))
 

@@ -150,3 +150,46 @@ def group_rows(survey: Survey, keys: Sequence[GroupKey], lang: str) -> list[Grou
         )
 
     return sorted(groups, key=sort_key)
+
+
+def select_rounds(survey: Survey, rounds: Sequence[str]) -> Survey:
+    """The survey with only ``rounds``, in that order; other rows are excluded with a reason."""
+    from dataclasses import replace
+
+    from .survey import ROW_COLUMN, SOURCE_COLUMN, Exclusion
+
+    if "round" not in survey.data.columns:
+        raise OptionError(
+            f"--rounds: {_files(survey)} has no round information (no round column, and no year "
+            "or round in the file names)."
+        )
+    wanted = [str(r).strip() for r in rounds if str(r).strip()]
+    present = natural_order(survey.data["round"].dropna().unique().tolist())
+    missing = [r for r in wanted if r not in present]
+    if missing:
+        raise OptionError(
+            f"--rounds: no round {', '.join(missing)} in {_files(survey)}; the rounds are "
+            f"{', '.join(map(str, present))}."
+        )
+    keep = survey.data["round"].isin(wanted).to_numpy()
+    dropped = survey.data.loc[~keep, [SOURCE_COLUMN, ROW_COLUMN]].head(10)
+    examples = tuple(survey.row_ref(s, r) for s, r in dropped.itertuples(index=False))
+    exclusion = Exclusion("round_not_selected", int((~keep).sum()), examples)
+    return replace(
+        survey,
+        data=survey.data.loc[keep].reset_index(drop=True),
+        dont_know=None
+        if survey.dont_know is None
+        else survey.dont_know.loc[keep].reset_index(drop=True),
+        ledger=survey.ledger.with_exclusions((exclusion,)),
+        round_order=tuple(wanted),
+    )
+
+
+def round_order(survey: Survey) -> list[str]:
+    """The rounds of the survey in order: as chosen with ``--rounds``, else natural order."""
+    if survey.round_order is not None:
+        return list(survey.round_order)
+    if "round" not in survey.data.columns:
+        return []
+    return natural_order(survey.data["round"].dropna().unique().tolist())

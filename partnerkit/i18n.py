@@ -51,6 +51,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "reason.no_item_answered": ("ingen udsagn besvaret", "no item answered"),
     "reason.duplicate_respondent": ("dubletter", "duplicate respondents"),
     "reason.too_few_items": ("for få udsagn besvaret", "too few items answered"),
+    "reason.round_not_selected": ("runder ikke valgt", "rounds not selected"),
     "round": ("Runde", "Round"),
     # reliability flags
     "flag.low_alpha": (
@@ -90,6 +91,52 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Udsagn|n|gns.|sd|r drop|α uden|% mangler",
         "Item|n|mean|sd|r drop|α if dropped|% missing",
     ),
+    # trend
+    "trend.rose": (
+        "{dimension} steg {diff} point fra {r_from} til {r_to}, {effect}; næppe tilfældigt.",
+        "{dimension} rose {diff} points from {r_from} to {r_to}, {effect}; unlikely to be chance.",
+    ),
+    "trend.fell": (
+        "{dimension} faldt {diff} point fra {r_from} til {r_to}, {effect}; næppe tilfældigt.",
+        "{dimension} fell {diff} points from {r_from} to {r_to}, {effect}; unlikely to be chance.",
+    ),
+    "effect.negligible": ("en ubetydelig effekt ({size})", "a negligible effect ({size})"),
+    "effect.small": ("en lille effekt ({size})", "a small effect ({size})"),
+    "effect.medium": ("en middelstor effekt ({size})", "a medium effect ({size})"),
+    "effect.large": ("en stor effekt ({size})", "a large effect ({size})"),
+    "trend_title": ("{title}: udvikling fra runde til runde", "{title}: change between rounds"),
+    "trend.legend": (
+        "▲ ▼ markerer en ændring fra {compare}, som næppe er tilfældig ({test}, {adjust}-"
+        "justeret p < {alpha}); uden pil kan ændringen være tilfældig.",
+        "▲ ▼ mark a change from {compare} that is unlikely to be chance ({test}, "
+        "{adjust}-adjusted p < {alpha}); no arrow: the change may be chance.",
+    ),
+    "trend.previous": ("forrige runde", "the previous round"),
+    "trend.first": ("første runde", "the first round"),
+    "trend.independent": (
+        "Runderne er sammenlignet som uafhængige stikprøver (ingen respondent-id forbinder dem).",
+        "Rounds were compared as independent samples (no respondent id links them).",
+    ),
+    "trend.paired": (
+        "Parrede sammenligninger, hvor samme respondenter kunne følges: {pairs}.",
+        "Paired comparisons where the same respondents could be followed: {pairs}.",
+    ),
+    "trend.untested": (
+        "Ikke testet (færre end 5 svar i en runde): {which}.",
+        "Not tested (fewer than 5 respondents in a round): {which}.",
+    ),
+    "trend.none": (
+        "Ingen ændringer, der næppe er tilfældige.",
+        "No change that is unlikely to be chance.",
+    ),
+    "test.welch": ("Welchs t-test", "Welch's t-test"),
+    "test.paired-t": ("parret t-test", "paired t-test"),
+    "test.mann-whitney": ("Mann-Whitney U-test", "Mann-Whitney U test"),
+    "test.wilcoxon": ("Wilcoxons fortegnsrangtest", "Wilcoxon signed-rank test"),
+    "test.brunner-munzel": ("Brunner-Munzel-test", "Brunner-Munzel test"),
+    "adjust.holm": ("Holm", "Holm"),
+    "adjust.bh": ("Benjamini-Hochberg", "Benjamini-Hochberg"),
+    "adjust.none": ("ikke", "un"),
     "reliability_title": ("{title}: pålidelighed", "{title}: reliability"),
     "reliability_by": ("{title}: pålidelighed pr. {keys}", "{title}: reliability by {keys}"),
 }

@@ -225,8 +225,13 @@ def _label(inst: Instrument, key: GroupKey, value, lang: str) -> str:
 
 
 def group_order(survey: Survey, key: GroupKey, labels: Sequence[str], lang: str) -> list[str]:
-    """Group labels in reading order: actors in the instrument's order, numbers by value."""
-    preferred = [a.label(lang) for a in survey.instrument.actors] if key.column == "actor" else []
+    """Group labels in reading order: actors in the instrument's order, rounds as chosen
+    with ``--rounds``, numbers by value."""
+    preferred: Sequence[str] = []
+    if key.column == "actor":
+        preferred = [a.label(lang) for a in survey.instrument.actors]
+    elif key.column == "round" and survey.round_order is not None:
+        preferred = survey.round_order
     blank = BLANK_GROUP.get(lang, BLANK_GROUP["en"])
     order = natural_order([v for v in labels if v != blank], preferred)
     return [*order, blank] if blank in labels else order

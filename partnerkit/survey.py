@@ -21,6 +21,7 @@ EXCLUSION_REASONS: Mapping[str, str] = {
     "no_item_answered": "no item answered on the scale (only blank, don't know or invalid)",
     "duplicate_respondent": "duplicate respondent id in the same round and area (last row kept)",
     "too_few_items": "fewer than half the items of every dimension answered",
+    "round_not_selected": "a round not chosen with --rounds",
 }
 
 #: Columns of :attr:`Survey.data` that are not items or source columns.
@@ -38,6 +39,7 @@ class Source:
     rows: int
     encoding: str | None = None
     delimiter: str | None = None
+    round_source: str | None = None  # "column", "file name", "sheet name", "--round option"
 
     @property
     def where(self) -> str:
@@ -45,6 +47,8 @@ class Source:
 
     def to_dict(self) -> dict:
         out = {"path": self.path, "sheet": self.sheet, "layout": self.layout, "rows": self.rows}
+        if self.round_source:
+            out["round_from"] = self.round_source
         if self.encoding:
             out |= {"encoding": self.encoding, "delimiter": self.delimiter}
         return out
@@ -137,6 +141,7 @@ class Survey:
     columns: tuple[ColumnMatch, ...]
     ledger: Ledger
     dont_know: pd.DataFrame | None = None
+    round_order: tuple[str, ...] | None = None  # set by --rounds; else natural order
 
     @property
     def items(self) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from .decode import decode_column
 from .files import SPREADSHEET_SUFFIXES, RawTable, list_sheets
 from .layouts import read_export
 from .mapping import ColumnPlan, plan_columns
+from .rounds import check_round_column, file_round
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +57,7 @@ def read_survey(
     *,
     sheet: str | int | None = None,
     layout: str | None = None,
+    round: str | None = None,
 ) -> Survey:
     """Read one or more survey exports and map them to an instrument.
 
@@ -72,6 +74,9 @@ def read_survey(
     layout
         Force a platform layout (see :data:`partnerkit.io.layouts.LAYOUTS`); ``None``
         detects it.
+    round
+        The round of a single file without a round column (else the round comes from
+        the round column, or a year or ``runde N`` in the file or sheet name).
 
     Returns
     -------
@@ -90,7 +95,11 @@ def read_survey(
     path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if not path_list:
         raise OptionError("no input files given.")
-    parts = [read_part(i, path, instrument, sheet, layout) for i, path in enumerate(path_list)]
+    if round is not None and len(path_list) > 1:
+        raise OptionError("--round applies to a single file; name the files by round instead.")
+    parts = [
+        read_part(i, path, instrument, sheet, layout, round) for i, path in enumerate(path_list)
+    ]
     return stack_parts(parts, instrument)
 
 
@@ -148,7 +157,12 @@ class Part:
 
 
 def read_part(
-    index: int, path: Path, instrument: Instrument, sheet=None, layout: str | None = None
+    index: int,
+    path: Path,
+    instrument: Instrument,
+    sheet=None,
+    layout: str | None = None,
+    round_value: str | None = None,
 ) -> Part:
     """Read, map and decode one file; ``index`` numbers it among the inputs."""
     table, plan, warnings = inspect_sheet(path, instrument, sheet, layout=layout)
@@ -158,13 +172,22 @@ def read_part(
             f"Run `partnerkit validate {path}` to see how the columns were read, "
             "or choose the instrument with --instrument."
         )
-    return build_part(index, table, plan, warnings, instrument)
+    return build_part(index, table, plan, warnings, instrument, round_value)
 
 
 def build_part(
-    index: int, table: RawTable, plan: ColumnPlan, warnings: list[str], instrument: Instrument
+    index: int,
+    table: RawTable,
+    plan: ColumnPlan,
+    warnings: list[str],
+    instrument: Instrument,
+    round_value: str | None = None,
 ) -> Part:
-    """Decode the answers of one mapped sheet and account for every row."""
+    """Decode the answers of one mapped sheet and account for every row.
+
+    The round comes from the round column; without one, from ``round_value``
+    (the ``--round`` option), else the file or sheet name.
+    """
     frame = table.frame
     path = table.path
     name = str(path)
@@ -207,6 +230,15 @@ def build_part(
                 )
         else:
             out[role] = _as_text(series)
+    hint, hint_source = (
+        (round_value, "--round option") if round_value else file_round(path, table.sheet)
+    )
+    round_source = "column" if "round" in out else None
+    if "round" in out and hint is not None:
+        check_round_column(table.where, plan.roles["round"], out["round"], hint, hint_source)
+    elif hint is not None:
+        out["round"] = np.full(int(kept.sum()), hint, dtype=object)
+        round_source = hint_source
     for item_id in instrument.item_ids:
         if item_id in values:
             out[item_id] = values[item_id][kept]
@@ -225,6 +257,7 @@ def build_part(
         rows=len(frame),
         encoding=table.encoding,
         delimiter=table.delimiter,
+        round_source=round_source,
     )
     return Part(
         source=source,

@@ -109,3 +109,42 @@ def ledger_summary(result) -> str:
     if ledger.dropped_columns:
         extras.append(t("summary.dropped", lang, columns=", ".join(ledger.dropped_columns)))
     return text + "".join(f"; {e}" for e in extras) + "."
+
+
+def trend_groups(result) -> list[tuple[str, list[tuple[str, list]]]]:
+    """Per group: a title and, per dimension, the round cells (with change markers)."""
+    lang = result.lang
+    keys = [k.name for k in result.keys]
+    title = t("trend_title", lang, title=result.survey.instrument.label(lang))
+    rounds = result.rounds
+    records = result.records
+    markers = {}
+    for rec in records.to_dict("records"):
+        if rec["significant"]:
+            group = tuple(rec[k] for k in keys)
+            markers[(group, rec["dimension"], rec["round_to"])] = "▲" if rec["diff"] > 0 else "▼"
+    out = []
+    group_values = rounds[keys].drop_duplicates().itertuples(index=False) if keys else [()]
+    groups = [tuple(None if v != v else v for v in g) for g in group_values]
+    groups.sort(key=lambda g: tuple(v is None for v in g))  # the group of everyone last
+    for group in groups:
+        part = rounds
+        for k, v in zip(keys, group, strict=True):
+            part = part[part[k].isna()] if v is None else part[part[k] == v]
+        label = " · ".join(
+            f"{key_name(k, lang).capitalize()} {v if v is not None else t('all', lang).lower()}"
+            for k, v in zip(keys, group, strict=True)
+        )
+        rows = []
+        names = dict(zip(part["dimension"], part["dimension_name"], strict=False))
+        for dim in dict.fromkeys(part["dimension"]):
+            cells = []
+            for r in result.round_order:
+                match = part[(part["dimension"] == dim) & (part["round"] == r)]
+                cell = match.iloc[0].to_dict() if len(match) else None
+                if cell is not None:
+                    cell["marker"] = markers.get((group, dim, r), " ")
+                cells.append(cell)
+            rows.append((names[dim], cells))
+        out.append((f"{title}\n{label}" if label else title, rows))
+    return out

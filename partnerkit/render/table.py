@@ -48,6 +48,7 @@ def renderable(result, width: int = 100, **options) -> RenderableType:
         "instrument_list": _instrument_list,
         "instrument_show": _instrument_show,
         "reliability": _reliability,
+        "trend": _trend,
     }
     return kinds[result.kind](result, width, **options)
 
@@ -380,3 +381,105 @@ def _reliability_items(result, width: int) -> list[RenderableType]:
 
 def _num(value, lang: str) -> str:
     return "–" if value is None or value != value else number(value, lang)
+
+
+# ------------------------------------------------------------------- trend
+
+SPARKS = "▁▂▃▄▅▆▇█"
+_SPARK_SPAN = 0.5  # a sparkline spans at least half a scale point, so noise stays flat
+
+
+def sparkline(values: list[float]) -> str:
+    """Bars for a row of means; missing values are blank."""
+    known = [v for v in values if v == v and v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    if high - low < _SPARK_SPAN:
+        mid = (high + low) / 2
+        low, high = mid - _SPARK_SPAN / 2, mid + _SPARK_SPAN / 2
+    out = []
+    for v in values:
+        if v is None or v != v:
+            out.append(" ")
+        else:
+            out.append(SPARKS[min(int((v - low) / (high - low) * len(SPARKS)), len(SPARKS) - 1)])
+    return "".join(out)
+
+
+def _trend(result, width: int, **_options) -> RenderableType:
+    from .layout import trend_groups
+
+    lang = result.lang
+    parts: list[RenderableType] = []
+    for title, rows in trend_groups(result):
+        parts.append(Text(title, style="bold"))
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        table.add_column("", max_width=_DIM_WIDTH, min_width=12)
+        for r in result.round_order:
+            table.add_column(str(r), justify="right", min_width=_CELL_WIDTH + 2)
+        table.add_column("", no_wrap=True)
+        for name, cells in rows:
+            rendered = []
+            for cell in cells:
+                if cell is None:
+                    rendered.append(Text(""))
+                elif cell["suppressed"]:
+                    rendered.append(Text(f"{HIDDEN}\n", style="dim"))
+                else:
+                    zone = cell["zone"]
+                    text = Text(f"{number(cell['mean'], lang)} {ZONE_MARK.get(zone, ' ')}")
+                    text.stylize(ZONE_STYLE.get(zone, ""))
+                    marker = cell.get("marker", " ")
+                    text.append(f" {marker}", style="bold" if marker.strip() else "")
+                    text.append(f"\nn={int(cell['n'])}  ", style="dim")
+                    rendered.append(text)
+            means = [c["mean"] if c and not c["suppressed"] else None for c in cells]
+            table.add_row(name, *rendered, sparkline(means))
+        parts.append(table)
+    parts += _trend_notes(result)
+    return Group(*parts)
+
+
+def _trend_notes(result) -> list[RenderableType]:
+    from ..i18n import t as text_of
+
+    lang = result.lang
+    compare = text_of(f"trend.{result.baseline}", lang)
+    used = result.records["test"].dropna().unique().tolist()
+    tests = ", ".join(text_of(f"test.{u}", lang) for u in used) or text_of(
+        f"test.{result.test}", lang
+    )
+    legend = text_of(
+        "trend.legend",
+        lang,
+        compare=compare,
+        test=tests,
+        adjust=text_of(f"adjust.{result.adjust}", lang),
+        alpha=number(result.alpha, lang),
+    )
+    paired = result.records[result.records["paired"].fillna(False).astype(bool)]
+    if paired.empty:
+        link = text_of("trend.independent", lang)
+    else:
+        first = paired.drop_duplicates(["round_from", "round_to"])
+        pairs = ", ".join(
+            f"{r['round_from']}→{r['round_to']} n={int(r['n_pairs'])}"
+            for r in first.to_dict("records")
+            if r["n_pairs"] == r["n_pairs"] and r["n_pairs"] is not None
+        )
+        link = text_of("trend.paired", lang, pairs=pairs)
+    findings = "\n".join(f"• {f}" for f in result.findings) or text_of("trend.none", lang)
+    parts = [Text(findings, style="bold"), Text(f"{legend} {link}", style="dim")]
+    untested = result.records[~result.records["suppressed"] & result.records["note"].notna()]
+    if not untested.empty:
+        keys = [k.name for k in result.keys]
+        where = untested.drop_duplicates([*keys, "round_from", "round_to"])
+        listed = ", ".join(
+            " ".join(str(r[k]) for k in keys if r[k] is not None)
+            + f" {r['round_from']}→{r['round_to']}"
+            for r in where.to_dict("records")
+        )
+        parts.append(Text(text_of("trend.untested", lang, which=listed.strip()), style="dim"))
+    parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
+    return parts

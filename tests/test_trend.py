@@ -1,0 +1,267 @@
+"""Rounds from anywhere, and ``partnerkit trend``: tests, pairing, adjustment, suppression.
+
+Reference values: scipy.stats (``ttest_ind(equal_var=False)``, ``ttest_rel``,
+``mannwhitneyu``) run here on the same respondents' scores, and Holm's
+step-down procedure written out by hand in the test.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from partnerkit import read_survey, respondent_scores
+from partnerkit.errors import OptionError, SurveyReadError
+from partnerkit.grouping import select_rounds
+from partnerkit.trend import trend
+from tests.conftest import EXAMPLE_XLSX, invoke, max_width, write_table
+
+RECORD_KEYS = [
+    "dimension", "dimension_name", "round_from", "round_to", "n_from", "n_to", "mean_from",
+    "mean_to", "diff", "diff_ci_low", "diff_ci_high", "test", "statistic", "df", "p", "p_adj",
+    "adjust", "hedges_g", "cliffs_delta", "effect", "paired", "n_pairs", "significant",
+    "suppressed", "note",
+]  # fmt: skip
+
+
+def _round_frame(rng, n: int, shift: float = 0.0, ids=None) -> pd.DataFrame:
+    base = np.clip(np.rint(3 + shift + rng.normal(0, 0.8, n)), 1, 5)
+    frame = pd.DataFrame(
+        {
+            "Actor": rng.choice(["Municipality", "Resident"], n),
+            "a1": base,
+            "a2": np.clip(base + rng.integers(-1, 2, n), 1, 5),
+            "a3": np.clip(6 - base + rng.integers(-1, 2, n), 1, 5),
+            "b1": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
+            "b2": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
+        }
+    )
+    if ids is not None:
+        frame.insert(0, "ID", ids)
+    return frame
+
+
+# ------------------------------------------------------------------- rounds
+
+
+def test_rounds_from_file_names_and_sheet_names(tmp_path, tiny):
+    rng = np.random.default_rng(1)
+    a = write_table(tmp_path / "Nørrevang_2023.csv", _round_frame(rng, 12))
+    b = write_table(tmp_path / "Nørrevang runde 2024.xlsx", _round_frame(rng, 12))
+    survey = read_survey([a, b], tiny)
+    assert sorted(set(survey.data["round"])) == ["2023", "2024"]
+    assert [s.round_source for s in survey.sources] == ["file name", "file name"]
+    book = tmp_path / "partnerskab.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        _round_frame(rng, 8).to_excel(writer, sheet_name="Runde 3", index=False)
+    sheet_survey = read_survey(book, tiny)
+    assert set(sheet_survey.data["round"]) == {"3"}
+    assert sheet_survey.sources[0].round_source == "sheet name"
+    assert set(read_survey(book, tiny, round="2025").data["round"]) == {"2025"}
+
+
+def test_a_round_column_that_disagrees_with_the_file_name_is_an_error(tmp_path, tiny):
+    frame = _round_frame(np.random.default_rng(2), 6)
+    frame.insert(0, "Runde", 2023)
+    path = write_table(tmp_path / "area_2024.xlsx", frame)
+    with pytest.raises(SurveyReadError) as info:
+        read_survey(path, tiny)
+    assert str(info.value) == (
+        f"{path}, sheet 'Sheet1': the round column 'Runde' says 2023 but the file name says 2024. "
+        "Correct the column or the file name, and try again."
+    )
+    agreeing = write_table(tmp_path / "area_2023.xlsx", frame)
+    assert read_survey(agreeing, tiny).sources[0].round_source == "column"
+    with pytest.raises(OptionError, match="--round applies to a single file"):
+        read_survey([path, agreeing], tiny, round="1")
+
+
+def test_rounds_are_ordered_naturally_and_chosen_with_rounds(tmp_path, tiny):
+    rng = np.random.default_rng(3)
+    paths = [
+        write_table(tmp_path / f"survey runde {r}.csv", _round_frame(rng, 10)) for r in (10, 2, 1)
+    ]
+    survey = read_survey(paths, tiny)
+    result = trend(survey, min_n=2)
+    assert result.round_order == ("1", "2", "10")
+    chosen = select_rounds(survey, ["10", "1"])
+    assert chosen.round_order == ("10", "1")
+    assert {e.reason: e.rows for e in chosen.ledger.excluded} == {"round_not_selected": 10}
+    result = trend(chosen, min_n=2)
+    pairs = zip(result.records["round_from"], result.records["round_to"], strict=True)
+    assert set(pairs) == {("10", "1")}
+    with pytest.raises(OptionError, match="--rounds: no round 7"):
+        select_rounds(survey, ["7"])
+
+
+# -------------------------------------------------------------------- tests
+
+
+def _scores(survey, dim, round_):
+    rs = respondent_scores(survey).scores[dim]
+    values = rs[survey.data["round"] == round_].to_numpy()
+    return values[~np.isnan(values)]
+
+
+def test_welch_change_agrees_with_scipy_and_effect_sizes_with_hand_values():
+    survey = read_survey(EXAMPLE_XLSX)
+    records = trend(survey).records.set_index(["dimension", "round_from"])
+    rec = records.loc[("equality", "2023")]
+    a, b = _scores(survey, "equality", "2023"), _scores(survey, "equality", "2024")
+    ref = sps.ttest_ind(b, a, equal_var=False)
+    ci = ref.confidence_interval(0.95)
+    assert (rec["statistic"], rec["df"], rec["p"]) == pytest.approx(
+        (ref.statistic, ref.df, ref.pvalue)
+    )
+    assert (rec["diff_ci_low"], rec["diff_ci_high"]) == pytest.approx((ci.low, ci.high))
+    assert rec["diff"] == pytest.approx(b.mean() - a.mean())
+    pooled = np.sqrt(
+        ((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2)
+    )
+    j = 1 - 3 / (4 * (len(a) + len(b)) - 9)  # Hedges & Olkin's small-sample correction
+    assert rec["hedges_g"] == pytest.approx((b.mean() - a.mean()) / pooled * j)
+    greater = (b[:, None] > a[None, :]).sum()
+    less = (b[:, None] < a[None, :]).sum()
+    assert rec["cliffs_delta"] == pytest.approx((greater - less) / (len(a) * len(b)))
+    assert rec["test"] == "welch" and not rec["paired"]
+
+
+def test_p_values_are_holm_adjusted_across_the_dimensions_of_a_comparison():
+    result = trend(read_survey(EXAMPLE_XLSX))
+    comparison = result.records[result.records["round_from"] == "2023"]
+    p = comparison["p"].to_numpy()
+    # Holm by hand: sort, multiply the i-th smallest by (m - i), running maximum, cap at 1
+    order = np.argsort(p)
+    m = len(p)
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    assert comparison["p_adj"].to_numpy() == pytest.approx(adjusted)
+    assert (comparison["adjust"] == "holm").all()
+    bh = trend(read_survey(EXAMPLE_XLSX), adjust="bh").records
+    bh = bh[bh["round_from"] == "2023"]
+    assert bh["p_adj"].to_numpy() == pytest.approx(sps.false_discovery_control(p, method="bh"))
+
+
+def test_mann_whitney_option_reports_its_own_statistic(tmp_path):
+    survey = read_survey(EXAMPLE_XLSX)
+    rec = trend(survey, test="mann-whitney").records.set_index(["dimension", "round_from"])
+    rec = rec.loc[("trust", "2022")]
+    a, b = _scores(survey, "trust", "2022"), _scores(survey, "trust", "2023")
+    ref = sps.mannwhitneyu(b, a, alternative="two-sided", method="asymptotic")
+    assert (rec["statistic"], rec["p"]) == pytest.approx((ref.statistic, ref.pvalue))
+    assert rec["test"] == "mann-whitney" and np.isnan(rec["df"])
+
+
+def test_linked_respondents_are_compared_pairwise(tmp_path, tiny):
+    rng = np.random.default_rng(4)
+    ids = [f"p{i}" for i in range(30)]
+    first = _round_frame(rng, 30, ids=ids)
+    second = first.copy()
+    second["a1"] = np.clip(first["a1"] + rng.integers(0, 2, 30), 1, 5)  # most rise a little
+    paths = [
+        write_table(tmp_path / "p_2023.csv", first),
+        write_table(tmp_path / "p_2024.csv", second),
+    ]
+    survey = read_survey(paths, tiny)
+    records = trend(survey, min_n=2).records.set_index("dimension")
+    rec = records.loc["alpha"]
+    assert rec["paired"] and rec["n_pairs"] == 30 and rec["test"] == "paired-t"
+    rs = respondent_scores(survey).scores["alpha"].to_numpy()
+    ref = sps.ttest_rel(rs[30:], rs[:30])
+    assert (rec["statistic"], rec["p"]) == pytest.approx((ref.statistic, ref.pvalue))
+    wilcoxon = trend(survey, test="mann-whitney", min_n=2).records.set_index("dimension")
+    assert wilcoxon.loc["alpha", "test"] == "wilcoxon"
+    assert wilcoxon.loc["alpha", "p"] == pytest.approx(
+        sps.wilcoxon(rs[30:], rs[:30], zero_method="pratt").pvalue
+    )
+    # fewer than half of the respondents linked: independent samples
+    third = _round_frame(rng, 30, ids=[f"q{i}" for i in range(25)] + ids[:5])
+    mixed = read_survey([paths[0], write_table(tmp_path / "p_2025.csv", third)], tiny)
+    assert not trend(mixed, min_n=2).records["paired"].any()
+    example = read_survey(EXAMPLE_XLSX)
+    without_ids = replace(example, data=example.data.drop(columns=["respondent"]))
+    with pytest.raises(OptionError, match="no respondent id column"):
+        trend(without_ids, paired="yes")
+
+
+def test_small_groups_are_suppressed_and_tiny_ones_untested(tmp_path, tiny):
+    rng = np.random.default_rng(5)
+    first = _round_frame(rng, 20)
+    second = _round_frame(rng, 20)
+    first.loc[:2, "Actor"] = "Police"  # 3 police in 2023, none in 2024
+    second.loc[:3, "Actor"] = "Police"  # 4 police in 2024
+    paths = [
+        write_table(tmp_path / "x_2023.csv", first),
+        write_table(tmp_path / "x_2024.csv", second),
+    ]
+    survey = read_survey(paths, tiny)
+    records = trend(survey, ["actor"], min_n=5).records
+    police = records[records["actor"] == "Police"]
+    assert police["suppressed"].all() and police["mean_from"].isna().all()
+    assert (police["note"] == "fewer than min_n respondents in a round").all()
+    low = trend(survey, ["actor"], min_n=3).records
+    police = low[low["actor"] == "Police"]
+    assert not police["suppressed"].any() and police["p"].isna().all()
+    assert (police["note"] == "fewer than 5 respondents in a round: no test").all()
+    from partnerkit.render import render
+
+    table = " ".join(render(trend(survey, ["actor"], min_n=3, lang="en"), "table").split())
+    assert "Not tested (fewer than 5 respondents in a round): Police 2023→2024." in table
+
+
+def test_trend_without_rounds_is_an_error(tmp_path, tiny):
+    path = write_table(tmp_path / "one.csv", _round_frame(np.random.default_rng(6), 10))
+    with pytest.raises(SurveyReadError, match="no round information"):
+        trend(read_survey(path, tiny))
+
+
+# ---------------------------------------------------------------------- CLI
+
+
+def test_trend_json_contract(runner):
+    result = invoke(runner, "trend", EXAMPLE_XLSX, "--by", "actor", "-f", "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    records = document["results"]
+    assert all(list(r) == [*RECORD_KEYS[:2], "actor", *RECORD_KEYS[2:]] for r in records)
+    assert document["meta"]["rounds"] == ["2022", "2023", "2024"]
+    assert document["meta"]["test"] == "welch" and document["meta"]["adjust"] == "holm"
+    assert document["rounds"][0]["round"] == "2022"
+    police = [r for r in records if r["actor"] == "Police"]
+    assert police and all(r["suppressed"] and r["mean_from"] is None for r in police)
+    assert any(
+        f.startswith("Resident representative: Equality and shared power rose")
+        for f in document["meta"]["findings"]
+    )
+
+
+def test_trend_table_tells_the_example_story(runner):
+    result = invoke(runner, "trend", EXAMPLE_XLSX, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert max_width(result.stdout) <= 100
+    text = " ".join(result.stdout.split())
+    assert "Equality and shared power rose 0.5 points from 2023 to 2024, a medium effect" in text
+    assert "Rounds were compared as independent samples" in text
+    line = next(x for x in result.stdout.splitlines() if x.lstrip().startswith("Equality"))
+    assert "▲" in line
+    da = invoke(runner, "trend", EXAMPLE_XLSX, "--baseline", "first")
+    assert "Ligeværdighed og delt beslutningsmagt steg 0,5 point fra 2022 til 2024" in " ".join(
+        da.stdout.split()
+    )
+
+
+def test_trend_option_errors(runner):
+    assert invoke(runner, "trend", EXAMPLE_XLSX, "--test", "anova").exit_code == 2
+    result = invoke(runner, "trend", EXAMPLE_XLSX, "--by", "round")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --by round: trend compares rounds already")
+    result = invoke(runner, "trend", EXAMPLE_XLSX, "--rounds", "2022,2031")
+    assert result.exit_code == 2 and "--rounds: no round 2031" in result.stderr
