@@ -17,8 +17,8 @@ from ._version import __version__
 from .errors import PartnerkitError
 
 if TYPE_CHECKING:
-    from .instrument import Instrument, list_instruments, load_instrument
     from .grouping import select_rounds
+    from .instrument import Instrument, list_instruments, load_instrument
     from .io import read_survey
     from .reliability import reliability
     from .scoring import respondent_scores, score, score_survey
