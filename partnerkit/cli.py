@@ -90,6 +90,13 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file instead of standard output."),
 ]
+ActorMapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--actor-map",
+        help="CSV of free-text actor answers and the actor types they mean (two columns).",
+    ),
+]
 LangOpt = Annotated[
     Lang | None,
     typer.Option(help="Language of tables and reports \\[default: the instrument's]."),
@@ -165,7 +172,22 @@ def score(
     by: ByOpt = None,
     rounds: RoundsOpt = None,
     round: RoundOpt = None,
+    actor_map: ActorMapOpt = None,
     min_n: MinNOpt = None,
+    merge_small: Annotated[
+        bool,
+        typer.Option(
+            "--merge-small",
+            help="Merge groups below --min-n into one 'Andre / Other' group when it is big enough.",
+        ),
+    ] = False,
+    include_comments: Annotated[
+        bool,
+        typer.Option(
+            "--include-comments",
+            help="Show free-text comments, only of groups with at least --min-n respondents.",
+        ),
+    ] = False,
     format: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
@@ -179,12 +201,21 @@ def score(
         from . import read_survey, score_survey
 
         fmt = _format(output, format)
-        survey = read_survey(files, instrument, sheet=sheet, layout=layout, round=round)
+        survey = read_survey(
+            files, instrument, sheet=sheet, layout=layout, round=round, actor_map=actor_map
+        )
         if rounds:
             from .grouping import select_rounds
 
             survey = select_rounds(survey, rounds.split(","))
-        result = score_survey(survey, by, min_n=min_n, lang=lang.value if lang else None)
+        result = score_survey(
+            survey,
+            by,
+            min_n=min_n,
+            lang=lang.value if lang else None,
+            merge_small=merge_small,
+            include_comments=include_comments,
+        )
         _warn(result.warnings)
         emit(result, fmt, output, inputs=tuple(files))
 
@@ -201,6 +232,7 @@ def trend(
     ] = None,
     rounds: RoundsOpt = None,
     round: RoundOpt = None,
+    actor_map: ActorMapOpt = None,
     baseline: Annotated[
         Baseline, typer.Option(help="Compare each round with the previous one or the first.")
     ] = Baseline.previous,
@@ -235,7 +267,9 @@ def trend(
         from .trend import trend as run_trend
 
         fmt = _format(output, format)
-        survey = read_survey(files, instrument, sheet=sheet, layout=layout, round=round)
+        survey = read_survey(
+            files, instrument, sheet=sheet, layout=layout, round=round, actor_map=actor_map
+        )
         if rounds:
             survey = select_rounds(survey, rounds.split(","))
         result = run_trend(
@@ -266,6 +300,7 @@ def reliability(
     items: Annotated[
         bool, typer.Option("--items", help="Show item statistics and answer distributions.")
     ] = False,
+    actor_map: ActorMapOpt = None,
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
@@ -282,7 +317,7 @@ def reliability(
         from .reliability import reliability as run_reliability
 
         fmt = _format(output, format)
-        survey = read_survey(files, instrument, sheet=sheet, layout=layout)
+        survey = read_survey(files, instrument, sheet=sheet, layout=layout, actor_map=actor_map)
         result = run_reliability(survey, by or [], min_n=min_n, lang=lang.value if lang else None)
         _warn(result.warnings)
         emit(result, fmt, output, inputs=tuple(files), items=items)

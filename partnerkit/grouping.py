@@ -52,6 +52,13 @@ def resolve_keys(survey: Survey, by: Sequence[str] | None) -> list[GroupKey]:
                 raise OptionError(_missing_role(survey, key))
             keys.append(GroupKey(key, key))
             continue
+        if key == "sector":
+            if "sector" not in survey.data.columns:
+                raise OptionError(
+                    _missing_role(survey, "actor").replace("--by actor", "--by sector")
+                )
+            keys.append(GroupKey("sector", "sector"))
+            continue
         column = next((c for c in survey.other_columns if norm_header(c) == key), None)
         if column is None:
             dropped = [c for c in survey.ledger.dropped_columns if norm_header(c) == key]

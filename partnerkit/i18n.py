@@ -14,6 +14,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "scores_overall": ("{title}: gennemsnit", "{title}: mean scores"),
     "all_of": ("Alle {key}", "All {key}"),
     "all": ("Alle", "All"),
+    "merged": ("Andre (samlet)", "Other (merged)"),
     "overall": ("Samlet", "Overall"),
     "dimension": ("Dimension", "Dimension"),
     "key.actor": ("aktørtype", "actor type"),
@@ -23,6 +24,13 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "key.area": ("boligområde", "housing area"),
     "key.area.plural": ("boligområder", "housing areas"),
     "and": ("og", "and"),
+    "key.sector": ("sektor", "sector"),
+    "key.sector.plural": ("sektorer", "sectors"),
+    "sector.public": ("Offentlig", "Public"),
+    "sector.housing": ("Almen bolig", "Non-profit housing"),
+    "sector.civil_society": ("Civilsamfund", "Civil society"),
+    "sector.private": ("Privat", "Private"),
+    "sector.other": ("Andet", "Other"),
     "zone.strength": ("styrke", "strength"),
     "zone.attention": ("opmærksomhed", "needs attention"),
     "zone.concern": ("bekymring", "concern"),
@@ -53,6 +61,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "reason.too_few_items": ("for få udsagn besvaret", "too few items answered"),
     "reason.round_not_selected": ("runder ikke valgt", "rounds not selected"),
     "round": ("Runde", "Round"),
+    "comments.title": (
+        "Kommentarer (kun fra grupper med mindst {min_n} svar):",
+        "Comments (only from groups with at least {min_n} respondents):",
+    ),
+    "comments.none": ("Ingen kommentarer.", "No comments."),
     # reliability flags
     "flag.low_alpha": (
         "Cronbachs alfa er {alpha}, under {limit}: udsagnene måler måske ikke det samme.",

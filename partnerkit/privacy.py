@@ -56,13 +56,16 @@ def suppress(
     Returns
     -------
     pandas.DataFrame
-        A copy with ``suppressed`` (bool) set and suppressed statistics missing.
+        A copy with ``suppressed`` (bool) and ``suppressed_reason`` (``"min_n"`` for a
+        group below ``min_n``, ``"secondary"`` for a group hidden to protect one)
+        set, and suppressed statistics missing.
     """
     import pandas as pd
 
     out = records.copy()
     n = out["n"].to_numpy(dtype="float64", na_value=0.0)
-    hidden = n < min_n
+    small = n < min_n
+    hidden = small.copy()
     for member_column, partition_by in partitions:
         members = out[member_column].to_numpy(dtype=bool)
         if not members.any():
@@ -74,6 +77,7 @@ def suppress(
             idx = rows[ids == pid]
             hidden[idx] = _secondary(n[idx], hidden[idx], min_n)
     out["suppressed"] = hidden
+    out["suppressed_reason"] = np.where(small, "min_n", np.where(hidden, "secondary", None))
     out.loc[hidden, list(stat_columns)] = np.nan
     out["n"] = pd.array(np.where(hidden, np.nan, n), dtype="Int64")
     return out
@@ -113,3 +117,42 @@ def _secondary(n: np.ndarray, hidden: np.ndarray, min_n: int) -> np.ndarray:
         hidden[i] = True
         pooled += n[i]
     return hidden
+
+
+MERGED = "__merged__"  # the value of respondents merged into "Andre / Other"
+
+
+def merge_small(survey, keys, min_n: int):
+    """Merge groups below ``min_n`` into one "Andre / Other" group where that reaches ``min_n``.
+
+    Works on the first grouping key within each combination of the others (each
+    round, say); a single small group is left alone, since merging it would only
+    rename it. Returns a survey whose data carry :data:`MERGED` for merged rows.
+    """
+    from dataclasses import replace
+
+    if not keys:
+        return survey
+    data = survey.data
+    inner, outer = keys[0].column, [k.column for k in keys[1:]]
+    by = [*outer, inner]
+    size = data.groupby(by, dropna=False, sort=False)[inner].transform("size").to_numpy()
+    small = size < min_n
+    if not small.any():
+        return survey
+    merge = np.zeros(len(data), dtype=bool)
+    if outer:
+        pools = data[small].groupby(outer, dropna=False, sort=False)
+        for _, rows in pools.groups.items():
+            groups = data.loc[rows, inner].nunique(dropna=False)
+            if len(rows) >= min_n and groups >= 2:
+                merge[data.index.get_indexer(rows)] = True
+    else:
+        groups = data.loc[small, inner].nunique(dropna=False)
+        if small.sum() >= min_n and groups >= 2:
+            merge = small
+    if not merge.any():
+        return survey
+    column = data[inner].astype(object).copy()
+    column[merge] = MERGED
+    return replace(survey, data=data.assign(**{inner: column}))

@@ -180,8 +180,8 @@ def reliability(
         records["dimension"].map({d.id: d.label(lang) for d in inst.dimensions}),
     )
     columns = [
-        "dimension", "dimension_name", *key_names, *DIMENSION_COLUMNS, "suppressed", "items",
-        "flags",
+        "dimension", "dimension_name", *key_names, *DIMENSION_COLUMNS, "suppressed",
+        "suppressed_reason", "items", "flags",
     ]  # fmt: skip
     return ReliabilityResult(
         records=records[columns],

@@ -16,7 +16,8 @@ import numpy as np
 
 from .errors import SurveyReadError
 from .grouping import GroupKey, natural_order, resolve_keys
-from .instrument import ZONE_DECIMALS
+from .i18n import t
+from .instrument import SECTORS, ZONE_DECIMALS
 from .privacy import resolve_min_n, suppress_levels
 from .stats import t_interval
 from .survey import Exclusion, Ledger, Survey, survey_meta
@@ -110,7 +111,13 @@ class ScoreResult:
     ledger: Ledger
     rows_scored: int
     warnings: tuple[str, ...] = ()
+    comments: pd.DataFrame | None = None  # only with include_comments
     kind: str = "score"
+
+    def json_extra(self) -> dict:
+        from .render.records import to_records
+
+        return {} if self.comments is None else {"comments": to_records(self.comments)}
 
     def meta(self) -> dict:
         """The JSON ``meta`` object: provenance, the row ledger and the settings used."""
@@ -132,6 +139,7 @@ def score(
     *,
     min_n: int | None = None,
     lang: str | None = None,
+    merge_small: bool = False,
 ) -> pd.DataFrame:
     """Score every dimension per group, with an overall record per dimension.
 
@@ -146,6 +154,9 @@ def score(
         Smallest group that shows statistics (default: the instrument's, else 5).
     lang
         Language of dimension names and group labels (default: the instrument's).
+    merge_small
+        Merge groups below ``min_n`` into one "Andre / Other" group where that
+        group reaches ``min_n`` (see :func:`partnerkit.privacy.merge_small`).
 
     Returns
     -------
@@ -163,7 +174,7 @@ def score(
     >>> list(table.columns[:4])
     ['dimension', 'dimension_name', 'actor', 'n']
     """
-    return score_survey(survey, by, min_n=min_n, lang=lang).records
+    return score_survey(survey, by, min_n=min_n, lang=lang, merge_small=merge_small).records
 
 
 def score_survey(
@@ -172,12 +183,19 @@ def score_survey(
     *,
     min_n: int | None = None,
     lang: str | None = None,
+    merge_small: bool = False,
+    include_comments: bool = False,
 ) -> ScoreResult:
-    """Like :func:`score`, returning a :class:`ScoreResult` with the ledger and warnings."""
+    """Like :func:`score`, returning a :class:`ScoreResult` with the ledger and warnings;
+    ``include_comments`` adds the free-text comments of groups of at least ``min_n``."""
+    from .privacy import merge_small as merge
+
     inst = survey.instrument
     lang = lang or inst.language
     keys = resolve_keys(survey, by)
     min_n, min_n_warnings = resolve_min_n(min_n, inst.min_n)
+    if merge_small:
+        survey = merge(survey, keys, min_n)
     rs = respondent_scores(survey)
     scored = rs.scored
 
@@ -193,6 +211,11 @@ def score_survey(
     warnings = (*min_n_warnings, *survey.ledger.warnings)
     if not keys:
         warnings += ("no actor or round column found: only overall scores are shown.",)
+    comments = None
+    if include_comments:
+        from .comments import collect_comments
+
+        comments = collect_comments(survey, keys, min_n, lang)
     return ScoreResult(
         records=records,
         survey=survey,
@@ -202,6 +225,7 @@ def score_survey(
         ledger=survey.ledger.with_exclusions((too_few,)),
         rows_scored=int(scored.sum()),
         warnings=tuple(dict.fromkeys(warnings)),
+        comments=comments,
     )
 
 
@@ -215,12 +239,17 @@ def group_labels(survey: Survey, key: GroupKey, lang: str) -> np.ndarray:
 
 
 def _label(inst: Instrument, key: GroupKey, value, lang: str) -> str:
+    from .privacy import MERGED
     from .text import as_label
 
+    if value == MERGED:
+        return t("merged", lang)
     if key.column == "actor":
         actor = next((a for a in inst.actors if a.id == value), None)
         if actor is not None:
             return actor.label(lang)
+    if key.column == "sector":
+        return t(f"sector.{value}", lang)
     return as_label(value)
 
 
@@ -230,11 +259,13 @@ def group_order(survey: Survey, key: GroupKey, labels: Sequence[str], lang: str)
     preferred: Sequence[str] = []
     if key.column == "actor":
         preferred = [a.label(lang) for a in survey.instrument.actors]
+    elif key.column == "sector":
+        preferred = [t(f"sector.{s}", lang) for s in SECTORS]
     elif key.column == "round" and survey.round_order is not None:
         preferred = survey.round_order
-    blank = BLANK_GROUP.get(lang, BLANK_GROUP["en"])
-    order = natural_order([v for v in labels if v != blank], preferred)
-    return [*order, blank] if blank in labels else order
+    last = [BLANK_GROUP.get(lang, BLANK_GROUP["en"]), t("merged", lang)]
+    order = natural_order([v for v in labels if v not in last], preferred)
+    return [*order, *(v for v in last if v in labels)]
 
 
 def group_statistics(
@@ -325,7 +356,10 @@ def group_statistics(
     records = _sort(records, survey, keys, dims, lang)
 
     records = suppress_levels(records, min_n, STAT_COLUMNS, key_names)
-    columns = ["dimension", "dimension_name", *key_names, "n", *STAT_COLUMNS, "suppressed"]
+    columns = [
+        "dimension", "dimension_name", *key_names, "n", *STAT_COLUMNS, "suppressed",
+        "suppressed_reason",
+    ]  # fmt: skip
     return records[columns].reset_index(drop=True)
 
 

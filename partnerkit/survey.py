@@ -27,6 +27,7 @@ EXCLUSION_REASONS: Mapping[str, str] = {
 #: Columns of :attr:`Survey.data` that are not items or source columns.
 ROW_COLUMN = "_row"  # row number in the file, 1-based as a spreadsheet shows it
 SOURCE_COLUMN = "_source"  # index into Survey.sources
+SECTOR_COLUMN = "sector"  # derived from the actor type through the instrument
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ class Survey:
     @property
     def other_columns(self) -> tuple[str, ...]:
         """Columns that are neither items, roles nor bookkeeping (usable with ``--by``)."""
-        skip = {*self.items, *self.roles, ROW_COLUMN, SOURCE_COLUMN}
+        skip = {*self.items, *self.roles, ROW_COLUMN, SOURCE_COLUMN, SECTOR_COLUMN}
         return tuple(c for c in self.data.columns if c not in skip)
 
     def row_ref(self, source: int, row: int) -> str:

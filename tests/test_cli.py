@@ -76,7 +76,7 @@ def test_json_contract(runner):
     }
     record_keys = [
         "dimension", "dimension_name", "actor", "round", "n", "mean", "sd", "ci_low",
-        "ci_high", "pct_favourable", "zone", "suppressed",
+        "ci_high", "pct_favourable", "zone", "suppressed", "suppressed_reason",
     ]  # fmt: skip
     assert all(list(r) == record_keys for r in document["results"])
     suppressed = [r for r in document["results"] if r["suppressed"]]
@@ -95,7 +95,7 @@ def test_csv_has_the_record_columns(runner, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert list(rows[0]) == [
         "dimension", "dimension_name", "area", "n", "mean", "sd", "ci_low", "ci_high",
-        "pct_favourable", "zone", "suppressed",
+        "pct_favourable", "zone", "suppressed", "suppressed_reason",
     ]  # fmt: skip
     assert len(rows) == 30  # 10 dimensions x (2 areas + overall)
     assert rows[0]["suppressed"] == "false"

@@ -23,11 +23,11 @@ def test_json_record_contract(runner):
     first = records[0]
     assert list(first) == [
         "dimension", "dimension_name", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high",
-        "alpha_std", "average_r", "suppressed", "items", "flags",
+        "alpha_std", "average_r", "suppressed", "suppressed_reason", "items", "flags",
     ]  # fmt: skip
     assert list(first["items"][0]) == [
         "item", "n", "mean", "sd", "r_drop", "alpha_if_dropped", "pct_missing", "distribution",
-        "suppressed",
+        "suppressed", "suppressed_reason",
     ]  # fmt: skip
     assert list(first["items"][0]["distribution"]) == ["1", "2", "3", "4", "5", "dont_know"]
 

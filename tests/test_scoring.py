@@ -202,6 +202,7 @@ def test_score_records_have_the_contract_columns(hand_survey):
         "pct_favourable",
         "zone",
         "suppressed",
+        "suppressed_reason",
     ]
     # one overall record per dimension, with the key missing
     assert table["actor"].isna().sum() == 2

@@ -8,7 +8,7 @@ keep in the survey's :class:`~partnerkit.survey.Ledger`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ from ..survey import (
     merge_exclusions,
 )
 from ..text import as_label, norm_header
+from .actor_map import as_actor_map
 from .decode import decode_column
 from .files import SPREADSHEET_SUFFIXES, RawTable, list_sheets
 from .layouts import read_export
@@ -58,6 +59,7 @@ def read_survey(
     sheet: str | int | None = None,
     layout: str | None = None,
     round: str | None = None,
+    actor_map: str | Path | Mapping[str, str] | None = None,
 ) -> Survey:
     """Read one or more survey exports and map them to an instrument.
 
@@ -77,6 +79,9 @@ def read_survey(
     round
         The round of a single file without a round column (else the round comes from
         the round column, or a year or ``runde N`` in the file or sheet name).
+    actor_map
+        A CSV file (answer, actor type) or a mapping that turns free-text actor
+        answers into the instrument's actor types.
 
     Returns
     -------
@@ -97,8 +102,10 @@ def read_survey(
         raise OptionError("no input files given.")
     if round is not None and len(path_list) > 1:
         raise OptionError("--round applies to a single file; name the files by round instead.")
+    mapping = as_actor_map(actor_map, instrument)
     parts = [
-        read_part(i, path, instrument, sheet, layout, round) for i, path in enumerate(path_list)
+        read_part(i, path, instrument, sheet, layout, round, mapping)
+        for i, path in enumerate(path_list)
     ]
     return stack_parts(parts, instrument)
 
@@ -163,6 +170,7 @@ def read_part(
     sheet=None,
     layout: str | None = None,
     round_value: str | None = None,
+    actor_map: Mapping[str, str] | None = None,
 ) -> Part:
     """Read, map and decode one file; ``index`` numbers it among the inputs."""
     table, plan, warnings = inspect_sheet(path, instrument, sheet, layout=layout)
@@ -172,7 +180,7 @@ def read_part(
             f"Run `partnerkit validate {path}` to see how the columns were read, "
             "or choose the instrument with --instrument."
         )
-    return build_part(index, table, plan, warnings, instrument, round_value)
+    return build_part(index, table, plan, warnings, instrument, round_value, actor_map)
 
 
 def build_part(
@@ -182,6 +190,7 @@ def build_part(
     warnings: list[str],
     instrument: Instrument,
     round_value: str | None = None,
+    actor_map: Mapping[str, str] | None = None,
 ) -> Part:
     """Decode the answers of one mapped sheet and account for every row.
 
@@ -221,12 +230,15 @@ def build_part(
     for role, column in plan.roles.items():
         series = frame[column][kept]
         if role == "actor":
-            out[role], unknown = _canonical_actors(series, instrument)
+            out[role], unknown = _canonical_actors(series, instrument, actor_map or {})
+            sectors = {a.id: a.sector for a in instrument.actors}
+            out["sector"] = np.array([sectors.get(a) for a in out[role]], dtype=object)
             if unknown:
                 actor_warnings.append(
                     f"{name}: actor value(s) {', '.join(repr(u) for u in unknown[:5])}"
                     f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
-                    f"'{instrument.id}'; they are kept as their own groups."
+                    f"'{instrument.id}'; they are kept as their own groups (map them to actor "
+                    "types with --actor-map)."
                 )
         else:
             out[role] = _as_text(series)
@@ -380,15 +392,20 @@ def _as_text(series: pd.Series) -> np.ndarray:
     return labels[codes]
 
 
-def _canonical_actors(series: pd.Series, instrument: Instrument) -> tuple[np.ndarray, list[str]]:
-    """Actor values as the instrument's actor ids where they match; others kept as given."""
+def _canonical_actors(
+    series: pd.Series, instrument: Instrument, actor_map: Mapping[str, str]
+) -> tuple[np.ndarray, list[str]]:
+    """Actor values as the instrument's actor ids where they match (directly or through the
+    actor map); others kept as given."""
     import pandas as pd
 
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     labels, unknown = [], []
+    by_id = {a.id: a for a in instrument.actors}
     for u in uniques:
         text = as_label(u)
-        actor = instrument.actor_lookup.get(norm_header(text))
+        mapped = actor_map.get(norm_header(text))
+        actor = by_id[mapped] if mapped else instrument.actor_lookup.get(norm_header(text))
         if actor is None and instrument.actors and text:
             unknown.append(text)
         labels.append(actor.id if actor else (text or None))

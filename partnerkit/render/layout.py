@@ -148,3 +148,19 @@ def trend_groups(result) -> list[tuple[str, list[tuple[str, list]]]]:
             rows.append((names[dim], cells))
         out.append((f"{title}\n{label}" if label else title, rows))
     return out
+
+
+def comment_text(result) -> str:
+    """The free-text comments of a score result, grouped, as plain lines."""
+    lang = result.lang
+    keys = [k.name for k in result.keys]
+    lines = [t("comments.title", lang, min_n=result.min_n)]
+    comments = result.comments
+    if comments is None or comments.empty:
+        return "\n".join([*lines, t("comments.none", lang)])
+    for group, part in comments.groupby(keys, sort=False) if keys else [((), comments)]:
+        group = group if isinstance(group, tuple) else (group,)
+        if keys:
+            lines.append(" · ".join(str(g) for g in group) + ":")
+        lines += [f"  – {text}" for text in part["text"]]
+    return "\n".join(lines)

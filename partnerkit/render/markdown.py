@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import bound, number, t
-from .layout import ledger_summary, score_tables
+from .layout import comment_text, ledger_summary, score_tables
 
 ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
 
@@ -30,7 +30,7 @@ def _score(result) -> str:
         out.append("| " + " | ".join(_escape(h) for h in headers) + " |")
         out.append("|---|" + "---:|" * len(spec.columns))
         for dim in dims:
-            cells = [_cell(col.get(dim), lang) for _, col in spec.columns]
+            cells = [_cell(col.get(dim), lang, result.min_n) for _, col in spec.columns]
             out.append("| " + " | ".join([_escape(names[dim]), *cells]) + " |")
         out.append("")
     z = result.survey.instrument.zones
@@ -41,14 +41,16 @@ def _score(result) -> str:
     )
     out.append(t("legend.hidden", lang, min_n=result.min_n) + "  ")
     out.append(ledger_summary(result))
+    if result.comments is not None:
+        out += ["", comment_text(result)]
     return "\n".join(out) + "\n"
 
 
-def _cell(record: dict | None, lang: str) -> str:
+def _cell(record: dict | None, lang: str, min_n: int) -> str:
     if record is None:
         return ""
     if record["suppressed"]:
-        return "–"
+        return f"– (n<{min_n})" if record.get("suppressed_reason") == "min_n" else "–"
     mark = ZONE_MARK.get(record["zone"], "")
     return f"{number(record['mean'], lang)} {mark} (n={int(record['n'])})"
 

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n import bound, number, t
-from .layout import ledger_summary, score_tables
+from .layout import comment_text, ledger_summary, score_tables
 
 if TYPE_CHECKING:
     from ..scoring import ScoreResult
@@ -63,6 +63,8 @@ def _score(result: ScoreResult, width: int, **_options) -> RenderableType:
         parts += _tables(result, spec.title, dims, names, spec.columns, width)
     parts.append(_legend(result))
     parts.append(Text(ledger_summary(result), style="dim"))
+    if result.comments is not None:
+        parts.append(Text(comment_text(result), style=""))
     return Group(*parts)
 
 
@@ -73,7 +75,7 @@ def _tables(result, title, dims, names, columns, width) -> list[RenderableType]:
     headers = [_header(label, short) for label, _ in columns]
     longest = [min(max(_CELL_WIDTH, *(len(w) for w in h.split())), _WORD_MAX) for h in headers]
     need = [w + 2 for w in longest]
-    room = width - _DIM_WIDTH - 3
+    room = width - _DIM_WIDTH - 6
     chunks = max(1, math.ceil(sum(need) / room))
     while chunks < len(columns) and max(_runs(need, chunks, sum)) > room:
         chunks += 1
@@ -90,7 +92,8 @@ def _tables(result, title, dims, names, columns, width) -> list[RenderableType]:
             wide = min(max(_COL_MAX, *(len(w) for w in header.split())), _WORD_MAX)
             table.add_column(header, justify="right", min_width=_CELL_WIDTH, max_width=wide)
         for dim in dims:
-            table.add_row(names[dim], *(_cell(col.get(dim), lang) for _, (_, col) in part))
+            cells = (_cell(col.get(dim), lang, result.min_n) for _, (_, col) in part)
+            table.add_row(names[dim], *cells)
         tables.append(table)
     return tables
 
@@ -108,11 +111,11 @@ def _runs(need: list[int], chunks: int, measure) -> list:
     return [measure(need[i : i + size]) for i in range(0, len(need), size)]
 
 
-def _cell(record: dict | None, lang: str) -> Text:
+def _cell(record: dict | None, lang: str, min_n: int) -> Text:
     if record is None:
         return Text("")
     if record["suppressed"]:
-        return Text(f"{HIDDEN}\n", style="dim")
+        return Text(f"{HIDDEN}\n{_hidden_n(record, min_n)}", style="dim")
     zone = record["zone"]
     text = Text(f"{number(record['mean'], lang)} {ZONE_MARK.get(zone, ' ')}")
     text.stylize(ZONE_STYLE.get(zone, ""))
@@ -379,6 +382,11 @@ def _reliability_items(result, width: int) -> list[RenderableType]:
     return parts
 
 
+def _hidden_n(record: dict, min_n: int) -> str:
+    """``n<5`` under a group hidden for being small; nothing under one hidden to protect it."""
+    return f"n<{min_n}" if record.get("suppressed_reason") == "min_n" else ""
+
+
 def _num(value, lang: str) -> str:
     return "–" if value is None or value != value else number(value, lang)
 
@@ -425,7 +433,7 @@ def _trend(result, width: int, **_options) -> RenderableType:
                 if cell is None:
                     rendered.append(Text(""))
                 elif cell["suppressed"]:
-                    rendered.append(Text(f"{HIDDEN}\n", style="dim"))
+                    rendered.append(Text(f"{HIDDEN}\n{_hidden_n(cell, result.min_n)}", style="dim"))
                 else:
                     zone = cell["zone"]
                     text = Text(f"{number(cell['mean'], lang)} {ZONE_MARK.get(zone, ' ')}")
