@@ -287,6 +287,85 @@ def trend(
         emit(result, fmt, output, inputs=tuple(files))
 
 
+class GapTest(StrEnum):
+    welch = "welch"
+    kruskal = "kruskal"
+
+
+@app.command()
+def gaps(
+    files: Files,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
+    between: Annotated[
+        str, typer.Option(help="Compare the groups of: actor, sector or a column header.")
+    ] = "actor",
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", "-b", help="Compare within each round, area or other column."),
+    ] = None,
+    rounds: RoundsOpt = None,
+    round: RoundOpt = None,
+    actor_map: ActorMapOpt = None,
+    test: Annotated[
+        GapTest, typer.Option(help="welch: Welch's t-test/ANOVA; kruskal: rank-based tests.")
+    ] = GapTest.welch,
+    adjust: Annotated[
+        Adjust, typer.Option(help="p-value adjustment across the dimensions of a comparison.")
+    ] = Adjust.holm,
+    gap: Annotated[
+        float,
+        typer.Option(help="Flag gaps of at least this many scale points (and p_adj < alpha)."),
+    ] = 0.5,
+    alpha: Annotated[float, typer.Option(help="Significance level for flagged gaps.")] = 0.05,
+    min_n: MinNOpt = None,
+    merge_small: Annotated[
+        bool,
+        typer.Option(
+            "--merge-small",
+            help="Merge groups below --min-n into one 'Andre / Other' group when it is big enough.",
+        ),
+    ] = False,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Compare partners side by side: where do actor types or sectors differ?
+
+    Per dimension the group means, the gap between the highest and lowest group,
+    and a test (Welch's t-test or ANOVA with Games-Howell pairs; --test kruskal for
+    rank tests), p adjusted across dimensions; gaps of --gap points with p_adj below
+    --alpha are flagged. Shared power (equality) is also shown by sector.
+    """
+    with reporting(traceback):
+        from . import read_survey
+        from .gaps import gaps as run_gaps
+        from .grouping import select_rounds
+
+        fmt = _format(output, format)
+        survey = read_survey(
+            files, instrument, sheet=sheet, layout=layout, round=round, actor_map=actor_map
+        )
+        if rounds:
+            survey = select_rounds(survey, rounds.split(","))
+        result = run_gaps(
+            survey,
+            between,
+            by or [],
+            test=test.value,
+            adjust=adjust.value,
+            gap=gap,
+            alpha=alpha,
+            min_n=min_n,
+            lang=lang.value if lang else None,
+            merge_small=merge_small,
+        )
+        _warn(result.warnings)
+        emit(result, fmt, output, inputs=tuple(files))
+
+
 @app.command()
 def reliability(
     files: Files,

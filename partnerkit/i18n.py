@@ -104,6 +104,26 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Udsagn|n|gns.|sd|r drop|α uden|% mangler",
         "Item|n|mean|sd|r drop|α if dropped|% missing",
     ),
+    # gaps
+    "gaps.lower": (
+        "{low} vurderer {dimension} {gap} point lavere end {high}.",
+        "{low} rates {dimension} {gap} points lower than {high}.",
+    ),
+    "gaps_title": (
+        "{title}: forskelle mellem {between}",
+        "{title}: differences between {between}",
+    ),
+    "gaps.gap": ("Forskel", "Gap"),
+    "gaps.focus": ("{dimension} efter sektor", "{dimension} by sector"),
+    "gaps.legend": (
+        "Forskel: største minus mindste gruppegennemsnit. ⚑ en forskel på mindst {gap} point, "
+        "som næppe er tilfældig ({test}, {adjust}-justeret p < {alpha}).",
+        "Gap: largest minus smallest group mean. ⚑ a gap of at least {gap} points that is "
+        "unlikely to be chance ({test}, {adjust}-adjusted p < {alpha}).",
+    ),
+    "gaps.none": ("Ingen markerede forskelle.", "No flagged gaps."),
+    "test.welch-anova": ("Welchs ANOVA", "Welch's ANOVA"),
+    "test.kruskal-wallis": ("Kruskal-Wallis-test", "Kruskal-Wallis test"),
     # trend
     "trend.rose": (
         "{dimension} steg {diff} point fra {r_from} til {r_to}, {effect}; næppe tilfældigt.",

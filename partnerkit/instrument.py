@@ -170,6 +170,7 @@ class Instrument:
     actors: tuple[Actor, ...] = ()
     min_n: int | None = None
     source: str = "<memory>"
+    focus: str | None = None  # the dimension compared by sector in `gaps` (shared power)
 
     def label(self, lang: str) -> str:
         return _pick(self.title, lang)
@@ -373,7 +374,7 @@ class _Checker:
                 self.add(_join(where, key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
-_TOP_KEYS = {"id", "version", "language", "title", "min_n", "scale", "zones", "columns"}
+_TOP_KEYS = {"id", "version", "language", "title", "min_n", "scale", "zones", "columns", "focus"}
 _TOP_KEYS |= {"actors", "dimensions"}
 
 
@@ -398,6 +399,10 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
     columns = _build_columns(c, c.table(data, "columns", ""))
     actors = _build_actors(c, data.get("actors", []), languages)
     dimensions = _build_dimensions(c, data.get("dimensions"), languages)
+    dim_ids = [d.id for d in dimensions]
+    focus = data.get("focus", "equality" if "equality" in dim_ids else None)
+    if "focus" in data and focus not in dim_ids:
+        c.add("focus", f"'{focus}' is not a dimension id ({', '.join(dim_ids)})")
     if problems or scale is None or zones is None:
         return None
     return Instrument(
@@ -412,6 +417,7 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
         actors=actors,
         min_n=min_n,
         source=source,
+        focus=focus,
     )
 
 

@@ -350,12 +350,13 @@ def _compare(scores, rows_from, rows_to, rec_from, rec_to, link: _Link, test: st
 
 def _adjust(frame: pd.DataFrame, key_names: list[str], method: str, adjust_p) -> pd.DataFrame:
     """Adjust p across the dimensions of each comparison (one group, one pair of rounds)."""
-    frame = frame.copy()
+    frame = frame.reset_index(drop=True)
     frame["p_adj"] = np.nan
     comparison = [*key_names, "round_from", "round_to"]
-    for _, idx in frame.groupby(comparison, dropna=False, sort=False).groups.items():
-        p = frame.loc[idx, "p"].to_numpy(dtype=float)
-        frame.loc[idx, "p_adj"] = adjust_p(p, method)
+    p = frame["p"].to_numpy(dtype=float)
+    p_adj = frame.columns.get_loc("p_adj")
+    for rows in frame.groupby(comparison, dropna=False, sort=False).indices.values():
+        frame.iloc[rows, p_adj] = adjust_p(p[rows], method)
     return frame
 
 

@@ -17,6 +17,8 @@ from ..instrument import Instrument
 from ..text import norm_header
 from .files import check_input_path, sniff_delimiter, sniff_encoding
 
+_HEADER_WORDS = {"actor", "actor type", "aktør", "aktørtype", "type", "actor_type"}
+
 
 def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
     """Normalised answer text to actor id, from the two-column CSV at ``path``."""
@@ -42,7 +44,7 @@ def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
             )
         actor = instrument.actor_lookup.get(norm_header(cells[1]))
         if actor is None:
-            if number == 1:  # a header row such as "answer,actor"
+            if number == 1 and norm_header(cells[1]) in _HEADER_WORDS:  # "answer,actor"
                 continue
             raise SurveyReadError(
                 f"{path}, row {number}: '{cells[1]}' is not an actor type of instrument "

@@ -164,3 +164,63 @@ def comment_text(result) -> str:
             lines.append(" · ".join(str(g) for g in group) + ":")
         lines += [f"  – {text}" for text in part["text"]]
     return "\n".join(lines)
+
+
+def gaps_tables(result) -> list[tuple[str, list, dict, list, dict]]:
+    """Per comparison (each value of the ``by`` keys): title, dimensions, names, group
+    columns and each dimension's gap record; then the focus dimension by sector."""
+    lang = result.lang
+    between = result.between.name
+    keys = [k.name for k in result.keys]
+    title = t(
+        "gaps_title",
+        lang,
+        title=result.survey.instrument.label(lang),
+        between=key_name(between, lang, plural=True),
+    )
+    groups = result.groups
+    out = []
+    contexts = result.records[keys].drop_duplicates().itertuples(index=False) if keys else [()]
+    for context in contexts:
+        rec_part, grp_part = result.records, groups
+        for k, v in zip(keys, context, strict=True):
+            rec_part = rec_part[rec_part[k] == v]
+            grp_part = grp_part[grp_part[k] == v]
+        label = " · ".join(
+            f"{key_name(k, lang).capitalize()} {v}" for k, v in zip(keys, context, strict=True)
+        )
+        dims = list(dict.fromkeys(rec_part["dimension"]))
+        names = dict(zip(rec_part["dimension"], rec_part["dimension_name"], strict=False))
+        columns = group_columns(grp_part[grp_part[between].notna()], between)
+        total = grp_part[grp_part[between].isna()]
+        columns.append((t("all", lang), by_dimension(total)))
+        gap_column = {r["dimension"]: r for r in rec_part.to_dict("records")}
+        out.append((f"{title}\n{label}" if label else title, dims, names, columns, gap_column))
+    if result.focus is not None and between != "sector":
+        focus = result.focus
+        name = focus["dimension_name"].iloc[0]
+        for rec in focus.to_dict("records"):
+            context = [rec[k] for k in keys]
+            label = " · ".join(
+                f"{key_name(k, lang).capitalize()} {v}" for k, v in zip(keys, context, strict=True)
+            )
+            heading = t("gaps.focus", lang, dimension=name) + (f"\n{label}" if label else "")
+            columns = [
+                (g["group"], {rec["dimension"]: _group_record(g, rec["dimension"])})
+                for g in rec["groups"]
+            ]
+            out.append((heading, [rec["dimension"]], {rec["dimension"]: name}, columns,
+                        {rec["dimension"]: rec}))  # fmt: skip
+    return out
+
+
+def _group_record(group: dict, dimension: str) -> dict:
+    """A gaps group in the shape of a score record, for the shared table cells."""
+    return {
+        "dimension": dimension,
+        "n": group["n"],
+        "mean": group["mean"],
+        "zone": group.get("zone"),
+        "suppressed": group["suppressed"],
+        "suppressed_reason": group.get("suppressed_reason"),
+    }

@@ -49,6 +49,7 @@ def renderable(result, width: int = 100, **options) -> RenderableType:
         "instrument_show": _instrument_show,
         "reliability": _reliability,
         "trend": _trend,
+        "gaps": _gaps,
     }
     return kinds[result.kind](result, width, **options)
 
@@ -68,14 +69,17 @@ def _score(result: ScoreResult, width: int, **_options) -> RenderableType:
     return Group(*parts)
 
 
-def _tables(result, title, dims, names, columns, width) -> list[RenderableType]:
-    """One table, or several of balanced size when the group columns do not fit ``width``."""
+def _tables(result, title, dims, names, columns, width, extra=None) -> list[RenderableType]:
+    """One table, or several of balanced size when the group columns do not fit ``width``.
+
+    ``extra`` is a last column ``(header, {dimension: Text})`` after the groups (gaps).
+    """
     lang = result.lang
     short = {a.label(lang): a.short_label(lang) for a in result.survey.instrument.actors}
     headers = [_header(label, short) for label, _ in columns]
     longest = [min(max(_CELL_WIDTH, *(len(w) for w in h.split())), _WORD_MAX) for h in headers]
     need = [w + 2 for w in longest]
-    room = width - _DIM_WIDTH - 6
+    room = width - _DIM_WIDTH - 6 - (10 if extra else 0)
     chunks = max(1, math.ceil(sum(need) / room))
     while chunks < len(columns) and max(_runs(need, chunks, sum)) > room:
         chunks += 1
@@ -91,8 +95,13 @@ def _tables(result, title, dims, names, columns, width) -> list[RenderableType]:
         for header, _ in part:
             wide = min(max(_COL_MAX, *(len(w) for w in header.split())), _WORD_MAX)
             table.add_column(header, justify="right", min_width=_CELL_WIDTH, max_width=wide)
+        last = extra is not None and start == len(columns)
+        if last:
+            table.add_column(extra[0], justify="right", no_wrap=True)
         for dim in dims:
-            cells = (_cell(col.get(dim), lang, result.min_n) for _, (_, col) in part)
+            cells = [_cell(col.get(dim), lang, result.min_n) for _, (_, col) in part]
+            if last:
+                cells.append(extra[1].get(dim, Text("")))
             table.add_row(names[dim], *cells)
         tables.append(table)
     return tables
@@ -491,3 +500,41 @@ def _trend_notes(result) -> list[RenderableType]:
         parts.append(Text(text_of("trend.untested", lang, which=listed.strip()), style="dim"))
     parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
     return parts
+
+
+# -------------------------------------------------------------------- gaps
+
+
+def _gaps(result, width: int, **_options) -> RenderableType:
+    from .layout import gaps_tables
+
+    lang = result.lang
+    parts: list[RenderableType] = []
+    for title, dims, names, columns, gap_column in gaps_tables(result):
+        gap_cells = {dim: _gap_cell(rec, lang) for dim, rec in gap_column.items()}
+        extra = (t("gaps.gap", lang), gap_cells)
+        parts += _tables(result, title, dims, names, columns, width, extra)
+    findings = "\n".join(f"⚑ {f}" for f in result.findings) or t("gaps.none", lang)
+    used = [u for u in dict.fromkeys(result.records["test"].dropna())]
+    tests = ", ".join(t(f"test.{u}", lang) for u in used) or "–"
+    legend = t(
+        "gaps.legend",
+        lang,
+        gap=number(result.gap, lang, 1),
+        test=tests,
+        adjust=t(f"adjust.{result.adjust}", lang),
+        alpha=number(result.alpha, lang),
+    )
+    parts += [
+        Text(findings, style="bold"),
+        Text(legend, style="dim"),
+        Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"),
+    ]
+    return Group(*parts)
+
+
+def _gap_cell(record: dict | None, lang: str) -> Text:
+    if record is None or record["gap"] is None or record["gap"] != record["gap"]:
+        return Text("")
+    text = f"{number(record['gap'], lang)} {'⚑' if record['flagged'] else ' '}"
+    return Text(text, style="bold red" if record["flagged"] else "")
