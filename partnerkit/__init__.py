@@ -17,6 +17,7 @@ from ._version import __version__
 from .errors import PartnerkitError
 
 if TYPE_CHECKING:
+    from .gaps import gaps
     from .grouping import select_rounds
     from .instrument import Instrument, list_instruments, load_instrument
     from .io import read_survey
@@ -31,6 +32,7 @@ __all__ = [
     "PartnerkitError",
     "Survey",
     "__version__",
+    "gaps",
     "list_instruments",
     "load_instrument",
     "read_survey",
@@ -45,6 +47,7 @@ __all__ = [
 
 _LAZY = {
     "Instrument": ".instrument",
+    "gaps": ".gaps",
     "list_instruments": ".instrument",
     "load_instrument": ".instrument",
     "read_survey": ".io",

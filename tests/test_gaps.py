@@ -209,3 +209,27 @@ def test_merge_small_groups_into_other(tmp_path, tiny):
     assert merged_groups["Other (merged)"]["n"] == 6
     with pytest.raises(OptionError):
         gaps(survey, test="anova")
+
+
+def test_a_custom_instrument_declares_its_own_sectors(tmp_path, tiny_path):
+    text = tiny_path.read_text(encoding="utf-8")
+    start = text.index("[[actors]]")
+    end = text.index("[[dimensions]]")
+    custom = (
+        text[:start]
+        + (
+            '[actors]\n"Varde Kommune" = "public"\n"Boligselskabet Vest" = "housing"\n'
+            '"Beboerforeningen" = "civil_society"\n\n'
+        )
+        + text[end:]
+    )
+    path = tmp_path / "custom.toml"
+    path.write_text(custom, encoding="utf-8")
+    actors = ["Varde Kommune"] * 6 + ["Boligselskabet Vest"] * 6 + ["beboerforeningen"] * 6
+    frame = pd.DataFrame({"Actor": actors, "a1": [4, 5, 4, 3, 5, 4] * 3, "a2": [4] * 18})
+    survey = read_survey(write_table(tmp_path / "c.csv", frame), path)
+    assert (
+        survey.data["sector"].tolist() == ["public"] * 6 + ["housing"] * 6 + ["civil_society"] * 6
+    )
+    groups = {g["group"] for g in gaps(survey, "sector", lang="en").records.iloc[0]["groups"]}
+    assert groups == {"Public", "Non-profit housing", "Civil society"}
