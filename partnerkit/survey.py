@@ -41,6 +41,7 @@ class Source:
     encoding: str | None = None
     delimiter: str | None = None
     round_source: str | None = None  # "column", "file name", "sheet name", "--round option"
+    area_source: str | None = None  # "column", or "name" (the folder or file name)
 
     @property
     def where(self) -> str:
@@ -50,6 +51,8 @@ class Source:
         out = {"path": self.path, "sheet": self.sheet, "layout": self.layout, "rows": self.rows}
         if self.round_source:
             out["round_from"] = self.round_source
+        if self.area_source:
+            out["area_from"] = self.area_source
         if self.encoding:
             out |= {"encoding": self.encoding, "delimiter": self.delimiter}
         return out
@@ -143,6 +146,7 @@ class Survey:
     ledger: Ledger
     dont_know: pd.DataFrame | None = None
     round_order: tuple[str, ...] | None = None  # set by --rounds; else natural order
+    failed: tuple = ()  # files that could not be read (with keep_going), as io.Failure
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -199,4 +203,5 @@ def survey_meta(survey: Survey, ledger: Ledger, command: str, **extra: object) -
         "excluded": [e.to_dict() for e in ledger.excluded],
         "invalid_cells": [c.to_dict() for c in ledger.invalid_cells],
         "dropped_columns": list(ledger.dropped_columns),
+        "failed": [f.to_dict() for f in survey.failed],
     }

@@ -148,7 +148,9 @@ def validate(
 
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
-    path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    from .io.inputs import expand_inputs
+
+    path_list = [i.path for i in expand_inputs([paths] if isinstance(paths, str | Path) else paths)]
     reports = []
     for path in path_list:
         problems: list[str] = []

@@ -46,7 +46,7 @@ def corpus(folder: Path) -> list[tuple[str, Path, str]]:
 
     add("missing file", "missing.xlsx", None, ": no such file.")
     (folder / "afolder").mkdir()
-    add("folder given as a file", "afolder", None, ": is a folder; give a survey file inside it")
+    add("empty folder", "afolder", None, ": is a folder with no survey files in it")
     add("empty file", "empty.csv", b"", ": the file is empty (0 bytes).")
     add("empty workbook file", "empty.xlsx", b"", ": the file is empty (0 bytes).")
     add(

@@ -142,6 +142,7 @@ def test_formula_text_is_neutralised_in_csv(runner, tmp_path):
 def _error_cases(tmp_path: Path) -> list[tuple[list, str]]:
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a workbook\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
     empty_book = tmp_path / "empty.xlsx"
     with pd.ExcelWriter(empty_book) as writer:
         pd.DataFrame().to_excel(writer, sheet_name="Ark1", index=False)
@@ -156,7 +157,7 @@ def _error_cases(tmp_path: Path) -> list[tuple[list, str]]:
     broken.write_text('id = "x"\ntitle = "X"\n[scale]\nmin = 1\n', encoding="utf-8")
     return [
         ([tmp_path / "missing.xlsx"], f"Error: {tmp_path / 'missing.xlsx'}: no such file."),
-        ([tmp_path], f"Error: {tmp_path}: is a folder; give a survey file inside it"),
+        ([tmp_path / "empty"], f"Error: {tmp_path / 'empty'}: is a folder with no survey files"),
         ([fake], f"Error: {fake}: cannot read the workbook: it is not a spreadsheet;"),
         ([empty_book], f"Error: {empty_book}, sheet 'Ark1': is empty."),
         ([headers], f"Error: {headers}, sheet 'Sheet1': has a header row but no answers."),

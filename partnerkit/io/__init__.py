@@ -8,8 +8,8 @@ keep in the survey's :class:`~partnerkit.survey.Ledger`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from ..text import as_label, norm_header
 from .actor_map import as_actor_map
 from .decode import decode_column
 from .files import SPREADSHEET_SUFFIXES, RawTable, list_sheets
+from .inputs import AREA_FROM, expand_inputs
 from .layouts import read_export
 from .mapping import ColumnPlan, plan_columns
 from .rounds import check_round_column, file_round
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "Failure",
     "Part",
     "build_part",
     "column_matches",
@@ -60,13 +62,18 @@ def read_survey(
     layout: str | None = None,
     round: str | None = None,
     actor_map: str | Path | Mapping[str, str] | None = None,
+    area_from: str = "auto",
+    jobs: int = 1,
+    keep_going: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Survey:
     """Read one or more survey exports and map them to an instrument.
 
     Parameters
     ----------
     paths
-        One file or several; several are stacked (their columns are matched by header).
+        Files, folders (searched recursively) and glob patterns; several exports are
+        stacked (their columns are matched by header).
     instrument
         An :class:`~partnerkit.instrument.Instrument`, a bundled name or a TOML path;
         ``None`` for the default ``partnerskab``.
@@ -82,6 +89,19 @@ def read_survey(
     actor_map
         A CSV file (answer, actor type) or a mapping that turns free-text actor
         answers into the instrument's actor types.
+    area_from
+        Where the housing area comes from without an area column: ``"folder"``
+        (``surveys/<area>/<round>.xlsx``), ``"filename"`` (``<area>_<round>.csv``),
+        ``"column"`` (never from names) or ``"auto"`` (folder, else file name, for
+        batches of several files or a folder).
+    jobs
+        Read this many files at once in separate processes (results are identical
+        to reading them one by one, in the same order).
+    keep_going
+        Record an unreadable file in :attr:`Survey.failed` and read the others,
+        instead of raising at the first.
+    progress
+        Called as ``progress(done, total)`` while files are read.
 
     Returns
     -------
@@ -97,23 +117,88 @@ def read_survey(
     """
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
-    path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
-    if not path_list:
+    if area_from not in AREA_FROM:
+        raise OptionError(f"--area-from {area_from}: choose one of {', '.join(AREA_FROM)}.")
+    inputs = expand_inputs([paths] if isinstance(paths, str | Path) else paths)
+    if not inputs:
         raise OptionError("no input files given.")
-    if round is not None and len(path_list) > 1:
+    if round is not None and len(inputs) > 1:
         raise OptionError("--round applies to a single file; name the files by round instead.")
+    several = len(inputs) > 1
     mapping = as_actor_map(actor_map, instrument)
-    parts = [
-        read_part(i, path, instrument, sheet, layout, round, mapping)
-        for i, path in enumerate(path_list)
+    tasks = [
+        (item.path, instrument, sheet, layout, round, mapping, item.area(area_from, several))
+        for item in inputs
     ]
-    return stack_parts(parts, instrument)
+    results = _run(tasks, jobs, keep_going, progress)
+    parts = [r for r in results if isinstance(r, Part)]
+    failed = tuple(r for r in results if isinstance(r, Failure))
+    if not parts:
+        raise (
+            failed[0].error
+            if len(failed) == 1
+            else SurveyReadError(
+                f"none of the {len(failed)} files could be read; the first: {failed[0].message}"
+            )
+        )
+    return replace(stack_parts(parts, instrument), failed=failed)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be read, and why."""
+
+    path: str
+    message: str
+    error: PartnerkitError
+
+    def to_dict(self) -> dict:
+        return {"file": self.path, "error": self.message}
+
+
+def _read_task(task) -> Part | Failure:
+    path, instrument, sheet, layout, round_value, mapping, area = task
+    try:
+        return read_part(0, path, instrument, sheet, layout, round_value, mapping, area)
+    except PartnerkitError as exc:
+        return Failure(str(path), str(exc), exc)
+
+
+PARALLEL_MIN_FILES = 8  # fewer files are read in this process: starting workers costs more
+
+
+def _run(tasks: list, jobs: int, keep_going: bool, progress) -> list[Part | Failure]:
+    """Read every task, in parallel when it pays, keeping the input order."""
+    total = len(tasks)
+    results: list[Part | Failure | None] = [None] * total
+    if jobs > 1 and total >= PARALLEL_MIN_FILES:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+            futures = {pool.submit(_read_task, task): i for i, task in enumerate(tasks)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(done, total)
+                if not keep_going and isinstance(results[futures[future]], Failure):
+                    for other in futures:
+                        other.cancel()
+                    raise results[futures[future]].error
+    else:
+        for i, task in enumerate(tasks):
+            results[i] = _read_task(task)
+            if progress:
+                progress(i + 1, total)
+            if not keep_going and isinstance(results[i], Failure):
+                raise results[i].error
+    return [r for r in results if r is not None]
 
 
 def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
     """Stack files read with :func:`read_part` into one survey (dropping duplicate respondents)."""
     import pandas as pd
 
+    parts = [_numbered(part, k) for k, part in enumerate(parts)]
     if len(parts) == 1:
         data, dk = parts[0].data, parts[0].dont_know_cells
     else:  # files may lack some items: their don't-know cells are False
@@ -148,6 +233,15 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
     )
 
 
+def _numbered(part: Part, index: int) -> Part:
+    """The part as input number ``index`` (its rows and columns point at its source)."""
+    if (part.data[SOURCE_COLUMN] == index).all():
+        return part
+    data = part.data.assign(**{SOURCE_COLUMN: np.int32(index)})
+    columns = [replace(c, source=index) for c in part.columns]
+    return replace(part, data=data, columns=columns)
+
+
 @dataclass
 class Part:
     """One file read and decoded, before stacking."""
@@ -171,6 +265,7 @@ def read_part(
     layout: str | None = None,
     round_value: str | None = None,
     actor_map: Mapping[str, str] | None = None,
+    area_value: str | None = None,
 ) -> Part:
     """Read, map and decode one file; ``index`` numbers it among the inputs."""
     table, plan, warnings = inspect_sheet(path, instrument, sheet, layout=layout)
@@ -180,7 +275,7 @@ def read_part(
             f"Run `partnerkit validate {path}` to see how the columns were read, "
             "or choose the instrument with --instrument."
         )
-    return build_part(index, table, plan, warnings, instrument, round_value, actor_map)
+    return build_part(index, table, plan, warnings, instrument, round_value, actor_map, area_value)
 
 
 def build_part(
@@ -191,11 +286,13 @@ def build_part(
     instrument: Instrument,
     round_value: str | None = None,
     actor_map: Mapping[str, str] | None = None,
+    area_value: str | None = None,
 ) -> Part:
     """Decode the answers of one mapped sheet and account for every row.
 
     The round comes from the round column; without one, from ``round_value``
-    (the ``--round`` option), else the file or sheet name.
+    (the ``--round`` option), else the file or sheet name. The area comes from the
+    area column; without one, from ``area_value`` (the folder or file name).
     """
     frame = table.frame
     path = table.path
@@ -251,6 +348,10 @@ def build_part(
     elif hint is not None:
         out["round"] = np.full(int(kept.sum()), hint, dtype=object)
         round_source = hint_source
+    area_source = "column" if "area" in out else None
+    if "area" not in out and area_value:
+        out["area"] = np.full(int(kept.sum()), area_value, dtype=object)
+        area_source = "name"
     for item_id in instrument.item_ids:
         if item_id in values:
             out[item_id] = values[item_id][kept]
@@ -270,6 +371,7 @@ def build_part(
         encoding=table.encoding,
         delimiter=table.delimiter,
         round_source=round_source,
+        area_source=area_source,
     )
     return Part(
         source=source,
