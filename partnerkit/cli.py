@@ -7,18 +7,24 @@ so ``partnerkit --help`` starts instantly.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ._version import __version__
 from .errors import ExitCode, OptionError, PartnerkitError
 from .render import Format
+
+if TYPE_CHECKING:
+    from .project import Project
+    from .survey import Survey
 
 app = typer.Typer(
     name="partnerkit",
@@ -37,11 +43,50 @@ class Lang(StrEnum):
     en = "en"
 
 
+class Baseline(StrEnum):
+    previous = "previous"
+    first = "first"
+
+
+class TestName(StrEnum):
+    welch = "welch"
+    mann_whitney = "mann-whitney"
+    brunner_munzel = "brunner-munzel"
+
+
+class GapTest(StrEnum):
+    welch = "welch"
+    kruskal = "kruskal"
+
+
+class Paired(StrEnum):
+    auto = "auto"
+    yes = "yes"
+    no = "no"
+
+
+class Adjust(StrEnum):
+    holm = "holm"
+    bh = "bh"
+    none = "none"
+
+
+class AreaFrom(StrEnum):
+    auto = "auto"
+    column = "column"
+    folder = "folder"
+    filename = "filename"
+
+
 # Options shared by the commands --------------------------------------------
 
 Files = Annotated[
-    list[Path],
-    typer.Argument(help="Survey exports (xlsx, xls, ods, csv). Several files are stacked."),
+    list[str] | None,
+    typer.Argument(
+        help="Survey exports (xlsx, xls, ods, csv, sav), folders (searched recursively) or glob "
+        "patterns; several are stacked. \\[default: the inputs of partnerkit.toml]",
+        show_default=False,
+    ),
 ]
 InstrumentOpt = Annotated[
     str | None,
@@ -68,7 +113,7 @@ ByOpt = Annotated[
     typer.Option(
         "--by",
         "-b",
-        help="Group by actor, round, area or any column header; repeat for several keys. "
+        help="Group by actor, sector, round, area or any column header; repeat for several keys. "
         "\\[default: actor, and round when there is a round column]",
     ),
 ]
@@ -91,7 +136,7 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help="Write to this file instead of standard output."),
 ]
 ActorMapOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--actor-map",
         help="CSV of free-text actor answers and the actor types they mean (two columns).",
@@ -101,34 +146,6 @@ LangOpt = Annotated[
     Lang | None,
     typer.Option(help="Language of tables and reports \\[default: the instrument's]."),
 ]
-TracebackOpt = Annotated[
-    bool, typer.Option("--traceback", help="Show the full traceback of an error (bug reports).")
-]
-
-
-class Baseline(StrEnum):
-    previous = "previous"
-    first = "first"
-
-
-class TestName(StrEnum):
-    welch = "welch"
-    mann_whitney = "mann-whitney"
-    brunner_munzel = "brunner-munzel"
-
-
-class Paired(StrEnum):
-    auto = "auto"
-    yes = "yes"
-    no = "no"
-
-
-class Adjust(StrEnum):
-    holm = "holm"
-    bh = "bh"
-    none = "none"
-
-
 RoundsOpt = Annotated[
     str | None,
     typer.Option(
@@ -141,6 +158,45 @@ RoundOpt = Annotated[
         "--round",
         help="The round of a single file that has no round column or round in its name.",
     ),
+]
+AreaFromOpt = Annotated[
+    AreaFrom | None,
+    typer.Option(
+        "--area-from",
+        help="Where the area comes from without an area column: folder, filename, column, "
+        "or auto (folder, else file name, for batches) \\[default: auto].",
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=0, help="Files read at once \\[default: 0 = one per CPU]."),
+]
+FailFastOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fail-fast/--keep-going",
+        help="Stop at the first unreadable file, or read the others and list the failures "
+        "at the end (exit code 1).",
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress, warnings or legends; data only.")
+]
+ProjectOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--project", help="Project file \\[default: partnerkit.toml in the working folder]."
+    ),
+]
+MergeSmallOpt = Annotated[
+    bool,
+    typer.Option(
+        "--merge-small",
+        help="Merge groups below --min-n into one 'Andre / Other' group when it is big enough.",
+    ),
+]
+TracebackOpt = Annotated[
+    bool, typer.Option("--traceback", help="Show the full traceback of an error (bug reports).")
 ]
 
 
@@ -165,7 +221,7 @@ def _main(
 
 @app.command()
 def score(
-    files: Files,
+    files: Files = None,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
@@ -173,14 +229,9 @@ def score(
     rounds: RoundsOpt = None,
     round: RoundOpt = None,
     actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
     min_n: MinNOpt = None,
-    merge_small: Annotated[
-        bool,
-        typer.Option(
-            "--merge-small",
-            help="Merge groups below --min-n into one 'Andre / Other' group when it is big enough.",
-        ),
-    ] = False,
+    merge_small: MergeSmallOpt = False,
     include_comments: Annotated[
         bool,
         typer.Option(
@@ -191,6 +242,10 @@ def score(
     format: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
+    jobs: JobsOpt = None,
+    fail_fast: FailFastOpt = False,
+    quiet: QuietOpt = False,
+    project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
     """Score every partnership dimension per actor (and round), with an overall row.
@@ -198,41 +253,34 @@ def score(
     Groups with fewer than --min-n respondents show no statistics.
     """
     with reporting(traceback):
-        from . import read_survey, score_survey
+        from .scoring import score_survey
 
-        fmt = _format(output, format)
-        survey = read_survey(
-            files, instrument, sheet=sheet, layout=layout, round=round, actor_map=actor_map
-        )
-        if rounds:
-            from .grouping import select_rounds
-
-            survey = select_rounds(survey, rounds.split(","))
+        run = _read(locals())
         result = score_survey(
-            survey,
+            run.survey,
             by,
-            min_n=min_n,
-            lang=lang.value if lang else None,
+            min_n=run.min_n,
+            lang=run.lang,
             merge_small=merge_small,
             include_comments=include_comments,
         )
-        _warn(result.warnings)
-        emit(result, fmt, output, inputs=tuple(files))
+        _finish(run, result)
 
 
 @app.command()
 def trend(
-    files: Files,
+    files: Files = None,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
     by: Annotated[
         list[str] | None,
-        typer.Option("--by", "-b", help="Also per group: actor, area or a column header."),
+        typer.Option("--by", "-b", help="Also per group: actor, sector, area or a header."),
     ] = None,
     rounds: RoundsOpt = None,
     round: RoundOpt = None,
     actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
     baseline: Annotated[
         Baseline, typer.Option(help="Compare each round with the previous one or the first.")
     ] = Baseline.previous,
@@ -251,6 +299,10 @@ def trend(
     format: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
+    jobs: JobsOpt = None,
+    fail_fast: FailFastOpt = False,
+    quiet: QuietOpt = False,
+    project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
     """Show what changed between survey rounds, and whether it is more than chance.
@@ -262,39 +314,26 @@ def trend(
     adjusted across dimensions.
     """
     with reporting(traceback):
-        from . import read_survey
-        from .grouping import select_rounds
         from .trend import trend as run_trend
 
-        fmt = _format(output, format)
-        survey = read_survey(
-            files, instrument, sheet=sheet, layout=layout, round=round, actor_map=actor_map
-        )
-        if rounds:
-            survey = select_rounds(survey, rounds.split(","))
+        run = _read(locals())
         result = run_trend(
-            survey,
+            run.survey,
             by or [],
             baseline=baseline.value,
             test=test.value,
             paired=paired.value,
             adjust=adjust.value,
             alpha=alpha,
-            min_n=min_n,
-            lang=lang.value if lang else None,
+            min_n=run.min_n,
+            lang=run.lang,
         )
-        _warn(result.warnings)
-        emit(result, fmt, output, inputs=tuple(files))
-
-
-class GapTest(StrEnum):
-    welch = "welch"
-    kruskal = "kruskal"
+        _finish(run, result)
 
 
 @app.command()
 def gaps(
-    files: Files,
+    files: Files = None,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
@@ -308,6 +347,7 @@ def gaps(
     rounds: RoundsOpt = None,
     round: RoundOpt = None,
     actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
     test: Annotated[
         GapTest, typer.Option(help="welch: Welch's t-test/ANOVA; kruskal: rank-based tests.")
     ] = GapTest.welch,
@@ -320,16 +360,14 @@ def gaps(
     ] = 0.5,
     alpha: Annotated[float, typer.Option(help="Significance level for flagged gaps.")] = 0.05,
     min_n: MinNOpt = None,
-    merge_small: Annotated[
-        bool,
-        typer.Option(
-            "--merge-small",
-            help="Merge groups below --min-n into one 'Andre / Other' group when it is big enough.",
-        ),
-    ] = False,
+    merge_small: MergeSmallOpt = False,
     format: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
+    jobs: JobsOpt = None,
+    fail_fast: FailFastOpt = False,
+    quiet: QuietOpt = False,
+    project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
     """Compare partners side by side: where do actor types or sectors differ?
@@ -340,50 +378,114 @@ def gaps(
     --alpha are flagged. Shared power (equality) is also shown by sector.
     """
     with reporting(traceback):
-        from . import read_survey
         from .gaps import gaps as run_gaps
-        from .grouping import select_rounds
 
-        fmt = _format(output, format)
-        survey = read_survey(
-            files, instrument, sheet=sheet, layout=layout, round=round, actor_map=actor_map
-        )
-        if rounds:
-            survey = select_rounds(survey, rounds.split(","))
+        run = _read(locals())
         result = run_gaps(
-            survey,
+            run.survey,
             between,
             by or [],
             test=test.value,
             adjust=adjust.value,
             gap=gap,
             alpha=alpha,
-            min_n=min_n,
-            lang=lang.value if lang else None,
+            min_n=run.min_n,
+            lang=run.lang,
             merge_small=merge_small,
         )
-        _warn(result.warnings)
-        emit(result, fmt, output, inputs=tuple(files))
+        _finish(run, result)
+
+
+@app.command()
+def areas(
+    files: Files = None,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
+    round: Annotated[
+        str | None, typer.Option(help="The round to compare \\[default: each area's latest].")
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(help="Sort areas by this dimension (id or name), highest first."),
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option(help="Show this area against the others, dimension by dimension.")
+    ] = None,
+    with_trend: Annotated[
+        bool, typer.Option("--trend", help="Add each area's change since its previous round.")
+    ] = False,
+    gap: Annotated[
+        float, typer.Option(help="Flag areas at least this many points from the others.")
+    ] = 0.5,
+    alpha: Annotated[float, typer.Option(help="Significance level for flags.")] = 0.05,
+    adjust: Annotated[
+        Adjust, typer.Option(help="p-value adjustment across all areas and dimensions.")
+    ] = Adjust.bh,
+    actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
+    min_n: MinNOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    jobs: JobsOpt = None,
+    fail_fast: FailFastOpt = False,
+    quiet: QuietOpt = False,
+    project: ProjectOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Compare many housing areas: each dimension per area, ranked and held against the others.
+
+    Areas come from an area column, else from folder names (surveys/<area>/2024.xlsx)
+    or file names (<area>_2024.csv). Each area is compared with the pool of all
+    other areas (Welch's t-test, Benjamini-Hochberg across the grid); one unreadable
+    file is listed at the end without stopping the others.
+    """
+    with reporting(traceback):
+        from .areas import areas as run_areas
+
+        options = locals() | {"round": None}  # --round chooses the round to compare here
+        run = _read(options)
+        result = run_areas(
+            run.survey,
+            round=round,
+            sort=sort,
+            focus=focus,
+            trend=with_trend,
+            gap=gap,
+            alpha=alpha,
+            adjust=adjust.value,
+            min_n=run.min_n,
+            lang=run.lang,
+        )
+        _finish(run, result)
 
 
 @app.command()
 def reliability(
-    files: Files,
+    files: Files = None,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
     by: Annotated[
         list[str] | None,
-        typer.Option("--by", "-b", help="Also per group: actor, round, area or a column header."),
+        typer.Option(
+            "--by", "-b", help="Also per group: actor, sector, round, area or a column header."
+        ),
     ] = None,
     items: Annotated[
         bool, typer.Option("--items", help="Show item statistics and answer distributions.")
     ] = False,
     actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
+    jobs: JobsOpt = None,
+    fail_fast: FailFastOpt = False,
+    quiet: QuietOpt = False,
+    project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
     """Check that each dimension's items hold together: Cronbach's alpha, item statistics, flags.
@@ -392,19 +494,16 @@ def reliability(
     flags for alpha below 0.70, weak or reversed items, few respondents or items.
     """
     with reporting(traceback):
-        from . import read_survey
         from .reliability import reliability as run_reliability
 
-        fmt = _format(output, format)
-        survey = read_survey(files, instrument, sheet=sheet, layout=layout, actor_map=actor_map)
-        result = run_reliability(survey, by or [], min_n=min_n, lang=lang.value if lang else None)
-        _warn(result.warnings)
-        emit(result, fmt, output, inputs=tuple(files), items=items)
+        run = _read(locals())
+        result = run_reliability(run.survey, by or [], min_n=run.min_n, lang=run.lang)
+        _finish(run, result, items=items)
 
 
 @app.command()
 def validate(
-    files: Files,
+    files: Files = None,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
@@ -414,6 +513,7 @@ def validate(
     ] = False,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
     """Show how exports are read, without scoring: columns, items, invalid answers, rows.
@@ -422,11 +522,15 @@ def validate(
     --strict, when an item has no column or a cell is invalid).
     """
     with reporting(traceback):
+        from .project import find_project
         from .validate import validate as run_validate
 
-        fmt = _format(output, format)
-        result = run_validate(files, instrument, sheet=sheet, strict=strict, layout=layout)
-        emit(result, fmt, output, inputs=tuple(files))
+        settings = find_project(project)
+        paths = _paths(files, settings)
+        fmt = _format(output, format, settings)
+        instrument = instrument or (settings.instrument if settings else None)
+        result = run_validate(paths, instrument, sheet=sheet, strict=strict, layout=layout)
+        emit(result, fmt, output, inputs=_input_paths(paths))
         if not result.passed:
             raise typer.Exit(ExitCode.ERROR)
 
@@ -446,6 +550,24 @@ def template(
 
         write_template(output, instrument, lang.value if lang else None)
         _stderr().print(f"Wrote {output}", style="dim")
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the project file.")] = Path(
+        "partnerkit.toml"
+    ),
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Write a commented partnerkit.toml: the settings of a yearly run."""
+    with reporting(traceback):
+        from .project import write_starter
+
+        written = write_starter(path, force=force)
+        _stderr().print(
+            f"Wrote {written}. Set its inputs, then run `partnerkit areas`.", style="dim"
+        )
 
 
 instrument_app = typer.Typer(
@@ -526,6 +648,125 @@ def instrument_check(
         )
 
 
+# Reading inputs -----------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """A command's survey and the settings resolved from options and the project file."""
+
+    survey: Survey
+    fmt: Format
+    output: Path | None
+    lang: str | None
+    min_n: int | None
+    quiet: bool
+    inputs: tuple[Path, ...]
+
+
+def _read(options: dict[str, Any]) -> Run:
+    """Read the inputs of a command: options first, then the project file, then defaults."""
+    from . import read_survey
+    from .project import find_project
+
+    settings = find_project(options.get("project"))
+    paths = _paths(options.get("files"), settings)
+    quiet = options.get("quiet", False)
+
+    def pick(name: str, fallback: Any = None) -> Any:
+        value = options.get(name)
+        if value is not None:
+            return value.value if isinstance(value, StrEnum) else value
+        from_file = getattr(settings, name, None) if settings else None
+        return from_file if from_file is not None else fallback
+
+    actor_map = options.get("actor_map")
+    if actor_map is None and settings and settings.actor_map:
+        actor_map = settings.resolve(settings.actor_map)
+    jobs = pick("jobs", 0) or os.cpu_count() or 1
+    with _progress(quiet) as progress:
+        survey = read_survey(
+            paths,
+            pick("instrument"),
+            sheet=options.get("sheet"),
+            layout=options.get("layout"),
+            round=options.get("round"),
+            actor_map=actor_map,
+            area_from=pick("area_from", "auto"),
+            jobs=jobs,
+            keep_going=not options.get("fail_fast", False),
+            progress=progress,
+        )
+    if options.get("rounds"):
+        from .grouping import select_rounds
+
+        survey = select_rounds(survey, options["rounds"].split(","))
+    output = options.get("output")
+    return Run(
+        survey=survey,
+        fmt=_format(output, options.get("format"), settings),
+        output=output,
+        lang=pick("lang"),
+        min_n=pick("min_n"),
+        quiet=quiet,
+        inputs=_input_paths(paths),
+    )
+
+
+def _paths(files: list[str] | None, settings: Project | None) -> list[str]:
+    if files:
+        return list(files)
+    if settings and settings.inputs:
+        return [settings.resolve(p) for p in settings.inputs]
+    raise OptionError(
+        "no input: give survey files, folders or patterns, or run where a partnerkit.toml "
+        "lists them (partnerkit init writes one)."
+    )
+
+
+def _input_paths(paths: list[str]) -> tuple[Path, ...]:
+    return tuple(Path(p) for p in paths)
+
+
+@contextmanager
+def _progress(quiet: bool):
+    """A progress bar on stderr while many files are read, only on a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("Reading files"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=_stderr(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("read", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _finish(run: Run, result, **options) -> None:
+    """Warn, emit the result, then list unreadable files and exit 1 if there were any."""
+    if not run.quiet:
+        _warn(result.warnings)
+    emit(result, run.fmt, run.output, inputs=run.inputs, quiet=run.quiet, **options)
+    failed = run.survey.failed
+    if failed:
+        console = _stderr()
+        from rich.text import Text
+
+        console.print(Text(f"{len(failed)} file(s) could not be read:", style="bold red"))
+        for failure in failed:
+            _error(failure.message)
+        raise typer.Exit(ExitCode.ERROR)
+
+
 # Plumbing ---------------------------------------------------------------------
 
 
@@ -583,9 +824,16 @@ def _warn(warnings) -> None:
         console.print(line)
 
 
-def _format(output: Path | None, fmt: Format | None) -> Format:
+def _format(output: Path | None, fmt: Format | None, settings: Project | None = None) -> Format:
     from .render import format_for
 
+    if fmt is None and output is None and settings is not None and settings.output.get("format"):
+        try:
+            return Format(settings.output["format"])
+        except ValueError:
+            raise OptionError(
+                f"{settings.path}: [output] format: one of {', '.join(f.value for f in Format)}."
+            ) from None
     return format_for(output, fmt)
 
 
@@ -595,9 +843,11 @@ def emit(
     """Render ``result`` to standard output, or write it to ``output`` atomically."""
     from .render import render, write_atomic
 
+    quiet = options.get("quiet", False)
     if output is not None:
         write_atomic(render(result, fmt, width=100, **options), output, inputs)
-        _stderr().print(f"Wrote {output}", style="dim")
+        if not quiet:
+            _stderr().print(f"Wrote {output}", style="dim")
         return
     if fmt is Format.table:
         from rich.console import Console

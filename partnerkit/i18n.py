@@ -124,6 +124,34 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "gaps.none": ("Ingen markerede forskelle.", "No flagged gaps."),
     "test.welch-anova": ("Welchs ANOVA", "Welch's ANOVA"),
     "test.kruskal-wallis": ("Kruskal-Wallis-test", "Kruskal-Wallis test"),
+    # areas
+    "areas.above": (
+        "{area} ligger {diff} point over de andre boligområder på {dimension}.",
+        "{area} is {diff} points above the other areas on {dimension}.",
+    ),
+    "areas.below": (
+        "{area} ligger {diff} point under de andre boligområder på {dimension}.",
+        "{area} is {diff} points below the other areas on {dimension}.",
+    ),
+    "areas_title": ("{title}: boligområder side om side", "{title}: housing areas side by side"),
+    "areas.area": ("Boligområde", "Area"),
+    "areas.rank": ("Nr.", "Rank"),
+    "areas.change_title": (
+        "Ændring siden forrige runde",
+        "Change since the previous round",
+    ),
+    "areas.focus_title": ("{area} mod de andre boligområder", "{area} against the other areas"),
+    "areas.others": ("De andre", "The others"),
+    "areas.legend": (
+        "Gennemsnit med én decimal; ▲ ▼ ligger mindst {gap} point over/under de andre "
+        "boligområder tilsammen, og det er næppe tilfældigt (Welchs t-test, {adjust}-justeret "
+        "p < {alpha}). Runde: {rounds}.",
+        "Means to one decimal; ▲ ▼ at least {gap} points above/below the other areas pooled, "
+        "unlikely to be chance (Welch's t-test, {adjust}-adjusted p < {alpha}). Round: "
+        "{rounds}.",
+    ),
+    "trend.marked": ("næppe tilfældigt", "unlikely to be chance"),
+    "areas.latest": ("hvert områdes seneste", "each area's latest"),
     # trend
     "trend.rose": (
         "{dimension} steg {diff} point fra {r_from} til {r_to}, {effect}; næppe tilfældigt.",

@@ -68,9 +68,13 @@ class Dimension:
     name: Mapping[str, str]
     description: Mapping[str, str]
     items: tuple[Item, ...]
+    short: Mapping[str, str] = field(default_factory=dict)  # for narrow table headers
 
     def label(self, lang: str) -> str:
         return _pick(self.name, lang)
+
+    def short_label(self, lang: str) -> str:
+        return _pick(self.short, lang) if self.short else self.label(lang)
 
 
 @dataclass(frozen=True)
@@ -579,7 +583,7 @@ def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
         if not isinstance(entry, Mapping):
             c.add(where, "must be a table")
             continue
-        c.unknown(entry, {"id", "name", "description", "items"}, where)
+        c.unknown(entry, {"id", "name", "short", "description", "items"}, where)
         dim_id = c.string(entry, "id", where)
         if dim_id in dim_ids:
             c.add(f"{where}.id", f"duplicate dimension id '{dim_id}'")
@@ -619,7 +623,8 @@ def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
                     aliases=c.strings(raw, "aliases", iw),
                 )
             )
-        dims.append(Dimension(dim_id or "", name, description, tuple(items)))
+        short = c.texts(entry, "short", where, languages) if "short" in entry else {}
+        dims.append(Dimension(dim_id or "", name, description, tuple(items), short))
     return tuple(dims)
 
 

@@ -25,6 +25,12 @@ Every file holds the same responses:
 A few rows carry what real exports carry: one respondent answered only
 "Ved ikke", one answered too few items to score, one cell holds a stray "?".
 
+``areas/<area>/<round>.xlsx`` holds twelve more fictional areas, one Microsoft
+Forms export per area and round (18-30 respondents each, no area or round
+column: they come from the folder and file names), for ``partnerkit areas``.
+Havnevænget's partners share decision power unusually well, Møllehøj has a
+trust problem, and Toftegården improves on every dimension from round to round.
+
 Run ``python data/examples/generate.py [FOLDER]`` to write them again.
 """
 
@@ -198,12 +204,89 @@ def codes_csv(frame: pd.DataFrame, path: Path) -> None:
     out.to_csv(path, sep=";", encoding="cp1252", index=False)
 
 
+AREAS_MANY = (
+    "Birkelunden", "Engbakken", "Havnevænget", "Kildeparken", "Lindegården", "Møllehøj",
+    "Skovparken", "Strandhusene", "Toftegården", "Vestervang", "Østergården", "Åparken",
+)  # fmt: skip
+AREA_STORY = {  # dimension shifts of an area's partnership, on top of the common story
+    "Havnevænget": {"equality": 0.6, "resident_voice": 0.4},
+    "Møllehøj": {"trust": -0.7, "understanding": -0.3},
+}
+
+
+def simulate_areas(rng: np.random.Generator) -> dict[tuple[str, int], pd.DataFrame]:
+    """Responses per (area, round) for the areas folder."""
+    inst = load_instrument()
+    out = {}
+    for area in AREAS_MANY:
+        offsets = {d.id: rng.normal(0, 0.15) for d in inst.dimensions}
+        for d, shift in AREA_STORY.get(area, {}).items():
+            offsets[d] += shift
+        for round_ in ROUNDS:
+            n = int(rng.integers(18, 31))
+            actors = rng.choice(
+                ["municipality", "housing", "school", "volunteer", "resident", "police"],
+                n,
+                p=[0.22, 0.2, 0.16, 0.14, 0.22, 0.06],
+            )
+            rows = []
+            for actor in actors:
+                general = rng.normal(0, 0.45)
+                row = {"actor": actor, "level": rng.choice(LEVELS, p=[0.25, 0.3, 0.45])}
+                for dim in inst.dimensions:
+                    mu = BASE[dim.id] + effect(dim.id, actor, "Nørrevang", round_) + general
+                    mu += offsets[dim.id] + rng.normal(0, 0.45)
+                    if area == "Toftegården":
+                        mu += 0.35 * ROUNDS.index(round_) - 0.3
+                    for item in dim.items:
+                        agree = int(np.clip(np.rint(mu + rng.normal(0, 0.55)), 1, 5))
+                        value = 6 - agree if item.reverse else agree
+                        if rng.random() < 0.04:
+                            value = 6
+                        row[item.id] = value
+                rows.append(row)
+            frame = pd.DataFrame(rows)
+            frame["round"] = round_
+            out[(area, round_)] = frame
+    return out
+
+
+def areas_folder(frames: dict, rng: np.random.Generator, folder: Path) -> int:
+    """One Danish Microsoft Forms export per area and round, without area or round columns."""
+    inst = load_instrument()
+    labels = {p: inst.scale.name(p, "da") for p in inst.scale.points} | {6: "Ved ikke"}
+    count = 0
+    for (area, round_), frame in frames.items():
+        begins, ends = timestamps(rng, frame["round"])
+        out = pd.DataFrame(
+            {
+                "ID": np.arange(1, len(frame) + 1),
+                "Starttidspunkt": begins,
+                "Fuldførelsestidspunkt": ends,
+                "Mail": "anonymous",
+                "Navn": None,
+                "Aktørtype": frame["actor"].map({a.id: a.label("da") for a in inst.actors}),
+                "Rolle": frame["level"],
+            }
+        )
+        for item in inst.items:
+            out[item.label("da")] = frame[item.id].map(labels)
+        path = folder / area / f"{round_}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        out.to_excel(path, index=False, sheet_name="Sheet1")
+        count += len(frame)
+    return count
+
+
 def main(out: Path = HERE) -> None:
     rng = np.random.default_rng(SEED)
     frame = simulate(rng)
     forms_xlsx(frame, rng, out / "partnerskab_2022-2024.xlsx")
     codes_csv(frame, out / "partnerskab_2022-2024.csv")
     print(f"wrote {len(frame)} responses to {out}")
+    area_rng = np.random.default_rng(SEED + 1)  # its own stream: the files above stay as they are
+    count = areas_folder(simulate_areas(area_rng), area_rng, out / "areas")
+    print(f"wrote {count} responses in {len(AREAS_MANY) * len(ROUNDS)} files to {out / 'areas'}")
 
 
 if __name__ == "__main__":

@@ -87,13 +87,14 @@ def expand_inputs(args: Iterable[str | Path]) -> list[Input]:
             matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207 (absolute patterns)
             if not matches:
                 raise OptionError(f"{text}: no file matches this pattern.")
+            base = _pattern_base(text)  # surveys/*/2024.csv: areas are the folders below surveys
             for match in matches:
                 candidate = Path(match)
                 if candidate.is_dir():
                     for found in _search(candidate):
-                        add(Input(found, candidate, pattern=True))
+                        add(Input(found, base or candidate, pattern=True))
                 elif _supported(candidate):
-                    add(Input(candidate, pattern=True))
+                    add(Input(candidate, base, pattern=True))
             continue
         if path.is_dir() and not _is_surveyxact_folder(path):
             found = list(_search(path))
@@ -107,6 +108,19 @@ def expand_inputs(args: Iterable[str | Path]) -> list[Input]:
             continue
         add(Input(path))
     return out
+
+
+def _pattern_base(pattern: str) -> Path | None:
+    """The folder a glob pattern starts from: the parts before the first wildcard."""
+    parts = Path(pattern).parts
+    fixed = []
+    for part in parts:
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    if not fixed or len(fixed) == len(parts):
+        return None
+    return Path(*fixed)
 
 
 def _search(folder: Path) -> Iterable[Path]:

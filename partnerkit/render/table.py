@@ -50,6 +50,7 @@ def renderable(result, width: int = 100, **options) -> RenderableType:
         "reliability": _reliability,
         "trend": _trend,
         "gaps": _gaps,
+        "areas": _areas,
     }
     return kinds[result.kind](result, width, **options)
 
@@ -292,7 +293,7 @@ _FLAG_MARK = {
 }
 
 
-def _reliability(result, width: int, items: bool = False) -> RenderableType:
+def _reliability(result, width: int, items: bool = False, **_options) -> RenderableType:
     from ..i18n import join_words, key_name
     from ..reliability import ALPHA_MIN, K_MIN, N_MIN
 
@@ -538,3 +539,141 @@ def _gap_cell(record: dict | None, lang: str) -> Text:
         return Text("")
     text = f"{number(record['gap'], lang)} {'⚑' if record['flagged'] else ' '}"
     return Text(text, style="bold red" if record["flagged"] else "")
+
+
+# ------------------------------------------------------------------- areas
+
+
+def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableType:
+    lang = result.lang
+    inst = result.survey.instrument
+    rec = result.records
+    dims = list(dict.fromkeys(rec["dimension"]))
+    shorts = {d.id: d.short_label(lang)[:_AREA_CELL] for d in inst.dimensions}
+    areas = list(dict.fromkeys(rec["area"].dropna()))
+    cell = {(r["area"], r["dimension"]): r for r in rec.to_dict("records")}
+    parts: list[RenderableType] = []
+    title = t("areas_title", lang, title=inst.label(lang))
+    parts.append(Text(title, style="bold"))
+    table = _area_table(t("areas.area", lang), dims, shorts, ["n"] + (
+        [t("areas.rank", lang)] if result.sort else []
+    ))  # fmt: skip
+    for area in [*areas, None]:
+        rows = [cell.get((area, d)) for d in dims]
+        n = max((r["n"] for r in rows if r and not r["suppressed"]), default=None)
+        name = area if area is not None else t("all", lang)
+        line = [Text(name, style="" if area is not None else "bold"), _area_n(rows, n, result)]
+        if result.sort:
+            sort_rec = cell.get((area, result.sort))
+            rank = sort_rec["rank"] if sort_rec is not None else None
+            line.append("" if rank is None or rank != rank else str(int(rank)))
+        line += [_area_cell(r, lang) for r in rows]
+        table.add_row(*line, end_section=area is not None and area == areas[-1])
+    parts.append(table)
+    if result.with_trend:
+        parts += _area_changes(result, dims, shorts, areas, cell)
+    if result.focus:
+        parts += _area_focus(result, dims, cell)
+    if not quiet:
+        findings = "\n".join(f"• {f}" for f in result.findings)
+        if findings:
+            parts.append(Text(findings, style="bold"))
+        key = " · ".join(f"{shorts[d]} {inst.dimension(d).label(lang)}" for d in dims)
+        rounds = t("areas.latest", lang) if result.rounds == "latest" else result.rounds
+        legend = t(
+            "areas.legend",
+            lang,
+            gap=number(result.gap, lang, 1),
+            adjust=t(f"adjust.{result.adjust}", lang),
+            alpha=number(result.alpha, lang),
+            rounds=rounds,
+        )
+        parts.append(Text(f"{key}\n{legend}", style="dim"))
+        parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
+    return Group(*parts)
+
+
+_AREA_CELL = 6  # "4,2●▲" with a space before it
+
+
+def _area_table(first: str, dims, shorts, extra: list[str]) -> Table:
+    """Areas as rows, one narrow column per dimension."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=0, collapse_padding=True)
+    table.add_column(first, max_width=15, no_wrap=True, overflow="ellipsis")
+    for header in extra:
+        table.add_column(header, justify="right", min_width=5, no_wrap=True)
+    for dim in dims:
+        table.add_column(
+            shorts[dim], justify="right", width=_AREA_CELL + 1, no_wrap=True, overflow="crop"
+        )
+    return table
+
+
+def _area_n(rows, n, result) -> Text:
+    if n is None:
+        hidden = any(r and r.get("suppressed_reason") == "min_n" for r in rows)
+        return Text(f"<{result.min_n}" if hidden else HIDDEN, style="dim")
+    return Text(str(int(n)), style="dim")
+
+
+def _area_cell(record: dict | None, lang: str) -> Text:
+    if record is None:
+        return Text("")
+    if record["suppressed"]:
+        return Text(HIDDEN, style="dim")
+    zone = record["zone"]
+    text = Text(f"{number(record['mean'], lang, 1)}{ZONE_MARK.get(zone, ' ')}")
+    text.stylize(ZONE_STYLE.get(zone, ""))
+    if record.get("flagged") is True:
+        text.append("▲" if record["benchmark_diff"] > 0 else "▼", style="bold")
+    else:
+        text.append(" ")
+    return text
+
+
+def _area_changes(result, dims, shorts, areas, cell) -> list[RenderableType]:
+    lang = result.lang
+    table = _area_table(t("areas.area", lang), dims, shorts, [""])
+    for area in areas:
+        rows = [cell.get((area, d)) for d in dims]
+        before = next((r["round_before"] for r in rows if r and r.get("round_before")), "")
+        now = next((r["round"] for r in rows if r and r.get("round")), "")
+        span = f" {before}→{now}" if before else ""
+        cells = []
+        for r in rows:
+            change = None if r is None else r.get("change")
+            if change is None or change != change:
+                cells.append(Text(""))
+                continue
+            mark = ("▲" if change > 0 else "▼") if r.get("change_significant") else " "
+            sign = "+" if change >= 0 else "−"
+            cells.append(Text(f"{sign}{number(abs(change), lang, 1)}{mark}"))
+        table.add_row(area, span, *cells)
+    title = f"{t('areas.change_title', lang)} (▲ ▼ {t('trend.marked', lang)})"
+    return [Text(title, style="bold"), table]
+
+
+def _area_focus(result, dims, cell) -> list[RenderableType]:
+    lang = result.lang
+    area = result.focus
+    names = {d.id: d.label(lang) for d in result.survey.instrument.dimensions}
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column("", max_width=_DIM_WIDTH)
+    for header in (area, t("areas.others", lang), "±", "p", t("areas.rank", lang)):
+        table.add_column(header, justify="right", no_wrap=True)
+    for dim in dims:
+        r = cell.get((area, dim))
+        if r is None or r["suppressed"]:
+            table.add_row(names[dim], HIDDEN, "", "", "", "")
+            continue
+        diff = r["benchmark_diff"]
+        style = "bold" if r["flagged"] else ""
+        table.add_row(
+            names[dim],
+            f"{number(r['mean'], lang)} (n={int(r['n'])})",
+            _num(r["benchmark_mean"], lang),
+            Text(f"{'+' if diff >= 0 else '−'}{number(abs(diff), lang)}", style=style),
+            _num(r["benchmark_p_adj"], lang),
+            "" if r["rank"] is None or r["rank"] != r["rank"] else str(int(r["rank"])),
+        )
+    return [Text(t("areas.focus_title", lang, area=area), style="bold"), table]

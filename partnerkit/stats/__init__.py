@@ -20,6 +20,7 @@ from .compare import (
     mann_whitney,
     paired_t_test,
     welch_anova,
+    welch_from_moments,
     welch_test,
     wilcoxon_signed_rank,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "scale_reliability",
     "t_interval",
     "welch_anova",
+    "welch_from_moments",
     "welch_test",
     "wilcoxon_signed_rank",
 ]
