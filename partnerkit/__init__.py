@@ -17,6 +17,7 @@ from ._version import __version__
 from .errors import PartnerkitError
 
 if TYPE_CHECKING:
+    from .areas import areas
     from .gaps import gaps
     from .grouping import select_rounds
     from .instrument import Instrument, list_instruments, load_instrument
@@ -32,6 +33,7 @@ __all__ = [
     "PartnerkitError",
     "Survey",
     "__version__",
+    "areas",
     "gaps",
     "list_instruments",
     "load_instrument",
@@ -47,6 +49,7 @@ __all__ = [
 
 _LAZY = {
     "Instrument": ".instrument",
+    "areas": ".areas",
     "gaps": ".gaps",
     "list_instruments": ".instrument",
     "load_instrument": ".instrument",
