@@ -462,6 +462,56 @@ def areas(
 
 
 @app.command()
+def report(
+    files: Files = None,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="report.xlsx (Excel workbook) and/or report.html (web page); repeat for both.",
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
+    rounds: RoundsOpt = None,
+    round: RoundOpt = None,
+    actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
+    min_n: MinNOpt = None,
+    lang: LangOpt = None,
+    jobs: JobsOpt = None,
+    fail_fast: FailFastOpt = False,
+    quiet: QuietOpt = False,
+    project: ProjectOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Write a report a partnership board can read: an Excel workbook and/or an HTML page.
+
+    The snapshot (scores by actor type, gaps, reliability) shows the latest round;
+    the trend shows every round; areas appear when there are several. Charts are
+    native Excel charts in the workbook and inline SVG in the page (the HTML page
+    needs the report extra: pip install 'partnerkit[report]').
+    """
+    with reporting(traceback):
+        from .report import build_report, write_report
+
+        if not output:
+            raise OptionError("give -o report.xlsx and/or -o report.html.")
+        run = _read(locals() | {"output": None, "format": None})
+        result = build_report(run.survey, title=title, lang=run.lang, min_n=run.min_n)
+        if not run.quiet:
+            _warn(result.warnings)
+        for path in output:
+            write_report(result, path, run.inputs)
+            if not run.quiet:
+                _stderr().print(f"Wrote {path}", style="dim")
+        _report_failures(run.survey)
+
+
+@app.command()
 def reliability(
     files: Files = None,
     instrument: InstrumentOpt = None,
@@ -756,7 +806,12 @@ def _finish(run: Run, result, **options) -> None:
     if not run.quiet:
         _warn(result.warnings)
     emit(result, run.fmt, run.output, inputs=run.inputs, quiet=run.quiet, **options)
-    failed = run.survey.failed
+    _report_failures(run.survey)
+
+
+def _report_failures(survey: Survey) -> None:
+    """List the files that could not be read, and exit 1 if there were any."""
+    failed = survey.failed
     if failed:
         console = _stderr()
         from rich.text import Text

@@ -1,0 +1,564 @@
+"""The Excel workbook of a report: what analysts edit further (openpyxl).
+
+Sheets: a summary (dimensions by actor group, zone colours by conditional
+formatting, n, a reading guide, a native bar chart), one sheet per view
+(scores, trend with a line chart, gaps, reliability, areas with a bar chart),
+the method (instrument, rules, tests, version, input checksums) and the data
+the charts draw. Numbers are stored as numbers with fixed decimals; a hidden
+group is marked "–" on a grey fill, never a blank or a zero; every text cell
+is formula-safe.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from ..i18n import key_name, t
+from .records import safe_text
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+_TEXT = {
+    "summary": ("Oversigt", "Summary"),
+    "scores": ("Scorer", "Scores"),
+    "trend": ("Udvikling", "Trend"),
+    "gaps": ("Forskelle", "Gaps"),
+    "reliability": ("Pålidelighed", "Reliability"),
+    "areas": ("Boligområder", "Areas"),
+    "method": ("Metode", "Method"),
+    "chart_data": ("Diagramdata", "Chart data"),
+    "dimension": ("Dimension", "Dimension"),
+    "group": ("Gruppe", "Group"),
+    "all": ("Alle", "All"),
+    "mean": ("Gennemsnit", "Mean"),
+    "respondents": ("Antal besvarelser (n)", "Respondents (n)"),
+    "round": ("Runde", "Round"),
+    "guide": (
+        "Tallene er gennemsnit på skalaen {lo}–{hi}; højere er bedre. Grøn: styrke (fra {s}), "
+        "gul: opmærksomhed (fra {a}), rød: bekymring. – betyder skjult: færre end {n} svar, "
+        "eller skjult så en lille gruppe ikke kan regnes ud. Metoden står på arket Metode.",
+        "The numbers are means on the {lo}–{hi} scale; higher is better. Green: strength (from "
+        "{s}), yellow: needs attention (from {a}), red: concern. – means hidden: fewer than {n} "
+        "answers, or hidden so a small group cannot be worked out. The Method sheet explains.",
+    ),
+    "findings": ("Hovedfund", "Findings"),
+    "no_findings": ("Ingen markerede forskelle eller ændringer.", "No flagged gaps or changes."),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    "chart_profile": ("Gennemsnit pr. aktørtype", "Mean by actor type"),
+    "chart_trend": ("Udvikling pr. dimension", "Change per dimension"),
+    "chart_areas": ("Boligområder: {dimension}", "Areas: {dimension}"),
+}
+_HIDDEN = "–"
+_GREEN, _YELLOW, _RED, _GREY = "C6EFCE", "FFEB9C", "FFC7CE", "E7E6E6"
+
+
+def _x(key: str, lang: str, **values) -> str:
+    da, en = _TEXT[key]
+    text = da if lang == "da" else en
+    return text.format(**values) if values else text
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The report as an xlsx workbook, in bytes."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    lang = report.lang
+    summary = book.active
+    summary.title = _x("summary", lang)
+    chart_data = _summary(book, summary, report)
+    _scores(book.create_sheet(_x("scores", lang)), report)
+    if report.trend is not None:
+        _trend(book.create_sheet(_x("trend", lang)), report)
+    if report.gaps is not None:
+        _gaps(book.create_sheet(_x("gaps", lang)), report)
+    _reliability(book.create_sheet(_x("reliability", lang)), report)
+    if report.areas is not None:
+        _areas(book.create_sheet(_x("areas", lang)), report)
+    _method(book.create_sheet(_x("method", lang)), report)
+    book.move_sheet(chart_data, offset=len(book.sheetnames))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _header(sheet, row: int, values: list[str], col: int = 1) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for offset, value in enumerate(values):
+        cell = sheet.cell(row=row, column=col + offset, value=safe_text(value))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _number(sheet, row: int, col: int, value, fmt: str = "0.00"):
+    """A number with fixed decimals, or an empty cell for a missing value."""
+    cell = sheet.cell(row=row, column=col)
+    if value is None or value != value:
+        return cell
+    cell.value = float(value)
+    cell.number_format = fmt
+    return cell
+
+
+def _hidden(sheet, row: int, col: int, text: str = _HIDDEN):
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    cell = sheet.cell(row=row, column=col, value=text)
+    cell.fill = PatternFill("solid", fgColor=_GREY)
+    cell.font = Font(color="595959")
+    cell.alignment = Alignment(horizontal="right")
+    return cell
+
+
+def _widths(sheet, widths: dict[str, float]) -> None:
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+
+
+def _finish(sheet, header_row: int, last_col: int, last_row: int) -> None:
+    """Frozen header, print area, fit to one page wide."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    sheet.print_area = f"A1:{get_column_letter(max(last_col, 1))}{max(last_row, 1)}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _zone_formatting(sheet, cells: str, first_cell: str, report: Report) -> None:
+    """Zone colours on numeric cells only (a hidden cell's text stays grey)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    zones = report.survey.instrument.zones
+    rules = [
+        (f"AND(ISNUMBER({first_cell}),{first_cell}>={zones.strength})", _GREEN),
+        (
+            f"AND(ISNUMBER({first_cell}),{first_cell}>={zones.attention},"
+            f"{first_cell}<{zones.strength})",
+            _YELLOW,
+        ),
+        (f"AND(ISNUMBER({first_cell}),{first_cell}<{zones.attention})", _RED),
+    ]
+    for formula, colour in rules:
+        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        sheet.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=fill))
+
+
+def _hidden_text(record: dict, min_n: int) -> str:
+    return f"{_HIDDEN} n<{min_n}" if record.get("suppressed_reason") == "min_n" else _HIDDEN
+
+
+# ------------------------------------------------------------------- sheets
+
+
+def _summary(book, sheet, report: Report):
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    lang = report.lang
+    inst = report.survey.instrument
+    records = report.scores.records
+    group_key = "actor" if "actor" in records.columns else None
+    sheet["A1"] = safe_text(report.title)
+    sheet["A1"].font = Font(bold=True, size=16)
+    overall = records[records[group_key].isna()] if group_key else records
+    n_total = int(report.scores.rows_scored)
+    round_text = f" · {_x('round', lang)} {report.round}" if report.round else ""
+    sheet["A2"] = safe_text(f"{inst.label(lang)}{round_text} · n = {n_total}")
+    z = inst.zones
+    sheet["A3"] = _x(
+        "guide", lang, lo=inst.scale.min, hi=inst.scale.max, s=z.strength, a=z.attention,
+        n=report.min_n,
+    )  # fmt: skip
+    sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells("A3:J3")
+    sheet.row_dimensions[3].height = 48
+
+    groups = list(dict.fromkeys(records[group_key].dropna())) if group_key else []
+    columns = [*groups, None]
+    dims = list(dict.fromkeys(records["dimension"]))
+    by = {
+        (r[group_key] if group_key else None, r["dimension"]): r for r in records.to_dict("records")
+    }
+    top = 5
+    _header(sheet, top, [_x("dimension", lang), *groups, _x("all", lang)])
+    names = {d.id: d.label(lang) for d in inst.dimensions}
+    for i, dim in enumerate(dims, start=top + 1):
+        sheet.cell(row=i, column=1, value=safe_text(names[dim]))
+        for j, group in enumerate(columns, start=2):
+            rec = by.get((group, dim))
+            if rec is None:
+                continue
+            if rec["suppressed"]:
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+            else:
+                _number(sheet, i, j, rec["mean"])
+    last_row = top + len(dims)
+    last_col = 1 + len(columns)
+    first = f"B{top + 1}"
+    cells = f"{first}:{get_column_letter(last_col)}{last_row}"
+    _zone_formatting(sheet, cells, first, report)
+
+    n_top = last_row + 2
+    _header(sheet, n_top, [_x("respondents", lang), *groups, _x("all", lang)])
+    for i, dim in enumerate(dims, start=n_top + 1):
+        sheet.cell(row=i, column=1, value=safe_text(names[dim]))
+        for j, group in enumerate(columns, start=2):
+            rec = by.get((group, dim))
+            if rec is None:
+                continue
+            if rec["suppressed"]:
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+            else:
+                _number(sheet, i, j, rec["n"], "0")
+
+    findings_row = n_top + len(dims) + 2
+    sheet.cell(row=findings_row, column=1, value=_x("findings", lang)).font = Font(bold=True)
+    lines = report.findings or [_x("no_findings", lang)]
+    for k, line in enumerate(lines, start=findings_row + 1):
+        sheet.cell(row=k, column=1, value=safe_text(f"• {line}"))
+    _widths(sheet, {"A": 38} | {get_column_letter(c): 13 for c in range(2, last_col + 1)})
+    chart_row = findings_row + len(lines) + 2
+    _finish(sheet, top, max(last_col, 10), chart_row + 30)  # the chart prints too
+    for row in (top, n_top):
+        sheet.row_dimensions[row].height = 32
+    del overall
+
+    # The chart draws only groups shown on every dimension, from a sheet of its own,
+    # so no hidden group can appear in it as a zero.
+    data = book.create_sheet(_x("chart_data", lang))
+    shown = [
+        g for g in columns if all(by.get((g, d)) and not by[(g, d)]["suppressed"] for d in dims)
+    ]
+    labels = [g if g is not None else _x("all", lang) for g in shown]
+    _header(data, 1, [_x("dimension", lang), *labels])
+    for i, dim in enumerate(dims, start=2):
+        data.cell(row=i, column=1, value=safe_text(inst.dimension(dim).short_label(lang)))
+        for j, group in enumerate(shown, start=2):
+            _number(data, i, j, by[(group, dim)]["mean"])
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = _x("chart_profile", lang)
+    chart.y_axis.title = _x("mean", lang)
+    chart.y_axis.scaling.min = inst.scale.min
+    chart.y_axis.scaling.max = inst.scale.max
+    chart.height, chart.width = 12 + 0.4 * len(dims), 22
+    chart.x_axis.scaling.orientation = "maxMin"  # the first dimension on top, as in the table
+    values = Reference(data, min_col=2, max_col=1 + len(shown), min_row=1, max_row=1 + len(dims))
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(Reference(data, min_col=1, min_row=2, max_row=1 + len(dims)))
+    sheet.add_chart(chart, f"A{chart_row}")
+    from openpyxl.worksheet.pagebreak import Break
+
+    sheet.row_breaks.append(Break(id=chart_row - 1))  # the chart starts a page of its own
+    _widths(data, {"A": 16})
+    return data
+
+
+def _scores(sheet, report: Report) -> None:
+    lang = report.lang
+    records = report.scores.records
+    keys = [k.name for k in report.scores.keys]
+    favourable = report.survey.instrument.scale.favourable
+    headers = [
+        _x("dimension", lang), *[key_name(k, lang).capitalize() for k in keys], "n",
+        _x("mean", lang), "sd", "95% CI", "", f"% ≥ {favourable:g}", "Zone",
+    ]  # fmt: skip
+    _header(sheet, 1, headers)
+    for i, rec in enumerate(records.to_dict("records"), start=2):
+        sheet.cell(row=i, column=1, value=safe_text(rec["dimension_name"]))
+        col = 2
+        for k in keys:
+            label = rec[k] if rec[k] is not None else _x("all", lang)
+            sheet.cell(row=i, column=col, value=safe_text(label))
+            col += 1
+        if rec["suppressed"]:
+            _hidden(sheet, i, col, _hidden_text(rec, report.min_n))
+            for c in range(col + 1, col + 7):
+                _hidden(sheet, i, c)
+            continue
+        _number(sheet, i, col, rec["n"], "0")
+        for offset, key in enumerate(("mean", "sd", "ci_low", "ci_high"), start=1):
+            _number(sheet, i, col + offset, rec[key])
+        _number(sheet, i, col + 5, rec["pct_favourable"], "0.0")
+        zone = rec["zone"]
+        sheet.cell(row=i, column=col + 6, value=t(f"zone.{zone}", lang) if zone else "")
+    from openpyxl.utils import get_column_letter
+
+    last_col = len(headers)
+    _widths(sheet, {"A": 38} | {get_column_letter(c): 14 for c in range(2, last_col + 1)})
+    _finish(sheet, 1, last_col, len(records) + 1)
+
+
+def _trend(sheet, report: Report) -> None:
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    lang = report.lang
+    trend = report.trend
+    rounds = list(trend.round_order)
+    per_round = trend.rounds
+    dims = list(dict.fromkeys(per_round["dimension"]))
+    names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
+    significant = {
+        (r["dimension"], r["round_to"]): r["diff"]
+        for r in trend.records.to_dict("records")
+        if r["significant"]
+    }
+    _header(sheet, 1, [_x("dimension", lang), *rounds, *[f"{r} ▲▼" for r in rounds[1:]]])
+    for i, dim in enumerate(dims, start=2):
+        sheet.cell(row=i, column=1, value=safe_text(names[dim]))
+        for j, round_ in enumerate(rounds, start=2):
+            rec = per_round[(per_round["dimension"] == dim) & (per_round["round"] == round_)]
+            if rec.empty:
+                continue
+            rec = rec.iloc[0].to_dict()
+            if rec["suppressed"]:
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+            else:
+                _number(sheet, i, j, rec["mean"])
+        for j, round_ in enumerate(rounds[1:], start=2 + len(rounds)):
+            diff = significant.get((dim, round_))
+            if diff is not None:
+                sheet.cell(row=i, column=j, value="▲" if diff > 0 else "▼")
+    last_row = 1 + len(dims)
+    cells = f"B2:{get_column_letter(1 + len(rounds))}{last_row}"
+    _zone_formatting(sheet, cells, "B2", report)
+
+    chart = LineChart()
+    chart.title = _x("chart_trend", lang)
+    chart.y_axis.title = _x("mean", lang)
+    chart.x_axis.title = _x("round", lang)
+    chart.y_axis.scaling.min = report.survey.instrument.scale.min
+    chart.y_axis.scaling.max = report.survey.instrument.scale.max
+    chart.height, chart.width = 12, 22
+    data = Reference(sheet, min_col=1, max_col=1 + len(rounds), min_row=2, max_row=last_row)
+    chart.add_data(data, from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=2, max_col=1 + len(rounds), min_row=1))
+    sheet.add_chart(chart, f"A{last_row + 3}")
+
+    start = last_row + 30
+    columns = [
+        "dimension_name", "round_from", "round_to", "n_from", "n_to", "diff", "diff_ci_low",
+        "diff_ci_high", "test", "p", "p_adj", "hedges_g", "significant",
+    ]  # fmt: skip
+    _table(sheet, start, trend.records, columns, lang, report.min_n)
+    _widths(sheet, {"A": 38} | {get_column_letter(c): 12 for c in range(2, 15)})
+    _finish(sheet, 1, max(len(columns), 1 + 2 * len(rounds)), start + len(trend.records))
+
+
+def _gaps(sheet, report: Report) -> None:
+    from openpyxl.utils import get_column_letter
+
+    lang = report.lang
+    columns = ["dimension_name", "max_group", "min_group", "gap", "test", "statistic", "p",
+               "p_adj", "flagged"]  # fmt: skip
+    _table(sheet, 1, report.gaps.records, columns, lang, report.min_n)
+    row = len(report.gaps.records) + 3
+    if report.gaps.focus is not None:
+        _table(sheet, row, report.gaps.focus, columns, lang, report.min_n)
+        row += len(report.gaps.focus) + 2
+    for k, line in enumerate(report.gaps.findings or [_x("no_findings", lang)], start=row):
+        sheet.cell(row=k, column=1, value=safe_text(f"⚑ {line}"))
+    _widths(sheet, {"A": 38} | {get_column_letter(c): 16 for c in range(2, len(columns) + 1)})
+    _finish(sheet, 1, len(columns), row + len(report.gaps.findings))
+
+
+def _reliability(sheet, report: Report) -> None:
+    from openpyxl.utils import get_column_letter
+
+    records = report.reliability.records.copy()
+    records["flags"] = [
+        "; ".join(f["message"] for f in flags) if isinstance(flags, list) else ""
+        for flags in records["flags"]
+    ]
+    columns = ["dimension_name", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "alpha_std",
+               "average_r", "flags"]  # fmt: skip
+    _table(sheet, 1, records, columns, report.lang, report.min_n)
+    _widths(sheet, {"A": 38} | {get_column_letter(c): 11 for c in range(2, 9)} | {"I": 80})
+    _finish(sheet, 1, len(columns), len(records) + 1)
+
+
+def _areas(sheet, report: Report) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    lang = report.lang
+    inst = report.survey.instrument
+    records = report.areas.records
+    dims = list(dict.fromkeys(records["dimension"]))
+    areas = list(dict.fromkeys(records["area"].dropna()))
+    by = {(r["area"], r["dimension"]): r for r in records.to_dict("records")}
+    _header(sheet, 1, [key_name("area", lang).capitalize(), "n",
+                       *[inst.dimension(d).short_label(lang) for d in dims]])  # fmt: skip
+    for i, area in enumerate([*areas, None], start=2):
+        sheet.cell(row=i, column=1, value=safe_text(area if area else _x("all", lang)))
+        rows = [by.get((area, d)) for d in dims]
+        shown = [r for r in rows if r and not r["suppressed"]]
+        if shown:
+            _number(sheet, i, 2, max(r["n"] for r in shown), "0")
+        else:
+            _hidden(sheet, i, 2)
+        for j, rec in enumerate(rows, start=3):
+            if rec is None:
+                continue
+            if rec["suppressed"]:
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+            else:
+                _number(sheet, i, j, rec["mean"])
+    last_row = 1 + len(areas) + 1
+    cells = f"C2:{get_column_letter(2 + len(dims))}{last_row}"
+    _zone_formatting(sheet, cells, "C2", report)
+
+    focus = inst.focus or dims[0]
+    column = 3 + dims.index(focus)
+    chart = BarChart()
+    chart.title = _x("chart_areas", lang, dimension=inst.dimension(focus).label(lang))
+    chart.y_axis.scaling.min = inst.scale.min
+    chart.y_axis.scaling.max = inst.scale.max
+    chart.height, chart.width = 10, 20
+    visible = [a for a in areas if by.get((a, focus)) and not by[(a, focus)]["suppressed"]]
+    if len(visible) == len(areas):  # a hidden area would draw as a zero: no chart then
+        chart.add_data(
+            Reference(sheet, min_col=column, min_row=1, max_row=1 + len(areas)),
+            titles_from_data=True,
+        )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=1 + len(areas)))
+        sheet.add_chart(chart, f"A{last_row + 3}")
+    start = last_row + 24
+    columns = ["area", "dimension_name", "n", "mean", "rank", "benchmark_mean",
+               "benchmark_diff", "benchmark_p_adj", "flagged"]  # fmt: skip
+    _table(sheet, start, records[records["area"].notna()], columns, lang, report.min_n)
+    _widths(sheet, {"A": 18, "B": 12} | {get_column_letter(c): 10 for c in range(3, 13)})
+    _finish(sheet, 1, 2 + len(dims), start + len(records))
+
+
+def _method(sheet, report: Report) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from .._version import __version__
+    from ..survey import EXCLUSION_REASONS
+
+    lang = report.lang
+    inst = report.survey.instrument
+    scale = inst.scale
+    ledger = report.scores.ledger
+    da = lang == "da"
+    labels = ", ".join(f"{p} = {scale.name(p, lang)}" for p in scale.points)
+    trend_test = (
+        f"{t('test.' + report.trend.test, lang)}, {t('adjust.' + report.trend.adjust, lang)}"
+        if report.trend is not None
+        else "–"
+    )
+    rows = [
+        ("Instrument", f"{inst.id} {inst.version} ({inst.label(lang)})"),
+        ("Skala" if da else "Scale", labels),
+        (
+            "Manglende svar" if da else "Missing answers",
+            f"{scale.name('missing', lang)} og tomme felter tæller ikke; koder "
+            f"{', '.join(str(int(c)) for c in scale.missing_codes)} betyder ved ikke."
+            if da
+            else f"{scale.name('missing', lang)} and blanks do not count; codes "
+            f"{', '.join(str(int(c)) for c in scale.missing_codes)} mean don't know.",
+        ),
+        (
+            "Dimensionsscore" if da else "Dimension score",
+            "Gennemsnit af de besvarede udsagn, når mindst halvdelen er besvaret; negativt "
+            "formulerede udsagn vendes (min + max − svar)."
+            if da
+            else "Mean of the answered items when at least half are answered; negatively "
+            "worded items are reversed (min + max − answer).",
+        ),
+        (
+            "Anonymitet" if da else "Anonymity",
+            f"Grupper med færre end {report.min_n} svar vises ikke; andre grupper skjules, når "
+            "en lille gruppe ellers kunne regnes ud af totalerne."
+            if da
+            else f"Groups with fewer than {report.min_n} answers are not shown; other groups are "
+            "hidden when a small group could otherwise be worked out from the totals.",
+        ),
+        ("Udvikling" if da else "Trend", trend_test),
+        (
+            "Forskelle" if da else "Gaps",
+            f"{t('test.welch', lang)} / {t('test.welch-anova', lang)} + Games-Howell, "
+            f"{t('adjust.holm', lang)}",
+        ),
+        ("Pålidelighed" if da else "Reliability", "Cronbach's alpha (R psych alpha()), Feldt"),
+        ("partnerkit", __version__),
+        (
+            "Rækker" if da else "Rows",
+            f"{ledger.rows_read} / {report.scores.rows_scored} "
+            + "; ".join(f"{e.rows} {EXCLUSION_REASONS[e.reason]}" for e in ledger.excluded),
+        ),
+    ]
+    rows += [
+        (("Fil" if da else "File"), f"{path}  sha256 {digest}") for path, digest in report.checksums
+    ]
+    sheet["A1"] = _x("method", lang)
+    sheet["A1"].font = Font(bold=True, size=14)
+    for i, (key, value) in enumerate(rows, start=3):
+        sheet.cell(row=i, column=1, value=safe_text(key)).font = Font(bold=True)
+        cell = sheet.cell(row=i, column=2, value=safe_text(value))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _widths(sheet, {"A": 22, "B": 110})
+    _finish(sheet, 2, 2, 2 + len(rows))
+
+
+def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) -> None:
+    """Records as a table: numbers with decimals, booleans as words, hidden rows marked."""
+    _header(sheet, start, [_column_title(c, lang) for c in columns])
+    counts = {"n", "n_from", "n_to", "k", "rank"}
+    for i, rec in enumerate(frame.to_dict("records"), start=start + 1):
+        hidden = bool(rec.get("suppressed"))
+        for j, column in enumerate(columns, start=1):
+            value = rec.get(column)
+            if hidden and j > 1 and column not in ("area", "round_from", "round_to"):
+                _hidden(sheet, i, j, _hidden_text(rec, min_n) if j == 2 else _HIDDEN)
+                continue
+            if isinstance(value, bool):
+                sheet.cell(row=i, column=j, value=_x("yes" if value else "no", lang))
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                _number(
+                    sheet,
+                    i,
+                    j,
+                    value,
+                    "0" if column in counts else "0.000" if column.startswith("p") else "0.00",
+                )
+            elif value is None or value != value:
+                continue
+            else:
+                sheet.cell(row=i, column=j, value=safe_text(str(value)))
+
+
+def _format_of(column: str, counts: set[str]) -> str:
+    if column in counts:
+        return "0"
+    return "0.000" if column.startswith("p") else "0.00"
+
+
+def _column_title(column: str, lang: str) -> str:
+    titles = {
+        "dimension_name": _x("dimension", lang),
+        "area": key_name("area", lang).capitalize(),
+        "max_group": "Højest" if lang == "da" else "Highest",
+        "min_group": "Lavest" if lang == "da" else "Lowest",
+        "flagged": "⚑",
+        "significant": "▲▼",
+        "flags": "Advarsler" if lang == "da" else "Flags",
+    }
+    return titles.get(column, column)

@@ -1,0 +1,150 @@
+"""Reports a partnership board can read: the results of every view, gathered once.
+
+A :class:`Report` holds the result objects of ``score``, ``trend``, ``gaps``,
+``reliability`` and ``areas`` on the same survey, computed by the same library
+functions; the workbook and HTML renderers only lay them out. Nothing is
+computed here that those functions do not compute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .grouping import round_order
+from .survey import Survey
+
+if TYPE_CHECKING:
+    from .areas import AreasResult
+    from .gaps import GapsResult
+    from .reliability import ReliabilityResult
+    from .scoring import ScoreResult
+    from .trend import TrendResult
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report shows."""
+
+    title: str
+    lang: str
+    survey: Survey
+    round: str | None  # the round the snapshot views show (the latest), None without rounds
+    scores: ScoreResult  # by actor type, in ``round``
+    gaps: GapsResult  # between actor types, in ``round``
+    reliability: ReliabilityResult  # all respondents of ``round``
+    trend: TrendResult | None  # all rounds, every dimension (None with one round)
+    trend_by_actor: TrendResult | None
+    areas: AreasResult | None  # None with one area
+    checksums: tuple[tuple[str, str], ...] = ()  # (file, sha256)
+    kind: str = field(default="report", init=False)
+
+    @property
+    def min_n(self) -> int:
+        return self.scores.min_n
+
+    @property
+    def findings(self) -> list[str]:
+        """The flagged gaps and the significant changes, worded as ``gaps`` and ``trend`` do."""
+        found = list(self.gaps.findings)
+        for result in (self.trend, self.trend_by_actor):
+            if result is not None:
+                found += [f for f in result.findings if f not in found]
+        if self.areas is not None:
+            found += list(self.areas.findings)
+        return found
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.scores.warnings
+
+
+def build_report(
+    survey: Survey,
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+    min_n: int | None = None,
+) -> Report:
+    """Run every view on ``survey`` for a report.
+
+    The snapshot views (scores, gaps, reliability) use the latest round when the
+    survey has rounds; the trend uses all of them; the areas view appears when
+    there are several areas.
+    """
+    from .areas import areas
+    from .gaps import gaps
+    from .grouping import select_rounds
+    from .reliability import reliability
+    from .scoring import score_survey
+    from .trend import trend
+
+    inst = survey.instrument
+    lang = lang or inst.language
+    rounds = round_order(survey)
+    latest = survey
+    if len(rounds) > 1:
+        latest = select_rounds(survey, [rounds[-1]])
+    by = ["actor"] if "actor" in survey.data.columns else []
+    scores = score_survey(latest, by, min_n=min_n, lang=lang)
+    gap_result = gaps(latest, "actor", min_n=min_n, lang=lang) if by else None
+    trend_all = trend_actor = None
+    if len(rounds) > 1:
+        trend_all = trend(survey, [], min_n=min_n, lang=lang)
+        if by:
+            trend_actor = trend(survey, by, min_n=min_n, lang=lang)
+    area_result = None
+    if "area" in survey.data.columns and survey.data["area"].nunique() > 1:
+        area_result = areas(survey, min_n=min_n, lang=lang)
+    subtitle = inst.label(lang)
+    return Report(
+        title=title or subtitle,
+        lang=lang,
+        survey=survey,
+        round=rounds[-1] if rounds else None,
+        scores=scores,
+        gaps=gap_result,
+        reliability=reliability(latest, [], min_n=min_n, lang=lang),
+        trend=trend_all,
+        trend_by_actor=trend_actor,
+        areas=area_result,
+        checksums=tuple((s.path, _sha256(Path(s.path))) for s in survey.sources),
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        with file.open("rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
+
+
+def write_report(report: Report, path: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """Write the report as a workbook (``.xlsx``) or a web page (``.html``), atomically."""
+    from .errors import OptionError
+    from .render import write_atomic
+
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from .render.xlsx import render_xlsx
+
+        data: bytes | str = render_xlsx(report)
+    elif suffix in (".html", ".htm"):
+        from .render.html import render_html
+
+        data = render_html(report)
+    else:
+        raise OptionError(
+            f"{path}: a report is an Excel workbook (.xlsx) or a web page (.html); "
+            f"give -o report.xlsx and/or -o report.html."
+        )
+    write_atomic(data, path, inputs)
+    return path

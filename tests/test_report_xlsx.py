@@ -1,0 +1,140 @@
+"""The Excel report: sheets, native charts, conditional formatting, number formats, privacy."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from partnerkit import read_survey
+from partnerkit.report import build_report, write_report
+from tests.conftest import EXAMPLE_XLSX, invoke, write_table
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.xlsx"
+    write_report(build_report(read_survey(EXAMPLE_XLSX), lang="da"), path)
+    return openpyxl.load_workbook(path), path
+
+
+def test_sheets_charts_and_print_setup(workbook):
+    book, _ = workbook
+    assert book.sheetnames == [
+        "Oversigt", "Scorer", "Udvikling", "Forskelle", "Pålidelighed", "Boligområder", "Metode",
+        "Diagramdata",
+    ]  # fmt: skip
+    charts = {ws.title: [type(c).__name__ for c in ws._charts] for ws in book}
+    assert charts["Oversigt"] == ["BarChart"]
+    assert charts["Udvikling"] == ["LineChart"]
+    assert charts["Boligområder"] == ["BarChart"]
+    summary = book["Oversigt"]
+    assert summary.freeze_panes == "B6"
+    assert summary.print_area is not None
+    assert summary["A1"].value == "Partnerskabsmåling"
+    # the line chart has one series per dimension over three rounds
+    assert len(book["Udvikling"]._charts[0].series) == 10
+
+
+def test_zone_colours_are_conditional_formats_on_numbers(workbook):
+    book, _ = workbook
+    summary = book["Oversigt"]
+    rules = [r for cf in summary.conditional_formatting for r in cf.rules]
+    formulas = [r.formula[0] for r in rules]
+    assert len(rules) == 3
+    assert any(">=4.0" in f and "ISNUMBER" in f for f in formulas)  # strength from 4.0
+    assert any("<3.0" in f for f in formulas)  # concern below 3.0
+    means = [summary.cell(row=r, column=2) for r in range(6, 16)]  # Kommune's column
+    assert all(isinstance(c.value, float) and c.number_format == "0.00" for c in means)
+    counts = [summary.cell(row=r, column=2) for r in range(18, 28)]
+    assert all(isinstance(c.value, int | float) and c.number_format == "0" for c in counts)
+
+
+def test_method_sheet_lists_version_rules_and_checksums(workbook):
+    book, path = workbook
+    method = {row[0].value: row[1].value for row in book["Metode"].iter_rows(min_row=3)}
+    import hashlib
+
+    from partnerkit import __version__
+
+    assert method["partnerkit"] == __version__
+    digest = hashlib.sha256(EXAMPLE_XLSX.read_bytes()).hexdigest()
+    assert method["Fil"].endswith(f"sha256 {digest}")
+    assert "færre end 5 svar" in method["Anonymitet"]
+    assert method["Instrument"].startswith("partnerskab 1.0")
+
+
+def _hidden_survey(tmp_path):
+    """Municipality and residents of 8, and two police who answer 1 to everything."""
+    rng = np.random.default_rng(3)
+    from partnerkit import load_instrument
+
+    inst = load_instrument()
+    rows = []
+    for actor, n in (("Kommune", 8), ("Beboerrepræsentant", 8), ("Politi", 2)):
+        for _ in range(n):
+            row = {"Aktørtype": actor}
+            for item in inst.items:
+                row[item.id] = 1 if actor == "Politi" else int(rng.integers(3, 6))
+            rows.append(row)
+    return read_survey(write_table(tmp_path / "small.xlsx", pd.DataFrame(rows)))
+
+
+def test_no_suppressed_value_appears_anywhere(tmp_path):
+    report = build_report(_hidden_survey(tmp_path), lang="en")
+    path = write_report(report, tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(path)
+    police_mean_reversed = 5.0  # reverse-keyed items of a police officer answering 1 score 5
+    for sheet in book:
+        for row in sheet.iter_rows():
+            labels = [c.value for c in row if isinstance(c.value, str)]
+            if any(v == "Police" for v in labels):
+                numbers = [c.value for c in row if isinstance(c.value, int | float)]
+                assert numbers == [], (sheet.title, numbers)
+        header = [c.value for c in sheet[1]]
+        if "Police" in header:  # a column of the police group holds no number
+            column = header.index("Police") + 1
+            values = [sheet.cell(row=r, column=column).value for r in range(2, sheet.max_row + 1)]
+            assert not any(isinstance(v, int | float) for v in values), sheet.title
+    summary = book["Summary"]
+    header = [c.value for c in summary[5]]
+    police = header.index("Police") + 1
+    cells = [summary.cell(row=r, column=police).value for r in range(6, 16)]
+    assert cells == ["– n<5"] * 10  # marked, not blank, not zero
+    chart_data = book["Chart data"]
+    assert "Police" not in [c.value for c in chart_data[1]]
+    assert not any(
+        c.value in (1.0, police_mean_reversed) for r in chart_data.iter_rows() for c in r
+    )
+
+
+def test_report_command_writes_both_files_and_refuses_other_types(runner, tmp_path):
+    xlsx, html = tmp_path / "r.xlsx", tmp_path / "r.html"
+    result = invoke(runner, "report", EXAMPLE_XLSX, "-o", xlsx, "-o", html, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert xlsx.stat().st_size > 10_000 and html.read_text(encoding="utf-8").startswith("<!DOCTYPE")
+    bad = invoke(runner, "report", EXAMPLE_XLSX, "-o", tmp_path / "r.pdf")
+    assert (
+        bad.exit_code == 2 and "a report is an Excel workbook (.xlsx) or a web page" in bad.stderr
+    )
+    none = invoke(runner, "report", EXAMPLE_XLSX)
+    assert none.exit_code == 2 and "give -o report.xlsx" in none.stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_libreoffice_converts_the_workbook_to_pdf(workbook, tmp_path):
+    _, path = workbook
+    out = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "report.pdf"
+    assert out.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), out.stderr
