@@ -11,10 +11,9 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
@@ -32,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich's markdown costs more than the rest of start-up
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -84,7 +84,7 @@ Files = Annotated[
     list[str] | None,
     typer.Argument(
         help="Survey exports (xlsx, xls, ods, csv, sav), folders (searched recursively) or glob "
-        "patterns; several are stacked. \\[default: the inputs of partnerkit.toml]",
+        "patterns; several are stacked. [default: the inputs of partnerkit.toml]",
         show_default=False,
     ),
 ]
@@ -93,19 +93,19 @@ InstrumentOpt = Annotated[
     typer.Option(
         "--instrument",
         "-i",
-        help="Bundled instrument name or path to an instrument TOML file \\[default: partnerskab].",
+        help="Bundled instrument name or path to an instrument TOML file [default: partnerskab].",
     ),
 ]
 SheetOpt = Annotated[
     str | None,
-    typer.Option(help="Sheet name or number \\[default: the first sheet with item columns]."),
+    typer.Option(help="Sheet name or number [default: the first sheet with item columns]."),
 ]
 LayoutOpt = Annotated[
     str | None,
     typer.Option(
         "--layout",
         help="Force the export layout: plain, microsoft_forms, google_forms, qualtrics, "
-        "surveymonkey, surveyxact or spss \\[default: detected].",
+        "surveymonkey, surveyxact or spss [default: detected].",
     ),
 ]
 ByOpt = Annotated[
@@ -114,7 +114,7 @@ ByOpt = Annotated[
         "--by",
         "-b",
         help="Group by actor, sector, round, area or any column header; repeat for several keys. "
-        "\\[default: actor, and round when there is a round column]",
+        "[default: actor, and round when there is a round column]",
     ),
 ]
 MinNOpt = Annotated[
@@ -122,13 +122,13 @@ MinNOpt = Annotated[
     typer.Option(
         "--min-n",
         min=1,
-        help="Smallest group that shows statistics \\[default: the instrument's, else 5].",
+        help="Smallest group that shows statistics [default: the instrument's, else 5].",
     ),
 ]
 FormatOpt = Annotated[
     Format | None,
     typer.Option(
-        "--format", "-f", help="Output format \\[default: from -o's extension, else table]."
+        "--format", "-f", help="Output format [default: from -o's extension, else table]."
     ),
 ]
 OutputOpt = Annotated[
@@ -144,7 +144,7 @@ ActorMapOpt = Annotated[
 ]
 LangOpt = Annotated[
     Lang | None,
-    typer.Option(help="Language of tables and reports \\[default: the instrument's]."),
+    typer.Option(help="Language of tables and reports [default: the instrument's]."),
 ]
 RoundsOpt = Annotated[
     str | None,
@@ -164,12 +164,12 @@ AreaFromOpt = Annotated[
     typer.Option(
         "--area-from",
         help="Where the area comes from without an area column: folder, filename, column, "
-        "or auto (folder, else file name, for batches) \\[default: auto].",
+        "or auto (folder, else file name, for batches) [default: auto].",
     ),
 ]
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=0, help="Files read at once \\[default: 0 = one per CPU]."),
+    typer.Option("--jobs", "-j", min=0, help="Files read at once [default: 0 = one per CPU]."),
 ]
 FailFastOpt = Annotated[
     bool,
@@ -185,7 +185,7 @@ QuietOpt = Annotated[
 ProjectOpt = Annotated[
     Path | None,
     typer.Option(
-        "--project", help="Project file \\[default: partnerkit.toml in the working folder]."
+        "--project", help="Project file [default: partnerkit.toml in the working folder]."
     ),
 ]
 MergeSmallOpt = Annotated[
@@ -403,7 +403,7 @@ def areas(
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
     round: Annotated[
-        str | None, typer.Option(help="The round to compare \\[default: each area's latest].")
+        str | None, typer.Option(help="The round to compare [default: each area's latest].")
     ] = None,
     sort: Annotated[
         str | None,
@@ -701,8 +701,7 @@ def instrument_check(
 # Reading inputs -----------------------------------------------------------------
 
 
-@dataclass
-class Run:
+class Run(NamedTuple):
     """A command's survey and the settings resolved from options and the project file."""
 
     survey: Survey

@@ -211,8 +211,17 @@ def t(text_key: str, lang: str, **values: object) -> str:
 
 
 def number(value: float, lang: str, decimals: int = 2) -> str:
-    """A number for people: decimal comma in Danish."""
-    text = f"{value:.{decimals}f}"
+    """A number for people: half-up rounding of its decimal value, decimal comma in Danish.
+
+    A mean of exactly 3.575 reads 3.58, whichever way the sum was added up.
+
+    >>> number(3.574999999999999, "da"), number(3.5750000000000006, "en"), number(-0.05, "en", 1)
+    ('3,58', '3.58', '-0.1')
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Decimal(repr(round(float(value), 9)))
+    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
     return text.replace(".", ",") if lang == "da" else text
 
 

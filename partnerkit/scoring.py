@@ -231,11 +231,23 @@ def score_survey(
 
 def group_labels(survey: Survey, key: GroupKey, lang: str) -> np.ndarray:
     """The group of every respondent under ``key``, as display text."""
+    codes, labels = group_codes(survey, key, lang)
+    return np.array(labels, dtype=object)[codes]
+
+
+def group_codes(survey: Survey, key: GroupKey, lang: str) -> tuple[np.ndarray, list[str]]:
+    """Every respondent's group under ``key`` as an integer code, and the label of each code.
+
+    Distinct values with the same display text share a code; missing values get
+    the "(not given)" group.
+    """
     import pandas as pd
 
     codes, uniques = pd.factorize(survey.data[key.column], use_na_sentinel=True)
     labels = [_label(survey.instrument, key, u, lang) for u in uniques]
-    return np.array([*labels, BLANK_GROUP.get(lang, BLANK_GROUP["en"])], dtype=object)[codes]
+    labels.append(BLANK_GROUP.get(lang, BLANK_GROUP["en"]))  # code -1 reads the last one
+    merged, names = pd.factorize(np.array(labels, dtype=object))
+    return merged[codes].astype(np.intp), list(names)
 
 
 def _label(inst: Instrument, key: GroupKey, value, lang: str) -> str:
@@ -286,48 +298,48 @@ def group_statistics(
     inst = survey.instrument
     dims = list(rs.scores.columns)
     key_names = [k.name for k in keys]
-    wide = {k.name: group_labels(survey, k, lang) for k in keys}
-    score_cols = [f"s{d}" for d in range(len(dims))]
-    fav_cols = [f"f{d}" for d in range(len(dims))]
-    ans_cols = [f"a{d}" for d in range(len(dims))]
-    for d in range(len(dims)):
-        wide[score_cols[d]] = rs.scores.iloc[:, d].to_numpy()
-        wide[fav_cols[d]] = rs.favourable[:, d]
-        wide[ans_cols[d]] = rs.answered[:, d]
-    frame = pd.DataFrame(wide)
+    coded = [group_codes(survey, k, lang) for k in keys]
+    scores = rs.scores.to_numpy(dtype=float)
 
-    levels = [(key_names, "cell")]
-    if len(key_names) >= 2:
-        levels.append((key_names[1:], "margin"))
-    if key_names:
+    levels = [(list(range(len(keys))), "cell")]
+    if len(keys) >= 2:
+        levels.append((list(range(1, len(keys))), "margin"))
+    if keys:
         levels.append(([], "overall"))
     else:
         levels = [([], "overall")]
 
     parts = []
-    for level_keys, level in levels:
-        if level_keys:
-            g = frame.groupby(level_keys, sort=False)
-            count, mean, sd = g[score_cols].count(), g[score_cols].mean(), g[score_cols].std()
-            fav, ans = g[fav_cols].sum(), g[ans_cols].sum()
-            index = count.index.to_frame(index=False)
-        else:
-            count = frame[score_cols].count().to_frame().T
-            mean = frame[score_cols].mean().to_frame().T
-            sd = frame[score_cols].std().to_frame().T
-            fav = frame[fav_cols].sum().to_frame().T
-            ans = frame[ans_cols].sum().to_frame().T
-            index = pd.DataFrame(index=range(1))
+    for positions, level in levels:
+        group, combos = _group_ids([coded[p][0] for p in positions], len(survey.data))
+        size = len(combos)
+        index = {key_names[p]: [coded[p][1][c] for c in combos[:, j]] for j, p in
+                 enumerate(positions)} if positions else {}  # fmt: skip
         for d, dim_id in enumerate(dims):
-            part = index.copy()
-            part["dimension"] = dim_id
-            part["_level"] = level
-            part["n"] = count[score_cols[d]].to_numpy()
-            part["mean"] = mean[score_cols[d]].to_numpy()
-            part["sd"] = sd[score_cols[d]].to_numpy()
-            part["_fav"] = fav[fav_cols[d]].to_numpy()
-            part["_ans"] = ans[ans_cols[d]].to_numpy()
-            parts.append(part)
+            x = scores[:, d]
+            ok = ~np.isnan(x)
+            g = group[ok]
+            n = np.bincount(g, minlength=size).astype(float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.bincount(g, weights=x[ok], minlength=size) / n
+                deviation = x[ok] - mean[g]
+                squares = np.bincount(g, weights=deviation * deviation, minlength=size)
+                sd = np.sqrt(squares / (n - 1))  # two passes: exact for ddof=1
+            parts.append(
+                pd.DataFrame(
+                    {
+                        **index,
+                        "dimension": dim_id,
+                        "_level": level,
+                        "n": n,
+                        "mean": mean,
+                        "sd": np.where(n >= 2, sd, np.nan),
+                        "_fav": np.bincount(group, weights=rs.favourable[:, d], minlength=size),
+                        "_ans": np.bincount(group, weights=rs.answered[:, d], minlength=size),
+                    },
+                    index=range(size),
+                )
+            )
     records = pd.concat(parts, ignore_index=True)
     for name in key_names:
         if name not in records.columns:
@@ -361,6 +373,15 @@ def group_statistics(
         "suppressed_reason",
     ]  # fmt: skip
     return records[columns].reset_index(drop=True)
+
+
+def _group_ids(codes: list[np.ndarray], rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """One compact group id per row from several code columns, and each group's codes."""
+    if not codes:
+        return np.zeros(rows, dtype=np.intp), np.zeros((1, 0), dtype=np.intp)
+    stacked = np.stack(codes, axis=1)
+    combos, group = np.unique(stacked, axis=0, return_inverse=True)
+    return group.reshape(-1).astype(np.intp), combos
 
 
 def _sort(records, survey, keys, dims, lang):

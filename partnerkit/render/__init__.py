@@ -7,7 +7,6 @@ is imported on first use and exposes ``render(result, **options) -> str``.
 from __future__ import annotations
 
 import os
-import tempfile
 from enum import StrEnum
 from importlib import import_module
 from pathlib import Path
@@ -67,6 +66,8 @@ def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -
     An interrupted run never leaves half a file, and an existing file is only
     replaced once the new one is complete. Writing onto an input file is refused.
     """
+    import tempfile
+
     target = path.resolve()
     if any(target == Path(p).resolve() for p in inputs):
         raise OutputError(f"{path}: is one of the input files; choose another output path.")
