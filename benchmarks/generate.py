@@ -32,7 +32,7 @@ ROUNDS = (2022, 2023, 2024)
 
 
 def answers(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Codes 1-5 (6 = don't know, 0 = blank) with a respondent-level and a dimension-level factor."""
+    """Codes 1-5 (6 = don't know, 0 = blank), from a respondent and a dimension factor."""
     inst = load_instrument()
     general = rng.normal(0, 0.45, n)
     out = {}
@@ -85,12 +85,19 @@ def write_xlsx(data: pd.DataFrame, path: Path) -> None:
     book.save(path)
 
 
+def write_csv(data: pd.DataFrame, path: Path) -> None:
+    data.to_csv(path, sep=";", index=False)
+
+
 def main(force: bool = False) -> None:
     DATA.mkdir(exist_ok=True)
     rng = np.random.default_rng(SEED)
     jobs = [
         ("large.xlsx", lambda p: write_xlsx(frame(rng, 200_000, labels=True), p)),
-        ("large.csv", lambda p: frame(rng, 1_000_000, labels=False).to_csv(p, sep=";", index=False)),
+        (
+            "large.csv",
+            lambda p: frame(rng, 1_000_000, labels=False).to_csv(p, sep=";", index=False),
+        ),
         ("small.csv", lambda p: frame(rng, 3_000, labels=False).to_csv(p, sep=";", index=False)),
     ]
     for name, write in jobs:

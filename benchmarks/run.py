@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -90,9 +89,7 @@ def r_scoring(path: Path) -> float | None:
     """Seconds of Rscript reading a CSV and running psych::scoreItems (None without R psych)."""
     if shutil.which("Rscript") is None:
         return None
-    check = subprocess.run(
-        ["Rscript", "-e", "library(psych)"], capture_output=True, text=True
-    )
+    check = subprocess.run(["Rscript", "-e", "library(psych)"], capture_output=True, text=True)
     if check.returncode:
         return None
     from partnerkit import load_instrument
@@ -173,8 +170,13 @@ def main() -> int:
     add("peak memory, score of the 1,000,000-row CSV", f"{peak_c / 1024:.0f} MB",
         peak_c / (item_bytes(1_000_000) / 1024), "≤ 3x items as float64 (720 MB)",
         peak_c <= limit)  # fmt: skip
-    add("peak memory, score of the 200,000-row xlsx", f"{peak_x / 1024:.0f} MB",
-        peak_x / (item_bytes(200_000) / 1024), "(reading xlsx holds the sheet)", None)
+    add(
+        "peak memory, score of the 200,000-row xlsx",
+        f"{peak_x / 1024:.0f} MB",
+        peak_x / (item_bytes(200_000) / 1024),
+        "(reading xlsx holds the sheet)",
+        None,
+    )
 
     seconds = cpu_scoring()
     add("scoring alone: 1,000,000 x 30, by actor and round", f"{seconds:.2f} s CPU", None,
@@ -198,8 +200,9 @@ def main() -> int:
         r_large = r_scoring(csv)
         ours_small, _ = min(timed([BIN, "score", str(small), "-f", "json", "-q"]) for _ in range(3))
         ours_large, _ = timed([BIN, "score", str(csv), "-f", "json", "-q", "-o", "/dev/null"])
-        add("R psych::scoreItems vs score, 1,000,000 rows", f"{r_large:.1f} s vs {ours_large:.1f} s",
-            r_large / ours_large, "≥ 10x faster than R", r_large / ours_large >= 10)  # fmt: skip
+        add("R psych::scoreItems vs score, 1,000,000 rows",
+            f"{r_large:.1f} s vs {ours_large:.1f} s", r_large / ours_large,
+            "≥ 10x faster than R", r_large / ours_large >= 10)  # fmt: skip
         add("R psych::scoreItems vs score, 3,000 rows", f"{r_small:.2f} s vs {ours_small:.2f} s",
             ours_small / r_small, "≤ 2x R's time", ours_small / r_small <= 2)  # fmt: skip
     else:
@@ -210,7 +213,6 @@ def main() -> int:
     if "--json" in sys.argv:
         target = Path(sys.argv[sys.argv.index("--json") + 1])
         target.write_text(json.dumps({"cores": cores, "rows": rows}, indent=2), encoding="utf-8")
-    del resource
     return 0
 
 

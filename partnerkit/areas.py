@@ -246,13 +246,14 @@ def _choose_round(survey: Survey, round_: str | None) -> tuple[Survey, dict]:
             raise OptionError(
                 f"--round {round_}: no such round; the rounds are {', '.join(order)}."
             )
-        chosen = {a: round_ for a in data["area"].dropna().unique()}
+        chosen = {a: round_ for a in data["area"].dropna().astype(object).unique()}
     else:
-        rank = data["round"].map(order)
-        latest = rank.groupby(data["area"]).max()
+        rank = data["round"].astype(object).map(order)
+        latest = rank.groupby(data["area"].astype(object)).max()
         names = {i: r for r, i in order.items()}
         chosen = {a: names[int(i)] for a, i in latest.items() if i == i}
-    keep = (data["round"] == data["area"].map(chosen)).to_numpy()
+    area = data["area"].astype(object)
+    keep = (data["round"].astype(object) == area.map(chosen)).to_numpy()
     dropped = data.loc[~keep, ["_source", "_row"]].head(10)
     examples = tuple(survey.row_ref(s, r) for s, r in dropped.itertuples(index=False))
     exclusion = Exclusion("round_not_selected", int((~keep).sum()), examples)

@@ -18,5 +18,5 @@ def test_t975_agrees_with_scipy_for_every_whole_df_and_beyond():
 
 
 def test_other_levels_use_scipy():
-    low, high = t_interval(np.array([3.0]), np.array([1.0]), np.array([10]), level=0.9)
+    _low, high = t_interval(np.array([3.0]), np.array([1.0]), np.array([10]), level=0.9)
     assert high[0] - 3.0 == pytest.approx(stdtrit(9, 0.95) / np.sqrt(10), rel=1e-12)

@@ -55,7 +55,7 @@ def test_zone_colours_are_conditional_formats_on_numbers(workbook):
 
 
 def test_method_sheet_lists_version_rules_and_checksums(workbook):
-    book, path = workbook
+    book, _ = workbook
     method = {row[0].value: row[1].value for row in book["Metode"].iter_rows(min_row=3)}
     import hashlib
 

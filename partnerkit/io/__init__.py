@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import MappingError, OptionError, PartnerkitError, SurveyReadError
-from ..instrument import Instrument, load_instrument
+from ..instrument import ROLES, Instrument, load_instrument
 from ..survey import (
     ROW_COLUMN,
     SOURCE_COLUMN,
@@ -294,6 +294,8 @@ def build_part(
     (the ``--round`` option), else the file or sheet name. The area comes from the
     area column; without one, from ``area_value`` (the folder or file name).
     """
+    import pandas as pd
+
     frame = table.frame
     path = table.path
     name = str(path)
@@ -302,34 +304,45 @@ def build_part(
     def refs(mask: np.ndarray, limit: int) -> tuple[str, ...]:
         return tuple(f"{name}:{r}" for r in rows[mask][:limit])
 
-    empty = frame.isna().all(axis=1).to_numpy()
-
-    values, invalid, dont_know, dk_cells = {}, [], {}, {}
-    for item_id, (column, _how) in plan.items.items():
+    # Every answer decoded straight into one float matrix (items in instrument order).
+    items = [i for i in instrument.item_ids if i in plan.items]
+    matrix = np.empty((len(frame), len(items)))
+    dk = np.zeros((len(frame), len(items)), dtype=bool)
+    invalid, dont_know = [], {}
+    for j, item_id in enumerate(items):
+        column = plan.items[item_id][0]
         decoded = decode_column(frame[column], instrument.scale)
-        values[item_id] = decoded.values
+        matrix[:, j] = decoded.values
+        dk[:, j] = decoded.dont_know
         dont_know[item_id] = int(decoded.dont_know.sum())
-        dk_cells[item_id] = decoded.dont_know
         invalid += [
             InvalidCell(column, value, count, tuple(f"{name}:{rows[p]}" for p in positions))
             for value, count, positions in decoded.invalid
         ]
-    answered = np.zeros(len(frame), dtype=bool)
-    for v in values.values():
-        answered |= ~np.isnan(v)
+    answered = ~np.isnan(matrix).all(axis=1)
+    unanswered = np.flatnonzero(~answered)  # few: only these can be empty rows
+    empty = np.zeros(len(frame), dtype=bool)
+    if unanswered.size:
+        empty[unanswered] = frame.iloc[unanswered].isna().all(axis=1).to_numpy()
     no_item = ~empty & ~answered
 
-    import pandas as pd
-
     kept = answered
-    out = {}
+    every = bool(kept.all())  # the usual case: no row to drop, so no copies
+
+    def take(values):
+        return values if every else values[kept]
+
+    count = int(kept.sum())
+    data = pd.DataFrame(take(matrix), columns=items, copy=False)
+    del matrix
+    roles = {}
     actor_warnings: list[str] = []
     for role, column in plan.roles.items():
-        series = frame[column][kept]
+        series = frame[column] if every else frame[column][kept]
         if role == "actor":
-            out[role], unknown = _canonical_actors(series, instrument, actor_map or {})
+            roles[role], unknown = _canonical_actors(series, instrument, actor_map or {})
             sectors = {a.id: a.sector for a in instrument.actors}
-            out["sector"] = np.array([sectors.get(a) for a in out[role]], dtype=object)
+            roles["sector"] = roles[role].map(sectors)
             if unknown:
                 actor_warnings.append(
                     f"{name}: actor value(s) {', '.join(repr(u) for u in unknown[:5])}"
@@ -338,29 +351,28 @@ def build_part(
                     "types with --actor-map)."
                 )
         else:
-            out[role] = _as_text(series)
+            roles[role] = _as_text(series)
     hint, hint_source = (
         (round_value, "--round option") if round_value else file_round(path, table.sheet)
     )
-    round_source = "column" if "round" in out else None
-    if "round" in out and hint is not None:
-        check_round_column(table.where, plan.roles["round"], out["round"], hint, hint_source)
+    round_source = "column" if "round" in roles else None
+    if "round" in roles and hint is not None:
+        seen = roles["round"].remove_unused_categories().categories
+        check_round_column(table.where, plan.roles["round"], seen, hint, hint_source)
     elif hint is not None:
-        out["round"] = np.full(int(kept.sum()), hint, dtype=object)
+        roles["round"] = _constant(hint, count)
         round_source = hint_source
-    area_source = "column" if "area" in out else None
-    if "area" not in out and area_value:
-        out["area"] = np.full(int(kept.sum()), area_value, dtype=object)
+    area_source = "column" if "area" in roles else None
+    if "area" not in roles and area_value:
+        roles["area"] = _constant(area_value, count)
         area_source = "name"
-    for item_id in instrument.item_ids:
-        if item_id in values:
-            out[item_id] = values[item_id][kept]
+    for position, role in enumerate(r for r in (*ROLES, "sector") if r in roles):
+        data.insert(position, role, roles[role])
     for column in plan.other:
-        out[column] = frame[column][kept].to_numpy()
-    out[SOURCE_COLUMN] = np.full(int(kept.sum()), index, dtype=np.int32)
-    out[ROW_COLUMN] = rows[kept]
-    data = pd.DataFrame({k: np.asarray(v) for k, v in out.items()})
-    dk_frame = pd.DataFrame({i: dk_cells[i][kept] for i in instrument.item_ids if i in dk_cells})
+        data[column] = take(frame[column].to_numpy())
+    data[SOURCE_COLUMN] = np.full(count, index, dtype=np.int32)
+    data[ROW_COLUMN] = take(rows)
+    dk_frame = pd.DataFrame(take(dk), columns=items, copy=False)
 
     columns = column_matches(index, table, plan)
     source = Source(
@@ -477,41 +489,53 @@ def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable
     return warnings
 
 
-def _as_text(series: pd.Series) -> np.ndarray:
-    """Role values as stripped texts (``2023.0`` reads ``2023``); missing stays None."""
-    import pandas as pd
+def _as_text(series: pd.Series) -> pd.Categorical:
+    """Role values as stripped texts (``2023.0`` reads ``2023``); missing stays missing.
 
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
-        finite = values[~np.isnan(values)]
-        if np.array_equal(finite, np.floor(finite)):
-            text = series.astype("Int64").astype("string")
-        else:
-            text = series.astype("string")
-        return text.astype(object).where(text.notna(), None).to_numpy()
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    labels = np.array([as_label(u) or None for u in uniques] + [None], dtype=object)
-    return labels[codes]
+    Work happens once per distinct value; the result is a categorical.
+    """
+    return _recode(series, lambda value: as_label(value) or None)
 
 
 def _canonical_actors(
     series: pd.Series, instrument: Instrument, actor_map: Mapping[str, str]
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[pd.Categorical, list[str]]:
     """Actor values as the instrument's actor ids where they match (directly or through the
     actor map); others kept as given."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    labels, unknown = [], []
     by_id = {a.id: a for a in instrument.actors}
-    for u in uniques:
-        text = as_label(u)
+    unknown: list[str] = []
+
+    def canonical(value):
+        text = as_label(value)
         mapped = actor_map.get(norm_header(text))
         actor = by_id[mapped] if mapped else instrument.actor_lookup.get(norm_header(text))
         if actor is None and instrument.actors and text:
             unknown.append(text)
-        labels.append(actor.id if actor else (text or None))
-    return np.array([*labels, None], dtype=object)[codes], unknown
+        return actor.id if actor else (text or None)
+
+    return _recode(series, canonical), unknown
+
+
+def _recode(series: pd.Series, convert) -> pd.Categorical:
+    """``convert`` applied to each distinct value of ``series``, as a categorical."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = list(series.cat.categories)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    converted = [convert(u) for u in uniques]
+    merged, categories = pd.factorize(pd.array([*converted, None], dtype=object))
+    lookup = merged[:-1]
+    new_codes = np.where(codes >= 0, lookup[np.maximum(codes, 0)] if len(lookup) else -1, -1)
+    return pd.Categorical.from_codes(new_codes.astype(np.int64), categories=list(categories))
+
+
+def _constant(value: str, count: int) -> pd.Categorical:
+    import pandas as pd
+
+    return pd.Categorical.from_codes(np.zeros(count, dtype=np.int64), categories=[value])
 
 
 MAX_DUPLICATE_SHARE = 0.05  # more repeated ids than this: the column is not a respondent id
@@ -528,6 +552,8 @@ def _duplicate_respondents(data: pd.DataFrame, sources: list[Source], id_column:
         return none, Exclusion("duplicate_respondent", 0), None
     keys = ["respondent"] + [k for k in ("round", "area") if k in data.columns]
     has_id = data["respondent"].notna().to_numpy()
+    if data["respondent"].is_unique:  # the usual case, and cheap to see
+        return none, Exclusion("duplicate_respondent", 0), None
     dup = has_id & data.duplicated(keys, keep="last").to_numpy()
     if dup.sum() > MAX_DUPLICATE_SHARE * max(has_id.sum(), 1):
         warning = (

@@ -1,0 +1,805 @@
+"""Charts of a report as inline SVG (matplotlib, drawn on the SVG canvas only).
+
+Each function takes a :class:`~partnerkit.report.Report` and returns one
+``<svg>`` element as text, ready to paste into HTML: no XML prolog, no
+metadata, no external references, ids prefixed so several charts can share a
+page. The root element carries ``role="img"``, a ``<title>`` and ``<desc>``
+and ``data-series`` (how many data series are drawn).
+
+Colour is never the only signal: series use the Okabe-Ito palette (safe for
+the common colour-vision deficiencies) *and* distinct marker shapes, every
+series is named in a legend or labelled directly, and the zone bands carry
+their words. Hidden (suppressed) groups are never drawn.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import re
+import textwrap
+from typing import TYPE_CHECKING
+
+from ..errors import OutputError
+from ..i18n import bound, number, t
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+#: Okabe & Ito (2008), without black (kept for the overall) and yellow last (low contrast).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h", "p", "*")
+OVERALL_COLOUR = "#000000"
+FLAG_COLOUR = "#D55E00"  # vermillion: flagged gaps, significant changes, flagged areas
+LINE_COLOUR = "#0072B2"
+ZONE_FILL = {"concern": "#FBE5D9", "attention": "#FDF3D2", "strength": "#DCEFE6"}
+ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
+_NOTE_BOX = {"boxstyle": "round,pad=0.25", "fc": "#FFFFFF", "ec": "none", "alpha": 0.85}
+WIDTH = 8.0  # inches: 576 user units, shown at about 700-960 px
+
+INSTALL_HINT = (
+    "The HTML report draws its charts with matplotlib: install it with "
+    "`pip install 'partnerkit[report]'`."
+)
+
+_TEXT = {
+    "all": ("Alle", "All"),
+    "mean_axis": (
+        "Gennemsnit ({lo} = {lo_name}, {hi} = {hi_name})",
+        "Mean ({lo} = {lo_name}, {hi} = {hi_name})",
+    ),
+    "profile_title": (
+        "Gennemsnit pr. dimension for hver aktørtype",
+        "Mean score per dimension for each actor type",
+    ),
+    "profile_desc": (
+        "Prikplot: dimensionerne lodret, gennemsnittet vandret. Én markørform og farve pr. "
+        "aktørtype: {groups}. Lodret sort streg: {all}. Baggrunden viser zonerne {zones}.",
+        "Dot plot: dimensions down, mean across. One marker shape and colour per actor type: "
+        "{groups}. Black vertical tick: {all}. The background shows the zones {zones}.",
+    ),
+    "trend_title": (
+        "Gennemsnit for alle svar pr. runde, én boks pr. dimension",
+        "Mean of all respondents per round, one panel per dimension",
+    ),
+    "trend_desc": (
+        "Små linjediagrammer, ét pr. dimension: {dims}. Runderne vandret ({rounds}), "
+        "gennemsnittet lodret med værdien skrevet ved hvert punkt. En stor trekant (▲ op, "
+        "▼ ned) markerer en ændring, der næppe er tilfældig, og nævnes i boksen.",
+        "Small line charts, one per dimension: {dims}. Rounds across ({rounds}), the mean up "
+        "with its value written at each point. A large triangle (▲ up, ▼ down) marks a change "
+        "unlikely to be chance, also written in the panel.",
+    ),
+    "trend_line": ("Gennemsnit (alle svar)", "Mean (all respondents)"),
+    "trend_up": ("steg, næppe tilfældigt", "rose, unlikely to be chance"),
+    "trend_down": ("faldt, næppe tilfældigt", "fell, unlikely to be chance"),
+    "gaps_title": (
+        "Spændet mellem den højeste og den laveste aktørtype pr. dimension",
+        "Range from the lowest to the highest actor type per dimension",
+    ),
+    "gaps_desc": (
+        "For hver dimension en vandret streg fra laveste til højeste gruppegennemsnit, med "
+        "en prik pr. synlig gruppe og navnene ved enderne. Forskellen står til højre; en "
+        "markeret forskel (⚑) er tegnet tyk og mørkeorange.",
+        "For each dimension a horizontal line from the lowest to the highest group mean, a "
+        "dot per visible group and the names at both ends. The gap is written on the right; "
+        "a flagged gap (⚑) is drawn thick in vermillion.",
+    ),
+    "gaps_range": ("Spænd (ikke markeret)", "Range (not flagged)"),
+    "gaps_flag": ("⚑ markeret forskel", "⚑ flagged gap"),
+    "gaps_group": ("Gruppegennemsnit", "Group mean"),
+    "gaps_column": ("Forskel", "Gap"),
+    "areas_title": (
+        "{dimension}: gennemsnit pr. boligområde",
+        "{dimension}: mean per housing area",
+    ),
+    "areas_desc": (
+        "Boligområderne lodret, sorteret efter gennemsnit; vandret gennemsnittet med 95% "
+        "interval. ▲ og ▼ markerer et område, der ligger over eller under de andre, så det "
+        "næppe er tilfældigt. Stiplet lodret linje: alle boligområder.",
+        "Housing areas down, sorted by mean; across the mean with its 95% interval. ▲ and "
+        "▼ mark an area above or below the others by more than chance. Dashed vertical line: "
+        "all areas.",
+    ),
+    "areas_mean": ("Gennemsnit med 95% interval", "Mean with 95% interval"),
+    "areas_above": ("over de andre", "above the others"),
+    "areas_below": ("under de andre", "below the others"),
+    "areas_all": ("Alle boligområder", "All areas"),
+}
+
+
+def _x(key: str, lang: str, **values: object) -> str:
+    da, en = _TEXT[key]
+    text = da if lang == "da" else en
+    return text.format(**values) if values else text
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _matplotlib():
+    """Figure, ticker and the rc settings; an :class:`OutputError` when matplotlib is missing."""
+    try:
+        import matplotlib
+        from matplotlib import ticker
+        from matplotlib.backends.backend_svg import FigureCanvasSVG
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+    except ImportError as exc:
+        raise OutputError(INSTALL_HINT) from exc
+    rc = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "partnerkit",
+        "font.family": "sans-serif",
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#555555",
+        "axes.labelcolor": "#222222",
+        "axes.titlesize": 10,
+        "xtick.color": "#333333",
+        "ytick.color": "#222222",
+        "text.color": "#222222",
+        "legend.frameon": False,
+        "legend.fontsize": 9.5,
+        "path.simplify": False,
+    }
+    return matplotlib, Figure, FigureCanvasSVG, ticker, Line2D, rc
+
+
+def _svg(fig, canvas_class, *, name: str, title: str, desc: str, series: int) -> str:
+    """The figure as an inlinable ``<svg>`` element."""
+    canvas_class(fig)
+    buffer = io.StringIO()
+    fig.savefig(
+        buffer,
+        format="svg",
+        bbox_inches="tight",
+        pad_inches=0.06,
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+    )
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
+    text = text.replace("xlink:href=", "href=")
+    ids = set(re.findall(r'\bid="([^"]+)"', text))
+
+    def rename(match: re.Match) -> str:
+        ident = match.group(2)
+        return f"{match.group(1)}{name}-{ident}" if ident in ids else match.group(0)
+
+    text = re.sub(r'(\bid="|href="#|url\(#)([^")]+)', rename, text)
+    open_tag = re.match(r"<svg\b[^>]*>", text)
+    if open_tag is None:  # not seen: matplotlib always writes one
+        raise OutputError(f"The {name} chart could not be drawn: matplotlib wrote no <svg>.")
+    tag = open_tag.group(0)
+    tag = re.sub(r'\s(xmlns(:xlink)?|width|height)="[^"]*"', "", tag)
+    tag = tag.replace(
+        "<svg",
+        f'<svg id="chart-{name}" class="chart" role="img" '
+        f'aria-labelledby="{name}-title {name}-desc" data-series="{series}"',
+        1,
+    )
+    head = (
+        f'<title id="{name}-title">{_esc(title)}</title><desc id="{name}-desc">{_esc(desc)}</desc>'
+    )
+    return tag + "\n" + head + text[open_tag.end() :].rstrip() + "\n"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _shade_zones(ax, inst, lang: str, *, vertical: bool, labels: bool, label_at=None) -> None:
+    """Light zone bands with their words (the bands alone never carry meaning)."""
+    lo, hi = inst.scale.min, inst.scale.max
+    z = inst.zones
+    bands = (
+        ("concern", lo, z.attention, f"< {bound(z.attention, lang)}"),
+        ("attention", z.attention, z.strength, ""),
+        ("strength", z.strength, hi, f"≥ {bound(z.strength, lang)}"),
+    )
+    for zone, start, end, limit in bands:
+        if end <= start:
+            continue
+        if vertical:
+            ax.axvspan(start, end, color=ZONE_FILL[zone], zorder=0, lw=0)
+        else:
+            ax.axhspan(start, end, color=ZONE_FILL[zone], zorder=0, lw=0)
+        if labels and label_at is not None:
+            word = f"{ZONE_MARK[zone]} {t('zone.' + zone, lang)}" + (f" {limit}" if limit else "")
+            ax.text(
+                (start + end) / 2,
+                label_at,
+                word,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="#333333",
+                zorder=1,
+            )
+    for edge in (z.attention, z.strength):
+        if lo < edge < hi:
+            line = ax.axvline if vertical else ax.axhline
+            line(edge, color="#FFFFFF", lw=1.2, zorder=0.5)
+
+
+def _zone_patches(inst, lang: str) -> list:
+    """Legend entries naming the zone bands (for charts that do not label them in place)."""
+    from matplotlib.patches import Patch
+
+    z = inst.zones
+    words = {
+        "strength": f"≥ {bound(z.strength, lang)}",
+        "attention": "",
+        "concern": f"< {bound(z.attention, lang)}",
+    }
+    return [
+        Patch(
+            fc=ZONE_FILL[zone],
+            ec="#999999",
+            lw=0.5,
+            label=f"{ZONE_MARK[zone]} {t('zone.' + zone, lang)} {limit}".strip(),
+        )
+        for zone, limit in words.items()
+    ]
+
+
+def _number_formatter(ticker, lang: str, decimals: int):
+    return ticker.FuncFormatter(lambda value, _pos: number(value, lang, decimals))
+
+
+def _visible(value) -> bool:
+    return value is not None and value == value
+
+
+def _scale_ticks(ax, ticker, inst, lang: str, axis: str = "x") -> None:
+    lo, hi = inst.scale.min, inst.scale.max
+    ticks = list(range(math.ceil(lo), math.floor(hi) + 1))
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(ticker.FixedLocator(ticks))
+    target.set_major_formatter(_number_formatter(ticker, lang, 0))
+
+
+def _mean_label(inst, lang: str) -> str:
+    scale = inst.scale
+    return _x(
+        "mean_axis",
+        lang,
+        lo=scale.min,
+        hi=scale.max,
+        lo_name=scale.name(scale.min, lang).lower(),
+        hi_name=scale.name(scale.max, lang).lower(),
+    )
+
+
+def _series_style(index: int) -> dict:
+    """Colour and marker of the ``index``-th group series (colour and shape both change)."""
+    return {
+        "color": PALETTE[index % len(PALETTE)],
+        "marker": MARKERS[index % len(MARKERS)],
+    }
+
+
+# ------------------------------------------------------------------ profile
+
+
+def profile_groups(report: Report) -> tuple[list[str], list[str]]:
+    """Dimension order and the actor groups with at least one visible mean, in table order."""
+    rec = report.scores.records
+    dims = list(dict.fromkeys(rec["dimension"]))
+    if "actor" not in rec.columns:
+        return dims, []
+    shown = rec[rec["actor"].notna() & ~rec["suppressed"].astype(bool)]
+    groups = [g for g in dict.fromkeys(rec["actor"].dropna()) if g in set(shown["actor"])]
+    return dims, groups
+
+
+def profile_chart(report: Report) -> str:
+    """Dot plot of each visible actor group's mean per dimension, with the overall as a tick."""
+    _mpl, Figure, canvas, ticker, Line2D, rc = _matplotlib()
+    lang = report.lang
+    inst = report.survey.instrument
+    rec = report.scores.records
+    dims, groups = profile_groups(report)
+    names = dict(zip(rec["dimension"], rec["dimension_name"], strict=False))
+    has_actor = "actor" in rec.columns
+    cells = {}
+    for r in rec.to_dict("records"):
+        if r["suppressed"] or not _visible(r["mean"]):
+            continue
+        group = r["actor"] if has_actor and _visible(r["actor"]) else None
+        cells[(group, r["dimension"])] = float(r["mean"])
+    with _mpl.rc_context(rc):
+        row = 0.48
+        fig = Figure(figsize=(WIDTH, row * len(dims) + 1.5), layout="constrained")
+        ax = fig.add_subplot()
+        _shade_zones(ax, inst, lang, vertical=True, labels=True, label_at=-0.95)
+        spread = 0.62
+        step = spread / max(len(groups) - 1, 1)
+        handles = []
+        for j, group in enumerate(groups):
+            style = _series_style(j)
+            offset = (j - (len(groups) - 1) / 2) * step if len(groups) > 1 else 0.0
+            xs, ys = [], []
+            for i, dim in enumerate(dims):
+                if (group, dim) in cells:
+                    xs.append(cells[(group, dim)])
+                    ys.append(i + offset)
+            ax.plot(
+                xs,
+                ys,
+                ls="none",
+                ms=7.5,
+                mec="#1A1A1A",
+                mew=0.6,
+                zorder=3,
+                **style,
+            )
+            handles.append(
+                Line2D([], [], ls="none", ms=7.5, mec="#1A1A1A", mew=0.6, label=group, **style)
+            )
+        overall = [(i, cells[(None, d)]) for i, d in enumerate(dims) if (None, d) in cells]
+        if overall:
+            ax.plot(
+                [x for _, x in overall],
+                [i for i, _ in overall],
+                ls="none",
+                marker="|",
+                ms=24,
+                mew=2.6,
+                color=OVERALL_COLOUR,
+                zorder=2,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="none",
+                    marker="|",
+                    ms=12,
+                    mew=2.4,
+                    color=OVERALL_COLOUR,
+                    label=_x("all", lang),
+                )
+            )
+        for i in range(len(dims) - 1):
+            ax.axhline(i + 0.5, color="#FFFFFF", lw=1.4, zorder=1)
+        ax.set_yticks(range(len(dims)), [_wrap(names[d], 26) for d in dims])
+        ax.set_ylim(len(dims) - 0.5, -1.35)
+        ax.set_xlim(inst.scale.min, inst.scale.max)
+        _scale_ticks(ax, ticker, inst, lang)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel(_mean_label(inst, lang))
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncol=min(4, max(len(handles), 1)),
+            handletextpad=0.4,
+            columnspacing=1.4,
+        )
+        names_text = ", ".join(groups) or "–"
+        zones = ", ".join(t(f"zone.{z}", lang) for z in ("concern", "attention", "strength"))
+        title = _x("profile_title", lang)
+        if report.round:
+            title += f" ({t('round', lang).lower()} {report.round})"
+        return _svg(
+            fig,
+            canvas,
+            name="profile",
+            title=title,
+            desc=_x("profile_desc", lang, groups=names_text, all=_x("all", lang), zones=zones),
+            series=len(groups) + (1 if overall else 0),
+        )
+
+
+# -------------------------------------------------------------------- trend
+
+
+def trend_panels(report: Report) -> list[str]:
+    """Dimensions of the trend chart that have at least one visible round."""
+    if report.trend is None:
+        return []
+    rounds = report.trend.rounds
+    shown = rounds[~rounds["suppressed"].astype(bool) & rounds["mean"].notna()]
+    return [d for d in dict.fromkeys(rounds["dimension"]) if d in set(shown["dimension"])]
+
+
+def trend_chart(report: Report) -> str | None:
+    """Small multiples: the overall mean per round, one panel per dimension."""
+    if report.trend is None:
+        return None
+    _mpl, Figure, canvas, ticker, Line2D, rc = _matplotlib()
+    lang = report.lang
+    inst = report.survey.instrument
+    result = report.trend
+    order = [str(r) for r in result.round_order]
+    rounds = result.rounds
+    names = dict(zip(rounds["dimension"], rounds["dimension_name"], strict=False))
+    dims = trend_panels(report)
+    means: dict[tuple[str, str], float] = {}
+    for r in rounds.to_dict("records"):
+        if not r["suppressed"] and _visible(r["mean"]):
+            means[(r["dimension"], str(r["round"]))] = float(r["mean"])
+    changes = {}
+    for r in result.records.to_dict("records"):
+        if r["significant"] is True and not r["suppressed"]:
+            changes.setdefault(r["dimension"], []).append(r)
+    values = list(means.values()) or [inst.scale.min, inst.scale.max]
+    y_lo = max(inst.scale.min, math.floor((min(values) - 0.25) * 2) / 2)
+    y_hi = min(inst.scale.max, math.ceil((max(values) + 0.3) * 2) / 2)
+    ncols = 2 if len(dims) > 1 else 1
+    nrows = max(1, math.ceil(len(dims) / ncols))
+    with _mpl.rc_context(rc):
+        fig = Figure(figsize=(WIDTH, 1.75 * nrows + 0.55), layout="constrained")
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
+        xs = list(range(len(order)))
+        for ax, dim in zip(axes, dims, strict=False):
+            _shade_zones(ax, inst, lang, vertical=False, labels=False)
+            ys = [means.get((dim, r), float("nan")) for r in order]
+            ax.plot(xs, ys, color=LINE_COLOUR, lw=2, marker="o", ms=6, mec="#FFFFFF", zorder=3)
+            for x, y in zip(xs, ys, strict=True):
+                if y != y:
+                    continue
+                above = y < y_hi - 0.22 * (y_hi - y_lo)
+                ax.annotate(
+                    number(y, lang),
+                    (x, y),
+                    xytext=(0, 8 if above else -9),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom" if above else "top",
+                    fontsize=9,
+                    zorder=5,
+                )
+            notes = []
+            for change in changes.get(dim, []):
+                r_to = str(change["round_to"])
+                if (dim, r_to) not in means:
+                    continue
+                up = change["diff"] > 0
+                ax.plot(
+                    order.index(r_to),
+                    means[(dim, r_to)],
+                    marker="^" if up else "v",
+                    ms=12,
+                    color=FLAG_COLOUR,
+                    mec="#1A1A1A",
+                    mew=0.7,
+                    ls="none",
+                    zorder=4,
+                )
+                sign = "+" if up else "−"
+                notes.append(
+                    f"{'▲' if up else '▼'} {sign}{number(abs(change['diff']), lang)} "
+                    f"{change['round_from']}→{r_to}"
+                )
+            if notes:
+                rising = all(c["diff"] > 0 for c in changes.get(dim, []))
+                ax.text(
+                    0.98,
+                    0.06 if rising else 0.94,
+                    "\n".join(notes),
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="bottom" if rising else "top",
+                    fontsize=9,
+                    fontweight="bold",
+                    color="#A33F00",
+                    zorder=6,
+                    bbox=_NOTE_BOX,
+                )
+            ax.set_title(_wrap(names[dim], 44), loc="left", fontsize=10, fontweight="bold")
+            ax.set_xlim(-0.4, len(order) - 0.6)
+            ax.set_ylim(y_lo, y_hi)
+            ax.yaxis.set_major_locator(ticker.MultipleLocator(0.5))
+            ax.yaxis.set_major_formatter(_number_formatter(ticker, lang, 1))
+            ax.set_xticks(xs, order)
+            ax.tick_params(labelsize=9)
+            ax.tick_params(axis="x", labelbottom=True)
+        for ax in axes[len(dims) :]:
+            ax.set_visible(False)
+        handles = [
+            Line2D([], [], color=LINE_COLOUR, lw=2, marker="o", ms=6, label=_x("trend_line", lang))
+        ]
+        if any(c["diff"] > 0 for cs in changes.values() for c in cs):
+            handles.append(_triangle(Line2D, "^", _x("trend_up", lang)))
+        if any(c["diff"] < 0 for cs in changes.values() for c in cs):
+            handles.append(_triangle(Line2D, "v", _x("trend_down", lang)))
+        handles += _zone_patches(inst, lang)
+        fig.legend(handles=handles, loc="outside lower center", ncol=3)
+        dim_names = ", ".join(names[d] for d in dims)
+        return _svg(
+            fig,
+            canvas,
+            name="trend",
+            title=_x("trend_title", lang),
+            desc=_x("trend_desc", lang, dims=dim_names, rounds=", ".join(order)),
+            series=len(dims),
+        )
+
+
+def _triangle(Line2D, marker: str, label: str):
+    return Line2D(
+        [],
+        [],
+        ls="none",
+        marker=marker,
+        ms=10,
+        color=FLAG_COLOUR,
+        mec="#1A1A1A",
+        mew=0.7,
+        label=label,
+    )
+
+
+# --------------------------------------------------------------------- gaps
+
+
+def gap_ranges(report: Report) -> list[tuple[dict, list[tuple[str, float]]]]:
+    """Per dimension of the gaps view: its record and the visible groups' means (2 or more)."""
+    if report.gaps is None:
+        return []
+    out = []
+    for rec in report.gaps.records.to_dict("records"):
+        shown = [
+            (str(g["group"]), float(g["mean"]))
+            for g in rec["groups"]
+            if not g["suppressed"] and _visible(g["mean"])
+        ]
+        if len(shown) >= 2:
+            out.append((rec, shown))
+    return out
+
+
+def gaps_chart(report: Report) -> str | None:
+    """Per dimension, the range from the lowest to the highest visible group mean."""
+    if report.gaps is None:
+        return None
+    _mpl, Figure, canvas, ticker, Line2D, rc = _matplotlib()
+    lang = report.lang
+    inst = report.survey.instrument
+    ranges = gap_ranges(report)
+    records = report.gaps.records.to_dict("records")
+    dims = [r["dimension"] for r in records]
+    names = {r["dimension"]: r["dimension_name"] for r in records}
+    lo, hi = inst.scale.min, inst.scale.max
+    beside = []  # the names at both ends of each range, and on which side
+    with _mpl.rc_context(rc):
+        row = 0.5
+        fig = Figure(figsize=(WIDTH, row * max(len(dims), 1) + 1.35), layout="constrained")
+        ax = fig.add_subplot()
+        _shade_zones(ax, inst, lang, vertical=True, labels=True, label_at=-0.95)
+        for rec, shown in ranges:
+            i = dims.index(rec["dimension"])
+            flagged = rec["flagged"] is True
+            low = min(shown, key=lambda g: g[1])
+            high = max(shown, key=lambda g: g[1])
+            ax.plot(
+                [low[1], high[1]],
+                [i, i],
+                color=FLAG_COLOUR if flagged else "#7A7A7A",
+                lw=5 if flagged else 2.2,
+                solid_capstyle="round",
+                zorder=2,
+            )
+            ax.plot(
+                [m for _, m in shown],
+                [i] * len(shown),
+                ls="none",
+                marker="o",
+                ms=6,
+                color="#333333",
+                mec="#FFFFFF",
+                mew=0.8,
+                zorder=3,
+            )
+            style = {"fontsize": 9, "zorder": 4, "fontweight": "bold" if flagged else "normal"}
+            for (group, mean), side in ((low, -1), (high, 1)):
+                label = ax.annotate(
+                    group,
+                    (mean, i),
+                    xytext=(6 * side, 0),
+                    textcoords="offset points",
+                    ha="left" if side > 0 else "right",
+                    va="center",
+                    **style,
+                )
+                beside.append((label, side))
+        for rec in records:
+            i = dims.index(rec["dimension"])
+            gap = rec["gap"]
+            if not _visible(gap):
+                text = "–"
+            else:
+                text = number(gap, lang) + (" ⚑" if rec["flagged"] is True else "")
+            ax.text(
+                1.02,
+                i,
+                text,
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                fontsize=9.5,
+                fontweight="bold" if rec["flagged"] is True else "normal",
+                color="#A33F00" if rec["flagged"] is True else "#222222",
+            )
+        ax.text(
+            1.02,
+            -0.95,
+            _x("gaps_column", lang),
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+        )
+        for i in range(len(dims) - 1):
+            ax.axhline(i + 0.5, color="#FFFFFF", lw=1.4, zorder=1)
+        ax.set_yticks(range(len(dims)), [_wrap(names[d], 26) for d in dims])
+        ax.set_ylim(len(dims) - 0.5, -1.35)
+        ax.set_xlim(lo, hi)
+        _scale_ticks(ax, ticker, inst, lang)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel(_mean_label(inst, lang))
+        handles = [
+            Line2D([], [], color="#7A7A7A", lw=2.2, label=_x("gaps_range", lang)),
+            Line2D([], [], color=FLAG_COLOUR, lw=5, label=_x("gaps_flag", lang)),
+            Line2D([], [], ls="none", marker="o", ms=6, c="#333333", label=_x("gaps_group", lang)),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncol=3)
+        _labels_inside(fig, ax, beside)
+        return _svg(
+            fig,
+            canvas,
+            name="gaps",
+            title=_x("gaps_title", lang),
+            desc=_x("gaps_desc", lang),
+            series=len(ranges),
+        )
+
+
+def _labels_inside(fig, ax, labels) -> None:
+    """Move an end label that would run out of the plot to above its dot, inward."""
+    fig.draw_without_rendering()
+    box = ax.get_window_extent()
+    for label, side in labels:
+        extent = label.get_window_extent()
+        if (side > 0 and extent.x1 > box.x1 - 2) or (side < 0 and extent.x0 < box.x0 + 2):
+            label.xyann = (0, 5)
+            label.set_horizontalalignment("right" if side > 0 else "left")
+            label.set_verticalalignment("bottom")
+
+
+# -------------------------------------------------------------------- areas
+
+
+def areas_focus(report: Report) -> str | None:
+    """The dimension the areas chart shows: the instrument's focus, else the first one."""
+    if report.areas is None:
+        return None
+    dims = list(dict.fromkeys(report.areas.records["dimension"]))
+    focus = report.survey.instrument.focus
+    return focus if focus in dims else (dims[0] if dims else None)
+
+
+def areas_series(report: Report) -> dict[str, int]:
+    """The series of the areas chart and how many areas each holds."""
+    focus = areas_focus(report)
+    if focus is None:
+        return {}
+    rec = report.areas.records
+    part = rec[(rec["dimension"] == focus) & ~rec["suppressed"].astype(bool) & rec["mean"].notna()]
+    counts = {"plain": 0, "above": 0, "below": 0, "all": 0}
+    for r in part.to_dict("records"):
+        if r["area"] is None or r["area"] != r["area"]:
+            counts["all"] += 1
+        elif r["flagged"] is True:
+            counts["above" if r["benchmark_diff"] > 0 else "below"] += 1
+        else:
+            counts["plain"] += 1
+    return {k: v for k, v in counts.items() if v}
+
+
+def areas_chart(report: Report) -> str | None:
+    """Each area's mean on the focus dimension with its interval; flagged areas marked."""
+    if report.areas is None:
+        return None
+    _mpl, Figure, canvas, ticker, Line2D, rc = _matplotlib()
+    lang = report.lang
+    inst = report.survey.instrument
+    focus = areas_focus(report)
+    rec = report.areas.records
+    part = rec[(rec["dimension"] == focus) & ~rec["suppressed"].astype(bool) & rec["mean"].notna()]
+    rows = [r for r in part.to_dict("records") if r["area"] is not None and r["area"] == r["area"]]
+    rows.sort(key=lambda r: (-r["mean"], str(r["area"])))
+    total = [r for r in part.to_dict("records") if r["area"] is None or r["area"] != r["area"]]
+    name = inst.dimension(focus).label(lang)
+    lo, hi = inst.scale.min, inst.scale.max
+    with _mpl.rc_context(rc):
+        fig = Figure(figsize=(WIDTH, 0.34 * max(len(rows), 1) + 1.45), layout="constrained")
+        ax = fig.add_subplot()
+        _shade_zones(ax, inst, lang, vertical=True, labels=True, label_at=-1.1)
+        for i, r in enumerate(rows):
+            flagged = r["flagged"] is True
+            up = flagged and r["benchmark_diff"] > 0
+            if _visible(r["ci_low"]) and _visible(r["ci_high"]):
+                ax.plot([r["ci_low"], r["ci_high"]], [i, i], color="#555555", lw=1.3, zorder=2)
+            ax.plot(
+                [r["mean"]],
+                [i],
+                ls="none",
+                marker=("^" if up else "v") if flagged else "o",
+                ms=11 if flagged else 7,
+                color=FLAG_COLOUR if flagged else LINE_COLOUR,
+                mec="#1A1A1A",
+                mew=0.6,
+                zorder=3,
+            )
+            if flagged:
+                diff = r["benchmark_diff"]
+                label = f"{'▲' if up else '▼'} {'+' if diff > 0 else '−'}{number(abs(diff), lang)}"
+                ax.text(
+                    1.02,
+                    i,
+                    label,
+                    transform=ax.get_yaxis_transform(),
+                    ha="left",
+                    va="center",
+                    fontsize=9.5,
+                    fontweight="bold",
+                    color="#A33F00",
+                )
+        if total:
+            mean = float(total[0]["mean"])
+            ax.axvline(mean, color=OVERALL_COLOUR, lw=1.4, ls=(0, (4, 3)), zorder=2.5)
+        ax.set_yticks(range(len(rows)), [str(r["area"]) for r in rows])
+        ax.set_ylim(len(rows) - 0.5, -1.6)
+        ax.set_xlim(lo, hi)
+        _scale_ticks(ax, ticker, inst, lang)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel(_mean_label(inst, lang))
+        counts = areas_series(report)
+        handles = []
+        if counts.get("plain"):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#555555",
+                    lw=1.3,
+                    marker="o",
+                    ms=7,
+                    mfc=LINE_COLOUR,
+                    mec="#1A1A1A",
+                    mew=0.6,
+                    label=_x("areas_mean", lang),
+                )
+            )
+        if counts.get("above"):
+            handles.append(_triangle(Line2D, "^", _x("areas_above", lang)))
+        if counts.get("below"):
+            handles.append(_triangle(Line2D, "v", _x("areas_below", lang)))
+        if counts.get("all"):
+            label = f"{_x('areas_all', lang)} ({number(float(total[0]['mean']), lang)})"
+            handles.append(
+                Line2D([], [], color=OVERALL_COLOUR, lw=1.4, ls=(0, (4, 3)), label=label)
+            )
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4) or 1)
+        title = _x("areas_title", lang, dimension=name)
+        return _svg(
+            fig,
+            canvas,
+            name="areas",
+            title=title,
+            desc=_x("areas_desc", lang),
+            series=len(counts),
+        )

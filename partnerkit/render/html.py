@@ -1,0 +1,945 @@
+"""A self-contained HTML report for a partnership board.
+
+:func:`render_html` lays out a :class:`~partnerkit.report.Report` as one HTML5
+file: inline styles, inline SVG charts (:mod:`partnerkit.render.charts`), no
+external resources at all, so it can be mailed, archived or printed to A4 as
+it is. Every section pairs a chart with a table of the same numbers the
+terminal views print; hidden (suppressed) groups show ``–`` and never a
+statistic, in tables, charts and attributes alike. All text is Danish or
+English after ``report.lang``; data text is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+from ..i18n import bound, join_words, key_name, number, t
+from .layout import ledger_summary, score_tables, trend_groups
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
+HIDDEN = "–"
+_WORD_MAX = 13  # a header word longer than this uses the actor's short name
+
+# key: (da, en). Texts only this report uses; shared words come from partnerkit.i18n.t().
+_TEXT: dict[str, tuple[str, str]] = {
+    "contents": ("Indhold", "Contents"),
+    "respondents": ("{n} besvarelser", "{n} respondents"),
+    "respondents_total": (
+        "{n} besvarelser i alt over {rounds} runder",
+        "{n} respondents in all over {rounds} rounds",
+    ),
+    "areas_count": ("{n} boligområder", "{n} housing areas"),
+    "findings": ("Hovedfund", "Findings"),
+    "findings.intro": (
+        "Forskelle og ændringer, som er store nok og næppe tilfældige. Tallene bag står i "
+        "afsnittene nedenfor.",
+        "Gaps and changes that are large enough and unlikely to be chance. The numbers behind "
+        "them are in the sections below.",
+    ),
+    "findings.none": (
+        "Ingen markerede forskelle mellem aktørtyper og ingen ændringer, der næppe er "
+        "tilfældige. Det betyder ikke, at alt er ens: se tallene nedenfor.",
+        "No flagged gaps between actor types and no change that is unlikely to be chance. "
+        "That does not mean everything is equal: see the numbers below.",
+    ),
+    "profile": ("Sådan vurderer partnerne partnerskabet", "How the partners rate the partnership"),
+    "profile.intro": (
+        "Hver markør er en aktørtypes gennemsnit på en dimension{round}, på skalaen fra "
+        "{lo} ({lo_name}) til {hi} ({hi_name}); den sorte streg er alle svar tilsammen. Fra "
+        "{strength} regnes en dimension for en styrke, under {attention} for en bekymring.",
+        "Each marker is an actor type's mean on a dimension{round}, on the scale from {lo} "
+        "({lo_name}) to {hi} ({hi_name}); the black tick is all respondents together. From "
+        "{strength} a dimension counts as a strength, below {attention} as a concern.",
+    ),
+    "in_round": (" i runde {round}", " in round {round}"),
+    "profile.hidden": (
+        "{groups} vises ikke: færre end {min_n} svar, så deres gennemsnit kunne afsløre, "
+        "hvem der har svaret.",
+        "{groups} not shown: fewer than {min_n} answers, so their means could reveal who answered.",
+    ),
+    "profile.partly": (
+        "{groups} vises kun på de dimensioner, hvor gruppen kan vises uden at afsløre nogen.",
+        "{groups} shown only on the dimensions where the group can be shown without "
+        "revealing anyone.",
+    ),
+    "profile.table": (
+        "Gennemsnit, zone og antal svar pr. aktørtype",
+        "Mean, zone and number of respondents by actor type",
+    ),
+    "gaps": ("Hvor ser partnerne forskelligt på samarbejdet?", "Where do the partners disagree?"),
+    "gaps.intro": (
+        "Stregen går fra den aktørtype, der vurderer dimensionen lavest, til den, der "
+        "vurderer den højest. En stor forskel kan betyde, at partnerne oplever samarbejdet "
+        "forskelligt, og er et godt sted at begynde en snak. ⚑ markerer en forskel på mindst "
+        "{gap} point, som næppe er tilfældig.",
+        "The line runs from the actor type that rates the dimension lowest to the one that "
+        "rates it highest. A large gap can mean the partners experience the collaboration "
+        "differently, and is a good place to start a conversation. ⚑ marks a gap of at least "
+        "{gap} points that is unlikely to be chance.",
+    ),
+    "gaps.table": ("Største forskel pr. dimension", "Largest gap per dimension"),
+    "highest": ("Højest", "Highest"),
+    "lowest": ("Lavest", "Lowest"),
+    "p_adj": ("p (justeret)", "p (adjusted)"),
+    "trend": ("Udvikling fra runde til runde", "Change between rounds"),
+    "trend.intro": (
+        "Gennemsnittet af alle svar i hver runde ({rounds}). ▲ og ▼ markerer en ændring fra "
+        "{compare}, som næppe er tilfældig; små udsving uden markering kan skyldes, at det "
+        "ikke er de samme personer, der svarer hvert år.",
+        "The mean of all respondents in each round ({rounds}). ▲ and ▼ mark a change from "
+        "{compare} that is unlikely to be chance; small moves without a mark may come from "
+        "different people answering each year.",
+    ),
+    "trend.table": ("Gennemsnit pr. runde", "Mean per round"),
+    "trend.actor": (
+        "Ændringer inden for en aktørtype, der næppe er tilfældige",
+        "Changes within an actor type that are unlikely to be chance",
+    ),
+    "trend.actor.none": (
+        "Ingen ændringer inden for en aktørtype, der næppe er tilfældige.",
+        "No change within an actor type that is unlikely to be chance.",
+    ),
+    "from": ("Fra", "From"),
+    "to": ("Til", "To"),
+    "change": ("Ændring", "Change"),
+    "areas": ("Boligområderne side om side", "Housing areas side by side"),
+    "areas.intro": (
+        "Diagrammet viser {dimension} i hvert boligområde med et 95% interval; tabellen "
+        "viser alle dimensioner med én decimal. ▲ ▼ markerer et område, der ligger mindst "
+        "{gap} point over eller under de andre boligområder tilsammen, og hvor forskellen "
+        "næppe er tilfældig. Runde: {rounds}.",
+        "The chart shows {dimension} in each housing area with a 95% interval; the table shows "
+        "every dimension to one decimal. ▲ ▼ mark an area at least {gap} points above or "
+        "below the other areas pooled, by more than chance. Round: {rounds}.",
+    ),
+    "areas.hidden": (
+        "{areas} vises ikke i diagrammet: for få svar.",
+        "{areas} not shown in the chart: too few answers.",
+    ),
+    "areas.table": (
+        "Gennemsnit pr. boligområde og dimension",
+        "Mean by housing area and dimension",
+    ),
+    "reliability": ("Måler udsagnene det samme?", "Do the statements measure one thing?"),
+    "reliability.intro": (
+        "Cronbachs alfa viser, om udsagnene i en dimension hænger sammen{round}. Fra "
+        "{limit} regnes det normalt for tilstrækkeligt; under det bør dimensionens "
+        "gennemsnit læses med forsigtighed.",
+        "Cronbach's alpha shows whether the statements of a dimension hang together{round}. "
+        "From {limit} it is usually taken as enough; below it, read the dimension's mean with "
+        "care.",
+    ),
+    "reliability.table": ("Pålidelighed pr. dimension", "Reliability per dimension"),
+    "interval": ("95% interval", "95% interval"),
+    "notes": ("Bemærkninger", "Notes"),
+    "method": ("Metode", "Method"),
+    "m.instrument": (
+        "Instrument: {name} ({id}, version {version}), {dims} dimensioner med {items} udsagn; "
+        "{reversed} udsagn er negativt formuleret og vendes som {lo} + {hi} − svar.",
+        "Instrument: {name} ({id}, version {version}), {dims} dimensions of {items} "
+        "statements; {reversed} statements are worded negatively and turned as {lo} + {hi} − "
+        "answer.",
+    ),
+    "m.scale": (
+        "Svarskala: {labels}. «{missing}» og tomme svar tæller som manglende, aldrig som point.",
+        "Answer scale: {labels}. “{missing}” and blank answers count as missing, never as points.",
+    ),
+    "m.score": (
+        "En respondents score på en dimension er gennemsnittet af de besvarede udsagn, når "
+        "mindst halvdelen af dimensionens udsagn er besvaret. En gruppes gennemsnit har et "
+        "95% t-interval. Zoner: {zones}.",
+        "A respondent's score on a dimension is the mean of the statements answered, when at "
+        "least half of the dimension's statements are answered. A group's mean has a 95% "
+        "t-interval. Zones: {zones}.",
+    ),
+    "m.anonymity": (
+        "Anonymitet: en gruppe med færre end {min_n} svar vises uden gennemsnit, interval og "
+        "zone (– n<{min_n}). Hvor en total vises, skjules også de næstmindste grupper (– uden "
+        "n), så en skjult gruppe ikke kan regnes ud fra totalen og de andre grupper. Skjulte "
+        "grupper indgår hverken i diagrammer eller i tests af forskelle.",
+        "Anonymity: a group with fewer than {min_n} answers shows no mean, interval or zone "
+        "(– n<{min_n}). Where a total is shown, the next smallest groups are hidden too (– "
+        "without n), so a hidden group cannot be worked out from the total and the other "
+        "groups. Hidden groups take part in neither the charts nor the tests of gaps.",
+    ),
+    "m.gaps": (
+        "Forskelle mellem aktørtyper: {tests} pr. dimension, {adjust}-justeret over "
+        "dimensionerne; ⚑ når forskellen er mindst {gap} point og justeret p < {alpha}.",
+        "Gaps between actor types: {tests} per dimension, {adjust}-adjusted across the "
+        "dimensions; ⚑ when the gap is at least {gap} points and adjusted p < {alpha}.",
+    ),
+    "m.trend": (
+        "Ændringer mellem runder: {tests}, {adjust}-justeret, sammenlignet med {compare}; "
+        "effektstørrelse Hedges' g. {link}",
+        "Changes between rounds: {tests}, {adjust}-adjusted, compared with {compare}; effect "
+        "size Hedges' g. {link}",
+    ),
+    "m.areas": (
+        "Boligområder: Welchs t-test af hvert område mod de andre tilsammen, "
+        "{adjust}-justeret over områder og dimensioner; markeret når forskellen er mindst "
+        "{gap} point og justeret p < {alpha}.",
+        "Housing areas: Welch's t-test of each area against the other areas pooled, "
+        "{adjust}-adjusted across areas and dimensions; marked when the difference is at "
+        "least {gap} points and adjusted p < {alpha}.",
+    ),
+    "m.reliability": (
+        "Pålidelighed: Cronbachs alfa fra parvise kovarianser (som R psych alpha()) med 95% "
+        "interval efter Feldt; markeret under {limit}.",
+        "Reliability: Cronbach's alpha from pairwise covariances (as R psych alpha()) with a "
+        "95% Feldt interval; flagged below {limit}.",
+    ),
+    "m.snapshot": (
+        "Profil, forskelle og pålidelighed bygger på runde {round} ({n} besvarelser); "
+        "udviklingen på alle runder.",
+        "Profile, gaps and reliability use round {round} ({n} respondents); the change "
+        "between rounds uses every round.",
+    ),
+    "m.version": ("Lavet med partnerkit {version}.", "Made with partnerkit {version}."),
+    "m.files": ("Inddata", "Input files"),
+    "m.file": ("Fil", "File"),
+    "m.warnings": ("Advarsler", "Warnings"),
+}
+
+
+def _x(key: str, lang: str, **values: object) -> str:
+    da, en = _TEXT[key]
+    text = da if lang == "da" else en
+    return text.format(**values) if values else text
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def render(result: Report, **_options) -> str:
+    """Registry entry point: the same as :func:`render_html`."""
+    return render_html(result)
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML5 document (a string)."""
+    from . import charts
+
+    lang = report.lang
+    sections: list[tuple[str, str, str]] = []  # (id, heading, body)
+    sections.append(("profile", _x("profile", lang), _profile(report, charts.profile_chart)))
+    if report.gaps is not None:
+        sections.append(("gaps", _x("gaps", lang), _gaps(report, charts.gaps_chart)))
+    if report.trend is not None:
+        sections.append(("trend", _x("trend", lang), _trend(report, charts.trend_chart)))
+    if report.areas is not None:
+        sections.append(("areas", _x("areas", lang), _areas(report, charts.areas_chart)))
+    sections.append(("reliability", _x("reliability", lang), _reliability(report)))
+    sections.append(("method", _x("method", lang), _method(report)))
+
+    toc = "".join(f'<li><a href="#{sid}">{_e(head)}</a></li>' for sid, head, _ in sections)
+    body = [
+        "<header>",
+        f"<h1>{_e(report.title)}</h1>",
+        f'<p class="subtitle">{_e(_subtitle(report))}</p>',
+        f'<nav aria-label="{_e(_x("contents", lang))}"><ol>'
+        f'<li><a href="#findings">{_e(_x("findings", lang))}</a></li>{toc}</ol></nav>',
+        "</header>",
+        _findings(report),
+    ]
+    for sid, head, content in sections:
+        body.append(f'<section id="{sid}">\n<h2>{_e(head)}</h2>\n{content}\n</section>')
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(report.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+# ------------------------------------------------------------------ header
+
+
+def _subtitle(report: Report) -> str:
+    lang = report.lang
+    inst = report.survey.instrument
+    parts = []
+    if report.title != inst.label(lang):
+        parts.append(inst.label(lang))
+    if report.round is not None:
+        parts.append(f"{t('round', lang)} {report.round}")
+    parts.append(_x("respondents", lang, n=report.scores.rows_scored))
+    if report.trend is not None:
+        parts.append(
+            _x(
+                "respondents_total",
+                lang,
+                n=report.trend.rows_scored,
+                rounds=len(report.trend.round_order),
+            )
+        )
+    if report.areas is not None:
+        areas = report.areas.records["area"].dropna().nunique()
+        parts.append(_x("areas_count", lang, n=areas))
+    return " · ".join(parts)
+
+
+def _findings(report: Report) -> str:
+    lang = report.lang
+    found = report.findings
+    if found:
+        items = "".join(f"<li>{_e(f)}</li>" for f in found)
+        content = f'<p class="intro">{_e(_x("findings.intro", lang))}</p>\n<ul>{items}</ul>'
+    else:
+        content = f"<p>{_e(_x('findings.none', lang))}</p>"
+    return (
+        f'<section id="findings" class="findings">\n<h2>{_e(_x("findings", lang))}</h2>\n'
+        f"{content}\n</section>"
+    )
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def _figure(svg: str | None) -> str:
+    return f'<figure class="chart">\n{svg}</figure>' if svg else ""
+
+
+def _lead(parts: list[str]) -> str:
+    """Intro, notes and chart, kept on one printed page."""
+    return '<div class="lead">\n' + "\n".join(p for p in parts if p) + "\n</div>"
+
+
+def _table(caption: str, head: list[str], rows: list[str], cls: str = "", left: int = 1) -> str:
+    """A table from escaped header texts and ready ``<tr>`` rows; ``left`` text columns."""
+    cells = "".join(
+        f'<th scope="col" class="name">{h}</th>' if i < left else f'<th scope="col">{h}</th>'
+        for i, h in enumerate(head)
+    )
+    klass = f' class="{cls}"' if cls else ""
+    return (
+        f'<div class="table-wrap"><table{klass}>\n<caption>{_e(caption)}</caption>\n'
+        f"<thead><tr>{cells}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
+    )
+
+
+def _row(name: str, cells: list[str], cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<tr{klass}><th scope="row" class="name">{_e(name)}</th>{"".join(cells)}</tr>'
+
+
+def _hidden_cell(record: dict, min_n: int) -> str:
+    """``–`` with ``n<5`` for a small group; ``–`` alone for one hidden to protect another."""
+    if record.get("suppressed_reason") == "min_n":
+        return f'<td class="hidden">{HIDDEN}<span class="n">n&lt;{min_n}</span></td>'
+    return f'<td class="hidden">{HIDDEN}</td>'
+
+
+_BREAKS = {"opmærksomhed": "opmærk\u00adsomhed"}  # soft hyphen: narrow columns in print
+
+
+def _zone(zone: str | None, lang: str) -> tuple[str, str]:
+    if zone not in ZONE_MARK:
+        return "", ""
+    word = t(f"zone.{zone}", lang)
+    return ZONE_MARK[zone], _BREAKS.get(word, word)
+
+
+def _score_cell(record: dict | None, lang: str, min_n: int, marker: str = "") -> str:
+    if record is None:
+        return "<td></td>"
+    if record["suppressed"]:
+        return _hidden_cell(record, min_n)
+    mark, word = _zone(record.get("zone"), lang)
+    change = f' <b class="change">{_e(marker)}</b>' if marker.strip() else ""
+    return (
+        f'<td class="z-{_e(record.get("zone"))}"><span class="v">{number(record["mean"], lang)}'
+        f' <span class="mark" aria-hidden="true">{mark}</span>{change}</span>'
+        f'<span class="zw">{_e(word)}</span><span class="n">n={int(record["n"])}</span></td>'
+    )
+
+
+def _num(value, lang: str, decimals: int = 2) -> str:
+    return HIDDEN if value is None or value != value else number(value, lang, decimals)
+
+
+def _p(value, lang: str) -> str:
+    if value is None or value != value:
+        return HIDDEN
+    if value < 0.001:
+        return f"&lt; {number(0.001, lang, 3)}"
+    return number(value, lang, 3)
+
+
+def _signed(value: float, lang: str, decimals: int = 2) -> str:
+    return f"{'+' if value >= 0 else '−'}{number(abs(value), lang, decimals)}"
+
+
+def _zone_legend(report: Report) -> str:
+    lang = report.lang
+    inst = report.survey.instrument
+    z = inst.zones
+    parts = [
+        f"{ZONE_MARK['strength']} {t('zone.strength', lang)} ≥ {bound(z.strength, lang)}",
+        f"{ZONE_MARK['attention']} {t('zone.attention', lang)} "
+        f"{bound(z.attention, lang)}–{number(z.strength - 0.01, lang)}",
+        f"{ZONE_MARK['concern']} {t('zone.concern', lang)} < {bound(z.attention, lang)}",
+    ]
+    lo, hi = inst.scale.min, inst.scale.max
+    return (
+        f'<p class="legend">{_e(t("legend.cell", lang, lo=lo, hi=hi))} '
+        f"{_e(' · '.join(parts))}<br>{_e(t('legend.hidden', lang, min_n=report.min_n))}</p>"
+    )
+
+
+def _header(label: str, short: dict[str, str]) -> str:
+    """The group label; its short name in an ``abbr`` when a word is too long for a column."""
+    if label in short and max(len(w) for w in label.split()) > _WORD_MAX:
+        return f'<abbr title="{_e(label)}">{_e(short[label])}</abbr>'
+    return _e(label)
+
+
+# ----------------------------------------------------------------- profile
+
+
+def _profile(report: Report, chart) -> str:
+    lang = report.lang
+    inst = report.survey.instrument
+    result = report.scores
+    scale = inst.scale
+    where = _x("in_round", lang, round=report.round) if report.round else ""
+    intro = _x(
+        "profile.intro",
+        lang,
+        round=where,
+        lo=scale.min,
+        hi=scale.max,
+        lo_name=scale.name(scale.min, lang).lower(),
+        hi_name=scale.name(scale.max, lang).lower(),
+        strength=bound(inst.zones.strength, lang),
+        attention=bound(inst.zones.attention, lang),
+    )
+    out = [f'<p class="intro">{_e(intro)}</p>']
+    rec = result.records
+    if "actor" in rec.columns:
+        groups = rec[rec["actor"].notna()]
+        hidden_all, hidden_some = [], []
+        for group, part in groups.groupby("actor", sort=False):
+            hidden = part["suppressed"].astype(bool)
+            if hidden.all():
+                hidden_all.append(str(group))
+            elif hidden.any():
+                hidden_some.append(str(group))
+        if hidden_all:
+            text = _x(
+                "profile.hidden", lang, groups=join_words(hidden_all, lang), min_n=report.min_n
+            )
+            out.append(f'<p class="note">{_e(text)}</p>')
+        if hidden_some:
+            text = _x("profile.partly", lang, groups=join_words(hidden_some, lang))
+            out.append(f'<p class="note">{_e(text)}</p>')
+    out = [_lead([*out, _figure(chart(report))])]
+    dims, names, specs = score_tables(result)
+    short = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    for spec in specs:
+        head = [_e(t("dimension", lang)), *(_header(label, short) for label, _ in spec.columns)]
+        rows = [
+            _row(names[d], [_score_cell(col.get(d), lang, report.min_n) for _, col in spec.columns])
+            for d in dims
+        ]
+        caption = _x("profile.table", lang) + where
+        out.append(_table(caption, head, rows, "scores"))
+    out.append(_zone_legend(report))
+    return "\n".join(out)
+
+
+# -------------------------------------------------------------------- gaps
+
+
+def _gaps(report: Report, chart) -> str:
+    lang = report.lang
+    result = report.gaps
+    intro = _x("gaps.intro", lang, gap=number(result.gap, lang, 1))
+    out = [_lead([f'<p class="intro">{_e(intro)}</p>', _figure(chart(report))])]
+    head = [
+        _e(t("dimension", lang)),
+        _e(_x("highest", lang)),
+        _e(_x("lowest", lang)),
+        _e(t("gaps.gap", lang)),
+        _e(_x("p_adj", lang)),
+        "⚑",
+    ]
+    rows = [_gap_row(rec, lang) for rec in result.records.to_dict("records")]
+    where = _x("in_round", lang, round=report.round) if report.round else ""
+    out.append(_table(_x("gaps.table", lang) + where, head, rows, "gaps"))
+    if result.focus is not None and not result.focus.empty and result.between.name != "sector":
+        for rec in result.focus.to_dict("records"):
+            groups = rec["groups"]
+            head = [_e(t("dimension", lang)), *(_e(g["group"]) for g in groups)]
+            head += [_e(t("gaps.gap", lang)), _e(_x("p_adj", lang)), "⚑"]
+            cells = [_score_cell(g, lang, report.min_n) for g in groups]
+            cells += _gap_cells(rec, lang)
+            caption = t("gaps.focus", lang, dimension=rec["dimension_name"])
+            out.append(_table(caption, head, [_row(rec["dimension_name"], cells)], "focus"))
+    used = list(dict.fromkeys(result.records["test"].dropna()))
+    legend = t(
+        "gaps.legend",
+        lang,
+        gap=number(result.gap, lang, 1),
+        test=", ".join(t(f"test.{u}", lang) for u in used) or HIDDEN,
+        adjust=t(f"adjust.{result.adjust}", lang),
+        alpha=number(result.alpha, lang),
+    )
+    out.append(
+        f'<p class="legend">{_e(legend)}<br>{_e(t("legend.hidden", lang, min_n=report.min_n))}</p>'
+    )
+    return "\n".join(out)
+
+
+def _gap_cells(rec: dict, lang: str) -> list[str]:
+    gap = rec["gap"]
+    flagged = rec["flagged"] is True
+    cls = ' class="flag"' if flagged else ""
+    return [
+        f"<td{cls}>{_num(gap, lang)}</td>",
+        f"<td>{_p(rec['p_adj'], lang)}</td>",
+        f"<td{cls}>{'⚑' if flagged else ''}</td>",
+    ]
+
+
+def _gap_row(rec: dict, lang: str) -> str:
+    shown = {g["group"]: g for g in rec["groups"] if not g["suppressed"] and g["mean"] is not None}
+    cells = []
+    for key in ("max_group", "min_group"):
+        group = shown.get(rec[key]) if isinstance(rec[key], str) else None
+        if group is None:
+            cells.append(f"<td>{HIDDEN}</td>")
+        else:
+            cells.append(
+                f'<td class="group">{_e(group["group"])} '
+                f'<span class="v">{number(group["mean"], lang)}</span></td>'
+            )
+    cells += _gap_cells(rec, lang)
+    return _row(rec["dimension_name"], cells, "flagged" if rec["flagged"] is True else "")
+
+
+# ------------------------------------------------------------------- trend
+
+
+def _trend(report: Report, chart) -> str:
+    lang = report.lang
+    result = report.trend
+    compare = t(f"trend.{result.baseline}", lang)
+    intro = _x("trend.intro", lang, rounds=", ".join(map(str, result.round_order)), compare=compare)
+    out = [_lead([f'<p class="intro">{_e(intro)}</p>', _figure(chart(report))])]
+    head = [_e(t("dimension", lang)), *(_e(r) for r in result.round_order)]
+    for _title, rows in trend_groups(result):
+        body = []
+        for name, cells in rows:
+            body.append(
+                _row(
+                    name,
+                    [
+                        _score_cell(c, lang, report.min_n, c.get("marker", "") if c else "")
+                        for c in cells
+                    ],
+                )
+            )
+        out.append(_table(_x("trend.table", lang), head, body, "trend"))
+    out.append(_trend_legend(result, lang))
+    if report.trend_by_actor is not None:
+        out.append(_trend_by_actor(report))
+    return "\n".join(out)
+
+
+def _trend_legend(result, lang: str) -> str:
+    used = result.records["test"].dropna().unique().tolist()
+    tests = ", ".join(t(f"test.{u}", lang) for u in used) or t(f"test.{result.test}", lang)
+    legend = t(
+        "trend.legend",
+        lang,
+        compare=t(f"trend.{result.baseline}", lang),
+        test=tests,
+        adjust=t(f"adjust.{result.adjust}", lang),
+        alpha=number(result.alpha, lang),
+    )
+    return (
+        f'<p class="legend">{_e(legend)} {_e(_link(result, lang))}<br>'
+        f"{_e(t('legend.hidden', lang, min_n=result.min_n))}</p>"
+    )
+
+
+def _link(result, lang: str) -> str:
+    paired = result.records[result.records["paired"].fillna(False).astype(bool)]
+    if paired.empty:
+        return t("trend.independent", lang)
+    first = paired.drop_duplicates(["round_from", "round_to"])
+    pairs = ", ".join(
+        f"{r['round_from']}→{r['round_to']} n={int(r['n_pairs'])}"
+        for r in first.to_dict("records")
+        if r["n_pairs"] is not None and r["n_pairs"] == r["n_pairs"]
+    )
+    return t("trend.paired", lang, pairs=pairs)
+
+
+def _trend_by_actor(report: Report) -> str:
+    lang = report.lang
+    result = report.trend_by_actor
+    keys = [k.name for k in result.keys]
+    rec = result.records
+    keep = rec["significant"].fillna(False).astype(bool) & ~rec["suppressed"].astype(bool)
+    rec = rec[keep & rec[keys].notna().all(axis=1)]  # everyone together is the table above
+    if rec.empty:
+        return f"<p>{_e(_x('trend.actor.none', lang))}</p>"
+    head = [
+        *(_e(key_name(k, lang).capitalize()) for k in keys),
+        _e(t("dimension", lang)),
+        _e(_x("from", lang)),
+        _e(_x("to", lang)),
+        _e(_x("change", lang)),
+        _e(_x("p_adj", lang)),
+    ]
+    rows = []
+    for r in rec.to_dict("records"):
+        arrow = "▲" if r["diff"] > 0 else "▼"
+        cells = [f'<td class="text">{_e(r[k])}</td>' for k in keys[1:]]
+        cells += [
+            f'<td class="text">{_e(r["dimension_name"])}</td>',
+            _round_cell(r["round_from"], r["mean_from"], r["n_from"], lang),
+            _round_cell(r["round_to"], r["mean_to"], r["n_to"], lang),
+            f'<td class="flag">{_signed(r["diff"], lang)} {arrow}</td>',
+            f"<td>{_p(r['p_adj'], lang)}</td>",
+        ]
+        rows.append(_row(str(r[keys[0]]), cells))
+    return _table(_x("trend.actor", lang), head, rows, "changes", left=len(keys) + 1)
+
+
+def _round_cell(round_: str, mean: float, n: int, lang: str) -> str:
+    return f"<td>{_e(round_)}: {number(mean, lang)} (n={int(n)})</td>"
+
+
+# ------------------------------------------------------------------- areas
+
+
+def _areas(report: Report, chart) -> str:
+    from .charts import areas_focus
+
+    lang = report.lang
+    result = report.areas
+    inst = report.survey.instrument
+    focus = areas_focus(report)
+    rounds = t("areas.latest", lang) if result.rounds == "latest" else str(result.rounds)
+    intro = _x(
+        "areas.intro",
+        lang,
+        dimension=inst.dimension(focus).label(lang) if focus else HIDDEN,
+        gap=number(result.gap, lang, 1),
+        rounds=rounds,
+    )
+    out = [f'<p class="intro">{_e(intro)}</p>']
+    rec = result.records
+    if focus is not None:
+        part = rec[(rec["dimension"] == focus) & rec["area"].notna()]
+        hidden = [str(a) for a in part[part["suppressed"].astype(bool)]["area"]]
+        if hidden:
+            text = _x("areas.hidden", lang, areas=join_words(hidden, lang))
+            out.append(f'<p class="note">{_e(text)}</p>')
+    out = [_lead([*out, _figure(chart(report))])]
+    dims = list(dict.fromkeys(rec["dimension"]))
+    dim_of = {d.id: d for d in inst.dimensions}
+    cell = {(r["area"], r["dimension"]): r for r in rec.to_dict("records")}
+    areas = list(dict.fromkeys(rec["area"].dropna()))
+    head = [_e(t("areas.area", lang)), "n"]
+    head += [
+        f'<abbr title="{_e(dim_of[d].label(lang))}">{_e(dim_of[d].short_label(lang))}</abbr>'
+        if d in dim_of
+        else _e(d)
+        for d in dims
+    ]
+    rows = []
+    for area in [*areas, None]:
+        records = [cell.get((area, d)) for d in dims]
+        shown = [r for r in records if r is not None and not r["suppressed"]]
+        if shown:
+            n_cell = f'<td class="n">{int(max(r["n"] for r in shown))}</td>'
+        elif any(r is not None and r.get("suppressed_reason") == "min_n" for r in records):
+            n_cell = f'<td class="hidden">&lt;{report.min_n}</td>'
+        else:
+            n_cell = f'<td class="hidden">{HIDDEN}</td>'
+        cells = [n_cell, *(_area_cell(r, lang) for r in records)]
+        name = str(area) if area is not None else t("all", lang)
+        rows.append(_row(name, cells, "total" if area is None else ""))
+    out.append(_table(_x("areas.table", lang), head, rows, "areas"))
+    key = " · ".join(
+        f"{dim_of[d].short_label(lang)}: {dim_of[d].label(lang)}" for d in dims if d in dim_of
+    )
+    legend = t(
+        "areas.legend",
+        lang,
+        gap=number(result.gap, lang, 1),
+        adjust=t(f"adjust.{result.adjust}", lang),
+        alpha=number(result.alpha, lang),
+        rounds=rounds,
+    )
+    out.append(
+        f'<p class="legend">{_e(key)}<br>{_e(legend)}<br>'
+        f"{_e(t('legend.hidden', lang, min_n=report.min_n))}</p>"
+    )
+    return "\n".join(out)
+
+
+def _area_cell(record: dict | None, lang: str) -> str:
+    if record is None:
+        return "<td></td>"
+    if record["suppressed"]:
+        return f'<td class="hidden">{HIDDEN}</td>'
+    mark = ZONE_MARK.get(record.get("zone"), "")
+    word = t(f"zone.{record['zone']}", lang) if mark else ""
+    arrow = ""
+    if record.get("flagged") is True:
+        arrow = f' <b class="change">{"▲" if record["benchmark_diff"] > 0 else "▼"}</b>'
+    return (
+        f'<td class="z-{_e(record.get("zone"))}">{number(record["mean"], lang, 1)} '
+        f'<span class="mark" title="{_e(word)}">{mark}</span><span class="sr"> {_e(word)}</span>'
+        f"{arrow}</td>"
+    )
+
+
+# ------------------------------------------------------------- reliability
+
+
+def _reliability(report: Report) -> str:
+    from ..reliability import ALPHA_MIN
+
+    lang = report.lang
+    result = report.reliability
+    where = _x("in_round", lang, round=report.round) if report.round else ""
+    intro = _x("reliability.intro", lang, round=where, limit=number(ALPHA_MIN, lang))
+    head = [
+        _e(t("dimension", lang)),
+        "α",
+        _e(_x("interval", lang)),
+        "α std",
+        "r̄",
+        "n",
+        "k",
+        _e(_x("notes", lang)),
+    ]
+    rows = []
+    for rec in result.records.to_dict("records"):
+        if rec["suppressed"]:
+            cells = [_hidden_cell(rec, report.min_n), *(["<td></td>"] * 6)]
+            rows.append(_row(rec["dimension_name"], cells))
+            continue
+        alpha = rec["alpha"]
+        low = alpha == alpha and alpha is not None and alpha < ALPHA_MIN
+        notes = "".join(f"<li>{_e(f['message'])}</li>" for f in rec["flags"])
+        cells = [
+            f"<td{' class=flag' if low else ''}>{_num(alpha, lang)}</td>",
+            f"<td>{_num(rec['alpha_ci_low'], lang)}–{_num(rec['alpha_ci_high'], lang)}</td>",
+            f"<td>{_num(rec['alpha_std'], lang)}</td>",
+            f"<td>{_num(rec['average_r'], lang)}</td>",
+            f"<td>{int(rec['n'])}</td>",
+            f"<td>{int(rec['k'])}</td>",
+            f'<td class="text">{f"<ul>{notes}</ul>" if notes else ""}</td>',
+        ]
+        rows.append(_row(rec["dimension_name"], cells))
+    legend = t("rel.legend", lang)
+    return "\n".join(
+        [
+            f'<p class="intro">{_e(intro)}</p>',
+            _table(_x("reliability.table", lang) + where, head, rows, "reliability"),
+            f'<p class="legend">{_e(legend)}<br>'
+            f"{_e(t('legend.hidden', lang, min_n=report.min_n))}</p>",
+        ]
+    )
+
+
+# ------------------------------------------------------------------ method
+
+
+def _method(report: Report) -> str:
+    from .. import __version__
+    from ..reliability import ALPHA_MIN
+
+    lang = report.lang
+    inst = report.survey.instrument
+    scale = inst.scale
+    z = inst.zones
+    items = [i for d in inst.dimensions for i in d.items]
+    notes = [
+        _x(
+            "m.instrument",
+            lang,
+            name=inst.label(lang),
+            id=inst.id,
+            version=inst.version,
+            dims=len(inst.dimensions),
+            items=len(items),
+            reversed=sum(bool(i.reverse) for i in items),
+            lo=scale.min,
+            hi=scale.max,
+        ),
+        _x(
+            "m.scale",
+            lang,
+            labels=", ".join(f"{p} {scale.name(p, lang)}" for p in scale.points),
+            missing=scale.name("missing", lang),
+        ),
+        _x(
+            "m.score",
+            lang,
+            zones=f"{t('zone.strength', lang)} ≥ {bound(z.strength, lang)}, "
+            f"{t('zone.attention', lang)} ≥ {bound(z.attention, lang)}, "
+            f"{t('zone.concern', lang)} < {bound(z.attention, lang)}",
+        ),
+        _x("m.anonymity", lang, min_n=report.min_n),
+    ]
+    if report.gaps is not None:
+        g = report.gaps
+        used = list(dict.fromkeys(g.records["test"].dropna())) or [g.test]
+        notes.append(
+            _x(
+                "m.gaps",
+                lang,
+                tests=", ".join(t(f"test.{u}", lang) for u in used),
+                adjust=t(f"adjust.{g.adjust}", lang),
+                gap=number(g.gap, lang, 1),
+                alpha=number(g.alpha, lang),
+            )
+        )
+    if report.trend is not None:
+        tr = report.trend
+        used = tr.records["test"].dropna().unique().tolist() or [tr.test]
+        notes.append(
+            _x(
+                "m.trend",
+                lang,
+                tests=", ".join(t(f"test.{u}", lang) for u in used),
+                adjust=t(f"adjust.{tr.adjust}", lang),
+                compare=t(f"trend.{tr.baseline}", lang),
+                link=_link(tr, lang),
+            )
+        )
+    if report.areas is not None:
+        a = report.areas
+        notes.append(
+            _x(
+                "m.areas",
+                lang,
+                adjust=t(f"adjust.{a.adjust}", lang),
+                gap=number(a.gap, lang, 1),
+                alpha=number(a.alpha, lang),
+            )
+        )
+    notes.append(_x("m.reliability", lang, limit=number(ALPHA_MIN, lang)))
+    if report.round is not None and report.trend is not None:
+        notes.append(_x("m.snapshot", lang, round=report.round, n=report.scores.rows_scored))
+    full = report.trend if report.trend is not None else report.scores
+    ledger = SimpleNamespace(lang=lang, ledger=full.ledger, rows_scored=full.rows_scored)
+    notes.append(ledger_summary(ledger))
+    notes.append(_x("m.version", lang, version=__version__))
+    out = ['<ul class="method">', *(f"<li>{_e(n)}</li>" for n in notes), "</ul>"]
+    if report.warnings:
+        out.append(f"<h3>{_e(_x('m.warnings', lang))}</h3>")
+        out.append("<ul>" + "".join(f"<li>{_e(w)}</li>" for w in report.warnings) + "</ul>")
+    if report.checksums:
+        rows = [
+            f'<tr><td class="text file">{_e(path)}</td><td class="text hash"><code>{_e(digest)}'
+            "</code></td></tr>"
+            for path, digest in report.checksums
+        ]
+        out.append(
+            f'<div class="table-wrap"><table class="files"><caption>{_e(_x("m.files", lang))}'
+            f'</caption><thead><tr><th scope="col" class="name">{_e(_x("m.file", lang))}</th>'
+            '<th scope="col" class="name">SHA-256</th></tr></thead><tbody>'
+            + "\n".join(rows)
+            + "</tbody></table></div>"
+        )
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------- CSS
+
+_CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; color: #1b1b1b; background: #fff; line-height: 1.5; font-size: 16px;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "Noto Sans", "Liberation Sans", "DejaVu Sans", sans-serif;
+}
+main { max-width: 63rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .3rem; }
+h2 {
+  font-size: 1.4rem; line-height: 1.25; margin: 2.8rem 0 .6rem; padding-bottom: .25rem;
+  border-bottom: 2px solid #0072B2; break-after: avoid;
+}
+h3 { font-size: 1.1rem; margin: 1.8rem 0 .4rem; break-after: avoid; }
+.subtitle { margin: 0 0 1rem; color: #4a4a4a; font-size: 1.05rem; }
+nav ol { margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem;
+  font-size: .95rem; }
+nav a { color: #005A8C; }
+.findings { border-left: 6px solid #0072B2; background: #F2F7FB; padding: .2rem 1.2rem .6rem;
+  margin-top: 2rem; break-inside: avoid; }
+.findings h2 { border: 0; margin-top: .8rem; }
+.findings li { margin: .35rem 0; }
+.intro { max-width: 46rem; }
+.note { color: #4a4a4a; font-style: italic; max-width: 46rem; }
+.lead { break-inside: avoid; page-break-inside: avoid; }
+figure.chart { margin: 1.2rem 0 1.4rem; break-inside: avoid; page-break-inside: avoid; }
+svg.chart { display: block; width: 100%; height: auto; }
+.table-wrap { overflow-x: auto; margin: 1rem 0 .4rem; break-inside: avoid;
+  page-break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: .84rem;
+  font-variant-numeric: tabular-nums; break-inside: avoid; page-break-inside: avoid; }
+caption { text-align: left; font-weight: 600; padding: 0 0 .35rem; font-size: .95rem; }
+th, td { padding: .3rem .28rem; border-bottom: 1px solid #d9d9d9; text-align: right;
+  vertical-align: top; }
+thead th { vertical-align: bottom; border-bottom: 2px solid #333; font-weight: 600; }
+th.name, td.text, table.reliability th:last-child { text-align: left; }
+tbody th { font-weight: 500; }
+table.scores { table-layout: fixed; }
+table.scores th.name:first-child { width: 8.5rem; }
+table.trend th.name:first-child { width: 40%; }
+table.scores td:last-child, table.scores th:last-child { border-left: 1px solid #999; }
+td .v { display: block; white-space: nowrap; font-weight: 600; }
+td .zw, td .n { display: block; font-size: .7rem; color: #555; line-height: 1.3; }
+td .n { white-space: nowrap; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
+td.hidden { color: #666; }
+td.hidden .n { color: #666; }
+.mark { font-weight: 400; }
+.z-strength .mark { color: #007A59; }
+.z-attention .mark { color: #A86B00; }
+.z-concern .mark { color: #C24E00; }
+.change, .flag { color: #A33F00; font-weight: 700; }
+tr.flagged th { font-weight: 700; }
+tr.total th, tr.total td { border-top: 2px solid #333; font-weight: 600; }
+td.group { white-space: nowrap; }
+td.group .v { display: inline; }
+table.areas td { white-space: nowrap; }
+table.files td.file { word-break: break-all; }
+td.hash code { font-size: .72rem; word-break: break-all; }
+td ul { margin: 0; padding-left: 1rem; }
+abbr[title] { text-decoration: none; border-bottom: 1px dotted #888; }
+.legend { font-size: .82rem; color: #444; max-width: 52rem; }
+ul.method li { margin: .35rem 0; }
+@page { size: A4; margin: 15mm; }
+@media print {
+  body { font-size: 10pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .2rem .25rem; }
+  table.scores th.name:first-child { width: 7rem; }
+  table.scores thead th { font-size: 7.5pt; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  .table-wrap { overflow: visible; }
+  .findings { background: none; }
+  a { color: inherit; text-decoration: none; }
+  h2 { margin-top: 1.6rem; }
+}
+""".strip()

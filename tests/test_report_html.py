@@ -1,0 +1,378 @@
+"""The HTML report: self-contained, in both languages, leak-free, and sound in a real browser.
+
+The browser test opens the written file in Chromium (playwright), checks that
+nothing is fetched and nothing errs, counts each chart's series against the
+report's own records, and prints the page to an A4 PDF.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from partnerkit import read_survey
+from partnerkit.errors import OutputError
+from partnerkit.render import charts
+from partnerkit.render.html import render_html
+from partnerkit.report import build_report
+from tests.conftest import EXAMPLE_XLSX, EXAMPLES, write_table
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CHART_IDS = ("profile", "gaps", "trend", "areas")
+
+
+# ----------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def example_survey():
+    return read_survey(EXAMPLE_XLSX)
+
+
+@pytest.fixture(scope="module")
+def report_da(example_survey):
+    return build_report(example_survey, lang="da")
+
+
+@pytest.fixture(scope="module")
+def report_en(example_survey):
+    return build_report(example_survey, lang="en")
+
+
+@pytest.fixture(scope="module")
+def html_da(report_da):
+    return render_html(report_da)
+
+
+@pytest.fixture(scope="module")
+def html_en(report_en):
+    return render_html(report_en)
+
+
+@pytest.fixture(scope="module")
+def areas_report():
+    return build_report(read_survey(EXAMPLES / "areas"), lang="en")
+
+
+def _tiny_frame() -> pd.DataFrame:
+    """Two rounds of Municipality 12, Housing 11, Resident 10 and Police 2 respondents.
+
+    The two police respondents answer (almost) only "Strongly disagree": their
+    means, 1.17 on alpha (1 and 1.33) and 1.25 on beta (1 and 1.5), are numbers
+    no other group comes near, so any trace of them in the report is a leak.
+    Police is hidden for min_n; Resident, the next smallest, is hidden so the
+    police mean cannot be worked out from the total.
+    """
+    rng = np.random.default_rng(7)
+    frames = []
+    for round_ in ("2023", "2024"):
+        actors = ["Municipality"] * 12 + ["Housing"] * 11 + ["Resident"] * 10 + ["Police"] * 2
+        frame = pd.DataFrame({"Round": round_, "Actor": actors})
+        for item in ("a1", "a2", "a3", "b1", "b2", "b3", "b4"):
+            frame[item] = rng.integers(3, 6, len(actors))
+        frame["a3"] = 8 - frame["a3"]  # reverse-keyed: 3-5 after turning, like the rest
+        police = frame.index[frame["Actor"] == "Police"]
+        answers = [[1, 1, 5, 1, 1, 1, 1], [1, 2, 5, 1, 1, 2, 2]]
+        frame.loc[police, ["a1", "a2", "a3", "b1", "b2", "b3", "b4"]] = answers
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def tiny_reports(tmp_path_factory):
+    from tests.conftest import TINY_TOML
+
+    folder = tmp_path_factory.mktemp("tiny")
+    instrument = folder / "tiny.toml"
+    instrument.write_text(TINY_TOML, encoding="utf-8")
+    survey = read_survey(write_table(folder / "survey.csv", _tiny_frame()), instrument)
+    return {lang: build_report(survey, lang=lang, min_n=5) for lang in ("da", "en")}
+
+
+# ------------------------------------------------------------------ helpers
+
+
+class _Tables(HTMLParser):
+    """Every table as (header texts, [(row header, cell texts)]), and every SVG's text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[list[str], list[tuple[str, list[str]]]]] = []
+        self.svgs: list[str] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._svg_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            self._svg_depth += 1
+            if self._svg_depth == 1:
+                self.svgs.append("")
+        elif tag == "table":
+            self.tables.append(([], []))
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self._svg_depth -= 1
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).replace("\xad", "").strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            head, rows = self.tables[-1]
+            if not head:
+                head.extend(self._row)
+            else:
+                rows.append((self._row[0], self._row[1:]))
+            self._row = None
+
+    def handle_data(self, data):
+        if self._svg_depth:
+            self.svgs[-1] += data
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _parse(html: str) -> _Tables:
+    parser = _Tables()
+    parser.feed(html)
+    return parser
+
+
+def _column_cells(parsed: _Tables, group: str) -> list[str]:
+    """Every body cell under a column headed ``group``, in every table."""
+    cells = []
+    for head, rows in parsed.tables:
+        if group in head:
+            index = head.index(group) - 1
+            cells += [row[index] for _, row in rows if index < len(row)]
+    return cells
+
+
+def _visible(value) -> bool:
+    return value is not None and value == value
+
+
+def _expected_series(report) -> dict[str, int]:
+    """How many series each chart must draw, counted from the report's records."""
+    rec = report.scores.records
+    shown = rec[~rec["suppressed"].astype(bool)]
+    expected = {"profile": shown["actor"].dropna().nunique() + int(shown["actor"].isna().any())}
+    expected["gaps"] = sum(
+        sum(not g["suppressed"] and _visible(g["mean"]) for g in groups) >= 2
+        for groups in report.gaps.records["groups"]
+    )
+    if report.trend is not None:
+        rounds = report.trend.rounds
+        expected["trend"] = rounds[~rounds["suppressed"].astype(bool)]["dimension"].nunique()
+    if report.areas is not None:
+        focus = report.survey.instrument.focus
+        part = report.areas.records
+        part = part[(part["dimension"] == focus) & ~part["suppressed"].astype(bool)]
+        areas = part[part["area"].notna()]
+        flagged = areas[areas["flagged"].astype(bool)]
+        expected["areas"] = (
+            int((~areas["flagged"].astype(bool)).any())
+            + int((flagged["benchmark_diff"] > 0).any())
+            + int((flagged["benchmark_diff"] < 0).any())
+            + int(part["area"].isna().any())
+        )
+    return expected
+
+
+# -------------------------------------------------------------------- tests
+
+
+def test_the_page_fetches_nothing(html_da, areas_report):
+    for html in (html_da, render_html(areas_report)):
+        links = re.findall(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]*)""", html)
+        links += re.findall(r"""url\(\s*["']?([^"')\s]*)""", html)
+        assert links, "the page has internal links (contents, chart references)"
+        assert all(link.startswith("#") for link in links), [
+            x for x in links if not x.startswith("#")
+        ]
+        assert "http://" not in html and "https://" not in html
+        for external in ("<script", "<link", "<img", "@import", "@font-face"):
+            assert external not in html
+        assert html.startswith("<!DOCTYPE html>")
+        assert "@page { size: A4; margin: 15mm; }" in html
+
+
+def test_every_chart_is_inline_svg_with_a_title(html_da, areas_report):
+    for html, ids in ((html_da, CHART_IDS), (render_html(areas_report), CHART_IDS)):
+        for chart in ids:
+            tag = re.search(rf'<svg id="chart-{chart}"[^>]*>', html)
+            assert tag is not None, chart
+            assert 'role="img"' in tag.group(0) and "data-series=" in tag.group(0)
+            assert f'<title id="{chart}-title">' in html
+        assert html.count("<svg") == len(ids)
+        assert "<?xml" not in html and "<!DOCTYPE svg" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "headings"),
+    [
+        (
+            "da",
+            ["Hovedfund", "Sådan vurderer partnerne partnerskabet",
+             "Hvor ser partnerne forskelligt på samarbejdet?", "Udvikling fra runde til runde",
+             "Boligområderne side om side", "Måler udsagnene det samme?", "Metode"],
+        ),
+        (
+            "en",
+            ["Findings", "How the partners rate the partnership", "Where do the partners disagree?",
+             "Change between rounds", "Housing areas side by side",
+             "Do the statements measure one thing?", "Method"],
+        ),
+    ],
+)  # fmt: skip
+def test_headings_in_each_language(lang, headings, html_da, html_en):
+    html = html_da if lang == "da" else html_en
+    assert f'<html lang="{lang}">' in html
+    found = re.findall(r"<h2>(.*?)</h2>", html)
+    assert [unescape(h) for h in found] == headings
+
+
+def test_numbers_follow_the_language(html_da, html_en, report_da):
+    overall = report_da.scores.records
+    first = overall[overall["actor"].isna()].iloc[0]["mean"]
+    assert f"{first:.2f}".replace(".", ",") in html_da
+    assert f"{first:.2f}" in html_en
+    assert "Welchs ANOVA" in html_da and "Welch's ANOVA" in unescape(html_en)
+    assert "Holm" in html_da and "Benjamini-Hochberg" in html_en
+
+
+def test_findings_come_first(report_en, html_en):
+    findings = html_en.index('<section id="findings"')
+    assert findings < html_en.index('<section id="profile"')
+    for finding in report_en.findings:
+        assert finding in unescape(html_en)
+
+
+def test_method_notes_name_version_checksums_and_ledger(report_da, html_da):
+    import partnerkit
+
+    method = html_da[html_da.index('<section id="method"') :]
+    assert f"partnerkit {partnerkit.__version__}" in method
+    for path, digest in report_da.checksums:
+        assert digest in method and Path(path).name in method
+    ledger = report_da.trend.ledger
+    assert f"Læst {ledger.rows_read} rækker" in method
+    assert "halvdelen" in method and "Ved ikke" in method
+    assert "n&lt;5" in method
+
+
+def test_hidden_groups_show_a_dash_in_every_table(report_da, html_da):
+    parsed = _parse(html_da)
+    rec = report_da.scores.records
+    hidden = rec[rec["suppressed"].astype(bool) & rec["actor"].notna()]
+    assert not hidden.empty  # Politi and Virksomhed in the example
+    for actor in hidden["actor"].unique():
+        cells = _column_cells(parsed, actor)
+        assert cells and all(c in ("–n<5", "–") for c in cells), (actor, cells)
+        assert all(actor not in svg for svg in parsed.svgs), actor
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_trace_of_a_tiny_groups_numbers(tiny_reports, lang):
+    report = tiny_reports[lang]
+    rec = report.scores.records
+    small = rec[rec["suppressed_reason"] == "min_n"]
+    secondary = rec[rec["suppressed_reason"] == "secondary"]
+    assert set(small["actor"]) == {"Police"} and len(small) == 2  # both dimensions
+    assert len(secondary) == 2 and secondary["actor"].nunique() == 1  # Resident/Beboer
+    other = secondary["actor"].iloc[0]
+    html = render_html(report)
+    body = html[html.index("<body>") :]  # the style sheet has numbers of its own
+    for mean in (7 / 6, 1.25):  # the police means
+        text = f"{mean:.2f}"
+        assert text not in body and text.replace(".", ",") not in body
+    assert not re.search(r"n=2\b", body)
+    parsed = _parse(html)
+    police_cells = _column_cells(parsed, "Police")
+    other_cells = _column_cells(parsed, other)
+    assert police_cells and set(police_cells) == {"–n<5"}
+    assert other_cells and set(other_cells) == {"–"}  # secondary: no n either
+    for svg in parsed.svgs:
+        assert "Police" not in svg and other not in svg
+    for tag in re.findall(r"<[^>]+>", body):  # no hidden group in any attribute
+        assert "Police" not in tag and other not in tag
+
+
+def test_charts_are_deterministic(report_en):
+    assert charts.profile_chart(report_en) == charts.profile_chart(report_en)
+
+
+def test_charts_need_matplotlib(report_en, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(OutputError, match=r"pip install 'partnerkit\[report\]'"):
+        charts.gaps_chart(report_en)
+
+
+def _browser(playwright):
+    """Debian's Chromium, else playwright's own; a skip only when there is no browser at all."""
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if executable:
+        return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    try:
+        return playwright.chromium.launch(args=CHROMIUM_ARGS)
+    except Exception as exc:  # playwright's Error when its browser was never downloaded
+        if "Executable doesn't exist" not in str(exc):
+            raise
+        pytest.skip(f"no Chromium: {CHROMIUM} is missing and playwright has no browser")
+
+
+@pytest.mark.parametrize("which", ["example", "areas"])
+def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="no Chromium: playwright is not installed"
+    )
+    report = report_da if which == "example" else areas_report
+    path = tmp_path / "report.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    url = path.resolve().as_uri()
+    expected = _expected_series(report)
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url) if r.url != url else None)
+            page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+            page.goto(url, wait_until="load")
+            for chart, count in expected.items():
+                svg = page.locator(f"svg#chart-{chart}")
+                assert svg.count() == 1, chart
+                assert svg.get_attribute("data-series") == str(count), chart
+                box = svg.bounding_box()
+                assert box is not None and box["width"] > 600, (chart, box)
+            assert page.locator("svg").count() == len(expected)
+            assert page.title() == report.title
+            pdf = page.pdf(format="A4")
+            assert pdf.startswith(b"%PDF")
+        finally:
+            browser.close()
+    assert errors == []
+    assert requests == []
