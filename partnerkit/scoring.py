@@ -376,12 +376,25 @@ def group_statistics(
 
 
 def _group_ids(codes: list[np.ndarray], rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """One compact group id per row from several code columns, and each group's codes."""
+    """One compact group id per row from several code columns, and each group's codes.
+
+    The code columns are combined into one integer, and the combinations that occur
+    are numbered in order, by counting (no sort of the rows).
+    """
     if not codes:
         return np.zeros(rows, dtype=np.intp), np.zeros((1, 0), dtype=np.intp)
-    stacked = np.stack(codes, axis=1)
-    combos, group = np.unique(stacked, axis=0, return_inverse=True)
-    return group.reshape(-1).astype(np.intp), combos
+    sizes = tuple(int(c.max()) + 1 if c.size else 1 for c in codes)
+    combined = np.ravel_multi_index(codes, sizes)
+    total = int(np.prod(sizes, dtype=np.int64))
+    if total <= 50_000_000:
+        present = np.flatnonzero(np.bincount(combined, minlength=total))
+        number = np.full(total, -1, dtype=np.intp)
+        number[present] = np.arange(present.size)
+        group = number[combined]
+    else:  # very many combinations: sort instead
+        present, group = np.unique(combined, return_inverse=True)
+    combos = np.stack(np.unravel_index(present, sizes), axis=1)
+    return group.astype(np.intp, copy=False), combos
 
 
 def _sort(records, survey, keys, dims, lang):

@@ -350,6 +350,8 @@ def build_part(
                     f"'{instrument.id}'; they are kept as their own groups (map them to actor "
                     "types with --actor-map)."
                 )
+        elif role == "respondent":
+            roles[role] = _ids(series)
         else:
             roles[role] = _as_text(series)
     hint, hint_source = (
@@ -413,7 +415,7 @@ def inspect_sheet(
     The plan may map no item (the caller decides whether that is an error). With
     ``problems`` given, a second column for an item is recorded there instead of raised.
     """
-    table = read_export(path, sheet, layout)
+    table = read_export(path, sheet, layout, _preparer(instrument))
     plan = _plan(table, instrument, problems)
     spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES and table.layout != "surveyxact"
     if plan.items or sheet is not None or not spreadsheet:
@@ -429,10 +431,25 @@ def inspect_sheet(
     return table, plan, []
 
 
+def _preparer(instrument: Instrument):
+    """What a CSV reader needs from the header: skip personal data, roles as categories."""
+
+    def prepare(names: list[str], alternates) -> tuple[list[str], dict]:
+        plan = plan_columns(names, instrument, "", [], alternates)
+        personal = set(plan.personal)
+        roles = ("actor", "round", "area")
+        categories = {plan.roles[r]: "category" for r in roles if r in plan.roles}
+        return [n for n in names if n not in personal], categories
+
+    return prepare
+
+
 def _plan(table: RawTable, instrument: Instrument, problems: list[str] | None) -> ColumnPlan:
     """Plan the columns, refusing repeated item or role headers and a header below row 1."""
     columns = list(table.frame.columns)
     plan = plan_columns(columns, instrument, table.where, problems, table.alternates)
+    if table.dropped:  # personal data the CSV reader never read
+        plan = replace(plan, personal=(*table.dropped, *plan.personal))
     for header, positions in table.duplicates.items():
         twice = plan_columns([header], instrument, table.where, None, table.alternates)
         if twice.items or twice.roles:
@@ -464,7 +481,7 @@ def column_matches(index: int, table: RawTable, plan: ColumnPlan) -> list[Column
     kinds |= {c: ("role", r, "header") for r, c in plan.roles.items()}
     kinds |= {c: ("personal", None, None) for c in plan.personal}
     matches = []
-    for column in table.frame.columns:
+    for column in table.header or table.frame.columns:
         kind, target, how = kinds.get(column, ("other", None, None))
         label = next(iter(table.alternates.get(column, ())), None)
         matches.append(ColumnMatch(index, column, kind, target, how, label))
@@ -487,6 +504,20 @@ def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable
                 "fewer than half, so it cannot be scored."
             )
     return warnings
+
+
+def _ids(series: pd.Series):
+    """Respondent ids, vectorised: whole numbers as (nullable) integers, texts stripped."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        known = ~np.isnan(values)
+        if np.array_equal(values[known], np.floor(values[known])):
+            return pd.array(series, dtype="Int64")
+        return values
+    text = series.astype(object).astype("string").str.strip()
+    return text.mask(text == "").array
 
 
 def _as_text(series: pd.Series) -> pd.Categorical:

@@ -25,6 +25,7 @@ from ..errors import InputFileError, OptionError, SurveyReadError
 from .files import (
     SPREADSHEET_SUFFIXES,
     SPSS_SUFFIXES,
+    Prepare,
     RawTable,
     check_input_path,
     list_sheets,
@@ -71,8 +72,16 @@ def detect_layout(headers: Sequence[str], sheet: str | None = None) -> str:
     return "plain"
 
 
-def read_export(path: Path, sheet: str | int | None = None, layout: str | None = None) -> RawTable:
-    """Read one export in its layout (detected, or forced with ``layout``)."""
+def read_export(
+    path: Path,
+    sheet: str | int | None = None,
+    layout: str | None = None,
+    prepare: Prepare | None = None,
+) -> RawTable:
+    """Read one export in its layout (detected, or forced with ``layout``).
+
+    ``prepare`` lets a plain CSV skip columns and type role columns while parsing.
+    """
     if layout is not None and layout not in LAYOUTS:
         raise OptionError(f"--layout {layout}: unknown layout; choose one of {', '.join(LAYOUTS)}.")
     folder = _surveyxact_folder(path)
@@ -96,7 +105,7 @@ def read_export(path: Path, sheet: str | int | None = None, layout: str | None =
                 f"{path}: is not a SurveyXact workbook (it needs the sheets Dataset, Structure "
                 f"and Labels; it has {', '.join(repr(n) for n in names)})."
             )
-    table = read_sheet(path, sheet, layout)
+    table = read_sheet(path, sheet, layout, prepare)
     detected = layout or (
         table.layout
         if table.layout != "plain"
