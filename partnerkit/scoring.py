@@ -39,11 +39,7 @@ class RespondentScores:
     scores: pd.DataFrame  # one float column per scoreable dimension
     favourable: np.ndarray  # answered items at or above `favourable`, per dimension
     answered: np.ndarray  # answered items, per dimension; both 0 where not scored
-
-    @property
-    def scored(self) -> np.ndarray:
-        """Rows with at least one dimension score."""
-        return self.scores.notna().to_numpy().any(axis=1)
+    scored: np.ndarray  # bool: rows with at least one dimension score
 
 
 def scoreable_dimensions(survey: Survey) -> list[str]:
@@ -78,25 +74,33 @@ def respondent_scores(survey: Survey) -> RespondentScores:
             "can be scored. Run `partnerkit validate` to see which columns were mapped."
         )
     n = len(survey.data)
-    scores = np.full((n, len(dims)), np.nan)
-    favourable = np.zeros((n, len(dims)))
-    answered = np.zeros((n, len(dims)))
+    turn = scale.min + scale.max
+    scores = {}
+    # Counts per dimension, column-major so each dimension is one contiguous run.
+    favourable = np.zeros((n, len(dims)), dtype=np.uint16, order="F")
+    answered = np.zeros((n, len(dims)), dtype=np.uint16, order="F")
+    scored = np.zeros(n, dtype=bool)
     for d, dim_id in enumerate(dims):
         dim = inst.dimension(dim_id)
-        items = [item for item in dim.items if item.id in survey.data.columns]
-        x = survey.data[[item.id for item in items]].to_numpy(dtype="float64", copy=True)
-        reverse = np.array([item.reverse for item in items])
-        if reverse.any():
-            x[:, reverse] = scale.min + scale.max - x[:, reverse]
-        valid = ~np.isnan(x)
-        count = valid.sum(axis=1)
+        total = np.zeros(n)
+        count, fav = answered[:, d], favourable[:, d]  # views, filled in place
+        for item in dim.items:
+            if item.id not in survey.data.columns:
+                continue
+            x = survey.data[item.id].to_numpy(dtype="float64")
+            if item.reverse:
+                x = turn - x
+            ok = ~np.isnan(x)
+            count += ok
+            np.add(total, x, out=total, where=ok)
+            fav += x >= scale.favourable  # NaN compares False
         enough = 2 * count >= len(dim.items)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scores[:, d] = np.where(enough, np.nansum(x, axis=1) / count, np.nan)
-        favourable[:, d] = np.where(enough, (x >= scale.favourable).sum(axis=1), 0)
-        answered[:, d] = np.where(enough, count, 0)
-    frame = pd.DataFrame(scores, columns=dims, index=survey.data.index)
-    return RespondentScores(frame, favourable, answered)
+        scores[dim_id] = np.divide(total, count, out=np.full(n, np.nan), where=enough)
+        count[~enough] = 0
+        fav[~enough] = 0
+        scored |= enough
+    frame = pd.DataFrame(scores, index=survey.data.index, copy=False)
+    return RespondentScores(frame, favourable, answered, scored)
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,6 @@ def group_statistics(
     dims = list(rs.scores.columns)
     key_names = [k.name for k in keys]
     coded = [group_codes(survey, k, lang) for k in keys]
-    scores = rs.scores.to_numpy(dtype=float)
 
     levels = [(list(range(len(keys))), "cell")]
     if len(keys) >= 2:
@@ -309,22 +312,30 @@ def group_statistics(
     else:
         levels = [([], "overall")]
 
+    # One pass over the respondents per dimension, for the finest cells; margins and
+    # the overall record are combined from the cells' moments (Chan et al.'s pairwise
+    # update, exact up to rounding), so their cost does not grow with the rows.
+    group, cells = _group_ids([c for c, _ in coded], len(survey.data))
+    size = len(cells)
+    moments = {}
+    for d, dim_id in enumerate(dims):
+        x = rs.scores[dim_id].to_numpy()
+        moments[dim_id] = (
+            *_moments(group, size, x),
+            np.bincount(group, weights=rs.favourable[:, d], minlength=size),
+            np.bincount(group, weights=rs.answered[:, d], minlength=size),
+        )
     parts = []
     for positions, level in levels:
-        group, combos = _group_ids([coded[p][0] for p in positions], len(survey.data))
-        size = len(combos)
+        parent, combos = _group_ids([cells[:, p] for p in positions], size)
         index = {key_names[p]: [coded[p][1][c] for c in combos[:, j]] for j, p in
                  enumerate(positions)} if positions else {}  # fmt: skip
-        for d, dim_id in enumerate(dims):
-            x = scores[:, d]
-            ok = ~np.isnan(x)
-            g = group[ok]
-            n = np.bincount(g, minlength=size).astype(float)
+        finest = len(positions) == len(keys)  # the cells themselves
+        for dim_id in dims:
+            stats = moments[dim_id] if finest else _combine(parent, len(combos), *moments[dim_id])
+            n, mean, m2, fav, ans = stats
             with np.errstate(invalid="ignore", divide="ignore"):
-                mean = np.bincount(g, weights=x[ok], minlength=size) / n
-                deviation = x[ok] - mean[g]
-                squares = np.bincount(g, weights=deviation * deviation, minlength=size)
-                sd = np.sqrt(squares / (n - 1))  # two passes: exact for ddof=1
+                sd = np.sqrt(m2 / (n - 1))
             parts.append(
                 pd.DataFrame(
                     {
@@ -334,10 +345,10 @@ def group_statistics(
                         "n": n,
                         "mean": mean,
                         "sd": np.where(n >= 2, sd, np.nan),
-                        "_fav": np.bincount(group, weights=rs.favourable[:, d], minlength=size),
-                        "_ans": np.bincount(group, weights=rs.answered[:, d], minlength=size),
+                        "_fav": fav,
+                        "_ans": ans,
                     },
-                    index=range(size),
+                    index=range(len(combos)),
                 )
             )
     records = pd.concat(parts, ignore_index=True)
@@ -373,6 +384,33 @@ def group_statistics(
         "suppressed_reason",
     ]  # fmt: skip
     return records[columns].reset_index(drop=True)
+
+
+def _moments(group: np.ndarray, size: int, x: np.ndarray):
+    """Count, mean and sum of squared deviations of ``x`` (NaN skipped) per group.
+
+    Two passes (mean, then squared deviations from it): exact for the sample SD.
+    """
+    ok = ~np.isnan(x)
+    g, v = group[ok], x[ok]
+    n = np.bincount(g, minlength=size).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(g, weights=v, minlength=size) / n
+    deviation = v - mean[g]
+    return n, mean, np.bincount(g, weights=deviation * deviation, minlength=size)
+
+
+def _combine(parent: np.ndarray, size: int, n, mean, m2, *sums):
+    """Moments of groups made of cells (``parent`` numbers each cell's group):
+    the pairwise update of Chan, Golub and LeVeque (1979); ``sums`` simply add up."""
+    has = n > 0
+    p, n_h, mean_h = parent[has], n[has], mean[has]
+    total = np.bincount(p, weights=n_h, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = np.bincount(p, weights=n_h * mean_h, minlength=size) / total
+    shift = mean_h - pooled[p]
+    m2_pooled = np.bincount(p, weights=m2[has] + n_h * shift * shift, minlength=size)
+    return total, pooled, m2_pooled, *(np.bincount(parent, s, minlength=size) for s in sums)
 
 
 def _group_ids(codes: list[np.ndarray], rows: int) -> tuple[np.ndarray, np.ndarray]:

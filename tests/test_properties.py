@@ -373,3 +373,40 @@ def test_an_empty_row_changes_only_the_ledger(frame, fmt, data):
     expected = excluded(before)
     expected["empty_row"] = expected.get("empty_row", 0) + 1
     assert excluded(after) == expected
+
+
+# --- 7. numbers are classified as a plain reading of the scale would ------------------
+
+
+@PROPERTY
+@given(
+    values=st.lists(
+        st.one_of(
+            st.integers(-300, 300).map(float),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([0.0, 6.0, 9.0, -1.0, 2.5, 127.0, 128.0, -129.0, 1e300]),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    bounds=st.sampled_from([(1, 5), (0, 10), (1, 7), (0, 1000)]),
+)
+def test_numbers_are_classified_by_the_scale(values, bounds):
+    from partnerkit.instrument import Scale
+    from partnerkit.io.decode import BLANK, DONT_KNOW, INVALID, VALID, _classify_numbers
+
+    low, high = bounds
+    missing = (6.0, 0.0, 9.0, -1.0) if high < 6 else (-1.0,)  # never points of the scale
+    scale = Scale(min=low, max=high, favourable=high - 1, missing_codes=missing)
+
+    def expected(x: float) -> int:  # the rule, one number at a time
+        if math.isnan(x):
+            return BLANK
+        if x in missing:
+            return DONT_KNOW
+        if x.is_integer() and low <= x <= high:
+            return VALID
+        return INVALID
+
+    got = _classify_numbers(np.array(values, dtype=float), scale)
+    assert got.tolist() == [expected(v) for v in values]

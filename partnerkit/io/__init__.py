@@ -304,22 +304,21 @@ def build_part(
     def refs(mask: np.ndarray, limit: int) -> tuple[str, ...]:
         return tuple(f"{name}:{r}" for r in rows[mask][:limit])
 
-    # Every answer decoded straight into one float matrix (items in instrument order).
+    # One float array per item (instrument order), joined into a frame without copying.
     items = [i for i in instrument.item_ids if i in plan.items]
-    matrix = np.empty((len(frame), len(items)))
-    dk = np.zeros((len(frame), len(items)), dtype=bool)
+    values, dk = {}, {}
+    answered = np.zeros(len(frame), dtype=bool)
     invalid, dont_know = [], {}
-    for j, item_id in enumerate(items):
+    for item_id in items:
         column = plan.items[item_id][0]
         decoded = decode_column(frame[column], instrument.scale)
-        matrix[:, j] = decoded.values
-        dk[:, j] = decoded.dont_know
+        values[item_id], dk[item_id] = decoded.values, decoded.dont_know
+        answered |= ~np.isnan(decoded.values)
         dont_know[item_id] = int(decoded.dont_know.sum())
         invalid += [
             InvalidCell(column, value, count, tuple(f"{name}:{rows[p]}" for p in positions))
             for value, count, positions in decoded.invalid
         ]
-    answered = ~np.isnan(matrix).all(axis=1)
     unanswered = np.flatnonzero(~answered)  # few: only these can be empty rows
     empty = np.zeros(len(frame), dtype=bool)
     if unanswered.size:
@@ -333,8 +332,8 @@ def build_part(
         return values if every else values[kept]
 
     count = int(kept.sum())
-    data = pd.DataFrame(take(matrix), columns=items, copy=False)
-    del matrix
+    data = pd.DataFrame({i: take(v) for i, v in values.items()}, copy=False)
+    del values
     roles = {}
     actor_warnings: list[str] = []
     for role, column in plan.roles.items():
@@ -374,7 +373,7 @@ def build_part(
         data[column] = take(frame[column].to_numpy())
     data[SOURCE_COLUMN] = np.full(count, index, dtype=np.int32)
     data[ROW_COLUMN] = take(rows)
-    dk_frame = pd.DataFrame(take(dk), columns=items, copy=False)
+    dk_frame = pd.DataFrame({i: take(v) for i, v in dk.items()}, copy=False)
 
     columns = column_matches(index, table, plan)
     source = Source(
@@ -432,14 +431,16 @@ def inspect_sheet(
 
 
 def _preparer(instrument: Instrument):
-    """What a CSV reader needs from the header: skip personal data, roles as categories."""
+    """What a CSV reader needs from the header: drop personal data, parse roles as
+    categories and items as floats (the reader falls back when an item holds text)."""
 
     def prepare(names: list[str], alternates) -> tuple[list[str], dict]:
         plan = plan_columns(names, instrument, "", [], alternates)
         personal = set(plan.personal)
         roles = ("actor", "round", "area")
-        categories = {plan.roles[r]: "category" for r in roles if r in plan.roles}
-        return [n for n in names if n not in personal], categories
+        dtypes = {plan.roles[r]: "category" for r in roles if r in plan.roles}
+        dtypes |= {columns[0]: "float64" for columns in plan.items.values() if columns}
+        return [n for n in names if n not in personal], dtypes
 
     return prepare
 
