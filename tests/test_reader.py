@@ -75,6 +75,19 @@ def test_invalid_cells_are_counted_per_column_and_value(tmp_path, tiny):
     assert maybe.examples == (f"{tmp_path / 's.xlsx'}:3", f"{tmp_path / 's.xlsx'}:4")
 
 
+def test_text_columns_decoded_together_keep_their_own_invalid_cells(tmp_path, tiny):
+    # label columns are factorised in one batch; each column reports only its own values
+    frame = tiny_frame(
+        a1=["Helt enig", "maybe", "maybe", "Delvist enig", "Delvist uenig"],
+        a2=["Delvist uenig", "Delvist enig", "perhaps", "Helt enig", "Ved ikke"],
+    )
+    survey = read_survey(write_table(tmp_path / "s.xlsx", frame), tiny)
+    invalid = {(c.column, c.value): c.count for c in survey.ledger.invalid_cells}
+    assert invalid == {("a1", "maybe"): 2, ("a2", "perhaps"): 1}
+    assert survey.ledger.dont_know == {"a1": 0, "a2": 1}
+    assert survey.data["a1"].tolist()[0] == 5 and survey.data["a2"].tolist()[:2] == [2, 4]
+
+
 @pytest.mark.parametrize(
     ("header", "how"),
     [

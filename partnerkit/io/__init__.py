@@ -30,7 +30,7 @@ from ..survey import (
 )
 from ..text import as_label, norm_header
 from .actor_map import as_actor_map
-from .decode import decode_column
+from .decode import decode_columns
 from .files import SPREADSHEET_SUFFIXES, RawTable, list_sheets
 from .inputs import AREA_FROM, expand_inputs
 from .layouts import read_export
@@ -156,10 +156,10 @@ class Failure:
         return {"file": self.path, "error": self.message}
 
 
-def _read_task(task) -> Part | Failure:
+def _read_task(index: int, task) -> Part | Failure:
     path, instrument, sheet, layout, round_value, mapping, area = task
     try:
-        return read_part(0, path, instrument, sheet, layout, round_value, mapping, area)
+        return read_part(index, path, instrument, sheet, layout, round_value, mapping, area)
     except PartnerkitError as exc:
         return Failure(str(path), str(exc), exc)
 
@@ -172,21 +172,23 @@ def _run(tasks: list, jobs: int, keep_going: bool, progress) -> list[Part | Fail
     total = len(tasks)
     results: list[Part | Failure | None] = [None] * total
     if jobs > 1 and total >= PARALLEL_MIN_FILES:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
-            futures = {pool.submit(_read_task, task): i for i, task in enumerate(tasks)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
+        workers = min(jobs, total)
+        # Files go out in chunks (fewer round trips); results come back in input order.
+        chunk = max(1, min(16, total // (4 * workers)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = pool.map(_read_task, range(total), tasks, chunksize=chunk)
+            for i, result in enumerate(done):
+                results[i] = result
                 if progress:
-                    progress(done, total)
-                if not keep_going and isinstance(results[futures[future]], Failure):
-                    for other in futures:
-                        other.cancel()
-                    raise results[futures[future]].error
+                    progress(i + 1, total)
+                if not keep_going and isinstance(result, Failure):
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise result.error
     else:
         for i, task in enumerate(tasks):
-            results[i] = _read_task(task)
+            results[i] = _read_task(i, task)
             if progress:
                 progress(i + 1, total)
             if not keep_going and isinstance(results[i], Failure):
@@ -235,7 +237,7 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
 
 def _numbered(part: Part, index: int) -> Part:
     """The part as input number ``index`` (its rows and columns point at its source)."""
-    if (part.data[SOURCE_COLUMN] == index).all():
+    if (part.data[SOURCE_COLUMN].to_numpy() == index).all():
         return part
     data = part.data.assign(**{SOURCE_COLUMN: np.int32(index)})
     columns = [replace(c, source=index) for c in part.columns]
@@ -309,9 +311,9 @@ def build_part(
     values, dk = {}, {}
     answered = np.zeros(len(frame), dtype=bool)
     invalid, dont_know = [], {}
-    for item_id in items:
-        column = plan.items[item_id][0]
-        decoded = decode_column(frame[column], instrument.scale)
+    sources = [plan.items[item_id][0] for item_id in items]
+    every_decoded = decode_columns([frame[c] for c in sources], instrument.scale)
+    for item_id, column, decoded in zip(items, sources, every_decoded, strict=True):
         values[item_id], dk[item_id] = decoded.values, decoded.dont_know
         answered |= ~np.isnan(decoded.values)
         dont_know[item_id] = int(decoded.dont_know.sum())

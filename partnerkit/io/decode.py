@@ -31,33 +31,68 @@ class Decoded:
     invalid: list[tuple[str, int, np.ndarray]]  # (value as text, count, first row positions)
 
 
-def decode_column(column: pd.Series, scale: Scale) -> Decoded:
-    """Decode one answer column.
+def decode_columns(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
+    """Decode answer columns.
 
     Numbers must be whole points of the scale; texts must be answer labels
     (case and white space ignored) or numbers written as text; the scale's
     missing codes and "don't know" labels become NaN and are counted apart;
     anything else is an invalid cell.
+
+    Text columns are decoded together, in batches of about a million cells: one
+    ``factorize`` per batch, so a small file with thirty label columns costs one
+    pass rather than thirty.
     """
     import pandas as pd
 
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
-        raw = column.to_numpy(dtype="float64", na_value=np.nan)
-        kind = _classify_numbers(raw, scale)
-        # A clean column (the usual case) is used as it is: no copy of a million cells.
-        counts = np.bincount(kind, minlength=4)  # blanks are NaN already
-        clean = counts[DONT_KNOW] == 0 and counts[INVALID] == 0
-        values = raw if clean else np.where(kind == VALID, raw, np.nan)
-        invalid = _invalid_numbers(raw, kind)
-    else:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        u_values = np.full(len(uniques) + 1, np.nan)  # the extra last slot serves code -1
-        u_kind = np.full(len(uniques) + 1, BLANK, dtype=np.int8)
-        for j, u in enumerate(uniques):
-            u_values[j], u_kind[j] = _decode_value(u, scale)
-        values = u_values[codes]
-        kind = u_kind[codes]
-        invalid = _invalid_codes(codes, uniques, u_kind)
+    decoded: list[Decoded | None] = [None] * len(columns)
+    text: list[int] = []
+    for j, column in enumerate(columns):
+        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
+            decoded[j] = _decode_numbers(column.to_numpy(dtype="float64", na_value=np.nan), scale)
+        else:
+            text.append(j)
+    rows = len(columns[0]) if columns else 0
+    per_batch = max(1, _BATCH_CELLS // max(rows, 1))
+    for start in range(0, len(text), per_batch):
+        batch = text[start : start + per_batch]
+        for j, result in zip(batch, _decode_texts([columns[j] for j in batch], scale), strict=True):
+            decoded[j] = result
+    return decoded  # type: ignore[return-value]
+
+
+_BATCH_CELLS = 1_000_000
+
+
+def _decode_numbers(raw: np.ndarray, scale: Scale) -> Decoded:
+    kind = _classify_numbers(raw, scale)
+    # A clean column (the usual case) is used as it is: no copy of a million cells.
+    counts = np.bincount(kind, minlength=4)  # blanks are NaN already
+    clean = counts[DONT_KNOW] == 0 and counts[INVALID] == 0
+    values = raw if clean else np.where(kind == VALID, raw, np.nan)
+    return _finish(values, kind, _invalid_numbers(raw, kind), scale)
+
+
+def _decode_texts(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
+    """Texts (or mixed cells) of several columns, each distinct value decoded once."""
+    import pandas as pd
+
+    rows = len(columns[0])
+    cells = np.concatenate([c.to_numpy(dtype=object) for c in columns])
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    u_values = np.full(len(uniques) + 1, np.nan)  # the extra last slot serves code -1
+    u_kind = np.full(len(uniques) + 1, BLANK, dtype=np.int8)
+    for j, u in enumerate(uniques):
+        u_values[j], u_kind[j] = _decode_value(u, scale)
+    out = []
+    for k in range(len(columns)):
+        part = codes[k * rows : (k + 1) * rows]
+        kind = u_kind[part]
+        out.append(_finish(u_values[part], kind, _invalid_codes(part, uniques, u_kind), scale))
+    return out
+
+
+def _finish(values: np.ndarray, kind: np.ndarray, invalid, scale: Scale) -> Decoded:
     if scale.descending:
         values = scale.min + scale.max - values
     return Decoded(values=values, dont_know=kind == DONT_KNOW, invalid=invalid)
@@ -131,6 +166,7 @@ def _summarise(codes: np.ndarray, label, n_values: int, rows: np.ndarray):
     """
     counts = np.bincount(codes, minlength=n_values)
     order = np.argsort(-counts, kind="stable")
+    order = order[counts[order] > 0]  # values met only in other columns of a batch
     out = [
         (label(code), int(counts[code]), rows[np.flatnonzero(codes == code)[:3]])
         for code in order[:MAX_INVALID_VALUES]

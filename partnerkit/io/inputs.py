@@ -125,13 +125,13 @@ def _pattern_base(pattern: str) -> Path | None:
 
 def _search(folder: Path) -> Iterable[Path]:
     """Supported files and SurveyXact export folders below ``folder``, sorted."""
+    exports: list[Path] = []  # SurveyXact folders found; sorting puts parents first
     for directory in sorted(p for p in [folder, *folder.rglob("*")] if p.is_dir()):
-        if _hidden(directory, folder):
+        if _hidden(directory, folder) or any(e in directory.parents for e in exports):
             continue
         if _is_surveyxact_folder(directory):
+            exports.append(directory)
             yield directory
-            continue
-        if any(_is_surveyxact_folder(parent) for parent in directory.parents):
             continue
         for file in sorted(directory.iterdir()):
             if file.is_file() and _supported(file) and not file.name.startswith((".", "~$")):
