@@ -507,7 +507,7 @@ def report(
         for path in output:
             write_report(result, path, run.inputs)
             if not run.quiet:
-                _stderr().print(f"Wrote {path}", style="dim")
+                _note(f"Wrote {path}")
         _report_failures(run.survey)
 
 
@@ -599,7 +599,7 @@ def template(
         from .template import write_template
 
         write_template(output, instrument, lang.value if lang else None)
-        _stderr().print(f"Wrote {output}", style="dim")
+        _note(f"Wrote {output}")
 
 
 @app.command()
@@ -615,9 +615,7 @@ def init(
         from .project import write_starter
 
         written = write_starter(path, force=force)
-        _stderr().print(
-            f"Wrote {written}. Set its inputs, then run `partnerkit areas`.", style="dim"
-        )
+        _note(f"Wrote {written}. Set its inputs, then run `partnerkit areas`.")
 
 
 instrument_app = typer.Typer(
@@ -667,9 +665,7 @@ def instrument_init(
         from .instrument_tools import init_instrument
 
         init_instrument(path, force=force)
-        _stderr().print(
-            f"Wrote {path}. Edit it, then run `partnerkit instrument check {path}`.", style="dim"
-        )
+        _note(f"Wrote {path}. Edit it, then run `partnerkit instrument check {path}`.")
 
 
 @instrument_app.command("check")
@@ -812,10 +808,7 @@ def _report_failures(survey: Survey) -> None:
     """List the files that could not be read, and exit 1 if there were any."""
     failed = survey.failed
     if failed:
-        console = _stderr()
-        from rich.text import Text
-
-        console.print(Text(f"{len(failed)} file(s) could not be read:", style="bold red"))
+        typer.secho(f"{len(failed)} file(s) could not be read:", fg="red", bold=True, err=True)
         for failure in failed:
             _error(failure.message)
         raise typer.Exit(ExitCode.ERROR)
@@ -860,22 +853,21 @@ def reporting(show_traceback: bool) -> Iterator[None]:
         raise typer.Exit(ExitCode.ERROR) from None
 
 
-def _error(message: str) -> None:
-    from rich.text import Text
+# Status lines go through click (loaded with the CLI anyway): importing rich for them
+# would add about 20 ms to every run. Colour is dropped when stderr is not a terminal.
 
-    line = Text("Error: ", style="bold red")
-    line.append(" ".join(message.split()))
-    _stderr().print(line)
+
+def _error(message: str) -> None:
+    typer.echo(typer.style("Error: ", fg="red", bold=True) + " ".join(message.split()), err=True)
 
 
 def _warn(warnings) -> None:
-    from rich.text import Text
-
-    console = _stderr()
     for warning in warnings:
-        line = Text("Warning: ", style="yellow")
-        line.append(warning)
-        console.print(line)
+        typer.echo(typer.style("Warning: ", fg="yellow") + warning, err=True)
+
+
+def _note(message: str) -> None:
+    typer.echo(typer.style(message, dim=True), err=True)
 
 
 def _format(output: Path | None, fmt: Format | None, settings: Project | None = None) -> Format:
@@ -901,7 +893,7 @@ def emit(
     if output is not None:
         write_atomic(render(result, fmt, width=100, **options), output, inputs)
         if not quiet:
-            _stderr().print(f"Wrote {output}", style="dim")
+            _note(f"Wrote {output}")
         return
     if fmt is Format.table:
         from rich.console import Console

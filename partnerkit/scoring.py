@@ -325,36 +325,32 @@ def group_statistics(
             np.bincount(group, weights=rs.favourable[:, d], minlength=size),
             np.bincount(group, weights=rs.answered[:, d], minlength=size),
         )
-    parts = []
+    # Columns gathered as arrays, one frame at the end (a frame per dimension and
+    # level cost more than the arithmetic on small surveys).
+    stats_names = ("n", "mean", "sd", "_fav", "_ans")
+    columns: dict[str, list[np.ndarray]] = {
+        name: [] for name in (*key_names, "dimension", "_level", *stats_names)
+    }
     for positions, level in levels:
         parent, combos = _group_ids([cells[:, p] for p in positions], size)
-        index = {key_names[p]: [coded[p][1][c] for c in combos[:, j]] for j, p in
-                 enumerate(positions)} if positions else {}  # fmt: skip
+        count = len(combos)
+        labels = {name: np.full(count, None, dtype=object) for name in key_names}
+        for j, p in enumerate(positions):
+            labels[key_names[p]] = np.array(coded[p][1], dtype=object)[combos[:, j]]
         finest = len(positions) == len(keys)  # the cells themselves
         for dim_id in dims:
-            stats = moments[dim_id] if finest else _combine(parent, len(combos), *moments[dim_id])
+            stats = moments[dim_id] if finest else _combine(parent, count, *moments[dim_id])
             n, mean, m2, fav, ans = stats
             with np.errstate(invalid="ignore", divide="ignore"):
-                sd = np.sqrt(m2 / (n - 1))
-            parts.append(
-                pd.DataFrame(
-                    {
-                        **index,
-                        "dimension": dim_id,
-                        "_level": level,
-                        "n": n,
-                        "mean": mean,
-                        "sd": np.where(n >= 2, sd, np.nan),
-                        "_fav": fav,
-                        "_ans": ans,
-                    },
-                    index=range(len(combos)),
-                )
-            )
-    records = pd.concat(parts, ignore_index=True)
+                sd = np.where(n >= 2, np.sqrt(m2 / (n - 1)), np.nan)
+            for name in key_names:
+                columns[name].append(labels[name])
+            columns["dimension"].append(np.full(count, dim_id, dtype=object))
+            columns["_level"].append(np.full(count, level, dtype=object))
+            for name, values in zip(stats_names, (n, mean, sd, fav, ans), strict=True):
+                columns[name].append(values)
+    records = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
     for name in key_names:
-        if name not in records.columns:
-            records[name] = None
         records[name] = records[name].astype(object).where(records[name].notna(), None)
 
     n = records["n"].to_numpy(dtype=float)
