@@ -21,7 +21,35 @@ print("HEAVY:", " ".join(m for m in {heavy!r} if m in sys.modules))
 """
 
 
-@pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["--version"]])
+def command_paths() -> list[list[str]]:
+    """Every command and subcommand of the CLI, e.g. ``["instrument", "check"]``."""
+    import typer.main
+
+    from partnerkit.cli import app
+
+    def walk(command, path: list[str]) -> list[list[str]]:
+        paths = [path]
+        if hasattr(command, "commands"):  # a group (typer vendors its own click)
+            for name, sub in command.commands.items():
+                paths += walk(sub, [*path, name])
+        return paths
+
+    return walk(typer.main.get_command(app), [])
+
+
+COMMANDS = command_paths()
+
+
+def test_every_command_is_probed():
+    names = {" ".join(path) for path in COMMANDS}
+    assert {"score", "report", "areas", "instrument check"} <= names and len(names) >= 14
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[*path, "--help"] for path in COMMANDS] + [["--version"]],
+    ids=lambda args: " ".join(args),
+)
 def test_help_does_not_import_heavy_modules(args):
     code = PROBE.format(args=args, heavy=HEAVY)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
