@@ -8,6 +8,7 @@ statistics are computed with vectorised pandas group-bys, then passed through
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,8 +38,8 @@ class RespondentScores:
     """Per respondent (rows of ``Survey.data``): dimension scores and item counts."""
 
     scores: pd.DataFrame  # one float column per scoreable dimension
-    favourable: np.ndarray  # answered items at or above `favourable`, per dimension
-    answered: np.ndarray  # answered items, per dimension; both 0 where not scored
+    favourable: np.ndarray  # int16: answered items at or above `favourable`, per dimension
+    answered: np.ndarray  # int16: answered items, per dimension; both 0 where not scored
     scored: np.ndarray  # bool: rows with at least one dimension score
 
 
@@ -77,8 +78,8 @@ def respondent_scores(survey: Survey) -> RespondentScores:
     turn = scale.min + scale.max
     scores = {}
     # Counts per dimension, column-major so each dimension is one contiguous run.
-    favourable = np.zeros((n, len(dims)), dtype=np.uint16, order="F")
-    answered = np.zeros((n, len(dims)), dtype=np.uint16, order="F")
+    favourable = np.zeros((n, len(dims)), dtype=np.int16, order="F")
+    answered = np.zeros((n, len(dims)), dtype=np.int16, order="F")
     scored = np.zeros(n, dtype=bool)
     for d, dim_id in enumerate(dims):
         dim = inst.dimension(dim_id)
@@ -412,21 +413,21 @@ def _combine(parent: np.ndarray, size: int, n, mean, m2, *sums):
 def _group_ids(codes: list[np.ndarray], rows: int) -> tuple[np.ndarray, np.ndarray]:
     """One compact group id per row from several code columns, and each group's codes.
 
-    The code columns are combined into one integer, and the combinations that occur
-    are numbered in order, by counting (no sort of the rows).
+    The combinations that occur are numbered in order: by counting over every possible
+    combination when those are few next to the rows (no sort), else by sorting.
     """
     if not codes:
         return np.zeros(rows, dtype=np.intp), np.zeros((1, 0), dtype=np.intp)
     sizes = tuple(int(c.max()) + 1 if c.size else 1 for c in codes)
+    total = math.prod(sizes)  # exact: a Python integer
+    if total > 4 * rows + 1024:  # sparse combinations (free-text keys): sort the rows
+        combos, group = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+        return group.reshape(-1).astype(np.intp, copy=False), combos.astype(np.intp)
     combined = np.ravel_multi_index(codes, sizes)
-    total = int(np.prod(sizes, dtype=np.int64))
-    if total <= 50_000_000:
-        present = np.flatnonzero(np.bincount(combined, minlength=total))
-        number = np.full(total, -1, dtype=np.intp)
-        number[present] = np.arange(present.size)
-        group = number[combined]
-    else:  # very many combinations: sort instead
-        present, group = np.unique(combined, return_inverse=True)
+    present = np.flatnonzero(np.bincount(combined, minlength=total))
+    number = np.full(total, -1, dtype=np.intp)
+    number[present] = np.arange(present.size)
+    group = number[combined]
     combos = np.stack(np.unravel_index(present, sizes), axis=1)
     return group.astype(np.intp, copy=False), combos
 

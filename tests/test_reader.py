@@ -268,3 +268,55 @@ def test_reader_values_are_numpy_floats_not_reverse_keyed(tmp_path, tiny):
     survey = read_survey(write_table(tmp_path / "s.xlsx", frame), tiny)
     assert survey.data["a3"].dtype == np.float64
     assert survey.data["a3"].tolist() == [1.0, 5.0]
+
+
+# --- found in review of the fast reader -------------------------------------------------
+
+
+def test_ids_match_across_files_whatever_the_cells_hold(tmp_path, tiny):
+    # ids as numbers in one file, as text (with a stray non-number) in the other
+    one = pd.DataFrame({"ID": list(range(1, 31)), "a1": [3] * 30, "a2": [4] * 30})
+    two = pd.DataFrame({"ID": ["30", " 31 ", "web-32"], "a1": [5, 5, 5], "a2": [5, 5, 5]})
+    paths = [write_table(tmp_path / "one.csv", one), write_table(tmp_path / "two.xlsx", two)]
+    survey = read_survey(paths, tiny, area_from="column")  # one area, so ids are compared
+    assert len(survey.data) == 32  # id 30 appears in both files: the first row is dropped
+    duplicates = next(e for e in survey.ledger.excluded if e.reason == "duplicate_respondent")
+    assert duplicates.rows == 1 and duplicates.examples == (f"{paths[0]}:31",)
+    assert survey.data["respondent"].tolist()[-3:] == ["30", "31", "web-32"]
+
+
+def test_true_and_one_in_different_columns_stay_apart(tmp_path, tiny):
+    # Excel TRUE in one column must not turn the answer 1 of another column invalid
+    frame = tiny_frame(a1=[True, False, True, True], a2=[1, "Delvist enig", 0, 5])
+    survey = read_survey(write_table(tmp_path / "s.xlsx", frame), tiny)
+    assert survey.data["a2"].tolist() == [1, 4, 5]  # the row with TRUE and 0 has no answer
+    invalid = {(c.column, c.value): c.count for c in survey.ledger.invalid_cells}
+    assert invalid == {("a1", "True"): 3, ("a1", "False"): 1, ("a2", "0"): 1}
+
+
+def test_survey_data_can_be_edited_in_place(tmp_path, tiny):
+    path = write_table(tmp_path / "s.csv", tiny_frame(a1=[1, 4], a2=[2, 5], a3=[3, 1]))
+    survey = read_survey(path, tiny)
+    survey.data.loc[0, "a1"] = 2.0  # a clean numeric column is not a read-only view
+    assert survey.data["a1"].tolist() == [2.0, 4.0]
+    assert path.read_text().splitlines()[1] == "1,2,3"  # the input is untouched
+
+
+def test_rows_with_only_personal_data_are_counted_not_refused(tmp_path, tiny):
+    frame = pd.DataFrame({"Email": ["a@b.dk", "c@d.dk"], "a1": [None, None], "a2": [None, None]})
+    survey = read_survey(write_table(tmp_path / "s.csv", frame), tiny, keep_going=True)
+    assert survey.ledger.rows_read == 2
+    assert {e.reason: e.rows for e in survey.ledger.excluded}["no_item_answered"] == 2
+    assert "Email" in survey.ledger.dropped_columns
+
+
+def test_column_matches_point_at_their_file_after_a_failed_file(tmp_path, tiny):
+    good = tiny_frame(a1=[3, 4], a2=[4, 5])
+    paths = [
+        write_table(tmp_path / "a.csv", good),
+        tmp_path / "b.csv",  # missing: fails
+        write_table(tmp_path / "c.csv", pd.DataFrame({"a1": [None], "a2": [None], "x": ["t"]})),
+    ]
+    survey = read_survey(paths, tiny, keep_going=True)
+    assert len(survey.sources) == 2 and len(survey.failed) == 1
+    assert {c.source for c in survey.columns} == {0, 1}

@@ -212,3 +212,16 @@ def test_actor_labels_follow_the_language(hand_survey):
     da = score(hand_survey, by=["actor"], lang="da")
     assert set(da["actor"].dropna()) == {"Kommune", "Beboer"}
     assert da["dimension_name"].iloc[0] == "Alfa"
+
+
+@pytest.mark.parametrize("distinct", [3, 5_000])  # few combinations: counting; many: sorting
+def test_group_ids_number_combinations_as_pandas_does(distinct):
+    from partnerkit.scoring import _group_ids
+
+    rng = np.random.default_rng(7)
+    codes = [rng.integers(0, distinct, 2_000), rng.integers(0, 4, 2_000)]
+    group, combos = _group_ids(codes, 2_000)
+    frame = pd.DataFrame({"a": codes[0], "b": codes[1]})
+    expected = frame.groupby(["a", "b"], sort=True).ngroup().to_numpy()  # the reference
+    assert group.tolist() == expected.tolist()
+    assert combos.tolist() == frame.drop_duplicates().sort_values(["a", "b"]).to_numpy().tolist()

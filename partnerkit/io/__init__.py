@@ -237,7 +237,8 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
 
 def _numbered(part: Part, index: int) -> Part:
     """The part as input number ``index`` (its rows and columns point at its source)."""
-    if (part.data[SOURCE_COLUMN].to_numpy() == index).all():
+    numbered = (part.data[SOURCE_COLUMN].to_numpy() == index).all()
+    if numbered and all(c.source == index for c in part.columns):  # no file failed before
         return part
     data = part.data.assign(**{SOURCE_COLUMN: np.int32(index)})
     columns = [replace(c, source=index) for c in part.columns]
@@ -433,16 +434,14 @@ def inspect_sheet(
 
 
 def _preparer(instrument: Instrument):
-    """What a CSV reader needs from the header: drop personal data, parse roles as
-    categories and items as floats (the reader falls back when an item holds text)."""
+    """Dtypes a CSV reader can take from the header: roles as categories, items as
+    floats (the reader falls back when an item holds text)."""
 
-    def prepare(names: list[str], alternates) -> tuple[list[str], dict]:
+    def prepare(names: list[str], alternates) -> dict[str, str]:
         plan = plan_columns(names, instrument, "", [], alternates)
-        personal = set(plan.personal)
         roles = ("actor", "round", "area")
         dtypes = {plan.roles[r]: "category" for r in roles if r in plan.roles}
-        dtypes |= {columns[0]: "float64" for columns in plan.items.values() if columns}
-        return [n for n in names if n not in personal], dtypes
+        return dtypes | {columns[0]: "float64" for columns in plan.items.values() if columns}
 
     return prepare
 
@@ -451,8 +450,6 @@ def _plan(table: RawTable, instrument: Instrument, problems: list[str] | None) -
     """Plan the columns, refusing repeated item or role headers and a header below row 1."""
     columns = list(table.frame.columns)
     plan = plan_columns(columns, instrument, table.where, problems, table.alternates)
-    if table.dropped:  # personal data the CSV reader never read
-        plan = replace(plan, personal=(*table.dropped, *plan.personal))
     for header, positions in table.duplicates.items():
         twice = plan_columns([header], instrument, table.where, None, table.alternates)
         if twice.items or twice.roles:
@@ -484,7 +481,7 @@ def column_matches(index: int, table: RawTable, plan: ColumnPlan) -> list[Column
     kinds |= {c: ("role", r, "header") for r, c in plan.roles.items()}
     kinds |= {c: ("personal", None, None) for c in plan.personal}
     matches = []
-    for column in table.header or table.frame.columns:
+    for column in table.frame.columns:
         kind, target, how = kinds.get(column, ("other", None, None))
         label = next(iter(table.alternates.get(column, ())), None)
         matches.append(ColumnMatch(index, column, kind, target, how, label))
@@ -510,17 +507,23 @@ def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable
 
 
 def _ids(series: pd.Series):
-    """Respondent ids, vectorised: whole numbers as (nullable) integers, texts stripped."""
+    """Respondent ids as stripped texts, so that an id matches across files whatever
+    its cells hold (``17``, ``17.0`` and ``"17 "`` are one id).
+
+    Whole numbers and text columns are converted vectorised; other columns (mixed
+    cells, fractions) go through :func:`as_label` once per distinct value.
+    """
     import pandas as pd
 
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         known = ~np.isnan(values)
         if np.array_equal(values[known], np.floor(values[known])):
-            return pd.array(series, dtype="Int64")
-        return values
-    text = series.astype(object).astype("string").str.strip()
-    return text.mask(text == "").array
+            return pd.array(values, dtype="Int64").astype("string")
+    elif isinstance(series.dtype, pd.StringDtype):
+        text = series.str.strip()
+        return text.mask(text == "").astype("string").array
+    return pd.array(_as_text(series).astype(object), dtype="string")
 
 
 def _as_text(series: pd.Series) -> pd.Categorical:

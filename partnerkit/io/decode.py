@@ -39,8 +39,8 @@ def decode_columns(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
     missing codes and "don't know" labels become NaN and are counted apart;
     anything else is an invalid cell.
 
-    Text columns are decoded together, in batches of about a million cells: one
-    ``factorize`` per batch, so a small file with thirty label columns costs one
+    Columns of text only are decoded together, in batches of about a million cells:
+    one ``factorize`` per batch, so a small file with thirty label columns costs one
     pass rather than thirty.
     """
     import pandas as pd
@@ -50,8 +50,10 @@ def decode_columns(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
     for j, column in enumerate(columns):
         if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
             decoded[j] = _decode_numbers(column.to_numpy(dtype="float64", na_value=np.nan), scale)
-        else:
+        elif isinstance(column.dtype, pd.StringDtype):
             text.append(j)
+        else:  # mixed cells: alone, since factorize takes True for 1 across columns
+            decoded[j] = _decode_texts([column], scale)[0]
     rows = len(columns[0]) if columns else 0
     per_batch = max(1, _BATCH_CELLS // max(rows, 1))
     for start in range(0, len(text), per_batch):
@@ -66,10 +68,11 @@ _BATCH_CELLS = 1_000_000
 
 def _decode_numbers(raw: np.ndarray, scale: Scale) -> Decoded:
     kind = _classify_numbers(raw, scale)
-    # A clean column (the usual case) is used as it is: no copy of a million cells.
+    # A clean column is used as it is when it is our own array (numbers converted to
+    # float); a view of the parsed frame is read-only, so it is copied like the rest.
     counts = np.bincount(kind, minlength=4)  # blanks are NaN already
     clean = counts[DONT_KNOW] == 0 and counts[INVALID] == 0
-    values = raw if clean else np.where(kind == VALID, raw, np.nan)
+    values = raw if clean and raw.flags.writeable else np.where(kind == VALID, raw, np.nan)
     return _finish(values, kind, _invalid_numbers(raw, kind), scale)
 
 
