@@ -200,10 +200,16 @@ def main() -> int:
         one / many, "≥ 1.6x faster with 2 processes", one / many >= 1.6)  # fmt: skip
 
     r_small = r_scoring(small)
-    if r_small is not None:
-        r_large = r_scoring(csv)
-        ours_small, _ = min(timed([BIN, "score", str(small), "-f", "json", "-q"]) for _ in range(3))
-        ours_large, _ = timed([BIN, "score", str(csv), "-f", "json", "-q", "-o", "/dev/null"])
+    if r_small is not None:  # R and partnerkit alternately, best of `repeat` each
+        score_small = [BIN, "score", str(small), "-f", "json", "-q"]
+        score_large = [BIN, "score", str(csv), "-f", "json", "-q", "-o", "/dev/null"]
+        r_large, ours_small, ours_large = float("inf"), float("inf"), float("inf")
+        for attempt in range(repeat):
+            if attempt:
+                r_small = min(r_small, r_scoring(small))
+            ours_small = min(ours_small, timed(score_small)[0])
+            r_large = min(r_large, r_scoring(csv))
+            ours_large = min(ours_large, timed(score_large)[0])
         add("R psych::scoreItems vs score, 1,000,000 rows",
             f"{r_large:.1f} s vs {ours_large:.1f} s", r_large / ours_large,
             "≥ 10x faster than R", r_large / ours_large >= 10)  # fmt: skip
