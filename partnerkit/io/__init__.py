@@ -200,7 +200,7 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
     """Stack files read with :func:`read_part` into one survey (dropping duplicate respondents)."""
     import pandas as pd
 
-    parts = [_numbered(part, k) for k, part in enumerate(parts)]
+    parts = _same_id_type([_numbered(part, k) for k, part in enumerate(parts)])
     if len(parts) == 1:
         data, dk = parts[0].data, parts[0].dont_know_cells
     else:  # files may lack some items: their don't-know cells are False
@@ -233,6 +233,21 @@ def stack_parts(parts: list[Part], instrument: Instrument) -> Survey:
         ledger=ledger,
         dont_know=dk,
     )
+
+
+def _same_id_type(parts: list[Part]) -> list[Part]:
+    """Numeric ids as texts when another file's ids are texts, so ``17`` meets ``"17"``."""
+    import pandas as pd
+
+    kinds = {str(p.data["respondent"].dtype) for p in parts if "respondent" in p.data}
+    if len(kinds) <= 1:
+        return parts
+    return [
+        replace(p, data=p.data.assign(respondent=p.data["respondent"].astype("string")))
+        if "respondent" in p.data and not isinstance(p.data["respondent"].dtype, pd.StringDtype)
+        else p
+        for p in parts
+    ]
 
 
 def _numbered(part: Part, index: int) -> Part:
@@ -507,11 +522,12 @@ def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable
 
 
 def _ids(series: pd.Series):
-    """Respondent ids as stripped texts, so that an id matches across files whatever
-    its cells hold (``17``, ``17.0`` and ``"17 "`` are one id).
+    """Respondent ids: whole numbers as ``Int64``, anything else as stripped texts
+    (``17.0`` reads ``17``). :func:`stack_parts` turns numbers into texts when files
+    differ, so that ``17`` and ``"17"`` are one id.
 
-    Whole numbers and text columns are converted vectorised; other columns (mixed
-    cells, fractions) go through :func:`as_label` once per distinct value.
+    Numbers and text columns are converted vectorised; other columns (mixed cells,
+    fractions) go through :func:`as_label` once per distinct value.
     """
     import pandas as pd
 
@@ -519,7 +535,7 @@ def _ids(series: pd.Series):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         known = ~np.isnan(values)
         if np.array_equal(values[known], np.floor(values[known])):
-            return pd.array(values, dtype="Int64").astype("string")
+            return pd.array(values, dtype="Int64")
     elif isinstance(series.dtype, pd.StringDtype):
         text = series.str.strip()
         return text.mask(text == "").astype("string").array
