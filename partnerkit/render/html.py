@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from ..i18n import bound, join_words, key_name, number, t
-from .layout import ledger_summary, score_tables, trend_groups
+from .layout import areas_legend, areas_rounds, ledger_summary, score_tables, trend_groups
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -629,7 +629,7 @@ def _areas(report: Report, chart) -> str:
     result = report.areas
     inst = report.survey.instrument
     focus = areas_focus(report)
-    rounds = t("areas.latest", lang) if result.rounds == "latest" else str(result.rounds)
+    rounds = areas_rounds(result, lang)
     intro = _x(
         "areas.intro",
         lang,
@@ -674,14 +674,7 @@ def _areas(report: Report, chart) -> str:
     key = " · ".join(
         f"{dim_of[d].short_label(lang)}: {dim_of[d].label(lang)}" for d in dims if d in dim_of
     )
-    legend = t(
-        "areas.legend",
-        lang,
-        gap=number(result.gap, lang, 1),
-        adjust=t(f"adjust.{result.adjust}", lang),
-        alpha=number(result.alpha, lang),
-        rounds=rounds,
-    )
+    legend = areas_legend(result, lang)
     out.append(
         f'<p class="legend">{_e(key)}<br>{_e(legend)}<br>'
         f"{_e(t('legend.hidden', lang, min_n=report.min_n))}</p>"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..i18n import join_words, key_name, t
+from ..i18n import join_words, key_name, number, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,6 +109,23 @@ def ledger_summary(result) -> str:
     if ledger.dropped_columns:
         extras.append(t("summary.dropped", lang, columns=", ".join(ledger.dropped_columns)))
     return text + "".join(f"; {e}" for e in extras) + "."
+
+
+def areas_rounds(result, lang: str) -> str:
+    """Which round the areas comparison shows: "the latest of each area" or the one chosen."""
+    return t("areas.latest", lang) if result.rounds == "latest" else str(result.rounds)
+
+
+def areas_legend(result, lang: str) -> str:
+    """How the areas comparison flags an area: gap, adjustment, alpha and round."""
+    return t(
+        "areas.legend",
+        lang,
+        gap=number(result.gap, lang, 1),
+        adjust=t(f"adjust.{result.adjust}", lang),
+        alpha=number(result.alpha, lang),
+        rounds=areas_rounds(result, lang),
+    )
 
 
 def trend_groups(result) -> list[tuple[str, list[tuple[str, list]]]]:

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n import bound, number, t
-from .layout import comment_text, ledger_summary, score_tables
+from .layout import areas_legend, comment_text, ledger_summary, score_tables
 
 if TYPE_CHECKING:
     from ..scoring import ScoreResult
@@ -579,16 +579,7 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
         if findings:
             parts.append(Text(findings, style="bold"))
         key = " · ".join(f"{shorts[d]} {inst.dimension(d).label(lang)}" for d in dims)
-        rounds = t("areas.latest", lang) if result.rounds == "latest" else result.rounds
-        legend = t(
-            "areas.legend",
-            lang,
-            gap=number(result.gap, lang, 1),
-            adjust=t(f"adjust.{result.adjust}", lang),
-            alpha=number(result.alpha, lang),
-            rounds=rounds,
-        )
-        parts.append(Text(f"{key}\n{legend}", style="dim"))
+        parts.append(Text(f"{key}\n{areas_legend(result, lang)}", style="dim"))
         parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
     return Group(*parts)
 

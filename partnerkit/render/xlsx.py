@@ -193,37 +193,32 @@ def _summary(book, sheet, report: Report):
     by = {
         (r[group_key] if group_key else None, r["dimension"]): r for r in records.to_dict("records")
     }
-    top = 5
-    _header(sheet, top, [_x("dimension", lang), *groups, _x("all", lang)])
     names = {d.id: d.label(lang) for d in inst.dimensions}
-    for i, dim in enumerate(dims, start=top + 1):
-        sheet.cell(row=i, column=1, value=safe_text(names[dim]))
-        for j, group in enumerate(columns, start=2):
-            rec = by.get((group, dim))
-            if rec is None:
-                continue
-            if rec["suppressed"]:
-                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
-            else:
-                _number(sheet, i, j, rec["mean"])
-    last_row = top + len(dims)
+
+    def grid(top: int, title: str, field: str, number_format: str) -> int:
+        """Dimensions by group from row ``top``: ``field`` of each record, or hidden."""
+        _header(sheet, top, [title, *groups, _x("all", lang)])
+        for i, dim in enumerate(dims, start=top + 1):
+            sheet.cell(row=i, column=1, value=safe_text(names[dim]))
+            for j, group in enumerate(columns, start=2):
+                rec = by.get((group, dim))
+                if rec is None:
+                    continue
+                if rec["suppressed"]:
+                    _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+                else:
+                    _number(sheet, i, j, rec[field], number_format)
+        return top + len(dims)
+
+    top = 5
+    last_row = grid(top, _x("dimension", lang), "mean", "0.00")
     last_col = 1 + len(columns)
     first = f"B{top + 1}"
     cells = f"{first}:{get_column_letter(last_col)}{last_row}"
     _zone_formatting(sheet, cells, first, report)
 
     n_top = last_row + 2
-    _header(sheet, n_top, [_x("respondents", lang), *groups, _x("all", lang)])
-    for i, dim in enumerate(dims, start=n_top + 1):
-        sheet.cell(row=i, column=1, value=safe_text(names[dim]))
-        for j, group in enumerate(columns, start=2):
-            rec = by.get((group, dim))
-            if rec is None:
-                continue
-            if rec["suppressed"]:
-                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
-            else:
-                _number(sheet, i, j, rec["n"], "0")
+    grid(n_top, _x("respondents", lang), "n", "0")
 
     findings_row = n_top + len(dims) + 2
     sheet.cell(row=findings_row, column=1, value=_x("findings", lang)).font = Font(bold=True)
@@ -532,13 +527,7 @@ def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) 
             if isinstance(value, bool):
                 sheet.cell(row=i, column=j, value=_x("yes" if value else "no", lang))
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                _number(
-                    sheet,
-                    i,
-                    j,
-                    value,
-                    "0" if column in counts else "0.000" if column.startswith("p") else "0.00",
-                )
+                _number(sheet, i, j, value, _format_of(column, counts))
             elif value is None or value != value:
                 continue
             else:
