@@ -30,7 +30,7 @@ from ..survey import (
 )
 from ..text import as_label, norm_header
 from .actor_map import as_actor_map
-from .decode import decode_columns
+from .decode import BLANK, decode_columns
 from .files import SPREADSHEET_SUFFIXES, RawTable, list_sheets
 from .inputs import AREA_FROM, expand_inputs
 from .layouts import read_export
@@ -328,7 +328,7 @@ def build_part(
     answered = np.zeros(len(frame), dtype=bool)
     invalid, dont_know = [], {}
     sources = [plan.items[item_id][0] for item_id in items]
-    every_decoded = decode_columns([frame[c] for c in sources], instrument.scale)
+    every_decoded = decode_columns(_answer_columns(table, sources), instrument.scale)
     for item_id, column, decoded in zip(items, sources, every_decoded, strict=True):
         values[item_id], dk[item_id] = decoded.values, decoded.dont_know
         answered |= ~np.isnan(decoded.values)
@@ -339,8 +339,10 @@ def build_part(
         ]
     unanswered = np.flatnonzero(~answered)  # few: only these can be empty rows
     empty = np.zeros(len(frame), dtype=bool)
-    if unanswered.size:
-        empty[unanswered] = frame.iloc[unanswered].isna().all(axis=1).to_numpy()
+    if unanswered.size:  # by the cell kinds: decoding may have overwritten the item columns
+        blank = np.logical_and.reduce([d.kind[unanswered] == BLANK for d in every_decoded])
+        rest = frame.iloc[unanswered].drop(columns=sources)
+        empty[unanswered] = blank & rest.isna().all(axis=1).to_numpy()
     no_item = ~empty & ~answered
 
     kept = answered
@@ -418,6 +420,22 @@ def build_part(
         warnings=warnings + _coverage_warnings(plan, instrument, table) + actor_warnings,
         dont_know_cells=dk_frame,
     )
+
+
+def _answer_columns(table: RawTable, sources: list[str]) -> list:
+    """The item columns to decode: the reader's own float arrays where the frame still
+    holds them (decoded in place, no copy), else the frame's columns."""
+    frame, owned = table.frame, table.owned
+
+    def own(column: str) -> bool:
+        array = owned.get(column)
+        return (
+            array is not None
+            and len(array) == len(frame)
+            and np.may_share_memory(array, frame[column].to_numpy())
+        )
+
+    return [owned[c] if own(c) else frame[c] for c in sources]
 
 
 def inspect_sheet(

@@ -30,7 +30,7 @@ def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path}: cannot decode the actor map as {encoding}.") from exc
-    rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text[:65536])))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text[:65536])))
     mapping: dict[str, str] = {}
     known = ", ".join(a.label(instrument.language) for a in instrument.actors)
     for number, row in enumerate(rows, start=1):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instrument import Scale
+from ..parallel import MIN_CELLS, thread_map
 from ..text import as_label, norm, short
 
 if TYPE_CHECKING:
@@ -29,15 +30,20 @@ class Decoded:
     values: np.ndarray  # float64
     dont_know: np.ndarray  # bool
     invalid: list[tuple[str, int, np.ndarray]]  # (value as text, count, first row positions)
+    kind: np.ndarray  # int8: VALID, DONT_KNOW, INVALID or BLANK per cell
 
 
-def decode_columns(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
+def decode_columns(columns: list[pd.Series | np.ndarray], scale: Scale) -> list[Decoded]:
     """Decode answer columns.
 
     Numbers must be whole points of the scale; texts must be answer labels
     (case and white space ignored) or numbers written as text; the scale's
     missing codes and "don't know" labels become NaN and are counted apart;
     anything else is an invalid cell.
+
+    A column given as a float64 array rather than a Series is the caller's to give
+    away: it is decoded in place (its cells that are no answer become NaN), which
+    spares a copy of every column on a large file.
 
     Columns of text only are decoded together, in batches of about a million cells:
     one ``factorize`` per batch, so a small file with thirty label columns costs one
@@ -46,15 +52,26 @@ def decode_columns(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
     import pandas as pd
 
     decoded: list[Decoded | None] = [None] * len(columns)
+    numbers: list[int] = []
     text: list[int] = []
     for j, column in enumerate(columns):
-        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
-            decoded[j] = _decode_numbers(column.to_numpy(dtype="float64", na_value=np.nan), scale)
+        if _numbers(column):
+            numbers.append(j)
         elif isinstance(column.dtype, pd.StringDtype):
             text.append(j)
         else:  # mixed cells: alone, since factorize takes True for 1 across columns
             decoded[j] = _decode_texts([column], scale)[0]
     rows = len(columns[0]) if columns else 0
+
+    def number(j: int) -> Decoded:
+        column = columns[j]
+        if isinstance(column, np.ndarray):
+            return _decode_numbers(column, scale, in_place=True)
+        return _decode_numbers(column.to_numpy(dtype="float64", na_value=np.nan), scale)
+
+    threads = None if rows * len(numbers) >= MIN_CELLS else 1  # numpy lets go of the GIL
+    for j, result in zip(numbers, thread_map(number, numbers, threads), strict=True):
+        decoded[j] = result
     per_batch = max(1, _BATCH_CELLS // max(rows, 1))
     for start in range(0, len(text), per_batch):
         batch = text[start : start + per_batch]
@@ -66,14 +83,32 @@ def decode_columns(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
 _BATCH_CELLS = 1_000_000
 
 
-def _decode_numbers(raw: np.ndarray, scale: Scale) -> Decoded:
+def _numbers(column) -> bool:
+    import pandas as pd
+
+    if isinstance(column, np.ndarray):
+        return True
+    return pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column)
+
+
+def _decode_numbers(raw: np.ndarray, scale: Scale, in_place: bool = False) -> Decoded:
+    """Numbers to points. ``raw`` is overwritten when ``in_place``; a clean column is
+    used as it is when it is our own array (numbers converted to float), while a view
+    of the parsed frame is read-only, so it is copied like the rest."""
     kind = _classify_numbers(raw, scale)
-    # A clean column is used as it is when it is our own array (numbers converted to
-    # float); a view of the parsed frame is read-only, so it is copied like the rest.
-    counts = np.bincount(kind, minlength=4)  # blanks are NaN already
-    clean = counts[DONT_KNOW] == 0 and counts[INVALID] == 0
-    values = raw if clean and raw.flags.writeable else np.where(kind == VALID, raw, np.nan)
-    return _finish(values, kind, _invalid_numbers(raw, kind), scale)
+    dont_know = kind == DONT_KNOW
+    bad = np.flatnonzero(kind == INVALID)
+    invalid = _invalid_numbers(raw, bad)
+    clean = bad.size == 0 and not dont_know.any()  # blanks are NaN already
+    if clean and (in_place or raw.flags.writeable):
+        values = raw
+    elif in_place:
+        np.copyto(raw, np.nan, where=dont_know)
+        raw[bad] = np.nan
+        values = raw
+    else:
+        values = np.where(kind == VALID, raw, np.nan)
+    return _finish(values, kind, invalid, scale, own=in_place, dont_know=dont_know)
 
 
 def _decode_texts(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
@@ -95,23 +130,49 @@ def _decode_texts(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
     return out
 
 
-def _finish(values: np.ndarray, kind: np.ndarray, invalid, scale: Scale) -> Decoded:
+def _finish(values, kind, invalid, scale: Scale, own=False, dont_know=None) -> Decoded:
+    """``own``: ``values`` may be overwritten (it was given away for decoding in place)."""
     if scale.descending:
-        values = scale.min + scale.max - values
-    return Decoded(values=values, dont_know=kind == DONT_KNOW, invalid=invalid)
+        values = np.subtract(scale.min + scale.max, values, out=values if own else None)
+    if dont_know is None:
+        dont_know = kind == DONT_KNOW
+    return Decoded(values=values, dont_know=dont_know, invalid=invalid, kind=kind)
 
 
 def _classify_numbers(x: np.ndarray, scale: Scale) -> np.ndarray:
     """The kind of every number: a whole point of the scale, a missing code, blank, invalid.
 
-    A point of the scale is a whole number, so it survives a cast to a small integer
-    type unchanged; NaN, fractions and numbers out of range do not (their cast is
-    garbage, which the equality test rejects). Few cells are left to test against the
-    missing codes.
+    A whole number survives a cast to a small integer type unchanged, and its kind is
+    then looked up in a table of the 256 small integers; NaN, fractions and numbers
+    out of range do not survive the cast (their cast is garbage, which the equality
+    test catches). Few cells are left to classify one by one.
     """
-    small = scale.min >= -128 and scale.max <= 127
+    if scale.min < -128 or scale.max > 127:
+        return _classify_wide(x, scale)
     with np.errstate(invalid="ignore"):
-        whole = x.astype(np.int8 if small else np.int64)
+        whole = x.astype(np.int8)
+    kind = _small_kinds(scale)[whole.view(np.uint8)]
+    odd = np.flatnonzero(whole != x)  # NaN compares unequal
+    if odd.size:
+        value = x[odd]
+        missing = np.isin(value, scale.missing_codes)
+        blank = np.isnan(value)
+        kind[odd] = np.where(blank, BLANK, np.where(missing, DONT_KNOW, INVALID))
+    return kind
+
+
+def _small_kinds(scale: Scale) -> np.ndarray:
+    """The kind of each int8 value, indexed by its bit pattern read as uint8."""
+    value = np.arange(256, dtype=np.uint8).view(np.int8)
+    valid = (value >= scale.min) & (value <= scale.max)
+    missing = np.isin(value, scale.missing_codes)
+    return np.where(valid, VALID, np.where(missing, DONT_KNOW, INVALID)).astype(np.int8)
+
+
+def _classify_wide(x: np.ndarray, scale: Scale) -> np.ndarray:
+    """:func:`_classify_numbers` for a scale beyond the int8 range."""
+    with np.errstate(invalid="ignore"):
+        whole = x.astype(np.int64)
     valid = (whole == x) & (whole >= scale.min) & (whole <= scale.max)
     kind = np.where(valid, np.int8(VALID), np.int8(BLANK))
     other = np.flatnonzero(~valid & ~np.isnan(x))
@@ -141,8 +202,8 @@ def _decode_value(value: object, scale: Scale) -> tuple[float, int]:
     return (number if kind == VALID else math.nan), kind
 
 
-def _invalid_numbers(raw: np.ndarray, kind: np.ndarray) -> list[tuple[str, int, np.ndarray]]:
-    bad = np.flatnonzero(kind == INVALID)
+def _invalid_numbers(raw: np.ndarray, bad: np.ndarray) -> list[tuple[str, int, np.ndarray]]:
+    """Summary of the invalid numbers, at row positions ``bad``."""
     if bad.size == 0:
         return []
     uniques, codes = np.unique(raw[bad], return_inverse=True)

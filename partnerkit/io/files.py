@@ -20,6 +20,7 @@ import io
 import mmap
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputFileError, SurveyReadError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -71,6 +73,9 @@ class RawTable:
     alternates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: header texts that appear more than once, with the 1-based column numbers
     duplicates: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    #: float columns whose arrays the reader allocated and nothing else holds; decoding
+    #: overwrites them in place rather than copying (the frame then shows decoded values)
+    owned: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def where(self) -> str:
@@ -302,26 +307,26 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
     sample = head.decode(encoding, errors="ignore")
     delimiter = sniff_delimiter(sample)
     lines = _first_lines(sample, head, path, encoding)
-    first = list(csv.reader(io.StringIO(lines), delimiter=delimiter))[:3]
+    first = list(csv.reader(io.StringIO(lines, newline=""), delimiter=delimiter))[:3]
     if not first or not any(c.strip() for c in first[0]):
         raise SurveyReadError(f"{path}: is empty. Export the survey with its answers.")
     spec = detect_header(first, layout)
     dtypes = prepare(spec.names, spec.alternates) if prepare else {}
     try:
         try:
-            frame = _parse_csv(path, delimiter, encoding, spec, dtypes)
+            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes)
         except UnicodeDecodeError as exc:
             if encoding != "utf-8":
                 raise
             _guard_mixed_encoding(path, exc)
             encoding = "cp1252"  # Danish Excel's default; UTF-8 failed past the sniffed sample
-            frame = _parse_csv(path, delimiter, encoding, spec, dtypes)
+            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes)
     except UnicodeDecodeError:
         raise SurveyReadError(
             f"{path}: cannot decode the file as {encoding}. Save it as UTF-8 and try again."
         ) from None
     except pd.errors.EmptyDataError:
-        frame = pd.DataFrame(columns=spec.names)
+        frame, owned = pd.DataFrame(columns=spec.names), {}
     except (pd.errors.ParserError, ValueError) as exc:
         raise SurveyReadError(f"{path}: {_parser_problem(exc)}") from exc
     table = RawTable(
@@ -334,6 +339,7 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
         layout=spec.layout or "plain",
         alternates=spec.alternates,
         duplicates=spec.duplicates,
+        owned=owned,
     )
     _check_not_empty(table)
     return table
@@ -350,36 +356,71 @@ def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
 
 def _parse_csv(
     path: Path, delimiter: str, encoding: str, spec: HeaderSpec, dtypes=None
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict]:
     """Parse the rows; when a column given as ``float64`` holds text (answer labels),
-    parse again with only the other dtypes."""
+    parse again with only the other dtypes.
+
+    A large file is parsed in pieces on several threads (:mod:`.chunked`); the float
+    arrays it allocated come back with the frame, for decoding in place.
+    """
     import pandas as pd
 
+    from .chunked import MIN_BYTES, parse_in_pieces
+
+    options = dict(
+        sep=delimiter, encoding=encoding, header=None, index_col=False,
+        keep_default_na=False, na_values=[""], skip_blank_lines=False, on_bad_lines="error",
+    )  # fmt: skip
+    start = None
+    if encoding in ("utf-8", "utf-8-sig", "cp1252") and path.stat().st_size >= MIN_BYTES:
+        with path.open("rb") as fh:
+            start = _data_start(fh.read(64 * _SNIFF_BYTES), spec.rows)
+
     def parse(dtypes):
-        return pd.read_csv(
-            path,
-            sep=delimiter,
-            encoding=encoding,
-            header=None,
-            names=spec.names,
-            dtype=dtypes or None,
-            skiprows=spec.rows,
-            index_col=False,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            on_bad_lines="error",
+        if start is not None:
+            pieces = parse_in_pieces(path, start, options, spec.names, dtypes)
+            if pieces is not None:
+                return pieces
+        frame = pd.read_csv(
+            path, names=spec.names, dtype=dtypes or None, skiprows=spec.rows, **options
         )
+        return frame, {}
+
+    def parse_floats_first():
+        try:
+            return parse(dtypes)
+        except ValueError as exc:
+            if isinstance(exc, pd.errors.ParserError | UnicodeDecodeError):
+                raise
+            general = {c: kind for c, kind in (dtypes or {}).items() if kind != "float64"}
+            if general == (dtypes or {}):
+                raise
+            return parse(general)
 
     try:
-        return parse(dtypes)
-    except ValueError as exc:
-        if isinstance(exc, pd.errors.ParserError | UnicodeDecodeError):
-            raise
-        general = {c: kind for c, kind in (dtypes or {}).items() if kind != "float64"}
-        if general == (dtypes or {}):
-            raise
-        return parse(general)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return parse_floats_first()
+    except pd.errors.ParserWarning:  # pandas would drop the cells past the header's width
+        raise SurveyReadError(
+            f"{path}: row {spec.rows + 1} has more cells than the header has columns "
+            f"({len(spec.names)}). Check the delimiter, or quote text that contains it, "
+            "and export again."
+        ) from None
+
+
+def _data_start(head: bytes, rows: int) -> int | None:
+    """Byte offset just past the first ``rows`` records of ``head`` (line breaks inside
+    quotes do not end a record); ``None`` when ``head`` does not hold them all."""
+    at = 0
+    for _ in range(rows):
+        end = head.find(b"\n", at)
+        while end >= 0 and head.count(b'"', at, end) % 2:
+            end = head.find(b"\n", end + 1)
+        if end < 0:
+            return None
+        at = end + 1
+    return at
 
 
 def _parser_problem(exc: Exception) -> str:
@@ -466,7 +507,8 @@ def sniff_delimiter(sample: str) -> str:
     text = "\n".join(lines)
     best, best_score = ",", (-1, 0)
     for delim in DELIMITERS:
-        counts = [len(row) for row in csv.reader(io.StringIO(text), delimiter=delim) if row]
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        counts = [len(row) for row in rows if row]
         if not counts:
             continue
         header = counts[0]

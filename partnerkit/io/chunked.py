@@ -1,0 +1,165 @@
+"""Parsing a large CSV file in byte ranges on several threads, into columns allocated once.
+
+pandas' own reader parses a large file into pieces and then concatenates every
+column, so each answer column is written twice and both copies are alive at the
+peak. Here the float columns the header plan names (the items) are allocated once
+for an upper bound of the rows, and each thread copies its piece's floats straight
+into place; only the few other columns (roles, ids, texts) are concatenated.
+pandas' C tokenizer and float conversion release the GIL, so threads parse in
+parallel.
+
+A piece ends at a line break outside quotes (the count of quote characters before
+it is even, which holds for RFC 4180 quoting, where a quote inside a field is
+doubled). Whenever the result could differ from a plain ``pandas.read_csv`` of the
+whole file (a parser error, whose line number would be counted from the piece; a
+column typed differently in two pieces; bare carriage returns as line ends), this
+gives up and returns ``None``, and the caller parses the file in one piece.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..parallel import thread_map
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: files smaller than this are parsed in one piece (pandas' own reader is as fast there)
+MIN_BYTES = 24 * 1024 * 1024
+PIECE_BYTES = 8 * 1024 * 1024
+_QUOTE, _NL = b'"', b"\n"
+
+
+class _GiveUp(Exception):
+    """The file cannot be parsed in pieces with the same result as in one."""
+
+
+def parse_in_pieces(
+    path,
+    data_start: int,
+    options: Mapping,
+    names: Sequence[str],
+    dtypes: Mapping[str, str],
+    workers: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]] | None:
+    """The rows after byte ``data_start`` of ``path`` parsed with ``pandas.read_csv(**options)``.
+
+    Returns the frame and the float64 arrays it was built from (the columns with
+    dtype ``float64`` in ``dtypes``); nothing else holds these arrays, so a caller
+    may overwrite them in place. Returns ``None`` when the file should be parsed in
+    one piece instead. Exceptions of the parser other than ``ParserError`` (a
+    ``ValueError`` for text in a float column, a ``UnicodeDecodeError``) propagate
+    as they would from a plain read.
+    """
+    import pandas as pd
+
+    with Path(path).open("rb") as fh:
+        fd = fh.fileno()
+        pieces = _pieces(fd, data_start, os.fstat(fd).st_size)
+        if pieces is None or len(pieces) < 2:
+            return None
+        floats = [n for n in names if dtypes.get(n) == "float64"]
+        bound = sum(rows for _, _, rows in pieces)
+        arrays = {name: np.empty(bound) for name in floats}
+        offsets = np.cumsum([0] + [rows for _, _, rows in pieces[:-1]])
+
+        def parse(k: int) -> pd.DataFrame:
+            start, length, rows = pieces[k]
+            data = io.BytesIO(os.pread(fd, length, start))
+            try:
+                part = pd.read_csv(data, names=names, dtype=dtypes or None, **options)
+            except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+                raise _GiveUp from exc  # a row too long: one read names it
+            if len(part) > rows:  # a line break the count did not see
+                raise _GiveUp
+            at = offsets[k]
+            for name in floats:
+                arrays[name][at : at + len(part)] = part[name].to_numpy()
+            return part.drop(columns=floats)
+
+        try:
+            with warnings.catch_warnings():  # a first row longer than the header warns
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                parts = thread_map(parse, range(len(pieces)), workers)
+            others = {name: _join([p[name] for p in parts]) for name in parts[0].columns}
+        except _GiveUp:
+            return None
+    counts = [len(p) for p in parts]
+    total = sum(counts)
+    if total < bound:  # fewer rows than line breaks: close the gaps, front to back
+        at = 0
+        for k, count in enumerate(counts):
+            if offsets[k] != at:
+                for values in arrays.values():
+                    values[at : at + count] = values[offsets[k] : offsets[k] + count]
+            at += count
+        arrays = {name: values[:total] for name, values in arrays.items()}
+    columns = {name: arrays[name] if name in arrays else others[name] for name in names}
+    return pd.DataFrame(columns, copy=False), arrays
+
+
+def _pieces(fd: int, start: int, size: int) -> list[tuple[int, int, int]] | None:
+    """``(offset, length, most rows)`` of pieces of about :data:`PIECE_BYTES` that end at
+    a line break outside quotes; ``None`` when the file cannot be split safely."""
+    pieces = []
+    buffer = bytearray(PIECE_BYTES)  # one buffer for all: fresh memory costs page faults
+    codes = np.frombuffer(buffer, np.uint8)
+    while start < size:
+        read = os.preadv(fd, [buffer], start)
+        if not read:
+            break
+        if buffer.find(b"\r", 0, read) >= 0 and buffer.count(b"\r", 0, read) != buffer.count(
+            b"\r\n", 0, read
+        ):
+            return None  # bare carriage returns end lines for the parser, not for the split
+        end = read if start + read >= size else _last_break(buffer, read)
+        if end is None:
+            return None
+        rows = int(np.count_nonzero(codes[:end] == _NL[0]))
+        pieces.append((start, end, rows + (buffer[end - 1] != _NL[0])))
+        start += end
+    return pieces
+
+
+def _last_break(data: bytearray, size: int) -> int | None:
+    """Just past the last line break in ``data[:size]`` outside quotes (``data`` starts
+    outside quotes)."""
+    at = data.rfind(_NL, 0, size)
+    if at < 0 or data.find(_QUOTE, 0, size) < 0:  # the usual case: no quotes to count
+        return at + 1 if at >= 0 else None
+    quotes = data.count(_QUOTE, 0, at)
+    while at >= 0 and quotes % 2:
+        before = data.rfind(_NL, 0, at)
+        quotes -= data.count(_QUOTE, before + 1, at)
+        at = before
+    return at + 1 if at >= 0 else None
+
+
+def _join(pieces: list[pd.Series]) -> pd.Series:
+    """One column from its pieces, typed as one parse of the whole column would type it."""
+    import pandas as pd
+
+    if any(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+        try:
+            joined = pd.api.types.union_categoricals(pieces, sort_categories=True)
+        except TypeError as exc:  # categories of different types: a whole parse decides
+            raise _GiveUp from exc
+        return pd.Series(joined, copy=False)
+    dtypes = {str(p.dtype) for p in pieces}
+    if len(dtypes) == 1 or dtypes == {"int64", "float64"}:  # whole numbers and blanks: floats
+        return pd.concat(pieces, ignore_index=True)
+    filled = [p for p in pieces if p.notna().any()]
+    kind = filled[0].dtype if filled else None
+    texts = isinstance(kind, pd.StringDtype) or kind == np.dtype(object)
+    if not texts or any(p.dtype != kind for p in filled):
+        raise _GiveUp  # e.g. numbers in one piece and texts in another
+    pieces = [p if p.dtype == kind else p.astype(kind) for p in pieces]  # pieces with no text
+    return pd.concat(pieces, ignore_index=True)

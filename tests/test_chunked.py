@@ -1,0 +1,247 @@
+"""Large CSV files are parsed in pieces on threads (partnerkit.io.chunked).
+
+The reference here is pandas itself: every file read in pieces must give the frame
+that one ``pandas.read_csv`` of the whole file gives (partnerkit's reader with the
+piece path switched off), or the piece path must step aside. Pieces are made tiny
+so that small files cross many piece boundaries.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from contextlib import contextmanager
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partnerkit.errors import SurveyReadError
+from partnerkit.instrument import load_instrument
+from partnerkit.io import _preparer, read_survey
+from partnerkit.io import chunked as chunked_module
+from partnerkit.io.files import read_csv
+from partnerkit.scoring import score_survey
+
+from .conftest import EXAMPLE_CSV
+
+
+@contextmanager
+def pieces(size: int | None):
+    """Parse in pieces of ``size`` bytes whatever the file size; ``None``: never."""
+    minimum = 0 if size else 1 << 62
+    with (
+        mock.patch.object(chunked_module, "MIN_BYTES", minimum),
+        mock.patch.object(chunked_module, "PIECE_BYTES", size or chunked_module.PIECE_BYTES),
+    ):
+        yield
+
+
+def read_both(path, size: int, prepare=None):
+    """The table read whole and read in pieces of ``size`` bytes."""
+    with pieces(None):
+        whole = read_csv(path, prepare=prepare)
+    with pieces(size):
+        split = read_csv(path, prepare=prepare)
+    return whole, split
+
+
+def took_pieces(path, size: int, prepare=None) -> bool:
+    calls = []
+    original = chunked_module.parse_in_pieces
+
+    def spy(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls.append(result is not None)
+        return result
+
+    with pieces(size), mock.patch.object(chunked_module, "parse_in_pieces", spy):
+        read_csv(path, prepare=prepare)
+    return any(calls)
+
+
+def test_example_export_read_in_pieces_equals_one_read():
+    prepare = _preparer(load_instrument())
+    whole, split = read_both(EXAMPLE_CSV, 4096, prepare)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert took_pieces(EXAMPLE_CSV, 4096, prepare)
+    assert len(split.owned) == 30 and not whole.owned  # the item columns, allocated once
+    for name, values in split.owned.items():
+        assert np.shares_memory(values, split.frame[name].to_numpy())
+
+
+def test_scores_from_pieces_equal_scores_from_one_read():
+    inst = load_instrument()
+    results = []
+    for size in (None, 2048):
+        with pieces(size):
+            survey = read_survey([EXAMPLE_CSV], inst)
+        result = score_survey(survey, ["actor", "round"])
+        results.append((result.records.to_json(), survey.ledger))
+    assert results[0] == results[1]
+
+
+def write(tmp_path, text: str, name="survey.csv", encoding="utf-8", newline="\n"):
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path
+
+
+HEADER = "id;group;note;q1;q2\n"
+
+
+def rows(count: int, note=lambda i: f"n{i}") -> str:
+    return "".join(f"{i};g{i % 3};{note(i)};{1 + i % 5};{1 + i % 4}\n" for i in range(count))
+
+
+FLOATS = lambda names, alternates: {"q1": "float64", "q2": "float64", "group": "category"}  # noqa: E731
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_quoted_line_breaks_delimiters_and_quotes_across_pieces(tmp_path, newline):
+    note = lambda i: '"line one\nline ""two""; three"' if i % 4 == 0 else f"n{i}"  # noqa: E731
+    path = write(tmp_path, HEADER + rows(200, note), newline=newline)
+    whole, split = read_both(path, 97, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert took_pieces(path, 97, FLOATS)
+    assert split.frame["note"].iloc[0] == f'line one{newline}line "two"; three'
+
+
+def test_blank_lines_and_no_final_line_break(tmp_path):
+    text = HEADER + rows(50) + "\n\n" + rows(50) + "\n" + "99;g1;last;3;2"
+    path = write(tmp_path, text)
+    whole, split = read_both(path, 64, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert len(split.frame) == 104  # the blank lines are rows, as in one read
+
+
+def test_bare_carriage_returns_are_read_in_one_piece(tmp_path):
+    path = write(tmp_path, HEADER + rows(100), newline="\r")
+    whole, split = read_both(path, 64, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert not took_pieces(path, 64, FLOATS)
+
+
+def test_answer_labels_in_a_later_piece_fall_back_to_texts(tmp_path):
+    text = HEADER + rows(100) + "100;g1;x;Agree;2\n" + rows(20)
+    path = write(tmp_path, text)
+    whole, split = read_both(path, 128, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert split.frame["q1"].dtype != "float64" and not split.owned
+
+
+def test_column_typed_differently_in_two_pieces_is_read_in_one(tmp_path):
+    text = HEADER + rows(100) + "abc;g1;x;3;2\n"  # ids: numbers, then a text
+    path = write(tmp_path, text)
+    whole, split = read_both(path, 128, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert not took_pieces(path, 128, FLOATS)
+
+
+def test_text_column_empty_in_some_pieces(tmp_path):
+    text = HEADER + rows(100, note=lambda i: "" if i < 60 else f"n{i}")
+    path = write(tmp_path, text)
+    whole, split = read_both(path, 128, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert took_pieces(path, 128, FLOATS)
+
+
+def test_whole_numbers_with_blanks_in_some_pieces_are_floats(tmp_path):
+    text = HEADER + "".join(f"{'' if i > 80 else i};g;n;3;2\n" for i in range(100))
+    path = write(tmp_path, text)
+    whole, split = read_both(path, 128, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert split.frame["id"].dtype == "float64"
+
+
+def test_first_row_longer_than_the_header_is_an_error_not_a_loss(tmp_path):
+    path = write(tmp_path, HEADER + "0;g0;n0;3;2;7\n" + rows(100))
+    for size in (None, 128):
+        with pieces(size), pytest.raises(SurveyReadError, match="row 2 has more cells than"):
+            read_csv(path, prepare=FLOATS)
+
+
+@pytest.mark.parametrize("at", [0, 50, 100])
+def test_row_longer_than_the_header_in_any_piece_is_an_error(tmp_path, at):
+    path = write(tmp_path, HEADER + rows(at) + "100;g1;x;3;2;7;8\n" + rows(20))
+    for size in (None, 128):
+        with pieces(size), pytest.raises(SurveyReadError, match=f"row {at + 2} has"):
+            read_csv(path, prepare=FLOATS)
+
+
+def test_parser_error_names_the_line_of_the_file(tmp_path):
+    text = HEADER + rows(100) + "100;g1;x;3;2;7;8\n" + rows(10)
+    path = write(tmp_path, text)
+    messages = []
+    for size in (None, 128):
+        with pieces(size), pytest.raises(SurveyReadError) as caught:
+            read_csv(path, prepare=FLOATS)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "row 102 has 7 cells but the header has 5" in messages[1]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_danish_letters_in_other_encodings(tmp_path, encoding):
+    text = HEADER + rows(100, note=lambda i: f"Område {i} æøå")
+    path = write(tmp_path, text, encoding=encoding)
+    whole, split = read_both(path, 128, FLOATS)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert whole.encoding == encoding and split.frame["note"].iloc[3] == "Område 3 æøå"
+
+
+cells = st.one_of(
+    st.sampled_from(["", "1", "2", "5", "6", "2.5", "x", "Agree"]),
+    st.text(alphabet='ab;"\n ,', max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    table=st.lists(st.lists(cells, min_size=4, max_size=4), min_size=1, max_size=40),
+    size=st.integers(min_value=8, max_value=300),
+    float_items=st.booleans(),
+)
+def test_any_table_reads_the_same_in_pieces(tmp_path_factory, table, size, float_items):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerows([["id", "a", "b", "c"], *([str(i), *r[1:]] for i, r in enumerate(table))])
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    prepare = (lambda n, a: {"b": "float64", "c": "float64"}) if float_items else None
+    try:
+        with pieces(None):
+            whole = read_csv(path, prepare=prepare)
+    except SurveyReadError:
+        with pieces(size), pytest.raises(SurveyReadError):
+            read_csv(path, prepare=prepare)
+        return
+    with pieces(size):
+        split = read_csv(path, prepare=prepare)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+
+
+def test_decoding_in_place_keeps_the_row_ledger(tmp_path):
+    """Items decoded in place lose their don't-know codes; rows must still be told apart:
+    a row of only "don't know" answers is no_item_answered, a row of nothing is empty."""
+    frame = pd.read_csv(EXAMPLE_CSV, sep=";", encoding="cp1252", dtype=str)
+    items = [c for c in frame.columns if " - " in c]
+    dont_know = dict.fromkeys(frame.columns, "") | dict.fromkeys(items, "6")
+    invalid = dont_know | {items[0]: "7"}
+    blank = dict.fromkeys(frame.columns, "")
+    frame = pd.concat([frame, pd.DataFrame([dont_know, blank, invalid, blank])])
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, sep=";", index=False, encoding="cp1252")
+    inst = load_instrument()
+    ledgers = []
+    for size in (None, 4096):
+        with pieces(size):
+            ledgers.append(read_survey([path], inst).ledger)
+    assert ledgers[0] == ledgers[1]
+    before = {e.reason: e.rows for e in read_survey([EXAMPLE_CSV], inst).ledger.excluded}
+    after = {e.reason: e.rows for e in ledgers[1].excluded}
+    assert after["empty_row"] == before.get("empty_row", 0) + 2
+    assert after["no_item_answered"] == before.get("no_item_answered", 0) + 2
