@@ -19,6 +19,7 @@ from .errors import SurveyReadError
 from .grouping import GroupKey, natural_order, resolve_keys
 from .i18n import t
 from .instrument import SECTORS, ZONE_DECIMALS
+from .parallel import MIN_CELLS, thread_map
 from .privacy import resolve_min_n, suppress_levels
 from .stats import t_interval
 from .survey import Exclusion, Ledger, Survey, survey_meta
@@ -76,30 +77,44 @@ def respondent_scores(survey: Survey) -> RespondentScores:
         )
     n = len(survey.data)
     turn = scale.min + scale.max
-    scores = {}
+    columns = {
+        item.id: survey.data[item.id].to_numpy(dtype="float64")
+        for dim_id in dims
+        for item in inst.dimension(dim_id).items
+        if item.id in survey.data.columns
+    }
     # Counts per dimension, column-major so each dimension is one contiguous run.
     favourable = np.zeros((n, len(dims)), dtype=np.int16, order="F")
     answered = np.zeros((n, len(dims)), dtype=np.int16, order="F")
-    scored = np.zeros(n, dtype=bool)
-    for d, dim_id in enumerate(dims):
-        dim = inst.dimension(dim_id)
+
+    def dimension(d: int) -> tuple[np.ndarray, np.ndarray]:
+        """Score and "enough items" of dimension ``d``; fills its counts in place."""
+        dim = inst.dimension(dims[d])
         total = np.zeros(n)
         count, fav = answered[:, d], favourable[:, d]  # views, filled in place
+        turned, ok = np.empty(n), np.empty(n, dtype=bool)  # reused for every item
         for item in dim.items:
-            if item.id not in survey.data.columns:
+            x = columns.get(item.id)
+            if x is None:
                 continue
-            x = survey.data[item.id].to_numpy(dtype="float64")
             if item.reverse:
-                x = turn - x
-            ok = ~np.isnan(x)
+                x = np.subtract(turn, x, out=turned)
+            np.isnan(x, out=ok)
+            np.logical_not(ok, out=ok)
             count += ok
             np.add(total, x, out=total, where=ok)
-            fav += x >= scale.favourable  # NaN compares False
+            fav += np.greater_equal(x, scale.favourable, out=ok)  # NaN compares False
         enough = 2 * count >= len(dim.items)
-        scores[dim_id] = np.divide(total, count, out=np.full(n, np.nan), where=enough)
+        score = np.divide(total, count, out=np.full(n, np.nan), where=enough)
         count[~enough] = 0
         fav[~enough] = 0
-        scored |= enough
+        return score, enough
+
+    # numpy lets go of the GIL, so dimensions are scored on threads on a large survey
+    threads = None if n * len(columns) >= MIN_CELLS else 1
+    results = thread_map(dimension, range(len(dims)), threads)
+    scores = {dim_id: score for dim_id, (score, _) in zip(dims, results, strict=True)}
+    scored = np.logical_or.reduce([enough for _, enough in results])
     frame = pd.DataFrame(scores, index=survey.data.index, copy=False)
     return RespondentScores(frame, favourable, answered, scored)
 
@@ -318,14 +333,17 @@ def group_statistics(
     # update, exact up to rounding), so their cost does not grow with the rows.
     group, cells = _group_ids([c for c, _ in coded], len(survey.data))
     size = len(cells)
-    moments = {}
-    for d, dim_id in enumerate(dims):
-        x = rs.scores[dim_id].to_numpy()
-        moments[dim_id] = (
-            *_moments(group, size, x),
+    scores = [rs.scores[dim_id].to_numpy() for dim_id in dims]
+
+    def dimension(d: int) -> tuple[np.ndarray, ...]:
+        return (
+            *_moments(group, size, scores[d]),
             np.bincount(group, weights=rs.favourable[:, d], minlength=size),
             np.bincount(group, weights=rs.answered[:, d], minlength=size),
         )
+
+    threads = None if len(group) * len(dims) >= MIN_CELLS else 1
+    moments = dict(zip(dims, thread_map(dimension, range(len(dims)), threads), strict=True))
     # Columns gathered as arrays, one frame at the end (a frame per dimension and
     # level cost more than the arithmetic on small surveys).
     stats_names = ("n", "mean", "sd", "_fav", "_ans")
@@ -389,7 +407,7 @@ def _moments(group: np.ndarray, size: int, x: np.ndarray):
     Two passes (mean, then squared deviations from it): exact for the sample SD.
     """
     ok = ~np.isnan(x)
-    g, v = group[ok], x[ok]
+    g, v = (group, x) if ok.all() else (group[ok], x[ok])
     n = np.bincount(g, minlength=size).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(g, weights=v, minlength=size) / n

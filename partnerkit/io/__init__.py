@@ -390,7 +390,7 @@ def build_part(
     for position, role in enumerate(r for r in (*ROLES, "sector") if r in roles):
         data.insert(position, role, roles[role])
     for column in plan.other:
-        data[column] = take(frame[column].to_numpy())
+        data[column] = take(frame[column].array)
     data[SOURCE_COLUMN] = np.full(count, index, dtype=np.int32)
     data[ROW_COLUMN] = take(rows)
     dk_frame = pd.DataFrame({i: take(v) for i, v in dk.items()}, copy=False)
@@ -467,13 +467,16 @@ def inspect_sheet(
 
 
 def _preparer(instrument: Instrument):
-    """Dtypes a CSV reader can take from the header: roles as categories, items as
-    floats (the reader falls back when an item holds text)."""
+    """Dtypes a CSV reader can take from the header: roles and other columns as
+    categories, items as floats (the reader falls back when an item holds text)."""
 
     def prepare(names: list[str], alternates) -> dict[str, str]:
         plan = plan_columns(names, instrument, "", [], alternates)
         roles = ("actor", "round", "area")
         dtypes = {plan.roles[r]: "category" for r in roles if r in plan.roles}
+        # texts kept as codes: no string object per cell (personal data is only checked
+        # for blanks, other columns mostly repeat a few values)
+        dtypes |= dict.fromkeys((*plan.personal, *plan.other), "category")
         return dtypes | {columns[0]: "float64" for columns in plan.items.values() if columns}
 
     return prepare
