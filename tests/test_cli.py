@@ -237,3 +237,28 @@ def test_version(runner):
 
     result = invoke(runner, "--version")
     assert result.exit_code == 0 and result.stdout.strip() == f"partnerkit {__version__}"
+
+
+def test_records_are_plain_python_values():
+    """JSON and CSV see Python scalars: whole counts as int (also in nullable Int64
+    columns), NaN and NA as None, texts as given."""
+    import numpy as np
+
+    from partnerkit.render.records import to_records
+
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([9, None], dtype="Int64"),
+            "mean": [3.25, np.nan],
+            "rank": np.array([1, 2], dtype=np.int16),
+            "flagged": [True, False],
+            "area": pd.Categorical(["Område 1", None]),
+            "note": pd.array(["a", None], dtype="string"),
+        }
+    )
+    records = to_records(frame)
+    assert records == [
+        {"n": 9, "mean": 3.25, "rank": 1, "flagged": True, "area": "Område 1", "note": "a"},
+        {"n": None, "mean": None, "rank": 2, "flagged": False, "area": None, "note": None},
+    ]
+    assert [type(v) for v in records[0].values()] == [int, float, int, bool, str, str]

@@ -362,6 +362,21 @@ def test_bh_by_hand():
     )
 
 
+def test_bh_and_holm_agree_with_scipy_and_r_on_many_p_values():
+    # scipy.stats.false_discovery_control is the independent reference for BH; for Holm
+    # the R values below: p.adjust(c(0.02, 0.02, 0.5, 0.001, 0.04, 0.04, 0.9), "holm")
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 7, 50, 500):
+        p = rng.uniform(0, 1, size) ** 3
+        p[rng.integers(0, size, size // 3)] = p[0]  # ties
+        np.testing.assert_allclose(
+            adjust_p(p, "bh"), sps.false_discovery_control(p, method="bh"), rtol=1e-14
+        )
+    p = [0.02, 0.02, 0.5, 0.001, 0.04, 0.04, 0.9]
+    r_holm = [0.12, 0.12, 1.0, 0.007, 0.16, 0.16, 1.0]
+    np.testing.assert_allclose(adjust_p(p, "holm"), r_holm, rtol=1e-14)
+
+
 def test_adjust_p_ignores_nan_and_keeps_shape():
     # the NaN is not a test: m stays 4 and the other values are adjusted as above
     p = [0.01, NAN, 0.04, 0.03, 0.20]

@@ -43,9 +43,27 @@ def plain(value: object) -> object:
 
 
 def to_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows of ``frame`` as dicts of plain values, column order kept."""
+    """Rows of ``frame`` as dicts of plain values, column order kept.
+
+    Converted column by column: numbers through numpy's ``tolist`` (NaN as None),
+    only cells of other columns one by one through :func:`plain`.
+    """
+    import numpy as np
+
     columns = list(frame.columns)
-    return [
-        {c: plain(v) for c, v in zip(columns, row, strict=True)}
-        for row in frame.itertuples(index=False, name=None)
-    ]
+    values = []
+    for j in range(len(columns)):
+        column = frame.iloc[:, j]
+        kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "O"
+        if kind in "iub":
+            values.append(column.to_numpy().tolist())
+        elif kind == "f":
+            array = column.to_numpy()
+            cells = array.astype(object)
+            cells[np.isnan(array)] = None
+            values.append(cells.tolist())
+        else:  # texts, and nullable numbers (Int64), whose missing values are pd.NA
+            values.append([plain(v) for v in column.to_numpy(dtype=object)])
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
