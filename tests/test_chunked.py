@@ -26,6 +26,7 @@ from partnerkit.io import chunked as chunked_module
 from partnerkit.io.files import read_csv
 from partnerkit.scoring import score_survey
 
+from . import exports
 from .conftest import EXAMPLE_CSV
 
 
@@ -245,3 +246,23 @@ def test_decoding_in_place_keeps_the_row_ledger(tmp_path):
     after = {e.reason: e.rows for e in ledgers[1].excluded}
     assert after["empty_row"] == before.get("empty_row", 0) + 2
     assert after["no_item_answered"] == before.get("no_item_answered", 0) + 2
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        lambda d: exports.google_forms(d / "google.csv"),
+        lambda d: exports.qualtrics(d / "qualtrics.csv"),  # three header rows, JSON in quotes
+        lambda d: exports.qualtrics(d / "labels.csv", answers="labels"),
+        lambda d: exports.surveymonkey(d / "monkey.csv"),  # two header rows
+        lambda d: exports.surveyxact_csv(d / "sx") / "dataset.csv",
+    ],
+    ids=["google", "qualtrics", "qualtrics-labels", "surveymonkey", "surveyxact"],
+)
+def test_platform_exports_read_the_same_in_pieces(tmp_path, export):
+    path = export(tmp_path)
+    prepare = _preparer(load_instrument())
+    whole, split = read_both(path, 512, prepare)
+    pd.testing.assert_frame_equal(split.frame, whole.frame)
+    assert split.header_row == whole.header_row and split.layout == whole.layout
+    assert took_pieces(path, 512, prepare)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 #: files smaller than this are parsed in one piece (pandas' own reader is as fast there)
 MIN_BYTES = 24 * 1024 * 1024
-PIECE_BYTES = 8 * 1024 * 1024
+PIECE_BYTES = 16 * 1024 * 1024
 _QUOTE, _NL = b'"', b"\n"
 
 
