@@ -194,25 +194,26 @@ def test_danish_letters_in_other_encodings(tmp_path, encoding):
     assert whole.encoding == encoding and split.frame["note"].iloc[3] == "Område 3 æøå"
 
 
+FLOAT_ITEMS = {"b": "float64", "c": "float64"}
 cells = st.one_of(
     st.sampled_from(["", "1", "2", "5", "6", "2.5", "x", "Agree"]),
     st.text(alphabet='ab;"\n ,', max_size=6),
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     table=st.lists(st.lists(cells, min_size=4, max_size=4), min_size=1, max_size=40),
     size=st.integers(min_value=8, max_value=300),
-    float_items=st.booleans(),
+    dtypes=st.sampled_from([{}, {"a": "category"}, {"a": "category"} | FLOAT_ITEMS]),
 )
-def test_any_table_reads_the_same_in_pieces(tmp_path_factory, table, size, float_items):
+def test_any_table_reads_the_same_in_pieces(tmp_path_factory, table, size, dtypes):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerows([["id", "a", "b", "c"], *([str(i), *r[1:]] for i, r in enumerate(table))])
     path = tmp_path_factory.mktemp("csv") / "t.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    prepare = (lambda n, a: {"b": "float64", "c": "float64"}) if float_items else None
+    prepare = (lambda n, a: dtypes) if dtypes else None
     try:
         with pieces(None):
             whole = read_csv(path, prepare=prepare)

@@ -148,6 +148,10 @@ def _join(pieces: list[pd.Series]) -> pd.Series:
     import pandas as pd
 
     if any(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+        kinds = {p.cat.categories.dtype for p in pieces if len(p.cat.categories)}
+        if len(kinds) == 1:  # a piece where the column is empty has categories of no type
+            empty = pd.Index([], dtype=kinds.pop())
+            pieces = [p if len(p.cat.categories) else p.cat.set_categories(empty) for p in pieces]
         try:
             joined = pd.api.types.union_categoricals(pieces, sort_categories=True)
         except TypeError as exc:  # categories of different types: a whole parse decides
