@@ -8,6 +8,7 @@ run them in parallel without the start-up and copying costs of processes
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -19,11 +20,18 @@ MIN_CELLS = 2_000_000
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on, capped by pandas' ``mode.max_threads`` option
+    when it is set (the knob that also caps pandas' own threads)."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    pandas = sys.modules.get("pandas")
+    try:
+        cap = pandas.get_option("mode.max_threads") if pandas else None
+    except (AttributeError, KeyError):  # an older pandas without the option
+        cap = None
+    return min(count, cap) if cap else count
 
 
 def thread_map(

@@ -268,3 +268,14 @@ def test_platform_exports_read_the_same_in_pieces(tmp_path, export):
     pd.testing.assert_frame_equal(split.frame, whole.frame)
     assert split.header_row == whole.header_row and split.layout == whole.layout
     assert took_pieces(path, size, prepare)
+
+
+def test_threads_follow_pandas_max_threads_option():
+    import threading
+
+    from partnerkit.parallel import cores, thread_map
+
+    with pd.option_context("mode.max_threads", 1):
+        assert cores() == 1
+        assert len(set(thread_map(lambda _: threading.get_ident(), range(8)))) == 1
+    assert thread_map(lambda x: x * x, range(5)) == [0, 1, 4, 9, 16]  # order kept
