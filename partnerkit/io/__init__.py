@@ -305,7 +305,9 @@ def read_part(
             f"Run `partnerkit validate {path}` to see how the columns were read, "
             "or choose the instrument with --instrument."
         )
-    return build_part(index, table, plan, warnings, instrument, round_value, actor_map, area_value)
+    return build_part(
+        index, table, plan, warnings, instrument, round_value, actor_map, area_value, consume=True
+    )
 
 
 def build_part(
@@ -317,12 +319,15 @@ def build_part(
     round_value: str | None = None,
     actor_map: Mapping[str, str] | None = None,
     area_value: str | None = None,
+    consume: bool = False,
 ) -> Part:
     """Decode the answers of one mapped sheet and account for every row.
 
     The round comes from the round column; without one, from ``round_value``
     (the ``--round`` option), else the file or sheet name. The area comes from the
     area column; without one, from ``area_value`` (the folder or file name).
+    ``consume``: the table is not used again, so the item arrays the CSV reader
+    allocated may be decoded in place (its frame then shows decoded values).
     """
     import pandas as pd
 
@@ -340,7 +345,8 @@ def build_part(
     answered = np.zeros(len(frame), dtype=bool)
     invalid, dont_know = [], {}
     sources = [plan.items[item_id][0] for item_id in items]
-    every_decoded = decode_columns(_answer_columns(table, sources), instrument.scale)
+    answers = _answer_columns(table, sources) if consume else [frame[c] for c in sources]
+    every_decoded = decode_columns(answers, instrument.scale)
     for item_id, column, decoded in zip(items, sources, every_decoded, strict=True):
         values[item_id], dk[item_id] = decoded.values, decoded.dont_know
         answered |= ~np.isnan(decoded.values)

@@ -18,9 +18,9 @@ gives up and returns ``None``, and the caller parses the file in one piece.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +61,8 @@ def parse_in_pieces(
     """
     import pandas as pd
 
+    if not hasattr(os, "preadv"):  # not POSIX: read in one piece
+        return None
     with Path(path).open("rb") as fh:
         fd = fh.fileno()
         pieces = _pieces(fd, data_start, os.fstat(fd).st_size)
@@ -73,11 +75,13 @@ def parse_in_pieces(
 
         def parse(k: int) -> pd.DataFrame:
             start, length, rows = pieces[k]
-            data = io.BytesIO(os.pread(fd, length, start))
+            data = os.pread(fd, length, start)
+            if _width(data, options) > len(names):  # pandas would warn and drop cells
+                raise _GiveUp
             try:
-                part = pd.read_csv(data, names=names, dtype=dtypes or None, **options)
-            except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-                raise _GiveUp from exc  # a row too long: one read names it
+                part = pd.read_csv(io.BytesIO(data), names=names, dtype=dtypes or None, **options)
+            except pd.errors.ParserError as exc:
+                raise _GiveUp from exc  # a row too long: one read names its line
             if len(part) > rows:  # a line break the count did not see
                 raise _GiveUp
             at = offsets[k]
@@ -86,9 +90,7 @@ def parse_in_pieces(
             return part.drop(columns=floats)
 
         try:
-            with warnings.catch_warnings():  # a first row longer than the header warns
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                parts = thread_map(parse, range(len(pieces)), workers)
+            parts = thread_map(parse, range(len(pieces)), workers)
             others = {name: _join([p[name] for p in parts]) for name in parts[0].columns}
         except _GiveUp:
             return None
@@ -116,17 +118,27 @@ def _pieces(fd: int, start: int, size: int) -> list[tuple[int, int, int]] | None
         read = os.preadv(fd, [buffer], start)
         if not read:
             break
-        if buffer.find(b"\r", 0, read) >= 0 and buffer.count(b"\r", 0, read) != buffer.count(
-            b"\r\n", 0, read
-        ):
-            return None  # bare carriage returns end lines for the parser, not for the split
         end = read if start + read >= size else _last_break(buffer, read)
         if end is None:
             return None
+        if buffer.find(b"\r", 0, end) >= 0 and buffer.count(b"\r", 0, end) != buffer.count(
+            b"\r\n", 0, end
+        ):
+            return None  # bare carriage returns end lines for the parser, not for the split
         rows = int(np.count_nonzero(codes[:end] == _NL[0]))
         pieces.append((start, end, rows + (buffer[end - 1] != _NL[0])))
         start += end
     return pieces
+
+
+def _width(data: bytes, options: Mapping) -> int:
+    """Cells in the first record of ``data``: pandas drops those of a first record
+    wider than the names with no more than a warning, so a piece must not start so."""
+    if data.find(b"\n", 0, 65536) < 0:
+        return 1 << 30  # a first line of 64 KB: too odd to split, read in one piece
+    text = data[:65536].decode(options["encoding"], errors="ignore")
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=options["sep"])
+    return len(next(records, []))
 
 
 def _last_break(data: bytearray, size: int) -> int | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import mmap
 import os
 import re
@@ -327,6 +328,8 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
         ) from None
     except pd.errors.EmptyDataError:
         frame, owned = pd.DataFrame(columns=spec.names), {}
+    except SurveyReadError:  # already says what is wrong (it is a ValueError too)
+        raise
     except (pd.errors.ParserError, ValueError) as exc:
         raise SurveyReadError(f"{path}: {_parser_problem(exc)}") from exc
     table = RawTable(
@@ -363,6 +366,7 @@ def _parse_csv(
     A large file is parsed in pieces on several threads (:mod:`.chunked`); the float
     arrays it allocated come back with the frame, for decoding in place.
     """
+    import numpy as np
     import pandas as pd
 
     from .chunked import MIN_BYTES, parse_in_pieces
@@ -374,53 +378,96 @@ def _parse_csv(
     start = None
     if encoding in ("utf-8", "utf-8-sig", "cp1252") and path.stat().st_size >= MIN_BYTES:
         with path.open("rb") as fh:
-            start = _data_start(fh.read(64 * _SNIFF_BYTES), spec.rows)
+            start = _data_start(fh.read(64 * _SNIFF_BYTES), spec.rows, delimiter)
 
-    def parse(dtypes):
+    def parse(names, dtypes):
         if start is not None:
-            pieces = parse_in_pieces(path, start, options, spec.names, dtypes)
+            pieces = parse_in_pieces(path, start, options, names, dtypes)
             if pieces is not None:
                 return pieces
-        frame = pd.read_csv(
-            path, names=spec.names, dtype=dtypes or None, skiprows=spec.rows, **options
-        )
+        frame = pd.read_csv(path, names=names, dtype=dtypes or None, skiprows=spec.rows, **options)
         return frame, {}
 
-    def parse_floats_first():
+    def parse_floats_first(names):
         try:
-            return parse(dtypes)
+            with warnings.catch_warnings():  # pandas drops cells past the width of `names`
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return parse(names, dtypes)
         except ValueError as exc:
             if isinstance(exc, pd.errors.ParserError | UnicodeDecodeError):
                 raise
             general = {c: kind for c, kind in (dtypes or {}).items() if kind != "float64"}
             if general == (dtypes or {}):
                 raise
-            return parse(general)
+            return parse(names, general)
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return parse_floats_first()
-    except pd.errors.ParserWarning:  # pandas would drop the cells past the header's width
+        return parse_floats_first(spec.names)
+    except pd.errors.ParserWarning:  # the first row is wider than the header
+        pass
+    width = _record_width(path, encoding, delimiter, spec.rows)
+    extra = [f"\0extra {k}" for k in range(max(width - len(spec.names), 1))]
+    try:
+        frame, owned = parse_floats_first(spec.names + extra)
+    except pd.errors.ParserWarning:
+        frame, owned = None, {}
+    beyond = _filled(frame[extra]) if frame is not None else np.ones(1, dtype=bool)
+    if beyond.any():  # cells past the header hold something: nothing may be dropped
         raise SurveyReadError(
-            f"{path}: row {spec.rows + 1} has more cells than the header has columns "
-            f"({len(spec.names)}). Check the delimiter, or quote text that contains it, "
-            "and export again."
-        ) from None
+            f"{path}: row {spec.rows + 1 + int(np.argmax(beyond))} has more cells than the "
+            f"header has columns ({len(spec.names)}). Check the delimiter, or quote text "
+            "that contains it, and export again."
+        )
+    return frame.drop(columns=extra), owned  # empty cells after a trailing delimiter
 
 
-def _data_start(head: bytes, rows: int) -> int | None:
-    """Byte offset just past the first ``rows`` records of ``head`` (line breaks inside
-    quotes do not end a record); ``None`` when ``head`` does not hold them all."""
-    at = 0
-    for _ in range(rows):
-        end = head.find(b"\n", at)
-        while end >= 0 and head.count(b'"', at, end) % 2:
-            end = head.find(b"\n", end + 1)
-        if end < 0:
-            return None
-        at = end + 1
-    return at
+def _record_width(path: Path, encoding: str, delimiter: str, skip: int) -> int:
+    """The number of cells of the first record after ``skip`` records."""
+    with path.open("rb") as fh:
+        text = fh.read(64 * _SNIFF_BYTES).decode(encoding, errors="ignore")
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return len(next(itertools.islice(records, skip, None), []))
+
+
+def _filled(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with a cell that holds more than white space."""
+    import numpy as np
+
+    filled = np.zeros(len(frame), dtype=bool)
+    for name in frame.columns:
+        column = frame[name]
+        filled |= (column.notna() & (column.astype(str).str.strip() != "")).to_numpy()
+    return filled
+
+
+def _data_start(head: bytes, rows: int, delimiter: str) -> int | None:
+    """Byte offset just past the first ``rows`` records of ``head``; ``None`` when
+    ``head`` does not hold them all.
+
+    Quoting as pandas' tokenizer reads it: a quote opens a quoted cell only at the
+    start of a cell (``27" screen`` is plain text), a doubled quote inside one is a
+    quote, and a line break inside one does not end the record. A few header rows
+    are read, so a loop over their bytes costs nothing.
+    """
+    quote, newline, separator = ord('"'), ord("\n"), ord(delimiter)
+    quoted, cell_start, i = False, True, 0
+    while i < len(head):
+        byte = head[i]
+        if quoted:
+            if byte == quote:
+                if i + 1 < len(head) and head[i + 1] == quote:
+                    i += 1  # a doubled quote: a quote in the text
+                else:
+                    quoted = False
+        elif byte == quote and cell_start:
+            quoted = True
+        elif byte == newline:
+            rows -= 1
+            if rows == 0:
+                return i + 1
+        cell_start = not quoted and byte in (separator, newline, ord("\r"))
+        i += 1
+    return None
 
 
 def _parser_problem(exc: Exception) -> str:
