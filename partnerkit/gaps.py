@@ -190,7 +190,7 @@ def gaps(
 def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang):
     import pandas as pd
 
-    from .scoring import group_labels, respondent_scores, score_survey
+    from .scoring import group_codes, respondent_scores, score_survey
     from .stats import adjust_p
 
     key_names = [k.name for k in keys]
@@ -198,20 +198,22 @@ def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang
     records = scored.records
     cells = records[records[between.name].notna()]
     rs = respondent_scores(survey).scores
-    labels = {k.name: group_labels(survey, k, lang) for k in [between, *keys]}
+    # every respondent's group as a number: comparing a million labels is slow
+    groups = {k.name: _coded(group_codes(survey, k, lang)) for k in [between, *keys]}
     out = []
     contexts = cells[key_names].drop_duplicates().itertuples(index=False) if key_names else [()]
     for context in contexts:
         in_context = np.ones(len(survey.data), dtype=bool)
         part = cells
         for name, value in zip(key_names, context, strict=True):
-            in_context &= labels[name] == value
+            codes, code_of = groups[name]
+            in_context &= codes == code_of.get(value, -1)
             part = part[part[name] == value]
         for dim, group_records in part.groupby("dimension", sort=False):
             scores = rs[dim].to_numpy() if dim in rs.columns else None
             row = {"dimension": dim, **dict(zip(key_names, context, strict=True))}
             row |= _one_comparison(
-                group_records.to_dict("records"), between.name, scores, labels[between.name],
+                group_records.to_dict("records"), between.name, scores, groups[between.name],
                 in_context, test,
             )  # fmt: skip
             out.append(row)
@@ -236,6 +238,12 @@ def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang
     frame.insert(1, "dimension_name", frame["dimension"].map(names))
     columns = ["dimension", "dimension_name", *key_names, *RECORD_COLUMNS]
     return frame[columns].reset_index(drop=True), scored
+
+
+def _coded(coded: tuple[np.ndarray, list[str]]) -> tuple[np.ndarray, dict[str, int]]:
+    """Group codes of every respondent, and the code of each group label."""
+    codes, labels = coded
+    return codes, {label: code for code, label in enumerate(labels)}
 
 
 def _one_comparison(records, between, scores, group_of, in_context, test) -> dict:
@@ -275,7 +283,8 @@ def _one_comparison(records, between, scores, group_of, in_context, test) -> dic
         return out
     samples = []
     for g in tested:
-        values = scores[in_context & (group_of == g["group"])]
+        codes, code_of = group_of
+        values = scores[in_context & (codes == code_of.get(g["group"], -1))]
         samples.append(values[~np.isnan(values)])
     names = [g["group"] for g in tested]
     total = sum(len(s) for s in samples)

@@ -101,7 +101,7 @@ def scale_reliability(items: pd.DataFrame, level: float = 0.95) -> dict:
     >>> round(res["alpha_ci_low"], 4), round(res["alpha_ci_high"], 4)
     (0.2192, 0.9497)
     """
-    from scipy import stats
+    from scipy.special import fdtri  # F quantiles, as scipy.stats.f.ppf computes them
 
     n, k = _answered(items), items.shape[1]
     result = {"n": n, "k": k, "alpha": np.nan, "alpha_ci_low": np.nan, "alpha_ci_high": np.nan}
@@ -118,8 +118,8 @@ def scale_reliability(items: pd.DataFrame, level: float = 0.95) -> dict:
         df1, df2 = n - 1, (n - 1) * (k - 1)
         result |= {
             "alpha": alpha,
-            "alpha_ci_low": float(1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)),
-            "alpha_ci_high": float(1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)),
+            "alpha_ci_low": float(1 - (1 - alpha) * fdtri(df1, df2, 1 - tail)),
+            "alpha_ci_high": float(1 - (1 - alpha) * fdtri(df1, df2, tail)),
             "alpha_std": float(k / (k - 1) * (1 - k / np.sum(r))),
             "average_r": float(np.mean(r[~np.eye(k, dtype=bool)])),
         }
