@@ -19,9 +19,19 @@ R = TypeVar("R")
 MIN_CELLS = 2_000_000
 
 
+_share: int | None = None  # this worker process's share of the cores (see share_cores)
+
+
+def share_cores(count: int) -> None:
+    """Use at most ``count`` threads in this process: a worker among several (``--jobs``)
+    takes its share of the cores, not all of them."""
+    global _share
+    _share = max(1, count)
+
+
 def cores() -> int:
     """The cores this process may run on, capped by pandas' ``mode.max_threads`` option
-    when it is set (the knob that also caps pandas' own threads)."""
+    when it is set (the knob that also caps pandas' own threads) and by a worker's share."""
     try:
         count = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -31,7 +41,7 @@ def cores() -> int:
         cap = pandas.get_option("mode.max_threads") if pandas else None
     except (AttributeError, KeyError):  # an older pandas without the option
         cap = None
-    return min(count, cap) if cap else count
+    return min(count, cap or count, _share or count)
 
 
 def thread_map(

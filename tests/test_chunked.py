@@ -344,3 +344,14 @@ def test_a_piece_read_ending_between_cr_and_lf_still_splits(tmp_path):
     whole, split = read_both(path, size, FLOATS)
     pd.testing.assert_frame_equal(split.frame, whole.frame)
     assert took_pieces(path, size, FLOATS)
+
+
+def test_a_worker_process_takes_its_share_of_the_cores():
+    from partnerkit import parallel
+
+    try:
+        parallel.share_cores(1)
+        assert parallel.cores() == 1
+    finally:
+        parallel._share = None
+    assert parallel.cores() >= 1

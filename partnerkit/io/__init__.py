@@ -186,10 +186,13 @@ def _run(tasks: list, jobs: int, keep_going: bool, progress) -> list[Part | Fail
     if jobs > 1 and total >= PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
 
+        from ..parallel import cores, share_cores
+
         workers = min(jobs, total)
         # Files go out in chunks (fewer round trips); results come back in input order.
         chunk = max(1, min(16, total // (4 * workers)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        threads = max(1, cores() // workers)  # each worker's share: no more threads than cores
+        with ProcessPoolExecutor(workers, initializer=share_cores, initargs=(threads,)) as pool:
             done = pool.map(_read_task_in_worker, range(total), tasks, chunksize=chunk)
             for i, result in enumerate(done):
                 results[i] = result
