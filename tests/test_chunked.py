@@ -355,3 +355,12 @@ def test_a_worker_process_takes_its_share_of_the_cores():
     finally:
         parallel._share = None
     assert parallel.cores() >= 1
+
+
+def test_a_later_row_wider_still_names_the_header_width(tmp_path):
+    text = HEADER + rows(10).replace("\n", ";\n") + "10;g1;x;3;2;;;\n"  # 8 cells, header 5
+    path = write(tmp_path, text)
+    for size in (None, 64):
+        with pieces(size), pytest.raises(SurveyReadError) as caught:
+            read_csv(path, prepare=FLOATS)
+        assert "row 12 has 8 cells but the header has 5." in str(caught.value)

@@ -331,7 +331,7 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
     except SurveyReadError:  # already says what is wrong (it is a ValueError too)
         raise
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SurveyReadError(f"{path}: {_parser_problem(exc)}") from exc
+        raise SurveyReadError(f"{path}: {_parser_problem(exc, len(spec.names))}") from exc
     table = RawTable(
         _tidy(frame),
         path,
@@ -470,14 +470,16 @@ def _data_start(head: bytes, rows: int, delimiter: str) -> int | None:
     return None
 
 
-def _parser_problem(exc: Exception) -> str:
+def _parser_problem(exc: Exception, header: int) -> str:
+    """What pandas' parser error means, for a header ``header`` cells wide (pandas counts
+    from a first row wider than the header, or from names added past it)."""
     text = _first_line(exc)
-    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    match = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", text)
     if match:
-        expected, line, saw = match.groups()
+        line, saw = match.groups()
         return (
-            f"row {line} has {saw} cells but the header has {expected}. Check the delimiter, "
-            "or quote text that contains it, and export again."
+            f"row {line} has {saw} cells but the header has {header}. Check the "
+            "delimiter, or quote text that contains it, and export again."
         )
     return f"cannot parse the CSV ({text})."
 
