@@ -27,6 +27,12 @@ def share_cores(count: int) -> None:
     takes its share of the cores, not all of them."""
     global _share
     _share = max(1, count)
+    pandas = sys.modules.get("pandas")
+    try:  # pandas' own threads (its parallel read_csv) too
+        if pandas:
+            pandas.set_option("mode.max_threads", _share)
+    except (AttributeError, KeyError, ValueError):  # an older pandas without the option
+        pass
 
 
 def cores() -> int:

@@ -313,15 +313,16 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
         raise SurveyReadError(f"{path}: is empty. Export the survey with its answers.")
     spec = detect_header(first, layout)
     dtypes = prepare(spec.names, spec.alternates) if prepare else {}
+    width = _record_width(lines, delimiter, spec.rows)
     try:
         try:
-            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes)
+            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes, width)
         except UnicodeDecodeError as exc:
             if encoding != "utf-8":
                 raise
             _guard_mixed_encoding(path, exc)
             encoding = "cp1252"  # Danish Excel's default; UTF-8 failed past the sniffed sample
-            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes)
+            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes, width)
     except UnicodeDecodeError:
         raise SurveyReadError(
             f"{path}: cannot decode the file as {encoding}. Save it as UTF-8 and try again."
@@ -358,10 +359,10 @@ def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
 
 
 def _parse_csv(
-    path: Path, delimiter: str, encoding: str, spec: HeaderSpec, dtypes=None
+    path: Path, delimiter: str, encoding: str, spec: HeaderSpec, dtypes=None, width: int = 0
 ) -> tuple[pd.DataFrame, dict]:
     """Parse the rows; when a column given as ``float64`` holds text (answer labels),
-    parse again with only the other dtypes.
+    parse again with only the other dtypes. ``width``: the cells of the first data row.
 
     A large file is parsed in pieces on several threads (:mod:`.chunked`); the float
     arrays it allocated come back with the frame, for decoding in place.
@@ -388,56 +389,89 @@ def _parse_csv(
         frame = pd.read_csv(path, names=names, dtype=dtypes or None, skiprows=spec.rows, **options)
         return frame, {}
 
-    def parse_floats_first(names):
-        try:
-            with warnings.catch_warnings():  # pandas drops cells past the width of `names`
-                warnings.simplefilter("error", pd.errors.ParserWarning)
+    def parse_floats_first(names, dtypes):
+        with warnings.catch_warnings():  # pandas drops cells past the width of `names`
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            try:
                 return parse(names, dtypes)
-        except ValueError as exc:
-            if isinstance(exc, pd.errors.ParserError | UnicodeDecodeError):
+            except ValueError as exc:
+                if isinstance(exc, pd.errors.ParserError | UnicodeDecodeError):
+                    raise
+                general = {c: kind for c, kind in dtypes.items() if kind != "float64"}
+                if general == dtypes:
+                    raise
+                return parse(names, general)
+
+    # Rows wider than the header: read with extra columns, which must then be empty (a
+    # trailing delimiter); pandas would drop their cells with no more than a warning.
+    extra = max(width - len(spec.names), 0)
+    for _ in range(MAX_EXTRA_CELLS + 1):
+        names = spec.names + [f"\0extra {k}" for k in range(extra)]
+        extras = dict.fromkeys(names[len(spec.names) :], "object")
+        try:
+            frame, owned = parse_floats_first(names, (dtypes or {}) | extras)
+            break
+        except pd.errors.ParserWarning:  # the first row is wider than the sample showed
+            wider = _record_width(_head_text(path, encoding), delimiter, spec.rows)
+            if wider - len(spec.names) > MAX_EXTRA_CELLS or wider <= len(names):
+                raise SurveyReadError(
+                    f"{path}: {_too_wide(spec.rows + 1, wider, len(spec.names))}"
+                ) from None
+        except pd.errors.ParserError as exc:  # a later row is wider: by how much?
+            wider = _cells_seen(exc)
+            if wider is None or wider - len(spec.names) > MAX_EXTRA_CELLS:
                 raise
-            general = {c: kind for c, kind in (dtypes or {}).items() if kind != "float64"}
-            if general == (dtypes or {}):
-                raise
-            return parse(names, general)
-
-    try:
-        return parse_floats_first(spec.names)
-    except pd.errors.ParserWarning:  # the first row is wider than the header
-        pass
-    width = _record_width(path, encoding, delimiter, spec.rows)
-    extra = [f"\0extra {k}" for k in range(max(width - len(spec.names), 1))]
-    try:
-        frame, owned = parse_floats_first(spec.names + extra)
-    except pd.errors.ParserWarning:
-        frame, owned = None, {}
-    beyond = _filled(frame[extra]) if frame is not None else np.ones(1, dtype=bool)
-    if beyond.any():  # cells past the header hold something: nothing may be dropped
-        raise SurveyReadError(
-            f"{path}: row {spec.rows + 1 + int(np.argmax(beyond))} has more cells than the "
-            f"header has columns ({len(spec.names)}). Check the delimiter, or quote text "
-            "that contains it, and export again."
-        )
-    return frame.drop(columns=extra), owned  # empty cells after a trailing delimiter
+        extra = wider - len(spec.names)
+    if not extras:
+        return frame, owned
+    filled = _filled(frame[list(extras)])  # rows x extra cells
+    if filled.any():  # cells past the header hold something: nothing may be dropped
+        row = int(np.flatnonzero(filled.any(axis=1))[0])
+        cells = len(spec.names) + 1 + int(np.flatnonzero(filled[row])[-1])
+        message = _too_wide(spec.rows + 1 + row, cells, len(spec.names))
+        raise SurveyReadError(f"{path}: {message}")
+    return frame.drop(columns=list(extras)), owned
 
 
-def _record_width(path: Path, encoding: str, delimiter: str, skip: int) -> int:
-    """The number of cells of the first record after ``skip`` records."""
+#: extra cells allowed past the header, when they are empty (trailing delimiters)
+MAX_EXTRA_CELLS = 16
+
+
+def _too_wide(row: int | str, cells: int | str, header: int) -> str:
+    return (
+        f"row {row} has {cells} cells but the header has {header}. Check the delimiter, "
+        "or quote text that contains it, and export again."
+    )
+
+
+def _cells_seen(exc: Exception) -> int | None:
+    """The cells of the row pandas' "Expected n fields in line l, saw m" complains of."""
+    match = re.search(r"Expected \d+ fields in line \d+, saw (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _head_text(path: Path, encoding: str) -> str:
     with path.open("rb") as fh:
-        text = fh.read(64 * _SNIFF_BYTES).decode(encoding, errors="ignore")
+        return fh.read(4 * _SNIFF_BYTES).decode(encoding, errors="ignore")
+
+
+def _record_width(text: str, delimiter: str, skip: int) -> int:
+    """The number of cells of the first record of ``text`` after ``skip`` records
+    (0 when ``text`` holds no such record or the csv module cannot read it)."""
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return len(next(itertools.islice(records, skip, None), []))
+    try:
+        return len(next(itertools.islice(records, skip, None), []))
+    except csv.Error:  # a cell longer than the csv module's limit: pandas will tell
+        return 0
 
 
 def _filled(frame: pd.DataFrame) -> np.ndarray:
-    """Rows with a cell that holds more than white space."""
+    """Which cells hold more than white space (rows x columns)."""
     import numpy as np
 
-    filled = np.zeros(len(frame), dtype=bool)
-    for name in frame.columns:
-        column = frame[name]
-        filled |= (column.notna() & (column.astype(str).str.strip() != "")).to_numpy()
-    return filled
+    return np.column_stack(
+        [(c.notna() & (c.astype(str).str.strip() != "")).to_numpy() for _, c in frame.items()]
+    )
 
 
 def _data_start(head: bytes, rows: int, delimiter: str) -> int | None:
@@ -450,7 +484,8 @@ def _data_start(head: bytes, rows: int, delimiter: str) -> int | None:
     are read, so a loop over their bytes costs nothing.
     """
     quote, newline, separator = ord('"'), ord("\n"), ord(delimiter)
-    quoted, cell_start, i = False, True, 0
+    quoted, cell_start = False, True
+    i = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     while i < len(head):
         byte = head[i]
         if quoted:
@@ -476,11 +511,7 @@ def _parser_problem(exc: Exception, header: int) -> str:
     text = _first_line(exc)
     match = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", text)
     if match:
-        line, saw = match.groups()
-        return (
-            f"row {line} has {saw} cells but the header has {header}. Check the "
-            "delimiter, or quote text that contains it, and export again."
-        )
+        return _too_wide(match.group(1), match.group(2), header)
     return f"cannot parse the CSV ({text})."
 
 
