@@ -19,7 +19,7 @@ from .errors import SurveyReadError
 from .grouping import GroupKey, natural_order, resolve_keys
 from .i18n import t
 from .instrument import SECTORS, ZONE_DECIMALS
-from .parallel import MIN_CELLS, thread_map
+from .parallel import thread_map
 from .privacy import resolve_min_n, suppress_levels
 from .stats import t_interval
 from .survey import Exclusion, Ledger, Survey, survey_meta
@@ -111,8 +111,7 @@ def respondent_scores(survey: Survey) -> RespondentScores:
         return score, enough
 
     # numpy lets go of the GIL, so dimensions are scored on threads on a large survey
-    threads = None if n * len(columns) >= MIN_CELLS else 1
-    results = thread_map(dimension, range(len(dims)), threads)
+    results = thread_map(dimension, range(len(dims)), cells=n * len(columns))
     scores = {dim_id: score for dim_id, (score, _) in zip(dims, results, strict=True)}
     scored = np.logical_or.reduce([enough for _, enough in results])
     frame = pd.DataFrame(scores, index=survey.data.index, copy=False)
@@ -342,8 +341,8 @@ def group_statistics(
             np.bincount(group, weights=rs.answered[:, d], minlength=size),
         )
 
-    threads = None if len(group) * len(dims) >= MIN_CELLS else 1
-    moments = dict(zip(dims, thread_map(dimension, range(len(dims)), threads), strict=True))
+    work = len(group) * len(dims)
+    moments = dict(zip(dims, thread_map(dimension, range(len(dims)), cells=work), strict=True))
     # Columns gathered as arrays, one frame at the end (a frame per dimension and
     # level cost more than the arithmetic on small surveys).
     stats_names = ("n", "mean", "sd", "_fav", "_ans")

@@ -121,6 +121,27 @@ def default_instrument():
     return load_instrument()
 
 
+def tiny_answers(rng, n: int, shift: float = 0.0, ids=None) -> pd.DataFrame:
+    """``n`` respondents answering the tiny instrument (actor, a1-a3 with a3 reversed,
+    b1-b2), dimension alpha shifted by ``shift``; with ``ids``, an ``ID`` column first."""
+    import numpy as np
+
+    base = np.clip(np.rint(3 + shift + rng.normal(0, 0.8, n)), 1, 5)
+    frame = pd.DataFrame(
+        {
+            "Actor": rng.choice(["Municipality", "Resident"], n),
+            "a1": base,
+            "a2": np.clip(base + rng.integers(-1, 2, n), 1, 5),
+            "a3": np.clip(6 - base + rng.integers(-1, 2, n), 1, 5),
+            "b1": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
+            "b2": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
+        }
+    )
+    if ids is not None:
+        frame.insert(0, "ID", ids)
+    return frame
+
+
 def write_table(
     path: Path, frame: pd.DataFrame, *, sep: str = ",", encoding: str = "utf-8"
 ) -> Path:

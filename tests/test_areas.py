@@ -19,23 +19,9 @@ from scipy import stats as sps
 from partnerkit import read_survey, respondent_scores
 from partnerkit.areas import areas
 from partnerkit.errors import OptionError
-from tests.conftest import EXAMPLES, invoke, max_width, write_table
+from tests.conftest import EXAMPLES, invoke, max_width, tiny_answers, write_table
 
 AREAS = EXAMPLES / "areas"
-
-
-def _answers(rng, n: int, shift: float = 0.0) -> pd.DataFrame:
-    base = np.clip(np.rint(3 + shift + rng.normal(0, 0.8, n)), 1, 5)
-    return pd.DataFrame(
-        {
-            "Actor": rng.choice(["Municipality", "Resident"], n),
-            "a1": base,
-            "a2": np.clip(base + rng.integers(-1, 2, n), 1, 5),
-            "a3": np.clip(6 - base + rng.integers(-1, 2, n), 1, 5),
-            "b1": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
-            "b2": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
-        }
-    )
 
 
 @pytest.fixture
@@ -46,7 +32,7 @@ def folder_per_area(tmp_path):
         for round_ in (2023, 2024):
             path = root / area / f"{round_}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_table(path, _answers(rng, 25, shift))
+            write_table(path, tiny_answers(rng, 25, shift))
     return root
 
 
@@ -59,7 +45,7 @@ def test_areas_come_from_folders_files_and_patterns(tmp_path, tiny, folder_per_a
     flat.mkdir()
     rng = np.random.default_rng(2)
     for name in ("Vest_2024.csv", "Øst runde 3.xlsx"):
-        write_table(flat / name, _answers(rng, 10))
+        write_table(flat / name, tiny_answers(rng, 10))
     assert sorted(set(read_survey(flat, tiny).data["area"])) == ["Vest", "Øst"]
     pattern = str(folder_per_area / "*" / "2024.csv")
     by_pattern = read_survey([pattern], tiny)
@@ -74,7 +60,7 @@ def test_areas_come_from_folders_files_and_patterns(tmp_path, tiny, folder_per_a
 
 
 def test_an_area_column_wins_over_names(tmp_path, tiny):
-    frame = _answers(np.random.default_rng(3), 10)
+    frame = tiny_answers(np.random.default_rng(3), 10)
     frame.insert(0, "Boligområde", "Rigtigt navn")
     one = write_table(tmp_path / "Forkert_2024.csv", frame)
     two = write_table(tmp_path / "Andet_2024.csv", frame)

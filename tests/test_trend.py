@@ -20,7 +20,7 @@ from partnerkit import read_survey, respondent_scores
 from partnerkit.errors import OptionError, SurveyReadError
 from partnerkit.grouping import select_rounds
 from partnerkit.trend import trend
-from tests.conftest import EXAMPLE_XLSX, invoke, max_width, write_table
+from tests.conftest import EXAMPLE_XLSX, invoke, max_width, tiny_answers, write_table
 
 RECORD_KEYS = [
     "dimension", "dimension_name", "round_from", "round_to", "n_from", "n_to", "mean_from",
@@ -30,36 +30,19 @@ RECORD_KEYS = [
 ]  # fmt: skip
 
 
-def _round_frame(rng, n: int, shift: float = 0.0, ids=None) -> pd.DataFrame:
-    base = np.clip(np.rint(3 + shift + rng.normal(0, 0.8, n)), 1, 5)
-    frame = pd.DataFrame(
-        {
-            "Actor": rng.choice(["Municipality", "Resident"], n),
-            "a1": base,
-            "a2": np.clip(base + rng.integers(-1, 2, n), 1, 5),
-            "a3": np.clip(6 - base + rng.integers(-1, 2, n), 1, 5),
-            "b1": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
-            "b2": np.clip(np.rint(3 + rng.normal(0, 0.8, n)), 1, 5),
-        }
-    )
-    if ids is not None:
-        frame.insert(0, "ID", ids)
-    return frame
-
-
 # ------------------------------------------------------------------- rounds
 
 
 def test_rounds_from_file_names_and_sheet_names(tmp_path, tiny):
     rng = np.random.default_rng(1)
-    a = write_table(tmp_path / "Nørrevang_2023.csv", _round_frame(rng, 12))
-    b = write_table(tmp_path / "Nørrevang runde 2024.xlsx", _round_frame(rng, 12))
+    a = write_table(tmp_path / "Nørrevang_2023.csv", tiny_answers(rng, 12))
+    b = write_table(tmp_path / "Nørrevang runde 2024.xlsx", tiny_answers(rng, 12))
     survey = read_survey([a, b], tiny)
     assert sorted(set(survey.data["round"])) == ["2023", "2024"]
     assert [s.round_source for s in survey.sources] == ["file name", "file name"]
     book = tmp_path / "partnerskab.xlsx"
     with pd.ExcelWriter(book) as writer:
-        _round_frame(rng, 8).to_excel(writer, sheet_name="Runde 3", index=False)
+        tiny_answers(rng, 8).to_excel(writer, sheet_name="Runde 3", index=False)
     sheet_survey = read_survey(book, tiny)
     assert set(sheet_survey.data["round"]) == {"3"}
     assert sheet_survey.sources[0].round_source == "sheet name"
@@ -67,7 +50,7 @@ def test_rounds_from_file_names_and_sheet_names(tmp_path, tiny):
 
 
 def test_a_round_column_that_disagrees_with_the_file_name_is_an_error(tmp_path, tiny):
-    frame = _round_frame(np.random.default_rng(2), 6)
+    frame = tiny_answers(np.random.default_rng(2), 6)
     frame.insert(0, "Runde", 2023)
     path = write_table(tmp_path / "area_2024.xlsx", frame)
     with pytest.raises(SurveyReadError) as info:
@@ -85,7 +68,7 @@ def test_a_round_column_that_disagrees_with_the_file_name_is_an_error(tmp_path, 
 def test_rounds_are_ordered_naturally_and_chosen_with_rounds(tmp_path, tiny):
     rng = np.random.default_rng(3)
     paths = [
-        write_table(tmp_path / f"survey runde {r}.csv", _round_frame(rng, 10)) for r in (10, 2, 1)
+        write_table(tmp_path / f"survey runde {r}.csv", tiny_answers(rng, 10)) for r in (10, 2, 1)
     ]
     survey = read_survey(paths, tiny)
     result = trend(survey, min_n=2)
@@ -164,7 +147,7 @@ def test_mann_whitney_option_reports_its_own_statistic(tmp_path):
 def test_linked_respondents_are_compared_pairwise(tmp_path, tiny):
     rng = np.random.default_rng(4)
     ids = [f"p{i}" for i in range(30)]
-    first = _round_frame(rng, 30, ids=ids)
+    first = tiny_answers(rng, 30, ids=ids)
     second = first.copy()
     second["a1"] = np.clip(first["a1"] + rng.integers(0, 2, 30), 1, 5)  # most rise a little
     paths = [
@@ -184,7 +167,7 @@ def test_linked_respondents_are_compared_pairwise(tmp_path, tiny):
         sps.wilcoxon(rs[30:], rs[:30], zero_method="pratt").pvalue
     )
     # fewer than half of the respondents linked: independent samples
-    third = _round_frame(rng, 30, ids=[f"q{i}" for i in range(25)] + ids[:5])
+    third = tiny_answers(rng, 30, ids=[f"q{i}" for i in range(25)] + ids[:5])
     mixed = read_survey([paths[0], write_table(tmp_path / "p_2025.csv", third)], tiny)
     assert not trend(mixed, min_n=2).records["paired"].any()
     example = read_survey(EXAMPLE_XLSX)
@@ -195,8 +178,8 @@ def test_linked_respondents_are_compared_pairwise(tmp_path, tiny):
 
 def test_small_groups_are_suppressed_and_tiny_ones_untested(tmp_path, tiny):
     rng = np.random.default_rng(5)
-    first = _round_frame(rng, 20)
-    second = _round_frame(rng, 20)
+    first = tiny_answers(rng, 20)
+    second = tiny_answers(rng, 20)
     first.loc[:2, "Actor"] = "Police"  # 3 police in 2023, none in 2024
     second.loc[:3, "Actor"] = "Police"  # 4 police in 2024
     paths = [
@@ -219,7 +202,7 @@ def test_small_groups_are_suppressed_and_tiny_ones_untested(tmp_path, tiny):
 
 
 def test_trend_without_rounds_is_an_error(tmp_path, tiny):
-    path = write_table(tmp_path / "one.csv", _round_frame(np.random.default_rng(6), 10))
+    path = write_table(tmp_path / "one.csv", tiny_answers(np.random.default_rng(6), 10))
     with pytest.raises(SurveyReadError, match="no round information"):
         trend(read_survey(path, tiny))
 

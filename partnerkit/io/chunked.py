@@ -48,7 +48,6 @@ def parse_in_pieces(
     options: Mapping,
     names: Sequence[str],
     dtypes: Mapping[str, str],
-    workers: int | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]] | None:
     """The rows after byte ``data_start`` of ``path`` parsed with ``pandas.read_csv(**options)``.
 
@@ -90,7 +89,7 @@ def parse_in_pieces(
             return part.drop(columns=floats)
 
         try:
-            parts = thread_map(parse, range(len(pieces)), workers)
+            parts = thread_map(parse, range(len(pieces)))
             others = {name: _join([p[name] for p in parts]) for name in parts[0].columns}
         except _GiveUp:
             return None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instrument import Scale
-from ..parallel import MIN_CELLS, thread_map
+from ..parallel import thread_map
 from ..text import as_label, norm, short
 
 if TYPE_CHECKING:
@@ -69,8 +69,8 @@ def decode_columns(columns: list[pd.Series | np.ndarray], scale: Scale) -> list[
             return _decode_numbers(column, scale, in_place=True)
         return _decode_numbers(column.to_numpy(dtype="float64", na_value=np.nan), scale)
 
-    threads = None if rows * len(numbers) >= MIN_CELLS else 1  # numpy lets go of the GIL
-    for j, result in zip(numbers, thread_map(number, numbers, threads), strict=True):
+    # numpy lets go of the GIL, so numeric columns are decoded on threads
+    for j, result in zip(numbers, thread_map(number, numbers, rows * len(numbers)), strict=True):
         decoded[j] = result
     per_batch = max(1, _BATCH_CELLS // max(rows, 1))
     for start in range(0, len(text), per_batch):
