@@ -67,3 +67,21 @@ def test_import_partnerkit_is_light():
     code = f"import sys, partnerkit; print([m for m in {HEAVY!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "1"), ("3", "3")])
+def test_cli_keeps_openblas_to_one_thread_unless_the_user_chose(preset, expected):
+    """numpy reads OPENBLAS_NUM_THREADS when it is imported, after main() has set it
+    (the tests above show the CLI imports no numpy before a command runs)."""
+    import os
+
+    code = PROBE.format(args=["--version"], heavy=HEAVY) + (
+        "\nprint('BLAS:', __import__('os').environ['OPENBLAS_NUM_THREADS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert f"BLAS: {expected}" in out.stdout
