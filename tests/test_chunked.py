@@ -401,3 +401,44 @@ def test_a_later_row_wider_still_names_the_header_width(tmp_path):
         with pieces(size), pytest.raises(SurveyReadError) as caught:
             read_csv(path, prepare=FLOATS)
         assert "row 12 has 8 cells but the header has 5." in str(caught.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet="ab;", max_size=12), min_size=1, max_size=40),
+    ends=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=40, max_size=40),
+    last=st.booleans(),
+    size=st.integers(min_value=2, max_value=60),
+)
+def test_blocks_scanned_apart_tile_the_file_at_line_breaks(
+    tmp_path_factory, lines, ends, last, size
+):
+    """With no quotes the file is scanned in fixed blocks on threads; the pieces must
+    tile the file, end at line breaks (never between \\r and \\n), and bound the rows
+    as the scan from the start does; bare carriage returns or a line longer than a
+    piece make both scans give up."""
+    text = "".join(line + end for line, end in zip(lines, ends, strict=False))
+    if not last:  # the last line has no line break
+        text = text.rstrip("\r\n") + "x"
+    data = text.encode()
+    path = tmp_path_factory.mktemp("blocks") / "t.csv"
+    path.write_bytes(data)
+    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", size):
+        found = chunked_module._pieces(fh.fileno(), 0, len(data))
+        in_turn = chunked_module._pieces_in_turn(fh.fileno(), 0, len(data))
+    bare_cr = data.count(b"\r") != data.count(b"\r\n")
+    longest = max(len(line) for line in data.split(b"\n"))  # with its \r, not its \n
+    if bare_cr or longest >= size:
+        assert found is None or not bare_cr
+        return
+    assert found is not None and in_turn is not None
+    at = 0
+    for k, (offset, length, rows) in enumerate(found):
+        piece = data[offset : offset + length]
+        assert offset == at and length > 0
+        final = k == len(found) - 1
+        assert final or piece.endswith(b"\n")
+        assert rows == piece.count(b"\n") + (final and not piece.endswith(b"\n"))
+        at += length
+    assert at == len(data)
+    assert sum(r for *_, r in found) == sum(r for *_, r in in_turn)

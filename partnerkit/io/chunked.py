@@ -22,12 +22,13 @@ import csv
 import io
 import os
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..parallel import thread_map
+from ..parallel import cores, thread_map
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,6 +111,59 @@ def parse_in_pieces(
 def _pieces(fd: int, start: int, size: int) -> list[tuple[int, int, int]] | None:
     """``(offset, length, most rows)`` of pieces of about :data:`PIECE_BYTES` that end at
     a line break outside quotes; ``None`` when the file cannot be split safely."""
+    blocks = range(start, size, PIECE_BYTES)
+    threads = max(1, min(cores(), len(blocks)))
+    scans = thread_map(partial(_scan, fd), [blocks[k::threads] for k in range(threads)])
+    if None in scans:  # quotes: a line break may be inside them
+        return _pieces_in_turn(fd, start, size)
+    found: list = [None] * len(blocks)
+    for k, scan in enumerate(scans):
+        found[k::threads] = scan
+    return _pieces_of_blocks(blocks, found, size)
+
+
+def _scan(fd: int, blocks: Sequence[int]) -> list[tuple[int, int, bool]] | None:
+    """For each block of :data:`PIECE_BYTES` at the offsets ``blocks``: its line breaks,
+    the offset just past its last one (0: none), and whether a carriage return in it
+    ends a line alone. ``None`` when a block holds a quote: then a line break may be
+    inside quotes, which only a scan from the start can tell."""
+    buffer = bytearray(PIECE_BYTES + 1)  # one more byte: the \n after a \r at the end
+    codes = np.frombuffer(buffer, np.uint8)
+    found = []
+    for at in blocks:
+        read = os.preadv(fd, [buffer], at)
+        length = min(read, PIECE_BYTES)
+        if buffer.find(_QUOTE, 0, length) >= 0:
+            return None
+        bare_cr = buffer.find(b"\r", 0, length) >= 0 and buffer.count(
+            b"\r", 0, length
+        ) != buffer.count(b"\r\n", 0, read)
+        lines = int(np.count_nonzero(codes[:length] == _NL[0]))  # numpy lets go of the GIL
+        found.append((lines, buffer.rfind(_NL, 0, length) + 1, bare_cr))
+    return found
+
+
+def _pieces_of_blocks(blocks: range, found: list[tuple[int, int, bool]], size: int):
+    """Pieces ending at the last line break of each block (the last piece at the end of
+    the file), from :func:`_scan` of a file with no quotes."""
+    pieces, begin = [], blocks.start
+    for at, (lines, last, bare_cr) in zip(blocks, found, strict=True):
+        if bare_cr:
+            return None  # bare carriage returns end lines for the parser, not for the split
+        if at + PIECE_BYTES >= size:  # the last block: its piece runs to the end
+            unended = last != size - at  # the last line has no line break
+            pieces.append((begin, size - begin, lines + unended))
+        elif last == 0:
+            return None  # a line longer than a piece
+        else:
+            pieces.append((begin, at + last - begin, lines))
+            begin = at + last
+    return pieces
+
+
+def _pieces_in_turn(fd: int, start: int, size: int) -> list[tuple[int, int, int]] | None:
+    """:func:`_pieces` by reading the file from the start, piece after piece, so that the
+    quotes before a line break can be counted."""
     pieces = []
     buffer = bytearray(PIECE_BYTES)  # one buffer for all: fresh memory costs page faults
     codes = np.frombuffer(buffer, np.uint8)
