@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
+from partnerkit import io as io_module
 from partnerkit import read_survey, respondent_scores
 from partnerkit.areas import areas
 from partnerkit.errors import OptionError
@@ -134,6 +135,53 @@ def test_parallel_reading_equals_sequential():
     pd.testing.assert_frame_equal(sequential.data, parallel.data)
     assert [s.path for s in sequential.sources] == [s.path for s in parallel.sources]
     assert sequential.ledger == parallel.ledger
+
+
+@pytest.mark.parametrize("runs_per_worker", [1, 8])
+def test_files_stacked_in_worker_runs_equal_files_read_here(
+    tmp_path, tiny, runs_per_worker, monkeypatch
+):
+    """Worker processes stack their run of files and send the rows once; the survey
+    must be the one read in this process: rows renumbered past a file that failed,
+    numeric and text ids made one type (so 17 meets "17" and one is dropped as a
+    duplicate), no don't-know cells for an item a file lacks."""
+    monkeypatch.setattr(io_module, "RUNS_PER_WORKER", runs_per_worker)
+    rng = np.random.default_rng(11)
+    root = tmp_path / "areas"
+    for k in range(6):
+        for round_ in (2023, 2024):
+            path = root / f"A{k}" / f"{round_}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ids = [17 + i for i in range(6)] if k < 3 else [f"{17 + i}" for i in range(6)]
+            if k >= 3:
+                ids[0] = "x-1"  # texts: this file's ids are strings
+            frame = tiny_answers(rng, 6, ids=ids)
+            frame.loc[2, "b1"] = 6  # the don't-know code
+            if (k, round_) == (2, 2024):
+                frame = frame.drop(columns="b2")
+            write_table(path, frame)
+    (root / "A1" / "2023.csv").write_text("", encoding="utf-8")  # fails: empty
+    # the same respondent twice in one area and round: once as a number, once as text
+    extra = root / "A1" / "2024 extra.csv"
+    write_table(extra, tiny_answers(rng, 3, ids=["18", "90", "y-91"]))
+    here = read_survey(root, tiny, jobs=1, keep_going=True)
+    workers = read_survey(root, tiny, jobs=2, keep_going=True)
+    pd.testing.assert_frame_equal(workers.data, here.data)
+    pd.testing.assert_frame_equal(workers.dont_know, here.dont_know)
+    assert workers.sources == here.sources and workers.columns == here.columns
+    assert workers.ledger == here.ledger
+    assert (
+        [f.path for f in workers.failed]
+        == [f.path for f in here.failed]
+        == [str(root / "A1" / "2023.csv")]
+    )
+    assert str(here.data["respondent"].dtype) == "string"
+    assert here.data["_source"].max() == len(here.sources) - 1  # renumbered past the gap
+    lacking = [s.path for s in here.sources].index(str(root / "A2" / "2024.csv"))
+    assert not here.dont_know["b2"][here.data["_source"] == lacking].any()
+    assert here.dont_know["b1"].sum() == 11  # one in each file read
+    dropped = {e.reason: e.rows for e in here.ledger.excluded}
+    assert dropped.get("duplicate_respondent") == 1
 
 
 def test_project_file_and_options_that_override_it(runner, tmp_path, tiny_path, folder_per_area):
