@@ -915,4 +915,25 @@ def main() -> None:
     # and scoring use (measured: 0.15 s of CPU on a 1,000,000-row CSV, 1 s over 1,000
     # area files). A user's own setting wins; --jobs workers inherit this one.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    app(prog_name="partnerkit")
+    try:
+        app(prog_name="partnerkit")
+    except SystemExit as exc:
+        code = exc.code
+    else:  # pragma: no cover - typer always ends with SystemExit
+        code = 0
+    _hard_exit(code)
+
+
+def _hard_exit(code: object) -> None:
+    """End the process now that every output is written and closed, without the
+    interpreter's clean-up: freeing a large survey object by object took 70 to 90 ms
+    on a 1,000,000-row CSV (mypy ends the same way, for the same reason)."""
+    if isinstance(code, str):  # as sys.exit("message") would: the message, status 1
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader went away (a closed pipe): nothing more to say
+        code = code or 1
+    os._exit(int(code or 0))

@@ -10,7 +10,8 @@ import pytest
 HEAVY = ("pandas", "scipy", "openpyxl", "matplotlib", "numpy")
 
 PROBE = """
-import sys
+import os, sys
+os._exit = sys.exit  # main() ends the process; here it must return to print what it loaded
 from partnerkit.cli import main
 sys.argv = ["partnerkit", *{args!r}]
 try:
@@ -85,3 +86,26 @@ def test_cli_keeps_openblas_to_one_thread_unless_the_user_chose(preset, expected
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert f"BLAS: {expected}" in out.stdout
+
+
+def test_the_console_script_ends_with_its_output_whole_and_its_exit_status(tmp_path):
+    """main() ends the process without the interpreter's clean-up, after flushing:
+    every byte written must arrive, and the exit status must be the command's."""
+    import json
+
+    from .conftest import EXAMPLE_CSV
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "partnerkit", *args], capture_output=True, text=True
+        )
+
+    ok = run("score", EXAMPLE_CSV, "-f", "json", "-q")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["meta"]["command"] == "score"
+    missing = run("score", tmp_path / "none.csv")
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: ")
+    assert missing.stdout == "" and len(missing.stderr.strip().splitlines()) == 1
+    usage = run("score", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("partnerkit ")
