@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -64,3 +67,15 @@ def thread_map(function: Callable[[T], R], items: Iterable[T], cells: int | None
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         return list(pool.map(function, items))
+
+
+def in_background(function: Callable[..., R], *args) -> Future[R]:
+    """Start ``function(*args)`` on a thread of its own; the future holds its result
+    (or its exception)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(function, *args)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when the function returns

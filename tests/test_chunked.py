@@ -424,8 +424,8 @@ def test_blocks_scanned_apart_tile_the_file_at_line_breaks(
     path = tmp_path_factory.mktemp("blocks") / "t.csv"
     path.write_bytes(data)
     with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", size):
-        found = chunked_module._pieces(fh.fileno(), 0, len(data))
-        in_turn = chunked_module._pieces_in_turn(fh.fileno(), 0, len(data))
+        found = chunked_module._pieces(fh.fileno(), 0, len(data)).pieces
+        in_turn = chunked_module._pieces_in_turn(fh.fileno(), 0, len(data)).pieces
     bare_cr = data.count(b"\r") != data.count(b"\r\n")
     longest = max(len(line) for line in data.split(b"\n"))  # with its \r, not its \n
     if bare_cr or longest >= size:
@@ -442,3 +442,24 @@ def test_blocks_scanned_apart_tile_the_file_at_line_breaks(
         at += length
     assert at == len(data)
     assert sum(r for *_, r in found) == sum(r for *_, r in in_turn)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("where", [3, 20_000])
+def test_a_nul_byte_in_a_large_file_is_named_by_its_line(tmp_path, quoted, where):
+    """A large file is looked through for NUL bytes by the scan that cuts it into pieces
+    (while pandas is imported); the error must be the one the whole-file check gives."""
+    note = (lambda i: f'"n {i}"') if quoted else (lambda i: f"n{i}")
+    lines = (HEADER + rows(30_000, note)).splitlines(keepends=True)  # over the sniffed head
+    lines[where - 1] = lines[where - 1].replace(";g", ";\0g", 1)
+    path = write(tmp_path, "".join(lines))
+    assert path.stat().st_size > 256 * 1024
+    for size in (None, 4096):
+        with pieces(size), pytest.raises(SurveyReadError) as error:
+            read_csv(path, prepare=FLOATS)
+        assert str(error.value) == (
+            f"{path}: contains a NUL byte on line {where}; the file is damaged or not a CSV "
+            "file. Export it again."
+        )
+    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", 4096):
+        assert chunked_module._pieces(fh.fileno(), len(HEADER), path.stat().st_size).nul

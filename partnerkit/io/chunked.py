@@ -24,7 +24,7 @@ import os
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -36,21 +36,42 @@ if TYPE_CHECKING:
 #: files smaller than this are parsed in one piece (pandas' own reader is as fast there)
 MIN_BYTES = 24 * 1024 * 1024
 PIECE_BYTES = 16 * 1024 * 1024
-_QUOTE, _NL = b'"', b"\n"
+_QUOTE, _NL, _NUL = b'"', b"\n", b"\x00"
 
 
 class _GiveUp(Exception):
     """The file cannot be parsed in pieces with the same result as in one."""
 
 
+class Scan(NamedTuple):
+    """Where a file's rows can be cut into pieces, and whether it holds a NUL byte."""
+
+    pieces: list[tuple[int, int, int]] | None  # (offset, length, most rows); None: one piece
+    nul: bool | None  # a NUL byte after the start; None: not every byte was looked at
+
+
+def scan(path, data_start: int) -> Scan:
+    """Cut the rows after byte ``data_start`` of ``path`` into pieces of about
+    :data:`PIECE_BYTES` for :func:`parse_in_pieces`, looking for NUL bytes on the way.
+
+    Needs no pandas: the reader runs it on a thread while pandas is imported.
+    """
+    if not hasattr(os, "preadv"):  # not POSIX: read in one piece
+        return Scan(None, None)
+    with Path(path).open("rb") as fh:
+        fd = fh.fileno()
+        return _pieces(fd, data_start, os.fstat(fd).st_size)
+
+
 def parse_in_pieces(
     path,
-    data_start: int,
+    pieces: list[tuple[int, int, int]] | None,
     options: Mapping,
     names: Sequence[str],
     dtypes: Mapping[str, str],
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]] | None:
-    """The rows after byte ``data_start`` of ``path`` parsed with ``pandas.read_csv(**options)``.
+    """The rows of ``path`` in ``pieces`` (from :func:`scan`) parsed with
+    ``pandas.read_csv(**options)``.
 
     Returns the frame and the float64 arrays it was built from (the columns with
     dtype ``float64`` in ``dtypes``); nothing else holds these arrays, so a caller
@@ -61,13 +82,10 @@ def parse_in_pieces(
     """
     import pandas as pd
 
-    if not hasattr(os, "preadv"):  # not POSIX: read in one piece
+    if pieces is None or len(pieces) < 2:
         return None
     with Path(path).open("rb") as fh:
         fd = fh.fileno()
-        pieces = _pieces(fd, data_start, os.fstat(fd).st_size)
-        if pieces is None or len(pieces) < 2:
-            return None
         floats = [n for n in names if dtypes.get(n) == "float64"]
         bound = sum(rows for _, _, rows in pieces)
         arrays = {name: np.empty(bound) for name in floats}
@@ -108,9 +126,9 @@ def parse_in_pieces(
     return pd.DataFrame(columns, copy=False), arrays
 
 
-def _pieces(fd: int, start: int, size: int) -> list[tuple[int, int, int]] | None:
-    """``(offset, length, most rows)`` of pieces of about :data:`PIECE_BYTES` that end at
-    a line break outside quotes; ``None`` when the file cannot be split safely."""
+def _pieces(fd: int, start: int, size: int) -> Scan:
+    """Pieces of about :data:`PIECE_BYTES` that end at a line break outside quotes
+    (``None`` when the file cannot be split safely), and NUL bytes seen."""
     blocks = range(start, size, PIECE_BYTES)
     threads = max(1, min(cores(), len(blocks)))
     scans = thread_map(partial(_scan, fd), [blocks[k::threads] for k in range(threads)])
@@ -122,11 +140,11 @@ def _pieces(fd: int, start: int, size: int) -> list[tuple[int, int, int]] | None
     return _pieces_of_blocks(blocks, found, size)
 
 
-def _scan(fd: int, blocks: Sequence[int]) -> list[tuple[int, int, bool]] | None:
+def _scan(fd: int, blocks: Sequence[int]) -> list[tuple[int, int, bool, bool]] | None:
     """For each block of :data:`PIECE_BYTES` at the offsets ``blocks``: its line breaks,
-    the offset just past its last one (0: none), and whether a carriage return in it
-    ends a line alone. ``None`` when a block holds a quote: then a line break may be
-    inside quotes, which only a scan from the start can tell."""
+    the offset just past its last one (0: none), whether a carriage return in it ends
+    a line alone, and whether it holds a NUL byte. ``None`` when a block holds a quote:
+    then a line break may be inside quotes, which only a scan from the start can tell."""
     buffer = bytearray(PIECE_BYTES + 1)  # one more byte: the \n after a \r at the end
     codes = np.frombuffer(buffer, np.uint8)
     found = []
@@ -139,49 +157,53 @@ def _scan(fd: int, blocks: Sequence[int]) -> list[tuple[int, int, bool]] | None:
             b"\r", 0, length
         ) != buffer.count(b"\r\n", 0, read)
         lines = int(np.count_nonzero(codes[:length] == _NL[0]))  # numpy lets go of the GIL
-        found.append((lines, buffer.rfind(_NL, 0, length) + 1, bare_cr))
+        nul = buffer.find(_NUL, 0, length) >= 0
+        found.append((lines, buffer.rfind(_NL, 0, length) + 1, bare_cr, nul))
     return found
 
 
-def _pieces_of_blocks(blocks: range, found: list[tuple[int, int, bool]], size: int):
+def _pieces_of_blocks(blocks: range, found: list[tuple[int, int, bool, bool]], size: int) -> Scan:
     """Pieces ending at the last line break of each block (the last piece at the end of
     the file), from :func:`_scan` of a file with no quotes."""
+    nul = any(block[3] for block in found)
     pieces, begin = [], blocks.start
-    for at, (lines, last, bare_cr) in zip(blocks, found, strict=True):
-        if bare_cr:
-            return None  # bare carriage returns end lines for the parser, not for the split
+    for at, (lines, last, bare_cr, _) in zip(blocks, found, strict=True):
+        if bare_cr:  # bare carriage returns end lines for the parser, not for the split
+            return Scan(None, nul)
         if at + PIECE_BYTES >= size:  # the last block: its piece runs to the end
             unended = last != size - at  # the last line has no line break
             pieces.append((begin, size - begin, lines + unended))
-        elif last == 0:
-            return None  # a line longer than a piece
+        elif last == 0:  # a line longer than a piece
+            return Scan(None, nul)
         else:
             pieces.append((begin, at + last - begin, lines))
             begin = at + last
-    return pieces
+    return Scan(pieces, nul)
 
 
-def _pieces_in_turn(fd: int, start: int, size: int) -> list[tuple[int, int, int]] | None:
+def _pieces_in_turn(fd: int, start: int, size: int) -> Scan:
     """:func:`_pieces` by reading the file from the start, piece after piece, so that the
     quotes before a line break can be counted."""
-    pieces = []
+    pieces: list[tuple[int, int, int]] = []
+    nul = False
     buffer = bytearray(PIECE_BYTES)  # one buffer for all: fresh memory costs page faults
     codes = np.frombuffer(buffer, np.uint8)
     while start < size:
         read = os.preadv(fd, [buffer], start)
         if not read:
             break
+        nul = nul or buffer.find(_NUL, 0, read) >= 0
         end = read if start + read >= size else _last_break(buffer, read)
         if end is None:
-            return None
+            return Scan(None, nul or None)
         if buffer.find(b"\r", 0, end) >= 0 and buffer.count(b"\r", 0, end) != buffer.count(
             b"\r\n", 0, end
-        ):
-            return None  # bare carriage returns end lines for the parser, not for the split
+        ):  # bare carriage returns end lines for the parser, not for the split
+            return Scan(None, nul or None)
         rows = int(np.count_nonzero(codes[:end] == _NL[0]))
         pieces.append((start, end, rows + (buffer[end - 1] != _NL[0])))
         start += end
-    return pieces
+    return Scan(pieces, nul)
 
 
 def _width(data: bytes, options: Mapping) -> int:

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 from ..errors import InputFileError, SurveyReadError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import numpy as np
     import pandas as pd
 
@@ -298,13 +300,14 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
     ``prepare(names, alternates)`` may give dtypes by column: role columns parsed
     as categories and items as floats save time and memory on large files.
     """
-    import pandas as pd
+    from .chunked import MIN_BYTES
 
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     encoding = sniff_encoding(head, path)
-    if not encoding.startswith("utf-16"):
-        _guard_nul(path)
+    large = encoding in _PIECE_ENCODINGS and path.stat().st_size >= MIN_BYTES
+    if not encoding.startswith("utf-16") and (not large or _NUL in head):
+        _guard_nul(path)  # a large file is looked through on a thread, below
     sample = head.decode(encoding, errors="ignore")
     delimiter = sniff_delimiter(sample)
     lines = _first_lines(sample, head, path, encoding)
@@ -314,15 +317,21 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
     spec = detect_header(first, layout)
     dtypes = prepare(spec.names, spec.alternates) if prepare else {}
     width = _record_width(lines, delimiter, spec.rows)
+    # A large file is cut into pieces for parsing (and looked through for NUL bytes)
+    # on a thread while pandas is imported: that work needs no pandas.
+    scanning = _start_scan(path, spec.rows, delimiter, len(head)) if large else None
+    import pandas as pd
+
+    pieces = _scanned(path, scanning)
     try:
         try:
-            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes, width)
+            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes, width, pieces)
         except UnicodeDecodeError as exc:
             if encoding != "utf-8":
                 raise
             _guard_mixed_encoding(path, exc)
             encoding = "cp1252"  # Danish Excel's default; UTF-8 failed past the sniffed sample
-            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes, width)
+            frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes, width, pieces)
     except UnicodeDecodeError:
         raise SurveyReadError(
             f"{path}: cannot decode the file as {encoding}. Save it as UTF-8 and try again."
@@ -358,34 +367,65 @@ def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
     return data.decode(encoding, errors="ignore")
 
 
+#: encodings whose line breaks and quotes are single bytes, so a file can be cut anywhere
+_PIECE_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+_NUL = b"\x00"
+
+
+def _start_scan(path: Path, header_rows: int, delimiter: str, checked: int) -> Future | None:
+    """:func:`.chunked.scan` of the data rows, on a thread of its own. ``None`` when the
+    header rows are longer than the ``checked`` bytes (NUL bytes are then looked for
+    now, and the file is parsed in one piece)."""
+    from ..parallel import in_background
+    from .chunked import scan
+
+    with path.open("rb") as fh:
+        start = _data_start(fh.read(64 * _SNIFF_BYTES), header_rows, delimiter)
+    if start is None or start > checked:
+        _guard_nul(path)
+        return None
+    return in_background(scan, path, start)
+
+
+def _scanned(path: Path, scanning: Future | None) -> list | None:
+    """The pieces of a scan, once no NUL byte was found (else the clear error)."""
+    if scanning is None:
+        return None
+    found = scanning.result()
+    if found.nul is not False:  # one was seen, or not every byte was looked at
+        _guard_nul(path)
+    return found.pieces
+
+
 def _parse_csv(
-    path: Path, delimiter: str, encoding: str, spec: HeaderSpec, dtypes=None, width: int = 0
+    path: Path,
+    delimiter: str,
+    encoding: str,
+    spec: HeaderSpec,
+    dtypes=None,
+    width: int = 0,
+    pieces: list | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Parse the rows; when a column given as ``float64`` holds text (answer labels),
     parse again with only the other dtypes. ``width``: the cells of the first data row.
 
-    A large file is parsed in pieces on several threads (:mod:`.chunked`); the float
-    arrays it allocated come back with the frame, for decoding in place.
+    A large file is parsed in ``pieces`` on several threads (:mod:`.chunked`); the
+    float arrays it allocated come back with the frame, for decoding in place.
     """
     import numpy as np
     import pandas as pd
 
-    from .chunked import MIN_BYTES, parse_in_pieces
+    from .chunked import parse_in_pieces
 
     options = dict(
         sep=delimiter, encoding=encoding, header=None, index_col=False,
         keep_default_na=False, na_values=[""], skip_blank_lines=False, on_bad_lines="error",
     )  # fmt: skip
-    start = None
-    if encoding in ("utf-8", "utf-8-sig", "cp1252") and path.stat().st_size >= MIN_BYTES:
-        with path.open("rb") as fh:
-            start = _data_start(fh.read(64 * _SNIFF_BYTES), spec.rows, delimiter)
 
     def parse(names, dtypes):
-        if start is not None:
-            pieces = parse_in_pieces(path, start, options, names, dtypes)
-            if pieces is not None:
-                return pieces
+        parsed = parse_in_pieces(path, pieces, options, names, dtypes)
+        if parsed is not None:
+            return parsed
         frame = pd.read_csv(path, names=names, dtype=dtypes or None, skiprows=spec.rows, **options)
         return frame, {}
 
