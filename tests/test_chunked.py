@@ -463,3 +463,16 @@ def test_a_nul_byte_in_a_large_file_is_named_by_its_line(tmp_path, quoted, where
         )
     with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", 4096):
         assert chunked_module._pieces(fh.fileno(), len(HEADER), path.stat().st_size).nul
+
+
+@pytest.mark.parametrize("size", range(6, 31))
+def test_a_crlf_cut_by_a_block_end_is_not_a_bare_carriage_return(tmp_path, size):
+    """Blocks are read several at a time; a \\r\\n cut by the end of a block, inside
+    such a read or at its end, is one line break (some sizes cut every line so)."""
+    data = b"ab;c\r\n" * 200  # 6 bytes a line: a size of 6k + 5 cuts after the \r
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(data)
+    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", size):
+        found = chunked_module._pieces(fh.fileno(), 0, len(data))
+    assert found.pieces is not None and found.nul is False
+    assert sum(rows for *_, rows in found.pieces) == 200

@@ -320,3 +320,16 @@ def test_column_matches_point_at_their_file_after_a_failed_file(tmp_path, tiny):
     survey = read_survey(paths, tiny, keep_going=True)
     assert len(survey.sources) == 2 and len(survey.failed) == 1
     assert {c.source for c in survey.columns} == {0, 1}
+
+
+def test_respondent_ids_as_whole_numbers_or_texts():
+    from partnerkit.io import _ids
+
+    whole = _ids(pd.Series([3, 17, 2_000_000_001]))
+    assert str(whole.dtype) == "Int64" and whole.tolist() == [3, 17, 2_000_000_001]
+    blanks = _ids(pd.Series([17.0, None, 4.0]))  # an export's numbers with an empty cell
+    assert str(blanks.dtype) == "Int64" and blanks.tolist() == [17, pd.NA, 4]
+    fractions = _ids(pd.Series([1.5, 2.0]))
+    assert str(fractions.dtype) == "string" and fractions.tolist() == ["1.5", "2"]
+    texts = _ids(pd.Series([" a-1 ", "", "17"], dtype="string"))
+    assert texts.tolist() == ["a-1", pd.NA, "17"]

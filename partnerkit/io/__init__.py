@@ -606,10 +606,11 @@ def _ids(series: pd.Series):
     """
     import pandas as pd
 
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":  # whole numbers
+        return pd.array(series.to_numpy(), dtype="Int64")
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
-        known = ~np.isnan(values)
-        if np.array_equal(values[known], np.floor(values[known])):
+        if np.array_equal(values, np.floor(values), equal_nan=True):  # NaN floors to NaN
             return pd.array(values, dtype="Int64")
     elif isinstance(series.dtype, pd.StringDtype):
         text = series.str.strip()

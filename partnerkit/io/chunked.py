@@ -147,6 +147,7 @@ def _scan(fd: int, blocks: Sequence[int]) -> list[tuple[int, int, bool, bool]] |
     then a line break may be inside quotes, which only a scan from the start can tell."""
     buffer = bytearray(PIECE_BYTES + 1)  # one more byte: the \n after a \r at the end
     codes = np.frombuffer(buffer, np.uint8)
+    newlines = np.empty(PIECE_BYTES, dtype=bool)  # reused: fresh memory costs page faults
     found = []
     for at in blocks:
         read = os.preadv(fd, [buffer], at)
@@ -156,7 +157,8 @@ def _scan(fd: int, blocks: Sequence[int]) -> list[tuple[int, int, bool, bool]] |
         bare_cr = buffer.find(b"\r", 0, length) >= 0 and buffer.count(
             b"\r", 0, length
         ) != buffer.count(b"\r\n", 0, read)
-        lines = int(np.count_nonzero(codes[:length] == _NL[0]))  # numpy lets go of the GIL
+        np.equal(codes[:length], _NL[0], out=newlines[:length])  # without the GIL
+        lines = int(np.count_nonzero(newlines[:length]))
         nul = buffer.find(_NUL, 0, length) >= 0
         found.append((lines, buffer.rfind(_NL, 0, length) + 1, bare_cr, nul))
     return found
