@@ -225,3 +225,29 @@ def test_group_ids_number_combinations_as_pandas_does(distinct):
     expected = frame.groupby(["a", "b"], sort=True).ngroup().to_numpy()  # the reference
     assert group.tolist() == expected.tolist()
     assert combos.tolist() == frame.drop_duplicates().sort_values(["a", "b"]).to_numpy().tolist()
+
+
+@pytest.mark.filterwarnings("error")  # and no warning from pandas about a wide frame
+def test_a_dimension_of_more_than_127_items_counts_without_overflow(tmp_path):
+    """Counts per dimension are kept in a byte while dimensions have at most 127 items;
+    a longer dimension must count past 127 (by hand: 130 items, the first 64 answered
+    with 5 and the rest with 2, so 64 of 130 answers are favourable: 49.23%)."""
+    from partnerkit import load_instrument
+
+    items = "\n".join(
+        f'[[dimensions.items]]\nid = "q{k}"\ntext = {{ en = "Item {k}", da = "Udsagn {k}" }}\n'
+        for k in range(130)
+    )
+    toml = TINY_TOML[: TINY_TOML.index("[[dimensions]]")] + (
+        '[[dimensions]]\nid = "long"\nname = { en = "Long", da = "Lang" }\n\n' + items
+    )
+    path = tmp_path / "long.toml"
+    path.write_text(toml, encoding="utf-8")
+    answers = pd.DataFrame({f"q{k}": [5 if k < 64 else 2] * 6 for k in range(130)})
+    answers.insert(0, "Actor", "Resident")
+    survey = read_survey(write_table(tmp_path / "long.csv", answers), load_instrument(path))
+    overall = score(survey, by=[]).iloc[0]
+    assert overall["n"] == 6
+    assert overall["mean"] == pytest.approx((64 * 5 + 66 * 2) / 130)
+    assert overall["pct_favourable"] == pytest.approx(100 * 64 / 130)
+    assert respondent_scores(survey).answered.max() == 130

@@ -405,7 +405,7 @@ def build_part(
         return values if every else values[kept]
 
     count = int(kept.sum())
-    data = pd.DataFrame({i: take(v) for i, v in values.items()}, copy=False)
+    answers = {i: take(v) for i, v in values.items()}
     del values
     roles = {}
     actor_warnings: list[str] = []
@@ -440,12 +440,18 @@ def build_part(
     if "area" not in roles and area_value:
         roles["area"] = _constant(area_value, count)
         area_source = "name"
-    for position, role in enumerate(r for r in (*ROLES, "sector") if r in roles):
-        data.insert(position, role, roles[role])
-    for column in plan.other:
-        data[column] = take(frame[column].array)
-    data[SOURCE_COLUMN] = np.full(count, index, dtype=np.int32)
-    data[ROW_COLUMN] = take(rows)
+    # one frame from every column (inserting columns one by one into a frame of more
+    # than a hundred items made pandas warn that it is fragmented)
+    data = pd.DataFrame(
+        {
+            **{role: roles[role] for role in (*ROLES, "sector") if role in roles},
+            **answers,
+            **{column: take(frame[column].array) for column in plan.other},
+            SOURCE_COLUMN: np.full(count, index, dtype=np.int32),
+            ROW_COLUMN: take(rows),
+        },
+        copy=False,
+    )
     dk_frame = pd.DataFrame({i: take(v) for i, v in dk.items()}, copy=False)
 
     columns = column_matches(index, table, plan)
