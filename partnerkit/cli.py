@@ -929,11 +929,14 @@ def _hard_exit(code: object) -> None:
     interpreter's clean-up: freeing a large survey object by object took 70 to 90 ms
     on a 1,000,000-row CSV (mypy ends the same way, for the same reason)."""
     if isinstance(code, str):  # as sys.exit("message") would: the message, status 1
-        print(code, file=sys.stderr)
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # the reader went away (a closed pipe): nothing more to say
-        code = code or 1
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed when the process started (as under pythonw)
+            continue
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away, or the stream was closed
+            code = code or 1
     os._exit(int(code or 0))

@@ -107,6 +107,12 @@ def corpus(folder: Path) -> list[tuple[str, Path, str]]:
         ": row 3 has 5 cells but the header has 3.",
     )
     add(
+        "a header cell over 128 KB",
+        "hugecell.csv",
+        ("a1," + "x" * 140_000 + "\n4,5\n").encode(),
+        ": the first rows cannot be read as CSV (field larger than field limit (131072)).",
+    )
+    add(
         "duplicated headers",
         "dup.csv",
         "a1,a2,a1\n4,5,3\n3,4,2\n",

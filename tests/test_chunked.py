@@ -476,3 +476,40 @@ def test_a_crlf_cut_by_a_block_end_is_not_a_bare_carriage_return(tmp_path, size)
         found = chunked_module._pieces(fh.fileno(), 0, len(data))
     assert found.pieces is not None and found.nul is False
     assert sum(rows for *_, rows in found.pieces) == 200
+
+
+def test_a_header_of_300_kb_is_read_and_looked_through_for_nul_bytes(tmp_path):
+    """A header longer than the sniffed 256 KB (3,000 columns of long question texts):
+    the delimiter is found on whole lines, and a NUL byte in the header past the sniffed
+    bytes is reported even when the rows are scanned on a thread."""
+    names = [f"question {k:05d} " + "x" * 90 for k in range(3000)]
+    header = ",".join(names) + "\n"
+    assert len(header) > 256 * 1024
+    path = write(tmp_path, header + ",".join("1" for _ in names) + "\n", name="wide.csv")
+    table = read_csv(path)
+    assert table.delimiter == "," and table.frame.shape == (1, 3000)
+    names[2700] = "quest\0ion"
+    path = write(tmp_path, ",".join(names) + "\n" + "1\n" * 10, name="nul.csv")
+    for size in (None, 4096):
+        with pieces(size), pytest.raises(SurveyReadError, match="NUL byte on line 1;"):
+            read_csv(path)
+
+
+def test_a_short_read_sends_the_scan_back_to_the_start(tmp_path, monkeypatch):
+    """os.preadv may return fewer bytes than asked (a network file system): the block
+    scan must not report a file clean or cut it where it did not look."""
+    lines = (HEADER + rows(3000)).splitlines(keepends=True)
+    lines[2500] = lines[2500].replace(";g", ";\0g", 1)
+    data = "".join(lines).encode()
+    path = tmp_path / "short.csv"
+    path.write_bytes(data)
+    real = chunked_module.os.preadv
+
+    def short(fd, buffers, offset):
+        return real(fd, [memoryview(buffers[0])[:1000]], offset)
+
+    monkeypatch.setattr(chunked_module.os, "preadv", short)
+    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", 4096):
+        found = chunked_module._pieces(fh.fileno(), len(HEADER), len(data))
+    assert found.nul and found.complete
+    assert sum(rows for *_, rows in found.pieces) == 3000

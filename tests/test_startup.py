@@ -109,3 +109,14 @@ def test_the_console_script_ends_with_its_output_whole_and_its_exit_status(tmp_p
     assert usage.returncode == 2 and "No such option" in usage.stderr
     version = run("--version")
     assert version.returncode == 0 and version.stdout.startswith("partnerkit ")
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_the_console_script_with_a_closed_stream_still_succeeds(closed):
+    """A job run with stdout or stderr closed (cron, a daemon) must not fail on flushing."""
+    out = subprocess.run(
+        ["sh", "-c", f'"{sys.executable}" -m partnerkit --version {closed}; echo "rc=$?"'],
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip().endswith("rc=0"), out

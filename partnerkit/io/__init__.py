@@ -207,7 +207,8 @@ def _run(
 
         workers = min(jobs, total)
         size = max(1, total // (RUNS_PER_WORKER * workers))
-        runs = [list(enumerate(tasks))[at : at + size] for at in range(0, total, size)]
+        numbered = list(enumerate(tasks))
+        runs = [numbered[at : at + size] for at in range(0, total, size)]
         threads = max(1, cores() // workers)  # each worker's share: no more threads than cores
         frames: list[Frames] = []
         with ProcessPoolExecutor(workers, initializer=share_cores, initargs=(threads,)) as pool:
@@ -405,7 +406,7 @@ def build_part(
         return values if every else values[kept]
 
     count = int(kept.sum())
-    answers = {i: take(v) for i, v in values.items()}
+    item_values = {i: take(v) for i, v in values.items()}
     del values
     roles = {}
     actor_warnings: list[str] = []
@@ -445,7 +446,7 @@ def build_part(
     data = pd.DataFrame(
         {
             **{role: roles[role] for role in (*ROLES, "sector") if role in roles},
-            **answers,
+            **item_values,
             **{column: take(frame[column].array) for column in plan.other},
             SOURCE_COLUMN: np.full(count, index, dtype=np.int32),
             ROW_COLUMN: take(rows),
@@ -612,8 +613,12 @@ def _ids(series: pd.Series):
     """
     import pandas as pd
 
-    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":  # whole numbers
-        return pd.array(series.to_numpy(), dtype="Int64")
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i" and len(series):
+        values = series.to_numpy()
+        # whole numbers as they are, within the range floats hold exactly: a file with a
+        # blank id (or an xlsx file) has its ids as floats, and an id must read the same
+        if values.min() >= -(2**53) and values.max() <= 2**53:
+            return pd.array(values, dtype="Int64")
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         if np.array_equal(values, np.floor(values), equal_nan=True):  # NaN floors to NaN

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 #: files smaller than this are parsed in one piece (pandas' own reader is as fast there)
 MIN_BYTES = 24 * 1024 * 1024
 PIECE_BYTES = 16 * 1024 * 1024
-_QUOTE, _NL, _NUL = b'"', b"\n", b"\x00"
+_QUOTE, _NL = b'"', b"\n"
+NUL = b"\x00"
 
 
 class _GiveUp(Exception):
@@ -44,10 +45,20 @@ class _GiveUp(Exception):
 
 
 class Scan(NamedTuple):
-    """Where a file's rows can be cut into pieces, and whether it holds a NUL byte."""
+    """Where a file's rows can be cut into pieces, and what the scan saw of its bytes."""
 
     pieces: list[tuple[int, int, int]] | None  # (offset, length, most rows); None: one piece
-    nul: bool | None  # a NUL byte after the start; None: not every byte was looked at
+    nul: bool  # a NUL byte after the start
+    complete: bool  # every byte after the start was looked at
+
+
+class _Block(NamedTuple):
+    """What :func:`_scan` saw in one block of :data:`PIECE_BYTES`."""
+
+    lines: int  # line breaks
+    last: int  # the offset just past the last line break (0: none)
+    bare_cr: bool  # a carriage return that ends a line alone
+    nul: bool  # a NUL byte
 
 
 def scan(path, data_start: int) -> Scan:
@@ -57,7 +68,7 @@ def scan(path, data_start: int) -> Scan:
     Needs no pandas: the reader runs it on a thread while pandas is imported.
     """
     if not hasattr(os, "preadv"):  # not POSIX: read in one piece
-        return Scan(None, None)
+        return Scan(None, False, False)
     with Path(path).open("rb") as fh:
         fd = fh.fileno()
         return _pieces(fd, data_start, os.fstat(fd).st_size)
@@ -131,56 +142,72 @@ def _pieces(fd: int, start: int, size: int) -> Scan:
     (``None`` when the file cannot be split safely), and NUL bytes seen."""
     blocks = range(start, size, PIECE_BYTES)
     threads = max(1, min(cores(), len(blocks)))
-    scans = thread_map(partial(_scan, fd), [blocks[k::threads] for k in range(threads)])
-    if None in scans:  # quotes: a line break may be inside them
+    scans = thread_map(partial(_scan, fd, size), [blocks[k::threads] for k in range(threads)])
+    if None in scans:  # quotes (a line break may be inside them), or a short read
         return _pieces_in_turn(fd, start, size)
-    found: list = [None] * len(blocks)
+    found: list[_Block] = [None] * len(blocks)  # type: ignore[list-item]
     for k, scan in enumerate(scans):
         found[k::threads] = scan
     return _pieces_of_blocks(blocks, found, size)
 
 
-def _scan(fd: int, blocks: Sequence[int]) -> list[tuple[int, int, bool, bool]] | None:
-    """For each block of :data:`PIECE_BYTES` at the offsets ``blocks``: its line breaks,
-    the offset just past its last one (0: none), whether a carriage return in it ends
-    a line alone, and whether it holds a NUL byte. ``None`` when a block holds a quote:
-    then a line break may be inside quotes, which only a scan from the start can tell."""
+def _scan(fd: int, size: int, blocks: Sequence[int]) -> list[_Block] | None:
+    """What each block of :data:`PIECE_BYTES` at the offsets ``blocks`` holds. ``None``
+    when a block holds a quote (then a line break may be inside quotes, which only a
+    scan from the start can tell), or when a read comes back short."""
     buffer = bytearray(PIECE_BYTES + 1)  # one more byte: the \n after a \r at the end
     codes = np.frombuffer(buffer, np.uint8)
     newlines = np.empty(PIECE_BYTES, dtype=bool)  # reused: fresh memory costs page faults
     found = []
     for at in blocks:
         read = os.preadv(fd, [buffer], at)
+        if read < min(PIECE_BYTES + 1, size - at):
+            return None
         length = min(read, PIECE_BYTES)
         if buffer.find(_QUOTE, 0, length) >= 0:
             return None
-        bare_cr = buffer.find(b"\r", 0, length) >= 0 and buffer.count(
-            b"\r", 0, length
-        ) != buffer.count(b"\r\n", 0, read)
-        np.equal(codes[:length], _NL[0], out=newlines[:length])  # without the GIL
-        lines = int(np.count_nonzero(newlines[:length]))
-        nul = buffer.find(_NUL, 0, length) >= 0
-        found.append((lines, buffer.rfind(_NL, 0, length) + 1, bare_cr, nul))
+        found.append(
+            _Block(
+                lines=_line_breaks(codes, newlines, length),
+                last=buffer.rfind(_NL, 0, length) + 1,
+                bare_cr=_bare_cr(buffer, length, read),
+                nul=buffer.find(NUL, 0, length) >= 0,
+            )
+        )
     return found
 
 
-def _pieces_of_blocks(blocks: range, found: list[tuple[int, int, bool, bool]], size: int) -> Scan:
+def _line_breaks(codes: np.ndarray, mask: np.ndarray, length: int) -> int:
+    """Line breaks in ``codes[:length]`` (``mask``: room for the comparison)."""
+    np.equal(codes[:length], _NL[0], out=mask[:length])  # numpy lets go of the GIL
+    return int(np.count_nonzero(mask[:length]))
+
+
+def _bare_cr(data: bytearray, end: int, limit: int) -> bool:
+    """Whether a carriage return before ``end`` ends a line alone, not followed by a
+    line break (which may be the byte at ``end``, when ``limit`` reaches past it)."""
+    return data.find(b"\r", 0, end) >= 0 and data.count(b"\r", 0, end) != data.count(
+        b"\r\n", 0, limit
+    )
+
+
+def _pieces_of_blocks(blocks: range, found: list[_Block], size: int) -> Scan:
     """Pieces ending at the last line break of each block (the last piece at the end of
     the file), from :func:`_scan` of a file with no quotes."""
-    nul = any(block[3] for block in found)
+    nul = any(block.nul for block in found)
     pieces, begin = [], blocks.start
-    for at, (lines, last, bare_cr, _) in zip(blocks, found, strict=True):
-        if bare_cr:  # bare carriage returns end lines for the parser, not for the split
-            return Scan(None, nul)
+    for at, block in zip(blocks, found, strict=True):
+        if block.bare_cr:  # bare carriage returns end lines for the parser, not for the split
+            return Scan(None, nul, complete=True)
         if at + PIECE_BYTES >= size:  # the last block: its piece runs to the end
-            unended = last != size - at  # the last line has no line break
-            pieces.append((begin, size - begin, lines + unended))
-        elif last == 0:  # a line longer than a piece
-            return Scan(None, nul)
+            unended = block.last != size - at  # the last line has no line break
+            pieces.append((begin, size - begin, block.lines + unended))
+        elif block.last == 0:  # a line longer than a piece
+            return Scan(None, nul, complete=True)
         else:
-            pieces.append((begin, at + last - begin, lines))
-            begin = at + last
-    return Scan(pieces, nul)
+            pieces.append((begin, at + block.last - begin, block.lines))
+            begin = at + block.last
+    return Scan(pieces, nul, complete=True)
 
 
 def _pieces_in_turn(fd: int, start: int, size: int) -> Scan:
@@ -190,22 +217,19 @@ def _pieces_in_turn(fd: int, start: int, size: int) -> Scan:
     nul = False
     buffer = bytearray(PIECE_BYTES)  # one buffer for all: fresh memory costs page faults
     codes = np.frombuffer(buffer, np.uint8)
+    newlines = np.empty(PIECE_BYTES, dtype=bool)
     while start < size:
         read = os.preadv(fd, [buffer], start)
         if not read:
             break
-        nul = nul or buffer.find(_NUL, 0, read) >= 0
+        nul = nul or buffer.find(NUL, 0, read) >= 0
         end = read if start + read >= size else _last_break(buffer, read)
-        if end is None:
-            return Scan(None, nul or None)
-        if buffer.find(b"\r", 0, end) >= 0 and buffer.count(b"\r", 0, end) != buffer.count(
-            b"\r\n", 0, end
-        ):  # bare carriage returns end lines for the parser, not for the split
-            return Scan(None, nul or None)
-        rows = int(np.count_nonzero(codes[:end] == _NL[0]))
+        if end is None or _bare_cr(buffer, end, end):  # no line break; bare CRs end lines
+            return Scan(None, nul, complete=False)  # for the parser, not for the split
+        rows = _line_breaks(codes, newlines, end)
         pieces.append((start, end, rows + (buffer[end - 1] != _NL[0])))
         start += end
-    return Scan(pieces, nul)
+    return Scan(pieces, nul, complete=start >= size)
 
 
 def _width(data: bytes, options: Mapping) -> int:

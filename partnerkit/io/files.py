@@ -42,6 +42,7 @@ SPSS_SUFFIXES = (".sav", ".zsav")
 SUPPORTED = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES + SPSS_SUFFIXES
 DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 256 * 1024
+_SNIFF_LINES = 3  # header rows are told from the first three records
 _ZIPPED = (".xlsx", ".xlsm", ".xlsb", ".ods")
 
 
@@ -300,18 +301,30 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
     ``prepare(names, alternates)`` may give dtypes by column: role columns parsed
     as categories and items as floats save time and memory on large files.
     """
-    from .chunked import MIN_BYTES
+    from .chunked import MIN_BYTES, NUL
 
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     encoding = sniff_encoding(head, path)
     large = encoding in _PIECE_ENCODINGS and path.stat().st_size >= MIN_BYTES
-    if not encoding.startswith("utf-16") and (not large or _NUL in head):
-        _guard_nul(path)  # a large file is looked through on a thread, below
-    sample = head.decode(encoding, errors="ignore")
-    delimiter = sniff_delimiter(sample)
-    lines = _first_lines(sample, head, path, encoding)
-    first = list(csv.reader(io.StringIO(lines, newline=""), delimiter=delimiter))[:3]
+    # NUL bytes: a large file's rows are looked through on a thread, below; here, the
+    # lines sniffed (all of the file when they run on past the sniffed bytes)
+    checked = len(head)
+    if not encoding.startswith("utf-16") and (
+        not large or NUL in head or head.count(b"\n") < _SNIFF_LINES
+    ):
+        _guard_nul(path)
+        checked = path.stat().st_size
+    lines = _first_lines(head.decode(encoding, errors="ignore"), head, path, encoding)
+    delimiter = sniff_delimiter(lines)
+    try:
+        records = csv.reader(io.StringIO(lines, newline=""), delimiter=delimiter)
+        first = list(itertools.islice(records, _SNIFF_LINES))
+    except csv.Error as exc:  # a cell over 128 KB
+        raise SurveyReadError(
+            f"{path}: the first rows cannot be read as CSV ({exc}). Check that the file is a "
+            "CSV export of the survey."
+        ) from None
     if not first or not any(c.strip() for c in first[0]):
         raise SurveyReadError(f"{path}: is empty. Export the survey with its answers.")
     spec = detect_header(first, layout)
@@ -319,7 +332,7 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
     width = _record_width(lines, delimiter, spec.rows)
     # A large file is cut into pieces for parsing (and looked through for NUL bytes)
     # on a thread while pandas is imported: that work needs no pandas.
-    scanning = _start_scan(path, spec.rows, delimiter, len(head)) if large else None
+    scanning = _start_scan(path, spec.rows, delimiter, checked) if large else None
     import pandas as pd
 
     pieces = _scanned(path, scanning)
@@ -360,7 +373,7 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
 
 def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
     """The sniffed sample; when the header is longer than the sample, more of the file."""
-    if sample.count("\n") >= 3 or len(head) < _SNIFF_BYTES:
+    if sample.count("\n") >= _SNIFF_LINES or len(head) < _SNIFF_BYTES:
         return sample
     with path.open("rb") as fh:  # a very wide header: read on to the end of the third line
         data = fh.read(64 * _SNIFF_BYTES)
@@ -369,7 +382,6 @@ def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
 
 #: encodings whose line breaks and quotes are single bytes, so a file can be cut anywhere
 _PIECE_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
-_NUL = b"\x00"
 
 
 def _start_scan(path: Path, header_rows: int, delimiter: str, checked: int) -> Future | None:
@@ -392,7 +404,7 @@ def _scanned(path: Path, scanning: Future | None) -> list | None:
     if scanning is None:
         return None
     found = scanning.result()
-    if found.nul is not False:  # one was seen, or not every byte was looked at
+    if found.nul or not found.complete:  # the error names the line; or look at every byte
         _guard_nul(path)
     return found.pieces
 
@@ -628,7 +640,10 @@ def sniff_delimiter(sample: str) -> str:
     best, best_score = ",", (-1, 0)
     for delim in DELIMITERS:
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-        counts = [len(row) for row in rows if row]
+        try:
+            counts = [len(row) for row in rows if row]
+        except csv.Error:  # a cell over 128 KB: a wide header split by another delimiter
+            continue
         if not counts:
             continue
         header = counts[0]
