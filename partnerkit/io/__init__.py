@@ -254,6 +254,9 @@ def stack_parts(
     if frames is None:
         frames = [(p.data, p.dont_know_cells) for p in parts]
     data, dk = _stack_frames(frames)
+    kept = sum(p.source.rows - sum(e.rows for e in p.excluded) for p in parts)
+    if len(data) != kept:  # the ledger and the rows must agree: nothing lost
+        raise ValueError(f"stacked {len(data)} rows, but the files kept {kept}")
     data = _same_id_type(_numbered(data, parts))
     columns = tuple(
         c if c.source == k else replace(c, source=k) for k, p in enumerate(parts) for c in p.columns
