@@ -921,6 +921,8 @@ def main() -> None:
         code = exc.code
     else:  # pragma: no cover - typer always ends with SystemExit
         code = 0
+    if sys.getprofile() or sys.gettrace():  # a profiler or coverage writes its report at exit
+        raise SystemExit(code)
     _hard_exit(code)
 
 

@@ -120,3 +120,16 @@ def test_the_console_script_with_a_closed_stream_still_succeeds(closed):
         text=True,
     )
     assert out.stdout.strip().endswith("rc=0"), out
+
+
+def test_a_profiler_still_gets_to_write_its_report(tmp_path):
+    """The console script ends without the interpreter's clean-up, except under a profiler
+    or a coverage tracer, which write their reports at exit."""
+    report = tmp_path / "run.prof"
+    out = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", report, "-m", "partnerkit", "--version"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0 and out.stdout.startswith("partnerkit ")
+    assert report.stat().st_size > 0

@@ -332,7 +332,7 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
     width = _record_width(lines, delimiter, spec.rows)
     # A large file is cut into pieces for parsing (and looked through for NUL bytes)
     # on a thread while pandas is imported: that work needs no pandas.
-    scanning = _start_scan(path, spec.rows, delimiter, checked) if large else None
+    scanning = _start_scan(path, head, spec.rows, delimiter, checked) if large else None
     import pandas as pd
 
     pieces = _scanned(path, scanning)
@@ -384,15 +384,19 @@ def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
 _PIECE_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 
-def _start_scan(path: Path, header_rows: int, delimiter: str, checked: int) -> Future | None:
+def _start_scan(
+    path: Path, head: bytes, header_rows: int, delimiter: str, checked: int
+) -> Future | None:
     """:func:`.chunked.scan` of the data rows, on a thread of its own. ``None`` when the
     header rows are longer than the ``checked`` bytes (NUL bytes are then looked for
     now, and the file is parsed in one piece)."""
     from ..parallel import in_background
     from .chunked import scan
 
-    with path.open("rb") as fh:
-        start = _data_start(fh.read(64 * _SNIFF_BYTES), header_rows, delimiter)
+    start = _data_start(head, header_rows, delimiter)
+    if start is None:  # header rows longer than the sniffed bytes
+        with path.open("rb") as fh:
+            start = _data_start(fh.read(64 * _SNIFF_BYTES), header_rows, delimiter)
     if start is None or start > checked:
         _guard_nul(path)
         return None
