@@ -101,6 +101,17 @@ def rows(count: int, note=lambda i: f"n{i}") -> str:
 FLOATS = lambda names, alternates: {"q1": "float64", "q2": "float64", "group": "category"}  # noqa: E731
 
 
+def error_read_both_ways(path, size: int, prepare=FLOATS) -> str:
+    """The error reading ``path`` whole and in pieces of ``size`` bytes: the same message."""
+    messages = set()
+    for each in (None, size):
+        with pieces(each), pytest.raises(SurveyReadError) as caught:
+            read_csv(path, prepare=prepare)
+        messages.add(str(caught.value))
+    assert len(messages) == 1, messages
+    return messages.pop()
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_quoted_line_breaks_delimiters_and_quotes_across_pieces(tmp_path, newline):
     note = lambda i: '"line one\nline ""two""; three"' if i % 4 == 0 else f"n{i}"  # noqa: E731
@@ -160,13 +171,10 @@ def test_whole_numbers_with_blanks_in_some_pieces_are_floats(tmp_path):
 
 def test_first_row_longer_than_the_header_is_an_error_not_a_loss(tmp_path):
     path = write(tmp_path, HEADER + "0;g0;n0;3;2;7\n" + rows(100))
-    for size in (None, 128):
-        with pieces(size), pytest.raises(SurveyReadError) as caught:
-            read_csv(path, prepare=FLOATS)
-        assert str(caught.value) == (
-            f"{path}: row 2 has 6 cells but the header has 5. Check the delimiter, or quote "
-            "text that contains it, and export again."
-        )
+    assert error_read_both_ways(path, 128) == (
+        f"{path}: row 2 has 6 cells but the header has 5. Check the delimiter, or quote "
+        "text that contains it, and export again."
+    )
 
 
 def test_trailing_delimiters_on_the_rows_lose_nothing(tmp_path):
@@ -454,13 +462,10 @@ def test_a_nul_byte_in_a_large_file_is_named_by_its_line(tmp_path, quoted, where
     lines[where - 1] = lines[where - 1].replace(";g", ";\0g", 1)
     path = write(tmp_path, "".join(lines))
     assert path.stat().st_size > 256 * 1024
-    for size in (None, 4096):
-        with pieces(size), pytest.raises(SurveyReadError) as error:
-            read_csv(path, prepare=FLOATS)
-        assert str(error.value) == (
-            f"{path}: contains a NUL byte on line {where}; the file is damaged or not a CSV "
-            "file. Export it again."
-        )
+    assert error_read_both_ways(path, 4096) == (
+        f"{path}: contains a NUL byte on line {where}; the file is damaged or not a CSV "
+        "file. Export it again."
+    )
     with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", 4096):
         assert chunked_module._pieces(fh.fileno(), len(HEADER), path.stat().st_size).nul
 
