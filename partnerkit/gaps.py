@@ -206,8 +206,7 @@ def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang
         in_context = np.ones(len(survey.data), dtype=bool)
         part = cells
         for name, value in zip(key_names, context, strict=True):
-            codes, code_of = groups[name]
-            in_context &= codes == code_of.get(value, -1)
+            in_context &= _members(groups[name], value)
             part = part[part[name] == value]
         for dim, group_records in part.groupby("dimension", sort=False):
             scores = rs[dim].to_numpy() if dim in rs.columns else None
@@ -244,6 +243,12 @@ def _coded(coded: tuple[np.ndarray, list[str]]) -> tuple[np.ndarray, dict[str, i
     """Group codes of every respondent, and the code of each group label."""
     codes, labels = coded
     return codes, {label: code for code, label in enumerate(labels)}
+
+
+def _members(coded: tuple[np.ndarray, dict[str, int]], label: str) -> np.ndarray:
+    """Which respondents are in the group ``label`` (from :func:`_coded`)."""
+    codes, code_of = coded
+    return codes == code_of.get(label, -1)
 
 
 def _one_comparison(records, between, scores, group_of, in_context, test) -> dict:
@@ -283,8 +288,7 @@ def _one_comparison(records, between, scores, group_of, in_context, test) -> dic
         return out
     samples = []
     for g in tested:
-        codes, code_of = group_of
-        values = scores[in_context & (codes == code_of.get(g["group"], -1))]
+        values = scores[in_context & _members(group_of, g["group"])]
         samples.append(values[~np.isnan(values)])
     names = [g["group"] for g in tested]
     total = sum(len(s) for s in samples)
