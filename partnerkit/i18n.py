@@ -8,6 +8,12 @@ from __future__ import annotations
 
 LANGS = ("da", "en")
 
+# Symbols every renderer shows next to the texts: a zone's mark (so colour is never the only
+# signal) and the mark of a hidden (suppressed) value. One table, so a terminal table, the
+# markdown, the HTML report and its charts can never disagree.
+ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
+HIDDEN = "–"
+
 _TEXTS: dict[str, tuple[str, str]] = {
     # key: (da, en)
     "scores_by": ("{title}: gennemsnit pr. {keys}", "{title}: mean scores by {keys}"),
@@ -200,6 +206,336 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "adjust.none": ("ikke", "un"),
     "reliability_title": ("{title}: pålidelighed", "{title}: reliability"),
     "reliability_by": ("{title}: pålidelighed pr. {keys}", "{title}: reliability by {keys}"),
+    # html report
+    "html.contents": ("Indhold", "Contents"),
+    "html.respondents": ("{n} besvarelser", "{n} respondents"),
+    "html.respondents_total": (
+        "{n} besvarelser i alt over {rounds} runder",
+        "{n} respondents in all over {rounds} rounds",
+    ),
+    "html.areas_count": ("{n} boligområder", "{n} housing areas"),
+    "report.findings": ("Hovedfund", "Findings"),
+    "html.findings.intro": (
+        "Forskelle og ændringer, som er store nok og næppe tilfældige. Tallene bag står i "
+        "afsnittene nedenfor.",
+        "Gaps and changes that are large enough and unlikely to be chance. The numbers behind "
+        "them are in the sections below.",
+    ),
+    "html.findings.none": (
+        "Ingen markerede forskelle mellem aktørtyper og ingen ændringer, der næppe er "
+        "tilfældige. Det betyder ikke, at alt er ens: se tallene nedenfor.",
+        "No flagged gaps between actor types and no change that is unlikely to be chance. "
+        "That does not mean everything is equal: see the numbers below.",
+    ),
+    "html.profile": (
+        "Sådan vurderer partnerne partnerskabet",
+        "How the partners rate the partnership",
+    ),
+    "html.profile.intro": (
+        "Hver markør er en aktørtypes gennemsnit på en dimension{round}, på skalaen fra "
+        "{lo} ({lo_name}) til {hi} ({hi_name}); den sorte streg er alle svar tilsammen. Fra "
+        "{strength} regnes en dimension for en styrke, under {attention} for en bekymring.",
+        "Each marker is an actor type's mean on a dimension{round}, on the scale from {lo} "
+        "({lo_name}) to {hi} ({hi_name}); the black tick is all respondents together. From "
+        "{strength} a dimension counts as a strength, below {attention} as a concern.",
+    ),
+    "html.in_round": (" i runde {round}", " in round {round}"),
+    "html.profile.hidden": (
+        "{groups} vises ikke: færre end {min_n} svar, så deres gennemsnit kunne afsløre, "
+        "hvem der har svaret.",
+        "{groups} not shown: fewer than {min_n} answers, so their means could reveal who answered.",
+    ),
+    "html.profile.partly": (
+        "{groups} vises kun på de dimensioner, hvor gruppen kan vises uden at afsløre nogen.",
+        "{groups} shown only on the dimensions where the group can be shown without "
+        "revealing anyone.",
+    ),
+    "html.profile.table": (
+        "Gennemsnit, zone og antal svar pr. aktørtype",
+        "Mean, zone and number of respondents by actor type",
+    ),
+    "html.gaps": (
+        "Hvor ser partnerne forskelligt på samarbejdet?",
+        "Where do the partners disagree?",
+    ),
+    "html.gaps.intro": (
+        "Stregen går fra den aktørtype, der vurderer dimensionen lavest, til den, der "
+        "vurderer den højest. En stor forskel kan betyde, at partnerne oplever samarbejdet "
+        "forskelligt, og er et godt sted at begynde en snak. ⚑ markerer en forskel på mindst "
+        "{gap} point, som næppe er tilfældig.",
+        "The line runs from the actor type that rates the dimension lowest to the one that "
+        "rates it highest. A large gap can mean the partners experience the collaboration "
+        "differently, and is a good place to start a conversation. ⚑ marks a gap of at least "
+        "{gap} points that is unlikely to be chance.",
+    ),
+    "html.gaps.table": ("Største forskel pr. dimension", "Largest gap per dimension"),
+    "report.highest": ("Højest", "Highest"),
+    "report.lowest": ("Lavest", "Lowest"),
+    "html.p_adj": ("p (justeret)", "p (adjusted)"),
+    "html.trend": ("Udvikling fra runde til runde", "Change between rounds"),
+    "html.trend.intro": (
+        "Gennemsnittet af alle svar i hver runde ({rounds}). ▲ og ▼ markerer en ændring fra "
+        "{compare}, som næppe er tilfældig; små udsving uden markering kan skyldes, at det "
+        "ikke er de samme personer, der svarer hvert år.",
+        "The mean of all respondents in each round ({rounds}). ▲ and ▼ mark a change from "
+        "{compare} that is unlikely to be chance; small moves without a mark may come from "
+        "different people answering each year.",
+    ),
+    "html.trend.table": ("Gennemsnit pr. runde", "Mean per round"),
+    "html.trend.actor": (
+        "Ændringer inden for en aktørtype, der næppe er tilfældige",
+        "Changes within an actor type that are unlikely to be chance",
+    ),
+    "html.trend.actor.none": (
+        "Ingen ændringer inden for en aktørtype, der næppe er tilfældige.",
+        "No change within an actor type that is unlikely to be chance.",
+    ),
+    "html.from": ("Fra", "From"),
+    "html.to": ("Til", "To"),
+    "html.change": ("Ændring", "Change"),
+    "html.areas": ("Boligområderne side om side", "Housing areas side by side"),
+    "html.areas.intro": (
+        "Diagrammet viser {dimension} i hvert boligområde med et 95% interval; tabellen "
+        "viser alle dimensioner med én decimal. ▲ ▼ markerer et område, der ligger mindst "
+        "{gap} point over eller under de andre boligområder tilsammen, og hvor forskellen "
+        "næppe er tilfældig. Runde: {rounds}.",
+        "The chart shows {dimension} in each housing area with a 95% interval; the table shows "
+        "every dimension to one decimal. ▲ ▼ mark an area at least {gap} points above or "
+        "below the other areas pooled, by more than chance. Round: {rounds}.",
+    ),
+    "html.areas.hidden": (
+        "{areas} vises ikke i diagrammet: for få svar.",
+        "{areas} not shown in the chart: too few answers.",
+    ),
+    "html.areas.table": (
+        "Gennemsnit pr. boligområde og dimension",
+        "Mean by housing area and dimension",
+    ),
+    "html.reliability": ("Måler udsagnene det samme?", "Do the statements measure one thing?"),
+    "html.reliability.intro": (
+        "Cronbachs alfa viser, om udsagnene i en dimension hænger sammen{round}. Fra "
+        "{limit} regnes det normalt for tilstrækkeligt; under det bør dimensionens "
+        "gennemsnit læses med forsigtighed.",
+        "Cronbach's alpha shows whether the statements of a dimension hang together{round}. "
+        "From {limit} it is usually taken as enough; below it, read the dimension's mean with "
+        "care.",
+    ),
+    "html.reliability.table": ("Pålidelighed pr. dimension", "Reliability per dimension"),
+    "html.interval": ("95% interval", "95% interval"),
+    "html.notes": ("Bemærkninger", "Notes"),
+    "report.method": ("Metode", "Method"),
+    "html.m.instrument": (
+        "Instrument: {name} ({id}, version {version}), {dims} dimensioner med {items} udsagn; "
+        "{reversed} udsagn er negativt formuleret og vendes som {lo} + {hi} − svar.",
+        "Instrument: {name} ({id}, version {version}), {dims} dimensions of {items} "
+        "statements; {reversed} statements are worded negatively and turned as {lo} + {hi} − "
+        "answer.",
+    ),
+    "html.m.scale": (
+        "Svarskala: {labels}. «{missing}» og tomme svar tæller som manglende, aldrig som point.",
+        "Answer scale: {labels}. “{missing}” and blank answers count as missing, never as points.",
+    ),
+    "html.m.score": (
+        "En respondents score på en dimension er gennemsnittet af de besvarede udsagn, når "
+        "mindst halvdelen af dimensionens udsagn er besvaret. En gruppes gennemsnit har et "
+        "95% t-interval. Zoner: {zones}.",
+        "A respondent's score on a dimension is the mean of the statements answered, when at "
+        "least half of the dimension's statements are answered. A group's mean has a 95% "
+        "t-interval. Zones: {zones}.",
+    ),
+    "html.m.anonymity": (
+        "Anonymitet: en gruppe med færre end {min_n} svar vises uden gennemsnit, interval og "
+        "zone (– n<{min_n}). Hvor en total vises, skjules også de næstmindste grupper (– uden "
+        "n), så en skjult gruppe ikke kan regnes ud fra totalen og de andre grupper. Skjulte "
+        "grupper indgår hverken i diagrammer eller i tests af forskelle.",
+        "Anonymity: a group with fewer than {min_n} answers shows no mean, interval or zone "
+        "(– n<{min_n}). Where a total is shown, the next smallest groups are hidden too (– "
+        "without n), so a hidden group cannot be worked out from the total and the other "
+        "groups. Hidden groups take part in neither the charts nor the tests of gaps.",
+    ),
+    "html.m.gaps": (
+        "Forskelle mellem aktørtyper: {tests} pr. dimension, {adjust}-justeret over "
+        "dimensionerne; ⚑ når forskellen er mindst {gap} point og justeret p < {alpha}.",
+        "Gaps between actor types: {tests} per dimension, {adjust}-adjusted across the "
+        "dimensions; ⚑ when the gap is at least {gap} points and adjusted p < {alpha}.",
+    ),
+    "html.m.trend": (
+        "Ændringer mellem runder: {tests}, {adjust}-justeret, sammenlignet med {compare}; "
+        "effektstørrelse Hedges' g. {link}",
+        "Changes between rounds: {tests}, {adjust}-adjusted, compared with {compare}; effect "
+        "size Hedges' g. {link}",
+    ),
+    "html.m.areas": (
+        "Boligområder: Welchs t-test af hvert område mod de andre tilsammen, "
+        "{adjust}-justeret over områder og dimensioner; markeret når forskellen er mindst "
+        "{gap} point og justeret p < {alpha}.",
+        "Housing areas: Welch's t-test of each area against the other areas pooled, "
+        "{adjust}-adjusted across areas and dimensions; marked when the difference is at "
+        "least {gap} points and adjusted p < {alpha}.",
+    ),
+    "html.m.reliability": (
+        "Pålidelighed: Cronbachs alfa fra parvise kovarianser (som R psych alpha()) med 95% "
+        "interval efter Feldt; markeret under {limit}.",
+        "Reliability: Cronbach's alpha from pairwise covariances (as R psych alpha()) with a "
+        "95% Feldt interval; flagged below {limit}.",
+    ),
+    "html.m.snapshot": (
+        "Profil, forskelle og pålidelighed bygger på runde {round} ({n} besvarelser); "
+        "udviklingen på alle runder.",
+        "Profile, gaps and reliability use round {round} ({n} respondents); the change "
+        "between rounds uses every round.",
+    ),
+    "html.m.version": ("Lavet med partnerkit {version}.", "Made with partnerkit {version}."),
+    "html.m.files": ("Inddata", "Input files"),
+    "report.file": ("Fil", "File"),
+    "html.m.warnings": ("Advarsler", "Warnings"),
+    # charts of the html report
+    "chart.mean_axis": (
+        "Gennemsnit ({lo} = {lo_name}, {hi} = {hi_name})",
+        "Mean ({lo} = {lo_name}, {hi} = {hi_name})",
+    ),
+    "chart.profile_title": (
+        "Gennemsnit pr. dimension for hver aktørtype",
+        "Mean score per dimension for each actor type",
+    ),
+    "chart.profile_desc": (
+        "Prikplot: dimensionerne lodret, gennemsnittet vandret. Én markørform og farve pr. "
+        "aktørtype: {groups}. Lodret sort streg: {all}. Baggrunden viser zonerne {zones}.",
+        "Dot plot: dimensions down, mean across. One marker shape and colour per actor type: "
+        "{groups}. Black vertical tick: {all}. The background shows the zones {zones}.",
+    ),
+    "chart.trend_title": (
+        "Gennemsnit for alle svar pr. runde, én boks pr. dimension",
+        "Mean of all respondents per round, one panel per dimension",
+    ),
+    "chart.trend_desc": (
+        "Små linjediagrammer, ét pr. dimension: {dims}. Runderne vandret ({rounds}), "
+        "gennemsnittet lodret med værdien skrevet ved hvert punkt. En stor trekant (▲ op, "
+        "▼ ned) markerer en ændring, der næppe er tilfældig, og nævnes i boksen.",
+        "Small line charts, one per dimension: {dims}. Rounds across ({rounds}), the mean up "
+        "with its value written at each point. A large triangle (▲ up, ▼ down) marks a change "
+        "unlikely to be chance, also written in the panel.",
+    ),
+    "chart.trend_line": ("Gennemsnit (alle svar)", "Mean (all respondents)"),
+    "chart.trend_up": ("steg, næppe tilfældigt", "rose, unlikely to be chance"),
+    "chart.trend_down": ("faldt, næppe tilfældigt", "fell, unlikely to be chance"),
+    "chart.gaps_title": (
+        "Spændet mellem den højeste og den laveste aktørtype pr. dimension",
+        "Range from the lowest to the highest actor type per dimension",
+    ),
+    "chart.gaps_desc": (
+        "For hver dimension en vandret streg fra laveste til højeste gruppegennemsnit, med "
+        "en prik pr. synlig gruppe og navnene ved enderne. Forskellen står til højre; en "
+        "markeret forskel (⚑) er tegnet tyk og mørkeorange.",
+        "For each dimension a horizontal line from the lowest to the highest group mean, a "
+        "dot per visible group and the names at both ends. The gap is written on the right; "
+        "a flagged gap (⚑) is drawn thick in vermillion.",
+    ),
+    "chart.gaps_range": ("Spænd (ikke markeret)", "Range (not flagged)"),
+    "chart.gaps_flag": ("⚑ markeret forskel", "⚑ flagged gap"),
+    "chart.gaps_group": ("Gruppegennemsnit", "Group mean"),
+    "chart.areas_title": (
+        "{dimension}: gennemsnit pr. boligområde",
+        "{dimension}: mean per housing area",
+    ),
+    "chart.areas_desc": (
+        "Boligområderne lodret, sorteret efter gennemsnit; vandret gennemsnittet med 95% "
+        "interval. ▲ og ▼ markerer et område, der ligger over eller under de andre, så det "
+        "næppe er tilfældigt. Stiplet lodret linje: alle boligområder.",
+        "Housing areas down, sorted by mean; across the mean with its 95% interval. ▲ and "
+        "▼ mark an area above or below the others by more than chance. Dashed vertical line: "
+        "all areas.",
+    ),
+    "chart.areas_mean": ("Gennemsnit med 95% interval", "Mean with 95% interval"),
+    "chart.areas_above": ("over de andre", "above the others"),
+    "chart.areas_below": ("under de andre", "below the others"),
+    "chart.areas_all": ("Alle boligområder", "All areas"),
+    # xlsx workbook
+    "xlsx.summary": ("Oversigt", "Summary"),
+    "xlsx.scores": ("Scorer", "Scores"),
+    "xlsx.trend": ("Udvikling", "Trend"),
+    "xlsx.gaps": ("Forskelle", "Gaps"),
+    "xlsx.reliability": ("Pålidelighed", "Reliability"),
+    "xlsx.areas": ("Boligområder", "Areas"),
+    "xlsx.chart_data": ("Diagramdata", "Chart data"),
+    "xlsx.mean": ("Gennemsnit", "Mean"),
+    "xlsx.respondents": ("Antal besvarelser (n)", "Respondents (n)"),
+    "xlsx.guide": (
+        "Tallene er gennemsnit på skalaen {lo}–{hi}; højere er bedre. Grøn: styrke (fra {s}), "
+        "gul: opmærksomhed (fra {a}), rød: bekymring. – betyder skjult: færre end {n} svar, "
+        "eller skjult så en lille gruppe ikke kan regnes ud. Metoden står på arket Metode.",
+        "The numbers are means on the {lo}–{hi} scale; higher is better. Green: strength (from "
+        "{s}), yellow: needs attention (from {a}), red: concern. – means hidden: fewer than {n} "
+        "answers, or hidden so a small group cannot be worked out. The Method sheet explains.",
+    ),
+    "xlsx.no_findings": (
+        "Ingen markerede forskelle eller ændringer.",
+        "No flagged gaps or changes.",
+    ),
+    "xlsx.yes": ("ja", "yes"),
+    "xlsx.no": ("nej", "no"),
+    "xlsx.chart_profile": ("Gennemsnit pr. aktørtype", "Mean by actor type"),
+    "xlsx.chart_trend": ("Udvikling pr. dimension", "Change per dimension"),
+    "xlsx.chart_areas": ("Boligområder: {dimension}", "Areas: {dimension}"),
+    "xlsx.flags": ("Advarsler", "Flags"),
+    "xlsx.m.scale": ("Skala", "Scale"),
+    "xlsx.m.missing": ("Manglende svar", "Missing answers"),
+    "xlsx.m.missing_text": (
+        "{missing} og tomme felter tæller ikke; koder {codes} betyder ved ikke.",
+        "{missing} and blanks do not count; codes {codes} mean don't know.",
+    ),
+    "xlsx.m.score": ("Dimensionsscore", "Dimension score"),
+    "xlsx.m.score_text": (
+        "Gennemsnit af de besvarede udsagn, når mindst halvdelen er besvaret; negativt "
+        "formulerede udsagn vendes (min + max − svar).",
+        "Mean of the answered items when at least half are answered; negatively "
+        "worded items are reversed (min + max − answer).",
+    ),
+    "xlsx.m.anonymity": ("Anonymitet", "Anonymity"),
+    "xlsx.m.anonymity_text": (
+        "Grupper med færre end {min_n} svar vises ikke; andre grupper skjules, når "
+        "en lille gruppe ellers kunne regnes ud af totalerne.",
+        "Groups with fewer than {min_n} answers are not shown; other groups are "
+        "hidden when a small group could otherwise be worked out from the totals.",
+    ),
+    "xlsx.m.rows": ("Rækker", "Rows"),
+    # questionnaire template (partnerkit template)
+    "template.instructions": ("Vejledning", "Instructions"),
+    "template.responses": ("Svar", "Responses"),
+    "template.lists": ("Lister", "Lists"),
+    "template.area": ("Boligområde", "Housing area"),
+    "template.actor": ("Aktørtype", "Actor type"),
+    "template.level": ("Rolle", "Role"),
+    "template.level.board": ("Bestyrelse/ledelse", "Board/management"),
+    "template.level.steering": ("Styregruppe", "Steering group"),
+    "template.level.staff": ("Medarbejder/følgegruppe", "Staff/working group"),
+    "template.line.rows": (
+        "Skriv én række pr. besvarelse på arket '{responses}'. Ændr ikke overskrifterne.",
+        "Enter one row per response on the sheet '{responses}'. Do not change the headers.",
+    ),
+    "template.line.answers": (
+        "Vælg svarene fra listerne: {labels}. Vælg '{missing}', hvis du ikke kan svare.",
+        "Choose the answers from the lists: {labels}. Choose '{missing}' when you cannot answer.",
+    ),
+    "template.line.lists": (
+        "Aktørtype og rolle vælges også fra lister; boligområde og runde skrives som tekst "
+        "(fx 2025).",
+        "Actor type and role are chosen from lists too; write the housing area and the round "
+        "as text (e.g. 2025).",
+    ),
+    "template.line.privacy": (
+        "Skriv ikke navne, e-mailadresser eller andet, der kan identificere en person.",
+        "Do not write names, e-mail addresses or anything else that identifies a person.",
+    ),
+    "template.line.min_n": (
+        "Resultater vises kun for grupper med mindst {min_n} besvarelser.",
+        "Results are shown only for groups of at least {min_n} responses.",
+    ),
+    "template.line.score": (
+        "Beregn resultaterne med: partnerkit score <denne fil>.xlsx",
+        "Score the results with: partnerkit score <this file>.xlsx",
+    ),
+    "template.choose": ("Vælg et svar fra listen.", "Choose an answer from the list."),
 }
 
 

@@ -434,17 +434,24 @@ def test_welch_anova_agrees_with_pingouin():
     assert res["p"] == pytest.approx(ref[p_col], rel=1e-8)
 
 
-def test_welch_anova_formula_fallback_matches(monkeypatch):
-    # Older scipy (< 1.15) has no f_oneway(equal_var=...): the Welch formula is used instead.
-    groups = _unequal_groups(21)
-    with_scipy = welch_anova(groups)
+def test_welch_anova_agrees_with_scipy_and_never_calls_it(monkeypatch):
+    # welch_anova has one path, Welch's formula; scipy >= 1.16 has its own Welch ANOVA
+    # (f_oneway(equal_var=False)), an independent reference for F and p. df1 = k - 1 and df2
+    # are checked against R and pingouin above (scipy does not report df2).
+    import inspect
 
-    def f_oneway(*samples):  # the old signature
-        raise AssertionError("the fallback must not call f_oneway")
+    if "equal_var" not in inspect.signature(sps.f_oneway).parameters:
+        pytest.skip("scipy < 1.16 has no f_oneway(equal_var=False)")
+    groups = _unequal_groups(21)
+    with_scipy = sps.f_oneway(*groups, equal_var=False)
+    with_scipy = {"statistic": with_scipy.statistic, "df1": 2.0, "p": with_scipy.pvalue}
+
+    def f_oneway(*samples, **options):
+        raise AssertionError("welch_anova must not call f_oneway")
 
     monkeypatch.setattr(sps, "f_oneway", f_oneway)
     fallback = welch_anova(groups)
-    for key in ("statistic", "df1", "df2", "p"):
+    for key in ("statistic", "df1", "p"):
         assert fallback[key] == pytest.approx(with_scipy[key], rel=1e-10), key
 
 

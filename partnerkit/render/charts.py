@@ -22,7 +22,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
-from ..i18n import bound, number, t
+from ..i18n import ZONE_MARK, bound, number, t
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -34,7 +34,6 @@ OVERALL_COLOUR = "#000000"
 FLAG_COLOUR = "#D55E00"  # vermillion: flagged gaps, significant changes, flagged areas
 LINE_COLOUR = "#0072B2"
 ZONE_FILL = {"concern": "#FBE5D9", "attention": "#FDF3D2", "strength": "#DCEFE6"}
-ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
 _NOTE_BOX = {"boxstyle": "round,pad=0.25", "fc": "#FFFFFF", "ec": "none", "alpha": 0.85}
 WIDTH = 8.0  # inches: 576 user units, shown at about 700-960 px
 
@@ -42,77 +41,6 @@ INSTALL_HINT = (
     "The HTML report draws its charts with matplotlib: install it with "
     "`pip install 'partnerkit[report]'`."
 )
-
-_TEXT = {
-    "all": ("Alle", "All"),
-    "mean_axis": (
-        "Gennemsnit ({lo} = {lo_name}, {hi} = {hi_name})",
-        "Mean ({lo} = {lo_name}, {hi} = {hi_name})",
-    ),
-    "profile_title": (
-        "Gennemsnit pr. dimension for hver aktørtype",
-        "Mean score per dimension for each actor type",
-    ),
-    "profile_desc": (
-        "Prikplot: dimensionerne lodret, gennemsnittet vandret. Én markørform og farve pr. "
-        "aktørtype: {groups}. Lodret sort streg: {all}. Baggrunden viser zonerne {zones}.",
-        "Dot plot: dimensions down, mean across. One marker shape and colour per actor type: "
-        "{groups}. Black vertical tick: {all}. The background shows the zones {zones}.",
-    ),
-    "trend_title": (
-        "Gennemsnit for alle svar pr. runde, én boks pr. dimension",
-        "Mean of all respondents per round, one panel per dimension",
-    ),
-    "trend_desc": (
-        "Små linjediagrammer, ét pr. dimension: {dims}. Runderne vandret ({rounds}), "
-        "gennemsnittet lodret med værdien skrevet ved hvert punkt. En stor trekant (▲ op, "
-        "▼ ned) markerer en ændring, der næppe er tilfældig, og nævnes i boksen.",
-        "Small line charts, one per dimension: {dims}. Rounds across ({rounds}), the mean up "
-        "with its value written at each point. A large triangle (▲ up, ▼ down) marks a change "
-        "unlikely to be chance, also written in the panel.",
-    ),
-    "trend_line": ("Gennemsnit (alle svar)", "Mean (all respondents)"),
-    "trend_up": ("steg, næppe tilfældigt", "rose, unlikely to be chance"),
-    "trend_down": ("faldt, næppe tilfældigt", "fell, unlikely to be chance"),
-    "gaps_title": (
-        "Spændet mellem den højeste og den laveste aktørtype pr. dimension",
-        "Range from the lowest to the highest actor type per dimension",
-    ),
-    "gaps_desc": (
-        "For hver dimension en vandret streg fra laveste til højeste gruppegennemsnit, med "
-        "en prik pr. synlig gruppe og navnene ved enderne. Forskellen står til højre; en "
-        "markeret forskel (⚑) er tegnet tyk og mørkeorange.",
-        "For each dimension a horizontal line from the lowest to the highest group mean, a "
-        "dot per visible group and the names at both ends. The gap is written on the right; "
-        "a flagged gap (⚑) is drawn thick in vermillion.",
-    ),
-    "gaps_range": ("Spænd (ikke markeret)", "Range (not flagged)"),
-    "gaps_flag": ("⚑ markeret forskel", "⚑ flagged gap"),
-    "gaps_group": ("Gruppegennemsnit", "Group mean"),
-    "gaps_column": ("Forskel", "Gap"),
-    "areas_title": (
-        "{dimension}: gennemsnit pr. boligområde",
-        "{dimension}: mean per housing area",
-    ),
-    "areas_desc": (
-        "Boligområderne lodret, sorteret efter gennemsnit; vandret gennemsnittet med 95% "
-        "interval. ▲ og ▼ markerer et område, der ligger over eller under de andre, så det "
-        "næppe er tilfældigt. Stiplet lodret linje: alle boligområder.",
-        "Housing areas down, sorted by mean; across the mean with its 95% interval. ▲ and "
-        "▼ mark an area above or below the others by more than chance. Dashed vertical line: "
-        "all areas.",
-    ),
-    "areas_mean": ("Gennemsnit med 95% interval", "Mean with 95% interval"),
-    "areas_above": ("over de andre", "above the others"),
-    "areas_below": ("under de andre", "below the others"),
-    "areas_all": ("Alle boligområder", "All areas"),
-}
-
-
-def _x(key: str, lang: str, **values: object) -> str:
-    da, en = _TEXT[key]
-    text = da if lang == "da" else en
-    return text.format(**values) if values else text
 
 
 # ------------------------------------------------------------------ helpers
@@ -268,8 +196,8 @@ def _scale_ticks(ax, ticker, inst, lang: str, axis: str = "x") -> None:
 
 def _mean_label(inst, lang: str) -> str:
     scale = inst.scale
-    return _x(
-        "mean_axis",
+    return t(
+        "chart.mean_axis",
         lang,
         lo=scale.min,
         hi=scale.max,
@@ -365,7 +293,7 @@ def profile_chart(report: Report) -> str:
                     ms=12,
                     mew=2.4,
                     color=OVERALL_COLOUR,
-                    label=_x("all", lang),
+                    label=t("all", lang),
                 )
             )
         for i in range(len(dims) - 1):
@@ -386,7 +314,7 @@ def profile_chart(report: Report) -> str:
         )
         names_text = ", ".join(groups) or "–"
         zones = ", ".join(t(f"zone.{z}", lang) for z in ("concern", "attention", "strength"))
-        title = _x("profile_title", lang)
+        title = t("chart.profile_title", lang)
         if report.round:
             title += f" ({t('round', lang).lower()} {report.round})"
         return _svg(
@@ -394,7 +322,7 @@ def profile_chart(report: Report) -> str:
             canvas,
             name="profile",
             title=title,
-            desc=_x("profile_desc", lang, groups=names_text, all=_x("all", lang), zones=zones),
+            desc=t("chart.profile_desc", lang, groups=names_text, all=t("all", lang), zones=zones),
             series=len(groups) + (1 if overall else 0),
         )
 
@@ -506,12 +434,14 @@ def trend_chart(report: Report) -> str | None:
         for ax in axes[len(dims) :]:
             ax.set_visible(False)
         handles = [
-            Line2D([], [], color=LINE_COLOUR, lw=2, marker="o", ms=6, label=_x("trend_line", lang))
+            Line2D(
+                [], [], color=LINE_COLOUR, lw=2, marker="o", ms=6, label=t("chart.trend_line", lang)
+            )
         ]
         if any(c["diff"] > 0 for cs in changes.values() for c in cs):
-            handles.append(_triangle(Line2D, "^", _x("trend_up", lang)))
+            handles.append(_triangle(Line2D, "^", t("chart.trend_up", lang)))
         if any(c["diff"] < 0 for cs in changes.values() for c in cs):
-            handles.append(_triangle(Line2D, "v", _x("trend_down", lang)))
+            handles.append(_triangle(Line2D, "v", t("chart.trend_down", lang)))
         handles += _zone_patches(inst, lang)
         fig.legend(handles=handles, loc="outside lower center", ncol=3)
         dim_names = ", ".join(names[d] for d in dims)
@@ -519,8 +449,8 @@ def trend_chart(report: Report) -> str | None:
             fig,
             canvas,
             name="trend",
-            title=_x("trend_title", lang),
-            desc=_x("trend_desc", lang, dims=dim_names, rounds=", ".join(order)),
+            title=t("chart.trend_title", lang),
+            desc=t("chart.trend_desc", lang, dims=dim_names, rounds=", ".join(order)),
             series=len(dims),
         )
 
@@ -633,7 +563,7 @@ def gaps_chart(report: Report) -> str | None:
         ax.text(
             1.02,
             -0.95,
-            _x("gaps_column", lang),
+            t("gaps.gap", lang),
             transform=ax.get_yaxis_transform(),
             ha="left",
             va="center",
@@ -650,9 +580,11 @@ def gaps_chart(report: Report) -> str | None:
         ax.spines["left"].set_visible(False)
         ax.set_xlabel(_mean_label(inst, lang))
         handles = [
-            Line2D([], [], color="#7A7A7A", lw=2.2, label=_x("gaps_range", lang)),
-            Line2D([], [], color=FLAG_COLOUR, lw=5, label=_x("gaps_flag", lang)),
-            Line2D([], [], ls="none", marker="o", ms=6, c="#333333", label=_x("gaps_group", lang)),
+            Line2D([], [], color="#7A7A7A", lw=2.2, label=t("chart.gaps_range", lang)),
+            Line2D([], [], color=FLAG_COLOUR, lw=5, label=t("chart.gaps_flag", lang)),
+            Line2D(
+                [], [], ls="none", marker="o", ms=6, c="#333333", label=t("chart.gaps_group", lang)
+            ),
         ]
         fig.legend(handles=handles, loc="outside lower center", ncol=3)
         _labels_inside(fig, ax, beside)
@@ -660,8 +592,8 @@ def gaps_chart(report: Report) -> str | None:
             fig,
             canvas,
             name="gaps",
-            title=_x("gaps_title", lang),
-            desc=_x("gaps_desc", lang),
+            title=t("chart.gaps_title", lang),
+            desc=t("chart.gaps_desc", lang),
             series=len(ranges),
         )
 
@@ -781,25 +713,25 @@ def areas_chart(report: Report) -> str | None:
                     mfc=LINE_COLOUR,
                     mec="#1A1A1A",
                     mew=0.6,
-                    label=_x("areas_mean", lang),
+                    label=t("chart.areas_mean", lang),
                 )
             )
         if counts.get("above"):
-            handles.append(_triangle(Line2D, "^", _x("areas_above", lang)))
+            handles.append(_triangle(Line2D, "^", t("chart.areas_above", lang)))
         if counts.get("below"):
-            handles.append(_triangle(Line2D, "v", _x("areas_below", lang)))
+            handles.append(_triangle(Line2D, "v", t("chart.areas_below", lang)))
         if counts.get("all"):
-            label = f"{_x('areas_all', lang)} ({number(float(total[0]['mean']), lang)})"
+            label = f"{t('chart.areas_all', lang)} ({number(float(total[0]['mean']), lang)})"
             handles.append(
                 Line2D([], [], color=OVERALL_COLOUR, lw=1.4, ls=(0, (4, 3)), label=label)
             )
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4) or 1)
-        title = _x("areas_title", lang, dimension=name)
+        title = t("chart.areas_title", lang, dimension=name)
         return _svg(
             fig,
             canvas,
             name="areas",
             title=title,
-            desc=_x("areas_desc", lang),
+            desc=t("chart.areas_desc", lang),
             series=len(counts),
         )

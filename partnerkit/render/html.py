@@ -15,205 +15,24 @@ import html
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from ..i18n import bound, join_words, key_name, number, t
+from ..i18n import HIDDEN, ZONE_MARK, bound, join_words, key_name, number, t
 from .layout import areas_legend, areas_rounds, ledger_summary, score_tables, trend_groups
 
 if TYPE_CHECKING:
     from ..report import Report
 
-ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
-HIDDEN = "–"
 _WORD_MAX = 13  # a header word longer than this uses the actor's short name
-
-# key: (da, en). Texts only this report uses; shared words come from partnerkit.i18n.t().
-_TEXT: dict[str, tuple[str, str]] = {
-    "contents": ("Indhold", "Contents"),
-    "respondents": ("{n} besvarelser", "{n} respondents"),
-    "respondents_total": (
-        "{n} besvarelser i alt over {rounds} runder",
-        "{n} respondents in all over {rounds} rounds",
-    ),
-    "areas_count": ("{n} boligområder", "{n} housing areas"),
-    "findings": ("Hovedfund", "Findings"),
-    "findings.intro": (
-        "Forskelle og ændringer, som er store nok og næppe tilfældige. Tallene bag står i "
-        "afsnittene nedenfor.",
-        "Gaps and changes that are large enough and unlikely to be chance. The numbers behind "
-        "them are in the sections below.",
-    ),
-    "findings.none": (
-        "Ingen markerede forskelle mellem aktørtyper og ingen ændringer, der næppe er "
-        "tilfældige. Det betyder ikke, at alt er ens: se tallene nedenfor.",
-        "No flagged gaps between actor types and no change that is unlikely to be chance. "
-        "That does not mean everything is equal: see the numbers below.",
-    ),
-    "profile": ("Sådan vurderer partnerne partnerskabet", "How the partners rate the partnership"),
-    "profile.intro": (
-        "Hver markør er en aktørtypes gennemsnit på en dimension{round}, på skalaen fra "
-        "{lo} ({lo_name}) til {hi} ({hi_name}); den sorte streg er alle svar tilsammen. Fra "
-        "{strength} regnes en dimension for en styrke, under {attention} for en bekymring.",
-        "Each marker is an actor type's mean on a dimension{round}, on the scale from {lo} "
-        "({lo_name}) to {hi} ({hi_name}); the black tick is all respondents together. From "
-        "{strength} a dimension counts as a strength, below {attention} as a concern.",
-    ),
-    "in_round": (" i runde {round}", " in round {round}"),
-    "profile.hidden": (
-        "{groups} vises ikke: færre end {min_n} svar, så deres gennemsnit kunne afsløre, "
-        "hvem der har svaret.",
-        "{groups} not shown: fewer than {min_n} answers, so their means could reveal who answered.",
-    ),
-    "profile.partly": (
-        "{groups} vises kun på de dimensioner, hvor gruppen kan vises uden at afsløre nogen.",
-        "{groups} shown only on the dimensions where the group can be shown without "
-        "revealing anyone.",
-    ),
-    "profile.table": (
-        "Gennemsnit, zone og antal svar pr. aktørtype",
-        "Mean, zone and number of respondents by actor type",
-    ),
-    "gaps": ("Hvor ser partnerne forskelligt på samarbejdet?", "Where do the partners disagree?"),
-    "gaps.intro": (
-        "Stregen går fra den aktørtype, der vurderer dimensionen lavest, til den, der "
-        "vurderer den højest. En stor forskel kan betyde, at partnerne oplever samarbejdet "
-        "forskelligt, og er et godt sted at begynde en snak. ⚑ markerer en forskel på mindst "
-        "{gap} point, som næppe er tilfældig.",
-        "The line runs from the actor type that rates the dimension lowest to the one that "
-        "rates it highest. A large gap can mean the partners experience the collaboration "
-        "differently, and is a good place to start a conversation. ⚑ marks a gap of at least "
-        "{gap} points that is unlikely to be chance.",
-    ),
-    "gaps.table": ("Største forskel pr. dimension", "Largest gap per dimension"),
-    "highest": ("Højest", "Highest"),
-    "lowest": ("Lavest", "Lowest"),
-    "p_adj": ("p (justeret)", "p (adjusted)"),
-    "trend": ("Udvikling fra runde til runde", "Change between rounds"),
-    "trend.intro": (
-        "Gennemsnittet af alle svar i hver runde ({rounds}). ▲ og ▼ markerer en ændring fra "
-        "{compare}, som næppe er tilfældig; små udsving uden markering kan skyldes, at det "
-        "ikke er de samme personer, der svarer hvert år.",
-        "The mean of all respondents in each round ({rounds}). ▲ and ▼ mark a change from "
-        "{compare} that is unlikely to be chance; small moves without a mark may come from "
-        "different people answering each year.",
-    ),
-    "trend.table": ("Gennemsnit pr. runde", "Mean per round"),
-    "trend.actor": (
-        "Ændringer inden for en aktørtype, der næppe er tilfældige",
-        "Changes within an actor type that are unlikely to be chance",
-    ),
-    "trend.actor.none": (
-        "Ingen ændringer inden for en aktørtype, der næppe er tilfældige.",
-        "No change within an actor type that is unlikely to be chance.",
-    ),
-    "from": ("Fra", "From"),
-    "to": ("Til", "To"),
-    "change": ("Ændring", "Change"),
-    "areas": ("Boligområderne side om side", "Housing areas side by side"),
-    "areas.intro": (
-        "Diagrammet viser {dimension} i hvert boligområde med et 95% interval; tabellen "
-        "viser alle dimensioner med én decimal. ▲ ▼ markerer et område, der ligger mindst "
-        "{gap} point over eller under de andre boligområder tilsammen, og hvor forskellen "
-        "næppe er tilfældig. Runde: {rounds}.",
-        "The chart shows {dimension} in each housing area with a 95% interval; the table shows "
-        "every dimension to one decimal. ▲ ▼ mark an area at least {gap} points above or "
-        "below the other areas pooled, by more than chance. Round: {rounds}.",
-    ),
-    "areas.hidden": (
-        "{areas} vises ikke i diagrammet: for få svar.",
-        "{areas} not shown in the chart: too few answers.",
-    ),
-    "areas.table": (
-        "Gennemsnit pr. boligområde og dimension",
-        "Mean by housing area and dimension",
-    ),
-    "reliability": ("Måler udsagnene det samme?", "Do the statements measure one thing?"),
-    "reliability.intro": (
-        "Cronbachs alfa viser, om udsagnene i en dimension hænger sammen{round}. Fra "
-        "{limit} regnes det normalt for tilstrækkeligt; under det bør dimensionens "
-        "gennemsnit læses med forsigtighed.",
-        "Cronbach's alpha shows whether the statements of a dimension hang together{round}. "
-        "From {limit} it is usually taken as enough; below it, read the dimension's mean with "
-        "care.",
-    ),
-    "reliability.table": ("Pålidelighed pr. dimension", "Reliability per dimension"),
-    "interval": ("95% interval", "95% interval"),
-    "notes": ("Bemærkninger", "Notes"),
-    "method": ("Metode", "Method"),
-    "m.instrument": (
-        "Instrument: {name} ({id}, version {version}), {dims} dimensioner med {items} udsagn; "
-        "{reversed} udsagn er negativt formuleret og vendes som {lo} + {hi} − svar.",
-        "Instrument: {name} ({id}, version {version}), {dims} dimensions of {items} "
-        "statements; {reversed} statements are worded negatively and turned as {lo} + {hi} − "
-        "answer.",
-    ),
-    "m.scale": (
-        "Svarskala: {labels}. «{missing}» og tomme svar tæller som manglende, aldrig som point.",
-        "Answer scale: {labels}. “{missing}” and blank answers count as missing, never as points.",
-    ),
-    "m.score": (
-        "En respondents score på en dimension er gennemsnittet af de besvarede udsagn, når "
-        "mindst halvdelen af dimensionens udsagn er besvaret. En gruppes gennemsnit har et "
-        "95% t-interval. Zoner: {zones}.",
-        "A respondent's score on a dimension is the mean of the statements answered, when at "
-        "least half of the dimension's statements are answered. A group's mean has a 95% "
-        "t-interval. Zones: {zones}.",
-    ),
-    "m.anonymity": (
-        "Anonymitet: en gruppe med færre end {min_n} svar vises uden gennemsnit, interval og "
-        "zone (– n<{min_n}). Hvor en total vises, skjules også de næstmindste grupper (– uden "
-        "n), så en skjult gruppe ikke kan regnes ud fra totalen og de andre grupper. Skjulte "
-        "grupper indgår hverken i diagrammer eller i tests af forskelle.",
-        "Anonymity: a group with fewer than {min_n} answers shows no mean, interval or zone "
-        "(– n<{min_n}). Where a total is shown, the next smallest groups are hidden too (– "
-        "without n), so a hidden group cannot be worked out from the total and the other "
-        "groups. Hidden groups take part in neither the charts nor the tests of gaps.",
-    ),
-    "m.gaps": (
-        "Forskelle mellem aktørtyper: {tests} pr. dimension, {adjust}-justeret over "
-        "dimensionerne; ⚑ når forskellen er mindst {gap} point og justeret p < {alpha}.",
-        "Gaps between actor types: {tests} per dimension, {adjust}-adjusted across the "
-        "dimensions; ⚑ when the gap is at least {gap} points and adjusted p < {alpha}.",
-    ),
-    "m.trend": (
-        "Ændringer mellem runder: {tests}, {adjust}-justeret, sammenlignet med {compare}; "
-        "effektstørrelse Hedges' g. {link}",
-        "Changes between rounds: {tests}, {adjust}-adjusted, compared with {compare}; effect "
-        "size Hedges' g. {link}",
-    ),
-    "m.areas": (
-        "Boligområder: Welchs t-test af hvert område mod de andre tilsammen, "
-        "{adjust}-justeret over områder og dimensioner; markeret når forskellen er mindst "
-        "{gap} point og justeret p < {alpha}.",
-        "Housing areas: Welch's t-test of each area against the other areas pooled, "
-        "{adjust}-adjusted across areas and dimensions; marked when the difference is at "
-        "least {gap} points and adjusted p < {alpha}.",
-    ),
-    "m.reliability": (
-        "Pålidelighed: Cronbachs alfa fra parvise kovarianser (som R psych alpha()) med 95% "
-        "interval efter Feldt; markeret under {limit}.",
-        "Reliability: Cronbach's alpha from pairwise covariances (as R psych alpha()) with a "
-        "95% Feldt interval; flagged below {limit}.",
-    ),
-    "m.snapshot": (
-        "Profil, forskelle og pålidelighed bygger på runde {round} ({n} besvarelser); "
-        "udviklingen på alle runder.",
-        "Profile, gaps and reliability use round {round} ({n} respondents); the change "
-        "between rounds uses every round.",
-    ),
-    "m.version": ("Lavet med partnerkit {version}.", "Made with partnerkit {version}."),
-    "m.files": ("Inddata", "Input files"),
-    "m.file": ("Fil", "File"),
-    "m.warnings": ("Advarsler", "Warnings"),
-}
-
-
-def _x(key: str, lang: str, **values: object) -> str:
-    da, en = _TEXT[key]
-    text = da if lang == "da" else en
-    return text.format(**values) if values else text
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _css() -> str:
+    """The report's style sheet, shipped as package data (``render/report.css``)."""
+    from importlib.resources import files
+
+    return files(__package__).joinpath("report.css").read_text(encoding="utf-8").strip()
 
 
 def render(result: Report, **_options) -> str:
@@ -227,23 +46,23 @@ def render_html(report: Report) -> str:
 
     lang = report.lang
     sections: list[tuple[str, str, str]] = []  # (id, heading, body)
-    sections.append(("profile", _x("profile", lang), _profile(report, charts.profile_chart)))
+    sections.append(("profile", t("html.profile", lang), _profile(report, charts.profile_chart)))
     if report.gaps is not None:
-        sections.append(("gaps", _x("gaps", lang), _gaps(report, charts.gaps_chart)))
+        sections.append(("gaps", t("html.gaps", lang), _gaps(report, charts.gaps_chart)))
     if report.trend is not None:
-        sections.append(("trend", _x("trend", lang), _trend(report, charts.trend_chart)))
+        sections.append(("trend", t("html.trend", lang), _trend(report, charts.trend_chart)))
     if report.areas is not None:
-        sections.append(("areas", _x("areas", lang), _areas(report, charts.areas_chart)))
-    sections.append(("reliability", _x("reliability", lang), _reliability(report)))
-    sections.append(("method", _x("method", lang), _method(report)))
+        sections.append(("areas", t("html.areas", lang), _areas(report, charts.areas_chart)))
+    sections.append(("reliability", t("html.reliability", lang), _reliability(report)))
+    sections.append(("method", t("report.method", lang), _method(report)))
 
     toc = "".join(f'<li><a href="#{sid}">{_e(head)}</a></li>' for sid, head, _ in sections)
     body = [
         "<header>",
         f"<h1>{_e(report.title)}</h1>",
         f'<p class="subtitle">{_e(_subtitle(report))}</p>',
-        f'<nav aria-label="{_e(_x("contents", lang))}"><ol>'
-        f'<li><a href="#findings">{_e(_x("findings", lang))}</a></li>{toc}</ol></nav>',
+        f'<nav aria-label="{_e(t("html.contents", lang))}"><ol>'
+        f'<li><a href="#findings">{_e(t("report.findings", lang))}</a></li>{toc}</ol></nav>',
         "</header>",
         _findings(report),
     ]
@@ -253,7 +72,7 @@ def render_html(report: Report) -> str:
         "<!DOCTYPE html>\n"
         f'<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(report.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<title>{_e(report.title)}</title>\n<style>{_css()}</style>\n</head>\n"
         "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
 
@@ -269,11 +88,11 @@ def _subtitle(report: Report) -> str:
         parts.append(inst.label(lang))
     if report.round is not None:
         parts.append(f"{t('round', lang)} {report.round}")
-    parts.append(_x("respondents", lang, n=report.scores.rows_scored))
+    parts.append(t("html.respondents", lang, n=report.scores.rows_scored))
     if report.trend is not None:
         parts.append(
-            _x(
-                "respondents_total",
+            t(
+                "html.respondents_total",
                 lang,
                 n=report.trend.rows_scored,
                 rounds=len(report.trend.round_order),
@@ -281,7 +100,7 @@ def _subtitle(report: Report) -> str:
         )
     if report.areas is not None:
         areas = report.areas.records["area"].dropna().nunique()
-        parts.append(_x("areas_count", lang, n=areas))
+        parts.append(t("html.areas_count", lang, n=areas))
     return " · ".join(parts)
 
 
@@ -290,11 +109,11 @@ def _findings(report: Report) -> str:
     found = report.findings
     if found:
         items = "".join(f"<li>{_e(f)}</li>" for f in found)
-        content = f'<p class="intro">{_e(_x("findings.intro", lang))}</p>\n<ul>{items}</ul>'
+        content = f'<p class="intro">{_e(t("html.findings.intro", lang))}</p>\n<ul>{items}</ul>'
     else:
-        content = f"<p>{_e(_x('findings.none', lang))}</p>"
+        content = f"<p>{_e(t('html.findings.none', lang))}</p>"
     return (
-        f'<section id="findings" class="findings">\n<h2>{_e(_x("findings", lang))}</h2>\n'
+        f'<section id="findings" class="findings">\n<h2>{_e(t("report.findings", lang))}</h2>\n'
         f"{content}\n</section>"
     )
 
@@ -408,9 +227,9 @@ def _profile(report: Report, chart) -> str:
     inst = report.survey.instrument
     result = report.scores
     scale = inst.scale
-    where = _x("in_round", lang, round=report.round) if report.round else ""
-    intro = _x(
-        "profile.intro",
+    where = t("html.in_round", lang, round=report.round) if report.round else ""
+    intro = t(
+        "html.profile.intro",
         lang,
         round=where,
         lo=scale.min,
@@ -432,12 +251,12 @@ def _profile(report: Report, chart) -> str:
             elif hidden.any():
                 hidden_some.append(str(group))
         if hidden_all:
-            text = _x(
-                "profile.hidden", lang, groups=join_words(hidden_all, lang), min_n=report.min_n
+            text = t(
+                "html.profile.hidden", lang, groups=join_words(hidden_all, lang), min_n=report.min_n
             )
             out.append(f'<p class="note">{_e(text)}</p>')
         if hidden_some:
-            text = _x("profile.partly", lang, groups=join_words(hidden_some, lang))
+            text = t("html.profile.partly", lang, groups=join_words(hidden_some, lang))
             out.append(f'<p class="note">{_e(text)}</p>')
     out = [_lead([*out, _figure(chart(report))])]
     dims, names, specs = score_tables(result)
@@ -448,7 +267,7 @@ def _profile(report: Report, chart) -> str:
             _row(names[d], [_score_cell(col.get(d), lang, report.min_n) for _, col in spec.columns])
             for d in dims
         ]
-        caption = _x("profile.table", lang) + where
+        caption = t("html.profile.table", lang) + where
         out.append(_table(caption, head, rows, "scores"))
     out.append(_zone_legend(report))
     return "\n".join(out)
@@ -460,24 +279,24 @@ def _profile(report: Report, chart) -> str:
 def _gaps(report: Report, chart) -> str:
     lang = report.lang
     result = report.gaps
-    intro = _x("gaps.intro", lang, gap=number(result.gap, lang, 1))
+    intro = t("html.gaps.intro", lang, gap=number(result.gap, lang, 1))
     out = [_lead([f'<p class="intro">{_e(intro)}</p>', _figure(chart(report))])]
     head = [
         _e(t("dimension", lang)),
-        _e(_x("highest", lang)),
-        _e(_x("lowest", lang)),
+        _e(t("report.highest", lang)),
+        _e(t("report.lowest", lang)),
         _e(t("gaps.gap", lang)),
-        _e(_x("p_adj", lang)),
+        _e(t("html.p_adj", lang)),
         "⚑",
     ]
     rows = [_gap_row(rec, lang) for rec in result.records.to_dict("records")]
-    where = _x("in_round", lang, round=report.round) if report.round else ""
-    out.append(_table(_x("gaps.table", lang) + where, head, rows, "gaps"))
+    where = t("html.in_round", lang, round=report.round) if report.round else ""
+    out.append(_table(t("html.gaps.table", lang) + where, head, rows, "gaps"))
     if result.focus is not None and not result.focus.empty and result.between.name != "sector":
         for rec in result.focus.to_dict("records"):
             groups = rec["groups"]
             head = [_e(t("dimension", lang)), *(_e(g["group"]) for g in groups)]
-            head += [_e(t("gaps.gap", lang)), _e(_x("p_adj", lang)), "⚑"]
+            head += [_e(t("gaps.gap", lang)), _e(t("html.p_adj", lang)), "⚑"]
             cells = [_score_cell(g, lang, report.min_n) for g in groups]
             cells += _gap_cells(rec, lang)
             caption = t("gaps.focus", lang, dimension=rec["dimension_name"])
@@ -531,7 +350,9 @@ def _trend(report: Report, chart) -> str:
     lang = report.lang
     result = report.trend
     compare = t(f"trend.{result.baseline}", lang)
-    intro = _x("trend.intro", lang, rounds=", ".join(map(str, result.round_order)), compare=compare)
+    intro = t(
+        "html.trend.intro", lang, rounds=", ".join(map(str, result.round_order)), compare=compare
+    )
     out = [_lead([f'<p class="intro">{_e(intro)}</p>', _figure(chart(report))])]
     head = [_e(t("dimension", lang)), *(_e(r) for r in result.round_order)]
     for _title, rows in trend_groups(result):
@@ -546,7 +367,7 @@ def _trend(report: Report, chart) -> str:
                     ],
                 )
             )
-        out.append(_table(_x("trend.table", lang), head, body, "trend"))
+        out.append(_table(t("html.trend.table", lang), head, body, "trend"))
     out.append(_trend_legend(result, lang))
     if report.trend_by_actor is not None:
         out.append(_trend_by_actor(report))
@@ -591,14 +412,14 @@ def _trend_by_actor(report: Report) -> str:
     keep = rec["significant"].fillna(False).astype(bool) & ~rec["suppressed"].astype(bool)
     rec = rec[keep & rec[keys].notna().all(axis=1)]  # everyone together is the table above
     if rec.empty:
-        return f"<p>{_e(_x('trend.actor.none', lang))}</p>"
+        return f"<p>{_e(t('html.trend.actor.none', lang))}</p>"
     head = [
         *(_e(key_name(k, lang).capitalize()) for k in keys),
         _e(t("dimension", lang)),
-        _e(_x("from", lang)),
-        _e(_x("to", lang)),
-        _e(_x("change", lang)),
-        _e(_x("p_adj", lang)),
+        _e(t("html.from", lang)),
+        _e(t("html.to", lang)),
+        _e(t("html.change", lang)),
+        _e(t("html.p_adj", lang)),
     ]
     rows = []
     for r in rec.to_dict("records"):
@@ -612,7 +433,7 @@ def _trend_by_actor(report: Report) -> str:
             f"<td>{_p(r['p_adj'], lang)}</td>",
         ]
         rows.append(_row(str(r[keys[0]]), cells))
-    return _table(_x("trend.actor", lang), head, rows, "changes", left=len(keys) + 1)
+    return _table(t("html.trend.actor", lang), head, rows, "changes", left=len(keys) + 1)
 
 
 def _round_cell(round_: str, mean: float, n: int, lang: str) -> str:
@@ -630,8 +451,8 @@ def _areas(report: Report, chart) -> str:
     inst = report.survey.instrument
     focus = areas_focus(report)
     rounds = areas_rounds(result, lang)
-    intro = _x(
-        "areas.intro",
+    intro = t(
+        "html.areas.intro",
         lang,
         dimension=inst.dimension(focus).label(lang) if focus else HIDDEN,
         gap=number(result.gap, lang, 1),
@@ -643,7 +464,7 @@ def _areas(report: Report, chart) -> str:
         part = rec[(rec["dimension"] == focus) & rec["area"].notna()]
         hidden = [str(a) for a in part[part["suppressed"].astype(bool)]["area"]]
         if hidden:
-            text = _x("areas.hidden", lang, areas=join_words(hidden, lang))
+            text = t("html.areas.hidden", lang, areas=join_words(hidden, lang))
             out.append(f'<p class="note">{_e(text)}</p>')
     out = [_lead([*out, _figure(chart(report))])]
     dims = list(dict.fromkeys(rec["dimension"]))
@@ -670,7 +491,7 @@ def _areas(report: Report, chart) -> str:
         cells = [n_cell, *(_area_cell(r, lang) for r in records)]
         name = str(area) if area is not None else t("all", lang)
         rows.append(_row(name, cells, "total" if area is None else ""))
-    out.append(_table(_x("areas.table", lang), head, rows, "areas"))
+    out.append(_table(t("html.areas.table", lang), head, rows, "areas"))
     key = " · ".join(
         f"{dim_of[d].short_label(lang)}: {dim_of[d].label(lang)}" for d in dims if d in dim_of
     )
@@ -707,17 +528,17 @@ def _reliability(report: Report) -> str:
 
     lang = report.lang
     result = report.reliability
-    where = _x("in_round", lang, round=report.round) if report.round else ""
-    intro = _x("reliability.intro", lang, round=where, limit=number(ALPHA_MIN, lang))
+    where = t("html.in_round", lang, round=report.round) if report.round else ""
+    intro = t("html.reliability.intro", lang, round=where, limit=number(ALPHA_MIN, lang))
     head = [
         _e(t("dimension", lang)),
         "α",
-        _e(_x("interval", lang)),
+        _e(t("html.interval", lang)),
         "α std",
         "r̄",
         "n",
         "k",
-        _e(_x("notes", lang)),
+        _e(t("html.notes", lang)),
     ]
     rows = []
     for rec in result.records.to_dict("records"):
@@ -742,7 +563,7 @@ def _reliability(report: Report) -> str:
     return "\n".join(
         [
             f'<p class="intro">{_e(intro)}</p>',
-            _table(_x("reliability.table", lang) + where, head, rows, "reliability"),
+            _table(t("html.reliability.table", lang) + where, head, rows, "reliability"),
             f'<p class="legend">{_e(legend)}<br>'
             f"{_e(t('legend.hidden', lang, min_n=report.min_n))}</p>",
         ]
@@ -762,8 +583,8 @@ def _method(report: Report) -> str:
     z = inst.zones
     items = [i for d in inst.dimensions for i in d.items]
     notes = [
-        _x(
-            "m.instrument",
+        t(
+            "html.m.instrument",
             lang,
             name=inst.label(lang),
             id=inst.id,
@@ -774,27 +595,27 @@ def _method(report: Report) -> str:
             lo=scale.min,
             hi=scale.max,
         ),
-        _x(
-            "m.scale",
+        t(
+            "html.m.scale",
             lang,
             labels=", ".join(f"{p} {scale.name(p, lang)}" for p in scale.points),
             missing=scale.name("missing", lang),
         ),
-        _x(
-            "m.score",
+        t(
+            "html.m.score",
             lang,
             zones=f"{t('zone.strength', lang)} ≥ {bound(z.strength, lang)}, "
             f"{t('zone.attention', lang)} ≥ {bound(z.attention, lang)}, "
             f"{t('zone.concern', lang)} < {bound(z.attention, lang)}",
         ),
-        _x("m.anonymity", lang, min_n=report.min_n),
+        t("html.m.anonymity", lang, min_n=report.min_n),
     ]
     if report.gaps is not None:
         g = report.gaps
         used = list(dict.fromkeys(g.records["test"].dropna())) or [g.test]
         notes.append(
-            _x(
-                "m.gaps",
+            t(
+                "html.m.gaps",
                 lang,
                 tests=", ".join(t(f"test.{u}", lang) for u in used),
                 adjust=t(f"adjust.{g.adjust}", lang),
@@ -806,8 +627,8 @@ def _method(report: Report) -> str:
         tr = report.trend
         used = tr.records["test"].dropna().unique().tolist() or [tr.test]
         notes.append(
-            _x(
-                "m.trend",
+            t(
+                "html.m.trend",
                 lang,
                 tests=", ".join(t(f"test.{u}", lang) for u in used),
                 adjust=t(f"adjust.{tr.adjust}", lang),
@@ -818,24 +639,24 @@ def _method(report: Report) -> str:
     if report.areas is not None:
         a = report.areas
         notes.append(
-            _x(
-                "m.areas",
+            t(
+                "html.m.areas",
                 lang,
                 adjust=t(f"adjust.{a.adjust}", lang),
                 gap=number(a.gap, lang, 1),
                 alpha=number(a.alpha, lang),
             )
         )
-    notes.append(_x("m.reliability", lang, limit=number(ALPHA_MIN, lang)))
+    notes.append(t("html.m.reliability", lang, limit=number(ALPHA_MIN, lang)))
     if report.round is not None and report.trend is not None:
-        notes.append(_x("m.snapshot", lang, round=report.round, n=report.scores.rows_scored))
+        notes.append(t("html.m.snapshot", lang, round=report.round, n=report.scores.rows_scored))
     full = report.trend if report.trend is not None else report.scores
     ledger = SimpleNamespace(lang=lang, ledger=full.ledger, rows_scored=full.rows_scored)
     notes.append(ledger_summary(ledger))
-    notes.append(_x("m.version", lang, version=__version__))
+    notes.append(t("html.m.version", lang, version=__version__))
     out = ['<ul class="method">', *(f"<li>{_e(n)}</li>" for n in notes), "</ul>"]
     if report.warnings:
-        out.append(f"<h3>{_e(_x('m.warnings', lang))}</h3>")
+        out.append(f"<h3>{_e(t('html.m.warnings', lang))}</h3>")
         out.append("<ul>" + "".join(f"<li>{_e(w)}</li>" for w in report.warnings) + "</ul>")
     if report.checksums:
         rows = [
@@ -844,95 +665,10 @@ def _method(report: Report) -> str:
             for path, digest in report.checksums
         ]
         out.append(
-            f'<div class="table-wrap"><table class="files"><caption>{_e(_x("m.files", lang))}'
-            f'</caption><thead><tr><th scope="col" class="name">{_e(_x("m.file", lang))}</th>'
+            f'<div class="table-wrap"><table class="files"><caption>{_e(t("html.m.files", lang))}'
+            f'</caption><thead><tr><th scope="col" class="name">{_e(t("report.file", lang))}</th>'
             '<th scope="col" class="name">SHA-256</th></tr></thead><tbody>'
             + "\n".join(rows)
             + "</tbody></table></div>"
         )
     return "\n".join(out)
-
-
-# --------------------------------------------------------------------- CSS
-
-_CSS = """
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body {
-  margin: 0; color: #1b1b1b; background: #fff; line-height: 1.5; font-size: 16px;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-    "Noto Sans", "Liberation Sans", "DejaVu Sans", sans-serif;
-}
-main { max-width: 63rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
-h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .3rem; }
-h2 {
-  font-size: 1.4rem; line-height: 1.25; margin: 2.8rem 0 .6rem; padding-bottom: .25rem;
-  border-bottom: 2px solid #0072B2; break-after: avoid;
-}
-h3 { font-size: 1.1rem; margin: 1.8rem 0 .4rem; break-after: avoid; }
-.subtitle { margin: 0 0 1rem; color: #4a4a4a; font-size: 1.05rem; }
-nav ol { margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem;
-  font-size: .95rem; }
-nav a { color: #005A8C; }
-.findings { border-left: 6px solid #0072B2; background: #F2F7FB; padding: .2rem 1.2rem .6rem;
-  margin-top: 2rem; break-inside: avoid; }
-.findings h2 { border: 0; margin-top: .8rem; }
-.findings li { margin: .35rem 0; }
-.intro { max-width: 46rem; }
-.note { color: #4a4a4a; font-style: italic; max-width: 46rem; }
-.lead { break-inside: avoid; page-break-inside: avoid; }
-figure.chart { margin: 1.2rem 0 1.4rem; break-inside: avoid; page-break-inside: avoid; }
-svg.chart { display: block; width: 100%; height: auto; }
-.table-wrap { overflow-x: auto; margin: 1rem 0 .4rem; break-inside: avoid;
-  page-break-inside: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: .84rem;
-  font-variant-numeric: tabular-nums; break-inside: avoid; page-break-inside: avoid; }
-caption { text-align: left; font-weight: 600; padding: 0 0 .35rem; font-size: .95rem; }
-th, td { padding: .3rem .28rem; border-bottom: 1px solid #d9d9d9; text-align: right;
-  vertical-align: top; }
-thead th { vertical-align: bottom; border-bottom: 2px solid #333; font-weight: 600; }
-th.name, td.text, table.reliability th:last-child { text-align: left; }
-tbody th { font-weight: 500; }
-table.scores { table-layout: fixed; }
-table.scores th.name:first-child { width: 8.5rem; }
-table.trend th.name:first-child { width: 40%; }
-table.scores td:last-child, table.scores th:last-child { border-left: 1px solid #999; }
-td .v { display: block; white-space: nowrap; font-weight: 600; }
-td .zw, td .n { display: block; font-size: .7rem; color: #555; line-height: 1.3; }
-td .n { white-space: nowrap; }
-.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
-  white-space: nowrap; }
-td.hidden { color: #666; }
-td.hidden .n { color: #666; }
-.mark { font-weight: 400; }
-.z-strength .mark { color: #007A59; }
-.z-attention .mark { color: #A86B00; }
-.z-concern .mark { color: #C24E00; }
-.change, .flag { color: #A33F00; font-weight: 700; }
-tr.flagged th { font-weight: 700; }
-tr.total th, tr.total td { border-top: 2px solid #333; font-weight: 600; }
-td.group { white-space: nowrap; }
-td.group .v { display: inline; }
-table.areas td { white-space: nowrap; }
-table.files td.file { word-break: break-all; }
-td.hash code { font-size: .72rem; word-break: break-all; }
-td ul { margin: 0; padding-left: 1rem; }
-abbr[title] { text-decoration: none; border-bottom: 1px dotted #888; }
-.legend { font-size: .82rem; color: #444; max-width: 52rem; }
-ul.method li { margin: .35rem 0; }
-@page { size: A4; margin: 15mm; }
-@media print {
-  body { font-size: 10pt; }
-  table { font-size: 8.5pt; }
-  th, td { padding: .2rem .25rem; }
-  table.scores th.name:first-child { width: 7rem; }
-  table.scores thead th { font-size: 7.5pt; }
-  main { max-width: none; padding: 0; }
-  nav { display: none; }
-  .table-wrap { overflow: visible; }
-  .findings { background: none; }
-  a { color: inherit; text-decoration: none; }
-  h2 { margin-top: 1.6rem; }
-}
-""".strip()

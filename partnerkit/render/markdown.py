@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from ..i18n import bound, number, t
+from ..i18n import ZONE_MARK, bound, number, t
 from .layout import comment_text, ledger_summary, score_tables
-
-ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
 
 
 def render(result, **options) -> str:

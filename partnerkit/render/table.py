@@ -11,15 +11,13 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n import bound, number, t
+from ..i18n import HIDDEN, ZONE_MARK, bound, number, t
 from .layout import areas_legend, comment_text, ledger_summary, score_tables
 
 if TYPE_CHECKING:
     from ..scoring import ScoreResult
 
 ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
-ZONE_MARK = {"strength": "●", "attention": "◐", "concern": "○"}
-HIDDEN = "–"
 _DIM_WIDTH = 22  # the dimension column
 _CELL_WIDTH = 7  # "3,58 ●"
 _COL_MAX = 12  # a group column; longer words in a header use the actor's short name

@@ -14,51 +14,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from ..i18n import key_name, t
+from ..i18n import HIDDEN, key_name, t
 from .records import safe_text
 
 if TYPE_CHECKING:
     from ..report import Report
 
-_TEXT = {
-    "summary": ("Oversigt", "Summary"),
-    "scores": ("Scorer", "Scores"),
-    "trend": ("Udvikling", "Trend"),
-    "gaps": ("Forskelle", "Gaps"),
-    "reliability": ("Pålidelighed", "Reliability"),
-    "areas": ("Boligområder", "Areas"),
-    "method": ("Metode", "Method"),
-    "chart_data": ("Diagramdata", "Chart data"),
-    "dimension": ("Dimension", "Dimension"),
-    "group": ("Gruppe", "Group"),
-    "all": ("Alle", "All"),
-    "mean": ("Gennemsnit", "Mean"),
-    "respondents": ("Antal besvarelser (n)", "Respondents (n)"),
-    "round": ("Runde", "Round"),
-    "guide": (
-        "Tallene er gennemsnit på skalaen {lo}–{hi}; højere er bedre. Grøn: styrke (fra {s}), "
-        "gul: opmærksomhed (fra {a}), rød: bekymring. – betyder skjult: færre end {n} svar, "
-        "eller skjult så en lille gruppe ikke kan regnes ud. Metoden står på arket Metode.",
-        "The numbers are means on the {lo}–{hi} scale; higher is better. Green: strength (from "
-        "{s}), yellow: needs attention (from {a}), red: concern. – means hidden: fewer than {n} "
-        "answers, or hidden so a small group cannot be worked out. The Method sheet explains.",
-    ),
-    "findings": ("Hovedfund", "Findings"),
-    "no_findings": ("Ingen markerede forskelle eller ændringer.", "No flagged gaps or changes."),
-    "yes": ("ja", "yes"),
-    "no": ("nej", "no"),
-    "chart_profile": ("Gennemsnit pr. aktørtype", "Mean by actor type"),
-    "chart_trend": ("Udvikling pr. dimension", "Change per dimension"),
-    "chart_areas": ("Boligområder: {dimension}", "Areas: {dimension}"),
-}
-_HIDDEN = "–"
 _GREEN, _YELLOW, _RED, _GREY = "C6EFCE", "FFEB9C", "FFC7CE", "E7E6E6"
-
-
-def _x(key: str, lang: str, **values) -> str:
-    da, en = _TEXT[key]
-    text = da if lang == "da" else en
-    return text.format(**values) if values else text
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -68,17 +30,17 @@ def render_xlsx(report: Report) -> bytes:
     book = Workbook()
     lang = report.lang
     summary = book.active
-    summary.title = _x("summary", lang)
+    summary.title = t("xlsx.summary", lang)
     chart_data = _summary(book, summary, report)
-    _scores(book.create_sheet(_x("scores", lang)), report)
+    _scores(book.create_sheet(t("xlsx.scores", lang)), report)
     if report.trend is not None:
-        _trend(book.create_sheet(_x("trend", lang)), report)
+        _trend(book.create_sheet(t("xlsx.trend", lang)), report)
     if report.gaps is not None:
-        _gaps(book.create_sheet(_x("gaps", lang)), report)
-    _reliability(book.create_sheet(_x("reliability", lang)), report)
+        _gaps(book.create_sheet(t("xlsx.gaps", lang)), report)
+    _reliability(book.create_sheet(t("xlsx.reliability", lang)), report)
     if report.areas is not None:
-        _areas(book.create_sheet(_x("areas", lang)), report)
-    _method(book.create_sheet(_x("method", lang)), report)
+        _areas(book.create_sheet(t("xlsx.areas", lang)), report)
+    _method(book.create_sheet(t("report.method", lang)), report)
     book.move_sheet(chart_data, offset=len(book.sheetnames))
     buffer = io.BytesIO()
     book.save(buffer)
@@ -108,7 +70,7 @@ def _number(sheet, row: int, col: int, value, fmt: str = "0.00"):
     return cell
 
 
-def _hidden(sheet, row: int, col: int, text: str = _HIDDEN):
+def _hidden(sheet, row: int, col: int, text: str = HIDDEN):
     from openpyxl.styles import Alignment, Font, PatternFill
 
     cell = sheet.cell(row=row, column=col, value=text)
@@ -157,7 +119,7 @@ def _zone_formatting(sheet, cells: str, first_cell: str, report: Report) -> None
 
 
 def _hidden_text(record: dict, min_n: int) -> str:
-    return f"{_HIDDEN} n<{min_n}" if record.get("suppressed_reason") == "min_n" else _HIDDEN
+    return f"{HIDDEN} n<{min_n}" if record.get("suppressed_reason") == "min_n" else HIDDEN
 
 
 # ------------------------------------------------------------------- sheets
@@ -176,11 +138,11 @@ def _summary(book, sheet, report: Report):
     sheet["A1"].font = Font(bold=True, size=16)
     overall = records[records[group_key].isna()] if group_key else records
     n_total = int(report.scores.rows_scored)
-    round_text = f" · {_x('round', lang)} {report.round}" if report.round else ""
+    round_text = f" · {t('round', lang)} {report.round}" if report.round else ""
     sheet["A2"] = safe_text(f"{inst.label(lang)}{round_text} · n = {n_total}")
     z = inst.zones
-    sheet["A3"] = _x(
-        "guide", lang, lo=inst.scale.min, hi=inst.scale.max, s=z.strength, a=z.attention,
+    sheet["A3"] = t(
+        "xlsx.guide", lang, lo=inst.scale.min, hi=inst.scale.max, s=z.strength, a=z.attention,
         n=report.min_n,
     )  # fmt: skip
     sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
@@ -197,7 +159,7 @@ def _summary(book, sheet, report: Report):
 
     def grid(top: int, title: str, field: str, number_format: str) -> int:
         """Dimensions by group from row ``top``: ``field`` of each record, or hidden."""
-        _header(sheet, top, [title, *groups, _x("all", lang)])
+        _header(sheet, top, [title, *groups, t("all", lang)])
         for i, dim in enumerate(dims, start=top + 1):
             sheet.cell(row=i, column=1, value=safe_text(names[dim]))
             for j, group in enumerate(columns, start=2):
@@ -211,18 +173,18 @@ def _summary(book, sheet, report: Report):
         return top + len(dims)
 
     top = 5
-    last_row = grid(top, _x("dimension", lang), "mean", "0.00")
+    last_row = grid(top, t("dimension", lang), "mean", "0.00")
     last_col = 1 + len(columns)
     first = f"B{top + 1}"
     cells = f"{first}:{get_column_letter(last_col)}{last_row}"
     _zone_formatting(sheet, cells, first, report)
 
     n_top = last_row + 2
-    grid(n_top, _x("respondents", lang), "n", "0")
+    grid(n_top, t("xlsx.respondents", lang), "n", "0")
 
     findings_row = n_top + len(dims) + 2
-    sheet.cell(row=findings_row, column=1, value=_x("findings", lang)).font = Font(bold=True)
-    lines = report.findings or [_x("no_findings", lang)]
+    sheet.cell(row=findings_row, column=1, value=t("report.findings", lang)).font = Font(bold=True)
+    lines = report.findings or [t("xlsx.no_findings", lang)]
     for k, line in enumerate(lines, start=findings_row + 1):
         sheet.cell(row=k, column=1, value=safe_text(f"• {line}"))
     _widths(sheet, {"A": 38} | {get_column_letter(c): 13 for c in range(2, last_col + 1)})
@@ -234,12 +196,12 @@ def _summary(book, sheet, report: Report):
 
     # The chart draws only groups shown on every dimension, from a sheet of its own,
     # so no hidden group can appear in it as a zero.
-    data = book.create_sheet(_x("chart_data", lang))
+    data = book.create_sheet(t("xlsx.chart_data", lang))
     shown = [
         g for g in columns if all(by.get((g, d)) and not by[(g, d)]["suppressed"] for d in dims)
     ]
-    labels = [g if g is not None else _x("all", lang) for g in shown]
-    _header(data, 1, [_x("dimension", lang), *labels])
+    labels = [g if g is not None else t("all", lang) for g in shown]
+    _header(data, 1, [t("dimension", lang), *labels])
     for i, dim in enumerate(dims, start=2):
         data.cell(row=i, column=1, value=safe_text(inst.dimension(dim).short_label(lang)))
         for j, group in enumerate(shown, start=2):
@@ -247,8 +209,8 @@ def _summary(book, sheet, report: Report):
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
-    chart.title = _x("chart_profile", lang)
-    chart.y_axis.title = _x("mean", lang)
+    chart.title = t("xlsx.chart_profile", lang)
+    chart.y_axis.title = t("xlsx.mean", lang)
     chart.y_axis.scaling.min = inst.scale.min
     chart.y_axis.scaling.max = inst.scale.max
     chart.height, chart.width = 12 + 0.4 * len(dims), 22
@@ -270,15 +232,15 @@ def _scores(sheet, report: Report) -> None:
     keys = [k.name for k in report.scores.keys]
     favourable = report.survey.instrument.scale.favourable
     headers = [
-        _x("dimension", lang), *[key_name(k, lang).capitalize() for k in keys], "n",
-        _x("mean", lang), "sd", "95% CI", "", f"% ≥ {favourable:g}", "Zone",
+        t("dimension", lang), *[key_name(k, lang).capitalize() for k in keys], "n",
+        t("xlsx.mean", lang), "sd", "95% CI", "", f"% ≥ {favourable:g}", "Zone",
     ]  # fmt: skip
     _header(sheet, 1, headers)
     for i, rec in enumerate(records.to_dict("records"), start=2):
         sheet.cell(row=i, column=1, value=safe_text(rec["dimension_name"]))
         col = 2
         for k in keys:
-            label = rec[k] if rec[k] is not None else _x("all", lang)
+            label = rec[k] if rec[k] is not None else t("all", lang)
             sheet.cell(row=i, column=col, value=safe_text(label))
             col += 1
         if rec["suppressed"]:
@@ -314,7 +276,7 @@ def _trend(sheet, report: Report) -> None:
         for r in trend.records.to_dict("records")
         if r["significant"]
     }
-    _header(sheet, 1, [_x("dimension", lang), *rounds, *[f"{r} ▲▼" for r in rounds[1:]]])
+    _header(sheet, 1, [t("dimension", lang), *rounds, *[f"{r} ▲▼" for r in rounds[1:]]])
     for i, dim in enumerate(dims, start=2):
         sheet.cell(row=i, column=1, value=safe_text(names[dim]))
         for j, round_ in enumerate(rounds, start=2):
@@ -335,9 +297,9 @@ def _trend(sheet, report: Report) -> None:
     _zone_formatting(sheet, cells, "B2", report)
 
     chart = LineChart()
-    chart.title = _x("chart_trend", lang)
-    chart.y_axis.title = _x("mean", lang)
-    chart.x_axis.title = _x("round", lang)
+    chart.title = t("xlsx.chart_trend", lang)
+    chart.y_axis.title = t("xlsx.mean", lang)
+    chart.x_axis.title = t("round", lang)
     chart.y_axis.scaling.min = report.survey.instrument.scale.min
     chart.y_axis.scaling.max = report.survey.instrument.scale.max
     chart.height, chart.width = 12, 22
@@ -367,7 +329,7 @@ def _gaps(sheet, report: Report) -> None:
     if report.gaps.focus is not None:
         _table(sheet, row, report.gaps.focus, columns, lang, report.min_n)
         row += len(report.gaps.focus) + 2
-    for k, line in enumerate(report.gaps.findings or [_x("no_findings", lang)], start=row):
+    for k, line in enumerate(report.gaps.findings or [t("xlsx.no_findings", lang)], start=row):
         sheet.cell(row=k, column=1, value=safe_text(f"⚑ {line}"))
     _widths(sheet, {"A": 38} | {get_column_letter(c): 16 for c in range(2, len(columns) + 1)})
     _finish(sheet, 1, len(columns), row + len(report.gaps.findings))
@@ -401,7 +363,7 @@ def _areas(sheet, report: Report) -> None:
     _header(sheet, 1, [key_name("area", lang).capitalize(), "n",
                        *[inst.dimension(d).short_label(lang) for d in dims]])  # fmt: skip
     for i, area in enumerate([*areas, None], start=2):
-        sheet.cell(row=i, column=1, value=safe_text(area if area else _x("all", lang)))
+        sheet.cell(row=i, column=1, value=safe_text(area if area else t("all", lang)))
         rows = [by.get((area, d)) for d in dims]
         shown = [r for r in rows if r and not r["suppressed"]]
         if shown:
@@ -422,7 +384,7 @@ def _areas(sheet, report: Report) -> None:
     focus = inst.focus or dims[0]
     column = 3 + dims.index(focus)
     chart = BarChart()
-    chart.title = _x("chart_areas", lang, dimension=inst.dimension(focus).label(lang))
+    chart.title = t("xlsx.chart_areas", lang, dimension=inst.dimension(focus).label(lang))
     chart.y_axis.scaling.min = inst.scale.min
     chart.y_axis.scaling.max = inst.scale.max
     chart.height, chart.width = 10, 20
@@ -452,7 +414,6 @@ def _method(sheet, report: Report) -> None:
     inst = report.survey.instrument
     scale = inst.scale
     ledger = report.scores.ledger
-    da = lang == "da"
     labels = ", ".join(f"{p} = {scale.name(p, lang)}" for p in scale.points)
     trend_test = (
         f"{t('test.' + report.trend.test, lang)}, {t('adjust.' + report.trend.adjust, lang)}"
@@ -461,49 +422,36 @@ def _method(sheet, report: Report) -> None:
     )
     rows = [
         ("Instrument", f"{inst.id} {inst.version} ({inst.label(lang)})"),
-        ("Skala" if da else "Scale", labels),
+        (t("xlsx.m.scale", lang), labels),
         (
-            "Manglende svar" if da else "Missing answers",
-            f"{scale.name('missing', lang)} og tomme felter tæller ikke; koder "
-            f"{', '.join(str(int(c)) for c in scale.missing_codes)} betyder ved ikke."
-            if da
-            else f"{scale.name('missing', lang)} and blanks do not count; codes "
-            f"{', '.join(str(int(c)) for c in scale.missing_codes)} mean don't know.",
+            t("xlsx.m.missing", lang),
+            t(
+                "xlsx.m.missing_text",
+                lang,
+                missing=scale.name("missing", lang),
+                codes=", ".join(str(int(c)) for c in scale.missing_codes),
+            ),
         ),
+        (t("xlsx.m.score", lang), t("xlsx.m.score_text", lang)),
+        (t("xlsx.m.anonymity", lang), t("xlsx.m.anonymity_text", lang, min_n=report.min_n)),
+        (t("xlsx.trend", lang), trend_test),
         (
-            "Dimensionsscore" if da else "Dimension score",
-            "Gennemsnit af de besvarede udsagn, når mindst halvdelen er besvaret; negativt "
-            "formulerede udsagn vendes (min + max − svar)."
-            if da
-            else "Mean of the answered items when at least half are answered; negatively "
-            "worded items are reversed (min + max − answer).",
-        ),
-        (
-            "Anonymitet" if da else "Anonymity",
-            f"Grupper med færre end {report.min_n} svar vises ikke; andre grupper skjules, når "
-            "en lille gruppe ellers kunne regnes ud af totalerne."
-            if da
-            else f"Groups with fewer than {report.min_n} answers are not shown; other groups are "
-            "hidden when a small group could otherwise be worked out from the totals.",
-        ),
-        ("Udvikling" if da else "Trend", trend_test),
-        (
-            "Forskelle" if da else "Gaps",
+            t("xlsx.gaps", lang),
             f"{t('test.welch', lang)} / {t('test.welch-anova', lang)} + Games-Howell, "
             f"{t('adjust.holm', lang)}",
         ),
-        ("Pålidelighed" if da else "Reliability", "Cronbach's alpha (R psych alpha()), Feldt"),
+        (t("xlsx.reliability", lang), "Cronbach's alpha (R psych alpha()), Feldt"),
         ("partnerkit", __version__),
         (
-            "Rækker" if da else "Rows",
+            t("xlsx.m.rows", lang),
             f"{ledger.rows_read} / {report.scores.rows_scored} "
             + "; ".join(f"{e.rows} {EXCLUSION_REASONS[e.reason]}" for e in ledger.excluded),
         ),
     ]
     rows += [
-        (("Fil" if da else "File"), f"{path}  sha256 {digest}") for path, digest in report.checksums
+        (t("report.file", lang), f"{path}  sha256 {digest}") for path, digest in report.checksums
     ]
-    sheet["A1"] = _x("method", lang)
+    sheet["A1"] = t("report.method", lang)
     sheet["A1"].font = Font(bold=True, size=14)
     for i, (key, value) in enumerate(rows, start=3):
         sheet.cell(row=i, column=1, value=safe_text(key)).font = Font(bold=True)
@@ -522,10 +470,10 @@ def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) 
         for j, column in enumerate(columns, start=1):
             value = rec.get(column)
             if hidden and j > 1 and column not in ("area", "round_from", "round_to"):
-                _hidden(sheet, i, j, _hidden_text(rec, min_n) if j == 2 else _HIDDEN)
+                _hidden(sheet, i, j, _hidden_text(rec, min_n) if j == 2 else HIDDEN)
                 continue
             if isinstance(value, bool):
-                sheet.cell(row=i, column=j, value=_x("yes" if value else "no", lang))
+                sheet.cell(row=i, column=j, value=t("xlsx.yes" if value else "xlsx.no", lang))
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 _number(sheet, i, j, value, _format_of(column, counts))
             elif value is None or value != value:
@@ -542,12 +490,12 @@ def _format_of(column: str, counts: set[str]) -> str:
 
 def _column_title(column: str, lang: str) -> str:
     titles = {
-        "dimension_name": _x("dimension", lang),
+        "dimension_name": t("dimension", lang),
         "area": key_name("area", lang).capitalize(),
-        "max_group": "Højest" if lang == "da" else "Highest",
-        "min_group": "Lavest" if lang == "da" else "Lowest",
+        "max_group": t("report.highest", lang),
+        "min_group": t("report.lowest", lang),
         "flagged": "⚑",
         "significant": "▲▼",
-        "flags": "Advarsler" if lang == "da" else "Flags",
+        "flags": t("xlsx.flags", lang),
     }
     return titles.get(column, column)
