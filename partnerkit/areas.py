@@ -195,8 +195,7 @@ def _benchmark(survey: Survey, scores: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from .grouping import GroupKey
-    from .scoring import group_labels
+    from .grouping import GroupKey, group_labels
     from .stats import welch_from_moments
 
     lang = survey.instrument.language

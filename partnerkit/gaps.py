@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import OptionError
-from .grouping import GroupKey, resolve_keys
+from .grouping import GroupKey, group_codes, resolve_keys
 from .i18n import number, t
 from .survey import Ledger, Survey, survey_meta
 
@@ -190,7 +190,7 @@ def gaps(
 def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang):
     import pandas as pd
 
-    from .scoring import group_codes, respondent_scores, score_survey
+    from .scoring import respondent_scores, score_survey
     from .stats import adjust_p
 
     key_names = [k.name for k in keys]
