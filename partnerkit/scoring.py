@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -20,8 +20,9 @@ from .grouping import GroupKey, group_codes, group_order, resolve_keys
 from .instrument import ZONE_DECIMALS
 from .parallel import thread_map
 from .privacy import resolve_min_n, suppress_levels
+from .result import Result
 from .stats import t_interval
-from .survey import Exclusion, Ledger, Survey, survey_meta
+from .survey import Exclusion, Survey
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,38 +119,19 @@ def respondent_scores(survey: Survey) -> RespondentScores:
     return RespondentScores(frame, favourable, answered, scored)
 
 
-@dataclass(frozen=True)
-class ScoreResult:
+@dataclass(frozen=True, kw_only=True)
+class ScoreResult(Result):
     """Group statistics per dimension and everything needed to report them."""
 
-    records: pd.DataFrame
-    survey: Survey
-    keys: tuple[GroupKey, ...]
-    min_n: int
-    lang: str
-    ledger: Ledger
-    rows_scored: int
-    warnings: tuple[str, ...] = ()
+    command: ClassVar[str] = "score"
+
     comments: pd.DataFrame | None = None  # only with include_comments
-    kind: str = "score"
 
-    def json_extra(self) -> dict:
-        from .render.records import to_records
+    def settings(self) -> dict:
+        return {"group_by": [k.name for k in self.keys], "lang": self.lang}
 
-        return {} if self.comments is None else {"comments": to_records(self.comments)}
-
-    def meta(self) -> dict:
-        """The JSON ``meta`` object: provenance, the row ledger and the settings used."""
-        return survey_meta(
-            self.survey,
-            self.ledger,
-            "score",
-            rows_scored=self.rows_scored,
-            min_n=self.min_n,
-            group_by=[k.name for k in self.keys],
-            lang=self.lang,
-            warnings=list(self.warnings),
-        )
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {} if self.comments is None else {"comments": self.comments}
 
 
 def score(

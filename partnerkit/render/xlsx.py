@@ -15,7 +15,7 @@ import io
 from typing import TYPE_CHECKING
 
 from ..i18n import key_name, t
-from .records import safe_text
+from ..output import safe_text
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -59,6 +59,11 @@ def _x(key: str, lang: str, **values) -> str:
     da, en = _TEXT[key]
     text = da if lang == "da" else en
     return text.format(**values) if values else text
+
+
+def render(result: Report, **_options) -> bytes:
+    """Registry entry point: the same as :func:`render_xlsx`."""
+    return render_xlsx(result)
 
 
 def render_xlsx(report: Report) -> bytes:
