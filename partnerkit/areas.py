@@ -9,14 +9,15 @@ grid of areas and dimensions (Benjamini-Hochberg by default).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from .errors import OptionError, SurveyReadError
 from .grouping import natural_order
-from .survey import Exclusion, Ledger, Survey, survey_meta
+from .result import Result
+from .survey import Exclusion, Survey
 from .text import norm_header
 
 if TYPE_CHECKING:
@@ -28,16 +29,12 @@ BENCHMARK_COLUMNS = (
 CHANGE_COLUMNS = ("round_before", "change", "change_p_adj", "change_significant")
 
 
-@dataclass(frozen=True)
-class AreasResult:
+@dataclass(frozen=True, kw_only=True)
+class AreasResult(Result):
     """Area records (one per area and dimension, and an overall record per dimension)."""
 
-    records: pd.DataFrame
-    survey: Survey
-    min_n: int
-    lang: str
-    ledger: Ledger
-    rows_scored: int
+    command: ClassVar[str] = "areas"
+
     sort: str | None
     focus: str | None
     gap: float
@@ -45,27 +42,18 @@ class AreasResult:
     adjust: str
     rounds: str  # "latest" or the round chosen
     with_trend: bool = False
-    findings: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    kind: str = field(default="areas", init=False)
 
-    def meta(self) -> dict:
-        return survey_meta(
-            self.survey,
-            self.ledger,
-            "areas",
-            rows_scored=self.rows_scored,
-            min_n=self.min_n,
-            round=self.rounds,
-            sort=self.sort,
-            focus=self.focus,
-            gap=self.gap,
-            alpha=self.alpha,
-            adjust=self.adjust,
-            lang=self.lang,
-            findings=list(self.findings),
-            warnings=list(self.warnings),
-        )
+    def settings(self) -> dict:
+        return {
+            "round": self.rounds,
+            "sort": self.sort,
+            "focus": self.focus,
+            "gap": self.gap,
+            "alpha": self.alpha,
+            "adjust": self.adjust,
+            "lang": self.lang,
+            "findings": list(self.findings),
+        }
 
 
 def areas(
@@ -195,8 +183,7 @@ def _benchmark(survey: Survey, scores: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from .grouping import GroupKey
-    from .scoring import group_labels
+    from .grouping import GroupKey, group_labels
     from .stats import welch_from_moments
 
     lang = survey.instrument.language

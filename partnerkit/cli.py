@@ -496,7 +496,8 @@ def report(
     needs the report extra: pip install 'partnerkit[report]').
     """
     with reporting(traceback):
-        from .report import build_report, write_report
+        from .render import write_report
+        from .report import build_report
 
         if not output:
             raise OptionError("give -o report.xlsx and/or -o report.html.")
@@ -887,7 +888,8 @@ def emit(
     result, fmt: Format, output: Path | None, inputs: tuple[Path, ...] = (), **options
 ) -> None:
     """Render ``result`` to standard output, or write it to ``output`` atomically."""
-    from .render import render, write_atomic
+    from .output import write_atomic
+    from .render import render
 
     quiet = options.get("quiet", False)
     if output is not None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .grouping import GroupKey
+from .grouping import GroupKey, group_labels
 from .survey import Survey
 
 if TYPE_CHECKING:
@@ -42,8 +42,6 @@ def collect_comments(
         contribute nothing.
     """
     import pandas as pd
-
-    from .scoring import group_labels
 
     names = [k.name for k in keys]
     columns = comment_columns(survey)

@@ -11,15 +11,16 @@ is at least ``gap`` scale points and its adjusted p-value is below ``alpha``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from .errors import OptionError
-from .grouping import GroupKey, resolve_keys
+from .grouping import GroupKey, group_codes, resolve_keys
 from .i18n import number, t
-from .survey import Ledger, Survey, survey_meta
+from .result import Result
+from .survey import Survey
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,50 +33,34 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class GapsResult:
+@dataclass(frozen=True, kw_only=True)
+class GapsResult(Result):
     """Gaps per dimension (``records``) and the focus dimension by sector (``focus``)."""
 
-    records: pd.DataFrame
+    command: ClassVar[str] = "gaps"
+
     focus: pd.DataFrame | None
     groups: pd.DataFrame  # the score records the gaps are read from
-    survey: Survey
     between: GroupKey
-    keys: tuple[GroupKey, ...]
-    min_n: int
-    lang: str
-    ledger: Ledger
-    rows_scored: int
     test: str
     adjust: str
     gap: float
     alpha: float
-    findings: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    kind: str = field(default="gaps", init=False)
 
-    def meta(self) -> dict:
-        return survey_meta(
-            self.survey,
-            self.ledger,
-            "gaps",
-            rows_scored=self.rows_scored,
-            min_n=self.min_n,
-            between=self.between.name,
-            group_by=[k.name for k in self.keys],
-            test=self.test,
-            adjust=self.adjust,
-            gap=self.gap,
-            alpha=self.alpha,
-            lang=self.lang,
-            findings=list(self.findings),
-            warnings=list(self.warnings),
-        )
+    def settings(self) -> dict:
+        return {
+            "between": self.between.name,
+            "group_by": [k.name for k in self.keys],
+            "test": self.test,
+            "adjust": self.adjust,
+            "gap": self.gap,
+            "alpha": self.alpha,
+            "lang": self.lang,
+            "findings": list(self.findings),
+        }
 
-    def json_extra(self) -> dict:
-        from .render.records import to_records
-
-        return {} if self.focus is None else {"focus": to_records(self.focus)}
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {} if self.focus is None else {"focus": self.focus}
 
 
 def gaps(
@@ -190,7 +175,7 @@ def gaps(
 def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang):
     import pandas as pd
 
-    from .scoring import group_codes, respondent_scores, score_survey
+    from .scoring import respondent_scores, score_survey
     from .stats import adjust_p
 
     key_names = [k.name for k in keys]

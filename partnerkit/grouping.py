@@ -10,13 +10,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import OptionError
-from .instrument import ROLES
+from .i18n import t
+from .instrument import ROLES, SECTORS
 from .text import norm_header
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .instrument import Instrument
     from .survey import Survey
+
+#: The group of respondents who left the grouping column empty.
+BLANK_GROUP = {"da": "(ikke angivet)", "en": "(not given)"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,57 @@ def natural_order(values: pd.Series | Sequence, preferred: Sequence[str] = ()) -
     return [*ordered, None] if has_missing else ordered
 
 
+def group_labels(survey: Survey, key: GroupKey, lang: str) -> np.ndarray:
+    """The group of every respondent under ``key``, as display text."""
+    codes, labels = group_codes(survey, key, lang)
+    return np.array(labels, dtype=object)[codes]
+
+
+def group_codes(survey: Survey, key: GroupKey, lang: str) -> tuple[np.ndarray, list[str]]:
+    """Every respondent's group under ``key`` as an integer code, and the label of each code.
+
+    Distinct values with the same display text share a code; missing values get
+    the "(not given)" group.
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(survey.data[key.column], use_na_sentinel=True)
+    labels = [_label(survey.instrument, key, u, lang) for u in uniques]
+    labels.append(BLANK_GROUP.get(lang, BLANK_GROUP["en"]))  # code -1 reads the last one
+    merged, names = pd.factorize(np.array(labels, dtype=object))
+    return merged[codes].astype(np.intp), list(names)
+
+
+def _label(inst: Instrument, key: GroupKey, value, lang: str) -> str:
+    from .privacy import MERGED
+    from .text import as_label
+
+    if value == MERGED:
+        return t("merged", lang)
+    if key.column == "actor":
+        actor = next((a for a in inst.actors if a.id == value), None)
+        if actor is not None:
+            return actor.label(lang)
+    if key.column == "sector":
+        return t(f"sector.{value}", lang)
+    return as_label(value)
+
+
+def group_order(survey: Survey, key: GroupKey, labels: Sequence[str], lang: str) -> list[str]:
+    """Group labels in reading order: actors in the instrument's order, rounds as chosen
+    with ``--rounds``, numbers by value."""
+    preferred: Sequence[str] = []
+    if key.column == "actor":
+        preferred = [a.label(lang) for a in survey.instrument.actors]
+    elif key.column == "sector":
+        preferred = [t(f"sector.{s}", lang) for s in SECTORS]
+    elif key.column == "round" and survey.round_order is not None:
+        preferred = survey.round_order
+    last = [BLANK_GROUP.get(lang, BLANK_GROUP["en"]), t("merged", lang)]
+    order = natural_order([v for v in labels if v not in last], preferred)
+    return [*order, *(v for v in last if v in labels)]
+
+
 @dataclass(frozen=True)
 class GroupRows:
     """One group of respondents: its level, its label per key (None = all) and its rows."""
@@ -128,8 +184,6 @@ def group_rows(survey: Survey, keys: Sequence[GroupKey], lang: str) -> list[Grou
     cells (all keys), margins over the first key (two or more keys) and the overall group.
     """
     import pandas as pd
-
-    from .scoring import group_labels, group_order
 
     names = [k.name for k in keys]
     labels = pd.DataFrame({k.name: group_labels(survey, k, lang) for k in keys})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -17,7 +17,6 @@ class InstrumentListing:
 
     instruments: tuple[Instrument, ...]
     lang: str = "en"
-    kind: str = field(default="instrument_list", init=False)
 
     def meta(self) -> dict:
         from ._version import __version__
@@ -44,7 +43,6 @@ class InstrumentView:
 
     instrument: Instrument
     lang: str
-    kind: str = field(default="instrument_show", init=False)
 
     def meta(self) -> dict:
         from ._version import __version__
@@ -101,7 +99,7 @@ def starter_text(instrument_id: str) -> str:
 
 def init_instrument(path: Path, force: bool = False) -> Path:
     """Write the commented starter instrument to ``path`` (refusing to overwrite)."""
-    from .render import write_atomic
+    from .output import write_atomic
 
     if path.suffix.lower() != ".toml":
         raise OptionError(f"{path}: an instrument file ends in .toml.")

@@ -140,7 +140,7 @@ format = "table"
 
 def write_starter(path: Path, force: bool = False) -> Path:
     """Write the commented starter project file."""
-    from .render import write_atomic
+    from .output import write_atomic
 
     if path.is_dir():
         path = path / PROJECT_FILE

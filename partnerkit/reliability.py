@@ -10,18 +10,19 @@ worked out by subtraction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from .grouping import GroupKey, group_rows, resolve_keys
+from .grouping import group_rows, resolve_keys
 from .i18n import number, t
 from .privacy import resolve_min_n, suppress_levels
-from .survey import Ledger, Survey, survey_meta
+from .result import Result
+from .survey import Survey
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 ALPHA_MIN = 0.70  # below this a dimension is flagged
 R_DROP_MIN = 0.30  # an item correlating less with the rest is flagged
@@ -33,36 +34,24 @@ DIMENSION_COLUMNS = ("n", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "alpha_
 ITEM_COLUMNS = ("n", "mean", "sd", "r_drop", "alpha_if_dropped", "pct_missing")
 
 
-@dataclass(frozen=True)
-class ReliabilityResult:
+@dataclass(frozen=True, kw_only=True)
+class ReliabilityResult(Result):
     """Reliability per dimension and group; ``records`` nests ``items`` and ``flags``."""
 
-    records: pd.DataFrame
-    survey: Survey
-    keys: tuple[GroupKey, ...]
-    min_n: int
-    lang: str
-    ledger: Ledger
-    warnings: tuple[str, ...] = ()
-    kind: str = field(default="reliability", init=False)
+    command: ClassVar[str] = "reliability"
 
-    def meta(self) -> dict:
-        return survey_meta(
-            self.survey,
-            self.ledger,
-            "reliability",
-            min_n=self.min_n,
-            group_by=[k.name for k in self.keys],
-            lang=self.lang,
-            thresholds={
+    def settings(self) -> dict:
+        return {
+            "group_by": [k.name for k in self.keys],
+            "lang": self.lang,
+            "thresholds": {
                 "alpha": ALPHA_MIN,
                 "r_drop": R_DROP_MIN,
                 "n": N_MIN,
                 "ci_width": CI_WIDTH_MAX,
                 "k": K_MIN,
             },
-            warnings=list(self.warnings),
-        )
+        }
 
 
 def reliability(

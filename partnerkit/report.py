@@ -2,14 +2,15 @@
 
 A :class:`Report` holds the result objects of ``score``, ``trend``, ``gaps``,
 ``reliability`` and ``areas`` on the same survey, computed by the same library
-functions; the workbook and HTML renderers only lay them out. Nothing is
+functions; the workbook and HTML renderers only lay them out
+(:func:`partnerkit.render.write_report` writes the files). Nothing is
 computed here that those functions do not compute.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,6 @@ class Report:
     trend_by_actor: TrendResult | None
     areas: AreasResult | None  # None with one area
     checksums: tuple[tuple[str, str], ...] = ()  # (file, sha256)
-    kind: str = field(default="report", init=False)
 
     @property
     def min_n(self) -> int:
@@ -122,29 +122,3 @@ def _sha256(path: Path) -> str:
             for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
-
-
-REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
-
-
-def write_report(report: Report, path: Path, inputs: tuple[Path, ...] = ()) -> Path:
-    """Write the report as a workbook (``.xlsx``) or a web page (``.html``), atomically."""
-    from .errors import OptionError
-    from .render import write_atomic
-
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from .render.xlsx import render_xlsx
-
-        data: bytes | str = render_xlsx(report)
-    elif suffix in (".html", ".htm"):
-        from .render.html import render_html
-
-        data = render_html(report)
-    else:
-        raise OptionError(
-            f"{path}: a report is an Excel workbook (.xlsx) or a web page (.html); "
-            f"give -o report.xlsx and/or -o report.html."
-        )
-    write_atomic(data, path, inputs)
-    return path

@@ -11,27 +11,25 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from .errors import SurveyReadError
-from .grouping import GroupKey, natural_order, resolve_keys
-from .i18n import t
-from .instrument import SECTORS, ZONE_DECIMALS
+from .grouping import GroupKey, group_codes, group_order, resolve_keys
+from .instrument import ZONE_DECIMALS
 from .parallel import thread_map
 from .privacy import resolve_min_n, suppress_levels
+from .result import Result
 from .stats import t_interval
-from .survey import Exclusion, Ledger, Survey, survey_meta
+from .survey import Exclusion, Survey
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .instrument import Instrument
 
 #: Columns of a score record after the grouping keys.
 STAT_COLUMNS = ("mean", "sd", "ci_low", "ci_high", "pct_favourable", "zone")
-BLANK_GROUP = {"da": "(ikke angivet)", "en": "(not given)"}
 
 
 @dataclass(frozen=True)
@@ -121,38 +119,19 @@ def respondent_scores(survey: Survey) -> RespondentScores:
     return RespondentScores(frame, favourable, answered, scored)
 
 
-@dataclass(frozen=True)
-class ScoreResult:
+@dataclass(frozen=True, kw_only=True)
+class ScoreResult(Result):
     """Group statistics per dimension and everything needed to report them."""
 
-    records: pd.DataFrame
-    survey: Survey
-    keys: tuple[GroupKey, ...]
-    min_n: int
-    lang: str
-    ledger: Ledger
-    rows_scored: int
-    warnings: tuple[str, ...] = ()
+    command: ClassVar[str] = "score"
+
     comments: pd.DataFrame | None = None  # only with include_comments
-    kind: str = "score"
 
-    def json_extra(self) -> dict:
-        from .render.records import to_records
+    def settings(self) -> dict:
+        return {"group_by": [k.name for k in self.keys], "lang": self.lang}
 
-        return {} if self.comments is None else {"comments": to_records(self.comments)}
-
-    def meta(self) -> dict:
-        """The JSON ``meta`` object: provenance, the row ledger and the settings used."""
-        return survey_meta(
-            self.survey,
-            self.ledger,
-            "score",
-            rows_scored=self.rows_scored,
-            min_n=self.min_n,
-            group_by=[k.name for k in self.keys],
-            lang=self.lang,
-            warnings=list(self.warnings),
-        )
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {} if self.comments is None else {"comments": self.comments}
 
 
 def score(
@@ -249,57 +228,6 @@ def score_survey(
         warnings=tuple(dict.fromkeys(warnings)),
         comments=comments,
     )
-
-
-def group_labels(survey: Survey, key: GroupKey, lang: str) -> np.ndarray:
-    """The group of every respondent under ``key``, as display text."""
-    codes, labels = group_codes(survey, key, lang)
-    return np.array(labels, dtype=object)[codes]
-
-
-def group_codes(survey: Survey, key: GroupKey, lang: str) -> tuple[np.ndarray, list[str]]:
-    """Every respondent's group under ``key`` as an integer code, and the label of each code.
-
-    Distinct values with the same display text share a code; missing values get
-    the "(not given)" group.
-    """
-    import pandas as pd
-
-    codes, uniques = pd.factorize(survey.data[key.column], use_na_sentinel=True)
-    labels = [_label(survey.instrument, key, u, lang) for u in uniques]
-    labels.append(BLANK_GROUP.get(lang, BLANK_GROUP["en"]))  # code -1 reads the last one
-    merged, names = pd.factorize(np.array(labels, dtype=object))
-    return merged[codes].astype(np.intp), list(names)
-
-
-def _label(inst: Instrument, key: GroupKey, value, lang: str) -> str:
-    from .privacy import MERGED
-    from .text import as_label
-
-    if value == MERGED:
-        return t("merged", lang)
-    if key.column == "actor":
-        actor = next((a for a in inst.actors if a.id == value), None)
-        if actor is not None:
-            return actor.label(lang)
-    if key.column == "sector":
-        return t(f"sector.{value}", lang)
-    return as_label(value)
-
-
-def group_order(survey: Survey, key: GroupKey, labels: Sequence[str], lang: str) -> list[str]:
-    """Group labels in reading order: actors in the instrument's order, rounds as chosen
-    with ``--rounds``, numbers by value."""
-    preferred: Sequence[str] = []
-    if key.column == "actor":
-        preferred = [a.label(lang) for a in survey.instrument.actors]
-    elif key.column == "sector":
-        preferred = [t(f"sector.{s}", lang) for s in SECTORS]
-    elif key.column == "round" and survey.round_order is not None:
-        preferred = survey.round_order
-    last = [BLANK_GROUP.get(lang, BLANK_GROUP["en"]), t("merged", lang)]
-    order = natural_order([v for v in labels if v not in last], preferred)
-    return [*order, *(v for v in last if v in labels)]
 
 
 def group_statistics(

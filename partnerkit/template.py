@@ -35,8 +35,8 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from .output import safe_text
     from .privacy import DEFAULT_MIN_N
-    from .render.records import safe_text
 
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     lang = lang or inst.language
@@ -107,7 +107,7 @@ def write_template(
 ) -> Path:
     """Write the questionnaire workbook to ``path`` (atomically)."""
     from .errors import OptionError
-    from .render import write_atomic
+    from .output import write_atomic
 
     if path.suffix.lower() != ".xlsx":
         raise OptionError(

@@ -11,15 +11,16 @@ p-value is below ``alpha``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from .errors import OptionError, SurveyReadError
-from .grouping import GroupKey, group_rows, resolve_keys, round_order
+from .grouping import group_rows, resolve_keys, round_order
 from .i18n import number, t
-from .survey import Ledger, Survey, survey_meta
+from .result import Result
+from .survey import Survey
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,49 +42,33 @@ _HIDDEN = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class TrendResult:
+@dataclass(frozen=True, kw_only=True)
+class TrendResult(Result):
     """Changes between rounds (``records``) and the means of every round (``rounds``)."""
 
-    records: pd.DataFrame
+    command: ClassVar[str] = "trend"
+
     rounds: pd.DataFrame
     round_order: tuple[str, ...]
-    survey: Survey
-    keys: tuple[GroupKey, ...]
-    min_n: int
-    lang: str
-    ledger: Ledger
-    rows_scored: int
     test: str
     adjust: str
     alpha: float
     baseline: str
-    findings: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    kind: str = field(default="trend", init=False)
 
-    def meta(self) -> dict:
-        return survey_meta(
-            self.survey,
-            self.ledger,
-            "trend",
-            rows_scored=self.rows_scored,
-            min_n=self.min_n,
-            group_by=[k.name for k in self.keys],
-            rounds=list(self.round_order),
-            baseline=self.baseline,
-            test=self.test,
-            adjust=self.adjust,
-            alpha=self.alpha,
-            lang=self.lang,
-            findings=list(self.findings),
-            warnings=list(self.warnings),
-        )
+    def settings(self) -> dict:
+        return {
+            "group_by": [k.name for k in self.keys],
+            "rounds": list(self.round_order),
+            "baseline": self.baseline,
+            "test": self.test,
+            "adjust": self.adjust,
+            "alpha": self.alpha,
+            "lang": self.lang,
+            "findings": list(self.findings),
+        }
 
-    def json_extra(self) -> dict:
-        from .render.records import to_records
-
-        return {"rounds": to_records(self.rounds)}
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"rounds": self.rounds}
 
 
 def trend(

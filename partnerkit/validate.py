@@ -9,7 +9,7 @@ be excluded and why.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,7 +72,6 @@ class ValidationResult:
     instrument: Instrument
     strict: bool = False
     lang: str = "en"
-    kind: str = field(default="validate", init=False)
 
     @property
     def can_score(self) -> bool:

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from partnerkit import read_survey
-from partnerkit.report import build_report, write_report
+from partnerkit.render import write_report
+from partnerkit.report import build_report
 from tests.conftest import EXAMPLE_XLSX, invoke, write_table
 
 

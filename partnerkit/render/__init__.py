@@ -1,17 +1,23 @@
-"""Renderers: one result object in, text in a format out.
+"""Renderers: one result object in, text (or a workbook's bytes) in a format out.
 
-A small registry (after tablib's): each :class:`Format` names a module that
-is imported on first use and exposes ``render(result, **options) -> str``.
+A small registry (after tablib's): each format names a module that is imported
+on first use and exposes ``render(result, **options)``. The text formats of
+``--format`` (:class:`Format`) render any result; ``xlsx`` and ``html`` render a
+:class:`~partnerkit.report.Report` and are chosen by the file that
+:func:`write_report` writes.
 """
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import OptionError, OutputError
+from ..errors import OptionError
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 
 class Format(StrEnum):
@@ -28,6 +34,8 @@ _MODULES = {
     Format.json: ".json",
     Format.csv: ".csv",
     Format.markdown: ".markdown",
+    "xlsx": ".xlsx",  # reports only, as files: not choices of --format
+    "html": ".html",
 }
 _EXTENSIONS = {
     ".json": Format.json,
@@ -36,11 +44,15 @@ _EXTENSIONS = {
     ".markdown": Format.markdown,
     ".txt": Format.table,
 }
+_REPORT_EXTENSIONS = {".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 
 
-def render(result, fmt: Format, **options) -> str:
-    """Render ``result`` (a result object such as ``ScoreResult``) as text in ``fmt``."""
-    module = import_module(_MODULES[Format(fmt)], __name__)
+def render(result, fmt: Format | str, **options) -> str | bytes:
+    """Render ``result`` (a result object such as ``ScoreResult``) in ``fmt``.
+
+    Text for the formats of :class:`Format`; ``"xlsx"`` gives a workbook's bytes.
+    """
+    module = import_module(_MODULES[fmt], __name__)
     return module.render(result, **options)
 
 
@@ -60,28 +72,15 @@ def format_for(path: Path | None, fmt: Format | None) -> Format:
         ) from None
 
 
-def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file beside it, then a rename.
+def write_report(report: Report, path: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """Write the report as a workbook (``.xlsx``) or a web page (``.html``), atomically."""
+    from ..output import write_atomic
 
-    An interrupted run never leaves half a file, and an existing file is only
-    replaced once the new one is complete. Writing onto an input file is refused.
-    """
-    import tempfile
-
-    target = path.resolve()
-    if any(target == Path(p).resolve() for p in inputs):
-        raise OutputError(f"{path}: is one of the input files; choose another output path.")
-    if not target.parent.is_dir():
-        raise OutputError(f"{path}: the folder {path.parent} does not exist.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            raw = data.encode("utf-8") if isinstance(data, str) else data
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(raw)
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from exc
+    fmt = _REPORT_EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise OptionError(
+            f"{path}: a report is an Excel workbook (.xlsx) or a web page (.html); "
+            f"give -o report.xlsx and/or -o report.html."
+        )
+    write_atomic(render(report, fmt), path, inputs)
+    return path

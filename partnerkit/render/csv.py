@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from .records import safe_text, to_records
+from ..output import safe_text
+from .records import to_records
 
 
 def render(result, **_options) -> str:

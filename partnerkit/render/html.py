@@ -574,7 +574,7 @@ def _reliability(report: Report) -> str:
 
 
 def _method(report: Report) -> str:
-    from .. import __version__
+    from .._version import __version__
     from ..reliability import ALPHA_MIN
 
     lang = report.lang

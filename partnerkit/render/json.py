@@ -13,6 +13,6 @@ def render(result, **_options) -> str:
     else:
         results = to_records(result.records)
     document = {"meta": result.meta(), "results": results}
-    if hasattr(result, "json_extra"):  # further tables (trend: the means of every round)
-        document |= result.json_extra()
+    if hasattr(result, "tables"):  # further tables (trend: the means of every round)
+        document |= {name: to_records(frame) for name, frame in result.tables().items()}
     return json.dumps(document, ensure_ascii=False, indent=2, default=plain) + "\n"

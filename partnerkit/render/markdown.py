@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from functools import singledispatch
+
 from ..i18n import ZONE_MARK, bound, number, t
+from ..scoring import ScoreResult
 from .layout import comment_text, ledger_summary, score_tables
 
 
+@singledispatch
 def render(result, **options) -> str:
-    kinds = {"score": _score}
-    if result.kind not in kinds:  # analyst views: the terminal table in a code block
-        from .table import render as render_table
+    """Markdown of ``result``; analyst views are the terminal table in a code block."""
+    from .table import render as render_table
 
-        options.pop("width", None)
-        return f"```\n{render_table(result, width=100, **options)}```\n"
-    return kinds[result.kind](result)
+    options.pop("width", None)
+    return f"```\n{render_table(result, width=100, **options)}```\n"
 
 
-def _score(result) -> str:
+@render.register(ScoreResult)
+def _score(result: ScoreResult, **_options) -> str:
     lang = result.lang
     dims, names, specs = score_tables(result)
     out = []

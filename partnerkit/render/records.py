@@ -9,21 +9,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-#: Leading characters that make a spreadsheet treat a text cell as a formula (OWASP).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading ``'``; numbers pass unchanged.
-
-    >>> safe_text("=HYPERLINK(1)"), safe_text("-0.5 points"), safe_text(-0.5)
-    ("'=HYPERLINK(1)", "'-0.5 points", -0.5)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def plain(value: object) -> object:
     """A JSON-ready value: numpy scalars unwrapped, NaN and NA as None."""
     if value is None:

@@ -15,12 +15,17 @@ import io
 from typing import TYPE_CHECKING
 
 from ..i18n import HIDDEN, key_name, t
-from .records import safe_text
+from ..output import safe_text
 
 if TYPE_CHECKING:
     from ..report import Report
 
 _GREEN, _YELLOW, _RED, _GREY = "C6EFCE", "FFEB9C", "FFC7CE", "E7E6E6"
+
+
+def render(result: Report, **_options) -> bytes:
+    """Registry entry point: the same as :func:`render_xlsx`."""
+    return render_xlsx(result)
 
 
 def render_xlsx(report: Report) -> bytes:

@@ -1,0 +1,53 @@
+"""Writing files safely: atomic replacement, and text a spreadsheet will not run.
+
+Low in the layering so that any module that writes a file (renderers, the
+template workbook, a new project or instrument file) uses the same two rules.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import OutputError
+
+#: Leading characters that make a spreadsheet treat a text cell as a formula (OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading ``'``; numbers pass unchanged.
+
+    >>> safe_text("=HYPERLINK(1)"), safe_text("-0.5 points"), safe_text(-0.5)
+    ("'=HYPERLINK(1)", "'-0.5 points", -0.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file beside it, then a rename.
+
+    An interrupted run never leaves half a file, and an existing file is only
+    replaced once the new one is complete. Writing onto an input file is refused.
+    """
+    import tempfile
+
+    target = path.resolve()
+    if any(target == Path(p).resolve() for p in inputs):
+        raise OutputError(f"{path}: is one of the input files; choose another output path.")
+    if not target.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            Path(tmp).replace(target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from exc
