@@ -462,8 +462,12 @@ def areas(
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
-    round: Annotated[
-        str | None, typer.Option(help="The round to compare [default: each area's latest].")
+    compare_round: Annotated[
+        str | None,
+        typer.Option(
+            "--compare-round",
+            help="The round to compare the areas in [default: each area's latest].",
+        ),
     ] = None,
     sort: Annotated[
         str | None,
@@ -525,7 +529,7 @@ def areas(
         )
         result = run_areas(
             run.survey,
-            round=round,
+            round=compare_round,
             sort=sort,
             focus=focus,
             trend=with_trend,
