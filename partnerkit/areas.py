@@ -225,13 +225,13 @@ def _choose_round(survey: Survey, round_: str | None) -> tuple[Survey, dict]:
     data = survey.data
     if "round" not in data.columns:
         if round_ is not None:
-            raise OptionError("--round: the input has no round information.")
+            raise OptionError("--compare-round: the input has no round information.")
         return survey, {}
     order = {r: i for i, r in enumerate(natural_order(data["round"].dropna().unique().tolist()))}
     if round_ is not None:
         if round_ not in order:
             raise OptionError(
-                f"--round {round_}: no such round; the rounds are {', '.join(order)}."
+                f"--compare-round {round_}: no such round; the rounds are {', '.join(order)}."
             )
         chosen = {a: round_ for a in data["area"].dropna().astype(object).unique()}
     else:

@@ -13,16 +13,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
 from ._version import __version__
 from .errors import ExitCode, OptionError, PartnerkitError
-from .render import Format
+from .render import Format, format_for
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .project import ReadOptions
     from .survey import Survey
 
 app = typer.Typer(
@@ -253,9 +253,29 @@ def score(
     Groups with fewer than --min-n respondents show no statistics.
     """
     with reporting(traceback):
+        from .project import ReadOptions
         from .scoring import score_survey
 
-        run = _read(locals())
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                rounds=rounds,
+                round=round,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                format=format,
+                output=output,
+                lang=lang,
+                jobs=jobs,
+                fail_fast=fail_fast,
+                quiet=quiet,
+                project=project,
+            )
+        )
         result = score_survey(
             run.survey,
             by,
@@ -314,9 +334,29 @@ def trend(
     adjusted across dimensions.
     """
     with reporting(traceback):
+        from .project import ReadOptions
         from .trend import trend as run_trend
 
-        run = _read(locals())
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                rounds=rounds,
+                round=round,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                format=format,
+                output=output,
+                lang=lang,
+                jobs=jobs,
+                fail_fast=fail_fast,
+                quiet=quiet,
+                project=project,
+            )
+        )
         result = run_trend(
             run.survey,
             by or [],
@@ -379,8 +419,28 @@ def gaps(
     """
     with reporting(traceback):
         from .gaps import gaps as run_gaps
+        from .project import ReadOptions
 
-        run = _read(locals())
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                rounds=rounds,
+                round=round,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                format=format,
+                output=output,
+                lang=lang,
+                jobs=jobs,
+                fail_fast=fail_fast,
+                quiet=quiet,
+                project=project,
+            )
+        )
         result = run_gaps(
             run.survey,
             between,
@@ -402,8 +462,12 @@ def areas(
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
     layout: LayoutOpt = None,
-    round: Annotated[
-        str | None, typer.Option(help="The round to compare [default: each area's latest].")
+    compare_round: Annotated[
+        str | None,
+        typer.Option(
+            "--compare-round",
+            help="The round to compare the areas in [default: each area's latest].",
+        ),
     ] = None,
     sort: Annotated[
         str | None,
@@ -443,12 +507,29 @@ def areas(
     """
     with reporting(traceback):
         from .areas import areas as run_areas
+        from .project import ReadOptions
 
-        options = locals() | {"round": None}  # --round chooses the round to compare here
-        run = _read(options)
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                format=format,
+                output=output,
+                lang=lang,
+                jobs=jobs,
+                fail_fast=fail_fast,
+                quiet=quiet,
+                project=project,
+            )
+        )
         result = run_areas(
             run.survey,
-            round=round,
+            round=compare_round,
             sort=sort,
             focus=focus,
             trend=with_trend,
@@ -496,12 +577,30 @@ def report(
     needs the report extra: pip install 'partnerkit[report]').
     """
     with reporting(traceback):
+        from .project import ReadOptions
         from .render import write_report
         from .report import build_report
 
         if not output:
             raise OptionError("give -o report.xlsx and/or -o report.html.")
-        run = _read(locals() | {"output": None, "format": None})
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                rounds=rounds,
+                round=round,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                lang=lang,
+                jobs=jobs,
+                fail_fast=fail_fast,
+                quiet=quiet,
+                project=project,
+            )
+        )
         result = build_report(run.survey, title=title, lang=run.lang, min_n=run.min_n)
         if not run.quiet:
             _warn(result.warnings)
@@ -545,9 +644,27 @@ def reliability(
     flags for alpha below 0.70, weak or reversed items, few respondents or items.
     """
     with reporting(traceback):
+        from .project import ReadOptions
         from .reliability import reliability as run_reliability
 
-        run = _read(locals())
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                format=format,
+                output=output,
+                lang=lang,
+                jobs=jobs,
+                fail_fast=fail_fast,
+                quiet=quiet,
+                project=project,
+            )
+        )
         result = run_reliability(run.survey, by or [], min_n=run.min_n, lang=run.lang)
         _finish(run, result, items=items)
 
@@ -573,15 +690,28 @@ def validate(
     --strict, when an item has no column or a cell is invalid).
     """
     with reporting(traceback):
-        from .project import find_project
+        from .project import ReadOptions, resolve_options
         from .validate import validate as run_validate
 
-        settings = find_project(project)
-        paths = _paths(files, settings)
-        fmt = _format(output, format, settings)
-        instrument = instrument or (settings.instrument if settings else None)
-        result = run_validate(paths, instrument, sheet=sheet, strict=strict, layout=layout)
-        emit(result, fmt, output, inputs=_input_paths(paths))
+        settings = resolve_options(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                format=format,
+                output=output,
+                project=project,
+            )
+        )
+        result = run_validate(
+            settings.paths,
+            settings.instrument,
+            sheet=settings.sheet,
+            strict=strict,
+            layout=settings.layout,
+        )
+        emit(result, settings.format, output, inputs=settings.inputs)
         if not result.passed:
             raise typer.Exit(ExitCode.ERROR)
 
@@ -632,7 +762,7 @@ def instrument_list(format: FormatOpt = None, traceback: TracebackOpt = False) -
     with reporting(traceback):
         from .instrument_tools import listing
 
-        emit(listing(), _format(None, format), None)
+        emit(listing(), format_for(None, format), None)
 
 
 @instrument_app.command("show")
@@ -646,13 +776,9 @@ def instrument_show(
 ) -> None:
     """Show an instrument's scale, dimensions and items (reverse-keyed items marked)."""
     with reporting(traceback):
-        from .instrument import load_instrument
-        from .instrument_tools import InstrumentView
+        from .instrument_tools import show_instrument
 
-        inst = load_instrument(name)
-        emit(
-            InstrumentView(inst, lang.value if lang else inst.language), _format(None, format), None
-        )
+        emit(show_instrument(name, lang), format_for(None, format), None)
 
 
 @instrument_app.command("init")
@@ -710,68 +836,22 @@ class Run(NamedTuple):
     inputs: tuple[Path, ...]
 
 
-def _read(options: dict[str, Any]) -> Run:
-    """Read the inputs of a command: options first, then the project file, then defaults."""
-    from . import read_survey
-    from .project import find_project
+def _read(options: ReadOptions) -> Run:
+    """Read the inputs of a command, with its options settled against the project file."""
+    from .project import resolve_options
 
-    settings = find_project(options.get("project"))
-    paths = _paths(options.get("files"), settings)
-    quiet = options.get("quiet", False)
-
-    def pick(name: str, fallback: Any = None) -> Any:
-        value = options.get(name)
-        if value is not None:
-            return value.value if isinstance(value, StrEnum) else value
-        from_file = getattr(settings, name, None) if settings else None
-        return from_file if from_file is not None else fallback
-
-    actor_map = options.get("actor_map")
-    if actor_map is None and settings and settings.actor_map:
-        actor_map = settings.resolve(settings.actor_map)
-    jobs = pick("jobs", 0) or os.cpu_count() or 1
-    with _progress(quiet) as progress:
-        survey = read_survey(
-            paths,
-            pick("instrument"),
-            sheet=options.get("sheet"),
-            layout=options.get("layout"),
-            round=options.get("round"),
-            actor_map=actor_map,
-            area_from=pick("area_from", "auto"),
-            jobs=jobs,
-            keep_going=not options.get("fail_fast", False),
-            progress=progress,
-        )
-    if options.get("rounds"):
-        from .grouping import select_rounds
-
-        survey = select_rounds(survey, options["rounds"].split(","))
-    output = options.get("output")
+    settings = resolve_options(options)
+    with _progress(settings.quiet) as progress:
+        survey = settings.read(progress)
     return Run(
         survey=survey,
-        fmt=_format(output, options.get("format"), settings),
-        output=output,
-        lang=pick("lang"),
-        min_n=pick("min_n"),
-        quiet=quiet,
-        inputs=_input_paths(paths),
+        fmt=settings.format,
+        output=settings.output,
+        lang=settings.lang,
+        min_n=settings.min_n,
+        quiet=settings.quiet,
+        inputs=settings.inputs,
     )
-
-
-def _paths(files: list[str] | None, settings: Project | None) -> list[str]:
-    if files:
-        return list(files)
-    if settings and settings.inputs:
-        return [settings.resolve(p) for p in settings.inputs]
-    raise OptionError(
-        "no input: give survey files, folders or patterns, or run where a partnerkit.toml "
-        "lists them (partnerkit init writes one)."
-    )
-
-
-def _input_paths(paths: list[str]) -> tuple[Path, ...]:
-    return tuple(Path(p) for p in paths)
 
 
 @contextmanager
@@ -869,19 +949,6 @@ def _warn(warnings) -> None:
 
 def _note(message: str) -> None:
     typer.echo(typer.style(message, dim=True), err=True)
-
-
-def _format(output: Path | None, fmt: Format | None, settings: Project | None = None) -> Format:
-    from .render import format_for
-
-    if fmt is None and output is None and settings is not None and settings.output.get("format"):
-        try:
-            return Format(settings.output["format"])
-        except ValueError:
-            raise OptionError(
-                f"{settings.path}: [output] format: one of {', '.join(f.value for f in Format)}."
-            ) from None
-    return format_for(output, fmt)
 
 
 def emit(

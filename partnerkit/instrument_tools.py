@@ -108,3 +108,9 @@ def init_instrument(path: Path, force: bool = False) -> Path:
     instrument_id = re.sub(r"\W+", "_", path.stem).strip("_") or "my_instrument"
     write_atomic(starter_text(instrument_id), path)
     return path
+
+
+def show_instrument(name: str | Path, lang: str | None = None) -> InstrumentView:
+    """The instrument ``name`` (bundled or a TOML path) in ``lang``, else its own language."""
+    inst = load_instrument(name)
+    return InstrumentView(inst, str(lang) if lang else inst.language)

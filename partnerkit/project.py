@@ -3,17 +3,26 @@
 It declares the instrument, the inputs (files, folders, glob patterns,
 relative to the project file), how areas are read from paths, ``min_n``, the
 actor map, the language, the number of processes and the output format.
-Options given on the command line override it.
+Options given on the command line override it: :func:`resolve_options` turns a
+command's :class:`ReadOptions` into the :class:`RunSettings` it runs with.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import OptionError
 from .io.inputs import AREA_FROM
+
+if TYPE_CHECKING:
+    from .render import Format
+    from .survey import Survey
 
 PROJECT_FILE = "partnerkit.toml"
 _KEYS = {"instrument", "inputs", "area_from", "min_n", "actor_map", "lang", "jobs", "output"}
@@ -101,6 +110,150 @@ def load_project(path: Path) -> Project:
     if instrument is not None and ("/" in instrument or instrument.endswith(".toml")):
         project = Project(**{**project.__dict__, "instrument": project.resolve(instrument)})
     return project
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a command was told about its inputs and output; ``None`` where it was told nothing.
+
+    The command line builds one per command from its options; :func:`resolve_options`
+    fills the gaps from the project file and the defaults.
+    """
+
+    files: Sequence[str] | None = None
+    instrument: str | None = None
+    sheet: str | None = None
+    layout: str | None = None
+    round: str | None = None
+    rounds: str | Sequence[str] | None = None  # "2022,2023" as typed, or a sequence
+    actor_map: str | None = None
+    area_from: str | None = None
+    jobs: int | None = None
+    fail_fast: bool = False
+    project: str | Path | None = None
+    lang: str | None = None
+    min_n: int | None = None
+    format: str | None = None
+    output: Path | None = None
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The settings a command runs with: options first, then the project file, then defaults."""
+
+    paths: tuple[str, ...]
+    format: Format
+    instrument: str | None = None
+    sheet: str | None = None
+    layout: str | None = None
+    round: str | None = None
+    rounds: tuple[str, ...] | None = None
+    actor_map: str | None = None
+    area_from: str = "auto"
+    jobs: int = 1
+    keep_going: bool = True
+    lang: str | None = None
+    min_n: int | None = None
+    output: Path | None = None
+    quiet: bool = False
+    project: Project | None = None
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """The inputs as paths, which an output file must never overwrite."""
+        return tuple(Path(p) for p in self.paths)
+
+    def read(self, progress: Callable[[int, int], None] | None = None) -> Survey:
+        """Read the survey these settings describe (see :func:`partnerkit.io.read_survey`)."""
+        from .io import read_survey
+
+        return read_survey(
+            self.paths,
+            self.instrument,
+            sheet=self.sheet,
+            layout=self.layout,
+            round=self.round,
+            rounds=self.rounds,
+            actor_map=self.actor_map,
+            area_from=self.area_from,
+            jobs=self.jobs,
+            keep_going=self.keep_going,
+            progress=progress,
+        )
+
+
+def resolve_options(options: ReadOptions) -> RunSettings:
+    """Settle a command's options against the project file and the defaults.
+
+    Each setting is the option when given, else the project file's (``--project``,
+    else ``partnerkit.toml`` in the working folder), else the default: the
+    instrument's ``min_n`` and language (left ``None`` here), ``area_from`` auto,
+    one process per CPU, the format from ``-o``'s extension, else table.
+
+    Raises
+    ------
+    OptionError
+        When there are no inputs, or the project file is broken.
+    """
+    project = find_project(options.project)
+
+    def pick(name: str, default=None):
+        value = getattr(options, name)
+        if value is None and project is not None:
+            value = getattr(project, name)
+        # the command line hands over its choices as StrEnum members; the library takes text
+        return default if value is None else value.value if isinstance(value, Enum) else value
+
+    actor_map = options.actor_map
+    if actor_map is None and project is not None and project.actor_map:
+        actor_map = project.resolve(project.actor_map)
+    rounds = options.rounds
+    if isinstance(rounds, str):  # as typed after --rounds; an empty one keeps every round
+        rounds = rounds.split(",") if rounds else None
+    return RunSettings(
+        paths=_paths(options.files, project),
+        format=_format(options.output, options.format, project),
+        instrument=pick("instrument"),
+        sheet=options.sheet,
+        layout=options.layout,
+        round=options.round,
+        rounds=tuple(rounds) if rounds else None,
+        actor_map=actor_map,
+        area_from=pick("area_from", "auto"),
+        jobs=pick("jobs", 0) or os.cpu_count() or 1,
+        keep_going=not options.fail_fast,
+        lang=pick("lang"),
+        min_n=pick("min_n"),
+        output=options.output,
+        quiet=options.quiet,
+        project=project,
+    )
+
+
+def _paths(files: Sequence[str] | None, project: Project | None) -> tuple[str, ...]:
+    if files:
+        return tuple(files)
+    if project and project.inputs:
+        return tuple(project.resolve(p) for p in project.inputs)
+    raise OptionError(
+        "no input: give survey files, folders or patterns, or run where a partnerkit.toml "
+        "lists them (partnerkit init writes one)."
+    )
+
+
+def _format(output: Path | None, fmt: str | None, project: Project | None) -> Format:
+    """``fmt``; else, without ``-o``, the project file's; else from ``-o``'s extension, or table."""
+    from .render import Format, format_for
+
+    if fmt is None and output is None and project is not None and project.output.get("format"):
+        try:
+            return Format(project.output["format"])
+        except ValueError:
+            raise OptionError(
+                f"{project.path}: [output] format: one of {', '.join(f.value for f in Format)}."
+            ) from None
+    return format_for(output, None if fmt is None else Format(fmt))
 
 
 STARTER = """\

@@ -105,7 +105,7 @@ def test_round_choice_and_trend(tiny, folder_per_area):
     with_trend = areas(survey, trend=True, min_n=2).records
     vest = with_trend[(with_trend["area"] == "Vest") & (with_trend["dimension"] == "alpha")].iloc[0]
     assert vest["round_before"] == "2023"
-    with pytest.raises(OptionError, match="--round 2031: no such round"):
+    with pytest.raises(OptionError, match="--compare-round 2031: no such round"):
         areas(survey, round="2031")
 
 
@@ -227,3 +227,24 @@ def test_areas_table_of_the_example_folder(runner):
     assert "Møllehøj against the other areas" in focus.stdout
     quiet = invoke(runner, "areas", AREAS, "--quiet", "--lang", "en")
     assert "Means to one decimal" not in quiet.stdout and quiet.stderr == ""
+
+
+def test_compare_round_picks_the_round_and_round_is_not_an_option_of_areas(
+    runner, tiny_path, folder_per_area
+):
+    """--compare-round chooses the round the areas are compared in; --round, which in
+    every other command gives a file's round, is no longer reused for it."""
+    args = ("areas", folder_per_area, "-i", tiny_path, "-f", "json", "--min-n", "2", "-q")
+    chosen = invoke(runner, *args, "--compare-round", "2023")
+    assert chosen.exit_code == 0, chosen.output
+    records = json.loads(chosen.stdout)["results"]
+    assert {r["round"] for r in records} - {None} == {"2023"}  # None: the overall rows
+    latest = json.loads(invoke(runner, *args).stdout)["results"]
+    assert {r["round"] for r in latest} - {None} == {"2024"}
+    missing = invoke(runner, *args, "--compare-round", "2031")
+    assert missing.exit_code == 2
+    assert "Error: --compare-round 2031: no such round; the rounds are 2023, 2024." in (
+        missing.stderr
+    )
+    old = invoke(runner, *args, "--round", "2023")
+    assert old.exit_code == 2 and "No such option: --round" in old.stderr

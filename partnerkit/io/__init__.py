@@ -8,7 +8,7 @@ keep in the survey's :class:`~partnerkit.survey.Ledger`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +61,7 @@ def read_survey(
     sheet: str | int | None = None,
     layout: str | None = None,
     round: str | None = None,
+    rounds: Sequence[str] | None = None,
     actor_map: str | Path | Mapping[str, str] | None = None,
     area_from: str = "auto",
     jobs: int = 1,
@@ -86,6 +87,9 @@ def read_survey(
     round
         The round of a single file without a round column (else the round comes from
         the round column, or a year or ``runde N`` in the file or sheet name).
+    rounds
+        Keep only these rounds, in this order (as
+        :func:`partnerkit.grouping.select_rounds`); ``None`` or empty keeps every round.
     actor_map
         A CSV file (answer, actor type) or a mapping that turns free-text actor
         answers into the instrument's actor types.
@@ -141,7 +145,13 @@ def read_survey(
                 f"none of the {len(failed)} files could be read; the first: {failed[0].message}"
             )
         )
-    return replace(stack_parts(parts, instrument, frames), failed=failed)
+    survey = replace(stack_parts(parts, instrument, frames), failed=failed)
+    if rounds:
+        # Imported here: grouping sits above the reader layer.
+        from ..grouping import select_rounds
+
+        survey = select_rounds(survey, rounds)
+    return survey
 
 
 @dataclass(frozen=True)
