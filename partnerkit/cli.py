@@ -19,7 +19,7 @@ import typer
 
 from ._version import __version__
 from .errors import ExitCode, OptionError, PartnerkitError
-from .render import Format, format_for
+from .output import Format, format_for
 
 if TYPE_CHECKING:
     from .project import ReadOptions

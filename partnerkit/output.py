@@ -1,15 +1,53 @@
-"""Writing files safely: atomic replacement, and text a spreadsheet will not run.
+"""What partnerkit writes: the output formats, atomic replacement of files, and text a
+spreadsheet will not run.
 
 Low in the layering so that any module that writes a file (renderers, the
-template workbook, a new project or instrument file) uses the same two rules.
+template workbook, a new project or instrument file) uses the same rules, and the
+library can choose a format (from ``-o``'s extension, say) without loading a renderer.
 """
 
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OptionError, OutputError
+
+
+class Format(StrEnum):
+    """Output formats of ``--format``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+_EXTENSIONS = {
+    ".json": Format.json,
+    ".csv": Format.csv,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".txt": Format.table,
+}
+
+
+def format_for(path: Path | None, fmt: Format | None) -> Format:
+    """The format to write: ``fmt`` if given, else from the output file's extension."""
+    if fmt is not None:
+        return fmt
+    if path is None:
+        return Format.table
+    try:
+        return _EXTENSIONS[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(_EXTENSIONS)
+        raise OptionError(
+            f"{path}: cannot tell the format from the extension '{path.suffix}'. "
+            f"Use one of {known}, or give --format."
+        ) from None
+
 
 #: Leading characters that make a spreadsheet treat a text cell as a formula (OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -21,7 +21,7 @@ from .errors import OptionError
 from .io.inputs import AREA_FROM
 
 if TYPE_CHECKING:
-    from .render import Format
+    from .output import Format
     from .survey import Survey
 
 PROJECT_FILE = "partnerkit.toml"
@@ -244,7 +244,7 @@ def _paths(files: Sequence[str] | None, project: Project | None) -> tuple[str, .
 
 def _format(output: Path | None, fmt: str | None, project: Project | None) -> Format:
     """``fmt``; else, without ``-o``, the project file's; else from ``-o``'s extension, or table."""
-    from .render import Format, format_for
+    from .output import Format, format_for
 
     if fmt is None and output is None and project is not None and project.output.get("format"):
         try:

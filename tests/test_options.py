@@ -16,8 +16,8 @@ import pytest
 from partnerkit import read_survey, select_rounds
 from partnerkit.cli import Lang
 from partnerkit.errors import OptionError
+from partnerkit.output import Format
 from partnerkit.project import ReadOptions, resolve_options
-from partnerkit.render import Format
 from tests.conftest import EXAMPLE_CSV, ROOT
 
 PROJECT = """\

@@ -9,24 +9,17 @@ on first use and exposes ``render(result, **options)``. The text formats of
 
 from __future__ import annotations
 
-from enum import StrEnum
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OptionError
+from ..output import Format, format_for
 
 if TYPE_CHECKING:
     from ..report import Report
 
-
-class Format(StrEnum):
-    """Output formats of ``--format``."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+__all__ = ["Format", "format_for", "render", "write_report"]
 
 
 _MODULES = {
@@ -36,13 +29,6 @@ _MODULES = {
     Format.markdown: ".markdown",
     "xlsx": ".xlsx",  # reports only, as files: not choices of --format
     "html": ".html",
-}
-_EXTENSIONS = {
-    ".json": Format.json,
-    ".csv": Format.csv,
-    ".md": Format.markdown,
-    ".markdown": Format.markdown,
-    ".txt": Format.table,
 }
 _REPORT_EXTENSIONS = {".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 
@@ -54,22 +40,6 @@ def render(result, fmt: Format | str, **options) -> str | bytes:
     """
     module = import_module(_MODULES[fmt], __name__)
     return module.render(result, **options)
-
-
-def format_for(path: Path | None, fmt: Format | None) -> Format:
-    """The format to write: ``fmt`` if given, else from the output file's extension."""
-    if fmt is not None:
-        return fmt
-    if path is None:
-        return Format.table
-    try:
-        return _EXTENSIONS[path.suffix.lower()]
-    except KeyError:
-        known = ", ".join(_EXTENSIONS)
-        raise OptionError(
-            f"{path}: cannot tell the format from the extension '{path.suffix}'. "
-            f"Use one of {known}, or give --format."
-        ) from None
 
 
 def write_report(report: Report, path: Path, inputs: tuple[Path, ...] = ()) -> Path:
