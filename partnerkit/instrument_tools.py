@@ -6,9 +6,13 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import OptionError
 from .instrument import DEFAULT_INSTRUMENT, Instrument, list_instruments, load_instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,18 @@ class InstrumentListing:
             }
             for i in self.instruments
         ]
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """One row per instrument (CSV): its title in ``lang``."""
+        import pandas as pd
+
+        rows = [
+            (i.id, i.version, i.language, i.label(self.lang), len(i.dimensions), len(i.items))
+            for i in self.instruments
+        ]
+        columns = ["id", "version", "language", "title", "dimensions", "items"]
+        return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,18 @@ class InstrumentView:
             }
             for d in self.instrument.dimensions
         ]
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """One row per item (CSV), with its dimension."""
+        import pandas as pd
+
+        rows = [
+            (d.id, d.label(self.lang), i.id, i.label(self.lang), i.reverse)
+            for d in self.instrument.dimensions
+            for i in d.items
+        ]
+        return pd.DataFrame(rows, columns=["dimension", "name", "item", "text", "reverse"])
 
 
 def listing(lang: str = "en") -> InstrumentListing:

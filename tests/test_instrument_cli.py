@@ -71,3 +71,21 @@ def test_check_reports_several_planted_errors_in_one_run(runner, tmp_path):
     assert "'Helt enig' is also a label of" in out
     assert "dimensions[9].name: missing the 'en' text" in out
     assert result.stderr.startswith(f"Error: {path}: 5 problem(s) found.")  # labels + names
+
+
+def test_list_and_show_write_csv(runner):
+    # the CSV of `instrument list` / `show` crashed ("no attribute 'records'") before
+    import csv
+    import io
+
+    listed = invoke(runner, "instrument", "list", "-f", "csv")
+    assert listed.exit_code == 0, listed.output
+    rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+    assert (rows[0]["id"], rows[0]["dimensions"], rows[0]["items"]) == ("partnerskab", "10", "30")
+    shown = invoke(runner, "instrument", "show", "partnerskab", "-f", "csv", "--lang", "en")
+    assert shown.exit_code == 0, shown.output
+    items = list(csv.DictReader(io.StringIO(shown.stdout)))
+    inst = load_instrument()
+    assert [r["item"] for r in items] == list(inst.item_ids)
+    equality_2 = next(r for r in items if r["item"] == "equality_2")
+    assert equality_2["reverse"] == "true" and equality_2["name"] == "Equality and shared power"
