@@ -1,7 +1,7 @@
 """Do a dimension's items hold together? Cronbach's alpha, item statistics and flags.
 
 Per dimension (and per group with ``by``), computed by
-:mod:`partnerkit.stats.reliability` on the reverse-keyed items, then passed
+:mod:`partnerkit.stats.alpha` on the reverse-keyed items, then passed
 through the same anonymity rules as scores: a group below ``min_n`` shows
 nothing, and neither does a group or an item that would let a hidden one be
 worked out by subtraction.
@@ -90,7 +90,7 @@ def reliability(
     """
     import pandas as pd
 
-    from .stats.reliability import item_statistics, scale_reliability
+    from .stats.alpha import item_statistics, scale_reliability
 
     inst = survey.instrument
     lang = lang or inst.language

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partnerkit.stats.reliability import item_statistics, scale_reliability
+from partnerkit.stats.alpha import item_statistics, scale_reliability
 
 PSYCH_JSON = Path(__file__).parent / "reference" / "psych_alpha.json"
 SCALE_KEYS = ["n", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "alpha_std", "average_r"]

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from ..i18n import HIDDEN, ZONE_MARK, bound, join_words, key_name, number, t
-from .layout import areas_legend, areas_rounds, ledger_summary, score_tables, trend_groups
+from .views import areas_legend, areas_rounds, ledger_summary, score_tables, trend_groups
 
 if TYPE_CHECKING:
     from ..report import Report

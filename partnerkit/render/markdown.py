@@ -6,7 +6,7 @@ from functools import singledispatch
 
 from ..i18n import ZONE_MARK, bound, number, t
 from ..scoring import ScoreResult
-from .layout import comment_text, ledger_summary, score_tables
+from .views import comment_text, ledger_summary, score_tables
 
 
 @singledispatch

@@ -22,7 +22,7 @@ from ..reliability import ReliabilityResult
 from ..scoring import ScoreResult
 from ..trend import TrendResult
 from ..validate import ValidationResult
-from .layout import areas_legend, comment_text, ledger_summary, score_tables
+from .views import areas_legend, comment_text, ledger_summary, score_tables
 
 ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
 _DIM_WIDTH = 22  # the dimension column
@@ -433,7 +433,7 @@ def sparkline(values: list[float]) -> str:
 
 @_view.register(TrendResult)
 def _trend(result, width: int, **_options) -> RenderableType:
-    from .layout import trend_groups
+    from .views import trend_groups
 
     lang = result.lang
     parts: list[RenderableType] = []
@@ -515,7 +515,7 @@ def _trend_notes(result) -> list[RenderableType]:
 
 @_view.register(GapsResult)
 def _gaps(result, width: int, **_options) -> RenderableType:
-    from .layout import gaps_tables
+    from .views import gaps_tables
 
     lang = result.lang
     parts: list[RenderableType] = []

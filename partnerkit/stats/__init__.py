@@ -8,6 +8,7 @@ package is cheap.
 
 from __future__ import annotations
 
+from .alpha import item_statistics, scale_reliability
 from .compare import (
     adjust_p,
     brunner_munzel,
@@ -25,7 +26,6 @@ from .compare import (
     wilcoxon_signed_rank,
 )
 from .intervals import t_interval
-from .reliability import item_statistics, scale_reliability
 
 __all__ = [
     "adjust_p",
