@@ -101,17 +101,6 @@ class HeaderSpec:
     layout: str | None = None
 
 
-#: ``rule(first, sheet)`` tells the header of a table from its first rows (cells as text)
-#: and its sheet name (``None`` for CSV)
-HeaderRule = Callable[[list[list[str]], "str | None"], HeaderSpec]
-
-
-def one_header_row(first: Sequence[Sequence[str]], sheet: str | None = None) -> HeaderSpec:
-    """The first row as the header, with no layout of its own (the default rule)."""
-    names, duplicates = unique_names(first[0] if first else [])
-    return HeaderSpec(1, names, {}, duplicates)
-
-
 def check_input_path(path: Path) -> None:
     """Raise a clear error when ``path`` cannot be an input file."""
     if not path.exists():
@@ -628,6 +617,17 @@ def sniff_delimiter(sample: str) -> str:
 
 
 # -------------------------------------------------------------------- headers
+
+
+#: ``rule(first, sheet)`` tells the header of a table from its first rows (cells as text)
+#: and its sheet name (``None`` for CSV)
+HeaderRule = Callable[[list[list[str]], "str | None"], HeaderSpec]
+
+
+def one_header_row(first: Sequence[Sequence[str]], sheet: str | None = None) -> HeaderSpec:
+    """The first row as the header, with no layout of its own (the default rule)."""
+    names, duplicates = unique_names(first[0] if first else [])
+    return HeaderSpec(1, names, {}, duplicates)
 
 
 def unique_names(headers: Sequence[object]) -> tuple[list[str], dict[str, tuple[int, ...]]]:

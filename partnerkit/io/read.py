@@ -47,7 +47,7 @@ def read_survey(
         Sheet name or 1-based number; ``None`` takes the first sheet that has item
         columns.
     layout
-        Force a platform layout (see :data:`partnerkit.io.layouts.LAYOUTS`); ``None``
+        Force a platform layout (see :data:`.layouts.LAYOUTS`); ``None``
         detects it.
     round
         The round of a single file without a round column (else the round comes from

@@ -125,7 +125,7 @@ def constant(value: str, count: int) -> pd.Categorical:
 
 def _ids(series: pd.Series):
     """Respondent ids: whole numbers as ``Int64``, anything else as stripped texts
-    (``17.0`` reads ``17``). :func:`stack_parts` turns numbers into texts when files
+    (``17.0`` reads ``17``). :func:`.stack.stack_parts` turns numbers into texts when files
     differ, so that ``17`` and ``"17"`` are one id.
 
     Numbers and text columns are converted vectorised; other columns (mixed cells,

@@ -36,7 +36,8 @@ Frames = tuple["pd.DataFrame", "pd.DataFrame"]
 def stack_parts(
     parts: list[Part], instrument: Instrument, frames: list[Frames] | None = None
 ) -> Survey:
-    """Stack files read with :func:`read_part` into one survey (dropping duplicate respondents).
+    """Stack files read with :func:`.part.read_part` into one survey, dropping duplicate
+    respondents.
 
     ``frames``: the parts' rows already stacked in runs, in order (from worker
     processes, whose parts come without their own frames).
@@ -82,7 +83,7 @@ def stack_parts(
 def _same_id_type(data: pd.DataFrame) -> pd.DataFrame:
     """Numeric ids as texts when another file's ids are texts, so ``17`` meets ``"17"``.
 
-    Each file's ids are ``Int64`` or ``string`` (:func:`_ids`); stacked, a mix of the
+    Each file's ids are ``Int64`` or ``string`` (:func:`.roles.role_columns`); stacked, a mix of the
     two is an object column.
     """
     if "respondent" not in data or data["respondent"].dtype != object:
