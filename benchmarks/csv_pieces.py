@@ -1,7 +1,7 @@
 """Does the CSV piece reader still earn its keep? An A/B of `score` on the million-row CSV.
 
 Side A is partnerkit as shipped: a large CSV is cut into pieces on a thread while
-pandas is imported, then parsed in pieces on every core (``partnerkit.io.chunked``).
+pandas is imported, then parsed in pieces on every core (``partnerkit.io.csv_pieces``).
 Side B switches the piece reader off (its size threshold set past any file), so
 the file goes through ``pandas.read_csv`` in one call, which in pandas 3.1 parses
 on threads itself, after a whole-file NUL-byte check. The two sides alternate in
@@ -26,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CSV = HERE / "data" / "large.csv"
-PIECES_OFF = "import partnerkit.io.chunked as chunked; chunked.MIN_BYTES = 1 << 62\n"
+PIECES_OFF = "import partnerkit.io.csv_pieces as pieces; pieces.MIN_BYTES = 1 << 62\n"
 
 
 def command(pieces: bool) -> list[str]:

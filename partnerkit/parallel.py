@@ -2,7 +2,7 @@
 
 numpy and pandas' CSV parser release the GIL in their inner loops, so threads
 run them in parallel without the start-up and copying costs of processes
-(processes serve many files: ``--jobs``, in :mod:`partnerkit.io`).
+(processes serve many files: ``--jobs``, in :mod:`partnerkit.io.read`).
 """
 
 from __future__ import annotations

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from partnerkit import io as io_module
 from partnerkit import read_survey, respondent_scores
 from partnerkit.areas import areas
 from partnerkit.errors import OptionError
+from partnerkit.io import read as io_module
 from tests.conftest import EXAMPLES, invoke, max_width, tiny_answers, write_table
 
 AREAS = EXAMPLES / "areas"

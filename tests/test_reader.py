@@ -323,7 +323,7 @@ def test_column_matches_point_at_their_file_after_a_failed_file(tmp_path, tiny):
 
 
 def test_respondent_ids_as_whole_numbers_or_texts():
-    from partnerkit.io import _ids
+    from partnerkit.io.roles import _ids
 
     whole = _ids(pd.Series([3, 17, 2_000_000_001]))
     assert str(whole.dtype) == "Int64" and whole.tolist() == [3, 17, 2_000_000_001]

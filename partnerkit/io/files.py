@@ -1,10 +1,11 @@
 """Reading one sheet of a spreadsheet or one CSV file into a raw frame, defensively.
 
 Spreadsheets (xlsx, xlsm, xls, xlsb, ods) are read with calamine; CSV files
-with pandas' C parser after the encoding and the delimiter have been sniffed.
-Header rows are recognised here: one row (most exports), two rows
-(SurveyMonkey: question text above a matrix, statements below) or three rows
-(Qualtrics: export tags, question texts, ImportId JSON).
+with pandas' C parser after the encoding and the delimiter have been sniffed (a
+large file in pieces on threads, :mod:`.csv_pieces`). How many rows form the
+header is decided by the caller's :data:`HeaderRule` (a platform's layout knows
+its header rows: :func:`.layouts.detect_header`); without one, the first row is
+the header.
 
 Hostile files meet limits before they can cost memory: the decompressed size
 and the cell count of a workbook, XML entity declarations, NUL bytes and mixed
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
     import numpy as np
     import pandas as pd
+
+    from .csv_pieces import Scan
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -125,23 +128,23 @@ def list_sheets(path: Path) -> list[str]:
 def read_sheet(
     path: Path,
     sheet: str | int | None = None,
-    layout: str | None = None,
+    header: HeaderRule | None = None,
     prepare: Prepare | None = None,
 ) -> RawTable:
     """Read one sheet of a spreadsheet, or a CSV file, with its header row(s).
 
     ``sheet`` is a sheet name or a 1-based sheet number; ``None`` is the first sheet.
-    ``layout`` forces the header rows of a layout instead of recognising them.
+    ``header`` tells the header rows from the first rows (default: the first row).
     ``prepare`` (CSV only) decides from the header which columns to read and how.
     """
     check_input_path(path)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        return read_spreadsheet(path, sheet, layout)
+        return read_spreadsheet(path, sheet, header)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
             raise SurveyReadError(f"{path}: --sheet applies to spreadsheets, not to CSV files.")
-        return read_csv(path, layout, prepare)
+        return read_csv(path, header, prepare)
     raise InputFileError(
         f"{path}: unsupported file type '{path.suffix or '(none)'}'. partnerkit reads "
         f"{', '.join(SUPPORTED)}; export the survey in one of them."
@@ -247,9 +250,9 @@ def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[li
 
 
 def read_spreadsheet(
-    path: Path, sheet: str | int | None = None, layout: str | None = None
+    path: Path, sheet: str | int | None = None, header: HeaderRule | None = None
 ) -> RawTable:
-    """Read one sheet of a workbook, recognising one, two or three header rows."""
+    """Read one sheet of a workbook; ``header`` tells its header rows (default: the first)."""
     name, rows = sheet_rows(path, sheet)
     while rows and all(_blank(c) for c in rows[-1]):  # trailing empty rows of the used range
         rows.pop()
@@ -257,7 +260,7 @@ def read_spreadsheet(
         raise SurveyReadError(
             f"{path}, sheet '{name}': is empty. Export the survey with its answers."
         )
-    spec = detect_header([[_text(c) for c in row] for row in rows[:3]], layout)
+    spec = (header or one_header_row)([[_text(c) for c in row] for row in rows[:3]], name)
     frame = frame_from_rows(rows[spec.rows :], spec.names)
     table = RawTable(
         frame=frame,
@@ -295,20 +298,26 @@ def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
 Prepare = Callable[[list[str], Mapping[str, tuple[str, ...]]], dict[str, str]]
 
 
-def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = None) -> RawTable:
-    """Read a CSV file, sniffing its encoding, its delimiter and its header rows.
+def read_csv(
+    path: Path, header: HeaderRule | None = None, prepare: Prepare | None = None
+) -> RawTable:
+    """Read a CSV file, sniffing its encoding and its delimiter.
 
-    ``prepare(names, alternates)`` may give dtypes by column: role columns parsed
-    as categories and items as floats save time and memory on large files.
+    ``header`` tells the header rows from the first three records (default: the
+    first record). ``prepare(names, alternates)`` may give dtypes by column: role
+    columns parsed as categories and items as floats save time and memory on large
+    files.
     """
-    from .chunked import MIN_BYTES, NUL
+    from . import csv_pieces
+    from .csv_pieces import NUL
 
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     encoding = sniff_encoding(head, path)
-    large = encoding in _PIECE_ENCODINGS and path.stat().st_size >= MIN_BYTES
-    # NUL bytes: a large file's rows are looked through on a thread, below; here, the
-    # lines sniffed (all of the file when they run on past the sniffed bytes)
+    large = csv_pieces.worth_splitting(path, encoding)
+    # NUL bytes: a large file's rows are looked through by the scan that cuts it into
+    # pieces, below; here, the lines sniffed (all of the file when they run on past the
+    # sniffed bytes), or all of a file read in one piece
     checked = len(head)
     if not encoding.startswith("utf-16") and (
         not large or NUL in head or head.count(b"\n") < _SNIFF_LINES
@@ -327,12 +336,14 @@ def read_csv(path: Path, layout: str | None = None, prepare: Prepare | None = No
         ) from None
     if not first or not any(c.strip() for c in first[0]):
         raise SurveyReadError(f"{path}: is empty. Export the survey with its answers.")
-    spec = detect_header(first, layout)
+    spec = (header or one_header_row)(first, None)
     dtypes = prepare(spec.names, spec.alternates) if prepare else {}
     width = _record_width(lines, delimiter, spec.rows)
     # A large file is cut into pieces for parsing (and looked through for NUL bytes)
     # on a thread while pandas is imported: that work needs no pandas.
-    scanning = _start_scan(path, head, spec.rows, delimiter, checked) if large else None
+    scanning = csv_pieces.start_scan(path, head, spec.rows, delimiter, checked) if large else None
+    if large and scanning is None:  # header rows past the bytes looked through: one piece
+        _guard_nul(path)
     import pandas as pd
 
     pieces = _scanned(path, scanning)
@@ -380,31 +391,9 @@ def _first_lines(sample: str, head: bytes, path: Path, encoding: str) -> str:
     return data.decode(encoding, errors="ignore")
 
 
-#: encodings whose line breaks and quotes are single bytes, so a file can be cut anywhere
-_PIECE_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
-
-
-def _start_scan(
-    path: Path, head: bytes, header_rows: int, delimiter: str, checked: int
-) -> Future | None:
-    """:func:`.chunked.scan` of the data rows, on a thread of its own. ``None`` when the
-    header rows are longer than the ``checked`` bytes (NUL bytes are then looked for
-    now, and the file is parsed in one piece)."""
-    from ..parallel import in_background
-    from .chunked import scan
-
-    start = _data_start(head, header_rows, delimiter)
-    if start is None:  # header rows longer than the sniffed bytes
-        with path.open("rb") as fh:
-            start = _data_start(fh.read(64 * _SNIFF_BYTES), header_rows, delimiter)
-    if start is None or start > checked:
-        _guard_nul(path)
-        return None
-    return in_background(scan, path, start)
-
-
-def _scanned(path: Path, scanning: Future | None) -> list | None:
-    """The pieces of a scan, once no NUL byte was found (else the clear error)."""
+def _scanned(path: Path, scanning: Future[Scan] | None) -> list | None:
+    """The pieces of a scan (:func:`.csv_pieces.start_scan`), once no NUL byte was found
+    (else the clear error, naming the line)."""
     if scanning is None:
         return None
     found = scanning.result()
@@ -425,13 +414,13 @@ def _parse_csv(
     """Parse the rows; when a column given as ``float64`` holds text (answer labels),
     parse again with only the other dtypes. ``width``: the cells of the first data row.
 
-    A large file is parsed in ``pieces`` on several threads (:mod:`.chunked`); the
+    A large file is parsed in ``pieces`` on several threads (:mod:`.csv_pieces`); the
     float arrays it allocated come back with the frame, for decoding in place.
     """
     import numpy as np
     import pandas as pd
 
-    from .chunked import parse_in_pieces
+    from .csv_pieces import parse_in_pieces
 
     options = dict(
         sep=delimiter, encoding=encoding, header=None, index_col=False,
@@ -528,37 +517,6 @@ def _filled(frame: pd.DataFrame) -> np.ndarray:
     return np.column_stack(
         [(c.notna() & (c.astype(str).str.strip() != "")).to_numpy() for _, c in frame.items()]
     )
-
-
-def _data_start(head: bytes, rows: int, delimiter: str) -> int | None:
-    """Byte offset just past the first ``rows`` records of ``head``; ``None`` when
-    ``head`` does not hold them all.
-
-    Quoting as pandas' tokenizer reads it: a quote opens a quoted cell only at the
-    start of a cell (``27" screen`` is plain text), a doubled quote inside one is a
-    quote, and a line break inside one does not end the record. A few header rows
-    are read, so a loop over their bytes costs nothing.
-    """
-    quote, newline, separator = ord('"'), ord("\n"), ord(delimiter)
-    quoted, cell_start = False, True
-    i = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
-    while i < len(head):
-        byte = head[i]
-        if quoted:
-            if byte == quote:
-                if i + 1 < len(head) and head[i + 1] == quote:
-                    i += 1  # a doubled quote: a quote in the text
-                else:
-                    quoted = False
-        elif byte == quote and cell_start:
-            quoted = True
-        elif byte == newline:
-            rows -= 1
-            if rows == 0:
-                return i + 1
-        cell_start = not quoted and byte in (separator, newline, ord("\r"))
-        i += 1
-    return None
 
 
 def _parser_problem(exc: Exception, header: int) -> str:
@@ -660,42 +618,16 @@ def sniff_delimiter(sample: str) -> str:
 
 # -------------------------------------------------------------------- headers
 
-_IMPORT_ID = '{"importid"'
-_MONKEY_MARKS = {"response", "open-ended response"}
+
+#: ``rule(first, sheet)`` tells the header of a table from its first rows (cells as text)
+#: and its sheet name (``None`` for CSV)
+HeaderRule = Callable[[list[list[str]], "str | None"], HeaderSpec]
 
 
-def detect_header(first: Sequence[Sequence[str]], layout: str | None = None) -> HeaderSpec:
-    """Recognise the header rows from the first rows of a table (cells as text).
-
-    Qualtrics: the third row holds ``{"ImportId": ...}`` cells; the first row gives the
-    names (export tags), the second the question texts. SurveyMonkey: the first row
-    has ``Respondent ID`` and ``Collector ID``, the second row ``Response`` or the
-    statements of a matrix under its question text. Anything else: one header row.
-    """
-    rows = [list(r) for r in first]
-    top = rows[0] if rows else []
-    qualtrics = len(rows) >= 3 and any(c.strip().casefold().startswith(_IMPORT_ID) for c in rows[2])
-    if (layout is None and qualtrics) or (layout == "qualtrics" and len(rows) >= 3):
-        second = rows[1] + [""] * (len(top) - len(rows[1]))
-        names, duplicates = unique_names(top)
-        alternates = {n: (s.strip(),) for n, s in zip(names, second, strict=False) if s.strip()}
-        return HeaderSpec(3, names, alternates, duplicates, "qualtrics")
-    folded = {c.strip().casefold() for c in top}
-    monkey = {"respondent id", "collector id"} <= folded
-    if len(rows) >= 2 and ((layout is None and monkey) or layout == "surveymonkey"):
-        second = rows[1] + [""] * (len(top) - len(rows[1]))
-        combined, question = [], ""
-        for stem, below in zip(top, second, strict=False):
-            stem, below = stem.strip(), below.strip()
-            question = stem or question  # a matrix's question stands above its first column
-            if not below or below.casefold() in _MONKEY_MARKS:
-                combined.append(stem or question)
-            else:
-                combined.append(f"{question} - {below}" if question else below)
-        names, duplicates = unique_names(combined)
-        return HeaderSpec(2, names, {}, duplicates, "surveymonkey")
-    names, duplicates = unique_names(top)
-    return HeaderSpec(1, names, {}, duplicates, layout)
+def one_header_row(first: Sequence[Sequence[str]], sheet: str | None = None) -> HeaderSpec:
+    """The first row as the header, with no layout of its own (the default rule)."""
+    names, duplicates = unique_names(first[0] if first else [])
+    return HeaderSpec(1, names, {}, duplicates)
 
 
 def unique_names(headers: Sequence[object]) -> tuple[list[str], dict[str, tuple[int, ...]]]:

@@ -1,8 +1,11 @@
 """Survey platform layouts: recognising which platform wrote an export, and reading it.
 
-Single-table layouts (plain, Microsoft Forms, Google Forms, Qualtrics,
-SurveyMonkey) are read by :mod:`.files`, which recognises their header rows.
-Layouts spread over several tables are read here:
+A file's layout is decided here, once, together with its header rows
+(:func:`detect_header`): one row (most exports), two rows (SurveyMonkey: question
+text above a matrix, statements below) or three rows (Qualtrics: export tags,
+question texts, ImportId JSON). Single-table layouts (plain, Microsoft Forms,
+Google Forms, Qualtrics, SurveyMonkey) are then read by :mod:`.files`. Layouts
+spread over several tables are read here:
 
 * **SurveyXact**: a workbook with sheets ``Dataset`` (variable names, numeric
   codes; large exports split over ``Dataset(1)``, ``Dataset(2)``...),
@@ -18,6 +21,7 @@ Layouts spread over several tables are read here:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +29,7 @@ from ..errors import InputFileError, OptionError, SurveyReadError
 from .files import (
     SPREADSHEET_SUFFIXES,
     SPSS_SUFFIXES,
+    HeaderSpec,
     Prepare,
     RawTable,
     check_input_path,
@@ -32,6 +37,7 @@ from .files import (
     read_csv,
     read_sheet,
     sheet_rows,
+    unique_names,
 )
 from .mapping import compact
 
@@ -54,6 +60,8 @@ _MS_FORMS = ({"starttime", "starttidspunkt"}, {"completiontime", "fuldførelsest
 _GOOGLE = {"timestamp", "tidsstempel"}
 _QUALTRICS = {"responseid", "startdate", "enddate", "recordeddate", "distributionchannel"}
 _SURVEYMONKEY = {"respondentid", "collectorid"}
+_IMPORT_ID = '{"importid"'
+_MONKEY_MARKS = {"response", "open-ended response"}
 
 
 def detect_layout(headers: Sequence[str], sheet: str | None = None) -> str:
@@ -70,6 +78,44 @@ def detect_layout(headers: Sequence[str], sheet: str | None = None) -> str:
     if (sheet or "").casefold().startswith("dataset") or any(k.startswith("stato") for k in keys):
         return "surveyxact"
     return "plain"
+
+
+def detect_header(
+    first: Sequence[Sequence[str]], sheet: str | None = None, layout: str | None = None
+) -> HeaderSpec:
+    """The header rows and the layout of a table, from its first rows (cells as text).
+
+    Qualtrics: the third row holds ``{"ImportId": ...}`` cells; the first row gives the
+    names (export tags), the second the question texts. SurveyMonkey: the first row
+    has ``Respondent ID`` and ``Collector ID``, the second row ``Response`` or the
+    statements of a matrix under its question text. Anything else: one header row, and
+    the layout its names show (:func:`detect_layout`). ``layout`` forces a layout (and its
+    header rows) instead of recognising it.
+    """
+    rows = [list(r) for r in first]
+    top = rows[0] if rows else []
+    qualtrics = len(rows) >= 3 and any(c.strip().casefold().startswith(_IMPORT_ID) for c in rows[2])
+    if (layout is None and qualtrics) or (layout == "qualtrics" and len(rows) >= 3):
+        second = rows[1] + [""] * (len(top) - len(rows[1]))
+        names, duplicates = unique_names(top)
+        alternates = {n: (s.strip(),) for n, s in zip(names, second, strict=False) if s.strip()}
+        return HeaderSpec(3, names, alternates, duplicates, "qualtrics")
+    folded = {c.strip().casefold() for c in top}
+    monkey = {"respondent id", "collector id"} <= folded
+    if len(rows) >= 2 and ((layout is None and monkey) or layout == "surveymonkey"):
+        second = rows[1] + [""] * (len(top) - len(rows[1]))
+        combined, question = [], ""
+        for stem, below in zip(top, second, strict=False):
+            stem, below = stem.strip(), below.strip()
+            question = stem or question  # a matrix's question stands above its first column
+            if not below or below.casefold() in _MONKEY_MARKS:
+                combined.append(stem or question)
+            else:
+                combined.append(f"{question} - {below}" if question else below)
+        names, duplicates = unique_names(combined)
+        return HeaderSpec(2, names, {}, duplicates, "surveymonkey")
+    names, duplicates = unique_names(top)
+    return HeaderSpec(1, names, {}, duplicates, layout or detect_layout(names, sheet))
 
 
 def read_export(
@@ -105,19 +151,7 @@ def read_export(
                 f"{path}: is not a SurveyXact workbook (it needs the sheets Dataset, Structure "
                 f"and Labels; it has {', '.join(repr(n) for n in names)})."
             )
-    table = read_sheet(path, sheet, layout, prepare)
-    detected = layout or (
-        table.layout
-        if table.layout != "plain"
-        else detect_layout(list(table.frame.columns), table.sheet)
-    )
-    return _with(table, layout=detected)
-
-
-def _with(table: RawTable, **changes) -> RawTable:
-    from dataclasses import replace
-
-    return replace(table, **changes)
+    return read_sheet(path, sheet, partial(detect_header, layout=layout), prepare)
 
 
 # ------------------------------------------------------------------- SurveyXact
@@ -146,7 +180,7 @@ def _surveyxact_sheets(names: list[str]) -> tuple[list[str], str | None, str] | 
 
 def read_surveyxact_workbook(path: Path, names: list[str]) -> RawTable:
     """A SurveyXact Excel export: Dataset sheet(s) decoded with Labels, mapped with Structure."""
-    from .files import frame_from_rows, unique_names
+    from .files import frame_from_rows
 
     found = _surveyxact_sheets(names)
     if found is None:
@@ -176,11 +210,11 @@ def read_surveyxact_csv(folder: Path) -> RawTable:
     """A SurveyXact CSV export: ``dataset.csv`` decoded with ``labels.csv``, mapped with
     ``structure.csv``; any delimiter and encoding :func:`read_csv` recognises."""
     files = {p.name.lower(): p for p in folder.iterdir()}
-    dataset = read_csv(files["dataset.csv"])
+    dataset = read_csv(files["dataset.csv"], detect_header)
     labels = _labels_from_rows(_read_headerless_csv(files["labels.csv"]))
     texts: dict[str, str] = {}
     if "structure.csv" in files:
-        structure = read_csv(files["structure.csv"]).frame
+        structure = read_csv(files["structure.csv"], detect_header).frame
         cells = structure.astype(object).where(structure.notna(), "").values.tolist()
         texts = _texts_from_rows([list(structure.columns), *cells])
     return _surveyxact_table(
@@ -369,6 +403,7 @@ def surveyxact_files(folder: Path) -> list[Path]:
 
 __all__ = [
     "LAYOUTS",
+    "detect_header",
     "detect_layout",
     "read_export",
     "read_spss",

@@ -1,4 +1,4 @@
-"""Large CSV files are parsed in pieces on threads (partnerkit.io.chunked).
+"""Large CSV files are parsed in pieces on threads (partnerkit.io.csv_pieces).
 
 The reference here is pandas itself: every file read in pieces must give the frame
 that one ``pandas.read_csv`` of the whole file gives (partnerkit's reader with the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from contextlib import contextmanager
+from functools import partial
 from unittest import mock
 
 import numpy as np
@@ -21,13 +22,16 @@ from hypothesis import strategies as st
 
 from partnerkit.errors import SurveyReadError
 from partnerkit.instrument import load_instrument
-from partnerkit.io import _preparer, read_survey
-from partnerkit.io import chunked as chunked_module
-from partnerkit.io.files import read_csv
+from partnerkit.io import csv_pieces, files, read_survey
+from partnerkit.io.layouts import detect_header
+from partnerkit.io.part import _preparer
 from partnerkit.scoring import score_survey
 
 from . import exports
 from .conftest import EXAMPLE_CSV
+
+#: the CSV reader as the layouts call it: header rows (and layout) recognised
+read_csv = partial(files.read_csv, header=detect_header)
 
 
 @contextmanager
@@ -35,8 +39,8 @@ def pieces(size: int | None):
     """Parse in pieces of ``size`` bytes whatever the file size; ``None``: never."""
     minimum = 0 if size else 1 << 62
     with (
-        mock.patch.object(chunked_module, "MIN_BYTES", minimum),
-        mock.patch.object(chunked_module, "PIECE_BYTES", size or chunked_module.PIECE_BYTES),
+        mock.patch.object(csv_pieces, "MIN_BYTES", minimum),
+        mock.patch.object(csv_pieces, "PIECE_BYTES", size or csv_pieces.PIECE_BYTES),
     ):
         yield
 
@@ -52,14 +56,14 @@ def read_both(path, size: int, prepare=None):
 
 def took_pieces(path, size: int, prepare=None) -> bool:
     calls = []
-    original = chunked_module.parse_in_pieces
+    original = csv_pieces.parse_in_pieces
 
     def spy(*args, **kwargs):
         result = original(*args, **kwargs)
         calls.append(result is not None)
         return result
 
-    with pieces(size), mock.patch.object(chunked_module, "parse_in_pieces", spy):
+    with pieces(size), mock.patch.object(csv_pieces, "parse_in_pieces", spy):
         read_csv(path, prepare=prepare)
     return any(calls)
 
@@ -212,7 +216,7 @@ def test_labels_with_a_wide_first_row_lose_nothing(tmp_path):
 
 
 def test_a_quoted_line_break_in_the_first_header_cell_after_a_bom(tmp_path):
-    from partnerkit.io.files import _data_start
+    from partnerkit.io.csv_pieces import _data_start
 
     header = b'\xef\xbb\xbf"Start\nDate";group;note;q1;q2\n'
     assert _data_start(header + b"0;g0;n0;1;1\n", 1, ";") == len(header)
@@ -431,9 +435,9 @@ def test_blocks_scanned_apart_tile_the_file_at_line_breaks(
     data = text.encode()
     path = tmp_path_factory.mktemp("blocks") / "t.csv"
     path.write_bytes(data)
-    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", size):
-        found = chunked_module._pieces(fh.fileno(), 0, len(data)).pieces
-        in_turn = chunked_module._pieces_in_turn(fh.fileno(), 0, len(data)).pieces
+    with path.open("rb") as fh, mock.patch.object(csv_pieces, "PIECE_BYTES", size):
+        found = csv_pieces._pieces(fh.fileno(), 0, len(data)).pieces
+        in_turn = csv_pieces._pieces_in_turn(fh.fileno(), 0, len(data)).pieces
     bare_cr = data.count(b"\r") != data.count(b"\r\n")
     longest = max(len(line) for line in data.split(b"\n"))  # with its \r, not its \n
     if bare_cr or longest >= size:
@@ -466,8 +470,8 @@ def test_a_nul_byte_in_a_large_file_is_named_by_its_line(tmp_path, quoted, where
         f"{path}: contains a NUL byte on line {where}; the file is damaged or not a CSV "
         "file. Export it again."
     )
-    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", 4096):
-        assert chunked_module._pieces(fh.fileno(), len(HEADER), path.stat().st_size).nul
+    with path.open("rb") as fh, mock.patch.object(csv_pieces, "PIECE_BYTES", 4096):
+        assert csv_pieces._pieces(fh.fileno(), len(HEADER), path.stat().st_size).nul
 
 
 @pytest.mark.parametrize("size", range(6, 31))
@@ -477,8 +481,8 @@ def test_a_crlf_cut_by_a_block_end_is_not_a_bare_carriage_return(tmp_path, size)
     data = b"ab;c\r\n" * 200  # 6 bytes a line: a size of 6k + 5 cuts after the \r
     path = tmp_path / "crlf.csv"
     path.write_bytes(data)
-    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", size):
-        found = chunked_module._pieces(fh.fileno(), 0, len(data))
+    with path.open("rb") as fh, mock.patch.object(csv_pieces, "PIECE_BYTES", size):
+        found = csv_pieces._pieces(fh.fileno(), 0, len(data))
     assert found.pieces is not None and found.nul is False
     assert sum(rows for *_, rows in found.pieces) == 200
 
@@ -508,13 +512,13 @@ def test_a_short_read_sends_the_scan_back_to_the_start(tmp_path, monkeypatch):
     data = "".join(lines).encode()
     path = tmp_path / "short.csv"
     path.write_bytes(data)
-    real = chunked_module.os.preadv
+    real = csv_pieces.os.preadv
 
     def short(fd, buffers, offset):
         return real(fd, [memoryview(buffers[0])[:1000]], offset)
 
-    monkeypatch.setattr(chunked_module.os, "preadv", short)
-    with path.open("rb") as fh, mock.patch.object(chunked_module, "PIECE_BYTES", 4096):
-        found = chunked_module._pieces(fh.fileno(), len(HEADER), len(data))
+    monkeypatch.setattr(csv_pieces.os, "preadv", short)
+    with path.open("rb") as fh, mock.patch.object(csv_pieces, "PIECE_BYTES", 4096):
+        found = csv_pieces._pieces(fh.fileno(), len(HEADER), len(data))
     assert found.nul and found.complete
     assert sum(rows for *_, rows in found.pieces) == 3000

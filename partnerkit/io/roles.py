@@ -1,0 +1,192 @@
+"""Role columns as the rest of partnerkit sees them: actor types, respondent ids, texts.
+
+Role values are normalised once per distinct value and kept as categoricals:
+actors become the instrument's actor ids (directly, by an alias, or through an
+actor map), respondent ids whole numbers or stripped texts, other roles stripped
+texts (``2023.0`` reads ``2023``).
+
+An actor map turns free-text actor answers ("Varde Kommune", "Boligselskabet
+Vest") into actor types. It is a CSV file with two columns: the answer as
+respondents wrote it, and the actor type (its name in any language, an alias or
+its id). A header row is allowed. Matching ignores case and spacing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import InputFileError, SurveyReadError
+from ..instrument import Instrument
+from ..text import as_label, norm_header
+from .files import check_input_path, sniff_delimiter, sniff_encoding
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_HEADER_WORDS = {"actor", "actor type", "aktør", "aktørtype", "type", "actor_type"}
+
+
+def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
+    """Normalised answer text to actor id, from the two-column CSV at ``path``."""
+    path = Path(path)
+    check_input_path(path)
+    data = path.read_bytes()
+    encoding = sniff_encoding(data[:4096], path)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: cannot decode the actor map as {encoding}.") from exc
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text[:65536])))
+    mapping: dict[str, str] = {}
+    known = ", ".join(a.label(instrument.language) for a in instrument.actors)
+    for number, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            raise SurveyReadError(
+                f"{path}, row {number}: an actor map row needs two cells: the answer and the "
+                "actor type."
+            )
+        actor = instrument.actor_lookup.get(norm_header(cells[1]))
+        if actor is None:
+            if number == 1 and norm_header(cells[1]) in _HEADER_WORDS:  # "answer,actor"
+                continue
+            raise SurveyReadError(
+                f"{path}, row {number}: '{cells[1]}' is not an actor type of instrument "
+                f"'{instrument.id}' (known: {known})."
+            )
+        mapping[norm_header(cells[0])] = actor.id
+    return mapping
+
+
+def as_actor_map(spec: str | Path | Mapping[str, str] | None, instrument: Instrument) -> dict:
+    """An actor map from a CSV path or a mapping of answer to actor type (None: empty)."""
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        out = {}
+        for answer, name in spec.items():
+            actor = instrument.actor_lookup.get(norm_header(name))
+            if actor is None:
+                raise SurveyReadError(f"actor map: '{name}' is not an actor type.")
+            out[norm_header(answer)] = actor.id
+        return out
+    return read_actor_map(spec, instrument)
+
+
+# ------------------------------------------------------------- role columns
+
+
+def role_columns(
+    columns: Mapping[str, pd.Series],
+    instrument: Instrument,
+    actor_map: Mapping[str, str],
+    name: str,
+) -> tuple[dict[str, object], list[str]]:
+    """Role columns (role name to the column's values) normalised, with ``sector`` from the
+    actors, and a warning naming actor values that are not actor types of the instrument.
+
+    ``name`` (the file) heads the warning.
+    """
+    roles: dict[str, object] = {}
+    warnings: list[str] = []
+    for role, series in columns.items():
+        if role == "actor":
+            roles[role], unknown = _canonical_actors(series, instrument, actor_map)
+            sectors = {a.id: a.sector for a in instrument.actors}
+            roles["sector"] = roles[role].map(sectors)
+            if unknown:
+                warnings.append(
+                    f"{name}: actor value(s) {', '.join(repr(u) for u in unknown[:5])}"
+                    f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
+                    f"'{instrument.id}'; they are kept as their own groups (map them to actor "
+                    "types with --actor-map)."
+                )
+        elif role == "respondent":
+            roles[role] = _ids(series)
+        else:
+            roles[role] = _as_text(series)
+    return roles, warnings
+
+
+def constant(value: str, count: int) -> pd.Categorical:
+    """``count`` times ``value``, as a categorical (a round or area from a name)."""
+    import pandas as pd
+
+    return pd.Categorical.from_codes(np.zeros(count, dtype=np.int64), categories=[value])
+
+
+def _ids(series: pd.Series):
+    """Respondent ids: whole numbers as ``Int64``, anything else as stripped texts
+    (``17.0`` reads ``17``). :func:`.stack.stack_parts` turns numbers into texts when files
+    differ, so that ``17`` and ``"17"`` are one id.
+
+    Numbers and text columns are converted vectorised; other columns (mixed cells,
+    fractions) go through :func:`as_label` once per distinct value.
+    """
+    import pandas as pd
+
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i" and len(series):
+        values = series.to_numpy()
+        # whole numbers as they are, within the range floats hold exactly: a file with a
+        # blank id (or an xlsx file) has its ids as floats, and an id must read the same
+        if values.min() >= -(2**53) and values.max() <= 2**53:
+            return pd.array(values, dtype="Int64")
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        if np.array_equal(values, np.floor(values), equal_nan=True):  # NaN floors to NaN
+            return pd.array(values, dtype="Int64")
+    elif isinstance(series.dtype, pd.StringDtype):
+        text = series.str.strip()
+        return text.mask(text == "").astype("string").array
+    return pd.array(_as_text(series).astype(object), dtype="string")
+
+
+def _as_text(series: pd.Series) -> pd.Categorical:
+    """Role values as stripped texts (``2023.0`` reads ``2023``); missing stays missing.
+
+    Work happens once per distinct value; the result is a categorical.
+    """
+    return _recode(series, lambda value: as_label(value) or None)
+
+
+def _canonical_actors(
+    series: pd.Series, instrument: Instrument, actor_map: Mapping[str, str]
+) -> tuple[pd.Categorical, list[str]]:
+    """Actor values as the instrument's actor ids where they match (directly or through the
+    actor map); others kept as given."""
+    by_id = {a.id: a for a in instrument.actors}
+    unknown: list[str] = []
+
+    def canonical(value):
+        text = as_label(value)
+        mapped = actor_map.get(norm_header(text))
+        actor = by_id[mapped] if mapped else instrument.actor_lookup.get(norm_header(text))
+        if actor is None and instrument.actors and text:
+            unknown.append(text)
+        return actor.id if actor else (text or None)
+
+    return _recode(series, canonical), unknown
+
+
+def _recode(series: pd.Series, convert) -> pd.Categorical:
+    """``convert`` applied to each distinct value of ``series``, as a categorical."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = list(series.cat.categories)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    converted = [convert(u) for u in uniques]
+    merged, categories = pd.factorize(pd.array([*converted, None], dtype=object))
+    lookup = merged[:-1]
+    new_codes = np.where(codes >= 0, lookup[np.maximum(codes, 0)] if len(lookup) else -1, -1)
+    return pd.Categorical.from_codes(new_codes.astype(np.int64), categories=list(categories))
