@@ -150,3 +150,39 @@ def test_only_the_cli_imports_the_package_root():
         if ROOT in targets and name not in {"partnerkit.cli", "partnerkit.__main__"}
     )
     assert wrong == []
+
+
+#: The layers of README's "How the code is laid out", lowest first: a module may import
+#: its own layer and the ones before it, never a later one.
+LAYERS = (
+    ("errors", "text", "i18n", "parallel", "output", "_version"),
+    ("instrument", "instrument_tools"),
+    ("privacy",),
+    ("survey", "grouping"),
+    ("io",),
+    ("stats",),
+    ("result", "scoring", "comments", "reliability", "trend", "gaps", "areas", "validate"),
+    ("report", "template"),
+    ("project",),
+    ("render",),
+    ("cli", "__main__"),
+)
+
+
+def layer_of(name: str) -> int | None:
+    """The index of ``name``'s layer (the package root counts as the CLI), None if unplaced."""
+    top = name.split(".")[1] if "." in name else "cli"
+    return next((i for i, layer in enumerate(LAYERS) if top in layer), None)
+
+
+def test_every_module_has_a_layer_and_imports_only_earlier_layers():
+    graph = import_graph()
+    unplaced = sorted(name for name in graph if layer_of(name) is None)
+    assert unplaced == [], "add new modules to LAYERS and to the README's layout section"
+    upward = sorted(
+        (name, target)
+        for name, targets in graph.items()
+        for target in targets
+        if layer_of(target) > layer_of(name)
+    )
+    assert upward == []
