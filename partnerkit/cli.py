@@ -22,7 +22,7 @@ from .errors import ExitCode, OptionError, PartnerkitError
 from .output import Format, format_for
 
 if TYPE_CHECKING:
-    from .project import ReadOptions
+    from .project import ReadOptions, RunSettings
     from .survey import Survey
 
 app = typer.Typer(
@@ -279,8 +279,8 @@ def score(
         result = score_survey(
             run.survey,
             by,
-            min_n=run.min_n,
-            lang=run.lang,
+            min_n=run.settings.min_n,
+            lang=run.settings.lang,
             merge_small=merge_small,
             include_comments=include_comments,
         )
@@ -365,8 +365,8 @@ def trend(
             paired=paired.value,
             adjust=adjust.value,
             alpha=alpha,
-            min_n=run.min_n,
-            lang=run.lang,
+            min_n=run.settings.min_n,
+            lang=run.settings.lang,
         )
         _finish(run, result)
 
@@ -449,8 +449,8 @@ def gaps(
             adjust=adjust.value,
             gap=gap,
             alpha=alpha,
-            min_n=run.min_n,
-            lang=run.lang,
+            min_n=run.settings.min_n,
+            lang=run.settings.lang,
             merge_small=merge_small,
         )
         _finish(run, result)
@@ -536,8 +536,8 @@ def areas(
             gap=gap,
             alpha=alpha,
             adjust=adjust.value,
-            min_n=run.min_n,
-            lang=run.lang,
+            min_n=run.settings.min_n,
+            lang=run.settings.lang,
         )
         _finish(run, result)
 
@@ -601,12 +601,14 @@ def report(
                 project=project,
             )
         )
-        result = build_report(run.survey, title=title, lang=run.lang, min_n=run.min_n)
-        if not run.quiet:
+        result = build_report(
+            run.survey, title=title, lang=run.settings.lang, min_n=run.settings.min_n
+        )
+        if not run.settings.quiet:
             _warn(result.warnings)
         for path in output:
-            write_report(result, path, run.inputs)
-            if not run.quiet:
+            write_report(result, path, run.settings.inputs)
+            if not run.settings.quiet:
                 _note(f"Wrote {path}")
         _report_failures(run.survey)
 
@@ -665,7 +667,9 @@ def reliability(
                 project=project,
             )
         )
-        result = run_reliability(run.survey, by or [], min_n=run.min_n, lang=run.lang)
+        result = run_reliability(
+            run.survey, by or [], min_n=run.settings.min_n, lang=run.settings.lang
+        )
         _finish(run, result, items=items)
 
 
@@ -828,12 +832,7 @@ class Run(NamedTuple):
     """A command's survey and the settings resolved from options and the project file."""
 
     survey: Survey
-    fmt: Format
-    output: Path | None
-    lang: str | None
-    min_n: int | None
-    quiet: bool
-    inputs: tuple[Path, ...]
+    settings: RunSettings
 
 
 def _read(options: ReadOptions) -> Run:
@@ -843,15 +842,7 @@ def _read(options: ReadOptions) -> Run:
     settings = resolve_options(options)
     with _progress(settings.quiet) as progress:
         survey = settings.read(progress)
-    return Run(
-        survey=survey,
-        fmt=settings.format,
-        output=settings.output,
-        lang=settings.lang,
-        min_n=settings.min_n,
-        quiet=settings.quiet,
-        inputs=settings.inputs,
-    )
+    return Run(survey, settings)
 
 
 @contextmanager
@@ -879,9 +870,16 @@ def _progress(quiet: bool):
 
 def _finish(run: Run, result, **options) -> None:
     """Warn, emit the result, then list unreadable files and exit 1 if there were any."""
-    if not run.quiet:
+    if not run.settings.quiet:
         _warn(result.warnings)
-    emit(result, run.fmt, run.output, inputs=run.inputs, quiet=run.quiet, **options)
+    emit(
+        result,
+        run.settings.format,
+        run.settings.output,
+        inputs=run.settings.inputs,
+        quiet=run.settings.quiet,
+        **options,
+    )
     _report_failures(run.survey)
 
 
