@@ -528,3 +528,24 @@ def test_quiet_writes_only_the_file(runner, tmp_path):
     assert "n<" in out.read_text(encoding="utf-8")  # the table's cells, not the legend
     template = invoke(runner, "template", "-q", "-o", tmp_path / "t.xlsx")
     assert template.stdout == "" and template.stderr == ""
+
+
+# ------------------------------------------------------- the real exports
+
+
+@pytest.mark.parametrize("command", ["score", "reliability", "validate"])
+def test_real_surveyxact_exports_write_strict_json(runner, tmp_path, command):
+    """The real SurveyXact samples (read in place, never copied) with their own instrument."""
+    from tests.conftest import SHARED_DATA
+    from tests.test_layouts import ELEV, VARIANTS
+
+    surveyxact = SHARED_DATA / "surveyxact"
+    if not surveyxact.is_dir():
+        pytest.skip("../shared/data/surveyxact is not present")
+    instrument = tmp_path / "elev.toml"
+    instrument.write_text(ELEV, encoding="utf-8")
+    for variant in VARIANTS:
+        result = invoke(runner, command, surveyxact / variant, "-i", instrument, "-f", "json")
+        assert result.exit_code == 0, result.output
+        document = strict(result.stdout)
+        assert document["results"]
