@@ -298,11 +298,12 @@ format = "table"
 
 def write_starter(path: Path, force: bool = False) -> Path:
     """Write the commented starter project file."""
-    from .output import write_atomic
+    from .output import write_output
 
     if path.is_dir():
         path = path / PROJECT_FILE
     if path.exists() and not force:
         raise OptionError(f"{path}: exists already; give --force to replace it.")
-    write_atomic(STARTER, path)
+    # refused above unless --force; the rest of the output policy applies (write_output)
+    write_output(STARTER, path, "toml", force=True)
     return path
