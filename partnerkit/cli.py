@@ -19,7 +19,7 @@ import typer
 
 from ._version import __version__
 from .errors import ExitCode, OptionError, PartnerkitError
-from .output import Format, format_for
+from .output import Format, format_for, terminal_text
 
 if TYPE_CHECKING:
     from .project import ReadOptions, RunSettings
@@ -179,6 +179,14 @@ FailFastOpt = Annotated[
         "at the end (exit code 1).",
     ),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing -o file that partnerkit did not write (or that was changed "
+        "since). Inputs and write-protected files are never replaced.",
+    ),
+]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress, warnings or legends; data only.")
 ]
@@ -241,6 +249,7 @@ def score(
     ] = False,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
@@ -284,7 +293,7 @@ def score(
             merge_small=merge_small,
             include_comments=include_comments,
         )
-        _finish(run, result)
+        _finish(run, result, force=force)
 
 
 @app.command()
@@ -318,6 +327,7 @@ def trend(
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
@@ -368,7 +378,7 @@ def trend(
             min_n=run.settings.min_n,
             lang=run.settings.lang,
         )
-        _finish(run, result)
+        _finish(run, result, force=force)
 
 
 @app.command()
@@ -403,6 +413,7 @@ def gaps(
     merge_small: MergeSmallOpt = False,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
@@ -453,7 +464,7 @@ def gaps(
             lang=run.settings.lang,
             merge_small=merge_small,
         )
-        _finish(run, result)
+        _finish(run, result, force=force)
 
 
 @app.command()
@@ -491,6 +502,7 @@ def areas(
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
@@ -539,7 +551,7 @@ def areas(
             min_n=run.settings.min_n,
             lang=run.settings.lang,
         )
-        _finish(run, result)
+        _finish(run, result, force=force)
 
 
 @app.command()
@@ -553,6 +565,7 @@ def report(
             help="report.xlsx (Excel workbook) and/or report.html (web page); repeat for both.",
         ),
     ] = None,
+    force: ForceOpt = False,
     title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
     instrument: InstrumentOpt = None,
     sheet: SheetOpt = None,
@@ -607,7 +620,7 @@ def report(
         if not run.settings.quiet:
             _warn(result.warnings)
         for path in output:
-            write_report(result, path, run.settings.inputs)
+            write_report(result, path, run.inputs, force=force)
             if not run.settings.quiet:
                 _note(f"Wrote {path}")
         _report_failures(run.survey)
@@ -633,6 +646,7 @@ def reliability(
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
@@ -670,7 +684,7 @@ def reliability(
         result = run_reliability(
             run.survey, by or [], min_n=run.settings.min_n, lang=run.settings.lang
         )
-        _finish(run, result, items=items)
+        _finish(run, result, force=force, items=items)
 
 
 @app.command()
@@ -685,6 +699,7 @@ def validate(
     ] = False,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
@@ -715,7 +730,7 @@ def validate(
             strict=strict,
             layout=settings.layout,
         )
-        emit(result, settings.format, output, inputs=settings.inputs)
+        emit(result, settings.format, output, inputs=settings.inputs, force=force)
         if not result.passed:
             raise typer.Exit(ExitCode.ERROR)
 
@@ -727,14 +742,23 @@ def template(
     ],
     instrument: InstrumentOpt = None,
     lang: LangOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Replace an existing workbook that partnerkit did not write or that was "
+            "changed since (a filled-in questionnaire is data: kept without --force)."
+        ),
+    ] = False,
+    quiet: QuietOpt = False,
     traceback: TracebackOpt = False,
 ) -> None:
     """Write a questionnaire workbook with drop-down answers, ready to fill and score."""
     with reporting(traceback):
         from .template import write_template
 
-        write_template(output, instrument, lang.value if lang else None)
-        _note(f"Wrote {output}")
+        write_template(output, instrument, lang.value if lang else None, force=force)
+        if not quiet:
+            _note(f"Wrote {output}")
 
 
 @app.command()
@@ -814,7 +838,7 @@ def instrument_check(
         console = Console(highlight=False, soft_wrap=True)
         if problems:
             for problem in problems:
-                console.print(f"{path}: {problem}", markup=False)
+                console.print(terminal_text(f"{path}: {problem}"), markup=False)
             _error(f"{path}: {len(problems)} problem(s) found.")
             raise typer.Exit(ExitCode.ERROR)
         inst = load_instrument(path)
@@ -833,6 +857,12 @@ class Run(NamedTuple):
 
     survey: Survey
     settings: RunSettings
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the run read (named, found in folders, the instrument, the actor
+        map, the project file): an output must never replace one of them."""
+        return self.settings.inputs + self.survey.input_paths()
 
 
 def _read(options: ReadOptions) -> Run:
@@ -868,18 +898,13 @@ def _progress(quiet: bool):
         yield update
 
 
-def _finish(run: Run, result, **options) -> None:
+def _finish(run: Run, result, force: bool = False, **options) -> None:
     """Warn, emit the result, then list unreadable files and exit 1 if there were any."""
     if not run.settings.quiet:
         _warn(result.warnings)
-    emit(
-        result,
-        run.settings.format,
-        run.settings.output,
-        inputs=run.settings.inputs,
-        quiet=run.settings.quiet,
-        **options,
-    )
+    settings = run.settings
+    emit(result, settings.format, settings.output, inputs=run.inputs, force=force,
+         quiet=settings.quiet, **options)  # fmt: skip
     _report_failures(run.survey)
 
 
@@ -936,30 +961,42 @@ def reporting(show_traceback: bool) -> Iterator[None]:
 # would add about 20 ms to every run. Colour is dropped when stderr is not a terminal.
 
 
+# Messages name files, sheets and columns from the input: control characters in them are
+# spelt out (terminal_text), so a file name cannot steer the terminal.
+
+
 def _error(message: str) -> None:
-    typer.echo(typer.style("Error: ", fg="red", bold=True) + " ".join(message.split()), err=True)
+    text = terminal_text(" ".join(message.split()))
+    typer.echo(typer.style("Error: ", fg="red", bold=True) + text, err=True)
 
 
 def _warn(warnings) -> None:
     for warning in warnings:
-        typer.echo(typer.style("Warning: ", fg="yellow") + warning, err=True)
+        typer.echo(typer.style("Warning: ", fg="yellow") + terminal_text(warning), err=True)
 
 
 def _note(message: str) -> None:
-    typer.echo(typer.style(message, dim=True), err=True)
+    typer.echo(typer.style(terminal_text(message), dim=True), err=True)
 
 
 def emit(
-    result, fmt: Format, output: Path | None, inputs: tuple[Path, ...] = (), **options
+    result,
+    fmt: Format,
+    output: Path | None,
+    inputs: tuple[Path, ...] = (),
+    force: bool = False,
+    **options,
 ) -> None:
-    """Render ``result`` to standard output, or write it to ``output`` atomically."""
-    from .output import write_atomic
+    """Render ``result`` to standard output, or write it to ``output`` under the output
+    policy (:func:`partnerkit.output.write_output`)."""
+    from .output import write_output
     from .render import render
 
     quiet = options.get("quiet", False)
     if output is not None:
-        write_atomic(render(result, fmt, width=100, **options), output, inputs)
-        if not quiet:
+        text = render(result, fmt, width=100, **options)
+        write_output(text, output, fmt.value, inputs, force=force)
+        if not quiet and str(output) != "-":
             _note(f"Wrote {output}")
         return
     if fmt is Format.table:

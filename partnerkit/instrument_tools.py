@@ -127,14 +127,15 @@ def starter_text(instrument_id: str) -> str:
 
 def init_instrument(path: Path, force: bool = False) -> Path:
     """Write the commented starter instrument to ``path`` (refusing to overwrite)."""
-    from .output import write_atomic
+    from .output import write_output
 
     if path.suffix.lower() != ".toml":
         raise OptionError(f"{path}: an instrument file ends in .toml.")
     if path.exists() and not force:
         raise OptionError(f"{path}: exists already; choose another name or give --force.")
     instrument_id = re.sub(r"\W+", "_", path.stem).strip("_") or "my_instrument"
-    write_atomic(starter_text(instrument_id), path)
+    # refused above unless --force; the rest of the output policy applies (write_output)
+    write_output(starter_text(instrument_id), path, "toml", force=True)
     return path
 
 

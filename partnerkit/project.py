@@ -161,8 +161,13 @@ class RunSettings:
 
     @property
     def inputs(self) -> tuple[Path, ...]:
-        """The inputs as paths, which an output file must never overwrite."""
-        return tuple(Path(p) for p in self.paths)
+        """The inputs as paths, which an output file must never overwrite: the files,
+        folders and patterns given, the actor map, the instrument file, the project file.
+        (The files a folder or pattern led to are the survey's: ``Survey.input_paths``.)"""
+        more = [self.actor_map, self.instrument if str(self.instrument).endswith(".toml") else None]
+        if self.project is not None:
+            more.append(self.project.path)
+        return tuple(Path(p) for p in (*self.paths, *more) if p)
 
     def read(self, progress: Callable[[int, int], None] | None = None) -> Survey:
         """Read the survey these settings describe (see :func:`partnerkit.io.read_survey`)."""
@@ -293,11 +298,12 @@ format = "table"
 
 def write_starter(path: Path, force: bool = False) -> Path:
     """Write the commented starter project file."""
-    from .output import write_atomic
+    from .output import write_output
 
     if path.is_dir():
         path = path / PROJECT_FILE
     if path.exists() and not force:
         raise OptionError(f"{path}: exists already; give --force to replace it.")
-    write_atomic(STARTER, path)
+    # refused above unless --force; the rest of the output policy applies (write_output)
+    write_output(STARTER, path, "toml", force=True)
     return path

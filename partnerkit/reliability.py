@@ -147,6 +147,8 @@ def reliability(
     )
     item_records.loc[hide, [*ITEM_COLUMNS, "distribution"]] = None
     item_records.loc[hide, "suppressed"] = True
+    # counts are integers (JSON "n": 64, not 64.0): hiding turned the column into floats
+    item_records["n"] = pd.array(item_records["n"], dtype="Int64")
 
     nested = []
     grouped_items = item_records.groupby(["dimension", *key_names], dropna=False, sort=False)
@@ -161,6 +163,7 @@ def reliability(
         nested.append(record)
     records = pd.DataFrame(nested)
     records["k"] = pd.array(records["k"], dtype="Int64")
+    records["n"] = pd.array(records["n"], dtype="Int64")
     for name in key_names:  # None, not NaN, on records aggregated over a key
         records[name] = records[name].astype(object).where(records[name].notna(), None)
     records.insert(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from .instrument import Instrument
@@ -166,6 +168,13 @@ class Survey:
         """Columns that are neither items, roles nor bookkeeping (usable with ``--by``)."""
         skip = {*self.items, *self.roles, ROW_COLUMN, SOURCE_COLUMN, SECTOR_COLUMN}
         return tuple(c for c in self.data.columns if c not in skip)
+
+    def input_paths(self) -> tuple[Path, ...]:
+        """Every file this survey read or tried to read (found by name, folder, glob or
+        project file): what an output must never replace."""
+        from pathlib import Path
+
+        return tuple(Path(s.path) for s in self.sources) + tuple(Path(f.path) for f in self.failed)
 
     def row_ref(self, source: int, row: int) -> str:
         """``file:row`` for messages."""

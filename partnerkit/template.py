@@ -35,7 +35,6 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .output import safe_text
     from .privacy import DEFAULT_MIN_N
 
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
@@ -47,7 +46,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     book = Workbook()
     guide = book.active
     guide.title = t("template.instructions", lang)
-    guide["A1"] = safe_text(inst.label(lang))
+    _text(guide["A1"], inst.label(lang))
     guide["A1"].font = Font(bold=True, size=14)
     values = {
         "responses": t("template.responses", lang),
@@ -56,7 +55,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
         "min_n": inst.min_n or DEFAULT_MIN_N,
     }
     for row, key in enumerate(_LINES, start=3):
-        guide.cell(row=row, column=1, value=safe_text(t(key, lang, **values)))
+        _text(guide.cell(row=row, column=1), t(key, lang, **values))
     guide.column_dimensions["A"].width = 110
 
     sheet = book.create_sheet(t("template.responses", lang))
@@ -65,7 +64,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     levels = [t(key, lang) for key in _LEVELS]
     for column, entries in enumerate((answers, actors, levels), start=1):
         for row, entry in enumerate(entries, start=1):
-            lists.cell(row=row, column=column, value=safe_text(entry))
+            _text(lists.cell(row=row, column=column), entry)
 
     headers = [t("template.area", lang), t("round", lang), t("template.actor", lang)]
     headers += [t("template.level", lang)]
@@ -73,7 +72,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=col, value=safe_text(header))
+        cell = _text(sheet.cell(row=1, column=col), header)
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = 18 if col <= 4 else 30
@@ -102,12 +101,28 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     return book
 
 
+def _text(cell, text: str):
+    """``text`` in ``cell`` as a text cell, exactly: an item or answer label that begins
+    with ``- + = @`` must come back unchanged when the filled-in copy is scored, and a
+    text cell is never run as a formula (so no ``'`` is added, unlike the report)."""
+    from .output import xlsx_clean
+
+    cell.value = xlsx_clean(text)  # control characters a workbook cannot hold, spelt out
+    cell.data_type = "s"  # formula-safe by its type, not by a prefix
+    return cell
+
+
 def write_template(
-    path: Path, instrument: Instrument | str | Path | None = None, lang: str | None = None
+    path: Path,
+    instrument: Instrument | str | Path | None = None,
+    lang: str | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write the questionnaire workbook to ``path`` (atomically)."""
+    """Write the questionnaire workbook to ``path`` under the output policy: an existing
+    workbook is replaced only when partnerkit wrote it and nobody changed its cells since
+    (a filled-in questionnaire is data), or with ``force``."""
     from .errors import OptionError
-    from .output import write_atomic
+    from .output import write_output
 
     if path.suffix.lower() != ".xlsx":
         raise OptionError(
@@ -115,5 +130,6 @@ def write_template(
         )
     buffer = io.BytesIO()
     template_workbook(instrument, lang).save(buffer)
-    write_atomic(buffer.getvalue(), path)
+    inputs = (Path(instrument),) if isinstance(instrument, str | Path) else ()
+    write_output(buffer.getvalue(), path, "xlsx", inputs, force=force)
     return path

@@ -202,6 +202,8 @@ def trend(
     for name in key_names:  # None, not NaN, on the group of all respondents
         frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
     frame = frame[[*RECORD_COLUMNS[:2], *key_names, *RECORD_COLUMNS[2:]]]
+    for count in ("n_from", "n_to"):  # integers in JSON and CSV, also beside hidden rows
+        frame[count] = pd.array(frame[count], dtype="Int64")
     findings = tuple(_findings(frame, key_names, test, lang))
     return TrendResult(
         records=frame.reset_index(drop=True),

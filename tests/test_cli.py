@@ -92,7 +92,9 @@ def test_csv_has_the_record_columns(runner, tmp_path):
     result = invoke(runner, "score", EXAMPLE_XLSX, "--by", "area", "-o", out)
     assert result.exit_code == 0, result.output
     assert f"Wrote {out}" in result.stderr
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    mark, text = out.read_text(encoding="utf-8").split("\n", 1)
+    assert mark.startswith("# partnerkit ")  # a written file's first line is partnerkit's mark
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == [
         "dimension", "dimension_name", "area", "n", "mean", "sd", "ci_low", "ci_high",
         "pct_favourable", "zone", "suppressed", "suppressed_reason",

@@ -93,7 +93,9 @@ def test_the_working_folders_project_file_is_found(full, monkeypatch):
     monkeypatch.chdir(full.parent)
     settings = resolve_options(ReadOptions())
     assert settings.paths == (str(full.parent / "surveys"),)
-    assert settings.inputs == (full.parent / "surveys",)
+    # every input is protected from -o: the folder, the actor map, the project file
+    assert settings.inputs[0] == full.parent / "surveys"
+    assert full.resolve() in settings.inputs
     assert settings.min_n == 7 and settings.project.path == full.resolve()
 
 

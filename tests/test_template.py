@@ -68,6 +68,8 @@ def test_template_refuses_a_non_xlsx_path(runner, tmp_path):
 
 
 def test_template_neutralises_formula_text(tmp_path, tiny_path):
+    """A statement that looks like a formula is written as a text cell, exactly as the
+    instrument has it: never run by a spreadsheet, and matched when the copy is scored."""
     from partnerkit.template import write_template
 
     text = tiny_path.read_text(encoding="utf-8").replace(
@@ -78,4 +80,4 @@ def test_template_neutralises_formula_text(tmp_path, tiny_path):
     out = write_template(tmp_path / "t.xlsx", path, "en")
     sheet = openpyxl.load_workbook(out)["Responses"]
     header = sheet.cell(row=1, column=5)
-    assert header.value == '\'=HYPERLINK("http://x")' and header.data_type == "s"
+    assert header.value == '=HYPERLINK("http://x")' and header.data_type == "s"

@@ -42,9 +42,12 @@ def render(result, fmt: Format | str, **options) -> str | bytes:
     return module.render(result, **options)
 
 
-def write_report(report: Report, path: Path, inputs: tuple[Path, ...] = ()) -> Path:
-    """Write the report as a workbook (``.xlsx``) or a web page (``.html``), atomically."""
-    from ..output import write_atomic
+def write_report(
+    report: Report, path: Path, inputs: tuple[Path, ...] = (), force: bool = False
+) -> Path:
+    """Write the report as a workbook (``.xlsx``) or a web page (``.html``) under the
+    output policy (:func:`partnerkit.output.write_output`)."""
+    from ..output import write_output
 
     fmt = _REPORT_EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
@@ -52,5 +55,5 @@ def write_report(report: Report, path: Path, inputs: tuple[Path, ...] = ()) -> P
             f"{path}: a report is an Excel workbook (.xlsx) or a web page (.html); "
             f"give -o report.xlsx and/or -o report.html."
         )
-    write_atomic(render(report, fmt), path, inputs)
+    write_output(render(report, fmt), path, fmt, inputs, force=force)
     return path

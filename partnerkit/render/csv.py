@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..output import safe_text
+from ..output import json_ready, safe_text
 from .records import to_records
 
 
@@ -13,7 +13,7 @@ def render(result, **_options) -> str:
     records = to_records(result.records)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(result.records.columns)
+    writer.writerow([safe_text(str(c)) for c in result.records.columns])
     for record in records:
         writer.writerow(["" if v is None else safe_text(_cell(v)) for v in record.values()])
     return buffer.getvalue()
@@ -25,5 +25,5 @@ def _cell(value: object) -> object:
     if isinstance(value, list | dict):
         import json
 
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(json_ready(value), ensure_ascii=False, allow_nan=False)
     return value

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from ..i18n import HIDDEN, ZONE_MARK, bound, join_words, key_name, number, t
+from ..output import terminal_text
 from .views import areas_legend, areas_rounds, ledger_summary, score_tables, trend_groups
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ _WORD_MAX = 13  # a header word longer than this uses the actor's short name
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """HTML escaped, control characters spelt out (``\\x1b``; HTML forbids them)."""
+    return html.escape(terminal_text(str(value)), quote=True)
 
 
 def _css() -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from .records import plain, to_records
+from ..output import dumps
+from .records import to_records
 
 
 def render(result, **_options) -> str:
@@ -15,4 +14,4 @@ def render(result, **_options) -> str:
     document = {"meta": result.meta(), "results": results}
     if hasattr(result, "tables"):  # further tables (trend: the means of every round)
         document |= {name: to_records(frame) for name, frame in result.tables().items()}
-    return json.dumps(document, ensure_ascii=False, indent=2, default=plain) + "\n"
+    return dumps(document)

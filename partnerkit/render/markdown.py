@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from ..i18n import ZONE_MARK, bound, number, t
+from ..output import markdown_text
 from ..scoring import ScoreResult
 from .views import comment_text, ledger_summary, score_tables
 
@@ -15,11 +16,15 @@ def render(result, **options) -> str:
     from .table import render as render_table
 
     options.pop("width", None)
-    return f"```\n{render_table(result, width=100, **options)}```\n"
+    text = render_table(result, width=100, **options)
+    fence = "```"
+    while fence in text:  # a name with backticks cannot close the code block
+        fence += "`"
+    return f"{fence}\n{text}{fence}\n"
 
 
 @render.register(ScoreResult)
-def _score(result: ScoreResult, **_options) -> str:
+def _score(result: ScoreResult, quiet: bool = False, **_options) -> str:
     lang = result.lang
     dims, names, specs = score_tables(result)
     out = []
@@ -34,6 +39,9 @@ def _score(result: ScoreResult, **_options) -> str:
             cells = [_cell(col.get(dim), lang, result.min_n) for _, col in spec.columns]
             out.append("| " + " | ".join([_escape(names[dim]), *cells]) + " |")
         out.append("")
+    if quiet:  # the tables (and comments) only: no legend, no row summary
+        out += _comments(result)
+        return "\n".join(out) + "\n"
     z = result.survey.instrument.zones
     out.append(
         f"{ZONE_MARK['strength']} {t('zone.strength', lang)} ≥ {bound(z.strength, lang)} · "
@@ -42,9 +50,15 @@ def _score(result: ScoreResult, **_options) -> str:
     )
     out.append(t("legend.hidden", lang, min_n=result.min_n) + "  ")
     out.append(ledger_summary(result))
-    if result.comments is not None:
-        out += ["", comment_text(result)]
+    out += _comments(result)
     return "\n".join(out) + "\n"
+
+
+def _comments(result) -> list[str]:
+    """Respondents' comments, HTML escaped line by line (free text is input too)."""
+    if result.comments is None:
+        return []
+    return ["", *(_escape(line) for line in comment_text(result).splitlines())]
 
 
 def _cell(record: dict | None, lang: str, min_n: int) -> str:
@@ -57,4 +71,6 @@ def _cell(record: dict | None, lang: str, min_n: int) -> str:
 
 
 def _escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+    """HTML escaped, pipes escaped, control characters spelt out: raw HTML in a label
+    must not reach a wiki or a rendered report."""
+    return markdown_text(text)

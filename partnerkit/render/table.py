@@ -46,8 +46,35 @@ def render(result, width: int = 100, color: bool = False, **options) -> str:
 
 
 def renderable(result, width: int = 100, **options) -> RenderableType:
-    """The result as a rich renderable (the CLI prints it with colour on a terminal)."""
-    return _view(result, width, **options)
+    """The result as a rich renderable (the CLI prints it with colour on a terminal).
+
+    Every text in it is shown with its control characters spelt out (``\\x1b``): an
+    actor, area or file name from an export must not steer the reader's terminal.
+    ``quiet`` leaves out legends and the row summary: the result only.
+    """
+    return _Escaped(_view(result, width, **options))
+
+
+class _Escaped:
+    """A renderable whose texts have their control characters spelt out.
+
+    Applied to the laid-out segments, so no view can forget it (rich passes ESC and
+    NUL through unchanged); a hostile name widens its own line, nothing more.
+    """
+
+    def __init__(self, inner: RenderableType):
+        self.inner = inner
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        from ..output import terminal_text
+
+        for segment in console.render(self.inner, options):
+            if segment.control:
+                yield segment
+            else:
+                yield Segment(terminal_text(segment.text), segment.style)
 
 
 @singledispatch
@@ -60,13 +87,14 @@ def _view(result, width: int, **_options) -> RenderableType:
 
 
 @_view.register(ScoreResult)
-def _score(result: ScoreResult, width: int, **_options) -> RenderableType:
+def _score(result: ScoreResult, width: int, quiet: bool = False, **_options) -> RenderableType:
     dims, names, specs = score_tables(result)
     parts: list[RenderableType] = []
     for spec in specs:
         parts += _tables(result, spec.title, dims, names, spec.columns, width)
-    parts.append(_legend(result))
-    parts.append(Text(ledger_summary(result), style="dim"))
+    if not quiet:
+        parts.append(_legend(result))
+        parts.append(Text(ledger_summary(result), style="dim"))
     if result.comments is not None:
         parts.append(Text(comment_text(result), style=""))
     return Group(*parts)
@@ -299,7 +327,9 @@ _FLAG_MARK = {
 
 
 @_view.register(ReliabilityResult)
-def _reliability(result, width: int, items: bool = False, **_options) -> RenderableType:
+def _reliability(
+    result, width: int, items: bool = False, quiet: bool = False, **_options
+) -> RenderableType:
     from ..i18n import join_words, key_name
     from ..reliability import ALPHA_MIN, K_MIN, N_MIN
 
@@ -353,8 +383,9 @@ def _reliability(result, width: int, items: bool = False, **_options) -> Rendera
         parts.append(Text("\n".join(f"! {m}" for m in messages), style="yellow"))
     if items:
         parts += _reliability_items(result, width)
-    legend = f"{t('rel.legend', lang)}\n{t('legend.hidden', lang, min_n=result.min_n)}"
-    parts.append(Text(legend, style="dim"))
+    if not quiet:
+        legend = f"{t('rel.legend', lang)}\n{t('legend.hidden', lang, min_n=result.min_n)}"
+        parts.append(Text(legend, style="dim"))
     return Group(*parts)
 
 
@@ -432,7 +463,7 @@ def sparkline(values: list[float]) -> str:
 
 
 @_view.register(TrendResult)
-def _trend(result, width: int, **_options) -> RenderableType:
+def _trend(result, width: int, quiet: bool = False, **_options) -> RenderableType:
     from .views import trend_groups
 
     lang = result.lang
@@ -462,11 +493,11 @@ def _trend(result, width: int, **_options) -> RenderableType:
             means = [c["mean"] if c and not c["suppressed"] else None for c in cells]
             table.add_row(name, *rendered, sparkline(means))
         parts.append(table)
-    parts += _trend_notes(result)
+    parts += _trend_notes(result, quiet)
     return Group(*parts)
 
 
-def _trend_notes(result) -> list[RenderableType]:
+def _trend_notes(result, quiet: bool = False) -> list[RenderableType]:
     from ..i18n import t as text_of
 
     lang = result.lang
@@ -495,6 +526,8 @@ def _trend_notes(result) -> list[RenderableType]:
         )
         link = text_of("trend.paired", lang, pairs=pairs)
     findings = "\n".join(f"• {f}" for f in result.findings) or text_of("trend.none", lang)
+    if quiet:  # the findings are results; the legend and notes are not
+        return [Text(findings, style="bold")]
     parts = [Text(findings, style="bold"), Text(f"{legend} {link}", style="dim")]
     untested = result.records[~result.records["suppressed"] & result.records["note"].notna()]
     if not untested.empty:
@@ -514,7 +547,7 @@ def _trend_notes(result) -> list[RenderableType]:
 
 
 @_view.register(GapsResult)
-def _gaps(result, width: int, **_options) -> RenderableType:
+def _gaps(result, width: int, quiet: bool = False, **_options) -> RenderableType:
     from .views import gaps_tables
 
     lang = result.lang
@@ -534,11 +567,10 @@ def _gaps(result, width: int, **_options) -> RenderableType:
         adjust=t(f"adjust.{result.adjust}", lang),
         alpha=number(result.alpha, lang),
     )
-    parts += [
-        Text(findings, style="bold"),
-        Text(legend, style="dim"),
-        Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"),
-    ]
+    parts.append(Text(findings, style="bold"))
+    if not quiet:
+        parts.append(Text(legend, style="dim"))
+        parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
     return Group(*parts)
 
 
