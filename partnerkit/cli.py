@@ -307,11 +307,18 @@ def trend(
     test: Annotated[TestName, typer.Option(help="The test of a change.")] = TestName.welch,
     paired: Annotated[
         Paired,
-        typer.Option(help="Pair respondents linked by an id across rounds (auto: when most are)."),
+        typer.Option(
+            help="Pair respondents linked by an id across rounds (auto: whoever is linked; "
+            "partly linked rounds use the partially overlapping samples t-test)."
+        ),
     ] = Paired.auto,
     adjust: Annotated[
-        Adjust, typer.Option(help="p-value adjustment across the dimensions of a comparison.")
-    ] = Adjust.holm,
+        Adjust,
+        typer.Option(
+            help="p-value adjustment across every test of this output (bh: false discovery "
+            "rate; holm: family-wise error rate)."
+        ),
+    ] = Adjust.bh,
     alpha: Annotated[
         float, typer.Option(help="Mark a change when its adjusted p-value is below this.")
     ] = 0.05,
@@ -331,7 +338,7 @@ def trend(
     (area_2023.xlsx, runde 2.csv), or --round. Each change is tested on
     respondents' dimension scores (Welch's t-test by default, paired when the same
     respondents are linked), with Hedges' g and Cliff's delta, and p-values
-    adjusted across dimensions.
+    adjusted across every test of the output (Benjamini-Hochberg by default).
     """
     with reporting(traceback):
         from .project import ReadOptions
@@ -392,8 +399,12 @@ def gaps(
         GapTest, typer.Option(help="welch: Welch's t-test/ANOVA; kruskal: rank-based tests.")
     ] = GapTest.welch,
     adjust: Annotated[
-        Adjust, typer.Option(help="p-value adjustment across the dimensions of a comparison.")
-    ] = Adjust.holm,
+        Adjust,
+        typer.Option(
+            help="p-value adjustment across every test of this output (bh: false discovery "
+            "rate; holm: family-wise error rate)."
+        ),
+    ] = Adjust.bh,
     gap: Annotated[
         float,
         typer.Option(help="Flag gaps of at least this many scale points (and p_adj < alpha)."),
@@ -414,7 +425,7 @@ def gaps(
 
     Per dimension the group means, the gap between the highest and lowest group,
     and a test (Welch's t-test or ANOVA with Games-Howell pairs; --test kruskal for
-    rank tests), p adjusted across dimensions; gaps of --gap points with p_adj below
+    rank tests), p adjusted across every test of the output; gaps of --gap points with p_adj below
     --alpha are flagged. Shared power (equality) is also shown by sector.
     """
     with reporting(traceback):

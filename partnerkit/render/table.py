@@ -495,17 +495,11 @@ def _trend_notes(result) -> list[RenderableType]:
         )
         link = text_of("trend.paired", lang, pairs=pairs)
     findings = "\n".join(f"• {f}" for f in result.findings) or text_of("trend.none", lang)
-    parts = [Text(findings, style="bold"), Text(f"{legend} {link}", style="dim")]
-    untested = result.records[~result.records["suppressed"] & result.records["note"].notna()]
-    if not untested.empty:
-        keys = [k.name for k in result.keys]
-        where = untested.drop_duplicates([*keys, "round_from", "round_to"])
-        listed = ", ".join(
-            " ".join(str(r[k]) for k in keys if r[k] is not None)
-            + f" {r['round_from']}→{r['round_to']}"
-            for r in where.to_dict("records")
-        )
-        parts.append(Text(text_of("trend.untested", lang, which=listed.strip()), style="dim"))
+    parts = [Text(findings, style="bold")]
+    if result.untested:
+        parts.append(Text("\n".join(f"• {u}" for u in result.untested)))
+    family = text_of(f"family.{result.adjust}", lang, m=result.family)
+    parts.append(Text(f"{legend} {family} {link}", style="dim"))
     parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
     return parts
 

@@ -139,7 +139,7 @@ def trend_groups(result) -> list[tuple[str, list[tuple[str, list]]]]:
     for rec in records.to_dict("records"):
         if rec["significant"]:
             group = tuple(rec[k] for k in keys)
-            markers[(group, rec["dimension"], rec["round_to"])] = "▲" if rec["diff"] > 0 else "▼"
+            markers[(group, rec["dimension"], rec["round_to"])] = "▲" if rec["direction"] > 0 else "▼"
     out = []
     group_values = rounds[keys].drop_duplicates().itertuples(index=False) if keys else [()]
     groups = [tuple(None if v != v else v for v in g) for g in group_values]
