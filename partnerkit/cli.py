@@ -406,9 +406,19 @@ def gaps(
         ),
     ] = Adjust.bh,
     gap: Annotated[
-        float,
-        typer.Option(help="Flag gaps of at least this many scale points (and p_adj < alpha)."),
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            help="Flag gaps of at least this many scale points (and p_adj < alpha) "
+            "[default: 0.5 on a 1-5 scale, in proportion on others]."
+        ),
+    ] = None,
+    include_missing_group: Annotated[
+        bool,
+        typer.Option(
+            "--include-missing-group",
+            help="Let the '(not given)' group take part in tests and findings.",
+        ),
+    ] = False,
     alpha: Annotated[float, typer.Option(help="Significance level for flagged gaps.")] = 0.05,
     min_n: MinNOpt = None,
     merge_small: MergeSmallOpt = False,
@@ -463,6 +473,7 @@ def gaps(
             min_n=run.settings.min_n,
             lang=run.settings.lang,
             merge_small=merge_small,
+            include_missing_group=include_missing_group,
         )
         _finish(run, result)
 
@@ -491,8 +502,12 @@ def areas(
         bool, typer.Option("--trend", help="Add each area's change since its previous round.")
     ] = False,
     gap: Annotated[
-        float, typer.Option(help="Flag areas at least this many points from the others.")
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            help="Flag areas at least this many points from the others "
+            "[default: 0.5 on a 1-5 scale, in proportion on others]."
+        ),
+    ] = None,
     alpha: Annotated[float, typer.Option(help="Significance level for flags.")] = 0.05,
     adjust: Annotated[
         Adjust, typer.Option(help="p-value adjustment across all areas and dimensions.")
@@ -573,6 +588,13 @@ def report(
     actor_map: ActorMapOpt = None,
     area_from: AreaFromOpt = None,
     min_n: MinNOpt = None,
+    adjust: Annotated[
+        Adjust,
+        typer.Option(
+            help="p-value adjustment across every test behind the report's findings (bh: "
+            "false discovery rate; holm: family-wise error rate)."
+        ),
+    ] = Adjust.bh,
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
@@ -613,7 +635,11 @@ def report(
             )
         )
         result = build_report(
-            run.survey, title=title, lang=run.settings.lang, min_n=run.settings.min_n
+            run.survey,
+            title=title,
+            lang=run.settings.lang,
+            min_n=run.settings.min_n,
+            adjust=adjust.value,
         )
         if not run.settings.quiet:
             _warn(result.warnings)

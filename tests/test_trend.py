@@ -223,13 +223,17 @@ def test_trend_without_rounds_is_an_error(tmp_path, tiny):
 
 
 def test_trend_json_contract(runner):
-    result = invoke(runner, "trend", EXAMPLE_XLSX, "--by", "actor", "-f", "json", "--lang", "en")
+    result = invoke(
+        runner, "trend", EXAMPLE_XLSX, "--by", "actor", "--baseline", "first", "-f", "json",
+        "--lang", "en",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     records = document["results"]
     assert all(list(r) == [*RECORD_KEYS[:2], "actor", *RECORD_KEYS[2:]] for r in records)
     assert document["meta"]["rounds"] == ["2022", "2023", "2024"]
     assert document["meta"]["test"] == "welch" and document["meta"]["adjust"] == "bh"
+    assert document["meta"]["family"] == {"size": 120, "scope": "trend"}
     assert document["rounds"][0]["round"] == "2022"
     police = [r for r in records if r["actor"] == "Police"]
     assert police and all(r["suppressed"] and r["mean_from"] is None for r in police)

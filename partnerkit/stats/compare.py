@@ -50,11 +50,14 @@ __all__ = [
 
 NAN = float("nan")
 
-#: Below this many values in either group, Mann-Whitney p-values are exact or permutation-based.
-SMALL_SAMPLE = 10
+#: Below this many values in either group, Mann-Whitney p-values are exact (no ties) or
+#: permutation-based (ties): the normal approximation is off by a factor of two with
+#: Likert ties at n = 10 (0.097 against an exact conditional 0.193).
+SMALL_SAMPLE = 50
 #: Seed of the Monte Carlo permutation test, so repeated runs report the same p-value.
 PERMUTATION_SEED = 20240917
-PERMUTATION_RESAMPLES = 9999
+#: Monte Carlo SE of p near 0.05: sqrt(0.05 * 0.95 / 20000) = 0.0015 (below 0.002).
+PERMUTATION_RESAMPLES = 20000
 
 #: Upper bounds (exclusive) of the |delta| bands of Romano et al. (2006).
 CLIFF_BANDS = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"))
@@ -402,14 +405,15 @@ def mann_whitney(a: ArrayLike, b: ArrayLike) -> dict:
     Notes
     -----
     Mann & Whitney (1947), computed by ``scipy.stats.mannwhitneyu(b, a)``.
-    With at least 10 values in each group: normal approximation with tie
+    With at least 50 values in each group: normal approximation with tie
     correction and continuity correction, as R's
-    ``wilcox.test(b, a, exact = FALSE, correct = TRUE)``. With fewer than 10
+    ``wilcox.test(b, a, exact = FALSE, correct = TRUE)``. With fewer than 50
     in either group: the exact null distribution of U when there are no ties
     (R's default ``wilcox.test`` then agrees), otherwise a permutation test
-    (``scipy.stats.PermutationMethod``, 9999 resamples with a fixed seed;
-    scipy enumerates every split exactly when there are no more than that,
-    which covers e.g. 6 + 8 respondents).
+    conditional on the ties (``scipy.stats.PermutationMethod``, 20000
+    resamples with a fixed seed, so the Monte Carlo SE of p near 0.05 is
+    0.0015; scipy enumerates every split exactly when there are no more than
+    that, which covers e.g. 6 + 8 respondents).
 
     Examples
     --------
@@ -440,14 +444,50 @@ def mann_whitney(a: ArrayLike, b: ArrayLike) -> dict:
     elif np.unique(pooled).size == pooled.size:
         name, method = "exact", "exact"
     else:
-        name = "permutation"
-        method = stats.PermutationMethod(
-            n_resamples=PERMUTATION_RESAMPLES, random_state=PERMUTATION_SEED
-        )
+        u, p = _rank_sum_permutation(a, b)
+        out.update(statistic=u, p=p, method="permutation")
+        return out
     with np.errstate(all="ignore"):
         res = stats.mannwhitneyu(b, a, use_continuity=True, method=method)
     out.update(statistic=float(res.statistic), p=float(res.pvalue), method=name)
     return out
+
+
+def _rank_sum_permutation(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """U of ``b`` and its two-sided permutation p-value, conditional on the ties.
+
+    Every split of the pooled midranks is enumerated when there are no more than
+    :data:`PERMUTATION_RESAMPLES`; otherwise that many random splits (fixed seed)
+    give ``p = (1 + #{|U* - mean| >= |U - mean|}) / (1 + B)``. Two-sided as
+    ``|U - mean|`` (the convention of R's coin ``wilcox_test``; with ties the null
+    distribution need not be symmetric, and scipy's ``2 * min(one-sided)`` can
+    differ by a few hundredths). Vectorised: scipy's
+    ``mannwhitneyu(method=PermutationMethod(...))`` took 0.9 s for 45 + 40
+    respondents here, this about 0.05 s.
+    """
+    from itertools import combinations
+    from math import comb
+
+    from scipy.stats import rankdata
+
+    ranks = rankdata(np.concatenate([a, b]))
+    n_a, n_b = a.size, b.size
+    total = n_a + n_b
+    offset = n_b * (n_b + 1) / 2
+    u = float(ranks[n_a:].sum() - offset)
+    centre = n_a * n_b / 2
+    observed = abs(u - centre) - 1e-9  # ties in U count as at least as extreme
+    if comb(total, n_b) <= PERMUTATION_RESAMPLES:
+        chosen = np.array(list(combinations(range(total), n_b)))
+        extreme = np.abs(ranks[chosen].sum(axis=1) - offset - centre) >= observed
+        return u, float(extreme.mean())
+    rng = np.random.default_rng(PERMUTATION_SEED)
+    count = 0
+    for size in np.diff(np.r_[0:PERMUTATION_RESAMPLES:4000, PERMUTATION_RESAMPLES]):
+        keys = rng.random((size, total))
+        chosen = np.argpartition(keys, n_b - 1, axis=1)[:, :n_b]
+        count += int((np.abs(ranks[chosen].sum(axis=1) - offset - centre) >= observed).sum())
+    return u, float((count + 1) / (PERMUTATION_RESAMPLES + 1))
 
 
 def wilcoxon_signed_rank(a: ArrayLike, b: ArrayLike) -> dict:
