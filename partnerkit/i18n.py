@@ -99,6 +99,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Kun {k} udsagn med svar (under {limit}): alfa er ustabil med så få udsagn.",
         "Only {k} items with answers (fewer than {limit}): alpha is unstable with so few items.",
     ),
+    "rel.one_item": ("ikke defineret (ét udsagn)", "not defined (one item)"),
     "rel.legend": (
         "α: Cronbachs alfa (parvise kovarianser, som R psych alpha()); 95% CI: Feldt; α std: "
         "standardiseret alfa; r̄: gennemsnitlig korrelation mellem udsagn; n: besvarelser; "
@@ -197,8 +198,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "note.gap_untested": (
         "{where}{dimension}: {reason}; største forskel {gap} point ({high} over {low}), ikke "
         "testet.",
-        "{where}{dimension}: {reason}; largest gap {gap} points ({high} above {low}), not "
-        "tested.",
+        "{where}{dimension}: {reason}; largest gap {gap} points ({high} above {low}), not tested.",
     ),
     "reason.too_few": (
         "færre end to grupper store nok til en test",

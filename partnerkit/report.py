@@ -139,7 +139,7 @@ def build_report(
     if "area" in survey.data.columns and survey.data["area"].nunique() > 1:
         area_result = areas(survey, min_n=min_n, lang=lang)
     gap_result, trend_all, trend_actor, area_result = report_family(
-        (gap_result, trend_all, trend_actor, area_result), adjust
+        gap_result, trend_all, trend_actor, area_result, adjust
     )
     subtitle = inst.label(lang)
     return Report(
@@ -157,31 +157,48 @@ def build_report(
     )
 
 
-def report_family(results, adjust: str = "bh") -> tuple:
+def report_family(gaps, trend_all, trend_by_actor, areas, adjust: str = "bh") -> tuple:
     """Adjust every test that can become one of the report's findings as one family.
 
-    ``results`` are ``gaps``, ``trend`` and ``areas`` results (None where absent);
-    each comes back with ``p_adj``, its flags and findings from the p-values of all
-    of them adjusted together (Benjamini-Hochberg by default, ``"holm"`` for the
-    family-wise error rate), and ``meta.family`` saying so.
+    Each result (None where absent) comes back with ``p_adj``, its flags and
+    findings from the p-values of all of them adjusted together
+    (Benjamini-Hochberg by default, ``"holm"`` for the family-wise error rate),
+    and ``meta.family`` saying so. The trend over all respondents repeats the
+    "all" rows of the trend by actor (the same tests on the same people), so with
+    both it is counted once and takes those rows' adjusted p-values.
     """
     import numpy as np
 
-    from .stats import adjust_p
-
-    present = [r for r in results if r is not None and hasattr(r, "family_p")]
+    members = [gaps, trend_by_actor if trend_by_actor is not None else trend_all, areas]
+    present = [r for r in members if r is not None]
     if not present:
-        return tuple(results)
+        return gaps, trend_all, trend_by_actor, areas
     raw = [r.family_p() for r in present]
-    p_adj = adjust_p(np.concatenate(raw), adjust)
+    p_adj = _adjust(np.concatenate(raw), adjust)
     size = int(np.count_nonzero(~np.isnan(np.concatenate(raw))))
     out, start = {}, 0
     for result, p in zip(present, raw, strict=True):
-        out[id(result)] = result.with_family(
-            p_adj[start : start + len(p)], adjust, size, "report"
-        )
+        out[id(result)] = result.with_family(p_adj[start : start + len(p)], adjust, size, "report")
         start += len(p)
-    return tuple(None if r is None else out.get(id(r), r) for r in results)
+    gaps, areas = (None if r is None else out[id(r)] for r in (gaps, areas))
+    if trend_by_actor is None:
+        return gaps, None if trend_all is None else out[id(trend_all)], None, areas
+    trend_by_actor = out[id(trend_by_actor)]
+    if trend_all is not None:
+        overall = trend_by_actor.records
+        overall = overall[overall[trend_by_actor.keys[0].name].isna()]
+        key = ["dimension", "round_from", "round_to"]
+        matched = trend_all.records[key].merge(overall[[*key, "p_adj"]], on=key, how="left")
+        trend_all = trend_all.with_family(
+            matched["p_adj"].to_numpy(dtype=float), adjust, size, "report"
+        )
+    return gaps, trend_all, trend_by_actor, areas
+
+
+def _adjust(p, method: str):
+    from .stats import adjust_p
+
+    return adjust_p(p, method)
 
 
 def _sha256(path: Path) -> str:

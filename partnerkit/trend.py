@@ -201,6 +201,9 @@ def trend(
 
     records = []
     lookup = _records_by_group(per_round, key_names)
+    # each dimension's scores as an array once: a frame column lookup per group and pair of
+    # rounds took a sixth of the time of `trend --by actor` on 6 actor types x 3 rounds
+    columns = {dim: rs.scores[dim].to_numpy() for dim in rs.scores.columns}
     for group in group_rows(survey, keys, lang):
         labels = tuple(group.labels[k] for k in key_names)
         in_group = np.zeros(len(survey.data), dtype=bool)
@@ -209,7 +212,7 @@ def trend(
             rows_from = in_group & (round_of == r_from)
             rows_to = in_group & (round_of == r_to)
             link = _link(respondent, rows_from, rows_to, paired, test)
-            for dim in rs.scores.columns:
+            for dim, scores in columns.items():
                 rec_from = lookup.get((labels, r_from, dim))
                 rec_to = lookup.get((labels, r_to, dim))
                 if rec_from is None or rec_to is None:
@@ -220,7 +223,6 @@ def trend(
                     "round_from": r_from,
                     "round_to": r_to,
                 }
-                scores = rs.scores[dim].to_numpy()
                 records.append(
                     base | _compare(scores, rows_from, rows_to, rec_from, rec_to, link, test)
                 )
@@ -384,7 +386,7 @@ def _compare(scores, rows_from, rows_to, rec_from, rec_to, link: _Link, test: st
         "diff_ci_high": result.get("diff_ci_high"),
         "cliffs_delta": cliffs_delta(a, b),
     }
-    if not result["p"] == result["p"]:  # n >= MIN_TEST_N a side: no spread to test
+    if result["p"] != result["p"]:  # n >= MIN_TEST_N a side: no spread to test
         return out | {"test": None, "statistic": None, "df": None, "note": "no_spread"}
     if test == "welch":
         if pairing == "none":

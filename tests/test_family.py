@@ -26,6 +26,7 @@ import partnerkit.stats as stats
 from partnerkit import read_survey
 from partnerkit.gaps import gaps
 from partnerkit.report import report_family
+from partnerkit.stats import adjust_p
 from partnerkit.trend import trend
 
 SURVEYS = 200
@@ -51,8 +52,10 @@ def test_null_surveys_keep_the_promised_false_finding_rate(tmp_path, monkeypatch
     sizes = rng.integers(10, 61, (3, len(actors)))
     frame = pd.concat(
         [
-            pd.DataFrame({"Runde": str(2022 + r), "Aktørtype": a, **dict.fromkeys(items, 3)},
-                         index=range(sizes[r, k]))  # fmt: skip
+            pd.DataFrame(
+                {"Runde": str(2022 + r), "Aktørtype": a, **dict.fromkeys(items, 3)},
+                index=range(sizes[r, k]),
+            )
             for r in range(3)
             for k, a in enumerate(actors)
         ],
@@ -74,23 +77,26 @@ def test_null_surveys_keep_the_promised_false_finding_rate(tmp_path, monkeypatch
         latest = replace(survey, data=data[latest_rows].reset_index(drop=True))
         by_actor = trend(survey, ["actor"], baseline="first")
         by_round = gaps(survey, "actor", ["round"], focus=False)
-        parts = (
-            gaps(latest, "actor", focus=False),
-            trend(survey, []),
-            trend(survey, ["actor"]),
-        )
+        # the report's parts (its trend over all respondents repeats the "all" rows of
+        # the trend by actor, so report_family takes those; build_report does the same)
+        parts = (gaps(latest, "actor", focus=False), None, trend(survey, ["actor"]), None)
         for adjust in ("bh", "holm"):
-            t_res = report_family((by_actor,), adjust)[0]
-            g_res = report_family((by_round,), adjust)[0]
+            t_res = by_actor.with_family(
+                adjust_p(by_actor.family_p(), adjust), adjust, by_actor.family, "trend"
+            )
+            g_res = by_round.with_family(
+                adjust_p(by_round.family_p(), adjust), adjust, by_round.family, "gaps"
+            )
             any_finding[f"trend_{adjust}"] += bool(t_res.findings)
             any_finding[f"gaps_{adjust}"] += bool(g_res.findings)
-            report = report_family(parts, adjust)
+            report = [r for r in report_family(*parts, adjust) if r is not None]
             any_finding[f"report_{adjust}"] += any(bool(r.findings) for r in report)
     rates = {k: v / SURVEYS for k, v in any_finding.items()}
     assert all(rate <= LIMIT for rate in rates.values()), rates
     # the family is the whole output: (4 actors + all) x 2 pairs x 10 dimensions
     assert by_actor.family == 100 and t_res.family == 100
     assert report[1].family_scope == "report" and report[1].family == report[0].family
+    assert report[0].family == by_actor.family + 10  # + the latest round's gaps, 10 dimensions
 
 
 @pytest.mark.parametrize("adjust", ["bh", "holm"])
@@ -98,15 +104,23 @@ def test_report_family_counts_every_test_once(adjust):
     from tests.conftest import EXAMPLE_XLSX
 
     survey = read_survey(EXAMPLE_XLSX)
-    parts = (gaps(survey, "actor"), trend(survey, []), trend(survey, ["actor"]))
-    adjusted = report_family(parts, adjust)
-    raw = np.concatenate([p.family_p() for p in parts])
+    parts = (gaps(survey, "actor"), trend(survey, []), trend(survey, ["actor"]), None)
+    adjusted = report_family(*parts, adjust)
+    # the trend over everyone repeats the "all" rows of the trend by actor: counted once
+    overall = parts[2].records[parts[2].records["actor"].isna()]
+    np.testing.assert_array_equal(
+        overall["p"].to_numpy(float), parts[1].records["p"].to_numpy(float)
+    )
+    raw = np.concatenate([parts[0].family_p(), parts[2].family_p()])
     expected = stats.adjust_p(raw, adjust)  # R: p.adjust(raw, method = "BH" / "holm")
     got = np.concatenate([
         adjusted[0].records["p_adj"].to_numpy(float),
         adjusted[0].focus["p_adj"].to_numpy(float),
-        adjusted[1].records["p_adj"].to_numpy(float),
         adjusted[2].records["p_adj"].to_numpy(float),
     ])  # fmt: skip
     np.testing.assert_allclose(got, expected)
-    assert {r.family for r in adjusted} == {int(np.count_nonzero(~np.isnan(raw)))}
+    overall = adjusted[2].records[adjusted[2].records["actor"].isna()]
+    np.testing.assert_allclose(adjusted[1].records["p_adj"], overall["p_adj"])
+    size = int(np.count_nonzero(~np.isnan(raw)))
+    assert [r.family for r in adjusted[:3]] == [size] * 3
+    assert {r.family_scope for r in adjusted[:3]} == {"report"}

@@ -102,9 +102,7 @@ def test_a_unanimous_group_is_tested_by_games_howell_pairs(tmp_path, tiny):
     survey = read_survey(write_table(tmp_path / "s.csv", frame), tiny)
     rec = gaps(survey, lang="en").records.set_index("dimension").loc["alpha"]
     assert rec["test"] == "games-howell" and rec["note"] is None
-    samples = [
-        survey_scores(survey, actor) for actor in ("municipality", "Police", "resident")
-    ]
+    samples = [survey_scores(survey, actor) for actor in ("municipality", "Police", "resident")]
     reference = games_howell(samples, ["Municipality", "Police", "Resident"])
     assert rec["p"] == pytest.approx(reference["p"].min())
     assert rec["p"] < 1e-6 and rec["flagged"]
@@ -163,8 +161,12 @@ def test_a_significant_partial_change_cites_the_tables_difference(tmp_path, tiny
     low = np.array([1, 2, 2, 1, 2, 2, 1, 2, 2, 2, 1, 2, 2, 2, 1, 2, 2, 2, 3, 2], dtype=float)
     high = low[:12] + 1
     second = np.r_[high, [3, 3, 4, 3, 3, 2, 3, 3]]
-    survey = _rounds(tmp_path, tiny, _answers("Resident", low, ids=ids),
-                     _answers("Resident", second, ids=ids[:12] + [f"n{i}" for i in range(8)]))
+    survey = _rounds(
+        tmp_path,
+        tiny,
+        _answers("Resident", low, ids=ids),
+        _answers("Resident", second, ids=ids[:12] + [f"n{i}" for i in range(8)]),
+    )
     result = trend(survey, lang="en")
     rec = result.records.set_index("dimension").loc["alpha"]
     assert rec["significant"] and rec["pairing"] == "partial"
@@ -212,7 +214,8 @@ def test_the_not_given_group_is_shown_but_untested_unless_asked(tmp_path, tiny, 
     rec = result.records.set_index("dimension").loc["alpha"]
     assert "(not given)" in {g["group"] for g in rec["groups"]}
     assert rec["note"] == "missing_group" and "(not given)" not in (
-        rec["max_group"], rec["min_group"]
+        rec["max_group"],
+        rec["min_group"],
     )
     assert not any("(not given)" in f for f in result.findings)
     kept = gaps(survey, lang="en", include_missing_group=True)
@@ -290,3 +293,35 @@ def test_omega_squared_is_truncated_at_zero(tmp_path, tiny):
     records = gaps(survey).records
     values = [r["effect_size"]["value"] for r in records.to_dict("records")]
     assert all(v is None or v >= 0 for v in values)
+
+
+def test_a_score_interval_is_clipped_to_the_scale_with_a_note(tmp_path, tiny):
+    from partnerkit import score_survey
+
+    # two respondents, alpha scores 1 and 5: t(0.975, 1) * sd / sqrt(2) = 12.706 * 2 = 25.4,
+    # so the unclipped interval runs from 3 - 25.4 to 3 + 25.4 (R: qt(0.975, 1) = 12.7062)
+    frame = _answers(["Municipality", "Municipality"], [1.0, 5.0])
+    survey = read_survey(write_table(tmp_path / "s.csv", frame), tiny)
+    result = score_survey(survey, [], min_n=2)
+    rec = result.records.set_index("dimension").loc["alpha"]
+    assert (rec["ci_low"], rec["ci_high"]) == (1.0, 5.0) and rec["mean"] == 3.0
+    assert any("clipped" in w and "(1-5)" in w for w in result.warnings)
+    steady = read_survey(write_table(tmp_path / "t.csv", _answers("Resident", [3.0] * 6)), tiny)
+    assert not any("clipped" in w for w in score_survey(steady, [], min_n=2).warnings)
+
+
+def test_alpha_of_a_one_item_dimension_reads_not_defined(tmp_path, tiny):
+    from dataclasses import replace
+
+    from partnerkit.reliability import reliability
+    from partnerkit.render import render
+
+    alpha, beta = tiny.dimensions
+    one = replace(tiny, dimensions=(alpha, replace(beta, items=beta.items[:1])))
+    rng = np.random.default_rng(5)
+    frame = _answers("Municipality", np.clip(np.rint(rng.normal(3, 1, 12)), 1, 5))
+    survey = read_survey(write_table(tmp_path / "s.csv", frame[["Actor", "a1", "a2", "a3", "b1"]]),
+                         one)  # fmt: skip
+    table = render(reliability(survey, [], min_n=2, lang="en"), "table")
+    row = next(x for x in table.splitlines() if x.lstrip().startswith("Beta"))
+    assert "not defined (one item)" in " ".join(table.split()) and "–" not in row.split("Beta")[1][:12]

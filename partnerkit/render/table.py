@@ -340,7 +340,9 @@ def _reliability(result, width: int, items: bool = False, **_options) -> Rendera
         table.add_row(
             name,
             *groups,
-            Text(_num(alpha, lang), style=style),
+            Text(t("rel.one_item", lang), style="dim")
+            if rec.get("k") == 1
+            else Text(_num(alpha, lang), style=style),
             f"{_num(rec['alpha_ci_low'], lang)}–{_num(rec['alpha_ci_high'], lang)}",
             _num(rec["alpha_std"], lang),
             _num(rec["average_r"], lang),
@@ -528,9 +530,12 @@ def _gaps(result, width: int, **_options) -> RenderableType:
         adjust=t(f"adjust.{result.adjust}", lang),
         alpha=number(result.alpha, lang),
     )
+    parts.append(Text(findings, style="bold"))
+    if result.untested:
+        parts.append(Text("\n".join(f"• {u}" for u in result.untested)))
+    family = t(f"family.{result.adjust}", lang, m=result.family)
     parts += [
-        Text(findings, style="bold"),
-        Text(legend, style="dim"),
+        Text(f"{legend} {family}", style="dim"),
         Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"),
     ]
     return Group(*parts)

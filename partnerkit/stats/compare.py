@@ -707,7 +707,7 @@ def g_av(a: ArrayLike, b: ArrayLike, df: float) -> float:
     0.9905
     """
     a, b = _clean(a), _clean(b)
-    if a.size < 2 or b.size < 2 or (_constant(a) and _constant(b)) or not df == df:
+    if a.size < 2 or b.size < 2 or (_constant(a) and _constant(b)) or df != df:
         return NAN
     d_av = (b.mean() - a.mean()) / ((a.std(ddof=1) + b.std(ddof=1)) / 2)
     return float(d_av * (1 - 3 / (4 * df - 1)))
