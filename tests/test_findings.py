@@ -257,8 +257,9 @@ def test_rank_test_direction_follows_cliffs_delta_not_the_mean(tmp_path, tiny):
 
 
 def test_mann_whitney_with_ties_in_small_groups_is_permutation_exact(tmp_path):
-    # 10 + 10 Likert answers with ties: the normal approximation's p is about half the
-    # exact conditional p. Reference: every one of the C(20, 10) = 184756 splits.
+    # 10 + 10 Likert answers with ties: the p-value is a permutation p conditional on the
+    # ties. Reference: every one of the C(20, 10) = 184756 splits (p = 0.1792; R's normal
+    # approximation, wilcox.test(b, a, exact = FALSE, correct = TRUE), gives 0.1691).
     a = np.array([1, 2, 2, 3, 3, 3, 3, 4, 4, 5], dtype=float)
     b = np.array([2, 3, 3, 3, 4, 4, 4, 4, 5, 5], dtype=float)
     from scipy.stats import rankdata
@@ -267,10 +268,13 @@ def test_mann_whitney_with_ties_in_small_groups_is_permutation_exact(tmp_path):
     splits = np.array(list(combinations(range(20), 10)))
     u_all = ranks[splits].sum(axis=1) - 55
     u_obs = ranks[10:].sum() - 55
-    exact = np.mean(np.abs(u_all - 50) >= abs(u_obs - 50) - 1e-9)
+    # two-sided as scipy.stats.permutation_test: twice the smaller tail
+    exact = min(1.0, 2 * min(np.mean(u_all >= u_obs - 1e-9), np.mean(u_all <= u_obs + 1e-9)))
+    assert exact == pytest.approx(0.1792418108, abs=1e-9)
     res = mann_whitney(a, b)
     assert res["method"] == "permutation" and res["statistic"] == u_obs
-    assert res["p"] == pytest.approx(exact, abs=3 * np.sqrt(exact * (1 - exact) / 20000))
+    tail = exact / 2  # Monte Carlo SE of twice a tail, 30000 resamples; within 3 SE
+    assert res["p"] == pytest.approx(exact, abs=3 * 2 * np.sqrt(tail * (1 - tail) / 30000))
 
 
 def test_gap_threshold_scales_with_the_instrument_range(tmp_path, tiny):
@@ -324,4 +328,40 @@ def test_alpha_of_a_one_item_dimension_reads_not_defined(tmp_path, tiny):
                          one)  # fmt: skip
     table = render(reliability(survey, [], min_n=2, lang="en"), "table")
     row = next(x for x in table.splitlines() if x.lstrip().startswith("Beta"))
-    assert "not defined (one item)" in " ".join(table.split()) and "–" not in row.split("Beta")[1][:12]
+    assert (
+        "not defined (one item)" in " ".join(table.split()) and "–" not in row.split("Beta")[1][:12]
+    )
+
+
+def test_areas_json_carries_the_family_and_why_a_benchmark_is_missing(tmp_path, tiny):
+    from partnerkit.areas import areas
+
+    rng = np.random.default_rng(8)
+    root = tmp_path / "surveys"
+    for area, values in {
+        "Vest": np.clip(np.rint(rng.normal(3.5, 0.8, 20)), 1, 5),
+        "Øst": np.clip(np.rint(rng.normal(3.0, 0.8, 20)), 1, 5),
+        "Nord": [4.0] * 20,  # unanimous, both dimensions
+    }.items():
+        path = root / area / "2024.csv"
+        path.parent.mkdir(parents=True)
+        write_table(path, _answers("Municipality", values, beta=[3.0] * 20))  # beta: no spread
+    result = areas(read_survey(root, tiny), min_n=2)
+    document = json.loads(_json(result))
+    assert document["meta"]["family"] == {"size": 3, "scope": "areas"}  # alpha only
+    notes = {(r["area"], r["dimension"]): r["benchmark_note"] for r in document["results"]}
+    # the unanimous area still has a benchmark p on alpha: the others have spread
+    assert notes[("Vest", "alpha")] is None and notes[("Nord", "alpha")] is None
+    assert {notes[(a, "beta")] for a in ("Vest", "Øst", "Nord")} == {"no_spread_or_too_few"}
+    assert notes[(None, "alpha")] is None  # the overall row compares nothing
+
+
+def test_three_matched_of_ten_is_a_partial_pairing_not_a_contradiction(tmp_path, tiny):
+    rng = np.random.default_rng(9)
+    first = _answers("Municipality", np.clip(np.rint(rng.normal(3, 1, 10)), 1, 5),
+                     ids=[f"p{i}" for i in range(10)])  # fmt: skip
+    second = _answers("Municipality", np.clip(np.rint(rng.normal(3, 1, 10)), 1, 5),
+                      ids=[f"p{i}" for i in range(3)] + [f"n{i}" for i in range(7)])  # fmt: skip
+    rec = trend(_rounds(tmp_path, tiny, first, second)).records.set_index("dimension")
+    assert (rec["pairing"] == "partial").all() and (rec["n_pairs"] == 3).all()
+    assert rec["p"].notna().all() and rec["note"].isna().all()
