@@ -20,7 +20,7 @@ from partnerkit.gaps import gaps
 from partnerkit.i18n import number
 from partnerkit.stats import games_howell, mann_whitney, partial_overlap_t_test
 from partnerkit.trend import trend
-from tests.conftest import invoke, write_table
+from tests.conftest import SHARED_DATA, invoke, write_table
 
 
 def _answers(actor, alpha, beta=None, ids=None) -> pd.DataFrame:
@@ -365,3 +365,55 @@ def test_three_matched_of_ten_is_a_partial_pairing_not_a_contradiction(tmp_path,
     rec = trend(_rounds(tmp_path, tiny, first, second)).records.set_index("dimension")
     assert (rec["pairing"] == "partial").all() and (rec["n_pairs"] == 3).all()
     assert rec["p"].notna().all() and rec["note"].isna().all()
+
+
+@pytest.mark.skipif(
+    not (SHARED_DATA / "surveyxact").is_dir(), reason="../shared/data/surveyxact is not present"
+)
+def test_real_surveyxact_export_gaps_say_the_family_and_scale_the_threshold(tmp_path):
+    from tests.test_layouts import ELEV
+
+    elev = tmp_path / "elev.toml"
+    elev.write_text(ELEV, encoding="utf-8")
+    survey = read_survey(SHARED_DATA / "surveyxact" / "ex_survey2.xlsx", elev)
+    result = gaps(survey, "s_2", lang="en", focus=False)
+    assert result.gap == pytest.approx(0.375)  # 0.5 on 1-5 is 0.375 on the 1-4 scale
+    records = result.records
+    assert result.family == int(records["p"].notna().sum()) == 2
+    assert result.meta()["family"] == {"size": 2, "scope": "gaps"}
+    assert all(r["p"] is not None or r["note"] for r in records.to_dict("records"))
+    for rec in records.to_dict("records"):
+        tested = {g["group"] for g in rec["groups"] if g["tested"]}
+        assert {rec["max_group"], rec["min_group"]} <= tested
+
+
+def test_hidden_groups_appear_in_no_finding_note_or_family_count(tmp_path, tiny):
+    # an analyst holding the table, the JSON and the "not tested" lines together must not
+    # learn anything about a group hidden for anonymity (3 police, min_n 5)
+    rng = np.random.default_rng(13)
+
+    def round_(shift):
+        return pd.concat(
+            [
+                _answers("Municipality", np.clip(np.rint(rng.normal(3 + shift, 0.7, 20)), 1, 5)),
+                _answers("Resident", np.clip(np.rint(rng.normal(3, 0.7, 20)), 1, 5)),
+                _answers("Police", [1.0, 5.0, 5.0]),
+            ],
+            ignore_index=True,
+        )
+
+    survey = _rounds(tmp_path, tiny, round_(0), round_(1.5))
+    result = trend(survey, ["actor"], min_n=5, lang="en")
+    document = json.loads(_json(result))
+    hidden = {r["actor"] for r in document["results"] if r["suppressed"]}
+    # Police (n = 3), and a second group hidden so Police cannot be worked out from "All"
+    assert "Police" in hidden and len(hidden) == 2
+    assert all(r["note"] == "suppressed" and r["p"] is None
+               for r in document["results"] if r["actor"] in hidden)  # fmt: skip
+    lines = [*document["meta"]["findings"], *document["meta"]["untested"]]
+    assert not any(group in line for group in hidden for line in lines)
+    tested = [r for r in document["results"] if r["p"] is not None]
+    assert document["meta"]["family"]["size"] == len(tested) > 0
+    assert not any(r["actor"] in hidden for r in tested)
+    gap = gaps(read_survey(tmp_path / "s_2023.csv", tiny), min_n=5, lang="en")
+    assert not any("Police" in line for line in (*gap.findings, *gap.untested))
