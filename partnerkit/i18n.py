@@ -258,10 +258,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Parrede sammenligninger, hvor samme respondenter kunne følges: {pairs}.",
         "Paired comparisons where the same respondents could be followed: {pairs}.",
     ),
-    "trend.untested": (
-        "Ikke testet (færre end 5 svar i en runde): {which}.",
-        "Not tested (fewer than 5 respondents in a round): {which}.",
-    ),
     "trend.none": (
         "Ingen af de testede ændringer er næppe tilfældige.",
         "None of the tested changes is unlikely to be chance.",

@@ -51,8 +51,8 @@ __all__ = [
 NAN = float("nan")
 
 #: Below this many values in either group, Mann-Whitney p-values are exact (no ties) or
-#: permutation-based (ties): the normal approximation is off by a factor of two with
-#: Likert ties at n = 10 (0.097 against an exact conditional 0.193).
+#: permutation-based (ties): with Likert ties the normal approximation can be far off
+#: (issue 16 reported p = 0.097 against an exact conditional 0.193 at n = 10).
 SMALL_SAMPLE = 50
 #: Seed of the Monte Carlo permutation test, so repeated runs report the same p-value.
 PERMUTATION_SEED = 20240917
@@ -461,8 +461,9 @@ def _rank_sum_permutation(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     :data:`PERMUTATION_RESAMPLES`; otherwise that many random splits (fixed seed).
     Two-sided ``p = min(1, 2 min(P(U* >= U), P(U* <= U)))``, counting random splits
     as ``(1 + #) / (1 + B)``: the convention of ``scipy.stats.permutation_test``.
-    Vectorised: scipy's ``mannwhitneyu(method=PermutationMethod(...))`` took 0.9 s
-    for 45 + 40 respondents here, this about 0.1 s.
+    Vectorised: for 45 + 40 Likert answers, 30000 resamples took 0.14 s here against
+    1.6 s for ``scipy.stats.mannwhitneyu(method=PermutationMethod(30000))`` (median
+    of 5 alternating runs).
     """
     from itertools import combinations
     from math import comb
