@@ -71,7 +71,7 @@ class GapsResult(Result):
     def family_p(self) -> np.ndarray:
         """The p-values of every test that can become a finding (records, then focus)."""
         parts = [self.records["p"].to_numpy(dtype=float)]
-        if self.focus is not None:
+        if self.focus is not None and self.between.name != "sector":
             parts.append(self.focus["p"].to_numpy(dtype=float))
         return np.concatenate(parts)
 
@@ -80,7 +80,9 @@ class GapsResult(Result):
         n = len(self.records)
         records = _flag(self.records.copy(), p_adj[:n], adjust, self.gap, self.alpha)
         focus = self.focus
-        if focus is not None:
+        if focus is not None and self.between.name == "sector":  # the same tests as records
+            focus = _same_as(records, focus)
+        elif focus is not None:
             focus = _flag(focus.copy(), p_adj[n:], adjust, self.gap, self.alpha)
         key_names = [k.name for k in self.keys]
         return replace(
@@ -192,17 +194,18 @@ def gaps(
         (sector,) = resolve_keys(survey, ["sector"])
         focus_all, _ = _compare_groups(survey, sector, keys, test, min_n, lang, missing)
         focus_frame = focus_all[focus_all["dimension"] == focus_dim].reset_index(drop=True)
-        if between_key.name == "sector":
-            focus_frame["p"] = np.nan  # the same tests as the records: counted once
     key_names = [k.name for k in keys]
+    separate = focus_frame is not None and between_key.name != "sector"
     raw = np.concatenate(
         [frame["p"].to_numpy(dtype=float)]
-        + ([] if focus_frame is None else [focus_frame["p"].to_numpy(dtype=float)])
+        + ([focus_frame["p"].to_numpy(dtype=float)] if separate else [])
     )
     p_adj = adjust_p(raw, adjust)
     frame = _flag(frame, p_adj[: len(frame)], adjust, gap, alpha)
-    if focus_frame is not None:
+    if separate:
         focus_frame = _flag(focus_frame, p_adj[len(frame) :], adjust, gap, alpha)
+    elif focus_frame is not None:  # by sector already: the same tests, counted once
+        focus_frame = _same_as(frame, focus_frame)
     untested = _untested(frame, key_names, lang)
     if focus_frame is not None and between_key.name != "sector":
         untested += _untested(focus_frame, key_names, lang)
@@ -403,12 +406,21 @@ def _flag(frame: pd.DataFrame, p_adj, adjust: str, gap: float, alpha: float) -> 
     frame = frame.reset_index(drop=True)
     frame["p_adj"] = np.asarray(p_adj, dtype=float)
     frame["adjust"] = np.where(frame["p"].notna(), adjust, None)
+    if frame.empty:
+        frame["flagged"] = np.zeros(0, dtype=bool)
+        return frame
     pair_ok = frame.apply(lambda r: _extremes_differ(r, alpha), axis=1).astype(bool)
     gaps = frame["gap"].astype(float)
     frame["flagged"] = (
         ((gaps >= gap - 1e-9) & (frame["p_adj"] < alpha) & pair_ok).fillna(False).astype(bool)
     )
     return frame
+
+
+def _same_as(records: pd.DataFrame, focus: pd.DataFrame) -> pd.DataFrame:
+    """The focus rows of ``records`` (when ``records`` compare sectors already)."""
+    dim = focus["dimension"].iloc[0] if len(focus) else None
+    return records[records["dimension"] == dim].reset_index(drop=True)
 
 
 def _all_findings(frame, focus, key_names, between, lang) -> tuple[str, ...]:

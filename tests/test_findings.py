@@ -417,3 +417,13 @@ def test_hidden_groups_appear_in_no_finding_note_or_family_count(tmp_path, tiny)
     assert not any(r["actor"] in hidden for r in tested)
     gap = gaps(read_survey(tmp_path / "s_2023.csv", tiny), min_n=5, lang="en")
     assert not any("Police" in line for line in (*gap.findings, *gap.untested))
+
+
+def test_gaps_by_sector_count_the_focus_comparison_once():
+    from tests.conftest import EXAMPLE_XLSX
+
+    result = gaps(read_survey(EXAMPLE_XLSX), "sector", lang="en")
+    assert result.family == int(result.records["p"].notna().sum()) == 10
+    focus = result.focus.iloc[0]
+    same = result.records.set_index("dimension").loc[focus["dimension"]]
+    assert focus["p_adj"] == same["p_adj"] and focus["flagged"] == same["flagged"]
