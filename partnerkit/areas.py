@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 BENCHMARK_COLUMNS = (
     "rank", "benchmark_mean", "benchmark_diff", "benchmark_p", "benchmark_p_adj", "flagged",
+    "benchmark_note",
 )  # fmt: skip
 CHANGE_COLUMNS = ("round_before", "change", "change_p_adj", "change_significant")
 
@@ -42,6 +43,29 @@ class AreasResult(Result):
     adjust: str
     rounds: str  # "latest" or the round chosen
     with_trend: bool = False
+    family: int = 0  # how many benchmark tests were adjusted together
+    family_scope: str = "areas"  # "areas", or "report" when adjusted with the report's
+
+    def family_p(self) -> np.ndarray:
+        """The p-values of every test that can become a finding (the benchmark grid)."""
+        return self.records["benchmark_p"].to_numpy(dtype=float)
+
+    def with_family(self, p_adj: np.ndarray, adjust: str, size: int, scope: str) -> AreasResult:
+        """This result with ``p_adj`` adjusted in a larger family (the report's)."""
+        records = self.records.copy()
+        records["benchmark_p_adj"] = p_adj
+        diff = records["benchmark_diff"].astype(float)
+        records["flagged"] = (
+            (diff.abs() >= self.gap - 1e-9) & (records["benchmark_p_adj"] < self.alpha)
+        ).fillna(False)
+        return replace(
+            self,
+            records=records,
+            adjust=adjust,
+            family=size,
+            family_scope=scope,
+            findings=tuple(_findings(records, self.lang)),
+        )
 
     def settings(self) -> dict:
         return {
@@ -51,6 +75,7 @@ class AreasResult(Result):
             "gap": self.gap,
             "alpha": self.alpha,
             "adjust": self.adjust,
+            "family": {"size": self.family, "scope": self.family_scope},
             "lang": self.lang,
             "findings": list(self.findings),
         }
@@ -63,7 +88,7 @@ def areas(
     sort: str | None = None,
     focus: str | None = None,
     trend: bool = False,
-    gap: float = 0.5,
+    gap: float | None = None,
     alpha: float = 0.05,
     adjust: str = "bh",
     min_n: int | None = None,
@@ -88,7 +113,7 @@ def areas(
     gap, alpha, adjust
         Flag an area whose difference from the others is at least ``gap`` points with
         an adjusted p below ``alpha``; ``adjust`` across the grid (``bh``, ``holm``,
-        ``none``).
+        ``none``). ``gap=None`` is 0.5 on a 1-5 scale, in proportion on other scales.
 
     Returns
     -------
@@ -111,6 +136,8 @@ def areas(
 
     inst = survey.instrument
     lang = lang or inst.language
+    if gap is None:
+        gap = 0.5 * (inst.scale.max - inst.scale.min) / 4
     if "area" not in survey.data.columns:
         where = ", ".join(s.where for s in survey.sources[:3])
         raise SurveyReadError(
@@ -130,6 +157,13 @@ def areas(
     records.loc[hidden, ["benchmark_mean", "benchmark_diff", "benchmark_p"]] = np.nan
     p = records["benchmark_p"].astype(float).to_numpy()
     records["benchmark_p_adj"] = adjust_p(p, adjust)
+    # why an area shown has no benchmark p: hidden, or no spread / too few to test
+    shown_area = records["area"].notna() & ~records["suppressed"].astype(bool)
+    records["benchmark_note"] = np.where(
+        records["suppressed"].astype(bool) & records["area"].notna(),
+        "suppressed",
+        np.where(shown_area & np.isnan(p), "no_spread_or_too_few", None),
+    )
     diff = records["benchmark_diff"].astype(float)
     records["flagged"] = ((diff.abs() >= gap - 1e-9) & (records["benchmark_p_adj"] < alpha)).fillna(
         False
@@ -169,6 +203,7 @@ def areas(
         adjust=adjust,
         rounds=round or "latest",
         with_trend=trend,
+        family=int(np.count_nonzero(~np.isnan(p))),
         findings=findings,
         warnings=scored.warnings,
     )
@@ -310,15 +345,19 @@ def _findings(records: pd.DataFrame, lang: str) -> list[str]:
     from .i18n import number, t
 
     out = []
-    for rec in records[records["flagged"].astype(bool)].to_dict("records"):
+    flagged = records[records["flagged"].astype(bool)]
+    order = {a: i for i, a in enumerate(dict.fromkeys(flagged["area"]))}
+    flagged = flagged.assign(
+        _area=flagged["area"].map(order), _size=-flagged["benchmark_diff"].astype(float).abs()
+    ).sort_values(["_area", "_size"], kind="stable")  # grouped by area, largest first
+    for rec in flagged.to_dict("records"):
         key = "areas.above" if rec["benchmark_diff"] > 0 else "areas.below"
-        out.append(
-            t(
-                key,
-                lang,
-                area=rec["area"],
-                dimension=rec["dimension_name"],
-                diff=number(abs(rec["benchmark_diff"]), lang, 1),
-            )
+        line = t(
+            key,
+            lang,
+            area=rec["area"],
+            dimension=rec["dimension_name"],
+            diff=number(abs(rec["benchmark_diff"]), lang, 1),
         )
+        out.append(f"{rec['round']}: {line}" if rec.get("round") else line)
     return out

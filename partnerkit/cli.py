@@ -316,11 +316,18 @@ def trend(
     test: Annotated[TestName, typer.Option(help="The test of a change.")] = TestName.welch,
     paired: Annotated[
         Paired,
-        typer.Option(help="Pair respondents linked by an id across rounds (auto: when most are)."),
+        typer.Option(
+            help="Pair respondents linked by an id across rounds (auto: whoever is linked; "
+            "partly linked rounds use the partially overlapping samples t-test)."
+        ),
     ] = Paired.auto,
     adjust: Annotated[
-        Adjust, typer.Option(help="p-value adjustment across the dimensions of a comparison.")
-    ] = Adjust.holm,
+        Adjust,
+        typer.Option(
+            help="p-value adjustment across every test of this output (bh: false discovery "
+            "rate; holm: family-wise error rate)."
+        ),
+    ] = Adjust.bh,
     alpha: Annotated[
         float, typer.Option(help="Mark a change when its adjusted p-value is below this.")
     ] = 0.05,
@@ -341,7 +348,7 @@ def trend(
     (area_2023.xlsx, runde 2.csv), or --round. Each change is tested on
     respondents' dimension scores (Welch's t-test by default, paired when the same
     respondents are linked), with Hedges' g and Cliff's delta, and p-values
-    adjusted across dimensions.
+    adjusted across every test of the output (Benjamini-Hochberg by default).
     """
     with reporting(traceback):
         from .project import ReadOptions
@@ -402,12 +409,26 @@ def gaps(
         GapTest, typer.Option(help="welch: Welch's t-test/ANOVA; kruskal: rank-based tests.")
     ] = GapTest.welch,
     adjust: Annotated[
-        Adjust, typer.Option(help="p-value adjustment across the dimensions of a comparison.")
-    ] = Adjust.holm,
+        Adjust,
+        typer.Option(
+            help="p-value adjustment across every test of this output (bh: false discovery "
+            "rate; holm: family-wise error rate)."
+        ),
+    ] = Adjust.bh,
     gap: Annotated[
-        float,
-        typer.Option(help="Flag gaps of at least this many scale points (and p_adj < alpha)."),
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            help="Flag gaps of at least this many scale points (and p_adj < alpha) "
+            "[default: 0.5 on a 1-5 scale, in proportion on others]."
+        ),
+    ] = None,
+    include_missing_group: Annotated[
+        bool,
+        typer.Option(
+            "--include-missing-group",
+            help="Let the '(not given)' group take part in tests and findings.",
+        ),
+    ] = False,
     alpha: Annotated[float, typer.Option(help="Significance level for flagged gaps.")] = 0.05,
     min_n: MinNOpt = None,
     merge_small: MergeSmallOpt = False,
@@ -425,7 +446,7 @@ def gaps(
 
     Per dimension the group means, the gap between the highest and lowest group,
     and a test (Welch's t-test or ANOVA with Games-Howell pairs; --test kruskal for
-    rank tests), p adjusted across dimensions; gaps of --gap points with p_adj below
+    rank tests), p adjusted across every test of the output; gaps of --gap points with p_adj below
     --alpha are flagged. Shared power (equality) is also shown by sector.
     """
     with reporting(traceback):
@@ -463,6 +484,7 @@ def gaps(
             min_n=run.settings.min_n,
             lang=run.settings.lang,
             merge_small=merge_small,
+            include_missing_group=include_missing_group,
         )
         _finish(run, result, force=force)
 
@@ -491,8 +513,12 @@ def areas(
         bool, typer.Option("--trend", help="Add each area's change since its previous round.")
     ] = False,
     gap: Annotated[
-        float, typer.Option(help="Flag areas at least this many points from the others.")
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            help="Flag areas at least this many points from the others "
+            "[default: 0.5 on a 1-5 scale, in proportion on others]."
+        ),
+    ] = None,
     alpha: Annotated[float, typer.Option(help="Significance level for flags.")] = 0.05,
     adjust: Annotated[
         Adjust, typer.Option(help="p-value adjustment across all areas and dimensions.")
@@ -575,6 +601,13 @@ def report(
     actor_map: ActorMapOpt = None,
     area_from: AreaFromOpt = None,
     min_n: MinNOpt = None,
+    adjust: Annotated[
+        Adjust,
+        typer.Option(
+            help="p-value adjustment across every test behind the report's findings (bh: "
+            "false discovery rate; holm: family-wise error rate)."
+        ),
+    ] = Adjust.bh,
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
@@ -615,7 +648,11 @@ def report(
             )
         )
         result = build_report(
-            run.survey, title=title, lang=run.settings.lang, min_n=run.settings.min_n
+            run.survey,
+            title=title,
+            lang=run.settings.lang,
+            min_n=run.settings.min_n,
+            adjust=adjust.value,
         )
         if not run.settings.quiet:
             _warn(result.warnings)

@@ -11,7 +11,7 @@ is at least ``gap`` scale points and its adjusted p-value is below ``alpha``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 TESTS = ("welch", "kruskal")
 MIN_TEST_N = 5  # groups with fewer respondents take no part in a test
+#: Gap threshold on a 1-5 scale; rescaled by (max - min) / 4 on other scales, as zones are.
+GAP_1_5 = 0.5
+#: Why a record has no p-value, or why a shown group takes no part in its test (``note``).
+NOTES = ("too_few", "no_spread", "untested_group", "missing_group")
 RECORD_COLUMNS = (
     "between", "groups", "max_group", "min_group", "gap", "test", "statistic", "df", "p",
     "p_adj", "adjust", "effect_size", "flagged", "pairwise", "note",
@@ -46,6 +50,9 @@ class GapsResult(Result):
     adjust: str
     gap: float
     alpha: float
+    family: int = 0  # how many tests were adjusted together
+    family_scope: str = "gaps"  # "gaps", or "report" when adjusted with the report's
+    untested: tuple[str, ...] = ()  # gaps shown without a test, said in words
 
     def settings(self) -> dict:
         return {
@@ -53,11 +60,40 @@ class GapsResult(Result):
             "group_by": [k.name for k in self.keys],
             "test": self.test,
             "adjust": self.adjust,
+            "family": {"size": self.family, "scope": self.family_scope},
             "gap": self.gap,
             "alpha": self.alpha,
             "lang": self.lang,
             "findings": list(self.findings),
+            "untested": list(self.untested),
         }
+
+    def family_p(self) -> np.ndarray:
+        """The p-values of every test that can become a finding (records, then focus)."""
+        parts = [self.records["p"].to_numpy(dtype=float)]
+        if self.focus is not None and self.between.name != "sector":
+            parts.append(self.focus["p"].to_numpy(dtype=float))
+        return np.concatenate(parts)
+
+    def with_family(self, p_adj: np.ndarray, adjust: str, size: int, scope: str) -> GapsResult:
+        """This result with ``p_adj`` adjusted in a larger family (the report's)."""
+        n = len(self.records)
+        records = _flag(self.records.copy(), p_adj[:n], adjust, self.gap, self.alpha)
+        focus = self.focus
+        if focus is not None and self.between.name == "sector":  # the same tests as records
+            focus = _same_as(records, focus)
+        elif focus is not None:
+            focus = _flag(focus.copy(), p_adj[n:], adjust, self.gap, self.alpha)
+        key_names = [k.name for k in self.keys]
+        return replace(
+            self,
+            records=records,
+            focus=focus,
+            adjust=adjust,
+            family=size,
+            family_scope=scope,
+            findings=_all_findings(records, focus, key_names, self.between, self.lang),
+        )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {} if self.focus is None else {"focus": self.focus}
@@ -69,13 +105,14 @@ def gaps(
     by: Sequence[str] | None = (),
     *,
     test: str = "welch",
-    adjust: str = "holm",
-    gap: float = 0.5,
+    adjust: str = "bh",
+    gap: float | None = None,
     alpha: float = 0.05,
     min_n: int | None = None,
     lang: str | None = None,
     merge_small: bool = False,
     focus: bool = True,
+    include_missing_group: bool = False,
 ) -> GapsResult:
     """Compare groups on every dimension: means, the largest gap, and a test.
 
@@ -92,9 +129,14 @@ def gaps(
         pairs; ``"kruskal"``: Mann-Whitney (two groups) or Kruskal-Wallis with
         Holm-adjusted pairwise Mann-Whitney tests.
     adjust
-        ``"holm"``, ``"bh"`` or ``"none"``, across the dimensions of one comparison.
+        ``"bh"`` (default), ``"holm"`` or ``"none"``, across every test of the output
+        (all values of ``by`` and dimensions, and the focus comparison by sector).
     gap, alpha
-        Flag a gap of at least ``gap`` scale points with an adjusted p below ``alpha``.
+        Flag a gap of at least ``gap`` scale points with an adjusted p below ``alpha``;
+        ``gap=None`` is 0.5 on a 1-5 scale, rescaled by the instrument's range.
+    include_missing_group
+        Let the "(not given)" group (no value of ``between``) take part in tests and
+        findings; by default it is shown but untested.
     merge_small
         Merge groups below ``min_n`` into one "Andre / Other" group first.
     focus
@@ -117,16 +159,20 @@ def gaps(
     (``(k-1)(F-1) / ((k-1)(F-1) + N)``), epsilon squared ``H / (N - 1)``
     (Tomczak & Tomczak 2014); Holm (1979) or Benjamini-Hochberg (1995).
     """
+    from .grouping import BLANK_GROUP
     from .privacy import merge_small as merge
     from .privacy import resolve_min_n
+    from .stats import adjust_p
 
     if test not in TESTS:
         raise OptionError(f"--test {test}: choose one of {', '.join(TESTS)}.")
     if adjust not in ("holm", "bh", "none"):
         raise OptionError(f"--adjust {adjust}: choose one of holm, bh, none.")
+    inst = survey.instrument
+    if gap is None:
+        gap = GAP_1_5 * (inst.scale.max - inst.scale.min) / 4
     if gap < 0 or not 0 < alpha < 1:
         raise OptionError("--gap must be at least 0 and --alpha between 0 and 1.")
-    inst = survey.instrument
     lang = lang or inst.language
     (between_key,) = resolve_keys(survey, [between])
     keys = resolve_keys(survey, list(by or []))
@@ -135,9 +181,8 @@ def gaps(
     min_n_value, _ = resolve_min_n(min_n, inst.min_n)
     if merge_small:
         survey = merge(survey, [between_key, *keys], min_n_value)
-    frame, scored = _compare_groups(
-        survey, between_key, keys, test, adjust, gap, alpha, min_n, lang
-    )
+    missing = None if include_missing_group else BLANK_GROUP.get(lang, BLANK_GROUP["en"])
+    frame, scored = _compare_groups(survey, between_key, keys, test, min_n, lang, missing)
     focus_frame = None
     focus_dim = inst.focus
     if (
@@ -147,11 +192,23 @@ def gaps(
         and focus_dim in set(frame["dimension"])
     ):
         (sector,) = resolve_keys(survey, ["sector"])
-        focus_all, _ = _compare_groups(survey, sector, keys, test, adjust, gap, alpha, min_n, lang)
+        focus_all, _ = _compare_groups(survey, sector, keys, test, min_n, lang, missing)
         focus_frame = focus_all[focus_all["dimension"] == focus_dim].reset_index(drop=True)
-    findings = tuple(_findings(frame, [k.name for k in keys], lang))
+    key_names = [k.name for k in keys]
+    separate = focus_frame is not None and between_key.name != "sector"
+    raw = np.concatenate(
+        [frame["p"].to_numpy(dtype=float)]
+        + ([focus_frame["p"].to_numpy(dtype=float)] if separate else [])
+    )
+    p_adj = adjust_p(raw, adjust)
+    frame = _flag(frame, p_adj[: len(frame)], adjust, gap, alpha)
+    if separate:
+        focus_frame = _flag(focus_frame, p_adj[len(frame) :], adjust, gap, alpha)
+    elif focus_frame is not None:  # by sector already: the same tests, counted once
+        focus_frame = _same_as(frame, focus_frame)
+    untested = _untested(frame, key_names, lang)
     if focus_frame is not None and between_key.name != "sector":
-        findings += tuple(_findings(focus_frame, [k.name for k in keys], lang))
+        untested += _untested(focus_frame, key_names, lang)
     return GapsResult(
         records=frame,
         focus=focus_frame,
@@ -167,16 +224,18 @@ def gaps(
         adjust=adjust,
         gap=gap,
         alpha=alpha,
-        findings=tuple(dict.fromkeys(findings)),
+        family=int(np.count_nonzero(~np.isnan(raw))),
+        findings=_all_findings(frame, focus_frame, key_names, between_key, lang),
+        untested=tuple(dict.fromkeys(untested)),
         warnings=scored.warnings,
     )
 
 
-def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang):
+def _compare_groups(survey, between, keys, test, min_n, lang, missing):
+    """One record per dimension and value of ``by``, with the raw (unadjusted) p."""
     import pandas as pd
 
     from .scoring import respondent_scores, score_survey
-    from .stats import adjust_p
 
     key_names = [k.name for k in keys]
     scored = score_survey(survey, [between.name, *key_names], min_n=min_n, lang=lang)
@@ -198,26 +257,15 @@ def _compare_groups(survey, between, keys, test, adjust, gap, alpha, min_n, lang
             row = {"dimension": dim, **dict(zip(key_names, context, strict=True))}
             row |= _one_comparison(
                 group_records.to_dict("records"), between.name, scores, groups[between.name],
-                in_context, test,
+                in_context, test, missing,
             )  # fmt: skip
             out.append(row)
     frame = pd.DataFrame(out)
     if frame.empty:
         raise OptionError(f"--between {between.name}: no groups to compare.")
-    frame["p_adj"] = np.nan
-    comparisons = (
-        frame.groupby(key_names, sort=False).indices.values() if key_names else [frame.index]
-    )
-    p_adj = frame.columns.get_loc("p_adj")
-    for rows in comparisons:  # one comparison: every dimension of one value of `by`
-        frame.iloc[rows, p_adj] = adjust_p(frame["p"].to_numpy(dtype=float)[rows], adjust)
-    frame["adjust"] = np.where(frame["p"].notna(), adjust, None)
-    pair_ok = frame.apply(lambda r: _extremes_differ(r, alpha), axis=1)
-    frame["flagged"] = (
-        ((frame["gap"] >= gap - 1e-9) & (frame["p_adj"] < alpha) & pair_ok)
-        .fillna(False)
-        .astype(bool)
-    )
+    for column in ("p_adj", "adjust"):
+        frame[column] = None
+    frame["flagged"] = False
     names = {d.id: d.label(lang) for d in survey.instrument.dimensions}
     frame.insert(1, "dimension_name", frame["dimension"].map(names))
     columns = ["dimension", "dimension_name", *key_names, *RECORD_COLUMNS]
@@ -236,7 +284,7 @@ def _members(coded: tuple[np.ndarray, dict[str, int]], label: str) -> np.ndarray
     return codes == code_of.get(label, -1)
 
 
-def _one_comparison(records, between, scores, group_of, in_context, test) -> dict:
+def _one_comparison(records, between, scores, group_of, in_context, test, missing) -> dict:
     from .stats import (
         adjust_p,
         games_howell,
@@ -262,15 +310,21 @@ def _one_comparison(records, between, scores, group_of, in_context, test) -> dic
     out = dict.fromkeys(RECORD_COLUMNS, None)
     out |= {"between": between, "groups": groups, "pairwise": [], "flagged": False}
     visible = [g for g in groups if not g["suppressed"] and g["mean"] == g["mean"]]
-    if len(visible) >= 2:
-        top = max(visible, key=lambda g: g["mean"])
-        bottom = min(visible, key=lambda g: g["mean"])
+    for g in groups:
+        g["tested"] = False
+    tested = [g for g in visible if g["n"] >= MIN_TEST_N and g["group"] != missing]
+    # the gap and its two groups come from the tested groups, so a finding names only them
+    among = tested if len(tested) >= 2 else visible
+    if len(among) >= 2:
+        top = max(among, key=lambda g: g["mean"])
+        bottom = min(among, key=lambda g: g["mean"])
         out |= {"max_group": top["group"], "min_group": bottom["group"]}
         out["gap"] = top["mean"] - bottom["mean"]
-    tested = [g for g in visible if g["n"] >= MIN_TEST_N]
     if len(tested) < 2 or scores is None:
-        out["note"] = "fewer than two groups large enough to test"
+        out["note"] = "too_few"
         return out
+    for g in tested:
+        g["tested"] = True
     samples = []
     for g in tested:
         values = scores[in_context & _members(group_of, g["group"])]
@@ -287,7 +341,8 @@ def _one_comparison(records, between, scores, group_of, in_context, test) -> dic
         if test == "welch":
             result = welch_anova(samples)
             f, k = result["statistic"], len(samples)
-            omega = (k - 1) * (f - 1) / ((k - 1) * (f - 1) + total) if f == f else np.nan
+            # truncated at 0 (an F below 1 gives a negative estimate of a share of variance)
+            omega = max(0.0, (k - 1) * (f - 1) / ((k - 1) * (f - 1) + total)) if f == f else np.nan
             out["effect_size"] = {"name": "omega_squared", "value": _float(omega)}
             gh = games_howell(samples, names)
             pairs = [
@@ -295,10 +350,16 @@ def _one_comparison(records, between, scores, group_of, in_context, test) -> dic
                  "p": _float(r.p)}
                 for r in gh.itertuples()
             ]  # fmt: skip
+            if result["p"] != result["p"] and gh["p"].notna().any():
+                # a unanimous group: Welch's weights n / s^2 are undefined, but Games-Howell
+                # needs none, and its studentized range already covers all k groups
+                result = {"test": "games-howell", "statistic": float(gh["statistic"].abs().max()),
+                          "df": None, "p": float(gh["p"].min())}  # fmt: skip
         else:
             result = kruskal_wallis(samples)
             h = result["statistic"]
-            out["effect_size"] = {"name": "epsilon_squared", "value": _float(h / (total - 1))}
+            eps = max(0.0, h / (total - 1)) if h == h else np.nan  # H >= 0; kept explicit
+            out["effect_size"] = {"name": "epsilon_squared", "value": _float(eps)}
             raw = []
             for i in range(len(samples)):
                 for j in range(i + 1, len(samples)):
@@ -315,8 +376,12 @@ def _one_comparison(records, between, scores, group_of, in_context, test) -> dic
         "p": _float(result["p"]),
         "pairwise": pairs,
     }
-    if len(tested) < len(visible):
-        out["note"] = f"groups under {MIN_TEST_N} respondents take no part in the test"
+    if out["p"] is None:
+        out["note"] = "no_spread"
+    elif any(g["group"] == missing for g in visible):
+        out["note"] = "missing_group"
+    elif len(tested) < len(visible):
+        out["note"] = "untested_group"
     return out
 
 
@@ -336,17 +401,99 @@ def _float(value) -> float | None:
     return None if value is None or value != value else float(value)
 
 
+def _flag(frame: pd.DataFrame, p_adj, adjust: str, gap: float, alpha: float) -> pd.DataFrame:
+    """Set ``p_adj``, ``adjust`` and ``flagged`` from p-values adjusted in their family."""
+    frame = frame.reset_index(drop=True)
+    frame["p_adj"] = np.asarray(p_adj, dtype=float)
+    frame["adjust"] = np.where(frame["p"].notna(), adjust, None)
+    if frame.empty:
+        frame["flagged"] = np.zeros(0, dtype=bool)
+        return frame
+    pair_ok = frame.apply(lambda r: _extremes_differ(r, alpha), axis=1).astype(bool)
+    gaps = frame["gap"].astype(float)
+    frame["flagged"] = (
+        ((gaps >= gap - 1e-9) & (frame["p_adj"] < alpha) & pair_ok).fillna(False).astype(bool)
+    )
+    return frame
+
+
+def _same_as(records: pd.DataFrame, focus: pd.DataFrame) -> pd.DataFrame:
+    """The focus rows of ``records`` (when ``records`` compare sectors already)."""
+    dim = focus["dimension"].iloc[0] if len(focus) else None
+    return records[records["dimension"] == dim].reset_index(drop=True)
+
+
+def _all_findings(frame, focus, key_names, between, lang) -> tuple[str, ...]:
+    findings = _findings(frame, key_names, lang)
+    if focus is not None and between.name != "sector":
+        findings += _findings(focus, key_names, lang)
+    return tuple(dict.fromkeys(findings))
+
+
 def _findings(frame: pd.DataFrame, key_names: list[str], lang: str) -> list[str]:
+    """The flagged gaps, grouped by context, largest gap first (two decimals, as the table)."""
     out = []
-    for rec in frame[frame["flagged"]].to_dict("records"):
+    flagged = frame[frame["flagged"]]
+    if key_names:
+        order = {k: i for i, k in enumerate(dict.fromkeys(map(tuple, flagged[key_names].values)))}
+        flagged = flagged.assign(_ctx=[order[tuple(v)] for v in flagged[key_names].values])
+    else:
+        flagged = flagged.assign(_ctx=0)
+    flagged = flagged.assign(_gap=flagged["gap"].astype(float)).sort_values(
+        ["_ctx", "_gap"], ascending=[True, False], kind="stable"
+    )
+    for rec in flagged.to_dict("records"):
         context = " · ".join(str(rec[k]) for k in key_names if rec[k] is not None)
         line = t(
             "gaps.lower",
             lang,
             low=rec["min_group"],
             dimension=rec["dimension_name"],
-            gap=number(rec["gap"], lang, 1),
+            gap=number(rec["gap"], lang),
             high=rec["max_group"],
         )
         out.append(f"{context}: {line}" if context else line)
+    return out
+
+
+def _untested(frame: pd.DataFrame, key_names: list[str], lang: str) -> list[str]:
+    """In words: gaps shown without a test, and groups shown but left out of the test."""
+    out = []
+    for rec in frame[frame["note"].notna()].to_dict("records"):
+        context = " · ".join(str(rec[k]) for k in key_names if rec[k] is not None)
+        where = f"{context}: " if context else ""
+        note = rec["note"]
+        if note in ("too_few", "no_spread"):
+            if rec["gap"] is None or rec["gap"] != rec["gap"]:
+                continue  # fewer than two groups shown: nothing to compare
+            out.append(
+                t(
+                    "note.gap_untested",
+                    lang,
+                    where=where,
+                    dimension=rec["dimension_name"],
+                    reason=t(f"reason.{note}", lang),
+                    gap=number(rec["gap"], lang),
+                    high=rec["max_group"],
+                    low=rec["min_group"],
+                )
+            )
+        else:
+            left = [
+                g["group"] for g in rec["groups"]
+                if not g["suppressed"] and g["mean"] is not None and not g.get("tested")
+            ]  # fmt: skip
+            if note == "missing_group" and len(left) == 1:
+                out.append(t("note.missing_group", lang, group=left[0]))
+            else:
+                out.append(
+                    t(
+                        "note.untested_group",
+                        lang,
+                        where=where,
+                        dimension=rec["dimension_name"],
+                        groups=", ".join(map(str, left)),
+                        n=MIN_TEST_N,
+                    )
+                )
     return out

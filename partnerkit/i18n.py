@@ -99,6 +99,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Kun {k} udsagn med svar (under {limit}): alfa er ustabil med så få udsagn.",
         "Only {k} items with answers (fewer than {limit}): alpha is unstable with so few items.",
     ),
+    "rel.one_item": ("ikke defineret (ét udsagn)", "not defined (one item)"),
     "rel.legend": (
         "α: Cronbachs alfa (parvise kovarianser, som R psych alpha()); 95% CI: Feldt; α std: "
         "standardiseret alfa; r̄: gennemsnitlig korrelation mellem udsagn; n: besvarelser; "
@@ -127,7 +128,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Gap: largest minus smallest group mean. ⚑ a gap of at least {gap} points that is "
         "unlikely to be chance ({test}, {adjust}-adjusted p < {alpha}).",
     ),
-    "gaps.none": ("Ingen markerede forskelle.", "No flagged gaps."),
+    "gaps.none": (
+        "Ingen markerede forskelle blandt de testede.",
+        "No flagged gaps among the tested ones.",
+    ),
     "test.welch-anova": ("Welchs ANOVA", "Welch's ANOVA"),
     "test.kruskal-wallis": ("Kruskal-Wallis-test", "Kruskal-Wallis test"),
     # areas
@@ -167,6 +171,72 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{dimension} faldt {diff} point fra {r_from} til {r_to}, {effect}; næppe tilfældigt.",
         "{dimension} fell {diff} points from {r_from} to {r_to}, {effect}; unlikely to be chance.",
     ),
+    "trend.higher": (
+        "{dimension}: flere vurderer højere i {r_to} end i {r_from}, {effect}; næppe tilfældigt.",
+        "{dimension}: more respondents rate it higher in {r_to} than in {r_from}, {effect}; "
+        "unlikely to be chance.",
+    ),
+    "trend.lower": (
+        "{dimension}: flere vurderer lavere i {r_to} end i {r_from}, {effect}; næppe tilfældigt.",
+        "{dimension}: more respondents rate it lower in {r_to} than in {r_from}, {effect}; "
+        "unlikely to be chance.",
+    ),
+    "trend.moved": ("{dimension} {diff}", "{dimension} {diff}"),
+    "trend.same": ("{dimension} uændret", "{dimension} unchanged"),
+    "note.too_few": (
+        "{where}: færre end {n} svar i en runde, ingen test mulig; gennemsnittet ændrede sig: "
+        "{moves}.",
+        "{where}: fewer than {n} respondents in a round, no test possible; the mean moved: "
+        "{moves}.",
+    ),
+    "note.no_spread": (
+        "{where}: alle svarede ens i begge runder (eller ændrede sig lige meget), ingen test "
+        "mulig; gennemsnittet ændrede sig: {moves}.",
+        "{where}: all answered the same in both rounds (or changed by the same amount), no test "
+        "possible; the mean moved: {moves}.",
+    ),
+    "note.gap_untested": (
+        "{where}{dimension}: {reason}; største forskel {gap} point ({high} over {low}), ikke "
+        "testet.",
+        "{where}{dimension}: {reason}; largest gap {gap} points ({high} above {low}), not tested.",
+    ),
+    "reason.too_few": (
+        "færre end to grupper store nok til en test",
+        "fewer than two groups large enough to test",
+    ),
+    "reason.no_spread": (
+        "ingen spredning i svarene, ingen test mulig",
+        "no spread in the answers, no test possible",
+    ),
+    "note.untested_group": (
+        "{where}{dimension}: {groups} vises, men er for små til testen (under {n} svar) og "
+        "indgår ikke i fundene.",
+        "{where}{dimension}: {groups} shown but too small to test (under {n} respondents), "
+        "so not part of the findings.",
+    ),
+    "note.missing_group": (
+        "Gruppen {group} (ingen aktørtype angivet) vises, men indgår ikke i test og fund "
+        "(--include-missing-group tager den med).",
+        "The group {group} (no actor type given) is shown but takes no part in tests and "
+        "findings (--include-missing-group keeps it).",
+    ),
+    "family.bh": (
+        "p justeret med Benjamini-Hochberg over alle {m} test i dette output: højst omkring 1 "
+        "ud af 20 fund forventes at være tilfældigt.",
+        "p adjusted by Benjamini-Hochberg across all {m} tests of this output: at most about 1 "
+        "in 20 findings is expected to be chance.",
+    ),
+    "family.holm": (
+        "p justeret med Holm over alle {m} test i dette output: risikoen for bare ét tilfældigt "
+        "fund er højst 1 ud af 20.",
+        "p adjusted by Holm across all {m} tests of this output: the chance of even one finding "
+        "by chance is at most 1 in 20.",
+    ),
+    "family.none": (
+        "p ikke justeret for de {m} test: flere fund kan være tilfældige.",
+        "p not adjusted for the {m} tests: several findings may be chance.",
+    ),
+    "findings.more": ("… og {n} mere i tabellerne.", "… and {n} more in the tables."),
     "effect.negligible": ("en ubetydelig effekt ({size})", "a negligible effect ({size})"),
     "effect.small": ("en lille effekt ({size})", "a small effect ({size})"),
     "effect.medium": ("en middelstor effekt ({size})", "a medium effect ({size})"),
@@ -188,13 +258,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Parrede sammenligninger, hvor samme respondenter kunne følges: {pairs}.",
         "Paired comparisons where the same respondents could be followed: {pairs}.",
     ),
-    "trend.untested": (
-        "Ikke testet (færre end 5 svar i en runde): {which}.",
-        "Not tested (fewer than 5 respondents in a round): {which}.",
-    ),
     "trend.none": (
-        "Ingen ændringer, der næppe er tilfældige.",
-        "No change that is unlikely to be chance.",
+        "Ingen af de testede ændringer er næppe tilfældige.",
+        "None of the tested changes is unlikely to be chance.",
     ),
     "test.welch": ("Welchs t-test", "Welch's t-test"),
     "test.paired-t": ("parret t-test", "paired t-test"),

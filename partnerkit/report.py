@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from .trend import TrendResult
 
 
+#: Findings on the report's first page before "and N more in the tables".
+FINDINGS_SHOWN = 12
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything a report shows."""
@@ -46,15 +50,50 @@ class Report:
         return self.scores.min_n
 
     @property
-    def findings(self) -> list[str]:
-        """The flagged gaps and the significant changes, worded as ``gaps`` and ``trend`` do."""
-        found = list(self.gaps.findings)
+    def all_findings(self) -> list[str]:
+        """Every flagged gap and significant change, each naming its round(s).
+
+        The snapshot's gaps are prefixed with the round they come from; each
+        analysis lists its findings grouped and largest effect first.
+        """
+        found = []
+        if self.gaps is not None:
+            prefix = f"{self.round}: " if self.round is not None else ""
+            found += [f"{prefix}{f}" for f in self.gaps.findings]
         for result in (self.trend, self.trend_by_actor):
             if result is not None:
                 found += [f for f in result.findings if f not in found]
         if self.areas is not None:
             found += list(self.areas.findings)
         return found
+
+    @property
+    def findings(self) -> list[str]:
+        """The findings a board reads first: at most :data:`FINDINGS_SHOWN`, then how many more."""
+        from .i18n import t
+
+        found = self.all_findings
+        if len(found) <= FINDINGS_SHOWN:
+            return found
+        rest = len(found) - FINDINGS_SHOWN
+        return [*found[:FINDINGS_SHOWN], t("findings.more", self.lang, n=rest)]
+
+    @property
+    def untested(self) -> list[str]:
+        """Gaps and changes shown without a test, said in words."""
+        out = []
+        for result in (self.gaps, self.trend, self.trend_by_actor):
+            if result is not None:
+                out += [u for u in result.untested if u not in out]
+        return out
+
+    @property
+    def family(self) -> str:
+        """The footnote: which adjustment, across how many tests."""
+        from .i18n import t
+
+        first = next(r for r in (self.gaps, self.trend, self.trend_by_actor, self.areas) if r)
+        return t(f"family.{first.adjust}", self.lang, m=first.family)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -67,6 +106,7 @@ def build_report(
     title: str | None = None,
     lang: str | None = None,
     min_n: int | None = None,
+    adjust: str = "bh",
 ) -> Report:
     """Run every view on ``survey`` for a report.
 
@@ -98,6 +138,9 @@ def build_report(
     area_result = None
     if "area" in survey.data.columns and survey.data["area"].nunique() > 1:
         area_result = areas(survey, min_n=min_n, lang=lang)
+    gap_result, trend_all, trend_actor, area_result = report_family(
+        gap_result, trend_all, trend_actor, area_result, adjust
+    )
     subtitle = inst.label(lang)
     return Report(
         title=title or subtitle,
@@ -112,6 +155,50 @@ def build_report(
         areas=area_result,
         checksums=tuple((s.path, _sha256(Path(s.path))) for s in survey.sources),
     )
+
+
+def report_family(gaps, trend_all, trend_by_actor, areas, adjust: str = "bh") -> tuple:
+    """Adjust every test that can become one of the report's findings as one family.
+
+    Each result (None where absent) comes back with ``p_adj``, its flags and
+    findings from the p-values of all of them adjusted together
+    (Benjamini-Hochberg by default, ``"holm"`` for the family-wise error rate),
+    and ``meta.family`` saying so. The trend over all respondents repeats the
+    "all" rows of the trend by actor (the same tests on the same people), so with
+    both it is counted once and takes those rows' adjusted p-values.
+    """
+    import numpy as np
+
+    members = [gaps, trend_by_actor if trend_by_actor is not None else trend_all, areas]
+    present = [r for r in members if r is not None]
+    if not present:
+        return gaps, trend_all, trend_by_actor, areas
+    raw = [r.family_p() for r in present]
+    p_adj = _adjust(np.concatenate(raw), adjust)
+    size = int(np.count_nonzero(~np.isnan(np.concatenate(raw))))
+    out, start = {}, 0
+    for result, p in zip(present, raw, strict=True):
+        out[id(result)] = result.with_family(p_adj[start : start + len(p)], adjust, size, "report")
+        start += len(p)
+    gaps, areas = (None if r is None else out[id(r)] for r in (gaps, areas))
+    if trend_by_actor is None:
+        return gaps, None if trend_all is None else out[id(trend_all)], None, areas
+    trend_by_actor = out[id(trend_by_actor)]
+    if trend_all is not None:
+        overall = trend_by_actor.records
+        overall = overall[overall[trend_by_actor.keys[0].name].isna()]
+        key = ["dimension", "round_from", "round_to"]
+        matched = trend_all.records[key].merge(overall[[*key, "p_adj"]], on=key, how="left")
+        trend_all = trend_all.with_family(
+            matched["p_adj"].to_numpy(dtype=float), adjust, size, "report"
+        )
+    return gaps, trend_all, trend_by_actor, areas
+
+
+def _adjust(p, method: str):
+    from .stats import adjust_p
+
+    return adjust_p(p, method)
 
 
 def _sha256(path: Path) -> str:

@@ -210,6 +210,7 @@ def score_survey(
     )
     records = group_statistics(survey, rs, keys, min_n, lang)
     warnings = (*min_n_warnings, *survey.ledger.warnings)
+    warnings += _clipped_intervals(records, inst.scale)
     if not keys:
         warnings += ("no actor or round column found: only overall scores are shown.",)
     comments = None
@@ -227,6 +228,20 @@ def score_survey(
         rows_scored=int(scored.sum()),
         warnings=tuple(dict.fromkeys(warnings)),
         comments=comments,
+    )
+
+
+def _clipped_intervals(records: pd.DataFrame, scale) -> tuple[str, ...]:
+    """A note when a shown record's 95% interval reaches an end of the scale (it was clipped)."""
+    shown = records[~records["suppressed"].astype(bool)]
+    lo, hi = shown["ci_low"].to_numpy(dtype=float), shown["ci_high"].to_numpy(dtype=float)
+    spread = shown["sd"].to_numpy(dtype=float) > 0  # a unanimous group's interval is its mean
+    clipped = int(np.count_nonzero(spread & ((lo <= scale.min) | (hi >= scale.max))))
+    if not clipped:
+        return ()
+    return (
+        f"{clipped} 95% interval(s) of small or spread-out groups reach past the scale "
+        f"({scale.min}-{scale.max}) and are shown clipped to it.",
     )
 
 
@@ -303,9 +318,11 @@ def group_statistics(
         records[name] = records[name].astype(object).where(records[name].notna(), None)
 
     n = records["n"].to_numpy(dtype=float)
-    records["ci_low"], records["ci_high"] = t_interval(
-        records["mean"].to_numpy(), records["sd"].to_numpy(), n
-    )
+    low, high = t_interval(records["mean"].to_numpy(), records["sd"].to_numpy(), n)
+    # a mean cannot leave the scale: with n = 2 the t-interval ran from -22.4 to 28.4 on 1-5
+    scale = survey.instrument.scale
+    records["ci_low"] = np.clip(low, scale.min, scale.max)
+    records["ci_high"] = np.clip(high, scale.min, scale.max)
     with np.errstate(invalid="ignore", divide="ignore"):
         records["pct_favourable"] = (
             100.0 * records["_fav"] / records["_ans"].where(records["_ans"] > 0)

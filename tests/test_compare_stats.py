@@ -159,20 +159,28 @@ def test_mann_whitney_large_samples_agree_with_r_normal_approximation():
     u_ref, p_ref = _wilcox_normal(SCORES_A, SCORES_B)
     assert u_ref == 334
     assert p_ref == pytest.approx(0.00407494586145765, abs=1e-15)
-    res = mann_whitney([*SCORES_A, NAN], SCORES_B)
-    assert list(res) == ["test", "n_a", "n_b", "statistic", "df", "p", "method"]
+    # with ties and fewer than 50 a group the p-value is a permutation p (issue 16) ...
+    small = mann_whitney([*SCORES_A, NAN], SCORES_B)
+    assert list(small) == ["test", "n_a", "n_b", "statistic", "df", "p", "method"]
+    assert (small["n_a"], small["n_b"]) == (20, 22) and small["statistic"] == 334
+    assert small["method"] == "permutation" and math.isnan(small["df"])
+    # ... from 50 a group the normal approximation, tested on the samples repeated 3 times:
+    # R: wilcox.test(rep(SCORES_B, 3), rep(SCORES_A, 3), exact = FALSE, correct = TRUE)
+    #   W = 3006, p-value = 4.7811346715669883e-07
+    res = mann_whitney(SCORES_A * 3, SCORES_B * 3)
     assert res["test"] == "mann-whitney"
-    assert (res["n_a"], res["n_b"]) == (20, 22)
+    assert (res["n_a"], res["n_b"]) == (60, 66)
     assert res["method"] == "asymptotic"
-    assert res["statistic"] == 334
+    assert res["statistic"] == 3006
     assert math.isnan(res["df"])
-    assert res["p"] == pytest.approx(p_ref, abs=1e-10)
+    assert res["p"] == pytest.approx(4.7811346715669883e-07, rel=1e-10)
+    assert res["p"] == pytest.approx(_wilcox_normal(SCORES_A * 3, SCORES_B * 3)[1], rel=1e-10)
 
 
 def test_mann_whitney_random_ties_agree_with_the_written_out_formula():
     rng = np.random.default_rng(5)
-    a = rng.integers(4, 21, 35) / 4  # quarter-point scores 1.00 .. 5.00
-    b = rng.integers(6, 21, 28) / 4
+    a = rng.integers(4, 21, 70) / 4  # quarter-point scores 1.00 .. 5.00, 50 or more a group
+    b = rng.integers(6, 21, 56) / 4
     u_ref, p_ref = _wilcox_normal(a, b)
     res = mann_whitney(a, b)
     assert res["statistic"] == u_ref
@@ -210,7 +218,7 @@ def test_mann_whitney_small_samples_with_ties_use_a_permutation_test():
 
 
 def test_mann_whitney_monte_carlo_permutation_is_reproducible():
-    # 5 + 30 values with ties: too many splits to enumerate, so 9999 random ones (fixed seed)
+    # 5 + 30 values with ties: too many splits to enumerate, so 30000 random ones (fixed seed)
     rng = np.random.default_rng(8)
     a, b = rng.integers(2, 6, 5).astype(float), rng.integers(1, 6, 30).astype(float)
     first, second = mann_whitney(a, b), mann_whitney(a, b)

@@ -69,7 +69,7 @@ def test_two_groups_use_welch_and_hedges_g(tmp_path, tiny):
     assert rec["gap"] == pytest.approx(a.mean() - b.mean())
     assert rec["flagged"]
     assert result.findings[0] == (
-        f"Resident rates Alpha {rec['gap']:.1f} points lower than Municipality."
+        f"Resident rates Alpha {rec['gap']:.2f} points lower than Municipality."
     )
 
 
@@ -138,12 +138,12 @@ def test_example_flags_the_equality_gap_and_shows_it_by_sector(runner):
     assert max_width(result.stdout) <= 100
     text = " ".join(result.stdout.split())
     resident = "Resident representative rates Equality and shared power"
-    assert f"⚑ {resident} 1.3 points lower than Municipality." in text
+    assert f"⚑ {resident} 1.27 points lower than Municipality." in text
     assert "Equality and shared power by sector" in text
-    assert "⚑ Civil society rates Equality and shared power 0.7 points lower than Public." in text
+    assert "⚑ Civil society rates Equality and shared power 0.66 points lower than Public." in text
     da = invoke(runner, "gaps", EXAMPLE_XLSX)
     beboer = "Beboerrepræsentant vurderer Ligeværdighed og delt beslutningsmagt"
-    assert f"{beboer} 1,3 point lavere end Kommune." in " ".join(da.stdout.split())
+    assert f"{beboer} 1,27 point lavere end Kommune." in " ".join(da.stdout.split())
 
 
 def test_gaps_json_contract(runner):

@@ -258,7 +258,7 @@ def test_numbers_follow_the_language(html_da, html_en, report_da):
     assert f"{first:.2f}".replace(".", ",") in html_da
     assert f"{first:.2f}" in html_en
     assert "Welchs ANOVA" in html_da and "Welch's ANOVA" in unescape(html_en)
-    assert "Holm" in html_da and "Benjamini-Hochberg" in html_en
+    assert "Benjamini-Hochberg" in html_da and "Benjamini-Hochberg" in html_en
 
 
 def test_findings_come_first(report_en, html_en):
@@ -376,3 +376,20 @@ def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
             browser.close()
     assert errors == []
     assert requests == []
+
+
+def test_findings_name_their_family_round_and_are_capped(report_en, html_en):
+    from dataclasses import replace
+
+    from partnerkit.report import FINDINGS_SHOWN
+
+    family = report_en.gaps.family
+    assert report_en.gaps.family_scope == "report" and report_en.trend.family == family
+    assert f"Benjamini-Hochberg across all {family} tests of this output" in unescape(html_en)
+    assert all(f.startswith("2024: ") for f in report_en.findings[: len(report_en.gaps.findings)])
+    many = replace(
+        report_en, gaps=replace(report_en.gaps, findings=tuple(f"g{i}" for i in range(20)))
+    )
+    found = many.findings
+    rest = len(many.all_findings) - FINDINGS_SHOWN
+    assert len(found) == FINDINGS_SHOWN + 1 and found[-1] == f"… and {rest} more in the tables."

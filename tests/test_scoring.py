@@ -81,7 +81,8 @@ def _expected(values: list[float]) -> dict:
     mean = statistics.mean(values)
     sd = statistics.stdev(values)
     low, high = sps.t.interval(0.95, n - 1, loc=mean, scale=sd / math.sqrt(n))
-    return {"n": n, "mean": mean, "sd": sd, "ci_low": low, "ci_high": high}
+    # clipped to the 1-5 scale (issue 16): a mean cannot leave it
+    return {"n": n, "mean": mean, "sd": sd, "ci_low": max(low, 1.0), "ci_high": min(high, 5.0)}
 
 
 def test_group_statistics_match_independent_computation(hand_survey):

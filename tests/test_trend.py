@@ -25,8 +25,8 @@ from tests.conftest import EXAMPLE_XLSX, invoke, max_width, tiny_answers, write_
 RECORD_KEYS = [
     "dimension", "dimension_name", "round_from", "round_to", "n_from", "n_to", "mean_from",
     "mean_to", "diff", "diff_ci_low", "diff_ci_high", "test", "statistic", "df", "p", "p_adj",
-    "adjust", "hedges_g", "cliffs_delta", "effect", "paired", "n_pairs", "significant",
-    "suppressed", "note",
+    "adjust", "hedges_g", "g_av", "cliffs_delta", "rank_biserial", "effect", "direction",
+    "paired", "pairing", "n_pairs", "significant", "suppressed", "note",
 ]  # fmt: skip
 
 
@@ -115,10 +115,12 @@ def test_welch_change_agrees_with_scipy_and_effect_sizes_with_hand_values():
     assert rec["test"] == "welch" and not rec["paired"]
 
 
-def test_p_values_are_holm_adjusted_across_the_dimensions_of_a_comparison():
-    result = trend(read_survey(EXAMPLE_XLSX))
-    comparison = result.records[result.records["round_from"] == "2023"]
-    p = comparison["p"].to_numpy()
+def test_p_values_are_adjusted_across_the_whole_output_bh_by_default():
+    """The family is every test of the output (both pairs of rounds), not one comparison."""
+    result = trend(read_survey(EXAMPLE_XLSX), adjust="holm")
+    records = result.records
+    p = records["p"].to_numpy(dtype=float)
+    assert len(p) == 20 and not np.isnan(p).any() and result.family == 20
     # Holm by hand: sort, multiply the i-th smallest by (m - i), running maximum, cap at 1
     order = np.argsort(p)
     m = len(p)
@@ -127,11 +129,14 @@ def test_p_values_are_holm_adjusted_across_the_dimensions_of_a_comparison():
     for rank, i in enumerate(order):
         running = max(running, min(1.0, (m - rank) * p[i]))
         adjusted[i] = running
-    assert comparison["p_adj"].to_numpy() == pytest.approx(adjusted)
-    assert (comparison["adjust"] == "holm").all()
-    bh = trend(read_survey(EXAMPLE_XLSX), adjust="bh").records
-    bh = bh[bh["round_from"] == "2023"]
-    assert bh["p_adj"].to_numpy() == pytest.approx(sps.false_discovery_control(p, method="bh"))
+    assert records["p_adj"].to_numpy() == pytest.approx(adjusted)
+    assert (records["adjust"] == "holm").all()
+    assert result.meta()["family"] == {"size": 20, "scope": "trend"}
+    bh = trend(read_survey(EXAMPLE_XLSX))  # the default: Benjamini-Hochberg
+    assert bh.adjust == "bh" and (bh.records["adjust"] == "bh").all()
+    assert bh.records["p_adj"].to_numpy() == pytest.approx(
+        sps.false_discovery_control(p, method="bh")
+    )
 
 
 def test_mann_whitney_option_reports_its_own_statistic(tmp_path):
@@ -166,10 +171,12 @@ def test_linked_respondents_are_compared_pairwise(tmp_path, tiny):
     assert wilcoxon.loc["alpha", "p"] == pytest.approx(
         sps.wilcoxon(rs[30:], rs[:30], zero_method="pratt").pvalue
     )
-    # fewer than half of the respondents linked: independent samples
+    # 5 of 30 linked: the partially overlapping samples t-test on everyone
     third = tiny_answers(rng, 30, ids=[f"q{i}" for i in range(25)] + ids[:5])
     mixed = read_survey([paths[0], write_table(tmp_path / "p_2025.csv", third)], tiny)
-    assert not trend(mixed, min_n=2).records["paired"].any()
+    partial = trend(mixed, min_n=2).records
+    assert (partial["pairing"] == "partial").all() and (partial["n_pairs"] == 5).all()
+    assert (partial["test"] == "partial-overlap-t").all() and partial["g_av"].notna().all()
     example = read_survey(EXAMPLE_XLSX)
     without_ids = replace(example, data=example.data.drop(columns=["respondent"]))
     with pytest.raises(OptionError, match="no respondent id column"):
@@ -190,15 +197,20 @@ def test_small_groups_are_suppressed_and_tiny_ones_untested(tmp_path, tiny):
     records = trend(survey, ["actor"], min_n=5).records
     police = records[records["actor"] == "Police"]
     assert police["suppressed"].all() and police["mean_from"].isna().all()
-    assert (police["note"] == "fewer than min_n respondents in a round").all()
+    assert (police["note"] == "suppressed").all()
     low = trend(survey, ["actor"], min_n=3).records
     police = low[low["actor"] == "Police"]
     assert not police["suppressed"].any() and police["p"].isna().all()
-    assert (police["note"] == "fewer than 5 respondents in a round: no test").all()
+    assert (police["note"] == "too_few").all()
     from partnerkit.render import render
 
-    table = " ".join(render(trend(survey, ["actor"], min_n=3, lang="en"), "table").split())
-    assert "Not tested (fewer than 5 respondents in a round): Police 2023→2024." in table
+    result = trend(survey, ["actor"], min_n=3, lang="en")
+    table = " ".join(render(result, "table").split())
+    assert (
+        "Police 2023→2024: fewer than 5 respondents in a round, no test possible; the mean "
+        "moved: Alpha " in table
+    )
+    assert result.untested[0] in table
 
 
 def test_trend_without_rounds_is_an_error(tmp_path, tiny):
@@ -211,13 +223,17 @@ def test_trend_without_rounds_is_an_error(tmp_path, tiny):
 
 
 def test_trend_json_contract(runner):
-    result = invoke(runner, "trend", EXAMPLE_XLSX, "--by", "actor", "-f", "json", "--lang", "en")
+    result = invoke(
+        runner, "trend", EXAMPLE_XLSX, "--by", "actor", "--baseline", "first", "-f", "json",
+        "--lang", "en",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     records = document["results"]
     assert all(list(r) == [*RECORD_KEYS[:2], "actor", *RECORD_KEYS[2:]] for r in records)
     assert document["meta"]["rounds"] == ["2022", "2023", "2024"]
-    assert document["meta"]["test"] == "welch" and document["meta"]["adjust"] == "holm"
+    assert document["meta"]["test"] == "welch" and document["meta"]["adjust"] == "bh"
+    assert document["meta"]["family"] == {"size": 120, "scope": "trend"}
     assert document["rounds"][0]["round"] == "2022"
     police = [r for r in records if r["actor"] == "Police"]
     assert police and all(r["suppressed"] and r["mean_from"] is None for r in police)
@@ -228,12 +244,14 @@ def test_trend_json_contract(runner):
 
 
 def test_trend_table_tells_the_example_story(runner):
-    result = invoke(runner, "trend", EXAMPLE_XLSX, "--lang", "en")
+    # 20 tests in the family (BH): 2023->2024 alone (p = 0.0026) no longer passes; 2022->2024 does
+    result = invoke(runner, "trend", EXAMPLE_XLSX, "--lang", "en", "--baseline", "first")
     assert result.exit_code == 0, result.output
     assert max_width(result.stdout) <= 100
     text = " ".join(result.stdout.split())
+    assert "p adjusted by Benjamini-Hochberg across all 20 tests of this output" in text
     pattern = (
-        r"• Equality and shared power rose 0\.\d points from 2023 to 2024, a \w+ effect "
+        r"• Equality and shared power rose 0\.50 points from 2022 to 2024, a \w+ effect "
         r"\(g = 0\.\d\d\); unlikely to be chance\."
     )
     assert re.search(pattern, text)
@@ -242,7 +260,7 @@ def test_trend_table_tells_the_example_story(runner):
     assert "▲" in line
     da = invoke(runner, "trend", EXAMPLE_XLSX, "--baseline", "first")
     assert re.search(
-        r"Ligeværdighed og delt beslutningsmagt steg 0,\d point fra 2022 til 2024",
+        r"Ligeværdighed og delt beslutningsmagt steg 0,\d\d point fra 2022 til 2024",
         " ".join(da.stdout.split()),
     )
 

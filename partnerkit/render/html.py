@@ -114,6 +114,11 @@ def _findings(report: Report) -> str:
         content = f'<p class="intro">{_e(t("html.findings.intro", lang))}</p>\n<ul>{items}</ul>'
     else:
         content = f"<p>{_e(t('html.findings.none', lang))}</p>"
+    if report.untested:
+        items = "".join(f"<li>{_e(u)}</li>" for u in report.untested)
+        content += f'\n<ul class="untested">{items}</ul>'
+    if report.gaps is not None or report.trend is not None or report.areas is not None:
+        content += f'\n<p class="note">{_e(report.family)}</p>'
     return (
         f'<section id="findings" class="findings">\n<h2>{_e(t("report.findings", lang))}</h2>\n'
         f"{content}\n</section>"

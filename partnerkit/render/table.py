@@ -370,7 +370,9 @@ def _reliability(
         table.add_row(
             name,
             *groups,
-            Text(_num(alpha, lang), style=style),
+            Text(t("rel.one_item", lang), style="dim")
+            if rec.get("k") == 1
+            else Text(_num(alpha, lang), style=style),
             f"{_num(rec['alpha_ci_low'], lang)}–{_num(rec['alpha_ci_high'], lang)}",
             _num(rec["alpha_std"], lang),
             _num(rec["average_r"], lang),
@@ -526,19 +528,13 @@ def _trend_notes(result, quiet: bool = False) -> list[RenderableType]:
         )
         link = text_of("trend.paired", lang, pairs=pairs)
     findings = "\n".join(f"• {f}" for f in result.findings) or text_of("trend.none", lang)
-    if quiet:  # the findings are results; the legend and notes are not
-        return [Text(findings, style="bold")]
-    parts = [Text(findings, style="bold"), Text(f"{legend} {link}", style="dim")]
-    untested = result.records[~result.records["suppressed"] & result.records["note"].notna()]
-    if not untested.empty:
-        keys = [k.name for k in result.keys]
-        where = untested.drop_duplicates([*keys, "round_from", "round_to"])
-        listed = ", ".join(
-            " ".join(str(r[k]) for k in keys if r[k] is not None)
-            + f" {r['round_from']}→{r['round_to']}"
-            for r in where.to_dict("records")
-        )
-        parts.append(Text(text_of("trend.untested", lang, which=listed.strip()), style="dim"))
+    parts = [Text(findings, style="bold")]
+    if result.untested:
+        parts.append(Text("\n".join(f"• {u}" for u in result.untested)))
+    if quiet:  # the findings (and why some changes have no test) are results; the legend is not
+        return parts
+    family = text_of(f"family.{result.adjust}", lang, m=result.family)
+    parts.append(Text(f"{legend} {family} {link}", style="dim"))
     parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
     return parts
 
@@ -568,9 +564,14 @@ def _gaps(result, width: int, quiet: bool = False, **_options) -> RenderableType
         alpha=number(result.alpha, lang),
     )
     parts.append(Text(findings, style="bold"))
+    if result.untested:
+        parts.append(Text("\n".join(f"• {u}" for u in result.untested)))
     if not quiet:
-        parts.append(Text(legend, style="dim"))
-        parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
+        family = t(f"family.{result.adjust}", lang, m=result.family)
+        parts += [
+            Text(f"{legend} {family}", style="dim"),
+            Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"),
+        ]
     return Group(*parts)
 
 

@@ -117,8 +117,8 @@ def areas_rounds(result, lang: str) -> str:
 
 
 def areas_legend(result, lang: str) -> str:
-    """How the areas comparison flags an area: gap, adjustment, alpha and round."""
-    return t(
+    """How the areas comparison flags an area: gap, adjustment (and its family), alpha, round."""
+    legend = t(
         "areas.legend",
         lang,
         gap=number(result.gap, lang, 1),
@@ -126,6 +126,7 @@ def areas_legend(result, lang: str) -> str:
         alpha=number(result.alpha, lang),
         rounds=areas_rounds(result, lang),
     )
+    return f"{legend} {t(f'family.{result.adjust}', lang, m=result.family)}"
 
 
 def trend_groups(result) -> list[tuple[str, list[tuple[str, list]]]]:
@@ -139,7 +140,8 @@ def trend_groups(result) -> list[tuple[str, list[tuple[str, list]]]]:
     for rec in records.to_dict("records"):
         if rec["significant"]:
             group = tuple(rec[k] for k in keys)
-            markers[(group, rec["dimension"], rec["round_to"])] = "▲" if rec["diff"] > 0 else "▼"
+            up = rec["direction"] > 0  # the tested effect's sign (Cliff's delta for rank tests)
+            markers[(group, rec["dimension"], rec["round_to"])] = "▲" if up else "▼"
     out = []
     group_values = rounds[keys].drop_duplicates().itertuples(index=False) if keys else [()]
     groups = [tuple(None if v != v else v for v in g) for g in group_values]
