@@ -250,6 +250,7 @@ def _choose_round(survey: Survey, round_: str | None) -> tuple[Survey, dict]:
         data=data.loc[keep].reset_index(drop=True),
         dont_know=None if dk is None else dk.loc[keep].reset_index(drop=True),
         ledger=survey.ledger.with_exclusions((exclusion,)),
+        read_data=survey.as_read,
     )
     return chosen_survey, chosen
 

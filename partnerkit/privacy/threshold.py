@@ -155,4 +155,4 @@ def merge_small(survey, keys, min_n: int):
         return survey
     column = data[inner].astype(object).copy()
     column[merge] = MERGED
-    return replace(survey, data=data.assign(**{inner: column}))
+    return replace(survey, data=data.assign(**{inner: column}), read_data=survey.as_read)
