@@ -127,6 +127,9 @@ def areas(
     records = records.merge(bench, on=["dimension", "area"], how="left")
     records["rank"] = None
     hidden = records["suppressed"].to_numpy() | records["area"].isna().to_numpy()
+    # the pool of the others is "All" less the area: no benchmark where "All" is hidden
+    overall_hidden = set(records.loc[records["area"].isna() & records["suppressed"], "dimension"])
+    hidden |= records["dimension"].isin(overall_hidden).to_numpy()
     records.loc[hidden, ["benchmark_mean", "benchmark_diff", "benchmark_p"]] = np.nan
     p = records["benchmark_p"].astype(float).to_numpy()
     records["benchmark_p_adj"] = adjust_p(p, adjust)

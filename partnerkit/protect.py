@@ -122,7 +122,8 @@ def hide(
     out = records.copy()
     cells = group_cells(survey, keys, lang, pattern)
     names = [k.name for k in keys]
-    labels = zip(*(out[n] for n in names), strict=True) if names else ((),) * len(out)
+    columns = [out[n].astype(object).where(out[n].notna(), None) for n in names]
+    labels = zip(*columns, strict=True) if names else ((),) * len(out)
     decided = [
         pattern.decide(measure, cells[tuple(group)])
         for measure, group in zip(out[measure_column], labels, strict=True)

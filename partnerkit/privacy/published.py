@@ -29,7 +29,17 @@ def document(item) -> dict:
     if isinstance(item, dict):
         return item
     if isinstance(item, Path) or (isinstance(item, str) and not item.lstrip().startswith("{")):
-        return json.loads(Path(item).read_text(encoding="utf-8"))
+        from ..errors import SurveyReadError
+
+        try:
+            doc = json.loads(Path(item).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SurveyReadError(
+                f"{item}: not a JSON output of partnerkit ({exc}). Write one with -f json."
+            ) from exc
+        if not isinstance(doc, dict) or "meta" not in doc:
+            raise SurveyReadError(f"{item}: not a JSON output of partnerkit (no 'meta' object).")
+        return doc
     if isinstance(item, str):
         return json.loads(item)
     results = (
@@ -211,7 +221,10 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
                 key = cells.tobytes()
                 if cells.size and key not in targets:
                     targets[key] = cells
-                    described.append({"measure": measure, **f["labels"], "n": n_cell[cells].sum()})
+                    labels = dict(f["labels"])
+                    if f.get("rounds") and labels.get("round") is None:
+                        labels["round"] = ",".join(map(str, f["rounds"]))
+                    described.append({"measure": measure, **labels, "n": n_cell[cells].sum()})
         for c in np.flatnonzero(has & ~known & (n_cell < threshold)):
             key = np.array([c]).tobytes()
             if key not in targets:
