@@ -19,8 +19,8 @@ from .grouping import group_rows, resolve_keys
 from .i18n import number, t
 from .privacy.threshold import resolve_min_n
 from .protect import hide, survey_pattern
-from .scoring import score_pattern
 from .result import Result
+from .scoring import score_pattern
 from .survey import Survey
 
 if TYPE_CHECKING:

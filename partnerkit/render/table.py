@@ -16,9 +16,9 @@ from rich.text import Text
 # Acceptable for a command run by hand; --help never loads this module.
 from ..areas import AreasResult
 from ..gaps import GapsResult
-from ..privacy_check import PrivacyCheckResult
 from ..i18n import HIDDEN, ZONE_MARK, bound, number, t
 from ..instrument_tools import InstrumentListing, InstrumentView
+from ..privacy_check import PrivacyCheckResult
 from ..reliability import ReliabilityResult
 from ..scoring import ScoreResult
 from ..trend import TrendResult
