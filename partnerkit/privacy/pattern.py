@@ -299,10 +299,7 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     for c in range(len(n_cls)):
         key = (int(hashes[first[c], 0]), int(hashes[first[c], 1]))
         by_hash[key] = (True, "min_n") if empty[c] else (bool(hidden[c]), reason[c])
-    cell_hidden = np.zeros(len(n_cell), dtype=bool)
-    single = rows.getnnz(axis=1) == 1
-    for c in np.flatnonzero(single & hidden):
-        cell_hidden[rows[c].indices] = True
+    cell_hidden = _hidden_cells(rows, hidden)
     counts = {
         r: int(((reason == r) & hidden).sum())
         for r in ("min_n", "secondary")
@@ -310,6 +307,14 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     }
     visible = np.flatnonzero(~hidden & (n_cls > 0))
     return MeasurePattern(n_cell, cell_hidden, by_hash, rows[visible], counts)
+
+
+def _hidden_cells(rows, hidden: np.ndarray) -> np.ndarray:
+    """Finest cells whose own class (one cell) is hidden."""
+    single = np.flatnonzero((np.diff(rows.indptr) == 1) & hidden)
+    out = np.zeros(rows.shape[1], dtype=bool)
+    out[rows.indices[rows.indptr[single]]] = True
+    return out
 
 
 def _fixpoint(hidden, reason, n, pid, pp, pc, min_n):
@@ -345,10 +350,7 @@ def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protect
     cand = np.flatnonzero(hidden & (n_cls > 0) & (reason == "min_n"))
     if cand.size == 0:
         return cand
-    single = rows.getnnz(axis=1) == 1
-    cell_hidden = np.zeros(rows.shape[1], dtype=bool)
-    for c in np.flatnonzero(single & hidden):
-        cell_hidden[rows[c].indices] = True
+    cell_hidden = _hidden_cells(rows, hidden)
     variables = np.flatnonzero(cell_hidden)
     visible = np.flatnonzero(~hidden & (n_cls > 0))
     eq = rows[visible][:, variables]
