@@ -1,6 +1,6 @@
 """Anonymity: which statistics may be shown, decided once per survey and audited.
 
-- :mod:`.threshold`: the ``min_n`` threshold, merging small groups, the per-table rule.
+- :mod:`.threshold`: the ``min_n`` threshold and merging small groups.
 - :mod:`.pattern`: one suppression pattern for the whole linked structure of a survey
   (every combination of actor/sector, round, area and ``--by`` keys), looked up by
   every command.
@@ -17,8 +17,6 @@ from .threshold import (
     MERGED,
     merge_small,
     resolve_min_n,
-    suppress,
-    suppress_levels,
 )
 
 __all__ = [
@@ -31,6 +29,4 @@ __all__ = [
     "merge_small",
     "resolve_min_n",
     "sum_bounds",
-    "suppress",
-    "suppress_levels",
 ]

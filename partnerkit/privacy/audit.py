@@ -31,7 +31,7 @@ class AuditResult:
 
 def audit(
     published: Iterable,
-    survey: Survey,
+    survey: Survey | None = None,
     *,
     protection: float | None = None,
     min_n: int | None = None,
@@ -46,7 +46,8 @@ def audit(
         files), or result objects (``score_survey``, ``gaps``, ``trend``,
         ``reliability``, ``areas``): everything one run, or several runs, published.
     survey
-        The survey they were made from (the group sizes n the attacker may know).
+        The survey they were made from (the group sizes n the attacker may know);
+        default: the survey of the first result object in ``published``.
     protection
         Smallest protected width of a hidden mean, in points of a 1-5 scale (scaled
         to the instrument's); default the instrument's ``protection``, else 1.
@@ -72,9 +73,18 @@ def audit(
     >>> from partnerkit import read_survey, score_survey
     >>> survey = read_survey("data/examples/partnerskab_2022-2024.xlsx")
     >>> runs = [score_survey(survey, ["actor"]), score_survey(survey, ["sector"])]
-    >>> audit(runs, survey).ok
+    >>> audit(runs).ok
     True
     """
+    from ..errors import OptionError
     from .published import attack
 
-    return attack(list(published), survey, protection=protection, min_n=min_n, lang=lang)
+    published = list(published)
+    if survey is None:
+        survey = next((p.survey for p in published if hasattr(p, "survey")), None)
+    if survey is None:
+        raise OptionError(
+            "audit: give the survey the JSON outputs were made from (the group sizes)."
+        )
+    cells, points, used = attack(published, survey, protection=protection, min_n=min_n, lang=lang)
+    return AuditResult(cells=cells, protection=points, published=used)

@@ -118,7 +118,6 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
 
     from ..protect import cube_keys
     from ..scoring import respondent_scores
-    from .audit import AuditResult
     from .lp import exposure, scaled_protection, sum_bounds
     from .pattern import build_cube
 
@@ -258,7 +257,7 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         cells = pd.DataFrame(
             columns=["measure", "n", "low", "high", "width", "sensitive", "protected"]
         )
-    return AuditResult(cells=cells, protection=points, published=used)
+    return cells, points, used
 
 
 def _cell_label(cube, cell: int, position: int):
