@@ -154,6 +154,9 @@ def areas(
     records = records.merge(bench, on=["dimension", "area"], how="left")
     records["rank"] = None
     hidden = records["suppressed"].to_numpy() | records["area"].isna().to_numpy()
+    # the pool of the others is "All" less the area: no benchmark where "All" is hidden
+    overall_hidden = set(records.loc[records["area"].isna() & records["suppressed"], "dimension"])
+    hidden |= records["dimension"].isin(overall_hidden).to_numpy()
     records.loc[hidden, ["benchmark_mean", "benchmark_diff", "benchmark_p"]] = np.nan
     p = records["benchmark_p"].astype(float).to_numpy()
     records["benchmark_p_adj"] = adjust_p(p, adjust)
@@ -285,6 +288,7 @@ def _choose_round(survey: Survey, round_: str | None) -> tuple[Survey, dict]:
         data=data.loc[keep].reset_index(drop=True),
         dont_know=None if dk is None else dk.loc[keep].reset_index(drop=True),
         ledger=survey.ledger.with_exclusions((exclusion,)),
+        read_data=survey.as_read,
     )
     return chosen_survey, chosen
 

@@ -724,6 +724,82 @@ def reliability(
         _finish(run, result, force=force, items=items)
 
 
+@app.command("privacy-check")
+def privacy_check(
+    files: Files = None,
+    published: Annotated[
+        list[Path],
+        typer.Option(
+            "--published",
+            "-p",
+            help="A JSON output of partnerkit (score, gaps, trend, reliability, areas) made "
+            "from FILES; repeat for several runs.",
+        ),
+    ] = ...,
+    protection: Annotated[
+        float | None,
+        typer.Option(
+            "--protection",
+            min=0,
+            help="Smallest safe width of a hidden mean, in points of a 1-5 scale (scaled to "
+            "the instrument's) [default: 1].",
+        ),
+    ] = None,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
+    actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
+    min_n: MinNOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    project: ProjectOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """Attack published JSON outputs: can any hidden group's mean be worked out?
+
+    Every published (n, mean) pair is a linear equation on the hidden groups' sums;
+    linear programming gives each hidden group the interval its mean could lie in.
+    Exit code 1 when a group below min_n is pinned to less than --protection. The
+    report shows intervals of hidden groups: keep it to analysts.
+    """
+    with reporting(traceback):
+        from .privacy_check import privacy_check as run_check
+        from .project import ReadOptions
+
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                format=format,
+                output=output,
+                project=project,
+            )
+        )
+        for path in published:
+            if not path.is_file():
+                raise OptionError(f"--published {path}: no such file.")
+        result = run_check(
+            run.survey,
+            published,
+            protection=protection,
+            min_n=min_n,
+            names=[str(p) for p in published],
+        )
+        _finish(run, result)
+        if result.exposed:
+            _error(
+                f"{result.exposed} hidden group(s) below min_n can be worked out to within "
+                f"{result.protection:g} scale points; do not publish these outputs together."
+            )
+            raise typer.Exit(ExitCode.ERROR)
+
+
 @app.command()
 def validate(
     files: Files = None,

@@ -160,8 +160,8 @@ def gaps(
     (Tomczak & Tomczak 2014); Holm (1979) or Benjamini-Hochberg (1995).
     """
     from .grouping import BLANK_GROUP
-    from .privacy import merge_small as merge
-    from .privacy import resolve_min_n
+    from .privacy.threshold import merge_small as merge
+    from .privacy.threshold import resolve_min_n
     from .stats import adjust_p
 
     if test not in TESTS:

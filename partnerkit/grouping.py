@@ -141,7 +141,7 @@ def group_codes(survey: Survey, key: GroupKey, lang: str) -> tuple[np.ndarray, l
 
 
 def _label(inst: Instrument, key: GroupKey, value, lang: str) -> str:
-    from .privacy import MERGED
+    from .privacy.threshold import MERGED
     from .text import as_label
 
     if value == MERGED:
@@ -244,6 +244,7 @@ def select_rounds(survey: Survey, rounds: Sequence[str]) -> Survey:
         else survey.dont_know.loc[keep].reset_index(drop=True),
         ledger=survey.ledger.with_exclusions((exclusion,)),
         round_order=tuple(wanted),
+        read_data=survey.as_read,
     )
 
 

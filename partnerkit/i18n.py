@@ -42,10 +42,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "zone.concern": ("bekymring", "concern"),
     "hidden": ("skjult", "hidden"),
     "legend.hidden": (
-        "– skjult: færre end {min_n} svar, eller skjult så en lille gruppe ikke kan regnes ud "
-        "fra totalerne",
-        "– hidden: fewer than {min_n} answers, or hidden so a small group cannot be worked out "
-        "from the totals",
+        "– n<{min_n} skjult: færre end {min_n} svar; – uden n: skjult for at beskytte en anden "
+        "gruppe, så den ikke kan regnes ud af denne eller andre tabeller",
+        "– n<{min_n} hidden: fewer than {min_n} answers; – without n: hidden to protect another "
+        "group, so it cannot be worked out from this or other tables",
     ),
     "legend.cell": (
         "Gennemsnit på skalaen {lo}–{hi} (højere er bedre) og antal besvarelser n.",
@@ -411,13 +411,17 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "html.m.anonymity": (
         "Anonymitet: en gruppe med færre end {min_n} svar vises uden gennemsnit, interval og "
-        "zone (– n<{min_n}). Hvor en total vises, skjules også de næstmindste grupper (– uden "
-        "n), så en skjult gruppe ikke kan regnes ud fra totalen og de andre grupper. Skjulte "
+        "zone (– n<{min_n}). Tabellerne hænger sammen (en sektor er summen af sine aktørtyper, "
+        "Alle summen af alle grupper, et område summen af sine runder), så der skjules også "
+        "grupper (– uden n) efter ét mønster for hele målingen, så ingen skjult gruppe kan "
+        "regnes ud af tabellerne, heller ikke sammen med andre kørsler. Skjulte "
         "grupper indgår hverken i diagrammer eller i tests af forskelle.",
         "Anonymity: a group with fewer than {min_n} answers shows no mean, interval or zone "
-        "(– n<{min_n}). Where a total is shown, the next smallest groups are hidden too (– "
-        "without n), so a hidden group cannot be worked out from the total and the other "
-        "groups. Hidden groups take part in neither the charts nor the tests of gaps.",
+        "(– n<{min_n}). The tables are linked (a sector is the sum of its actor types, All the "
+        "sum of every group, an area the sum of its rounds), so further groups are hidden (– "
+        "without n) by one pattern for the whole survey, so that no hidden group can be worked "
+        "out from the tables, nor together with other runs. Hidden groups take part in neither "
+        "the charts nor the tests of gaps.",
     ),
     "html.m.gaps": (
         "Forskelle mellem aktørtyper: {tests} pr. dimension, {adjust}-justeret over "

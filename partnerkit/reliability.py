@@ -17,8 +17,10 @@ import numpy as np
 
 from .grouping import group_rows, resolve_keys
 from .i18n import number, t
-from .privacy import resolve_min_n, suppress_levels
+from .privacy.threshold import resolve_min_n
+from .protect import hide, survey_pattern
 from .result import Result
+from .scoring import score_pattern
 from .survey import Survey
 
 if TYPE_CHECKING:
@@ -130,23 +132,28 @@ def reliability(
                 row = stats.loc[item_id].to_dict()
                 items.append(base | {"item": item_id, **row, "distribution": counts})
 
-    dim_records = suppress_levels(pd.DataFrame(dims), min_n, DIMENSION_COLUMNS[1:], key_names)
-    item_records = suppress_levels(
+    # one pattern per survey (privacy.pattern): a group's alpha shows where its scores
+    # do, and an item's mean where the item's own pattern allows
+    scores = score_pattern(survey, keys, min_n)
+    dim_records = hide(pd.DataFrame(dims), survey, keys, lang, scores, DIMENSION_COLUMNS[1:])
+    item_records = hide(
         pd.DataFrame(items),
-        min_n,
+        survey,
+        keys,
+        lang,
+        survey_pattern(survey, keys, min_n, _item_values, "items"),
         (*ITEM_COLUMNS[1:], "distribution"),
-        key_names,
-        within=("dimension", "item"),
+        measure_column="item",
     )
     # An item stays hidden when its whole dimension's group is hidden.
     hidden_groups = dim_records.loc[dim_records["suppressed"], ["dimension", *key_names]]
-    hide = (
+    inside_hidden = (
         item_records[["dimension", *key_names]]
         .apply(tuple, axis=1)
         .isin(set(hidden_groups.apply(tuple, axis=1)))
     )
-    item_records.loc[hide, [*ITEM_COLUMNS, "distribution"]] = None
-    item_records.loc[hide, "suppressed"] = True
+    item_records.loc[inside_hidden, [*ITEM_COLUMNS, "distribution"]] = None
+    item_records.loc[inside_hidden, "suppressed"] = True
     # counts are integers (JSON "n": 64, not 64.0): hiding turned the column into floats
     item_records["n"] = pd.array(item_records["n"], dtype="Int64")
 
@@ -218,4 +225,15 @@ def flags(record: dict, lang: str) -> list[dict]:
         flag("wide_interval", low=number(low, lang), high=number(high, lang))
     if record["k"] == record["k"] and record["k"] < K_MIN:
         flag("few_items", k=int(record["k"]), limit=K_MIN)
+    return out
+
+
+def _item_values(survey: Survey) -> dict[str, np.ndarray]:
+    """Every row's answer to each item, reverse-keyed: an item mean is a sum too."""
+    scale = survey.instrument.scale
+    out = {}
+    for item in (i for dim in survey.instrument.dimensions for i in dim.items):
+        if item.id in survey.data.columns:
+            x = survey.data[item.id].to_numpy(dtype="float64")
+            out[item.id] = scale.min + scale.max - x if item.reverse else x
     return out

@@ -60,5 +60,30 @@ class Result:
             **counts,
             min_n=self.min_n,
             **self.settings(),
+            privacy=self.privacy(),
             warnings=list(self.warnings),
         )
+
+    def privacy(self) -> dict:
+        """How many groups this output hides, per reason (``min_n``: fewer than ``min_n``
+        respondents; ``secondary``: hidden to protect another group), and the rounds
+        its totals cover when only some were chosen (for ``privacy-check``)."""
+        counts = {"min_n": 0, "secondary": 0}
+        frames = [self.records, *self.tables().values()]
+        for frame in frames:
+            if frame is None or "suppressed_reason" not in frame.columns:
+                continue
+            for reason in frame["suppressed_reason"]:
+                if reason in counts:
+                    counts[reason] += 1
+            for nested in ("groups", "items"):
+                if nested in frame.columns:
+                    for entries in frame[nested]:
+                        for entry in entries or ():
+                            if entry.get("suppressed_reason") in counts:
+                                counts[entry["suppressed_reason"]] += 1
+        out: dict = {"hidden": counts}
+        data = self.survey.data
+        if self.survey.read_data is not None and "round" in data.columns:
+            out["rounds"] = sorted(map(str, data["round"].dropna().unique()))
+        return out

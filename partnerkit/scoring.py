@@ -19,7 +19,8 @@ from .errors import SurveyReadError
 from .grouping import GroupKey, group_codes, group_order, resolve_keys
 from .instrument import ZONE_DECIMALS
 from .parallel import thread_map
-from .privacy import resolve_min_n, suppress_levels
+from .privacy.threshold import resolve_min_n
+from .protect import hide
 from .result import Result
 from .stats import t_interval
 from .survey import Exclusion, Survey
@@ -189,7 +190,7 @@ def score_survey(
 ) -> ScoreResult:
     """Like :func:`score`, returning a :class:`ScoreResult` with the ledger and warnings;
     ``include_comments`` adds the free-text comments of groups of at least ``min_n``."""
-    from .privacy import merge_small as merge
+    from .privacy.threshold import merge_small as merge
 
     inst = survey.instrument
     lang = lang or inst.language
@@ -340,12 +341,26 @@ def group_statistics(
     )
     records = _sort(records, survey, keys, dims, lang)
 
-    records = suppress_levels(records, min_n, STAT_COLUMNS, key_names)
+    records = hide(
+        records, survey, keys, lang, score_pattern(survey, keys, min_n, rs), STAT_COLUMNS
+    )
     columns = [
         "dimension", "dimension_name", *key_names, "n", *STAT_COLUMNS, "suppressed",
         "suppressed_reason",
     ]  # fmt: skip
     return records[columns].reset_index(drop=True)
+
+
+def score_pattern(survey: Survey, keys: Sequence[GroupKey], min_n: int, rs=None):
+    """The anonymity pattern of the dimension scores of ``survey`` as read
+    (:mod:`partnerkit.privacy.pattern`); ``rs``: the scores when no round was chosen."""
+    from .protect import survey_pattern
+
+    def measures(whole: Survey) -> dict[str, np.ndarray]:
+        scores = rs if (rs is not None and whole is survey) else respondent_scores(whole)
+        return {dim: scores.scores[dim].to_numpy() for dim in scores.scores.columns}
+
+    return survey_pattern(survey, keys, min_n, measures, "scores")
 
 
 def _moments(group: np.ndarray, size: int, x: np.ndarray):

@@ -149,6 +149,14 @@ class Survey:
     dont_know: pd.DataFrame | None = None
     round_order: tuple[str, ...] | None = None  # set by --rounds; else natural order
     failed: tuple = ()  # files that could not be read (with keep_going), as io.Failure
+    # the rows as read, before --rounds or an area's round chose some: the anonymity
+    # pattern is decided on them, so runs with different choices agree (privacy.pattern)
+    read_data: pd.DataFrame | None = None
+
+    @property
+    def as_read(self) -> pd.DataFrame:
+        """``data`` before any round was chosen (the rows the anonymity pattern covers)."""
+        return self.data if self.read_data is None else self.read_data
 
     @property
     def items(self) -> tuple[str, ...]:

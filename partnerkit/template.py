@@ -35,7 +35,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .privacy import DEFAULT_MIN_N
+    from .privacy.threshold import DEFAULT_MIN_N
 
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     lang = lang or inst.language

@@ -157,11 +157,13 @@ def test_only_the_cli_imports_the_package_root():
 LAYERS = (
     ("errors", "text", "i18n", "parallel", "output", "_version"),
     ("instrument", "instrument_tools"),
-    ("privacy",),
+    ("privacy.threshold", "privacy.lp", "privacy.pattern"),
     ("survey", "grouping"),
     ("io",),
     ("stats",),
-    ("result", "scoring", "comments", "reliability", "trend", "gaps", "areas", "validate"),
+    ("result", "protect"),
+    ("scoring", "comments", "reliability", "trend", "gaps", "areas", "validate"),
+    ("privacy", "privacy_check"),  # the audit of published outputs, and its command
     ("report", "template"),
     ("project",),
     ("render",),
@@ -170,9 +172,16 @@ LAYERS = (
 
 
 def layer_of(name: str) -> int | None:
-    """The index of ``name``'s layer (the package root counts as the CLI), None if unplaced."""
-    top = name.split(".")[1] if "." in name else "cli"
-    return next((i for i, layer in enumerate(LAYERS) if top in layer), None)
+    """The index of ``name``'s layer: that of its own entry, else of the nearest package
+    above it that has one (the package root counts as the CLI); None if unplaced."""
+    path = name.split(".")[1:] or ["cli"]
+    while path:
+        entry = ".".join(path)
+        for i, layer in enumerate(LAYERS):
+            if entry in layer:
+                return i
+        path = path[:-1]
+    return None
 
 
 def test_every_module_has_a_layer_and_imports_only_earlier_layers():

@@ -130,10 +130,11 @@ def test_no_hidden_mean_can_be_recovered_by_subtraction(runner, tmp_path, tiny_p
 
 def test_the_attack_works_without_secondary_suppression(tmp_path, tiny, monkeypatch):
     """The test above is not empty: switching the secondary rule off reveals the police mean."""
-    from partnerkit import privacy
+    from partnerkit import protect
 
     survey = read_survey(write_table(tmp_path / "s.csv", _survey_frame()), tiny)
-    monkeypatch.setattr(privacy, "_secondary", lambda n, hidden, min_n: hidden)
+    monkeypatch.setattr(protect, "SECONDARY", False)
+    monkeypatch.setattr(protect, "_CACHE", [])
     records = score(survey, by=["actor"], min_n=MIN_N, lang="en").to_dict("records")
     printed = _from_records(records)["alpha"]
     n_hidden, mean_hidden = _attack(printed["groups"], printed["total"])

@@ -18,6 +18,7 @@ from ..areas import AreasResult
 from ..gaps import GapsResult
 from ..i18n import HIDDEN, ZONE_MARK, bound, number, t
 from ..instrument_tools import InstrumentListing, InstrumentView
+from ..privacy_check import PrivacyCheckResult
 from ..reliability import ReliabilityResult
 from ..scoring import ScoreResult
 from ..trend import TrendResult
@@ -710,3 +711,38 @@ def _area_focus(result, dims, cell) -> list[RenderableType]:
             "" if r["rank"] is None or r["rank"] != r["rank"] else str(int(r["rank"])),
         )
     return [Text(t("areas.focus_title", lang, area=area), style="bold"), table]
+
+
+# ----------------------------------------------------------- privacy-check
+
+
+@_view.register(PrivacyCheckResult)
+def _privacy_check(result: PrivacyCheckResult, width: int, **_options) -> RenderableType:
+    """The narrowest intervals first: exposed groups, then the sensitive ones (below min_n)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    cells = result.records
+    keys = [c for c in cells.columns if c not in _AUDIT_COLUMNS]
+    sensitive = cells[cells["sensitive"]]
+    table = Table(title="Hidden groups attacked: the interval each mean could lie in", box=None)
+    for name, justify in (("measure", "left"), ("group", "left"), ("n", "right"),
+                          ("interval", "right"), ("width", "right"), ("", "left")):  # fmt: skip
+        table.add_column(name, justify=justify)
+    for rec in sensitive.head(12).to_dict("records"):
+        group = ", ".join(f"{k}={rec[k]}" for k in keys if isinstance(rec.get(k), str)) or "all"
+        table.add_row(
+            str(rec["measure"]), group, str(rec["n"]),
+            f"{rec['low']:.2f} to {rec['high']:.2f}", f"{rec['width']:.2f}",
+            "protected" if rec["protected"] else "EXPOSED",
+        )  # fmt: skip
+    summary = Text(
+        f"{result.published} published figures from {len(result.outputs) or 'the'} output(s); "
+        f"{len(cells)} hidden groups attacked, {len(sensitive)} below min_n; "
+        f"protection {result.protection:g} scale points: "
+        + (f"{result.exposed} EXPOSED." if result.exposed else "all protected.")
+    )
+    return Group(table, summary)
+
+
+_AUDIT_COLUMNS = {"measure", "n", "low", "high", "width", "sensitive", "protected"}

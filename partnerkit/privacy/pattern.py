@@ -1,0 +1,402 @@
+"""One suppression pattern for the whole linked structure of a survey.
+
+The finest cells are the combinations of the grouping keys present in the data
+(actor, round, area and any ``--by`` column), taken on the survey as read, before
+``--rounds`` or an area's round is chosen. Every table any command prints is a set
+of sums of finest cells: a sector is a sum of actor types, "All" the sum of every
+group, an area the sum of its rounds. So the pattern is decided once, per measure
+(each dimension's score, each item for ``reliability``), on the lattice of every
+combination of keys with each key set to a value, to its parent (a sector, for
+actor types) or to "All":
+
+1. primary suppression: a group with fewer than ``min_n`` respondents;
+2. secondary suppression, a cheap rule first: within every published partition
+   (a group and its children along one key) the hidden members must not be a
+   single one, and hidden children must pool at least ``min_n`` respondents;
+   the smallest visible child is hidden until that holds everywhere;
+3. then the audit (:mod:`.audit`) attacks the pattern with linear programming;
+   any exposed group gets its smallest visible neighbour hidden, and 2-3 repeat.
+
+Groups with the same respondents (a sector with one actor type) are one group,
+shown or hidden together. A table's group that is not in the lattice (the "All"
+of two rounds chosen with ``--rounds``, a merged "Other" group, each area's latest
+round) is shown only when visible groups already determine it exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_RNG_SEED = 20261215  # hash weights of cells: fixed, so patterns are reproducible
+# Above this many (sensitive targets x hidden cells) per measure, a run decides the
+# pattern by the partition rule alone and leaves the LP audit to ``privacy-check``:
+# the example folder (12 areas x 3 rounds) took 34 s per run with the LP, the bundled
+# example 0.4 s (measured, benchmarks/privacy.py and issue 15).
+AUDIT_BUDGET = 3_000
+AUDIT_ROUNDS = 6  # LP rounds per measure before leaving the rest to privacy-check
+
+
+@dataclass(frozen=True)
+class Cube:
+    """The finest cells of the keys over the rows of the survey as read."""
+
+    keys: tuple[str, ...]
+    cell_of_row: np.ndarray  # cell id of every row
+    cells: np.ndarray  # (cells, keys) value codes
+    sizes: tuple[int, ...]  # number of values per key
+    parent: dict[int, np.ndarray]  # key position -> parent code of every value code
+    n_parents: dict[int, int]
+    weights: np.ndarray  # (cells, 2) int64: a cell set's hash is the sum of its weights
+    values: tuple = ()  # per key, the value of each code
+
+
+def build_cube(frame: pd.DataFrame, keys: Sequence[str]) -> Cube:
+    """Cells of ``keys`` (columns of ``frame``); actor types nest in their sector."""
+    import pandas as pd
+
+    codes, sizes, parent, n_parents, values = [], [], {}, {}, []
+    for position, key in enumerate(keys):
+        code, uniques = pd.factorize(frame[key].astype(object), use_na_sentinel=False)
+        codes.append(code.astype(np.intp))
+        values.append(list(uniques))
+        sizes.append(max(len(uniques), 1))
+        if key == "actor" and "sector" in frame.columns:
+            sector_code, sectors = pd.factorize(
+                frame["sector"].astype(object), use_na_sentinel=False
+            )
+            of_value = np.zeros(len(uniques), dtype=np.intp)
+            of_value[code] = sector_code  # an actor type has one sector
+            parent[position], n_parents[position] = of_value, len(sectors)
+    if codes:
+        stacked = np.stack(codes, axis=1)
+        cells, cell_of_row = np.unique(stacked, axis=0, return_inverse=True)
+    else:
+        cells = np.zeros((1, 0), dtype=np.intp)
+        cell_of_row = np.zeros(len(frame), dtype=np.intp)
+    rng = np.random.default_rng(_RNG_SEED)
+    weights = rng.integers(1, 2**46, size=(len(cells), 2), dtype=np.int64)
+    return Cube(
+        tuple(keys),
+        cell_of_row.reshape(-1),
+        cells,
+        tuple(sizes),
+        parent,
+        n_parents,
+        weights,
+        tuple(values),
+    )
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """Every group of the cube (each key at a value, its parent or "All") and partitions."""
+
+    member: object  # sparse (groups x cells) 0/1
+    options: np.ndarray  # (groups, keys) option code: value, V + parent, or ALL = V + P
+    part_parent: np.ndarray  # per (partition, child) pair: the partition's parent group
+    part_child: np.ndarray  # ... the child group
+    part_id: np.ndarray  # ... the partition
+
+
+def build_lattice(cube: Cube) -> Lattice:
+    from scipy import sparse
+
+    k = len(cube.keys)
+    dims = [cube.sizes[i] + cube.n_parents.get(i, 0) + 1 for i in range(k)]
+    choices = []
+    for i in range(k):
+        value = cube.cells[:, i]
+        options = [value]
+        if i in cube.parent:
+            options.append(cube.sizes[i] + cube.parent[i][value])
+        options.append(np.full(len(value), dims[i] - 1))
+        choices.append(options)
+    gids = []
+    for combo in itertools.product(*[range(len(c)) for c in choices]):
+        if k:
+            gids.append(np.ravel_multi_index([choices[i][j] for i, j in enumerate(combo)], dims))
+        else:
+            gids.append(np.zeros(len(cube.cells), dtype=np.intp))
+    n_cells = len(cube.cells)
+    gid = np.concatenate(gids)
+    cell = np.tile(np.arange(n_cells), len(gids))
+    present, row = np.unique(gid, return_inverse=True)
+    member = sparse.csr_matrix(
+        (np.ones(len(gid), dtype=np.int64), (row.reshape(-1), cell)), shape=(len(present), n_cells)
+    )
+    member.sum_duplicates()
+    member.data[:] = 1
+    options = (
+        np.stack(np.unravel_index(present, dims), axis=1) if k else np.zeros((1, 0), dtype=np.intp)
+    )
+    parents, children, ids = [], [], []
+    for i in range(k):
+        child = np.flatnonzero(options[:, i] != dims[i] - 1)
+        up = options[child].copy()
+        opt = up[:, i]
+        if i in cube.parent:
+            is_value = opt < cube.sizes[i]
+            opt = np.where(
+                is_value,
+                cube.sizes[i] + cube.parent[i][np.minimum(opt, cube.sizes[i] - 1)],
+                dims[i] - 1,
+            )
+        else:
+            opt = np.full(len(opt), dims[i] - 1)
+        up[:, i] = opt
+        parent_gid = np.ravel_multi_index(up.T, dims)
+        parent = np.searchsorted(present, parent_gid)
+        parents.append(parent)
+        children.append(child)
+        ids.append(parent * k + i)
+    if parents:
+        part_parent, part_child = np.concatenate(parents), np.concatenate(children)
+        _, part_id = np.unique(np.concatenate(ids), return_inverse=True)
+    else:
+        part_parent = part_child = part_id = np.zeros(0, dtype=np.intp)
+    return Lattice(member, options, part_parent, part_child, part_id.reshape(-1))
+
+
+@dataclass
+class MeasurePattern:
+    """The pattern of one measure: hidden classes of groups, looked up by cell-set hash."""
+
+    n_cell: np.ndarray
+    hidden_cell: np.ndarray  # finest cells hidden (bool)
+    by_hash: dict  # (h1, h2) -> (hidden, reason)
+    visible_rows: object  # sparse (visible classes x cells)
+    counts: dict = field(default_factory=dict)  # reason -> hidden classes
+    audited: bool = True  # False: the LP audit was skipped (AUDIT_BUDGET)
+
+
+@dataclass
+class Pattern:
+    """Which groups may show statistics, per measure; see the module docstring."""
+
+    cube: Cube
+    min_n: int
+    protection: float  # in scale points
+    measures: dict[str, MeasurePattern]
+    row_index: object  # pandas MultiIndex of (_source, _row) of the rows as read
+
+    def cells_of(self, source_rows: np.ndarray) -> np.ndarray:
+        """Finest cells of rows given as positions of the survey as read."""
+        return np.unique(self.cube.cell_of_row[source_rows])
+
+    def decide(self, measure: str, cells: np.ndarray) -> tuple[bool, str | None]:
+        """Hidden or not, and why, for the group made of ``cells`` on ``measure``."""
+        mp = self.measures[measure]
+        cells = cells[mp.n_cell[cells] > 0]
+        n = mp.n_cell[cells].sum()
+        if n < self.min_n:
+            return True, "min_n"
+        key = tuple(self.cube.weights[cells].sum(axis=0).tolist())
+        found = mp.by_hash.get(key)
+        if found is not None:
+            return found
+        return (False, None) if _derivable(mp, cells) else (True, "secondary")
+
+    def counts(self) -> dict[str, int]:
+        """Hidden groups of the lattice per reason, over every measure."""
+        out: dict[str, int] = {}
+        for mp in self.measures.values():
+            for reason, count in mp.counts.items():
+                out[reason] = out.get(reason, 0) + count
+        return out
+
+
+def _derivable(mp: MeasurePattern, cells: np.ndarray) -> bool:
+    """Whether the visible groups determine the sum of ``cells`` exactly (a rank test)."""
+    hidden = np.flatnonzero(mp.hidden_cell)
+    inside = np.intersect1d(cells, hidden)
+    if inside.size == 0:
+        return True
+    if hidden.size > 3000:  # too large to test here: hide, which is always safe
+        return False
+    rows = mp.visible_rows[:, hidden].toarray()
+    rows = rows[rows.any(axis=1)]
+    target = np.isin(hidden, inside).astype(float)
+    if rows.size == 0:
+        return False
+    rank = np.linalg.matrix_rank(rows)
+    return np.linalg.matrix_rank(np.vstack([rows, target])) == rank
+
+
+def decide_pattern(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    measures: dict[str, np.ndarray],
+    *,
+    min_n: int,
+    scale: tuple[float, float],
+    protection: float,
+    secondary: bool = True,
+    row_index=None,
+) -> Pattern:
+    """The suppression pattern of every measure over the lattice of ``keys``.
+
+    Parameters
+    ----------
+    frame
+        The key columns of every row of the survey as read (and ``sector``).
+    measures
+        Per measure, every row's value (NaN: not answered).
+    min_n
+        Primary suppression below this many respondents.
+    scale
+        (min, max) of the measures: a hidden sum lies in ``[n * min, n * max]``.
+    protection
+        Smallest protected width of a hidden mean, in scale points.
+    secondary
+        ``False`` switches secondary suppression off (to show what it prevents).
+    """
+    cube = build_cube(frame, keys)
+    lattice = build_lattice(cube)
+    out = {}
+    for name, values in measures.items():
+        values = np.asarray(values, dtype=float)
+        ok = ~np.isnan(values)
+        n_cell = np.bincount(cube.cell_of_row[ok], minlength=len(cube.cells)).astype(float)
+        s_cell = np.bincount(cube.cell_of_row[ok], weights=values[ok], minlength=len(cube.cells))
+        out[name] = _decide_measure(
+            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary
+        )
+    return Pattern(cube, min_n, protection, out, row_index)
+
+
+def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, secondary):
+    member = lat.member
+    present = (n_cell > 0).astype(np.int64)
+    hashes = np.asarray(member @ (cube.weights * present[:, None]))
+    n_group = np.asarray(member @ n_cell).ravel()
+    nonempty = n_group > 0
+    # classes: groups with the same respondents
+    _, first, cls = np.unique(hashes, axis=0, return_index=True, return_inverse=True)
+    cls = cls.reshape(-1)
+    n_cls = n_group[first]
+    rows = member[first].multiply(present[None, :]).tocsr()  # each class's cells with data
+    hidden = (n_cls < min_n) & (n_cls > 0)
+    reason = np.where(hidden, "min_n", None).astype(object)
+    # partitions in class space, without trivial ones (parent = child) and empty children
+    pp, pc = cls[lat.part_parent], cls[lat.part_child]
+    keep = (pp != pc) & nonempty[lat.part_child]
+    pid, pp, pc = lat.part_id[keep], pp[keep], pc[keep]
+    audited = True
+    if secondary:
+        _, pid = np.unique(pid, return_inverse=True)
+        pid = pid.reshape(-1)
+        for lp_round in range(10_000):
+            _fixpoint(hidden, reason, n_cls, pid, pp, pc, min_n)
+            too_large = _audit_size(rows, hidden, reason, n_cls) > AUDIT_BUDGET
+            if too_large or lp_round >= AUDIT_ROUNDS:
+                audited = False  # too large to audit in every run: privacy-check does
+                break
+            exposed = _exposed_classes(
+                rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection
+            )
+            if exposed.size == 0:
+                break
+            if not _protect(exposed, hidden, reason, n_cls, pid, pp, pc, rows):
+                break
+    by_hash = {}
+    empty = ~(n_cls > 0)
+    for c in range(len(n_cls)):
+        key = (int(hashes[first[c], 0]), int(hashes[first[c], 1]))
+        by_hash[key] = (True, "min_n") if empty[c] else (bool(hidden[c]), reason[c])
+    cell_hidden = _hidden_cells(rows, hidden)
+    counts = {
+        r: int(((reason == r) & hidden).sum())
+        for r in ("min_n", "secondary")
+        if (reason == r).any()
+    }
+    visible = np.flatnonzero(~hidden & (n_cls > 0))
+    return MeasurePattern(n_cell, cell_hidden, by_hash, rows[visible], counts, audited)
+
+
+def _audit_size(rows, hidden, reason, n) -> int:
+    targets = int((hidden & (reason == "min_n") & (n > 0)).sum())
+    return targets * int(_hidden_cells(rows, hidden).sum())
+
+
+def _hidden_cells(rows, hidden: np.ndarray) -> np.ndarray:
+    """Finest cells whose own class (one cell) is hidden."""
+    single = np.flatnonzero((np.diff(rows.indptr) == 1) & hidden)
+    out = np.zeros(rows.shape[1], dtype=bool)
+    out[rows.indices[rows.indptr[single]]] = True
+    return out
+
+
+def _fixpoint(hidden, reason, n, pid, pp, pc, min_n):
+    """Hide the smallest visible child of every partition that would give a group away."""
+    if pid.size == 0:
+        return
+    n_parts = int(pid.max()) + 1
+    parent_of = np.zeros(n_parts, dtype=np.intp)
+    parent_of[pid] = pp
+    while True:
+        hid_child = hidden[pc]
+        count = np.bincount(pid, weights=hid_child, minlength=n_parts) + hidden[parent_of]
+        pooled = np.bincount(pid, weights=n[pc] * hid_child, minlength=n_parts)
+        bad = (count == 1) | (~hidden[parent_of] & (pooled > 0) & (pooled < min_n))
+        if not bad.any():
+            return
+        cand = np.flatnonzero(bad[pid] & ~hid_child)
+        if cand.size == 0:
+            return
+        order = cand[np.lexsort((n[pc[cand]], pid[cand]))]
+        _, first = np.unique(pid[order], return_index=True)
+        chosen = pc[order[first]]
+        hidden[chosen] = True
+        reason[chosen] = np.where(reason[chosen] == None, "secondary", reason[chosen])  # noqa: E711
+
+
+def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection):
+    """Sensitive classes (below ``min_n``) whose mean the visible classes pin to an
+    interval narrower than ``protection``. A group hidden only to protect another is
+    not sensitive: its interval may be narrow (a group of 40 beside one of 1)."""
+    from .lp import exposure, sum_bounds
+
+    cand = np.flatnonzero(hidden & (n_cls > 0) & (reason == "min_n"))
+    if cand.size == 0:
+        return cand
+    cell_hidden = _hidden_cells(rows, hidden)
+    variables = np.flatnonzero(cell_hidden)
+    visible = np.flatnonzero(~hidden & (n_cls > 0))
+    eq = rows[visible][:, variables]
+    touching = np.diff(eq.indptr) > 0
+    eq = eq[touching]
+    rhs = eq @ s_cell[variables]
+    targets = rows[cand][:, variables]
+    lo, hi = sum_bounds(
+        eq, rhs, n_cell[variables] * scale[0], n_cell[variables] * scale[1], targets
+    )
+    return cand[exposure(lo, hi, n_cls[cand], protection)]
+
+
+def _protect(exposed, hidden, reason, n, pid, pp, pc, rows) -> bool:
+    """Hide, for each exposed class, the smallest visible group it shares a partition with."""
+    changed = False
+    for c in exposed:
+        parts = np.unique(pid[(pc == c) | (pp == c)])
+        in_parts = np.isin(pid, parts)
+        members = np.unique(np.concatenate([pc[in_parts], pp[in_parts]]))
+        members = members[~hidden[members] & (members != c)]
+        if members.size == 0:
+            # no partition: any visible group sharing a cell with it
+            overlap = np.asarray(rows @ rows[c].T.toarray()).ravel() > 0
+            members = np.flatnonzero(overlap & ~hidden & (n > 0))
+        if members.size == 0:
+            continue
+        pick = members[np.argmin(n[members])]
+        hidden[pick] = True
+        reason[pick] = "secondary"
+        changed = True
+    return changed

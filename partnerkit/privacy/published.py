@@ -1,0 +1,281 @@
+"""Read what outputs published, as an attacker would, and attack it (:func:`.audit.audit`).
+
+Every (n, mean) pair of a group in a JSON output (``score`` records, ``trend``'s
+rounds and changes, ``gaps``' groups, ``reliability``'s items, ``areas``' records)
+is a published sum of finest cells; every record marked ``suppressed`` is a target,
+and so is every finest cell below ``min_n``, named by an output or not.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..grouping import GroupKey, group_labels, resolve_keys
+from ..instrument import ROLES
+
+if TYPE_CHECKING:
+    from ..survey import Survey
+
+
+def document(item) -> dict:
+    """A JSON output as a dict: a parsed document, a path or text of one, or a result."""
+    if isinstance(item, dict):
+        return item
+    if isinstance(item, Path) or (isinstance(item, str) and not item.lstrip().startswith("{")):
+        from ..errors import SurveyReadError
+
+        try:
+            doc = json.loads(Path(item).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SurveyReadError(
+                f"{item}: not a JSON output of partnerkit ({exc}). Write one with -f json."
+            ) from exc
+        if not isinstance(doc, dict) or "meta" not in doc:
+            raise SurveyReadError(f"{item}: not a JSON output of partnerkit (no 'meta' object).")
+        return doc
+    if isinstance(item, str):
+        return json.loads(item)
+    results = (
+        item.json_results() if hasattr(item, "json_results") else item.records.to_dict("records")
+    )
+    doc = {"meta": item.meta(), "results": results}
+    for name, frame in item.tables().items():
+        doc[name] = frame.to_dict("records")
+    return doc
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def facts(doc: dict, key_names: Sequence[str]) -> list[dict]:
+    """Published groups of one document: ``measure``, ``labels`` (key -> label), ``n``,
+    ``mean`` (None when hidden) and ``hidden``, plus ``scope`` for ``areas``."""
+    meta = doc.get("meta", {})
+    between = meta.get("between")
+    out = []
+
+    def add(measure, labels, rec):
+        hidden = bool(rec.get("suppressed")) or _missing(rec.get("mean"))
+        n = rec.get("n")
+        out.append(
+            {
+                "measure": measure,
+                "labels": labels,
+                "n": None if _missing(n) else int(n),
+                "mean": None if hidden else float(rec["mean"]),
+                "hidden": hidden,
+            }
+        )
+
+    tables = [doc.get("results", [])] + [doc[k] for k in ("rounds", "focus") if k in doc]
+    for table in tables:
+        for rec in table:
+            labels = {k: rec.get(k) for k in key_names if k in rec}
+            labels = {k: None if _missing(v) else v for k, v in labels.items()}
+            dim = rec.get("dimension")
+            if "groups" in rec:  # gaps
+                name = rec.get("between") or between
+                for group in rec["groups"]:
+                    add(dim, {**labels, name: group["group"]}, group)
+            elif "items" in rec:  # reliability: items are sums, alpha is not
+                for item in rec["items"]:
+                    add(item["item"], labels, item)
+            elif "n_from" in rec:  # trend: a change between two rounds' means
+                for side in ("from", "to"):
+                    side_rec = {
+                        "n": rec.get(f"n_{side}"),
+                        "mean": rec.get(f"mean_{side}"),
+                        "suppressed": rec.get("suppressed"),
+                    }
+                    if not _missing(side_rec["mean"]):
+                        add(dim, {**labels, "round": rec[f"round_{side}"]}, side_rec)
+            elif "mean" in rec:
+                add(dim, labels, rec)
+    if meta.get("command") == "areas":  # each area's own round: "All" is their sum
+        pairs = {(f["labels"].get("area"), f["labels"].get("round")) for f in out}
+        scope = {(a, r) for a, r in pairs if a is not None and r is not None}
+        for f in out:
+            if f["labels"].get("area") is None and scope:
+                f["scope"] = scope
+    rounds = (meta.get("privacy") or {}).get("rounds") or meta.get("rounds")
+    if rounds:
+        for f in out:
+            f.setdefault("rounds", list(rounds))
+    return out
+
+
+def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang=None):
+    """See :func:`partnerkit.privacy.audit`."""
+    import pandas as pd
+
+    from ..protect import cube_keys
+    from ..scoring import respondent_scores
+    from .lp import exposure, scaled_protection, sum_bounds
+    from .pattern import build_cube
+
+    docs = [document(p) for p in published]
+    whole = survey.as_read
+    base = (
+        survey
+        if survey.read_data is None
+        else replace(survey, data=whole, dont_know=None, round_order=None, read_data=None)
+    )
+    names = {"actor", "round", "area", "sector"}
+    for doc in docs:
+        meta = doc.get("meta", {})
+        names |= set(meta.get("group_by") or [])
+        if meta.get("between"):
+            names.add(meta["between"])
+    keys = {}
+    for name in sorted(names):
+        if name in ROLES or name == "sector":
+            if name in whole.columns:
+                keys[name] = GroupKey(name, name)
+        else:
+            keys[name] = resolve_keys(base, [name])[0]
+    extra = [k for k in keys.values() if k.column not in ROLES and k.column != "sector"]
+    columns = cube_keys(base, extra)
+    frame_columns = [*columns, *(["sector"] if "actor" in columns and "sector" in whole else [])]
+    cube = build_cube(whole[frame_columns], columns)
+    inst = survey.instrument
+    scale = inst.scale
+    points = scaled_protection(scale.min, scale.max, protection)
+    threshold = min_n or next(
+        (d["meta"]["min_n"] for d in docs if d.get("meta", {}).get("min_n")), 5
+    )
+    label_cache: dict = {}
+
+    def labels_of(name: str, lang_: str) -> np.ndarray:
+        if (name, lang_) not in label_cache:
+            label_cache[name, lang_] = group_labels(base, keys[name], lang_)
+        return label_cache[name, lang_]
+
+    round_of = whole["round"].astype(object).to_numpy() if "round" in whole else None
+    area_of = whole["area"].astype(object).to_numpy() if "area" in whole else None
+    measures: dict[str, list] = {}
+    for doc in docs:
+        doc_lang = lang or doc.get("meta", {}).get("lang") or inst.language
+        for f in facts(doc, list(keys)):
+            mask = np.ones(len(whole), dtype=bool)
+            for name, value in f["labels"].items():
+                if value is not None and name in keys:
+                    mask &= labels_of(name, doc_lang) == value
+            if f.get("rounds") and round_of is not None and f["labels"].get("round") is None:
+                mask &= np.isin(round_of.astype(str), [str(r) for r in f["rounds"]])
+            if f.get("scope") and area_of is not None:
+                area_labels = labels_of("area", doc_lang)
+                pairs = set(f["scope"])
+                mask &= np.array(
+                    [(a, r) in pairs for a, r in zip(area_labels, round_of, strict=True)]
+                )
+            f["cells"] = np.unique(cube.cell_of_row[mask])
+            measures.setdefault(f["measure"], []).append(f)
+
+    values = _measure_values(base, respondent_scores, set(measures))
+    rows_out = []
+    used = 0
+    for measure, fs in measures.items():
+        if measure not in values:
+            continue
+        x = values[measure]
+        ok = ~np.isnan(x)
+        n_cell = np.bincount(cube.cell_of_row[ok], minlength=len(cube.cells)).astype(float)
+        s_cell = np.bincount(cube.cell_of_row[ok], weights=x[ok], minlength=len(cube.cells))
+        has = n_cell > 0
+        known = np.zeros(len(n_cell), dtype=bool)
+        visible = [f for f in fs if not f["hidden"]]
+        for f in visible:
+            cells = f["cells"][has[f["cells"]]]
+            if cells.size == 1:
+                known[cells] = True
+        variables = np.flatnonzero(has & ~known)
+        position = np.full(len(n_cell), -1)
+        position[variables] = np.arange(variables.size)
+        eq_sets, rhs = {}, []
+        for f in visible:
+            cells = f["cells"][has[f["cells"]]]
+            unknown = cells[~known[cells]]
+            if unknown.size == 0 or f["n"] is None:
+                continue
+            key = unknown.tobytes()
+            if key in eq_sets:
+                continue
+            eq_sets[key] = unknown
+            # the published sum, less the cells published on their own
+            known_sum = s_cell[cells[known[cells]]].sum()
+            rhs.append(f["n"] * f["mean"] - known_sum)
+        used += len(visible)
+        targets, described = {}, []
+        for f in fs:
+            if f["hidden"]:
+                cells = f["cells"][has[f["cells"]]]
+                key = cells.tobytes()
+                if cells.size and key not in targets:
+                    targets[key] = cells
+                    labels = dict(f["labels"])
+                    if f.get("rounds") and labels.get("round") is None:
+                        labels["round"] = ",".join(map(str, f["rounds"]))
+                    described.append({"measure": measure, **labels, "n": n_cell[cells].sum()})
+        for c in np.flatnonzero(has & ~known & (n_cell < threshold)):
+            key = np.array([c]).tobytes()
+            if key not in targets:
+                targets[key] = np.array([c])
+                labels = {name: _cell_label(cube, c, i) for i, name in enumerate(cube.keys)}
+                described.append({"measure": measure, **labels, "n": n_cell[c]})
+        if not targets:
+            continue
+        from .lp import stack_rows
+
+        eq = stack_rows([position[u] for u in eq_sets.values()], variables.size)
+        target_cells = list(targets.values())
+        tg = stack_rows([position[t[~known[t]]] for t in target_cells], variables.size)
+        lo, hi = sum_bounds(
+            eq, np.array(rhs), n_cell[variables] * scale.min, n_cell[variables] * scale.max, tg,
+            tolerance=1e-6 * np.maximum(1.0, np.abs(rhs)),
+        )  # fmt: skip
+        const = np.array([s_cell[t[known[t]]].sum() for t in target_cells])
+        n_t = np.array([d["n"] for d in described])
+        exposed = exposure(lo, hi, n_t, points)
+        for d, low, high, e, n in zip(described, lo + const, hi + const, exposed, n_t, strict=True):
+            sensitive = n < threshold
+            rows_out.append(
+                d | {
+                    "n": int(n), "low": low / n, "high": high / n, "width": (high - low) / n,
+                    "sensitive": bool(sensitive), "protected": not (sensitive and e),
+                }
+            )  # fmt: skip
+    cells = pd.DataFrame(rows_out)
+    if cells.empty:
+        cells = pd.DataFrame(
+            columns=["measure", "n", "low", "high", "width", "sensitive", "protected"]
+        )
+    return cells, points, used
+
+
+def _cell_label(cube, cell: int, position: int):
+    value = cube.values[position][cube.cells[cell, position]]
+    return None if _missing(value) else value
+
+
+def _measure_values(survey: Survey, respondent_scores, wanted: set) -> dict[str, np.ndarray]:
+    """Every row's dimension score, and every item (reverse-keyed), as the commands read them."""
+    inst = survey.instrument
+    out = {}
+    scores = respondent_scores(survey).scores
+    for dim in scores.columns:
+        if dim in wanted:
+            out[dim] = scores[dim].to_numpy()
+    for dim in inst.dimensions:
+        for item in dim.items:
+            if item.id in wanted and item.id in survey.data.columns:
+                x = survey.data[item.id].to_numpy(dtype="float64")
+                out[item.id] = inst.scale.min + inst.scale.max - x if item.reverse else x
+    return out

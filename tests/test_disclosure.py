@@ -1,0 +1,272 @@
+"""Anonymity across tables and runs: the audit attacks every published figure (issue 15).
+
+The attacker knows every group's n (membership is public) and reads every (n, mean)
+pair any run published; linear programming bounds each hidden group's mean. These
+tests (1) check the LP on tables small enough to solve by hand, (2) show the leak of
+the issue when secondary suppression is off, by hand and by the audit, and (3) run
+every command with every grouping option, audit the union of all JSON outputs and
+assert that no group below min_n can be worked out.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from partnerkit import gaps, read_survey, score_survey, select_rounds
+from partnerkit.privacy import audit, sum_bounds
+from tests.conftest import invoke, write_table
+
+EXAMPLE = "data/examples/partnerskab_2022-2024.xlsx"
+
+
+@pytest.fixture(scope="module")
+def example():
+    return read_survey(EXAMPLE)
+
+
+@pytest.fixture
+def no_secondary(monkeypatch):
+    from partnerkit import protect
+
+    monkeypatch.setattr(protect, "SECONDARY", False)
+    monkeypatch.setattr(protect, "_CACHE", [])
+
+
+# ------------------------------------------------------------- the LP by hand
+
+
+def test_two_hidden_cells_with_a_published_sum():
+    """Cells of n=2 and n=3 on 1-5, their sum published as 20 (by hand: x1 = 20 - x2 with
+    x2 in [3, 15] and x1 in [2, 10], so x1 in [5, 10]: a mean of 2.5 to 5)."""
+    low, high = sum_bounds([[1, 1]], [20.0], [2.0, 3.0], [10.0, 15.0], [[1, 0], [0, 1]])
+    assert low.tolist() == pytest.approx([5.0, 10.0])
+    assert high.tolist() == pytest.approx([10.0, 15.0])
+
+
+def test_a_single_hidden_member_of_a_published_sum_is_known_exactly():
+    low, high = sum_bounds([[1, 0], [1, 1]], [7.0, 20.0], [2, 3], [10, 15], [[1, 0], [0, 1]])
+    assert (low.tolist(), high.tolist()) == ([7.0, 13.0], [7.0, 13.0])
+
+
+def test_cells_no_equation_touches_keep_their_bounds_and_parts_add_up():
+    """Target = cell 0 (bound only, n=1: 1..5) + cell 1 (pinned to 9 by its own sum)."""
+    low, high = sum_bounds([[0, 1, 1]], [12.0], [1, 2, 3], [5, 10, 3], [[1, 1, 0]])
+    # cell 2 is fixed at 3 by its bounds, so cell 1 is 9; cell 0 stays within 1..5
+    assert (low[0], high[0]) == pytest.approx((10.0, 14.0))
+
+
+def test_a_two_by_two_table_with_margins():
+    """Four hidden cells (n=1 each, 1-5) of a 2x2 table whose row and column sums are
+    published (8, 4 | 7, 5): x11 in [max(1, 8-5, 7-5, ...), ...]; by hand x11 = 8 - x12,
+    x21 = 7 - x11, x22 = 4 - x21 = x11 - 3, so x11 in [4, 5] with x12, x21, x22 >= 1."""
+    eq = [[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]]
+    low, high = sum_bounds(eq, [8.0, 4.0, 7.0, 5.0], [1] * 4, [5] * 4, np.eye(4))
+    assert low.tolist() == pytest.approx([4, 3, 2, 1])
+    assert high.tolist() == pytest.approx([5, 4, 3, 2])
+
+
+# ------------------------------------------------------------- the known leak
+
+
+def _mean(records, **labels):
+    rows = records
+    for key, value in labels.items():
+        rows = rows[rows[key].isna()] if value is None else rows[rows[key] == value]
+    (row,) = rows[rows["dimension"] == "equality"].to_dict("records")
+    return row
+
+
+def test_the_leak_of_the_issue_without_secondary_suppression(example, no_secondary):
+    """2024, Ligeværdighed: public sector and municipality and school shown, police (n=4)
+    hidden: (41 * public - 22 * municipality - 15 * school) / 4 = 3.75, by hand."""
+    latest = select_rounds(example, ["2024"])
+    actors = score_survey(latest, ["actor"]).records
+    sectors = score_survey(latest, ["sector"]).records
+    public = _mean(sectors, sector="Offentlig")
+    municipality = _mean(actors, actor="Kommune")
+    school = _mean(actors, actor="Skole/dagtilbud")
+    assert (public["n"], municipality["n"], school["n"]) == (41, 22, 15)
+    police = (41 * public["mean"] - 22 * municipality["mean"] - 15 * school["mean"]) / 4
+    assert police == pytest.approx(3.75)
+    assert _mean(actors, actor="Politi")["suppressed"]
+
+    found = audit([score_survey(latest, ["actor"]), score_survey(latest, ["sector"])], example)
+    exposed = found.exposed
+    row = exposed[(exposed["measure"] == "equality") & (exposed["actor"] == "Politi")]
+    assert len(row) == 1
+    assert row["low"].iloc[0] == pytest.approx(3.75) and row["high"].iloc[0] == pytest.approx(3.75)
+    # gaps prints both tables (actors, and sectors for the focus): one run is enough
+    assert not audit([gaps(latest, "actor")], example).ok
+
+
+def test_the_leak_is_gone(example):
+    latest = select_rounds(example, ["2024"])
+    runs = [
+        score_survey(latest, ["actor"]),
+        score_survey(latest, ["sector"]),
+        gaps(latest, "actor"),
+        score_survey(example, ["actor", "round"]),
+        score_survey(example, ["sector", "round"]),
+    ]
+    found = audit(runs, example)
+    assert found.ok, found.exposed
+    assert len(found.cells) > 0 and found.cells["sensitive"].any()
+    police = _mean(runs[0].records, actor="Politi")
+    business = _mean(runs[0].records, actor="Virksomhed")
+    assert business["suppressed_reason"] == "min_n"
+    assert police["suppressed"] or police["n"] >= 5
+
+
+def test_a_sector_with_one_actor_type_shows_exactly_when_the_actor_does(example):
+    """Almen bolig is the housing organisations alone: one group, one decision."""
+    actors = score_survey(example, ["actor", "round"]).records
+    sectors = score_survey(example, ["sector", "round"]).records
+    a = actors[actors["actor"] == "Boligorganisation"].set_index(["dimension", "round"])
+    s = sectors[sectors["sector"] == "Almen bolig"].set_index(["dimension", "round"])
+    assert (a["suppressed"] == s["suppressed"].reindex(a.index)).all()
+    assert (a["mean"].fillna(-1) == s["mean"].reindex(a.index).fillna(-1)).all()
+
+
+def test_meta_counts_hidden_groups_per_reason(runner):
+    out = invoke(runner, "score", EXAMPLE, "--by", "actor", "--by", "round", "-f", "json")
+    document = json.loads(out.stdout)
+    counts = document["meta"]["privacy"]["hidden"]
+    reasons = pd.Series([r["suppressed_reason"] for r in document["results"]])
+    assert counts == {
+        "min_n": int((reasons == "min_n").sum()),
+        "secondary": int((reasons == "secondary").sum()),
+    }
+    assert counts["min_n"] > 0 and counts["secondary"] > 0
+
+
+# ------------------------------------------------------------- the attack
+
+
+EXAMPLE_RUNS = [
+    ["score", "--by", "actor"],
+    ["score", "--by", "sector"],
+    ["score", "--by", "round"],
+    ["score", "--by", "area"],
+    ["score", "--by", "actor", "--by", "round"],
+    ["score", "--by", "sector", "--by", "round"],
+    ["score", "--by", "actor", "--by", "area"],
+    ["score", "--by", "round", "--by", "area"],
+    ["score", "--by", "actor", "--by", "round", "--by", "area"],
+    ["score", "--by", "sector", "--by", "area", "--by", "round"],
+    ["score", "--by", "actor", "--rounds", "2024"],
+    ["score", "--by", "sector", "--rounds", "2024"],
+    ["score", "--by", "actor", "--rounds", "2022,2024"],
+    ["score", "--by", "actor", "--merge-small"],
+    ["gaps", "--between", "actor"],
+    ["gaps", "--between", "sector", "--by", "round"],
+    ["gaps", "--between", "area", "--by", "actor"],
+    ["gaps", "--between", "actor", "--rounds", "2024"],
+    ["trend", "--by", "actor"],
+    ["trend", "--by", "sector"],
+    ["trend", "--by", "area"],
+    ["reliability", "--by", "actor"],
+    ["reliability", "--by", "sector", "--by", "round"],
+    ["areas"],
+    ["areas", "--trend"],
+]
+
+
+def _outputs(runner, path, runs, *extra) -> list[dict]:
+    documents = []
+    for run in runs:
+        command, *options = run
+        out = invoke(runner, command, path, *extra, *options, "-f", "json", "-q")
+        assert out.exit_code == 0, (run, out.stderr)
+        documents.append(json.loads(out.stdout))
+    return documents
+
+
+def test_every_command_and_grouping_on_the_example_together(runner, example):
+    documents = _outputs(runner, EXAMPLE, EXAMPLE_RUNS)
+    found = audit(documents, example)
+    assert found.published > 1000
+    assert found.ok, found.exposed.head(10).to_string()
+
+
+def _small_groups_frame(rng) -> pd.DataFrame:
+    """Two areas x three rounds; residents 1-4 per area and round, one round of 3 in all."""
+    rows = []
+    for area in ("North", "South"):
+        for round_, residents in (("2022", 1), ("2023", 4), ("2024", 2)):
+            size = {"Municipality": 9, "Resident": residents if area == "North" else 3}
+            for actor, n in size.items():
+                for _ in range(n):
+                    rows.append({"Actor": actor, "Round": round_, "Area": area})
+    frame = pd.DataFrame(rows)
+    for item in ("a1", "a2", "a3", "b1", "b2", "b3", "b4"):
+        frame[item] = rng.integers(1, 6, len(frame))
+    frame.loc[frame["Actor"] == "Resident", ["a1", "a2", "b1"]] = 5  # distinctive answers
+    return frame
+
+
+SMALL_RUNS = [
+    ["score", "--by", "actor"],
+    ["score", "--by", "sector"],
+    ["score", "--by", "round"],
+    ["score", "--by", "area"],
+    ["score", "--by", "actor", "--by", "round"],
+    ["score", "--by", "actor", "--by", "area"],
+    ["score", "--by", "actor", "--by", "round", "--by", "area"],
+    ["score", "--by", "actor", "--rounds", "2023,2024"],
+    ["gaps", "--between", "actor"],
+    ["gaps", "--between", "area", "--by", "round"],
+    ["trend", "--by", "actor"],
+    ["trend", "--by", "area"],
+    ["reliability", "--by", "actor"],
+    ["areas"],
+]
+
+
+def test_every_command_on_a_survey_with_groups_of_one_to_four(runner, tmp_path, tiny_path):
+    rng = np.random.default_rng(15)
+    path = write_table(tmp_path / "small.csv", _small_groups_frame(rng))
+    documents = _outputs(runner, path, SMALL_RUNS, "-i", tiny_path, "--min-n", "5")
+    survey = read_survey(path, tiny_path)
+    found = audit(documents, survey, min_n=5)
+    assert found.cells["sensitive"].sum() >= 6  # the small resident groups were attacked
+    assert found.ok, found.exposed.head(10).to_string()
+
+
+def test_a_survey_without_actor_or_round_grouped_by_another_column(runner, tmp_path, tiny_path):
+    rng = np.random.default_rng(16)
+    teams = ["Board"] * 12 + ["Staff"] * 15 + ["Volunteers"] * 3 + ["Guests"] * 2
+    frame = pd.DataFrame({"Team": teams})
+    for item in ("a1", "a2", "a3", "b1", "b2", "b3", "b4"):
+        frame[item] = rng.integers(1, 6, len(frame))
+    path = write_table(tmp_path / "teams.csv", frame)
+    runs = [["score", "--by", "Team"], ["reliability", "--by", "Team"]]
+    documents = _outputs(runner, path, runs, "-i", tiny_path, "--min-n", "5")
+    survey = read_survey(path, tiny_path)
+    found = audit(documents, survey, min_n=5)
+    assert found.ok, found.exposed.to_string()
+    results = documents[0]["results"]
+    hidden = {r["Team"] for r in results if r["suppressed"] and r["Team"]}
+    assert {"Volunteers", "Guests"} <= hidden
+
+
+def test_privacy_check_command(runner, tmp_path, no_secondary):
+    a, s = tmp_path / "a.json", tmp_path / "s.json"
+    for by, path in (("actor", a), ("sector", s)):
+        out = invoke(runner, "score", EXAMPLE, "--rounds", "2024", "--by", by, "-f", "json")
+        path.write_text(out.stdout, encoding="utf-8")
+    out = invoke(runner, "privacy-check", EXAMPLE, "-p", a, "-p", s)
+    assert out.exit_code == 1
+    assert "EXPOSED" in out.stdout
+    assert out.stderr.startswith("Error: ") and "hidden group(s) below min_n" in out.stderr
+
+
+def test_privacy_check_refuses_a_file_that_is_not_an_output(runner, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    out = invoke(runner, "privacy-check", EXAMPLE, "-p", bad)
+    assert out.exit_code == 1
+    assert out.stderr.startswith(f"Error: {bad}: not a JSON output of partnerkit")
