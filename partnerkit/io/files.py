@@ -20,16 +20,17 @@ import csv
 import io
 import itertools
 import mmap
-import os
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError, SurveyReadError
+from .limits import max_cells, max_unzipped_bytes
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -47,22 +48,6 @@ DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 256 * 1024
 _SNIFF_LINES = 3  # header rows are told from the first three records
 _ZIPPED = (".xlsx", ".xlsm", ".xlsb", ".ods")
-
-
-def limit(name: str, default: int) -> int:
-    """A size limit, from the environment variable ``name`` when set (a positive integer)."""
-    value = os.environ.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else default
-
-
-def max_unzipped_bytes() -> int:
-    """Largest decompressed size of a workbook (``PARTNERKIT_MAX_UNZIPPED_MB``, default 1024)."""
-    return limit("PARTNERKIT_MAX_UNZIPPED_MB", 1024) * 1024 * 1024
-
-
-def max_cells() -> int:
-    """Most cells in one sheet (``PARTNERKIT_MAX_CELLS``, default 50,000,000)."""
-    return limit("PARTNERKIT_MAX_CELLS", 50_000_000)
 
 
 @dataclass(frozen=True)
@@ -175,9 +160,31 @@ def resolve_sheet(path: Path, sheet: str | int | None, names: list[str]) -> str:
 
 
 def guard_workbook(path: Path) -> None:
-    """Refuse zip bombs and XML entity declarations before a workbook is parsed."""
-    if path.suffix.lower() not in _ZIPPED or not zipfile.is_zipfile(path):
+    """Refuse zip bombs, XML entity declarations and sheets whose grid or shared text would
+    pass the limits (:mod:`.prescan`), before a workbook is parsed; once per file version."""
+    suffix = path.suffix.lower()
+    if suffix in SPSS_SUFFIXES:
+        from .prescan import scan_sav
+
+        scan_sav(path)
         return
+    if suffix not in _ZIPPED or not zipfile.is_zipfile(path):
+        return
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _GUARDED:
+        return
+    _guard_zip(path)
+    _GUARDED.add(key)
+
+
+#: workbooks already pre-scanned in this process: (path, size, mtime)
+_GUARDED: set[tuple[str, int, int]] = set()
+
+
+def _guard_zip(path: Path) -> None:
+    from .prescan import scan_ods, scan_xlsx
+
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -201,7 +208,11 @@ def guard_workbook(path: Path) -> None:
                     )
                 if member.filename.startswith(("xl/worksheets/sheet", "content.xml")):
                     _guard_dimension(path, head)
-    except zipfile.BadZipFile as exc:
+            if path.suffix.lower() == ".ods":
+                scan_ods(path, archive)
+            elif path.suffix.lower() in (".xlsx", ".xlsm"):
+                scan_xlsx(path, archive)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise _unreadable_workbook(path, exc) from exc
 
 

@@ -1,0 +1,289 @@
+"""The hostile corpus of issue 18: small files an attacker or a careless user would hand
+partnerkit, each written by a function here (``python -m tests.hostile FOLDER`` writes
+them all, to try by hand).
+
+Each case is a :class:`Case`: the file (or folder) to read, the command line, and
+what must happen: a clean ``Error:`` line with words it must hold (exit 1) or a
+correct reading (exit 0 and words on stdout/stderr).
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'  # noqa: E501
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'  # noqa: E501
+    '{sheets}'
+    '{strings}'
+    "</Types>"
+)  # fmt: skip
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
+_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'  # noqa: E501
+    "</Relationships>"
+)  # fmt: skip
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xlsx(
+    path: Path,
+    sheets: list[tuple[str, str]],
+    strings: list[str] | None = None,
+    hidden: tuple[str, ...] = (),
+) -> Path:
+    """A minimal workbook written by hand: ``sheets`` as (name, ``<sheetData>`` inner XML)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    book = "".join(
+        f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"'
+        + (' state="hidden"' if name in hidden else "")
+        + "/>"
+        for i, (name, _) in enumerate(sheets, 1)
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    if strings is not None:
+        rels += (
+            f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/sharedStrings" '
+            'Target="sharedStrings.xml"/>'
+        )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        types = _CONTENT_TYPES.format(
+            sheets="".join(_SHEET_TYPE.format(n=i) for i in range(1, len(sheets) + 1)),
+            strings=_STRINGS_TYPE if strings is not None else "",
+        )
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>{book}</sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f"{rels}</Relationships>",
+        )
+        for i, (_, data) in enumerate(sheets, 1):
+            z.writestr(
+                f"xl/worksheets/sheet{i}.xml",
+                f'<worksheet xmlns="{_MAIN}"><sheetData>{data}</sheetData></worksheet>',
+            )
+        if strings is not None:
+            items = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+            z.writestr(
+                "xl/sharedStrings.xml",
+                f'<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+                f"{items}</sst>",
+            )
+    return path
+
+
+def inline(ref: str, text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+
+
+def number(ref: str, value: float) -> str:
+    return f'<c r="{ref}"><v>{value}</v></c>'
+
+
+def _survey_rows(extra: str = "") -> str:
+    """The header and three answers of the tiny instrument (a1, a2), plus ``extra`` XML."""
+    rows = f'<row r="1">{inline("A1", "a1")}{inline("B1", "a2")}</row>'
+    for r, (x, y) in enumerate([(4, 3), (5, 4), (3, 4)], start=2):
+        rows += f'<row r="{r}">{number(f"A{r}", x)}{number(f"B{r}", y)}</row>'
+    return rows + extra
+
+
+# ----------------------------------------------------------------- the bombs
+
+
+def far_cell(path: Path, ref: str = "XFD1048576") -> Path:
+    """A workbook of a few kilobytes with one cell at ``ref`` and no ``<dimension>``: calamine
+    would build the grid up to it (549 GB for XFD1048576)."""
+    row = "".join(c for c in ref if c.isdigit())
+    return xlsx(path, [("Ark1", _survey_rows(f'<row r="{row}">{number(ref, 1)}</row>'))])
+
+
+def far_cell_late(path: Path) -> Path:
+    """The far cell written with its style before its reference, after 30,000 honest rows
+    (past the first megabyte of XML): the slower exact path must find it too."""
+    rows = _survey_rows()
+    rows += "".join(
+        f'<row r="{r}">{number(f"A{r}", 3)}{number(f"B{r}", 4)}</row>' for r in range(5, 30_000)
+    )
+    rows += '<row r="30000"><c s="0" r="ZZ200000"><v>1</v></c></row>'
+    return xlsx(path, [("Ark1", rows)])
+
+
+def shared_string_bomb(path: Path, size: int = 1 << 20, cells: int = 4000) -> Path:
+    """One shared string of ``size`` characters used by ``cells`` cells (4 GB of text)."""
+    header = f'<row r="1">{inline("A1", "a1")}{inline("B1", "comment")}</row>'
+    body = "".join(
+        f'<row r="{r}">{number(f"A{r}", 3)}<c r="B{r}" t="s"><v>0</v></c></row>'
+        for r in range(2, cells + 2)
+    )
+    return xlsx(path, [("Ark1", header + body)], strings=["x" * size])
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"'
+)
+
+
+def ods(path: Path, rows: str) -> Path:
+    """A minimal .ods with one table of ``rows`` (``<table:table-row>`` XML)."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
+        '<office:body><office:spreadsheet><table:table table:name="Ark1">'
+        f"{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _ods_cell(value: str | float, repeat: int = 1) -> str:
+    times = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    if isinstance(value, str):
+        return (
+            f'<table:table-cell office:value-type="string"{times}><text:p>{value}</text:p>'
+            "</table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="float" office:value="{value}"{times}>'
+        f"<text:p>{value}</text:p></table:table-cell>"
+    )
+
+
+def ods_bomb(path: Path) -> Path:
+    """849 bytes: a row of one value repeated over 16,384 columns, repeated a million times."""
+    header = f"<table:table-row>{_ods_cell('a1')}{_ods_cell('a2')}</table:table-row>"
+    bomb = (
+        f'<table:table-row table:number-rows-repeated="1000000">{_ods_cell(3, 16384)}'
+        "</table:table-row>"
+    )
+    return ods(path, header + bomb)
+
+
+def ods_wide_header(path: Path, columns: int = 16_384) -> Path:
+    """One header text repeated over ``columns`` columns, three rows of answers: quadratic
+    mapping took 25 s."""
+    header = f"<table:table-row>{_ods_cell('a1')}{_ods_cell('same', columns - 1)}</table:table-row>"
+    rows = "".join(f"<table:table-row>{_ods_cell(v)}</table:table-row>" for v in (4.0, 5.0, 3.0))
+    return ods(path, header + rows)
+
+
+def ods_honest_padding(path: Path) -> Path:
+    """What LibreOffice writes: answers, then empty cells and rows repeated to the sheet's end
+    (never expanded: must be read, not refused)."""
+    empty_cells = '<table:table-cell table:number-columns-repeated="16382"/>'
+    header = f"<table:table-row>{_ods_cell('a1')}{_ods_cell('a2')}{empty_cells}</table:table-row>"
+    rows = "".join(
+        f"<table:table-row>{_ods_cell(x)}{_ods_cell(y)}{empty_cells}</table:table-row>"
+        for x, y in ((4.0, 3.0), (5.0, 4.0), (3.0, 4.0))
+    )
+    tail = (
+        '<table:table-row table:number-rows-repeated="1048572">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    return ods(path, header + rows + tail)
+
+
+def sav_patched(path: Path, cases: int = 50_000_000) -> Path:
+    """A genuine SPSS file whose header's case count is patched to ``cases``."""
+    import pandas as pd
+    import pyreadstat
+
+    frame = pd.DataFrame({"a1": [4.0, 5.0, 3.0], "a2": [3.0, 4.0, 4.0]})
+    pyreadstat.write_sav(frame, str(path))
+    data = bytearray(path.read_bytes())
+    order = "<" if struct.unpack("<i", data[64:68])[0] in (2, 3) else ">"
+    data[80:84] = struct.pack(order + "i", cases)
+    path.write_bytes(bytes(data))
+    return path
+
+
+# ----------------------------------------------------------------- the corpus
+
+
+@dataclass
+class Case:
+    """One hostile input and what partnerkit must do with it."""
+
+    name: str
+    write: Callable[[Path], Path]
+    args: list[str] = field(default_factory=lambda: ["score"])
+    code: int = 1
+    expect: tuple[str, ...] = ()  # words the Error: line (code 1) or the output (code 0) holds
+    env: dict[str, str] = field(default_factory=dict)
+    seconds: float = 20  # a bound generous for a loaded CI machine
+
+
+CASES: list[Case] = [
+    Case("xlsx cell at XFD1048576", lambda d: far_cell(d / "far.xlsx"),
+         expect=("PARTNERKIT_MAX_CELLS", "17,179,869,184 cells")),
+    Case("xlsx cell at ZZ200000", lambda d: far_cell(d / "zz.xlsx", "ZZ200000"),
+         expect=("PARTNERKIT_MAX_CELLS", "200,000 rows x 702 columns")),
+    Case("xlsx far cell after 30,000 rows, reference not first",
+         lambda d: far_cell_late(d / "late.xlsx"),
+         expect=("PARTNERKIT_MAX_CELLS", "200,000 rows x 702 columns")),
+    Case("xlsx 1 MB shared string in 4,000 cells", lambda d: shared_string_bomb(d / "sst.xlsx"),
+         expect=("PARTNERKIT_MAX_TEXT_MB", "4,000 MB")),
+    Case("ods repeated rows and columns", lambda d: ods_bomb(d / "bomb.ods"),
+         expect=("PARTNERKIT_MAX_CELLS", "16,384 columns")),
+    Case("ods LibreOffice's empty padding is read", lambda d: ods_honest_padding(d / "pad.ods"),
+         code=0, expect=("3",)),
+    Case("sav case count patched to 50 million", lambda d: sav_patched(d / "patched.sav"),
+         expect=("50,000,000 cases", "damaged or manipulated")),
+]  # fmt: skip
+
+
+def write_all(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for case in CASES:
+        sub = folder / case.name.replace(" ", "_").replace(",", "").replace("/", "_")
+        sub.mkdir(exist_ok=True)
+        out.append(case.write(sub))
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - a helper to try the corpus by hand
+    for written in write_all(Path(sys.argv[1] if len(sys.argv) > 1 else "hostile")):
+        print(written)

@@ -1,0 +1,60 @@
+"""The hostile corpus (issue 18) run as a user would: each case in a fresh process with
+1.5 GB of address space and a time limit, ending in one clean ``Error:`` line (exit 1)
+or the correct reading, never a traceback, an abort or a hang."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import TINY_TOML
+from tests.hostile import CASES, Case
+
+MEMORY = 1536 * 2**20  # 1.5 GB of address space for the whole process
+TIMEOUT = 60  # generous for CI; the measured times are in the README
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def run(args: list[str], cwd, env: dict | None = None, stdin=None, timeout=TIMEOUT):
+    """``partnerkit args`` in a fresh process under the memory limit: (result, seconds)."""
+    environment = os.environ | {"OPENBLAS_NUM_THREADS": "1"} | (env or {})
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "partnerkit", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+        input=stdin,
+    )
+    return result, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_input_is_refused_cleanly_or_read_correctly(case: Case, tmp_path):
+    instrument = tmp_path / "tiny.toml"
+    instrument.write_text(TINY_TOML, encoding="utf-8")
+    target = case.write(tmp_path)
+    args = [*case.args, str(target), "--instrument", str(instrument)]
+    result, seconds = run(args, tmp_path, case.env)
+    assert seconds < case.seconds, seconds  # measured below 2 s each (README, Limits)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == case.code, result.stderr
+    if case.code == 1:
+        lines = result.stderr.strip().splitlines()
+        assert lines[-1].startswith("Error: "), result.stderr
+        text = " ".join(result.stderr.split())
+    else:
+        text = result.stdout + result.stderr
+    for word in case.expect:
+        assert word in text, (word, result.stderr)
