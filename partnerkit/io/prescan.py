@@ -77,11 +77,12 @@ def _above(value: str, alphabet: str) -> str:
     return "(?:" + "|".join(ways) + ")"
 
 
-def _patterns(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+def _patterns(prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
     p = re.escape(prefix)
     cell = re.compile(rb"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,6})(\d{1,12})"')
     cells = re.compile(rb"<" + p + rb"c[\s/>]")
-    return cell, cells
+    row = re.compile(rb"<" + p + rb'row\b[^>]*?\br="(\d{1,12})"')
+    return cell, cells, row
 
 
 def _chunks(stream):
@@ -168,13 +169,16 @@ def _extent(data: bytes, prefix: bytes, patterns) -> tuple[int, int] | None:
 
 def _extent_slowly(data: bytes, patterns) -> tuple[int, int, int]:
     """The largest row and column of the referenced cells, and the cells without one."""
-    cell_ref, any_cell = patterns
+    cell_ref, any_cell, row_ref = patterns
     rows = columns = 0
     refs = cell_ref.findall(data)
     for letters, number in set(refs):
         rows = max(rows, int(number))
         columns = max(columns, column_number(letters))
-    return rows, columns, max(0, len(any_cell.findall(data)) - len(refs))
+    unplaced = max(0, len(any_cell.findall(data)) - len(refs))
+    if unplaced:  # placed in the rows they sit in
+        rows = max([rows, *(int(r) for r in row_ref.findall(data))])
+    return rows, columns, unplaced
 
 
 def scan_worksheet(stream, where: str, count_shared: bool = True) -> tuple[int, int, int]:
