@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
-_TRAILING_PUNCT = re.compile(r"[\s.:;,!?*]+$")
+#: trailing punctuation dropped from headers; stripped from the end in one pass (a
+#: pattern ``[.:;,!?*\s]+$`` backtracks: 21 s on a header of 40,000 dots, issue 18)
+_TRAILING_PUNCT = " .:;,!?*"
 
 
 def norm(text: object) -> str:
@@ -25,7 +27,7 @@ def norm_header(text: object) -> str:
     >>> norm_header("Alle partnere kender målene. ")
     'alle partnere kender målene'
     """
-    return _TRAILING_PUNCT.sub("", norm(text))
+    return norm(text).rstrip(_TRAILING_PUNCT)  # norm leaves single spaces only
 
 
 def as_label(value: object) -> str:

@@ -204,9 +204,12 @@ def ods_bomb(path: Path) -> Path:
 def ods_wide_header(path: Path, columns: int = 16_384) -> Path:
     """One header text repeated over ``columns`` columns, three rows of answers: quadratic
     mapping took 25 s."""
-    header = f"<table:table-row>{_ods_cell('a1')}{_ods_cell('same', columns - 1)}</table:table-row>"
-    rows = "".join(f"<table:table-row>{_ods_cell(v)}</table:table-row>" for v in (4.0, 5.0, 3.0))
-    return ods(path, header + rows)
+    header = _ods_cell("a1") + _ods_cell("a2") + _ods_cell("same", columns - 2)
+    rows = "".join(
+        f"<table:table-row>{_ods_cell(x)}{_ods_cell(y)}</table:table-row>"
+        for x, y in ((4.0, 3.0), (5.0, 4.0), (3.0, 4.0))
+    )
+    return ods(path, f"<table:table-row>{header}</table:table-row>{rows}")
 
 
 def ods_honest_padding(path: Path) -> Path:
@@ -239,6 +242,35 @@ def sav_patched(path: Path, cases: int = 50_000_000) -> Path:
     return path
 
 
+# --------------------------------------------------------- quadratic time
+
+
+def dashes_header(path: Path) -> Path:
+    """A 5 KB header ``a - a - a ...``: every suffix a statement was 5 GB and a minute."""
+    header = inline("A1", "a1") + inline("B1", "a2") + inline("C1", "a - " * 1300)
+    rows = "".join(
+        f'<row r="{r}">{number(f"A{r}", x)}{number(f"B{r}", y)}</row>'
+        for r, (x, y) in enumerate([(4, 3), (5, 4), (3, 4)], start=2)
+    )
+    return xlsx(path, [("Ark1", f'<row r="1">{header}</row>{rows}')])
+
+
+def dots_csv(path: Path, size: int = 40_000) -> Path:
+    """A header and an actor cell of ``size`` dots: a backtracking pattern took 21 s."""
+    dots = "." * size
+    lines = [f"a1;a2;Aktørtype;{dots}", f"4;3;{dots};x", "5;4;Kommune;y", "3;4;Kommune;z"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def wide_csv(path: Path, columns: int = 20_000, rows: int = 50) -> Path:
+    """``columns`` x ``rows``, two of them items: a set rebuilt per header took 63 s."""
+    names = ["a1", "a2"] + [f"extra {k}" for k in range(columns - 2)]
+    row = ";".join(["4", "3"] + ["1"] * (columns - 2))
+    path.write_text(";".join(names) + "\n" + (row + "\n") * rows, encoding="utf-8")
+    return path
+
+
 # ----------------------------------------------------------------- the corpus
 
 
@@ -255,6 +287,10 @@ class Case:
     seconds: float = 20  # a bound generous for a loaded CI machine
 
 
+#: the three answers (a1, a2) = (4, 3), (5, 4), (3, 4) of alpha (a1, a2, a3; two of three
+#: answered is at least half): respondent means 3.5, 4.5, 3.5, their mean 3.83 by hand
+_ALPHA = "Alpha           3.83"
+
 CASES: list[Case] = [
     Case("xlsx cell at XFD1048576", lambda d: far_cell(d / "far.xlsx"),
          expect=("PARTNERKIT_MAX_CELLS", "17,179,869,184 cells")),
@@ -268,7 +304,16 @@ CASES: list[Case] = [
     Case("ods repeated rows and columns", lambda d: ods_bomb(d / "bomb.ods"),
          expect=("PARTNERKIT_MAX_CELLS", "16,384 columns")),
     Case("ods LibreOffice's empty padding is read", lambda d: ods_honest_padding(d / "pad.ods"),
-         code=0, expect=("3",)),
+         code=0, expect=(_ALPHA,)),
+    Case("header a - a - a ... (5 KB)", lambda d: dashes_header(d / "dashes.xlsx"),
+         code=0, expect=(_ALPHA,)),
+    Case("header and actor cell of 40,000 dots", lambda d: dots_csv(d / "dots.csv"),
+         args=["score", "--min-n", "1"], code=0,
+         expect=("Alpha                4.00 ●               3.50 ◐    3.83", "'.....")),
+    Case("ods header repeated over 16,384 columns", lambda d: ods_wide_header(d / "wide.ods"),
+         code=0, expect=(_ALPHA,)),
+    Case("20,000 columns x 50 rows", lambda d: wide_csv(d / "wide.csv"), code=0,
+         expect=("Alpha           3.50",)),
     Case("sav case count patched to 50 million", lambda d: sav_patched(d / "patched.sav"),
          expect=("50,000,000 cases", "damaged or manipulated")),
 ]  # fmt: skip

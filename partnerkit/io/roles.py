@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InputFileError, SurveyReadError
 from ..instrument import Instrument
-from ..text import as_label, norm_header
+from ..text import as_label, norm_header, short
 from .files import check_input_path, sniff_delimiter, sniff_encoding
 
 if TYPE_CHECKING:
@@ -103,8 +103,9 @@ def role_columns(
             sectors = {a.id: a.sector for a in instrument.actors}
             roles["sector"] = roles[role].map(sectors)
             if unknown:
+                listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
                 warnings.append(
-                    f"{name}: actor value(s) {', '.join(repr(u) for u in unknown[:5])}"
+                    f"{name}: actor value(s) {listed}"
                     f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
                     f"'{instrument.id}'; they are kept as their own groups (map them to actor "
                     "types with --actor-map)."
