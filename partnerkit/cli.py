@@ -121,8 +121,8 @@ MinNOpt = Annotated[
     int | None,
     typer.Option(
         "--min-n",
-        min=1,
-        help="Smallest group that shows statistics [default: the instrument's, else 5].",
+        help="Smallest group that shows statistics, at least 1 "
+        "[default: the instrument's, else 5].",
     ),
 ]
 FormatOpt = Annotated[
@@ -169,7 +169,12 @@ AreaFromOpt = Annotated[
 ]
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=0, help="Files read at once [default: 0 = one per CPU]."),
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=0,
+        help="Files read at once, at most one per CPU [default: 0 = one per CPU].",
+    ),
 ]
 FailFastOpt = Annotated[
     bool,

@@ -271,6 +271,81 @@ def wide_csv(path: Path, columns: int = 20_000, rows: int = 50) -> Path:
     return path
 
 
+# ----------------------------------------------------------- silent misreads
+
+
+def typed_cells(path: Path) -> Path:
+    """Item cells that are not numbers: a boolean TRUE (it made every 1 of its column
+    invalid, or counted as 1), an error value #N/A (calamine reads it blank) and a date."""
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["a1", "a2"])
+    a1 = [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, True]
+    a2 = [5] * 9 + ["#N/A", datetime.date(2024, 1, 5), 5]
+    for x, y in zip(a1, a2, strict=True):
+        sheet.append([x, y])
+    sheet["B11"].data_type = "e"
+    book.save(path)
+    return path
+
+
+def hidden_first_sheet(path: Path) -> Path:
+    """A hidden first sheet of other answers before the visible one."""
+    hidden = _survey_rows().replace("<v>5</v>", "<v>1</v>").replace("<v>4</v>", "<v>1</v>")
+    return xlsx(path, [("Gammel", hidden), ("Svar", _survey_rows())], hidden=("Gammel",))
+
+
+def merged_actors(path: Path) -> Path:
+    """Actor cells merged over rows 2-3 (only row 2 holds the value)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Aktørtype", "a1", "a2"])
+    for actor, x, y in [("Kommune", 4, 3), (None, 5, 4), ("Beboer", 3, 4)]:
+        sheet.append([actor, x, y])
+    sheet.merge_cells("A2:A3")
+    book.save(path)
+    return path
+
+
+# ------------------------------------------------------------------ settings
+
+
+def _tiny_toml() -> str:
+    from tests.conftest import TINY_TOML
+
+    return TINY_TOML
+
+
+def instrument_with(path: Path, old: str, new: str) -> Path:
+    """The tiny instrument with ``old`` replaced by ``new``."""
+    text = _tiny_toml()
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def nested_instrument(path: Path, depth: int = 5000) -> Path:
+    path.write_text(_tiny_toml() + f"\nx = {'[' * depth}{']' * depth}\n", encoding="utf-8")
+    return path
+
+
+def project(folder: Path, text: str) -> Path:
+    """A folder holding ``partnerkit.toml`` with ``text`` and the example survey as input."""
+    folder.mkdir(exist_ok=True)
+    (folder / "partnerkit.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "examples" / "partnerskab_2022-2024.csv"
+SAME_MIN_N = "min_n: must be a whole number of at least 1, got 0."
+
+
 # ----------------------------------------------------------------- the corpus
 
 
@@ -285,11 +360,12 @@ class Case:
     expect: tuple[str, ...] = ()  # words the Error: line (code 1) or the output (code 0) holds
     env: dict[str, str] = field(default_factory=dict)
     seconds: float = 20  # a bound generous for a loaded CI machine
+    alone: bool = False  # args are the whole command line (else file and --instrument follow)
 
 
 #: the three answers (a1, a2) = (4, 3), (5, 4), (3, 4) of alpha (a1, a2, a3; two of three
 #: answered is at least half): respondent means 3.5, 4.5, 3.5, their mean 3.83 by hand
-_ALPHA = "Alpha           3.83"
+_ALPHA = "Alpha 3.83"
 
 CASES: list[Case] = [
     Case("xlsx cell at XFD1048576", lambda d: far_cell(d / "far.xlsx"),
@@ -309,11 +385,59 @@ CASES: list[Case] = [
          code=0, expect=(_ALPHA,)),
     Case("header and actor cell of 40,000 dots", lambda d: dots_csv(d / "dots.csv"),
          args=["score", "--min-n", "1"], code=0,
-         expect=("Alpha                4.00 ●               3.50 ◐    3.83", "'.....")),
+         expect=("Alpha 4.00 ● 3.50 ◐ 3.83", "'.....")),
     Case("ods header repeated over 16,384 columns", lambda d: ods_wide_header(d / "wide.ods"),
          code=0, expect=(_ALPHA,)),
     Case("20,000 columns x 50 rows", lambda d: wide_csv(d / "wide.csv"), code=0,
-         expect=("Alpha           3.50",)),
+         expect=("Alpha 3.50",)),
+    Case("TRUE, #N/A and a date in item columns", lambda d: typed_cells(d / "typed.xlsx"),
+         args=["score", "-f", "json"], code=0,
+         expect=('"rows_scored": 9', '"column": "a1", "value": "TRUE", "count": 1',
+                 '"column": "a2", "value": "#N/A"', '"value": "2024-01-05"')),
+    Case("hidden first sheet", lambda d: hidden_first_sheet(d / "hidden.xlsx"), code=0,
+         expect=(_ALPHA, "hidden sheet(s) 'Gammel' not read")),
+    Case("merged actor cells", lambda d: merged_actors(d / "merged.xlsx"),
+         args=["score", "--min-n", "1"], code=0,
+         expect=("merged cells (rows 2-3)", "actor column 'Aktørtype'")),
+    Case("item id 'round' in instrument check",
+         lambda d: instrument_with(d / "i.toml", 'id = "a1"', 'id = "round"'),
+         args=["instrument", "check", "{target}"],
+         expect=("'round' is reserved for the survey's own columns",)),
+    Case("item id '_row' when scoring", lambda d: instrument_with(d / "i.toml", 'id = "a1"',
+         'id = "_row"'), args=["score", str(EXAMPLE), "--instrument", "{target}"],
+         expect=("'_row' is reserved",)),
+    Case("item id naming the actor column",
+         lambda d: instrument_with(d / "i.toml", 'id = "a1"', 'id = "Aktørtype"'),
+         args=["instrument", "check", "{target}"],
+         expect=("'Aktørtype' is a header of the actor column",)),
+    Case("scale max 10^9", lambda d: instrument_with(d / "i.toml", "max = 5", "max = 1000000000"),
+         args=["template", "--instrument", "{target}", "-o", "{target}.xlsx"],
+         expect=("has 1,000,000,000 points; a scale has at most 101",)),
+    Case("control character in an item text",
+         lambda d: instrument_with(d / "i.toml", "agree on the goals", "agree\\u0007 on the goals"),
+         args=["instrument", "check", "{target}"], expect=("control character (U+0007)",)),
+    Case("instrument nested 5,000 deep", lambda d: nested_instrument(d / "i.toml"),
+         args=["instrument", "check", "{target}"], expect=("nested more than 8 levels",)),
+    Case("partnerkit.toml nested 5,000 deep",
+         lambda d: project(d / "p", "x = " + "[" * 5000 + "]" * 5000 + "\n"),
+         args=["score", str(EXAMPLE), "--project", "{target}"], code=2,
+         expect=("nested more than 8 levels",)),
+    Case("min_n = 0 in partnerkit.toml", lambda d: project(d / "p", "min_n = 0\n"),
+         args=["score", str(EXAMPLE), "--project", "{target}"], code=2, expect=(SAME_MIN_N,)),
+    Case("min_n = -3 in partnerkit.toml", lambda d: project(d / "p", "min_n = -3\n"),
+         args=["score", str(EXAMPLE), "--project", "{target}"], code=2,
+         expect=("min_n: must be a whole number of at least 1, got -3",)),
+    Case("--min-n 0", lambda d: d, args=["score", str(EXAMPLE), "--min-n", "0"], alone=True,
+         code=2, expect=("--min-n: " + SAME_MIN_N.removeprefix("min_n: "),)),
+    Case("min_n = 0 in the instrument",
+         lambda d: instrument_with(d / "i.toml", "min_n = 2", "min_n = 0"),
+         args=["score", str(EXAMPLE), "--instrument", "{target}"],
+         expect=(SAME_MIN_N.removesuffix("."),)),
+    Case("--rounds ,,,", lambda d: d, args=["score", str(EXAMPLE), "--rounds", ",,,"],
+         alone=True, code=2, expect=("--rounds: name at least one round",)),
+    Case("--rounds 2022,2022", lambda d: d,
+         args=["trend", str(EXAMPLE), "--rounds", "2022,2022"], alone=True, code=2,
+         expect=("round 2022 is named twice",)),
     Case("sav case count patched to 50 million", lambda d: sav_patched(d / "patched.sav"),
          expect=("50,000,000 cases", "damaged or manipulated")),
 ]  # fmt: skip

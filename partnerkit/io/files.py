@@ -68,6 +68,8 @@ class RawTable:
     #: float columns whose arrays the reader allocated and nothing else holds; decoding
     #: overwrites them in place rather than copying (the frame then shows decoded values)
     owned: Mapping[str, np.ndarray] = field(default_factory=dict)
+    #: merged cell ranges of a spreadsheet, 0-based ((first row, column), (last row, column))
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
 
     @property
     def where(self) -> str:
@@ -99,15 +101,23 @@ def check_input_path(path: Path) -> None:
         raise SurveyReadError(f"{path}: the file is empty (0 bytes). Export the survey again.")
 
 
-def list_sheets(path: Path) -> list[str]:
-    """Sheet names of a spreadsheet, in workbook order."""
+def list_sheets(path: Path, visible: bool = False) -> list[str]:
+    """Sheet names of a spreadsheet, in workbook order (``visible``: hidden ones left out)."""
     from python_calamine import CalamineWorkbook
 
     guard_workbook(path)
     try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+        book = CalamineWorkbook.from_path(str(path))
+        if visible:
+            return [m.name for m in book.sheets_metadata if _visible(m)]
+        return list(book.sheet_names)
     except Exception as exc:  # calamine raises several unrelated types
         raise _unreadable_workbook(path, exc) from exc
+
+
+def _visible(metadata) -> bool:
+    """Whether a sheet is shown (not hidden, not "very hidden")."""
+    return str(metadata.visible).rsplit(".", 1)[-1].lower() == "visible"
 
 
 def read_sheet(
@@ -136,12 +146,15 @@ def read_sheet(
     )
 
 
-def resolve_sheet(path: Path, sheet: str | int | None, names: list[str]) -> str:
-    """The sheet name that ``sheet`` (name, 1-based number or None) refers to."""
+def resolve_sheet(
+    path: Path, sheet: str | int | None, names: list[str], shown: list[str] | None = None
+) -> str:
+    """The sheet name that ``sheet`` (name, 1-based number or None) refers to; None is the
+    first of the ``shown`` (visible) sheets, when the workbook says which are."""
     if not names:
         raise SurveyReadError(f"{path}: the workbook has no sheets.")
     if sheet is None:
-        return names[0]
+        return (shown or names)[0]
     if isinstance(sheet, str) and sheet in names:
         return sheet
     if isinstance(sheet, str):
@@ -170,8 +183,9 @@ def guard_workbook(path: Path) -> None:
         return
     if suffix not in _ZIPPED or not zipfile.is_zipfile(path):
         return
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    from .prescan import file_key
+
+    key = file_key(path)
     if key in _GUARDED:
         return
     _guard_zip(path)
@@ -239,12 +253,20 @@ def _column_number(letters: bytes) -> int:
 
 def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[list]]:
     """The resolved sheet name and its cells as rows of Python values (formulas as values)."""
+    (name, rows), _ = sheet_cells(path, sheet)
+    return name, rows
+
+
+def sheet_cells(path: Path, sheet: str | int | None = None):
+    """``((name, rows), merged)``: the resolved sheet, its cells as Python values read for
+    what they are (:func:`_as_shown`), and its merged cell ranges."""
     from python_calamine import CalamineWorkbook
 
     guard_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
-        name = resolve_sheet(path, sheet, list(book.sheet_names))
+        shown = [m.name for m in book.sheets_metadata if _visible(m)]
+        name = resolve_sheet(path, sheet, list(book.sheet_names), shown)
         data = book.get_sheet_by_name(name)
         if data.total_height * max(data.total_width, 1) > max_cells():
             raise SurveyReadError(
@@ -253,18 +275,56 @@ def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[li
                 "genuine, raise the limit with PARTNERKIT_MAX_CELLS."
             )
         rows = data.to_python(skip_empty_area=False)
+        merged = tuple(data.merged_cell_ranges or ())
     except (SurveyReadError, InputFileError):
         raise
     except Exception as exc:  # calamine raises several unrelated types
         raise _unreadable_workbook(path, exc) from exc
-    return name, rows
+    from .prescan import error_cells
+
+    _as_shown(rows, error_cells(path, name))
+    return (name, rows), merged
+
+
+_SHOWN_TYPES = ("boolean", "datetime", "date", "time", "timedelta", "mixed", "mixed-integer")
+
+
+def _as_shown(rows: list[list], errors: list[tuple[int, int, str]]) -> None:
+    """Cells that are neither numbers nor text become the text a spreadsheet shows, in
+    place: TRUE/FALSE, dates and times in ISO form, error values (``#N/A``, which calamine
+    reads as blank). So they reach decoding as what they are, invalid in an item column,
+    never as 1 and 0 (a TRUE made every 1 of its column invalid, issue 18)."""
+    import datetime as dt
+
+    from pandas._libs import lib
+
+    for row, column, text in errors:  # 1-based, from the pre-scan
+        if row - 1 < len(rows) and column - 1 < len(rows[row - 1]):
+            rows[row - 1][column - 1] = text
+    if not rows:
+        return
+    import numpy as np
+
+    grid = lib.to_object_array(rows)
+    for j in range(grid.shape[1]):
+        if lib.infer_dtype(grid[:, j], skipna=True) not in _SHOWN_TYPES:
+            continue  # numbers and text only: the usual column, looked at in C
+        for i, value in enumerate(grid[:, j]):
+            if isinstance(value, bool | np.bool_):
+                rows[i][j] = "TRUE" if value else "FALSE"
+            elif isinstance(value, dt.datetime):
+                rows[i][j] = value.isoformat(sep=" ") if value.time() else value.date().isoformat()
+            elif isinstance(value, dt.date | dt.time):
+                rows[i][j] = value.isoformat()
+            elif isinstance(value, dt.timedelta):
+                rows[i][j] = str(value)
 
 
 def read_spreadsheet(
     path: Path, sheet: str | int | None = None, header: HeaderRule | None = None
 ) -> RawTable:
     """Read one sheet of a workbook; ``header`` tells its header rows (default: the first)."""
-    name, rows = sheet_rows(path, sheet)
+    (name, rows), merged = sheet_cells(path, sheet)
     while rows and all(_blank(c) for c in rows[-1]):  # trailing empty rows of the used range
         rows.pop()
     if not rows or not any(not _blank(c) for c in rows[0]):
@@ -281,6 +341,7 @@ def read_spreadsheet(
         layout=spec.layout or "plain",
         alternates=spec.alternates,
         duplicates=spec.duplicates,
+        merged=merged,
     )
     _check_not_empty(table)
     return table

@@ -181,9 +181,13 @@ def _extent_slowly(data: bytes, patterns) -> tuple[int, int, int]:
     return rows, columns, unplaced
 
 
-def scan_worksheet(stream, where: str, count_shared: bool = True) -> tuple[int, int, int]:
+def scan_worksheet(
+    stream, where: str, count_shared: bool = True, errors: list | None = None
+) -> tuple[int, int, int]:
     """``(rows, columns, shared-string cells)`` a worksheet's XML spans; raises the limit
-    error as soon as the grid passes the cell limit."""
+    error as soon as the grid passes the cell limit. Error cells (``t="e"``: ``#N/A``,
+    ``#DIV/0!``, which calamine reads as blanks) are appended to ``errors`` as
+    ``(row, column, text)``."""
     rows = columns = shared = 0
     tail = b""
     cells_limit = max_cells()
@@ -208,9 +212,13 @@ def scan_worksheet(stream, where: str, count_shared: bool = True) -> tuple[int, 
         rows, columns = max(rows, high), max(columns, wide)
         if count_shared:
             shared += data.count(b't="s"')
+        if errors is not None and b't="e"' in data:
+            errors += _errors(data, prefix)
         if rows * max(columns, 1) > cells_limit:
             raise too_many_cells(where, rows, max(columns, 1))
     if tail:
+        if errors is not None and b't="e"' in tail:
+            errors += _errors(tail, prefix or b"")
         high, wide, _ = _extent_slowly(tail, patterns or _patterns(b""))
         rows, columns = max(rows, high), max(columns, wide)
         if count_shared:
@@ -218,6 +226,57 @@ def scan_worksheet(stream, where: str, count_shared: bool = True) -> tuple[int, 
         if rows * max(columns, 1) > cells_limit:
             raise too_many_cells(where, rows, max(columns, 1))
     return rows, columns, shared
+
+
+def _errors(data: bytes, prefix: bytes) -> list[tuple[int, int, str]]:
+    p = re.escape(prefix)
+    pattern = (
+        rb"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?\bt="e"[^>]*>(.*?)</' + p + rb"c>"
+    )
+    found = []
+    for letters, number, inner in re.findall(pattern, data, re.DOTALL):
+        value = re.search(rb"<" + p + rb"v>([^<]*)</", inner)
+        text = value.group(1).decode("utf-8", "replace").strip() if value else ""
+        found.append((int(number), column_number(letters), text or "#N/A"))
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part (``xl/worksheets/sheet1.xml``) to sheet name, from the workbook."""
+    from xml.etree.ElementTree import fromstring
+
+    try:
+        book = fromstring(archive.read("xl/workbook.xml"))
+        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, SyntaxError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = target
+    parts = {}
+    for element in book.iter():
+        if element.tag.endswith("}sheet"):
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                parts[targets[rid]] = element.get("name", "")
+    return parts
+
+
+#: error cells found by the pre-scan, by file version and sheet name
+_ERROR_CELLS: dict[tuple, dict[str, list[tuple[int, int, str]]]] = {}
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    """A file's version: its path, size and modification time."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+
+
+def error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
+    """The error cells (1-based row, column, and text) the pre-scan found in ``sheet``."""
+    return _ERROR_CELLS.get(file_key(path), {}).get(sheet, [])
 
 
 def _shared_lengths(archive: zipfile.ZipFile, name: str) -> list[int]:
@@ -271,10 +330,14 @@ def scan_xlsx(path: Path, archive: zipfile.ZipFile) -> None:
     sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     strings = next((n for n in names if n.lower() == "xl/sharedstrings.xml"), None)
     lengths: list[int] | None = None
+    errors: dict[str, list] = {}
     for sheet in sheets:
         where = f"{path} ({sheet})"
+        found: list = []
         with archive.open(sheet) as part:
-            _, _, shared = scan_worksheet(part, where, strings is not None)
+            _, _, shared = scan_worksheet(part, where, strings is not None, found)
+        if found:
+            errors[sheet] = found
         if not shared or strings is None:
             continue
         if shared * archive.getinfo(strings).file_size <= max_text_bytes():
@@ -286,6 +349,9 @@ def scan_xlsx(path: Path, archive: zipfile.ZipFile) -> None:
         total = _shared_text(archive, sheet, lengths)
         if total > max_text_bytes():
             raise _too_much_text(where, total)
+    if errors:
+        parts = _sheet_parts(archive)
+        _ERROR_CELLS[file_key(path)] = {parts.get(k, k): v for k, v in errors.items()}
 
 
 _ODS_ROW = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table-row"
