@@ -8,7 +8,6 @@ Nothing here imports pandas, so the model is cheap to load.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InstrumentError
-from .text import norm, norm_header
+from .text import CONTROL, norm, norm_header
 
 DEFAULT_INSTRUMENT = "partnerskab"
 LANGUAGES = ("da", "en")
@@ -308,10 +307,6 @@ RESERVED_IDS = (*ROLES, "sector", "_row", "_source")
 
 #: the most points a scale may have (0-100)
 MAX_SCALE_POINTS = 101
-
-#: characters no text may hold: C0 controls but tab and line breaks, DEL and C1 controls
-#: (they break xlsx files and terminals, and are never typed on purpose)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def control_problem(text: str) -> str | None:

@@ -9,10 +9,12 @@ library can choose a format (from ``-o``'s extension, say) without loading a ren
 from __future__ import annotations
 
 import os
+import re
 from enum import StrEnum
 from pathlib import Path
 
 from .errors import OptionError, OutputError
+from .text import shown
 
 
 class Format(StrEnum):
@@ -64,6 +66,22 @@ def safe_text(value: object) -> object:
     return value
 
 
+#: characters an xlsx cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, which raises
+#: IllegalCharacterError on them)
+_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+def xlsx_text(value: object) -> object:
+    """:func:`safe_text`, and without the control characters an xlsx cell cannot hold.
+
+    >>> xlsx_text("Kommune\x07"), xlsx_text("=1+1"), xlsx_text(2.5)
+    ('Kommune', "'=1+1", 2.5)
+    """
+    if isinstance(value, str):
+        value = shown(_XLSX_ILLEGAL.sub("", value))
+    return safe_text(value)
+
+
 def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -> None:
     """Write ``data`` to ``path`` atomically: a temporary file beside it, then a rename.
 
@@ -80,7 +98,7 @@ def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
-            raw = data.encode("utf-8") if isinstance(data, str) else data
+            raw = shown(data).encode("utf-8") if isinstance(data, str) else data
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
             Path(tmp).replace(target)

@@ -35,7 +35,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .output import safe_text
+    from .output import xlsx_text
     from .privacy import DEFAULT_MIN_N
 
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
@@ -47,7 +47,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     book = Workbook()
     guide = book.active
     guide.title = t("template.instructions", lang)
-    guide["A1"] = safe_text(inst.label(lang))
+    guide["A1"] = xlsx_text(inst.label(lang))
     guide["A1"].font = Font(bold=True, size=14)
     values = {
         "responses": t("template.responses", lang),
@@ -56,7 +56,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
         "min_n": inst.min_n or DEFAULT_MIN_N,
     }
     for row, key in enumerate(_LINES, start=3):
-        guide.cell(row=row, column=1, value=safe_text(t(key, lang, **values)))
+        guide.cell(row=row, column=1, value=xlsx_text(t(key, lang, **values)))
     guide.column_dimensions["A"].width = 110
 
     sheet = book.create_sheet(t("template.responses", lang))
@@ -65,7 +65,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     levels = [t(key, lang) for key in _LEVELS]
     for column, entries in enumerate((answers, actors, levels), start=1):
         for row, entry in enumerate(entries, start=1):
-            lists.cell(row=row, column=column, value=safe_text(entry))
+            lists.cell(row=row, column=column, value=xlsx_text(entry))
 
     headers = [t("template.area", lang), t("round", lang), t("template.actor", lang)]
     headers += [t("template.level", lang)]
@@ -73,7 +73,7 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=col, value=safe_text(header))
+        cell = sheet.cell(row=1, column=col, value=xlsx_text(header))
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = 18 if col <= 4 else 30

@@ -30,6 +30,33 @@ def norm_header(text: object) -> str:
     return norm(text).rstrip(_TRAILING_PUNCT)  # norm leaves single spaces only
 
 
+#: characters no text shown to a reader may hold: C0 controls but tab and line breaks,
+#: DEL and C1 controls (they break xlsx files, charts and terminals; never typed on purpose)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters.
+
+    >>> without_controls("Kommune\x07")
+    'Kommune'
+    """
+    return CONTROL.sub("", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """``text`` with each byte of a file name that is not UTF-8 (kept by Python as a
+    surrogate escape, which no UTF-8 output can hold) as the replacement character.
+
+    >>> shown("N\udcf8rrevang")
+    'N\ufffdrrevang'
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def as_label(value: object) -> str:
     """A cell value as display text: integral floats lose their ``.0``."""
     if isinstance(value, float) and value.is_integer():

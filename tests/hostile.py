@@ -346,6 +346,40 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "examples" / "partnersk
 SAME_MIN_N = "min_n: must be a whole number of at least 1, got 0."
 
 
+# ------------------------------------------------------------- renderer texts
+
+
+def hostile_names(path: Path) -> Path:
+    """Actor and area names in matplotlib's maths notation and with a control character
+    (ParseFatalException in the HTML report; IllegalCharacterError in the xlsx report)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(18)
+    n = 60
+    actors = np.array(["$\\frac{1}{$", "Kommune\x07", "Beboer"])[np.arange(n) % 3]
+    frame = pd.DataFrame({"Aktørtype": actors, "Runde": [2023, 2024] * (n // 2)})
+    frame["Boligområde"] = "$x^$"
+    for item in ("a1", "a2", "a3", "b1", "b2", "b3", "b4"):
+        frame[item] = rng.integers(1, 6, n)
+    frame.to_csv(path, index=False, sep=";")
+    return path
+
+
+def latin1_names(folder: Path) -> Path:
+    """A folder and files whose names are Latin-1 bytes, not UTF-8 (Nørrevang, Skælby)."""
+    import os
+    import shutil
+
+    examples = Path(__file__).resolve().parents[1] / "data" / "examples"
+    base = os.fsencode(folder / "latin")
+    for area, suffix in ((b"N\xf8rrevang", "xlsx"), (b"Sk\xe6lby", "csv")):
+        Path(os.fsdecode(base + b"/" + area)).mkdir(parents=True, exist_ok=True)
+        target = base + b"/" + area + b"/s\xe6t." + suffix.encode()
+        shutil.copy(examples / f"partnerskab_2022-2024.{suffix}", target)
+    return Path(os.fsdecode(base))
+
+
 # ----------------------------------------------------------------- the corpus
 
 
@@ -438,6 +472,26 @@ CASES: list[Case] = [
     Case("--rounds 2022,2022", lambda d: d,
          args=["trend", str(EXAMPLE), "--rounds", "2022,2022"], alone=True, code=2,
          expect=("round 2022 is named twice",)),
+    Case("maths notation in names, HTML report", lambda d: hostile_names(d / "names.csv"),
+         args=["report", "{target}", "--instrument", "{instrument}", "-o", "{target}.html"],
+         code=0, expect=("Wrote",)),
+    Case("control character in an actor name, xlsx report",
+         lambda d: hostile_names(d / "names.csv"),
+         args=["report", "{target}", "--instrument", "{instrument}", "-o", "{target}.xlsx"],
+         code=0, expect=("control characters removed from actor value(s) 'Kommune\\x07'",
+                         "Wrote")),
+    Case("control character in the instrument, template",
+         lambda d: instrument_with(d / "i.toml", "Meetings are useful", "Meetings\\u001b are"),
+         args=["template", "--instrument", "{target}", "-o", "{target}.xlsx"],
+         expect=("control character (U+001B)",)),
+    Case("Latin-1 folder and file names, score", lambda d: latin1_names(d),
+         args=["score", "{target}", "-f", "json"], alone=True, code=0,
+         expect=("latin/N\ufffdrrevang/s\ufffdt.xlsx", "latin/Sk\ufffdlby/s\ufffdt.csv")),
+    Case("Latin-1 folder and file names, areas", lambda d: latin1_names(d),
+         args=["areas", "{target}", "-f", "json"], code=0,
+         expect=("latin/N\ufffdrrevang/s\ufffdt.xlsx", "latin/Sk\ufffdlby/s\ufffdt.csv")),
+    Case("Latin-1 folder and file names, report", lambda d: latin1_names(d),
+         args=["report", "{target}", "-o", "{target}/r.html"], code=0, expect=("Wrote",)),
     Case("sav case count patched to 50 million", lambda d: sav_patched(d / "patched.sav"),
          expect=("50,000,000 cases", "damaged or manipulated")),
 ]  # fmt: skip

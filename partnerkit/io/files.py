@@ -103,16 +103,29 @@ def check_input_path(path: Path) -> None:
 
 def list_sheets(path: Path, visible: bool = False) -> list[str]:
     """Sheet names of a spreadsheet, in workbook order (``visible``: hidden ones left out)."""
-    from python_calamine import CalamineWorkbook
 
     guard_workbook(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = _open_workbook(path)
         if visible:
             return [m.name for m in book.sheets_metadata if _visible(m)]
         return list(book.sheet_names)
     except Exception as exc:  # calamine raises several unrelated types
         raise _unreadable_workbook(path, exc) from exc
+
+
+def _open_workbook(path: Path):
+    """A calamine workbook; a path that is not UTF-8 (a Latin-1 folder name: Python keeps its
+    bytes as surrogate escapes, which calamine cannot take) is opened here and handed over."""
+    from python_calamine import CalamineWorkbook
+
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    return CalamineWorkbook.from_path(name)
 
 
 def _visible(metadata) -> bool:
@@ -260,11 +273,10 @@ def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[li
 def sheet_cells(path: Path, sheet: str | int | None = None):
     """``((name, rows), merged)``: the resolved sheet, its cells as Python values read for
     what they are (:func:`_as_shown`), and its merged cell ranges."""
-    from python_calamine import CalamineWorkbook
 
     guard_workbook(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = _open_workbook(path)
         shown = [m.name for m in book.sheets_metadata if _visible(m)]
         name = resolve_sheet(path, sheet, list(book.sheet_names), shown)
         data = book.get_sheet_by_name(name)
