@@ -8,6 +8,7 @@ so ``partnerkit --help`` starts instantly.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import typer
 
 from ._version import __version__
 from .errors import ExitCode, OptionError, PartnerkitError
+from .interrupts import INTERRUPTED, interrupted_at_once
 from .output import Format, format_for
 
 if TYPE_CHECKING:
@@ -928,7 +930,7 @@ def reporting(show_traceback: bool) -> Iterator[None]:
         raise typer.Exit(ExitCode.ERROR) from None
     except KeyboardInterrupt:
         _error("interrupted.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(INTERRUPTED) from None
     except Exception as exc:
         if show_traceback:
             raise
@@ -990,10 +992,14 @@ def main() -> None:
     # area files). A user's own setting wins; --jobs workers inherit this one.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _replace_surrogates()
+    signal.signal(signal.SIGINT, interrupted_at_once)  # as partnerkit._launch set it
     try:
         app(prog_name="partnerkit")
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:  # raised by code of its own (a test, a debugger)
+        _error("interrupted.")
+        code = INTERRUPTED
     else:  # pragma: no cover - typer always ends with SystemExit
         code = 0
     if sys.getprofile() or sys.gettrace():  # a profiler or coverage writes its report at exit

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .errors import OptionError, OutputError
+from .interrupts import keep, remove_if_interrupted
 from .text import shown
 
 
@@ -97,6 +98,7 @@ def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -
         raise OutputError(f"{path}: the folder {path.parent} does not exist.")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        remove_if_interrupted(tmp)  # by the command line's Ctrl-C handler
         try:
             raw = shown(data).encode("utf-8") if isinstance(data, str) else data
             with os.fdopen(fd, "wb") as fh:
@@ -105,5 +107,7 @@ def write_atomic(data: str | bytes, path: Path, inputs: tuple[Path, ...] = ()) -
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        finally:
+            keep(tmp)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from exc

@@ -107,7 +107,7 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
 def is_top(name: str) -> bool:
     """The layer on top: the command line and the renderers."""
     return (
-        name in {"partnerkit.cli", "partnerkit.__main__"}
+        name in {"partnerkit.cli", "partnerkit.__main__", "partnerkit._launch"}
         or name == "partnerkit.render"
         or (name.startswith("partnerkit.render."))
     )
