@@ -178,6 +178,14 @@ JobsOpt = Annotated[
         help="Files read at once, at most one per CPU [default: 0 = one per CPU].",
     ),
 ]
+FollowLinksOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help="Read files that symbolic links in a scanned folder point to outside it "
+        "(skipped, with a warning, unless given).",
+    ),
+]
 FailFastOpt = Annotated[
     bool,
     typer.Option(
@@ -251,6 +259,7 @@ def score(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -279,6 +288,7 @@ def score(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -328,6 +338,7 @@ def trend(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -360,6 +371,7 @@ def trend(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -413,6 +425,7 @@ def gaps(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -444,6 +457,7 @@ def gaps(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -501,6 +515,7 @@ def areas(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -530,6 +545,7 @@ def areas(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -572,6 +588,7 @@ def report(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -604,6 +621,7 @@ def report(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -641,6 +659,7 @@ def reliability(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -668,6 +687,7 @@ def reliability(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -1002,6 +1022,9 @@ def main() -> None:
         code = INTERRUPTED
     else:  # pragma: no cover - typer always ends with SystemExit
         code = 0
+    inputs = sys.modules.get("partnerkit.io.inputs")  # loaded when anything was read
+    if inputs is not None:
+        inputs.remove_spooled()  # copies of standard input: the hard exit skips atexit
     if sys.getprofile() or sys.gettrace():  # a profiler or coverage writes its report at exit
         raise SystemExit(code)
     _hard_exit(code)

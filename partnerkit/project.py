@@ -133,6 +133,7 @@ class ReadOptions:
     area_from: str | None = None
     jobs: int | None = None
     fail_fast: bool = False
+    follow_links: bool = False
     project: str | Path | None = None
     lang: str | None = None
     min_n: int | None = None
@@ -156,6 +157,7 @@ class RunSettings:
     area_from: str = "auto"
     jobs: int = 1
     keep_going: bool = True
+    follow_links: bool = False
     lang: str | None = None
     min_n: int | None = None
     output: Path | None = None
@@ -182,6 +184,7 @@ class RunSettings:
             area_from=self.area_from,
             jobs=self.jobs,
             keep_going=self.keep_going,
+            follow_links=self.follow_links,
             progress=progress,
         )
 
@@ -231,6 +234,7 @@ def resolve_options(options: ReadOptions) -> RunSettings:
         # 60 tiny files, issue 18)
         jobs=min(pick("jobs", 0) or cpus, cpus),
         keep_going=not options.fail_fast,
+        follow_links=options.follow_links,
         lang=pick("lang"),
         min_n=pick("min_n"),
         output=options.output,

@@ -380,6 +380,41 @@ def latin1_names(folder: Path) -> Path:
     return Path(os.fsdecode(base))
 
 
+# ------------------------------------------------------------------- streams
+
+
+def tiny_csv(path: Path) -> Path:
+    """The three answers of the tiny instrument as a UTF-8 CSV."""
+    path.write_text("a1;a2\n4;3\n5;4\n3;4\n", encoding="utf-8")
+    return path
+
+
+def gzip_named_csv(path: Path) -> Path:
+    import gzip
+
+    path.write_bytes(gzip.compress(b"a1;a2\n4;3\n5;4\n3;4\n"))
+    return path
+
+
+def workbook_named_csv(path: Path) -> Path:
+    return far_cell(path.with_suffix(".xlsx"), "B4").rename(path)
+
+
+def utf32_csv(path: Path) -> Path:
+    path.write_bytes("a1;a2\n4;3\n5;4\n3;4\n".encode("utf-32"))
+    return path
+
+
+def symlink_out(folder: Path) -> Path:
+    """A scanned folder with a survey, and a symbolic link to a file outside it."""
+    scan = folder / "scan"
+    scan.mkdir()
+    tiny_csv(scan / "survey.csv")
+    outside = tiny_csv(folder / "private.csv")
+    (scan / "link.csv").symlink_to(outside)
+    return scan
+
+
 # ----------------------------------------------------------------- the corpus
 
 
@@ -492,6 +527,20 @@ CASES: list[Case] = [
          expect=("latin/N\ufffdrrevang/s\ufffdt.xlsx", "latin/Sk\ufffdlby/s\ufffdt.csv")),
     Case("Latin-1 folder and file names, report", lambda d: latin1_names(d),
          args=["report", "{target}", "-o", "{target}/r.html"], code=0, expect=("Wrote",)),
+    Case("gzip file named .csv", lambda d: gzip_named_csv(d / "g.csv"),
+         expect=("is gzip-compressed, not a CSV file", "zcat")),
+    Case("gzip file named .csv.gz", lambda d: gzip_named_csv(d / "g.csv.gz"),
+         expect=("is gzip-compressed; decompress it first",)),
+    Case("xlsx named .csv", lambda d: workbook_named_csv(d / "x.csv"),
+         expect=("is a zip archive (an xlsx or ods workbook?)",)),
+    Case("UTF-32 CSV", lambda d: utf32_csv(d / "u.csv"), expect=("is UTF-32 encoded",)),
+    Case("symbolic link out of a scanned folder", lambda d: symlink_out(d),
+         args=["score", "-f", "json"], code=0,
+         expect=('"rows_read": 3', "1 symbolic link(s) in the folder point outside it",
+                 "--follow-links")),
+    Case("symbolic link out, --follow-links", lambda d: symlink_out(d),
+         args=["score", "-f", "json", "--follow-links"], code=0,
+         expect=('"rows_read": 6', "link.csv")),
     Case("sav case count patched to 50 million", lambda d: sav_patched(d / "patched.sav"),
          expect=("50,000,000 cases", "damaged or manipulated")),
 ]  # fmt: skip

@@ -60,3 +60,34 @@ def test_hostile_input_is_refused_cleanly_or_read_correctly(case: Case, tmp_path
     text = " ".join((result.stdout + result.stderr).split())
     for word in case.expect:
         assert word in text, (word, result.stderr)
+
+
+def test_dash_reads_a_csv_from_standard_input(tmp_path):
+    instrument = tmp_path / "tiny.toml"
+    instrument.write_text(TINY_TOML, encoding="utf-8")
+    csv = "a1;a2\n4;3\n5;4\n3;4\n"
+    args = ["score", "-", "--instrument", str(instrument), "-f", "json"]
+    result, _ = run(args, tmp_path, stdin=csv)
+    assert result.returncode == 0, result.stderr
+    assert '"rows_read": 3' in result.stdout
+    empty, _ = run(args, tmp_path, stdin="")
+    assert empty.returncode == 1
+    assert empty.stderr.strip() == (
+        "Error: standard input: nothing came in. Pipe a CSV file in, as in "
+        "`partnerkit score - < survey.csv`."
+    )
+
+
+def test_a_pipe_is_read_like_a_file(tmp_path):
+    # process substitution, <(zcat survey.csv.gz): a named pipe with no size
+    instrument = tmp_path / "tiny.toml"
+    instrument.write_text(TINY_TOML, encoding="utf-8")
+    command = (
+        f"{sys.executable} -m partnerkit score <(printf 'a1;a2\\n4;3\\n5;4\\n3;4\\n') "
+        f"--instrument {instrument} -f json"
+    )
+    result = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"rows_read": 3' in result.stdout

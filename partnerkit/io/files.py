@@ -152,11 +152,40 @@ def read_sheet(
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
             raise SurveyReadError(f"{path}: --sheet applies to spreadsheets, not to CSV files.")
+        _guard_not_text(path)
         return read_csv(path, header, prepare)
+    if suffix == ".gz":
+        raise InputFileError(
+            f"{path}: is gzip-compressed; decompress it first (gunzip), or pipe it in: "
+            f"`zcat {path} | partnerkit score -`."
+        )
     raise InputFileError(
         f"{path}: unsupported file type '{path.suffix or '(none)'}'. partnerkit reads "
         f"{', '.join(SUPPORTED)}; export the survey in one of them."
     )
+
+
+#: what a text file's first bytes say it really is, and what to do
+_NOT_TEXT = (
+    (b"\x1f\x8b", "is gzip-compressed, not a CSV file; decompress it first (gunzip), or pipe "
+     "it in: `zcat FILE | partnerkit score -`"),
+    (b"PK\x03\x04", "is a zip archive (an xlsx or ods workbook?), not a CSV file; give it "
+     "the extension it was saved with, such as .xlsx"),
+    (b"\xd0\xcf\x11\xe0", "is an Excel or Office file, not a CSV file; give it the "
+     "extension it was saved with, such as .xls"),
+    (b"\xff\xfe\x00\x00", "is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again"),
+    (b"\x00\x00\xfe\xff", "is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again"),
+)  # fmt: skip
+
+
+def _guard_not_text(path: Path) -> None:
+    """A file named .csv that is something else gets an error naming what it is (a gzip
+    file or a workbook was "contains a NUL byte"; UTF-32 "no column matches")."""
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    for start, what in _NOT_TEXT:
+        if magic.startswith(start):
+            raise InputFileError(f"{path}: {what}.".replace("FILE", str(path)))
 
 
 def resolve_sheet(

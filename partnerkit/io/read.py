@@ -33,6 +33,7 @@ def read_survey(
     jobs: int = 1,
     keep_going: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    follow_links: bool = False,
 ) -> Survey:
     """Read one or more survey exports and map them to an instrument.
 
@@ -72,6 +73,9 @@ def read_survey(
         instead of raising at the first.
     progress
         Called as ``progress(done, total)`` while files are read.
+    follow_links
+        Read files that symbolic links inside a named folder point to outside it;
+        without, they are skipped with a warning.
 
     Returns
     -------
@@ -89,7 +93,10 @@ def read_survey(
         instrument = load_instrument(instrument)
     if area_from not in AREA_FROM:
         raise OptionError(f"--area-from {area_from}: choose one of {', '.join(AREA_FROM)}.")
-    inputs = expand_inputs([paths] if isinstance(paths, str | Path) else paths)
+    skipped: list[Path] = []
+    inputs = expand_inputs(
+        [paths] if isinstance(paths, str | Path) else paths, follow_links, skipped
+    )
     if not inputs:
         raise OptionError("no input files given.")
     if round is not None and len(inputs) > 1:
@@ -112,6 +119,14 @@ def read_survey(
             )
         )
     survey = replace(stack_parts(parts, instrument, frames), failed=failed)
+    if skipped:
+        listed = ", ".join(str(p) for p in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
+        note = (
+            f"{len(skipped)} symbolic link(s) in the folder point outside it and were not "
+            f"read ({listed}); read them with --follow-links."
+        )
+        ledger = replace(survey.ledger, warnings=(note, *survey.ledger.warnings))
+        survey = replace(survey, ledger=ledger)
     if rounds:
         from ..grouping import select_rounds  # on the stacked survey, as the CLI did
 
