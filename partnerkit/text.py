@@ -51,8 +51,8 @@ def shown(text: str) -> str:
     """``text`` with each byte of a file name that is not UTF-8 (kept by Python as a
     surrogate escape, which no UTF-8 output can hold) as the replacement character.
 
-    >>> shown("N\udcf8rrevang")
-    'N\ufffdrrevang'
+    >>> shown("N" + chr(0xDCF8) + "rrevang") == "N\N{REPLACEMENT CHARACTER}rrevang"
+    True
     """
     return _SURROGATE.sub("\ufffd", text)
 

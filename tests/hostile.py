@@ -9,6 +9,7 @@ correct reading (exit 0 and words on stdout/stderr).
 
 from __future__ import annotations
 
+import shutil
 import struct
 import sys
 import zipfile
@@ -551,7 +552,9 @@ def write_all(folder: Path) -> list[Path]:
     out = []
     for case in CASES:
         sub = folder / case.name.replace(" ", "_").replace(",", "").replace("/", "_")
-        sub.mkdir(exist_ok=True)
+        if sub.exists():
+            shutil.rmtree(sub)
+        sub.mkdir()
         out.append(case.write(sub))
     return out
 
