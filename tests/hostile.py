@@ -367,6 +367,25 @@ def hostile_names(path: Path) -> Path:
     return path
 
 
+def dollar_dimension(folder: Path) -> Path:
+    """The names CSV and, beside it, the tiny instrument with a dimension named in maths
+    notation (``$\\alpha$``)."""
+    instrument_with(folder / "dollar.toml", 'en = "Alpha"', 'en = "$\\\\alpha_{1}$"')
+    return hostile_names(folder / "names.csv")
+
+
+def batch_with_a_bomb(folder: Path) -> Path:
+    """An areas batch: nine honest areas (enough for --jobs to start workers) and one
+    far-cell workbook, which aborted the whole batch."""
+    root = folder / "surveys"
+    for area in ("Nord", "Syd", "Vest", "Midt", "Havn", "Skov", "Bakke", "Eng", "Mark"):
+        (root / area).mkdir(parents=True)
+        tiny_csv(root / area / "survey.csv")
+    (root / "Øst").mkdir()
+    far_cell(root / "Øst" / "survey.xlsx")
+    return root
+
+
 def latin1_names(folder: Path) -> Path:
     """A folder and files whose names are Latin-1 bytes, not UTF-8 (Nørrevang, Skælby)."""
     import os
@@ -520,6 +539,16 @@ CASES: list[Case] = [
          lambda d: instrument_with(d / "i.toml", "Meetings are useful", "Meetings\\u001b are"),
          args=["template", "--instrument", "{target}", "-o", "{target}.xlsx"],
          expect=("control character (U+001B)",)),
+    Case("maths notation in a dimension name, HTML report", lambda d: dollar_dimension(d),
+         args=["report", "{target}", "--instrument", "{folder}/dollar.toml", "-o",
+               "{target}.html", "--lang", "en"], code=0, expect=("Wrote",)),
+    Case("areas batch with a far-cell workbook, --jobs 1",
+         lambda d: batch_with_a_bomb(d), args=["areas", "--jobs", "1", "--min-n", "1"],
+         expect=("1 file(s) could not be read", "Øst/survey.xlsx", "PARTNERKIT_MAX_CELLS",
+                 "Nord", "Vest")),
+    Case("areas batch with a far-cell workbook, --jobs 2",
+         lambda d: batch_with_a_bomb(d), args=["areas", "--jobs", "2", "--min-n", "1"],
+         expect=("1 file(s) could not be read", "PARTNERKIT_MAX_CELLS", "Nord", "Vest")),
     Case("Latin-1 folder and file names, score", lambda d: latin1_names(d),
          args=["score", "{target}", "-f", "json"], alone=True, code=0,
          expect=("latin/N\ufffdrrevang/s\ufffdt.xlsx", "latin/Sk\ufffdlby/s\ufffdt.csv")),

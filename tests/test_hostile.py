@@ -46,7 +46,9 @@ def test_hostile_input_is_refused_cleanly_or_read_correctly(case: Case, tmp_path
     instrument.write_text(TINY_TOML, encoding="utf-8")
     target = case.write(tmp_path)
     if case.alone or any("{" in a for a in case.args):  # the case places the file itself
-        args = [a.format(target=target, instrument=instrument) for a in case.args]
+        args = [
+            a.format(target=target, instrument=instrument, folder=target.parent) for a in case.args
+        ]
     else:
         args = [*case.args, str(target), "--instrument", str(instrument)]
     result, seconds = run(args, tmp_path, case.env)
