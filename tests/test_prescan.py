@@ -93,3 +93,16 @@ def test_an_honest_sav_passes(tmp_path):
     from tests.exports import spss
 
     scan_sav(spss(tmp_path / "s.sav"))  # no error
+
+
+def test_a_cell_just_before_a_chunk_is_cut_is_seen():
+    # the scan carries the tail of each megabyte from its last "<": a far cell starting
+    # anywhere in the last hundred bytes of the first megabyte, other cells after it
+    head = '<worksheet xmlns="main"><sheetData><row r="9">'
+    for shift in range(1, 100):
+        pad = (1 << 20) - shift - len(head) - 7
+        xml = head + "<!--" + " " * pad + "-->" + '<c r="ZZ9"/>' + '<c r="A9"/>' * 30
+        xml += "</row></sheetData></worksheet>"
+        assert xml.index('<c r="ZZ9"/>') == (1 << 20) - shift
+        rows, columns, _ = scan_worksheet(io.BytesIO(xml.encode()), "test")
+        assert (rows, columns) == (9, 702), shift

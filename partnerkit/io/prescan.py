@@ -8,18 +8,20 @@ cell at ``XFD1048576``; a repeated cell in an .ods; a case count patched to
 those sizes as a stream, building nothing, and refuses with the limit's error
 before the reader starts:
 
-* xlsx/xlsm: every ``<c r="...">`` and ``<row r="...">`` of every worksheet
-  (the grid spans them), and the text that shared strings expand to (the
-  longest string times the cells that refer to one; counted exactly when that
-  bound is passed);
+* xlsx/xlsm: every ``<c r="...">`` of every worksheet (the grid spans them;
+  cells without a reference count along their ``<row r="...">``), and the text
+  that shared strings expand to (the longest string times the cells that refer
+  to one; counted exactly when that bound is passed);
 * ods: ``table:number-rows-repeated`` and ``table:number-columns-repeated`` of
   cells that hold something (empty repeats are never expanded);
 * sav: the case count of the header against the bytes the file holds.
 
-The xlsx scan is one regular-expression search per megabyte for a cell beyond
-the extent seen so far (the rows of a chunk raise it first), so an honest sheet
-costs one pass at C speed and only the chunks holding a new extreme are looked
-at cell by cell.
+The xlsx scan reads each worksheet once, a megabyte at a time (decompressed on
+a thread beside it): numpy finds every ``<c r="`` and decodes its reference in
+columns of bytes, so no Python runs per cell; a chunk with a cell that does not
+start with its reference (``<c s="1" r="B2">``, ``<c>``) is read with a pattern.
+Measured: 2 s for the 450 MB sheet of a 200,000-row workbook, which calamine
+reads in 8 s.
 """
 
 from __future__ import annotations
@@ -52,29 +54,6 @@ def column_number(letters: bytes | str) -> int:
     for char in letters.decode() if isinstance(letters, bytes) else letters:
         number = number * 26 + ord(char) - 64
     return number
-
-
-def _letters(number: int) -> str:
-    out = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-def _above(value: str, alphabet: str) -> str:
-    """A pattern for the strings of ``alphabet`` (digits or capitals, written without
-    leading zeros or from ``A``) that stand for a number greater than ``value``:
-    longer strings, or as long with a greater character after a common prefix."""
-    low, high = alphabet[0], alphabet[-1]
-    any_char = f"[{low}-{high}]"
-    ways = [f"{any_char}{{{len(value) + 1},}}"]
-    for i, char in enumerate(value):
-        if char < high:
-            nxt = chr(ord(char) + 1)
-            rest = len(value) - i - 1
-            ways.append(f"{re.escape(value[:i])}[{nxt}-{high}]{any_char}{{{rest}}}")
-    return "(?:" + "|".join(ways) + ")"
 
 
 def _patterns(prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
@@ -118,12 +97,10 @@ def _extent(data: bytes, prefix: bytes, patterns) -> tuple[int, int] | None:
     place needs the slower :func:`_extent_slowly`."""
     import numpy as np
 
-    a = np.frombuffer(data, dtype=np.uint8)
     n = len(prefix)
-    end = len(a) - (n + 6 + _WIDE)
-    if end <= 0:
-        return 0, 0
-    at = np.flatnonzero(a[:end] == 60)  # "<"
+    # zeros past the end, so that a reference is read whole wherever its cell starts
+    a = np.frombuffer(data + bytes(n + 8 + _WIDE), dtype=np.uint8)
+    at = np.flatnonzero(a[: len(data)] == 60)  # "<"
     for i, byte in enumerate(prefix + b"c"):
         at = at[a[at + 1 + i] == byte]
     q = at + 2 + n  # after "<c"
