@@ -576,10 +576,13 @@ CASES: list[Case] = [
 ]  # fmt: skip
 
 
-def write_all(folder: Path) -> list[Path]:
+def write_all(folder: Path, names: list[str] | None = None) -> list[Path]:
+    """Write every case (or those ``names``) into a folder of its own below ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for case in CASES:
+        if names and case.name not in names:
+            continue
         sub = folder / case.name.replace(" ", "_").replace(",", "").replace("/", "_")
         if sub.exists():
             shutil.rmtree(sub)
@@ -589,5 +592,7 @@ def write_all(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":  # pragma: no cover - a helper to try the corpus by hand
-    for written in write_all(Path(sys.argv[1] if len(sys.argv) > 1 else "hostile")):
+    # python -m tests.hostile FOLDER ["case name" ...]
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "hostile")
+    for written in write_all(folder, sys.argv[2:]):
         print(written)
