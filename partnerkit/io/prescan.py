@@ -20,8 +20,8 @@ The xlsx scan reads each worksheet once, a megabyte at a time (decompressed on
 a thread beside it): numpy finds every ``<c r="`` and decodes its reference in
 columns of bytes, so no Python runs per cell; a chunk with a cell that does not
 start with its reference (``<c s="1" r="B2">``, ``<c>``) is read with a pattern.
-Measured: 2 s for the 450 MB sheet of a 200,000-row workbook, which calamine
-reads in 8 s.
+Measured on the 450 MB sheet of a 200,000-row workbook: 3.4 s (2.0 s of CPU) on a
+loaded 2-core machine, of a 21 s ``score`` of it.
 """
 
 from __future__ import annotations
