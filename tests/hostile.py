@@ -294,6 +294,21 @@ def typed_cells(path: Path) -> Path:
     return path
 
 
+def ods_boolean(path: Path) -> Path:
+    """An .ods whose a1 column holds one boolean among numbers (looked at column by column:
+    ods has no pre-scan of cell types)."""
+    true = (
+        '<table:table-cell office:value-type="boolean" office:boolean-value="true">'
+        "<text:p>TRUE</text:p></table:table-cell>"
+    )
+    header = f"<table:table-row>{_ods_cell('a1')}{_ods_cell('a2')}</table:table-row>"
+    rows = "".join(
+        f"<table:table-row>{_ods_cell(x)}{_ods_cell(y)}</table:table-row>"
+        for x, y in ((4.0, 3.0), (5.0, 4.0), (3.0, 4.0), (1.0, 5.0))
+    )
+    return ods(path, header + rows + f"<table:table-row>{true}{_ods_cell(5.0)}</table:table-row>")
+
+
 def hidden_first_sheet(path: Path) -> Path:
     """A hidden first sheet of other answers before the visible one."""
     hidden = _survey_rows().replace("<v>5</v>", "<v>1</v>").replace("<v>4</v>", "<v>1</v>")
@@ -483,6 +498,9 @@ CASES: list[Case] = [
          args=["score", "-f", "json"], code=0,
          expect=('"rows_scored": 9', '"column": "a1", "value": "TRUE", "count": 1',
                  '"column": "a2", "value": "#N/A"', '"value": "2024-01-05"')),
+    Case("TRUE in an ods item column", lambda d: ods_boolean(d / "b.ods"),
+         args=["score", "-f", "json"], code=0,
+         expect=('"rows_scored": 4', '"column": "a1", "value": "TRUE", "count": 1')),
     Case("hidden first sheet", lambda d: hidden_first_sheet(d / "hidden.xlsx"), code=0,
          expect=(_ALPHA, "hidden sheet(s) 'Gammel' not read")),
     Case("merged actor cells", lambda d: merged_actors(d / "merged.xlsx"),

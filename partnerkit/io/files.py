@@ -323,26 +323,32 @@ def sheet_cells(path: Path, sheet: str | int | None = None):
         raise _unreadable_workbook(path, exc) from exc
     from .prescan import error_cells
 
-    _as_shown(rows, error_cells(path, name))
+    # xlsx: the pre-scan found the error and boolean cells; other formats are looked at
+    # column by column (dates stay dates: the decoder reports them as invalid)
+    _as_shown(rows, error_cells(path, name), path.suffix.lower() not in (".xlsx", ".xlsm"))
     return (name, rows), merged
 
 
 _SHOWN_TYPES = ("boolean", "datetime", "date", "time", "timedelta", "mixed", "mixed-integer")
 
 
-def _as_shown(rows: list[list], errors: list[tuple[int, int, str]]) -> None:
+def _as_shown(rows: list[list], cells: list[tuple[int, int, str]], look: bool) -> None:
     """Cells that are neither numbers nor text become the text a spreadsheet shows, in
     place: TRUE/FALSE, dates and times in ISO form, error values (``#N/A``, which calamine
     reads as blank). So they reach decoding as what they are, invalid in an item column,
-    never as 1 and 0 (a TRUE made every 1 of its column invalid, issue 18)."""
+    never as 1 and 0 (a TRUE made every 1 of its column invalid, issue 18).
+
+    ``cells``: those the pre-scan found (1-based row, column, text); ``look``: also look
+    at every column (formats without a pre-scan: ods, xls, xlsb), which costs ~0.1 s per
+    million cells."""
     import datetime as dt
 
     from pandas._libs import lib
 
-    for row, column, text in errors:  # 1-based, from the pre-scan
+    for row, column, text in cells:
         if row - 1 < len(rows) and column - 1 < len(rows[row - 1]):
             rows[row - 1][column - 1] = text
-    if not rows:
+    if not rows or not look:
         return
     import numpy as np
 

@@ -164,7 +164,7 @@ def scan_worksheet(
     """``(rows, columns, shared-string cells)`` a worksheet's XML spans; raises the limit
     error as soon as the grid passes the cell limit. Error cells (``t="e"``: ``#N/A``,
     ``#DIV/0!``, which calamine reads as blanks) are appended to ``errors`` as
-    ``(row, column, text)``."""
+    ``(row, column, text)``, booleans (``t="b"``) as ``TRUE``/``FALSE``."""
     rows = columns = shared = 0
     tail = b""
     cells_limit = max_cells()
@@ -189,12 +189,12 @@ def scan_worksheet(
         rows, columns = max(rows, high), max(columns, wide)
         if count_shared:
             shared += data.count(b't="s"')
-        if errors is not None and b't="e"' in data:
+        if errors is not None and (b't="e"' in data or b't="b"' in data):
             errors += _errors(data, prefix)
         if rows * max(columns, 1) > cells_limit:
             raise too_many_cells(where, rows, max(columns, 1))
     if tail:
-        if errors is not None and b't="e"' in tail:
+        if errors is not None and (b't="e"' in tail or b't="b"' in tail):
             errors += _errors(tail, prefix or b"")
         high, wide, _ = _extent_slowly(tail, patterns or _patterns(b""))
         rows, columns = max(rows, high), max(columns, wide)
@@ -206,14 +206,21 @@ def scan_worksheet(
 
 
 def _errors(data: bytes, prefix: bytes) -> list[tuple[int, int, str]]:
+    """Error and boolean cells (``t="e"``, ``t="b"``) as ``(row, column, text shown)``."""
     p = re.escape(prefix)
     pattern = (
-        rb"<" + p + rb'c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?\bt="e"[^>]*>(.*?)</' + p + rb"c>"
+        rb"<"
+        + p
+        + rb'c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?\bt="([eb])"[^>]*>(.*?)</'
+        + p
+        + rb"c>"
     )
     found = []
-    for letters, number, inner in re.findall(pattern, data, re.DOTALL):
+    for letters, number, kind, inner in re.findall(pattern, data, re.DOTALL):
         value = re.search(rb"<" + p + rb"v>([^<]*)</", inner)
         text = value.group(1).decode("utf-8", "replace").strip() if value else ""
+        if kind == b"b":
+            text = "TRUE" if text == "1" else "FALSE"
         found.append((int(number), column_number(letters), text or "#N/A"))
     return found
 
