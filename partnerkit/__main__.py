@@ -1,3 +1,3 @@
-from partnerkit.cli import main
+from partnerkit._launch import main
 
 main()

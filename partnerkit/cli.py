@@ -8,6 +8,7 @@ so ``partnerkit --help`` starts instantly.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import typer
 
 from ._version import __version__
 from .errors import ExitCode, OptionError, PartnerkitError
+from .interrupts import INTERRUPTED, interrupted_at_once
 from .output import Format, format_for, terminal_text
 
 if TYPE_CHECKING:
@@ -121,8 +123,8 @@ MinNOpt = Annotated[
     int | None,
     typer.Option(
         "--min-n",
-        min=1,
-        help="Smallest group that shows statistics [default: the instrument's, else 5].",
+        help="Smallest group that shows statistics, at least 1 "
+        "[default: the instrument's, else 5].",
     ),
 ]
 FormatOpt = Annotated[
@@ -169,7 +171,20 @@ AreaFromOpt = Annotated[
 ]
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=0, help="Files read at once [default: 0 = one per CPU]."),
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=0,
+        help="Files read at once, at most one per CPU [default: 0 = one per CPU].",
+    ),
+]
+FollowLinksOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help="Read files that symbolic links in a scanned folder point to outside it "
+        "(skipped, with a warning, unless given).",
+    ),
 ]
 FailFastOpt = Annotated[
     bool,
@@ -253,6 +268,7 @@ def score(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -281,6 +297,7 @@ def score(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -338,6 +355,7 @@ def trend(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -370,6 +388,7 @@ def trend(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -438,6 +457,7 @@ def gaps(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -469,6 +489,7 @@ def gaps(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -532,6 +553,7 @@ def areas(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -561,6 +583,7 @@ def areas(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -611,6 +634,7 @@ def report(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -643,6 +667,7 @@ def report(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -687,6 +712,7 @@ def reliability(
     lang: LangOpt = None,
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -714,6 +740,7 @@ def reliability(
                 lang=lang,
                 jobs=jobs,
                 fail_fast=fail_fast,
+                follow_links=follow_links,
                 quiet=quiet,
                 project=project,
             )
@@ -1059,7 +1086,7 @@ def reporting(show_traceback: bool) -> Iterator[None]:
         raise typer.Exit(ExitCode.ERROR) from None
     except KeyboardInterrupt:
         _error("interrupted.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(INTERRUPTED) from None
     except Exception as exc:
         if show_traceback:
             raise
@@ -1132,15 +1159,38 @@ def main() -> None:
     # and scoring use (measured: 0.15 s of CPU on a 1,000,000-row CSV, 1 s over 1,000
     # area files). A user's own setting wins; --jobs workers inherit this one.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _replace_surrogates()
+    signal.signal(signal.SIGINT, interrupted_at_once)  # as partnerkit._launch set it
     try:
         app(prog_name="partnerkit")
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:  # raised by code of its own (a test, a debugger)
+        _error("interrupted.")
+        code = INTERRUPTED
     else:  # pragma: no cover - typer always ends with SystemExit
         code = 0
+    inputs = sys.modules.get("partnerkit.io.inputs")  # loaded when anything was read
+    if inputs is not None:
+        inputs.remove_spooled()  # copies of standard input: the hard exit skips atexit
     if sys.getprofile() or sys.gettrace():  # a profiler or coverage writes its report at exit
         raise SystemExit(code)
     _hard_exit(code)
+
+
+def _replace_surrogates() -> None:
+    """Write the bytes of a file name that is not UTF-8 (surrogate escapes) as U+FFFD on
+    the terminal, rather than fail (stdout) or print ``\\udcf8`` (stderr)."""
+    import codecs
+    from contextlib import suppress
+
+    def replace(exc: UnicodeError):  # bytes: an UTF-8 encoder takes only ASCII text back
+        return "\ufffd".encode(exc.encoding, errors="replace"), exc.end
+
+    codecs.register_error("partnerkit-replace", replace)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(AttributeError, ValueError):  # not a text stream of its own (a test's)
+            stream.reconfigure(errors="partnerkit-replace")
 
 
 def _hard_exit(code: object) -> None:

@@ -225,6 +225,13 @@ def select_rounds(survey: Survey, rounds: Sequence[str]) -> Survey:
             "or round in the file names)."
         )
     wanted = [str(r).strip() for r in rounds if str(r).strip()]
+    if not wanted:
+        raise OptionError("--rounds: name at least one round, for example --rounds 2023,2024.")
+    repeated = sorted({r for r in wanted if wanted.count(r) > 1})
+    if repeated:
+        raise OptionError(
+            f"--rounds: round {', '.join(repeated)} is named twice; name each round once."
+        )
     present = natural_order(survey.data["round"].dropna().unique().tolist())
     missing = [r for r in wanted if r not in present]
     if missing:

@@ -8,7 +8,6 @@ Nothing here imports pandas, so the model is cheap to load.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InstrumentError
-from .text import norm, norm_header
+from .text import CONTROL, norm, norm_header
 
 DEFAULT_INSTRUMENT = "partnerskab"
 LANGUAGES = ("da", "en")
@@ -283,10 +282,12 @@ def _instrument_text(spec: str | Path | None) -> tuple[str, str]:
 
 
 def _parse_toml(source: str, text: str) -> dict:
+    from .tomltext import TomlProblem, loads
+
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentError(f"{source}: not valid TOML: {exc}.") from exc
+        return loads(text)
+    except TomlProblem as exc:
+        raise InstrumentError(f"{source}: {exc}.") from None
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,32 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.key}: {self.message}" if self.key else self.message
+
+
+#: item ids that would overwrite the survey's own columns: the role columns, the sector,
+#: and the row and file bookkeeping (``survey.ROW_COLUMN``, ``survey.SOURCE_COLUMN``)
+RESERVED_IDS = (*ROLES, "sector", "_row", "_source")
+
+#: the most points a scale may have (0-100)
+MAX_SCALE_POINTS = 101
+
+
+def control_problem(text: str) -> str | None:
+    found = CONTROL.search(text)
+    if found:
+        return f"holds a control character (U+{ord(found.group()):04X}); remove it"
+    return None
+
+
+#: the smallest min_n accepted from any source (command line, instrument, project file)
+MIN_N_FLOOR = 1
+
+
+def min_n_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a min_n, in the same words for every source."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_N_FLOOR:
+        return f"must be a whole number of at least {MIN_N_FLOOR}, got {value!r}"
+    return None
 
 
 class _Checker:
@@ -330,6 +357,9 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.add(_join(where, key), f"must be a non-empty text, got {_kind(value)}")
             return None
+        if control_problem(value):
+            self.add(_join(where, key), control_problem(value))
+            return None
         return value.strip()
 
     def number(self, data: Mapping, key: str, where: str, default=None, integer=False):
@@ -351,12 +381,19 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.add(_join(where, key), f"must be a list of texts, got {value!r}")
             return ()
+        for v in value:
+            if control_problem(v):
+                self.add(_join(where, key), control_problem(v))
+                return ()
         return tuple(v for v in value if v.strip())
 
     def texts(self, data: Mapping, key: str, where: str, languages: tuple[str, ...]):
         """A ``key.<lang>`` table; every language of the instrument must be present."""
         value = data.get(key)
         if isinstance(value, str):  # one text for all languages
+            if control_problem(value):
+                self.add(_join(where, key), control_problem(value))
+                return {}
             return dict.fromkeys(languages, value)
         if not isinstance(value, Mapping) or not value:
             self.add(_join(where, key), "missing; give a table of texts per language")
@@ -365,6 +402,8 @@ class _Checker:
         for lang, text in value.items():
             if not isinstance(text, str) or not text.strip():
                 self.add(_join(where, f"{key}.{lang}"), "must be a non-empty text")
+            elif control_problem(text):
+                self.add(_join(where, f"{key}.{lang}"), control_problem(text))
             else:
                 out[lang] = text.strip()
         for lang in languages:
@@ -395,9 +434,11 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
     title = c.texts(data, "title", "", languages)
     min_n = None
     if "min_n" in data:
-        min_n = c.number(data, "min_n", "", integer=True)
-        if min_n is not None and min_n < 1:
-            c.add("min_n", f"must be at least 1, got {min_n}")
+        problem = min_n_problem(data["min_n"])
+        if problem:
+            c.add("min_n", problem)
+        else:
+            min_n = data["min_n"]
     scale = _build_scale(c, c.table(data, "scale", "", required=True), languages)
     zones = _build_zones(c, c.table(data, "zones", ""), scale)
     columns = _build_columns(c, c.table(data, "columns", ""))
@@ -407,6 +448,19 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
     focus = data.get("focus", "equality" if "equality" in dim_ids else None)
     if "focus" in data and focus not in dim_ids:
         c.add("focus", f"'{focus}' is not a dimension id ({', '.join(dim_ids)})")
+    role_names = {
+        norm_header(name): role
+        for role in ROLES
+        for name in (*columns.get(role, ()), *DEFAULT_COLUMNS[role])
+    }
+    for d, dimension in enumerate(dimensions):
+        for i, item in enumerate(dimension.items):
+            role = role_names.get(norm_header(item.id))
+            if role and item.id.casefold() not in RESERVED_IDS:
+                c.add(
+                    f"dimensions[{d}].items[{i}].id",
+                    f"'{item.id}' is a header of the {role} column; give the item another id",
+                )
     if problems or scale is None or zones is None:
         return None
     return Instrument(
@@ -439,6 +493,13 @@ def _build_scale(c: _Checker, data: Mapping, languages) -> Scale | None:
         return None
     if lo >= hi:
         c.add("scale", f"min ({lo}) must be below max ({hi})")
+        return None
+    if hi - lo + 1 > MAX_SCALE_POINTS:
+        c.add(
+            "scale",
+            f"{lo}..{hi} has {hi - lo + 1:,} points; a scale has at most {MAX_SCALE_POINTS} "
+            "(0 to 100)",
+        )
         return None
     fav = c.number(data, "favourable", "scale", default=(lo + hi) // 2 + 1)
     if fav is not None and not lo <= fav <= hi:
@@ -603,6 +664,12 @@ def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
                 continue
             c.unknown(raw, {"id", "text", "reverse", "aliases"}, iw)
             item_id = c.string(raw, "id", iw)
+            if item_id is not None and item_id.casefold() in RESERVED_IDS:
+                c.add(
+                    f"{iw}.id",
+                    f"'{item_id}' is reserved for the survey's own columns "
+                    f"({', '.join(RESERVED_IDS)}); give the item another id",
+                )
             if item_id is not None and item_id in item_where:
                 c.add(f"{iw}.id", f"item '{item_id}' is already declared at {item_where[item_id]}")
             item_where.setdefault(item_id or "", iw)

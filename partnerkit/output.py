@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from .errors import OptionError, OutputError
+from .interrupts import keep, remove_if_interrupted
+from .text import shown
 
 
 class Format(StrEnum):
@@ -72,6 +74,16 @@ def safe_text(value: object) -> object:
     return value
 
 
+def xlsx_text(value: object) -> object:
+    r"""What a workbook cell holds for ``value``: :func:`safe_text` of the text as it reads
+    (bytes of a file name that are not UTF-8 as U+FFFD); numbers pass unchanged.
+
+    >>> xlsx_text("Kommune\x07"), xlsx_text("=1+1"), xlsx_text(2.5)
+    ('Kommune\\x07', "'=1+1", 2.5)
+    """
+    return safe_text(shown(value)) if isinstance(value, str) else value
+
+
 def write_atomic(
     data: str | bytes, path: Path, inputs: tuple[Path, ...] = (), mode: int | None = None
 ) -> None:
@@ -91,8 +103,9 @@ def write_atomic(
         raise OutputError(f"{path}: the folder {path.parent} does not exist.")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        remove_if_interrupted(tmp)  # by the command line's Ctrl-C handler
         try:
-            raw = data.encode("utf-8") if isinstance(data, str) else data
+            raw = shown(data).encode("utf-8") if isinstance(data, str) else data
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
                 os.fchmod(fh.fileno(), 0o666 & ~_umask() if mode is None else mode)
@@ -100,6 +113,8 @@ def write_atomic(
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        finally:
+            keep(tmp)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from exc
 
@@ -310,7 +325,7 @@ def stamp(data: str | bytes, kind: str) -> bytes:
     """The bytes of an output file of format ``kind``, carrying partnerkit's mark."""
     if kind == "xlsx":
         return _stamp_xlsx(data)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = shown(data).encode("utf-8") if isinstance(data, str) else data  # file names as read
     if kind == UNMARKED:
         return raw
     raw = _stamp_text(raw.decode("utf-8"), kind).encode("utf-8")
@@ -395,7 +410,7 @@ def write_output(
       umask allows (``0666 & ~umask``) or, when replacing, the replaced file's mode.
     """
     if _special(path):
-        raw = data.encode("utf-8") if isinstance(data, str) else data
+        raw = shown(data).encode("utf-8") if isinstance(data, str) else data
         if str(path) == "-":
             import sys
 

@@ -38,6 +38,38 @@ def share_cores(count: int) -> None:
         pass
 
 
+def start_worker(count: int) -> None:
+    """Set up a ``--jobs`` worker process: its share of the cores (:func:`share_cores`);
+    Ctrl-C left to the main process, which ends the workers; the worker ends with the main
+    process (Linux: a parent-death signal); and no hold on standard output, so a pipe such
+    as ``partnerkit ... | tee`` closes when the main process ends."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            if os.getppid() == 1:  # the main process ended before this line
+                os._exit(1)
+        except (OSError, AttributeError):  # no prctl: the main process ends its workers
+            pass
+    with open(os.devnull, "wb") as null:  # noqa: PTH123 - a file descriptor to duplicate
+        os.dup2(null.fileno(), 1)
+    share_cores(count)
+
+
+def end_workers(pool) -> None:
+    """End a process pool's workers now (an interrupt), cancelling what is queued."""
+    processes = list(getattr(pool, "_processes", {}).values())  # CPython's own attribute
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+
+
 def cores() -> int:
     """The cores this process may run on, capped by pandas' ``mode.max_threads`` option
     when it is set (the knob that also caps pandas' own threads) and by a worker's share."""

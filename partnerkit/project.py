@@ -10,7 +10,6 @@ command's :class:`ReadOptions` into the :class:`RunSettings` it runs with.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OptionError
+from .instrument import min_n_problem
 from .io.inputs import AREA_FROM
 
 if TYPE_CHECKING:
@@ -69,10 +69,12 @@ def find_project(path: str | Path | None = None) -> Project | None:
 
 def load_project(path: Path) -> Project:
     """Read and check a project file; every problem names the file and the key."""
+    from .tomltext import TomlProblem, loads
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise OptionError(f"{path}: cannot read the project file ({exc}).") from exc
+        data = loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, TomlProblem) as exc:
+        raise OptionError(f"{path}: cannot read the project file ({exc}).") from None
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise OptionError(
@@ -86,10 +88,11 @@ def load_project(path: Path) -> Project:
     area_from = data.get("area_from")
     if area_from is not None and area_from not in AREA_FROM:
         raise OptionError(f"{path}: area_from: one of {', '.join(AREA_FROM)}, got {area_from!r}.")
-    for key in ("min_n", "jobs"):
-        value = data.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise OptionError(f"{path}: {key}: a whole number, got {value!r}.")
+    if data.get("min_n") is not None and min_n_problem(data["min_n"]):
+        raise OptionError(f"{path}: min_n: {min_n_problem(data['min_n'])}.")
+    jobs = data.get("jobs")
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
+        raise OptionError(f"{path}: jobs: a whole number, 0 for one per CPU, got {jobs!r}.")
     if data.get("lang") not in (None, "da", "en"):
         raise OptionError(f"{path}: lang: 'da' or 'en', got {data['lang']!r}.")
     output = data.get("output", {})
@@ -130,6 +133,7 @@ class ReadOptions:
     area_from: str | None = None
     jobs: int | None = None
     fail_fast: bool = False
+    follow_links: bool = False
     project: str | Path | None = None
     lang: str | None = None
     min_n: int | None = None
@@ -153,6 +157,7 @@ class RunSettings:
     area_from: str = "auto"
     jobs: int = 1
     keep_going: bool = True
+    follow_links: bool = False
     lang: str | None = None
     min_n: int | None = None
     output: Path | None = None
@@ -184,6 +189,7 @@ class RunSettings:
             area_from=self.area_from,
             jobs=self.jobs,
             keep_going=self.keep_going,
+            follow_links=self.follow_links,
             progress=progress,
         )
 
@@ -213,6 +219,9 @@ def resolve_options(options: ReadOptions) -> RunSettings:
     actor_map = options.actor_map
     if actor_map is None and project is not None and project.actor_map:
         actor_map = project.resolve(project.actor_map)
+    cpus = usable_cpus()
+    if options.min_n is not None and min_n_problem(options.min_n):
+        raise OptionError(f"--min-n: {min_n_problem(options.min_n)}.")
     rounds = options.rounds
     if isinstance(rounds, str):  # as typed after --rounds; an empty one keeps every round
         rounds = rounds.split(",") if rounds else None
@@ -226,14 +235,25 @@ def resolve_options(options: ReadOptions) -> RunSettings:
         rounds=tuple(rounds) if rounds else None,
         actor_map=actor_map,
         area_from=pick("area_from", "auto"),
-        jobs=pick("jobs", 0) or os.cpu_count() or 1,
+        # never more processes than CPUs: jobs = 100000 started one per file (4.3 GB for
+        # 60 tiny files, issue 18)
+        jobs=min(pick("jobs", 0) or cpus, cpus),
         keep_going=not options.fail_fast,
+        follow_links=options.follow_links,
         lang=pick("lang"),
         min_n=pick("min_n"),
         output=options.output,
         quiet=options.quiet,
         project=project,
     )
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _paths(files: Sequence[str] | None, project: Project | None) -> tuple[str, ...]:

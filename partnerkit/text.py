@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
-_TRAILING_PUNCT = re.compile(r"[\s.:;,!?*]+$")
+#: trailing punctuation dropped from headers; stripped from the end in one pass (a
+#: pattern ``[.:;,!?*\s]+$`` backtracks: 21 s on a header of 40,000 dots, issue 18)
+_TRAILING_PUNCT = " .:;,!?*"
 
 
 def norm(text: object) -> str:
@@ -25,7 +27,34 @@ def norm_header(text: object) -> str:
     >>> norm_header("Alle partnere kender målene. ")
     'alle partnere kender målene'
     """
-    return _TRAILING_PUNCT.sub("", norm(text))
+    return norm(text).rstrip(_TRAILING_PUNCT)  # norm leaves single spaces only
+
+
+#: characters no text shown to a reader may hold: C0 controls but tab and line breaks,
+#: DEL and C1 controls (they break xlsx files, charts and terminals; never typed on purpose)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters.
+
+    >>> without_controls("Kommune\x07")
+    'Kommune'
+    """
+    return CONTROL.sub("", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """``text`` with each byte of a file name that is not UTF-8 (kept by Python as a
+    surrogate escape, which no UTF-8 output can hold) as the replacement character.
+
+    >>> shown("N" + chr(0xDCF8) + "rrevang") == "N\N{REPLACEMENT CHARACTER}rrevang"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def as_label(value: object) -> str:

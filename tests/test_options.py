@@ -53,10 +53,12 @@ def bare(tmp_path) -> Path:
 
 
 # (setting, the option given, what the full project file gives, the default)
+from partnerkit.project import usable_cpus  # noqa: E402
+
 PRECEDENCE = [
     ("lang", "da", "en", None),
     ("min_n", 2, 7, None),
-    ("jobs", 1, 3, os.cpu_count() or 1),
+    ("jobs", 1, min(3, usable_cpus()), usable_cpus()),  # capped at the CPUs (issue 18)
     ("instrument", "partnerskab", "mine.toml", None),
     ("format", "csv", "json", "table"),
     ("area_from", "column", "folder", "auto"),

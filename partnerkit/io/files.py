@@ -20,16 +20,17 @@ import csv
 import io
 import itertools
 import mmap
-import os
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError, SurveyReadError
+from .limits import max_cells, max_unzipped_bytes
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -47,22 +48,6 @@ DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 256 * 1024
 _SNIFF_LINES = 3  # header rows are told from the first three records
 _ZIPPED = (".xlsx", ".xlsm", ".xlsb", ".ods")
-
-
-def limit(name: str, default: int) -> int:
-    """A size limit, from the environment variable ``name`` when set (a positive integer)."""
-    value = os.environ.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else default
-
-
-def max_unzipped_bytes() -> int:
-    """Largest decompressed size of a workbook (``PARTNERKIT_MAX_UNZIPPED_MB``, default 1024)."""
-    return limit("PARTNERKIT_MAX_UNZIPPED_MB", 1024) * 1024 * 1024
-
-
-def max_cells() -> int:
-    """Most cells in one sheet (``PARTNERKIT_MAX_CELLS``, default 50,000,000)."""
-    return limit("PARTNERKIT_MAX_CELLS", 50_000_000)
 
 
 @dataclass(frozen=True)
@@ -83,6 +68,8 @@ class RawTable:
     #: float columns whose arrays the reader allocated and nothing else holds; decoding
     #: overwrites them in place rather than copying (the frame then shows decoded values)
     owned: Mapping[str, np.ndarray] = field(default_factory=dict)
+    #: merged cell ranges of a spreadsheet, 0-based ((first row, column), (last row, column))
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
 
     @property
     def where(self) -> str:
@@ -114,15 +101,36 @@ def check_input_path(path: Path) -> None:
         raise SurveyReadError(f"{path}: the file is empty (0 bytes). Export the survey again.")
 
 
-def list_sheets(path: Path) -> list[str]:
-    """Sheet names of a spreadsheet, in workbook order."""
-    from python_calamine import CalamineWorkbook
+def list_sheets(path: Path, visible: bool = False) -> list[str]:
+    """Sheet names of a spreadsheet, in workbook order (``visible``: hidden ones left out)."""
 
     guard_workbook(path)
     try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+        book = _open_workbook(path)
+        if visible:
+            return [m.name for m in book.sheets_metadata if _visible(m)]
+        return list(book.sheet_names)
     except Exception as exc:  # calamine raises several unrelated types
         raise _unreadable_workbook(path, exc) from exc
+
+
+def _open_workbook(path: Path):
+    """A calamine workbook; a path that is not UTF-8 (a Latin-1 folder name: Python keeps its
+    bytes as surrogate escapes, which calamine cannot take) is opened here and handed over."""
+    from python_calamine import CalamineWorkbook
+
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    return CalamineWorkbook.from_path(name)
+
+
+def _visible(metadata) -> bool:
+    """Whether a sheet is shown (not hidden, not "very hidden")."""
+    return str(metadata.visible).rsplit(".", 1)[-1].lower() == "visible"
 
 
 def read_sheet(
@@ -144,19 +152,51 @@ def read_sheet(
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
             raise SurveyReadError(f"{path}: --sheet applies to spreadsheets, not to CSV files.")
+        _guard_not_text(path)
         return read_csv(path, header, prepare)
+    if suffix == ".gz":
+        raise InputFileError(
+            f"{path}: is gzip-compressed; decompress it first (gunzip), or pipe it in: "
+            f"`zcat {path} | partnerkit score -`."
+        )
     raise InputFileError(
         f"{path}: unsupported file type '{path.suffix or '(none)'}'. partnerkit reads "
         f"{', '.join(SUPPORTED)}; export the survey in one of them."
     )
 
 
-def resolve_sheet(path: Path, sheet: str | int | None, names: list[str]) -> str:
-    """The sheet name that ``sheet`` (name, 1-based number or None) refers to."""
+#: what a text file's first bytes say it really is, and what to do
+_NOT_TEXT = (
+    (b"\x1f\x8b", "is gzip-compressed, not a CSV file; decompress it first (gunzip), or pipe "
+     "it in: `zcat FILE | partnerkit score -`"),
+    (b"PK\x03\x04", "is a zip archive (an xlsx or ods workbook?), not a CSV file; give it "
+     "the extension it was saved with, such as .xlsx"),
+    (b"\xd0\xcf\x11\xe0", "is an Excel or Office file, not a CSV file; give it the "
+     "extension it was saved with, such as .xls"),
+    (b"\xff\xfe\x00\x00", "is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again"),
+    (b"\x00\x00\xfe\xff", "is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again"),
+)  # fmt: skip
+
+
+def _guard_not_text(path: Path) -> None:
+    """A file named .csv that is something else gets an error naming what it is (a gzip
+    file or a workbook was "contains a NUL byte"; UTF-32 "no column matches")."""
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    for start, what in _NOT_TEXT:
+        if magic.startswith(start):
+            raise InputFileError(f"{path}: {what}.".replace("FILE", str(path)))
+
+
+def resolve_sheet(
+    path: Path, sheet: str | int | None, names: list[str], shown: list[str] | None = None
+) -> str:
+    """The sheet name that ``sheet`` (name, 1-based number or None) refers to; None is the
+    first of the ``shown`` (visible) sheets, when the workbook says which are."""
     if not names:
         raise SurveyReadError(f"{path}: the workbook has no sheets.")
     if sheet is None:
-        return names[0]
+        return (shown or names)[0]
     if isinstance(sheet, str) and sheet in names:
         return sheet
     if isinstance(sheet, str):
@@ -175,9 +215,32 @@ def resolve_sheet(path: Path, sheet: str | int | None, names: list[str]) -> str:
 
 
 def guard_workbook(path: Path) -> None:
-    """Refuse zip bombs and XML entity declarations before a workbook is parsed."""
-    if path.suffix.lower() not in _ZIPPED or not zipfile.is_zipfile(path):
+    """Refuse zip bombs, XML entity declarations and sheets whose grid or shared text would
+    pass the limits (:mod:`.prescan`), before a workbook is parsed; once per file version."""
+    suffix = path.suffix.lower()
+    if suffix in SPSS_SUFFIXES:
+        from .prescan import scan_sav
+
+        scan_sav(path)
         return
+    if suffix not in _ZIPPED or not zipfile.is_zipfile(path):
+        return
+    from .prescan import file_key
+
+    key = file_key(path)
+    if key in _GUARDED:
+        return
+    _guard_zip(path)
+    _GUARDED.add(key)
+
+
+#: workbooks already pre-scanned in this process: (path, size, mtime)
+_GUARDED: set[tuple[str, int, int]] = set()
+
+
+def _guard_zip(path: Path) -> None:
+    from .prescan import scan_ods, scan_xlsx
+
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -201,7 +264,11 @@ def guard_workbook(path: Path) -> None:
                     )
                 if member.filename.startswith(("xl/worksheets/sheet", "content.xml")):
                     _guard_dimension(path, head)
-    except zipfile.BadZipFile as exc:
+            if path.suffix.lower() == ".ods":
+                scan_ods(path, archive)
+            elif path.suffix.lower() in (".xlsx", ".xlsm"):
+                scan_xlsx(path, archive)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise _unreadable_workbook(path, exc) from exc
 
 
@@ -228,12 +295,19 @@ def _column_number(letters: bytes) -> int:
 
 def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[list]]:
     """The resolved sheet name and its cells as rows of Python values (formulas as values)."""
-    from python_calamine import CalamineWorkbook
+    (name, rows), _ = sheet_cells(path, sheet)
+    return name, rows
+
+
+def sheet_cells(path: Path, sheet: str | int | None = None):
+    """``((name, rows), merged)``: the resolved sheet, its cells as Python values read for
+    what they are (:func:`_as_shown`), and its merged cell ranges."""
 
     guard_workbook(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        name = resolve_sheet(path, sheet, list(book.sheet_names))
+        book = _open_workbook(path)
+        shown = [m.name for m in book.sheets_metadata if _visible(m)]
+        name = resolve_sheet(path, sheet, list(book.sheet_names), shown)
         data = book.get_sheet_by_name(name)
         if data.total_height * max(data.total_width, 1) > max_cells():
             raise SurveyReadError(
@@ -242,18 +316,62 @@ def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[li
                 "genuine, raise the limit with PARTNERKIT_MAX_CELLS."
             )
         rows = data.to_python(skip_empty_area=False)
+        merged = tuple(data.merged_cell_ranges or ())
     except (SurveyReadError, InputFileError):
         raise
     except Exception as exc:  # calamine raises several unrelated types
         raise _unreadable_workbook(path, exc) from exc
-    return name, rows
+    from .prescan import error_cells
+
+    # xlsx: the pre-scan found the error and boolean cells; other formats are looked at
+    # column by column (dates stay dates: the decoder reports them as invalid)
+    _as_shown(rows, error_cells(path, name), path.suffix.lower() not in (".xlsx", ".xlsm"))
+    return (name, rows), merged
+
+
+_SHOWN_TYPES = ("boolean", "datetime", "date", "time", "timedelta", "mixed", "mixed-integer")
+
+
+def _as_shown(rows: list[list], cells: list[tuple[int, int, str]], look: bool) -> None:
+    """Cells that are neither numbers nor text become the text a spreadsheet shows, in
+    place: TRUE/FALSE, dates and times in ISO form, error values (``#N/A``, which calamine
+    reads as blank). So they reach decoding as what they are, invalid in an item column,
+    never as 1 and 0 (a TRUE made every 1 of its column invalid, issue 18).
+
+    ``cells``: those the pre-scan found (1-based row, column, text); ``look``: also look
+    at every column (formats without a pre-scan: ods, xls, xlsb), which costs ~0.1 s per
+    million cells."""
+    import datetime as dt
+
+    from pandas._libs import lib
+
+    for row, column, text in cells:
+        if row - 1 < len(rows) and column - 1 < len(rows[row - 1]):
+            rows[row - 1][column - 1] = text
+    if not rows or not look:
+        return
+    import numpy as np
+
+    grid = lib.to_object_array(rows)
+    for j in range(grid.shape[1]):
+        if lib.infer_dtype(grid[:, j], skipna=True) not in _SHOWN_TYPES:
+            continue  # numbers and text only: the usual column, looked at in C
+        for i, value in enumerate(grid[:, j]):
+            if isinstance(value, bool | np.bool_):
+                rows[i][j] = "TRUE" if value else "FALSE"
+            elif isinstance(value, dt.datetime):
+                rows[i][j] = value.isoformat(sep=" ") if value.time() else value.date().isoformat()
+            elif isinstance(value, dt.date | dt.time):
+                rows[i][j] = value.isoformat()
+            elif isinstance(value, dt.timedelta):
+                rows[i][j] = str(value)
 
 
 def read_spreadsheet(
     path: Path, sheet: str | int | None = None, header: HeaderRule | None = None
 ) -> RawTable:
     """Read one sheet of a workbook; ``header`` tells its header rows (default: the first)."""
-    name, rows = sheet_rows(path, sheet)
+    (name, rows), merged = sheet_cells(path, sheet)
     while rows and all(_blank(c) for c in rows[-1]):  # trailing empty rows of the used range
         rows.pop()
     if not rows or not any(not _blank(c) for c in rows[0]):
@@ -270,6 +388,7 @@ def read_spreadsheet(
         layout=spec.layout or "plain",
         alternates=spec.alternates,
         duplicates=spec.duplicates,
+        merged=merged,
     )
     _check_not_empty(table)
     return table

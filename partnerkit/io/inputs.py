@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputFileError, OptionError
+from ..errors import InputFileError, OptionError, SurveyReadError
 from .files import SUPPORTED
 from .rounds import _NUMBERED, _YEAR
 
@@ -69,8 +69,16 @@ def area_from_name(path: Path) -> str | None:
     return stem or None
 
 
-def expand_inputs(args: Iterable[str | Path]) -> list[Input]:
-    """The exports named by files, folders and glob patterns, in a stable order."""
+def expand_inputs(
+    args: Iterable[str | Path], follow_links: bool = False, skipped: list[Path] | None = None
+) -> list[Input]:
+    """The exports named by files, folders and glob patterns, in a stable order.
+
+    ``-`` is standard input (a CSV file), as is a named pipe: both are copied to a
+    temporary file first (:func:`spool`). Inside a folder, a symbolic link that points
+    outside it is followed only with ``follow_links``; else it is appended to
+    ``skipped``.
+    """
     out: list[Input] = []
     seen: set[Path] = set()
 
@@ -83,6 +91,9 @@ def expand_inputs(args: Iterable[str | Path]) -> list[Input]:
     for arg in args:
         text = str(arg)
         path = Path(text)
+        if text == "-" or _is_pipe(path):
+            add(Input(spool(path)))
+            continue
         if glob.has_magic(text) and not path.exists():
             matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207 (absolute patterns)
             if not matches:
@@ -91,13 +102,13 @@ def expand_inputs(args: Iterable[str | Path]) -> list[Input]:
             for match in matches:
                 candidate = Path(match)
                 if candidate.is_dir():
-                    for found in _search(candidate):
+                    for found in _search(candidate, follow_links, skipped):
                         add(Input(found, base or candidate, pattern=True))
                 elif _supported(candidate):
                     add(Input(candidate, base, pattern=True))
             continue
         if path.is_dir() and not _is_surveyxact_folder(path):
-            found = list(_search(path))
+            found = list(_search(path, follow_links, skipped))
             if not found:
                 raise InputFileError(
                     f"{path}: is a folder with no survey files in it (looked for "
@@ -123,19 +134,89 @@ def _pattern_base(pattern: str) -> Path | None:
     return Path(*fixed)
 
 
-def _search(folder: Path) -> Iterable[Path]:
-    """Supported files and SurveyXact export folders below ``folder``, sorted."""
+def _search(
+    folder: Path, follow_links: bool = False, skipped: list[Path] | None = None
+) -> Iterable[Path]:
+    """Supported files and SurveyXact export folders below ``folder``, sorted; symbolic
+    links out of ``folder`` only with ``follow_links`` (else listed in ``skipped``)."""
+    import os
+
+    root = folder.resolve()
     exports: list[Path] = []  # SurveyXact folders found; sorting puts parents first
-    for directory in sorted(p for p in [folder, *folder.rglob("*")] if p.is_dir()):
+    directories = [folder]
+    for top, names, _ in os.walk(folder, followlinks=follow_links):
+        directories += [Path(top) / n for n in names]
+    for directory in sorted(directories):
         if _hidden(directory, folder) or any(e in directory.parents for e in exports):
             continue
+        if directory.is_symlink() and not follow_links:
+            if not directory.resolve().is_relative_to(root) and skipped is not None:
+                skipped.append(directory)
+            continue  # os.walk did not enter it; one inside the folder is read there
         if _is_surveyxact_folder(directory):
             exports.append(directory)
             yield directory
             continue
         for file in sorted(directory.iterdir()):
-            if file.is_file() and _supported(file) and not file.name.startswith((".", "~$")):
-                yield file
+            if not (file.is_file() and _supported(file)) or file.name.startswith((".", "~$")):
+                continue
+            if not follow_links and file.is_symlink() and not _inside(file, root):
+                if skipped is not None:
+                    skipped.append(file)
+                continue
+            yield file
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root)
+
+
+def _is_pipe(path: Path) -> bool:
+    """A named pipe or process substitution (``<(zcat x.csv.gz)``): no size to read."""
+    import stat
+
+    try:
+        return stat.S_ISFIFO(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+#: where standard input and pipes were copied (removed when the process ends)
+_SPOOLED: list[Path] = []
+
+
+def spool(path: Path) -> Path:
+    """Standard input (``-``) or a pipe, copied to a temporary CSV file, which the reader
+    can then sniff, measure and read in pieces like any file."""
+    import atexit
+    import shutil
+    import sys
+    import tempfile
+
+    source = sys.stdin.buffer if str(path) == "-" else path.open("rb")
+    folder = Path(tempfile.mkdtemp(prefix="partnerkit-stdin-"))
+    target = folder / ("stdin.csv" if str(path) == "-" else f"{path.name or 'pipe'}.csv")
+    with target.open("wb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
+    if source is not sys.stdin.buffer:
+        source.close()
+    if not _SPOOLED:
+        atexit.register(remove_spooled)
+    _SPOOLED.append(folder)
+    if target.stat().st_size == 0:
+        what = "standard input" if str(path) == "-" else f"{path} (a pipe)"
+        raise SurveyReadError(
+            f"{what}: nothing came in. Pipe a CSV file in, as in `partnerkit score - < survey.csv`."
+        )
+    return target
+
+
+def remove_spooled() -> None:
+    """Remove the copies of standard input and pipes."""
+    import shutil
+
+    while _SPOOLED:
+        shutil.rmtree(_SPOOLED.pop(), ignore_errors=True)
 
 
 def _hidden(directory: Path, root: Path) -> bool:

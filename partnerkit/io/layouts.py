@@ -351,6 +351,9 @@ def read_spss(path: Path) -> RawTable:
             f"{path}: reading SPSS files needs the optional package pyreadstat. Install it with "
             "`pip install 'partnerkit[spss]'`, or export the survey as xlsx or CSV."
         ) from None
+    from .prescan import scan_sav
+
+    scan_sav(path)  # the case count the header declares, before pyreadstat allocates it
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # pyreadstat raises its own error types

@@ -33,6 +33,7 @@ def read_survey(
     jobs: int = 1,
     keep_going: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    follow_links: bool = False,
 ) -> Survey:
     """Read one or more survey exports and map them to an instrument.
 
@@ -72,6 +73,9 @@ def read_survey(
         instead of raising at the first.
     progress
         Called as ``progress(done, total)`` while files are read.
+    follow_links
+        Read files that symbolic links inside a named folder point to outside it;
+        without, they are skipped with a warning.
 
     Returns
     -------
@@ -89,7 +93,10 @@ def read_survey(
         instrument = load_instrument(instrument)
     if area_from not in AREA_FROM:
         raise OptionError(f"--area-from {area_from}: choose one of {', '.join(AREA_FROM)}.")
-    inputs = expand_inputs([paths] if isinstance(paths, str | Path) else paths)
+    skipped: list[Path] = []
+    inputs = expand_inputs(
+        [paths] if isinstance(paths, str | Path) else paths, follow_links, skipped
+    )
     if not inputs:
         raise OptionError("no input files given.")
     if round is not None and len(inputs) > 1:
@@ -112,6 +119,14 @@ def read_survey(
             )
         )
     survey = replace(stack_parts(parts, instrument, frames), failed=failed)
+    if skipped:
+        listed = ", ".join(str(p) for p in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
+        note = (
+            f"{len(skipped)} symbolic link(s) in the folder point outside it and were not "
+            f"read ({listed}); read them with --follow-links."
+        )
+        ledger = replace(survey.ledger, warnings=(note, *survey.ledger.warnings))
+        survey = replace(survey, ledger=ledger)
     if rounds:
         from ..grouping import select_rounds  # on the stacked survey, as the CLI did
 
@@ -174,7 +189,7 @@ def _run(
     if jobs > 1 and total >= PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
 
-        from ..parallel import cores, share_cores
+        from ..parallel import cores, end_workers, start_worker
 
         workers = min(jobs, total)
         size = max(1, total // (RUNS_PER_WORKER * workers))
@@ -182,17 +197,21 @@ def _run(
         runs = [numbered[at : at + size] for at in range(0, total, size)]
         threads = max(1, cores() // workers)  # each worker's share: no more threads than cores
         frames: list[Frames] = []
-        with ProcessPoolExecutor(workers, initializer=share_cores, initargs=(threads,)) as pool:
-            for done, stacked in pool.map(_read_batch_in_worker, runs):
-                results += done
-                if stacked is not None:
-                    frames.append(stacked)
-                if progress:
-                    progress(len(results), total)
-                failure = next((r for r in done if isinstance(r, Failure)), None)
-                if not keep_going and failure is not None:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise failure.error
+        with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(threads,)) as pool:
+            try:
+                for done, stacked in pool.map(_read_batch_in_worker, runs):
+                    results += done
+                    if stacked is not None:
+                        frames.append(stacked)
+                    if progress:
+                        progress(len(results), total)
+                    failure = next((r for r in done if isinstance(r, Failure)), None)
+                    if not keep_going and failure is not None:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        raise failure.error
+            except KeyboardInterrupt:  # the workers ignore Ctrl-C: end them, then report
+                end_workers(pool)
+                raise
         return results, frames
     for i, task in enumerate(tasks):
         results.append(_read_task(i, task))

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InputFileError, SurveyReadError
 from ..instrument import Instrument
-from ..text import as_label, norm_header
+from ..text import CONTROL, as_label, norm_header, short, without_controls
 from .files import check_input_path, sniff_delimiter, sniff_encoding
 
 if TYPE_CHECKING:
@@ -98,13 +98,21 @@ def role_columns(
     roles: dict[str, object] = {}
     warnings: list[str] = []
     for role, series in columns.items():
+        controlled = _with_controls(series) if role != "respondent" else []
+        if controlled:  # removed below, by as_shown
+            listed = ", ".join(repr(short(v, 60)) for v in controlled[:5])
+            warnings.append(
+                f"{name}: control characters removed from {role} value(s) {listed}; they "
+                "cannot be shown in a workbook, a chart or a terminal."
+            )
         if role == "actor":
             roles[role], unknown = _canonical_actors(series, instrument, actor_map)
             sectors = {a.id: a.sector for a in instrument.actors}
             roles["sector"] = roles[role].map(sectors)
             if unknown:
+                listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
                 warnings.append(
-                    f"{name}: actor value(s) {', '.join(repr(u) for u in unknown[:5])}"
+                    f"{name}: actor value(s) {listed}"
                     f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
                     f"'{instrument.id}'; they are kept as their own groups (map them to actor "
                     "types with --actor-map)."
@@ -154,7 +162,7 @@ def _as_text(series: pd.Series) -> pd.Categorical:
 
     Work happens once per distinct value; the result is a categorical.
     """
-    return _recode(series, lambda value: as_label(value) or None)
+    return _recode(series, lambda value: as_shown(value) or None)
 
 
 def _canonical_actors(
@@ -166,7 +174,7 @@ def _canonical_actors(
     unknown: list[str] = []
 
     def canonical(value):
-        text = as_label(value)
+        text = as_shown(value)
         mapped = actor_map.get(norm_header(text))
         actor = by_id[mapped] if mapped else instrument.actor_lookup.get(norm_header(text))
         if actor is None and instrument.actors and text:
@@ -174,6 +182,24 @@ def _canonical_actors(
         return actor.id if actor else (text or None)
 
     return _recode(series, canonical), unknown
+
+
+def as_shown(value: object) -> str:
+    """A role value as the text a reader sees: as a label, without control characters."""
+    return without_controls(as_label(value))
+
+
+def _with_controls(series: pd.Series) -> list[str]:
+    """The distinct values of ``series`` holding a control character (looked at once each)."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        uniques = series.cat.categories
+    elif pd.api.types.is_numeric_dtype(series.dtype):
+        return []
+    else:
+        uniques = pd.unique(series.to_numpy())
+    return [u for u in uniques if isinstance(u, str) and CONTROL.search(u)]
 
 
 def _recode(series: pd.Series, convert) -> pd.Categorical:

@@ -72,6 +72,10 @@ def _matplotlib():
         "legend.frameon": False,
         "legend.fontsize": 9.5,
         "path.simplify": False,
+        # names come from the data: "$x$" in an area or actor name is text, never maths
+        # notation (mathtext raised ParseFatalException on "$\frac{$", issue 18)
+        "text.parse_math": False,
+        "text.usetex": False,
     }
     return matplotlib, Figure, FigureCanvasSVG, ticker, Line2D, rc
 

@@ -226,7 +226,7 @@ def _validate(result, width: int, **_options) -> RenderableType:
             style = {"personal": "magenta", "other": "dim"}.get(c.kind, "")
             column = c.column
             if c.label and c.label != c.column:  # the statement of a battery reads best
-                column = f"{c.column} · {(statements(c.label) or [c.label])[-1]}"
+                column = f"{c.column} · {(statements(c.label, 120) or [c.label])[-1]}"
             table.add_row(column, Text(target, style=style), c.how or "")
         parts.append(table)
 

@@ -15,7 +15,7 @@ import io
 from typing import TYPE_CHECKING
 
 from ..i18n import HIDDEN, key_name, t
-from ..output import safe_text
+from ..output import xlsx_text
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -59,7 +59,7 @@ def _header(sheet, row: int, values: list[str], col: int = 1) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     for offset, value in enumerate(values):
-        cell = sheet.cell(row=row, column=col + offset, value=safe_text(value))
+        cell = sheet.cell(row=row, column=col + offset, value=xlsx_text(value))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -139,12 +139,12 @@ def _summary(book, sheet, report: Report):
     inst = report.survey.instrument
     records = report.scores.records
     group_key = "actor" if "actor" in records.columns else None
-    sheet["A1"] = safe_text(report.title)
+    sheet["A1"] = xlsx_text(report.title)
     sheet["A1"].font = Font(bold=True, size=16)
     overall = records[records[group_key].isna()] if group_key else records
     n_total = int(report.scores.rows_scored)
     round_text = f" · {t('round', lang)} {report.round}" if report.round else ""
-    sheet["A2"] = safe_text(f"{inst.label(lang)}{round_text} · n = {n_total}")
+    sheet["A2"] = xlsx_text(f"{inst.label(lang)}{round_text} · n = {n_total}")
     z = inst.zones
     sheet["A3"] = t(
         "xlsx.guide", lang, lo=inst.scale.min, hi=inst.scale.max, s=z.strength, a=z.attention,
@@ -166,7 +166,7 @@ def _summary(book, sheet, report: Report):
         """Dimensions by group from row ``top``: ``field`` of each record, or hidden."""
         _header(sheet, top, [title, *groups, t("all", lang)])
         for i, dim in enumerate(dims, start=top + 1):
-            sheet.cell(row=i, column=1, value=safe_text(names[dim]))
+            sheet.cell(row=i, column=1, value=xlsx_text(names[dim]))
             for j, group in enumerate(columns, start=2):
                 rec = by.get((group, dim))
                 if rec is None:
@@ -191,7 +191,7 @@ def _summary(book, sheet, report: Report):
     sheet.cell(row=findings_row, column=1, value=t("report.findings", lang)).font = Font(bold=True)
     lines = report.findings or [t("xlsx.no_findings", lang)]
     for k, line in enumerate(lines, start=findings_row + 1):
-        sheet.cell(row=k, column=1, value=safe_text(f"• {line}"))
+        sheet.cell(row=k, column=1, value=xlsx_text(f"• {line}"))
     _widths(sheet, {"A": 38} | {get_column_letter(c): 13 for c in range(2, last_col + 1)})
     chart_row = findings_row + len(lines) + 2
     _finish(sheet, top, max(last_col, 10), chart_row + 30)  # the chart prints too
@@ -208,7 +208,7 @@ def _summary(book, sheet, report: Report):
     labels = [g if g is not None else t("all", lang) for g in shown]
     _header(data, 1, [t("dimension", lang), *labels])
     for i, dim in enumerate(dims, start=2):
-        data.cell(row=i, column=1, value=safe_text(inst.dimension(dim).short_label(lang)))
+        data.cell(row=i, column=1, value=xlsx_text(inst.dimension(dim).short_label(lang)))
         for j, group in enumerate(shown, start=2):
             _number(data, i, j, by[(group, dim)]["mean"])
     chart = BarChart()
@@ -242,11 +242,11 @@ def _scores(sheet, report: Report) -> None:
     ]  # fmt: skip
     _header(sheet, 1, headers)
     for i, rec in enumerate(records.to_dict("records"), start=2):
-        sheet.cell(row=i, column=1, value=safe_text(rec["dimension_name"]))
+        sheet.cell(row=i, column=1, value=xlsx_text(rec["dimension_name"]))
         col = 2
         for k in keys:
             label = rec[k] if rec[k] is not None else t("all", lang)
-            sheet.cell(row=i, column=col, value=safe_text(label))
+            sheet.cell(row=i, column=col, value=xlsx_text(label))
             col += 1
         if rec["suppressed"]:
             _hidden(sheet, i, col, _hidden_text(rec, report.min_n))
@@ -283,7 +283,7 @@ def _trend(sheet, report: Report) -> None:
     }
     _header(sheet, 1, [t("dimension", lang), *rounds, *[f"{r} ▲▼" for r in rounds[1:]]])
     for i, dim in enumerate(dims, start=2):
-        sheet.cell(row=i, column=1, value=safe_text(names[dim]))
+        sheet.cell(row=i, column=1, value=xlsx_text(names[dim]))
         for j, round_ in enumerate(rounds, start=2):
             rec = per_round[(per_round["dimension"] == dim) & (per_round["round"] == round_)]
             if rec.empty:
@@ -335,7 +335,7 @@ def _gaps(sheet, report: Report) -> None:
         _table(sheet, row, report.gaps.focus, columns, lang, report.min_n)
         row += len(report.gaps.focus) + 2
     for k, line in enumerate(report.gaps.findings or [t("xlsx.no_findings", lang)], start=row):
-        sheet.cell(row=k, column=1, value=safe_text(f"⚑ {line}"))
+        sheet.cell(row=k, column=1, value=xlsx_text(f"⚑ {line}"))
     _widths(sheet, {"A": 38} | {get_column_letter(c): 16 for c in range(2, len(columns) + 1)})
     _finish(sheet, 1, len(columns), row + len(report.gaps.findings))
 
@@ -368,7 +368,7 @@ def _areas(sheet, report: Report) -> None:
     _header(sheet, 1, [key_name("area", lang).capitalize(), "n",
                        *[inst.dimension(d).short_label(lang) for d in dims]])  # fmt: skip
     for i, area in enumerate([*areas, None], start=2):
-        sheet.cell(row=i, column=1, value=safe_text(area if area else t("all", lang)))
+        sheet.cell(row=i, column=1, value=xlsx_text(area if area else t("all", lang)))
         rows = [by.get((area, d)) for d in dims]
         shown = [r for r in rows if r and not r["suppressed"]]
         if shown:
@@ -459,8 +459,8 @@ def _method(sheet, report: Report) -> None:
     sheet["A1"] = t("report.method", lang)
     sheet["A1"].font = Font(bold=True, size=14)
     for i, (key, value) in enumerate(rows, start=3):
-        sheet.cell(row=i, column=1, value=safe_text(key)).font = Font(bold=True)
-        cell = sheet.cell(row=i, column=2, value=safe_text(value))
+        sheet.cell(row=i, column=1, value=xlsx_text(key)).font = Font(bold=True)
+        cell = sheet.cell(row=i, column=2, value=xlsx_text(value))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     _widths(sheet, {"A": 22, "B": 110})
     _finish(sheet, 2, 2, 2 + len(rows))
@@ -484,7 +484,7 @@ def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) 
             elif value is None or value != value:
                 continue
             else:
-                sheet.cell(row=i, column=j, value=safe_text(str(value)))
+                sheet.cell(row=i, column=j, value=xlsx_text(str(value)))
 
 
 def _format_of(column: str, counts: set[str]) -> str:
