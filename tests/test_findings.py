@@ -427,3 +427,27 @@ def test_gaps_by_sector_count_the_focus_comparison_once():
     focus = result.focus.iloc[0]
     same = result.records.set_index("dimension").loc[focus["dimension"]]
     assert focus["p_adj"] == same["p_adj"] and focus["flagged"] == same["flagged"]
+
+
+def test_alpha_of_a_one_item_dimension_reads_not_defined_in_the_report(tmp_path, tiny):
+    import io
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from partnerkit.render import render
+    from partnerkit.report import build_report
+
+    alpha, beta = tiny.dimensions
+    one = replace(tiny, dimensions=(alpha, replace(beta, items=beta.items[:1])))
+    rng = np.random.default_rng(5)
+    frame = _answers("Municipality", np.clip(np.rint(rng.normal(3, 1, 12)), 1, 5))
+    survey = read_survey(write_table(tmp_path / "s.csv", frame[["Actor", "a1", "a2", "a3", "b1"]]),
+                         one)  # fmt: skip
+    report = build_report(survey, lang="en", min_n=2)
+    page = render(report, "html")
+    beta_row = page[page.index("<th", page.index("Cronbach")) :]
+    assert "not defined (one item)" in beta_row
+    workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
+    values = [c for row in workbook["Reliability"].iter_rows(values_only=True) for c in row]
+    assert "not defined (one item)" in values

@@ -556,8 +556,11 @@ def _reliability(report: Report) -> str:
         alpha = rec["alpha"]
         low = alpha == alpha and alpha is not None and alpha < ALPHA_MIN
         notes = "".join(f"<li>{_e(f['message'])}</li>" for f in rec["flags"])
+        one_item = rec["k"] == 1  # alpha is not defined: said in words, not the hidden mark
         cells = [
-            f"<td{' class=flag' if low else ''}>{_num(alpha, lang)}</td>",
+            f'<td class="text">{_e(t("rel.one_item", lang))}</td>'
+            if one_item
+            else f"<td{' class=flag' if low else ''}>{_num(alpha, lang)}</td>",
             f"<td>{_num(rec['alpha_ci_low'], lang)}–{_num(rec['alpha_ci_high'], lang)}</td>",
             f"<td>{_num(rec['alpha_std'], lang)}</td>",
             f"<td>{_num(rec['average_r'], lang)}</td>",

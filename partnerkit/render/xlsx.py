@@ -348,6 +348,10 @@ def _reliability(sheet, report: Report) -> None:
         "; ".join(f["message"] for f in flags) if isinstance(flags, list) else ""
         for flags in records["flags"]
     ]
+    # alpha of a one-item dimension is not defined: said in words, not the hidden mark
+    one_item = records["k"].eq(1).to_numpy() & ~records["suppressed"].astype(bool).to_numpy()
+    records["alpha"] = records["alpha"].astype(object)
+    records.loc[one_item, "alpha"] = t("rel.one_item", report.lang)
     columns = ["dimension_name", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "alpha_std",
                "average_r", "flags"]  # fmt: skip
     _table(sheet, 1, records, columns, report.lang, report.min_n)
