@@ -270,3 +270,21 @@ def test_privacy_check_refuses_a_file_that_is_not_an_output(runner, tmp_path):
     out = invoke(runner, "privacy-check", EXAMPLE, "-p", bad)
     assert out.exit_code == 1
     assert out.stderr.startswith(f"Error: {bad}: not a JSON output of partnerkit")
+
+
+def test_categorical_columns_factorise_as_pandas_does():
+    # the pattern's fast path for categorical keys must give pandas' own codes and values
+    # (first appearance, missing as a value), or cells and tie-breaks would change
+    import numpy as np
+    import pandas as pd
+
+    from partnerkit.privacy.pattern import _factorize
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        values = rng.choice(["a", "b", "c", None, "d"], int(rng.integers(1, 50)))
+        column = pd.Series(pd.Categorical(values, categories=["d", "c", "b", "a", "z"]))
+        expected_codes, expected_values = pd.factorize(column.astype(object), use_na_sentinel=False)
+        codes, found = _factorize(column)
+        assert np.array_equal(codes, expected_codes)
+        assert [str(v) for v in found] == [str(v) for v in expected_values]

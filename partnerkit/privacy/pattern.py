@@ -26,6 +26,7 @@ round) is shown only when visible groups already determine it exactly.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -60,24 +61,28 @@ class Cube:
 
 def build_cube(frame: pd.DataFrame, keys: Sequence[str]) -> Cube:
     """Cells of ``keys`` (columns of ``frame``); actor types nest in their sector."""
-    import pandas as pd
 
     codes, sizes, parent, n_parents, values = [], [], {}, {}, []
     for position, key in enumerate(keys):
-        code, uniques = pd.factorize(frame[key].astype(object), use_na_sentinel=False)
+        code, uniques = _factorize(frame[key])
         codes.append(code.astype(np.intp))
         values.append(list(uniques))
         sizes.append(max(len(uniques), 1))
         if key == "actor" and "sector" in frame.columns:
-            sector_code, sectors = pd.factorize(
-                frame["sector"].astype(object), use_na_sentinel=False
-            )
+            sector_code, sectors = _factorize(frame["sector"])
             of_value = np.zeros(len(uniques), dtype=np.intp)
             of_value[code] = sector_code  # an actor type has one sector
             parent[position], n_parents[position] = of_value, len(sectors)
     if codes:
-        stacked = np.stack(codes, axis=1)
-        cells, cell_of_row = np.unique(stacked, axis=0, return_inverse=True)
+        # rows as one number each (row-major, so sorted numbers are sorted rows): np.unique
+        # of rows (axis=0) sorts them lexicographically, 2.7 s on a million respondents;
+        # of one int64 column, 0.1 s, with the same cells in the same order
+        if math.prod(sizes) < 2**62:
+            linear = np.ravel_multi_index(codes, sizes)
+            present, cell_of_row = np.unique(linear, return_inverse=True)
+            cells = np.stack(np.unravel_index(present, sizes), axis=1).astype(np.intp)
+        else:  # more combinations than an int64 counts
+            cells, cell_of_row = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
     else:
         cells = np.zeros((1, 0), dtype=np.intp)
         cell_of_row = np.zeros(len(frame), dtype=np.intp)
@@ -93,6 +98,28 @@ def build_cube(frame: pd.DataFrame, keys: Sequence[str]) -> Cube:
         weights,
         tuple(values),
     )
+
+
+def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
+    """``pd.factorize(column.astype(object), use_na_sentinel=False)``: codes, and the values
+    in order of first appearance (missing as a value of its own).
+
+    A categorical column is factorised from its codes (0.05 s instead of 0.3 s on a
+    million respondents: no object array of labels).
+    """
+    import pandas as pd
+
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        code, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        return code, list(uniques)
+    raw = column.cat.codes.to_numpy().astype(np.intp) + 1  # missing (-1) as 0
+    present, first = np.unique(raw, return_index=True)
+    order = present[np.argsort(first, kind="stable")]
+    lookup = np.zeros(len(column.cat.categories) + 1, dtype=np.intp)
+    lookup[order] = np.arange(len(order))
+    categories = column.cat.categories
+    uniques = [np.nan if c == 0 else categories[c - 1] for c in order]
+    return lookup[raw], uniques
 
 
 @dataclass(frozen=True)
