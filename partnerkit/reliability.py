@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -22,9 +22,6 @@ from .protect import hide, survey_pattern
 from .result import Result
 from .scoring import score_pattern
 from .survey import Survey
-
-if TYPE_CHECKING:
-    pass
 
 ALPHA_MIN = 0.70  # below this a dimension is flagged
 R_DROP_MIN = 0.30  # an item correlating less with the rest is flagged

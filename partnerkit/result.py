@@ -1,9 +1,10 @@
 """The shape every analysis result shares: records, the survey behind them, the settings used.
 
-``score``, ``reliability``, ``trend``, ``gaps`` and ``areas`` each return a subclass
-of :class:`Result`. Renderers choose a layout by the result's type
-(``functools.singledispatch``), so a new command is one new subclass and one
-function per renderer; nothing here knows about renderers.
+``score_survey``, ``reliability``, ``trend``, ``gaps`` and ``areas`` each return a
+subclass of :class:`Result` (``score`` returns the records of ``score_survey``'s).
+Renderers choose a layout by the result's type (``functools.singledispatch``), so a
+new command is one new subclass and one function per renderer; nothing here knows
+about renderers.
 """
 
 from __future__ import annotations

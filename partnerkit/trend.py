@@ -39,11 +39,6 @@ RECORD_COLUMNS = (
     "adjust", "hedges_g", "g_av", "cliffs_delta", "rank_biserial", "effect", "direction",
     "paired", "pairing", "n_pairs", "significant", "suppressed", "note",
 )  # fmt: skip
-_HIDDEN = (
-    "n_from", "n_to", "mean_from", "mean_to", "diff", "diff_ci_low", "diff_ci_high", "test",
-    "statistic", "df", "p", "p_adj", "hedges_g", "g_av", "cliffs_delta", "rank_biserial",
-    "effect", "direction", "n_pairs",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)

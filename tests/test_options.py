@@ -171,3 +171,11 @@ def test_the_command_line_passes_no_locals():
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("locals", "vars")
     ]
     assert calls == []
+
+
+def test_read_survey_takes_rounds_as_the_option_writes_them():
+    # "2024,2022" as --rounds takes it (a string was iterated letter by letter)
+    expected = select_rounds(read_survey(EXAMPLE_CSV), ["2024", "2022"])
+    chosen = read_survey(EXAMPLE_CSV, rounds="2024,2022")
+    assert chosen.round_order == ("2024", "2022")
+    assert len(chosen.data) == len(expected.data)

@@ -27,7 +27,7 @@ def read_survey(
     sheet: str | int | None = None,
     layout: str | None = None,
     round: str | None = None,
-    rounds: Sequence[str] | None = None,
+    rounds: str | Sequence[str] | None = None,
     actor_map: str | Path | Mapping[str, str] | None = None,
     area_from: str = "auto",
     jobs: int = 1,
@@ -127,8 +127,10 @@ def read_survey(
         )
         ledger = replace(survey.ledger, warnings=(note, *survey.ledger.warnings))
         survey = replace(survey, ledger=ledger)
+    if isinstance(rounds, str):  # "2022,2024", as --rounds takes them
+        rounds = rounds.split(",")
     if rounds:
-        from ..grouping import select_rounds  # on the stacked survey, as the CLI did
+        from ..grouping import select_rounds  # on the stacked survey of every file
 
         survey = select_rounds(survey, rounds)
     return survey

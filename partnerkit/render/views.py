@@ -1,4 +1,4 @@
-"""Which tables a human-readable rendering shows, shared by the terminal and Markdown views.
+"""Which tables a human-readable rendering shows, shared by the terminal, Markdown and HTML views.
 
 With one grouping key there is one table: groups as columns plus an "All"
 column. With more keys the first key gives the columns and every combination
