@@ -314,18 +314,23 @@ def test_a_score_interval_is_clipped_to_the_scale_with_a_note(tmp_path, tiny):
     assert not any("clipped" in w for w in score_survey(steady, [], min_n=2).warnings)
 
 
-def test_alpha_of_a_one_item_dimension_reads_not_defined(tmp_path, tiny):
+def _one_item_survey(tmp_path, tiny):
+    """The tiny instrument with dimension Beta cut to one item, 12 respondents."""
     from dataclasses import replace
-
-    from partnerkit.reliability import reliability
-    from partnerkit.render import render
 
     alpha, beta = tiny.dimensions
     one = replace(tiny, dimensions=(alpha, replace(beta, items=beta.items[:1])))
     rng = np.random.default_rng(5)
     frame = _answers("Municipality", np.clip(np.rint(rng.normal(3, 1, 12)), 1, 5))
-    survey = read_survey(write_table(tmp_path / "s.csv", frame[["Actor", "a1", "a2", "a3", "b1"]]),
-                         one)  # fmt: skip
+    return read_survey(write_table(tmp_path / "s.csv", frame[["Actor", "a1", "a2", "a3", "b1"]]),
+                       one)  # fmt: skip
+
+
+def test_alpha_of_a_one_item_dimension_reads_not_defined(tmp_path, tiny):
+    from partnerkit.reliability import reliability
+    from partnerkit.render import render
+
+    survey = _one_item_survey(tmp_path, tiny)
     table = render(reliability(survey, [], min_n=2, lang="en"), "table")
     row = next(x for x in table.splitlines() if x.lstrip().startswith("Beta"))
     assert (
@@ -431,19 +436,13 @@ def test_gaps_by_sector_count_the_focus_comparison_once():
 
 def test_alpha_of_a_one_item_dimension_reads_not_defined_in_the_report(tmp_path, tiny):
     import io
-    from dataclasses import replace
 
     from openpyxl import load_workbook
 
     from partnerkit.render import render
     from partnerkit.report import build_report
 
-    alpha, beta = tiny.dimensions
-    one = replace(tiny, dimensions=(alpha, replace(beta, items=beta.items[:1])))
-    rng = np.random.default_rng(5)
-    frame = _answers("Municipality", np.clip(np.rint(rng.normal(3, 1, 12)), 1, 5))
-    survey = read_survey(write_table(tmp_path / "s.csv", frame[["Actor", "a1", "a2", "a3", "b1"]]),
-                         one)  # fmt: skip
+    survey = _one_item_survey(tmp_path, tiny)
     report = build_report(survey, lang="en", min_n=2)
     page = render(report, "html")
     beta_row = page[page.index("<th", page.index("Cronbach")) :]
