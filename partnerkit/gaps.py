@@ -181,7 +181,7 @@ def gaps(
     min_n_value, _ = resolve_min_n(min_n, inst.min_n)
     if merge_small:
         survey = merge(survey, [between_key, *keys], min_n_value)
-    missing = None if include_missing_group else BLANK_GROUP.get(lang, BLANK_GROUP["en"])
+    missing = None if include_missing_group else t(BLANK_GROUP, lang)
     frame, scored = _compare_groups(survey, between_key, keys, test, min_n, lang, missing)
     focus_frame = None
     focus_dim = inst.focus

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .survey import Survey
 
 #: The group of respondents who left the grouping column empty.
-BLANK_GROUP = {"da": "(ikke angivet)", "en": "(not given)"}
+BLANK_GROUP = "not_given"  # its key in the catalogue: t(BLANK_GROUP, lang)
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def group_codes(survey: Survey, key: GroupKey, lang: str) -> tuple[np.ndarray, l
 
     codes, uniques = pd.factorize(survey.data[key.column], use_na_sentinel=True)
     labels = [_label(survey.instrument, key, u, lang) for u in uniques]
-    labels.append(BLANK_GROUP.get(lang, BLANK_GROUP["en"]))  # code -1 reads the last one
+    labels.append(t(BLANK_GROUP, lang))  # code -1 reads the last one
     merged, names = pd.factorize(np.array(labels, dtype=object))
     return merged[codes].astype(np.intp), list(names)
 
@@ -165,7 +165,7 @@ def group_order(survey: Survey, key: GroupKey, labels: Sequence[str], lang: str)
         preferred = [t(f"sector.{s}", lang) for s in SECTORS]
     elif key.column == "round" and survey.round_order is not None:
         preferred = survey.round_order
-    last = [BLANK_GROUP.get(lang, BLANK_GROUP["en"]), t("merged", lang)]
+    last = [t(BLANK_GROUP, lang), t("merged", lang)]
     order = natural_order([v for v in labels if v not in last], preferred)
     return [*order, *(v for v in last if v in labels)]
 

@@ -21,6 +21,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "all_of": ("Alle {key}", "All {key}"),
     "all": ("Alle", "All"),
     "merged": ("Andre (samlet)", "Other (merged)"),
+    "not_given": ("(ikke angivet)", "(not given)"),  # a grouping column left empty
     "overall": ("Samlet", "Overall"),
     "dimension": ("Dimension", "Dimension"),
     "key.actor": ("aktørtype", "actor type"),
