@@ -328,26 +328,19 @@ def test_replacing_keeps_the_files_mode(runner, tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
 
 
+def _score_csv_to(target: object, **streams) -> subprocess.CompletedProcess:
+    """``partnerkit score EXAMPLE -f csv -o target -q`` in a process of its own."""
+    command = ["score", str(EXAMPLE_XLSX), "-f", "csv", "-o", str(target), "-q"]
+    streams.setdefault("stdout", subprocess.PIPE)
+    streams.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "partnerkit", *command], text=True, **streams)
+
+
 def test_a_fifo_is_written_to_not_replaced(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "partnerkit",
-            "score",
-            str(EXAMPLE_XLSX),
-            "-f",
-            "csv",
-            "-o",
-            str(fifo),
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    run = _score_csv_to(fifo)
     out, _ = reader.communicate(timeout=60)
     assert run.returncode == 0, run.stderr
     assert stat.S_ISFIFO(fifo.stat().st_mode)
@@ -358,23 +351,7 @@ def test_dev_stdout_and_dash_are_streams(tmp_path):
     redirected = tmp_path / "out.csv"
     for target in ("/dev/stdout", "-"):
         with redirected.open("w") as fh:
-            run = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "partnerkit",
-                    "score",
-                    str(EXAMPLE_XLSX),
-                    "-f",
-                    "csv",
-                    "-o",
-                    target,
-                    "-q",
-                ],
-                stdout=fh,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            run = _score_csv_to(target, stdout=fh)
         assert run.returncode == 0, run.stderr
         text = redirected.read_text(encoding="utf-8")
         assert text.startswith("dimension,") and text.count("\ndimension,") == 0
