@@ -76,7 +76,7 @@ def _shape(name: str, rng) -> pd.DataFrame:
     ids = [f"R{i:03d}" for i in range(n)]
     if name != "no_ids":
         frame.insert(0, "Respondent ID", ids)
-    if name in {"rounds", "one_group", "missing_item", "no_ids", "one_item"}:
+    if name in {"rounds", "one_group", "missing_item", "no_ids", "one_item", "no_dimension"}:
         frame["Round"] = np.where(np.arange(n) < n // 2, "2023", "2024")
     if name == "one_round":
         frame["Round"] = "2024"
@@ -88,10 +88,13 @@ def _shape(name: str, rng) -> pd.DataFrame:
         frame["t2"] = np.nan
     if name == "one_item":
         frame = frame.drop(columns=["c2", "c3", "t2"])
+    if name == "no_dimension":  # the one item of "overall" under a header nobody declared
+        frame = frame.rename(columns={"o1": "All things considered"})
     return frame
 
 
 SHAPES = ["no_actor", "rounds", "one_round", "one_group", "missing_item", "one_item", "no_ids"]
+SHAPES += ["no_dimension"]
 
 #: (command, extra options); the formats each can write
 COMMANDS = {
