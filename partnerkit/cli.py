@@ -115,7 +115,8 @@ ByOpt = Annotated[
     typer.Option(
         "--by",
         "-b",
-        help="Group by actor, sector, round, area or any column header; repeat for several keys. "
+        help="Group by actor, sector, round, area (or aktør, sektor, runde, område) or a column's "
+        "header, export tag or question text; repeat for several keys. "
         "[default: actor, and round when there is a round column]",
     ),
 ]
