@@ -115,7 +115,8 @@ ByOpt = Annotated[
     typer.Option(
         "--by",
         "-b",
-        help="Group by actor, sector, round, area or any column header; repeat for several keys. "
+        help="Group by actor, sector, round, area (or aktør, sektor, runde, område) or a column's "
+        "header, export tag or question text; repeat for several keys. "
         "[default: actor, and round when there is a round column]",
     ),
 ]
@@ -202,6 +203,13 @@ ForceOpt = Annotated[
         "since). Inputs and write-protected files are never replaced.",
     ),
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit 1 instead of warning when a dimension has no column for any of its items.",
+    ),
+]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress, warnings or legends; data only.")
 ]
@@ -269,6 +277,7 @@ def score(
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
     follow_links: FollowLinksOpt = False,
+    strict: StrictOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -299,6 +308,7 @@ def score(
                 fail_fast=fail_fast,
                 follow_links=follow_links,
                 quiet=quiet,
+                strict=strict,
                 project=project,
             )
         )
@@ -356,6 +366,7 @@ def trend(
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
     follow_links: FollowLinksOpt = False,
+    strict: StrictOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -390,6 +401,7 @@ def trend(
                 fail_fast=fail_fast,
                 follow_links=follow_links,
                 quiet=quiet,
+                strict=strict,
                 project=project,
             )
         )
@@ -458,6 +470,7 @@ def gaps(
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
     follow_links: FollowLinksOpt = False,
+    strict: StrictOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -491,6 +504,7 @@ def gaps(
                 fail_fast=fail_fast,
                 follow_links=follow_links,
                 quiet=quiet,
+                strict=strict,
                 project=project,
             )
         )
@@ -554,6 +568,7 @@ def areas(
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
     follow_links: FollowLinksOpt = False,
+    strict: StrictOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -585,6 +600,7 @@ def areas(
                 fail_fast=fail_fast,
                 follow_links=follow_links,
                 quiet=quiet,
+                strict=strict,
                 project=project,
             )
         )
@@ -635,6 +651,7 @@ def report(
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
     follow_links: FollowLinksOpt = False,
+    strict: StrictOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -669,6 +686,7 @@ def report(
                 fail_fast=fail_fast,
                 follow_links=follow_links,
                 quiet=quiet,
+                strict=strict,
                 project=project,
             )
         )
@@ -713,6 +731,7 @@ def reliability(
     jobs: JobsOpt = None,
     fail_fast: FailFastOpt = False,
     follow_links: FollowLinksOpt = False,
+    strict: StrictOpt = False,
     quiet: QuietOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
@@ -742,6 +761,7 @@ def reliability(
                 fail_fast=fail_fast,
                 follow_links=follow_links,
                 quiet=quiet,
+                strict=strict,
                 project=project,
             )
         )
@@ -780,6 +800,7 @@ def privacy_check(
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
+    strict: StrictOpt = False,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
@@ -806,6 +827,7 @@ def privacy_check(
                 format=format,
                 output=output,
                 project=project,
+                strict=strict,
             )
         )
         for path in published:
@@ -1007,11 +1029,20 @@ class Run(NamedTuple):
 
 def _read(options: ReadOptions) -> Run:
     """Read the inputs of a command, with its options settled against the project file."""
+    from .errors import MappingError
+    from .instrument import DEFAULT_INSTRUMENT
     from .project import resolve_options
+    from .scoring import coverage_message
 
     settings = resolve_options(options)
     with _progress(settings.quiet) as progress:
         survey = settings.read(progress)
+    # a dimension with no columns would vanish from every table: said even with -q
+    missing = coverage_message(survey, survey.instrument.id == DEFAULT_INSTRUMENT)
+    if missing and options.strict:
+        raise MappingError(f"{missing} (--strict)")
+    if missing:
+        _warn([missing])
     return Run(survey, settings)
 
 

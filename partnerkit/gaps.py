@@ -174,7 +174,7 @@ def gaps(
     if gap < 0 or not 0 < alpha < 1:
         raise OptionError("--gap must be at least 0 and --alpha between 0 and 1.")
     lang = lang or inst.language
-    (between_key,) = resolve_keys(survey, [between])
+    (between_key,) = resolve_keys(survey, [between], option="--between")
     keys = resolve_keys(survey, list(by or []))
     if between_key.name in {k.name for k in keys}:
         raise OptionError(f"--by {between_key.name}: it is already the key compared (--between).")

@@ -37,54 +37,104 @@ def default_keys(survey: Survey) -> list[str]:
     return [role for role in ("actor", "round") if role in survey.data.columns]
 
 
-def resolve_keys(survey: Survey, by: Sequence[str] | None) -> list[GroupKey]:
+#: The grouping keywords and the names they also go by (Danish; the example's header).
+KEYWORDS = {
+    "actor": ("actor", "aktør", "aktor", "aktørtype", "actor type"),
+    "round": ("round", "runde"),
+    "area": ("area", "område", "omraade"),
+    "sector": ("sector", "sektor"),
+    "respondent": ("respondent",),
+}
+
+
+def resolve_keys(survey: Survey, by: Sequence[str] | None, option: str = "--by") -> list[GroupKey]:
     """The grouping keys for ``by`` (``None`` means :func:`default_keys`).
 
-    A key is a role (``actor``, ``round``, ``area``) or any other column header
-    of the export, matched without regard to case and spacing.
+    A name is looked up, in this order: a column header exactly as written; a keyword
+    (``actor``, ``round``, ``area``, ``sector`` or its Danish name ``aktør``, ``runde``,
+    ``område``, ``sektor``) whose column the survey has; a header, export tag or question
+    text (Qualtrics' second header row, SurveyXact's structure, SPSS variable labels)
+    without regard to case and spacing. A name several columns answer to is refused
+    with the candidates listed; ``option`` names the option in messages.
     """
     names = default_keys(survey) if by is None else list(dict.fromkeys(by))
-    keys = []
-    for name in names:
-        key = norm_header(name)
-        if key == "respondent":
-            raise OptionError(
-                "--by respondent would show single persons' answers; group by actor, "
-                "round, area or another column."
-            )
-        if key in ROLES:
-            if key not in survey.data.columns:
-                raise OptionError(_missing_role(survey, key))
-            keys.append(GroupKey(key, key))
-            continue
-        if key == "sector":
-            if "sector" not in survey.data.columns:
-                raise OptionError(
-                    _missing_role(survey, "actor").replace("--by actor", "--by sector")
-                )
-            keys.append(GroupKey("sector", "sector"))
-            continue
-        column = next((c for c in survey.other_columns if norm_header(c) == key), None)
-        if column is None:
-            dropped = [c for c in survey.ledger.dropped_columns if norm_header(c) == key]
-            if dropped:
-                raise OptionError(
-                    f"--by {name}: '{dropped[0]}' identifies people and was dropped; "
-                    "partnerkit never groups by personal data."
-                )
-            choices = ", ".join(f"'{c}'" for c in survey.other_columns[:12]) or "none"
-            raise OptionError(
-                f"--by {name}: no such column in {_files(survey)}. Use actor, round, area "
-                f"or one of the other columns: {choices}."
-            )
-        keys.append(GroupKey(name, column))
-    return keys
+    return [_resolve(survey, name, option) for name in names]
 
 
-def _missing_role(survey: Survey, role: str) -> str:
+def _resolve(survey: Survey, name: str, option: str) -> GroupKey:
+    key = norm_header(name)
+    keyword = next((k for k, words in KEYWORDS.items() if key in words), None)
+    if keyword == "respondent":
+        raise OptionError(
+            f"{option} respondent would show single persons' answers; group by actor, "
+            "round, area or another column."
+        )
+    headers = _headers(survey)  # (header, column of data, how it is known)
+    exact = list(
+        dict.fromkeys(col for text, col, how in headers if how == "header" and text == name)
+    )
+    if len(exact) == 1:
+        return _key(name, exact[0])
+    if keyword is not None and keyword in survey.data.columns:
+        return GroupKey(keyword, keyword)
+    found = list(dict.fromkeys(col for text, col, _ in headers if norm_header(text) == key))
+    if len(found) == 1:
+        return _key(name, found[0])
+    if len(found) > 1:
+        listed = "; ".join(_describe(survey, c) for c in found[:12])
+        raise OptionError(
+            f"{option} {name}: several columns go by this name ({listed}). "
+            "Give the column's header or export tag instead."
+        )
+    if keyword is not None:
+        role = "actor" if keyword == "sector" else keyword
+        raise OptionError(_missing_role(survey, role, f"{option} {name}"))
+    dropped = [c for c in survey.ledger.dropped_columns if norm_header(c) == key]
+    if dropped:
+        raise OptionError(
+            f"{option} {name}: '{dropped[0]}' identifies people and was dropped; "
+            "partnerkit never groups by personal data."
+        )
+    choices = ", ".join(f"'{c}'" for c in survey.other_columns[:12]) or "none"
+    raise OptionError(
+        f"{option} {name}: no such column in {_files(survey)}. Use actor, round, area "
+        f"or one of the other columns: {choices}."
+    )
+
+
+def _key(name: str, column: str) -> GroupKey:
+    """A role column under its role's name, any other column under the name given."""
+    return GroupKey(column, column) if column in KEYWORDS else GroupKey(name, column)
+
+
+def _headers(survey: Survey) -> list[tuple[str, str, str]]:
+    """Every name a groupable column goes by: (text, column of ``data``, "header"/"label")."""
+    others = set(survey.other_columns)
+    present = {r for r in ROLES if r in survey.data.columns and r != "respondent"}
+    out = [(c, c, "header") for c in survey.other_columns]
+    for match in survey.columns:
+        if match.kind == "role" and match.target in present:
+            column = match.target
+        elif match.column in others:
+            column = match.column
+        else:
+            continue
+        out.append((match.column, column, "header"))
+        if match.label:
+            out.append((match.label, column, "label"))
+    return out
+
+
+def _describe(survey: Survey, column: str) -> str:
+    label = next((m.label for m in survey.columns if m.column == column and m.label), None)
+    return f"'{column}' ({label})" if label and label != column else f"'{column}'"
+
+
+def _missing_role(survey: Survey, role: str, given: str | None = None) -> str:
     aliases = ", ".join(survey.instrument.role_aliases[role][:6])
+    given = given or f"--by {role}"
     return (
-        f"--by {role}: {_files(survey)} has no {role} column (looked for headers such as "
+        f"{given}: {_files(survey)} has no {role} column (looked for headers such as "
         f"{aliases}). Rename the column, declare its header under [columns] {role} in "
         "the instrument, or group by another column."
     )

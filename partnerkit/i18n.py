@@ -42,6 +42,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "zone.attention": ("opmærksomhed", "needs attention"),
     "zone.concern": ("bekymring", "concern"),
     "hidden": ("skjult", "hidden"),
+    "dimension.no_columns": (
+        "ingen kolonner til denne dimensions udsagn: forkert --instrument?",
+        "no columns for this dimension's items: wrong --instrument?",
+    ),
+    "dimension.no_columns.short": ("ingen kolonner", "no columns"),
     "legend.hidden": (
         "– n<{min_n} skjult: færre end {min_n} svar; – uden n: skjult for at beskytte en anden "
         "gruppe, så den ikke kan regnes ud af denne eller andre tabeller",

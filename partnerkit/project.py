@@ -140,6 +140,7 @@ class ReadOptions:
     format: str | None = None
     output: Path | None = None
     quiet: bool = False
+    strict: bool = False  # a dimension without item columns is an error, not a warning
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .i18n import number, t
 from .privacy.threshold import resolve_min_n
 from .protect import hide, survey_pattern
 from .result import Result
-from .scoring import score_pattern
+from .scoring import score_pattern, scoreable_dimensions
 from .survey import Survey
 
 ALPHA_MIN = 0.70  # below this a dimension is flagged
@@ -99,11 +99,14 @@ def reliability(
     groups = group_rows(survey, keys, lang)
     present = set(survey.items)
     scale = inst.scale
+    # the dimensions scores exist for (at least half their items as columns): a
+    # dimension with fewer has no score, so no anonymity pattern and no reliability
+    scoreable = set(scoreable_dimensions(survey))
 
     dims, items = [], []
     for dim in inst.dimensions:
         dim_items = [i for i in dim.items if i.id in present]
-        if not dim_items:
+        if not dim_items or dim.id not in scoreable:
             continue
         ids = [i.id for i in dim_items]
         values = survey.data[ids].to_numpy(dtype="float64", copy=True)

@@ -53,6 +53,77 @@ def scoreable_dimensions(survey: Survey) -> list[str]:
     ]
 
 
+def missing_dimensions(survey: Survey) -> list[str]:
+    """Dimensions none of whose items has a column: they would vanish from every table."""
+    present = set(survey.items)
+    return [
+        dim.id
+        for dim in survey.instrument.dimensions
+        if not any(item.id in present for item in dim.items)
+    ]
+
+
+def item_like_columns(survey: Survey) -> list[str]:
+    """Columns no item took whose answers look like the scale's (its numbers or label
+    texts, in at least 80% of the answered cells): items under headers the instrument
+    does not know."""
+    import pandas as pd
+
+    columns = list(survey.other_columns)
+    if not columns:
+        return []
+    scale = survey.instrument.scale
+    # every cell at once (one parse for 20,000 columns, not one per column)
+    cells = pd.Series(survey.data[columns].to_numpy(dtype=object).ravel())
+    given = cells.notna().to_numpy()
+    numbers = pd.to_numeric(cells, errors="coerce")
+    fits = numbers.between(scale.min, scale.max).to_numpy().copy()
+    texts = cells[given & ~fits].astype(str).str.strip().str.casefold()
+    fits[texts.index[texts.isin(set(scale.text_codes))]] = True
+    shape = (len(survey.data), len(columns))
+    answered = given.reshape(shape).sum(axis=0)
+    on_scale = (fits & given).reshape(shape).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = on_scale / answered
+    return [c for c, a, r in zip(columns, answered, share, strict=True) if a and r >= 0.8]
+
+
+def coverage_message(survey: Survey, default_instrument: bool = False) -> str | None:
+    """The warning a dimension with no item columns gets (``None`` when every dimension
+    has at least one): which dimensions and items, the unused columns that look like
+    items, and, when the default instrument maps fewer than half its items, the advice
+    to choose or write an instrument."""
+    from .i18n import t
+
+    missing = missing_dimensions(survey)
+    if not missing:
+        return None
+    inst = survey.instrument
+    lang = inst.language
+    parts = []
+    for dim_id in missing:
+        dim = inst.dimension(dim_id)
+        items = ", ".join(i.id for i in dim.items)
+        parts.append(f"'{dim.label(lang)}' ({dim_id}; items {items})")
+    text = (
+        f"instrument '{inst.id}': {len(missing)} of {len(inst.dimensions)} dimension(s) "
+        f"have no column for any item, so they show no scores: {'; '.join(parts)}. "
+        + t("dimension.no_columns", "en").capitalize()
+    )
+    unused = item_like_columns(survey)
+    if unused:
+        shown = ", ".join(f"'{c}'" for c in unused[:12])
+        more = f" and {len(unused) - 12} more" if len(unused) > 12 else ""
+        text += f" Columns that look like items but match none: {shown}{more}."
+    if default_instrument and 2 * len(survey.items) < len(inst.items):
+        text += (
+            f" The default instrument '{inst.id}' found only {len(survey.items)} of its "
+            f"{len(inst.items)} items: give your own with --instrument FILE, or write one "
+            "with `partnerkit instrument init my_instrument.toml`."
+        )
+    return text
+
+
 def respondent_scores(survey: Survey) -> RespondentScores:
     """Each respondent's score on each dimension (NaN when fewer than half answered).
 
@@ -209,7 +280,7 @@ def score_survey(
         int(unscored.sum()),
         tuple(survey.row_ref(s, r) for s, r in zip(source, rows, strict=True)),
     )
-    records = group_statistics(survey, rs, keys, min_n, lang)
+    records = with_missing_dimensions(group_statistics(survey, rs, keys, min_n, lang), survey, lang)
     warnings = (*min_n_warnings, *survey.ledger.warnings)
     warnings += _clipped_intervals(records, inst.scale)
     if not keys:
@@ -230,6 +301,34 @@ def score_survey(
         warnings=tuple(dict.fromkeys(warnings)),
         comments=comments,
     )
+
+
+def with_missing_dimensions(records: pd.DataFrame, survey: Survey, lang: str) -> pd.DataFrame:
+    """``records`` with one overall record per dimension that has no item columns, in the
+    instrument's order: no statistics, ``suppressed_reason`` ``"no_columns"``, so every
+    output shows the dimension and says why it has no score (issue 19)."""
+    import pandas as pd
+
+    missing = missing_dimensions(survey)
+    if not missing:
+        return records
+    inst = survey.instrument
+    rows = pd.DataFrame(
+        {
+            "dimension": missing,
+            "dimension_name": [inst.dimension(d).label(lang) for d in missing],
+            "suppressed": True,
+            "suppressed_reason": "no_columns",
+        }
+    )
+    out = pd.concat([records, rows], ignore_index=True)
+    out["n"] = out["n"].astype("Int64")
+    texts = out.select_dtypes(exclude=["number", "bool"]).columns
+    for column in texts:  # keys, zone, reason: None where missing, never NaN
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    order = {d.id: i for i, d in enumerate(inst.dimensions)}
+    rank = out["dimension"].map(order).to_numpy()
+    return out.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
 
 
 def _clipped_intervals(records: pd.DataFrame, scale) -> tuple[str, ...]:

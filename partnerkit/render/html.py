@@ -155,8 +155,11 @@ def _row(name: str, cells: list[str], cls: str = "") -> str:
     return f'<tr{klass}><th scope="row" class="name">{_e(name)}</th>{"".join(cells)}</tr>'
 
 
-def _hidden_cell(record: dict, min_n: int) -> str:
-    """``–`` with ``n<5`` for a small group; ``–`` alone for one hidden to protect another."""
+def _hidden_cell(record: dict, min_n: int, lang: str = "en") -> str:
+    """``–`` with ``n<5`` for a small group; ``–`` alone for one hidden to protect another;
+    the reason for a dimension with no columns."""
+    if record.get("suppressed_reason") == "no_columns":
+        return f'<td class="hidden">{_e(t("dimension.no_columns", lang))}</td>'
     if record.get("suppressed_reason") == "min_n":
         return f'<td class="hidden">{HIDDEN}<span class="n">n&lt;{min_n}</span></td>'
     return f'<td class="hidden">{HIDDEN}</td>'
@@ -176,7 +179,7 @@ def _score_cell(record: dict | None, lang: str, min_n: int, marker: str = "") ->
     if record is None:
         return "<td></td>"
     if record["suppressed"]:
-        return _hidden_cell(record, min_n)
+        return _hidden_cell(record, min_n, lang)
     mark, word = _zone(record.get("zone"), lang)
     change = f' <b class="change">{_e(marker)}</b>' if marker.strip() else ""
     return (
@@ -550,7 +553,7 @@ def _reliability(report: Report) -> str:
     rows = []
     for rec in result.records.to_dict("records"):
         if rec["suppressed"]:
-            cells = [_hidden_cell(rec, report.min_n), *(["<td></td>"] * 6)]
+            cells = [_hidden_cell(rec, report.min_n, lang), *(["<td></td>"] * 6)]
             rows.append(_row(rec["dimension_name"], cells))
             continue
         alpha = rec["alpha"]

@@ -64,6 +64,8 @@ def _comments(result) -> list[str]:
 def _cell(record: dict | None, lang: str, min_n: int) -> str:
     if record is None:
         return ""
+    if record.get("suppressed_reason") == "no_columns":  # a dimension the export lacks
+        return t("dimension.no_columns", lang)
     if record["suppressed"]:
         return f"– (n<{min_n})" if record.get("suppressed_reason") == "min_n" else "–"
     mark = ZONE_MARK.get(record["zone"], "")

@@ -93,6 +93,9 @@ def _score(result: ScoreResult, width: int, quiet: bool = False, **_options) -> 
     parts: list[RenderableType] = []
     for spec in specs:
         parts += _tables(result, spec.title, dims, names, spec.columns, width)
+    rec = result.records
+    for name in rec.loc[rec["suppressed_reason"] == "no_columns", "dimension_name"]:
+        parts.append(Text(f"{name}: {t('dimension.no_columns', result.lang)}", style="bold"))
     if not quiet:
         parts.append(_legend(result))
         parts.append(Text(ledger_summary(result), style="dim"))
@@ -155,6 +158,8 @@ def _runs(need: list[int], chunks: int, measure) -> list:
 def _cell(record: dict | None, lang: str, min_n: int) -> Text:
     if record is None:
         return Text("")
+    if record.get("suppressed_reason") == "no_columns":  # a dimension the export lacks
+        return Text(t("dimension.no_columns.short", lang), style="bold")
     if record["suppressed"]:
         return Text(f"{HIDDEN}\n{_hidden_n(record, min_n)}", style="dim")
     zone = record["zone"]

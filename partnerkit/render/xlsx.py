@@ -123,7 +123,9 @@ def _zone_formatting(sheet, cells: str, first_cell: str, report: Report) -> None
         sheet.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=fill))
 
 
-def _hidden_text(record: dict, min_n: int) -> str:
+def _hidden_text(record: dict, min_n: int, lang: str = "en") -> str:
+    if record.get("suppressed_reason") == "no_columns":  # a dimension the export lacks
+        return t("dimension.no_columns", lang)
     return f"{HIDDEN} n<{min_n}" if record.get("suppressed_reason") == "min_n" else HIDDEN
 
 
@@ -172,7 +174,7 @@ def _summary(book, sheet, report: Report):
                 if rec is None:
                     continue
                 if rec["suppressed"]:
-                    _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+                    _hidden(sheet, i, j, _hidden_text(rec, report.min_n, lang))
                 else:
                     _number(sheet, i, j, rec[field], number_format)
         return top + len(dims)
@@ -249,7 +251,7 @@ def _scores(sheet, report: Report) -> None:
             sheet.cell(row=i, column=col, value=xlsx_text(label))
             col += 1
         if rec["suppressed"]:
-            _hidden(sheet, i, col, _hidden_text(rec, report.min_n))
+            _hidden(sheet, i, col, _hidden_text(rec, report.min_n, lang))
             for c in range(col + 1, col + 7):
                 _hidden(sheet, i, c)
             continue
@@ -290,7 +292,7 @@ def _trend(sheet, report: Report) -> None:
                 continue
             rec = rec.iloc[0].to_dict()
             if rec["suppressed"]:
-                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n, lang))
             else:
                 _number(sheet, i, j, rec["mean"])
         for j, round_ in enumerate(rounds[1:], start=2 + len(rounds)):
@@ -383,7 +385,7 @@ def _areas(sheet, report: Report) -> None:
             if rec is None:
                 continue
             if rec["suppressed"]:
-                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n, lang))
             else:
                 _number(sheet, i, j, rec["mean"])
     last_row = 1 + len(areas) + 1
@@ -479,7 +481,7 @@ def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) 
         for j, column in enumerate(columns, start=1):
             value = rec.get(column)
             if hidden and j > 1 and column not in ("area", "round_from", "round_to"):
-                _hidden(sheet, i, j, _hidden_text(rec, min_n) if j == 2 else HIDDEN)
+                _hidden(sheet, i, j, _hidden_text(rec, min_n, lang) if j == 2 else HIDDEN)
                 continue
             if isinstance(value, bool):
                 sheet.cell(row=i, column=j, value=t("xlsx.yes" if value else "xlsx.no", lang))

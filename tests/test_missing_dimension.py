@@ -1,0 +1,134 @@
+"""Nothing disappears quietly (issue 19, point 4): a dimension whose items have no column
+shows as a row saying so, the warning names its items and the unused item-like columns,
+``-q`` keeps it, ``--strict`` makes it an error, and the default instrument that finds
+fewer than half its items suggests ``--instrument`` and ``partnerkit instrument init``."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .conftest import EXAMPLE_XLSX, invoke
+from .test_shapes import OTHER_TOML, _shape
+
+NOTE_EN = "no columns for this dimension's items: wrong --instrument?"
+NOTE_DA = "ingen kolonner til denne dimensions udsagn: forkert --instrument?"
+
+
+@pytest.fixture
+def reworded(tmp_path):
+    """The "overall" dimension's one item under a header the instrument does not know."""
+    instrument = tmp_path / "other.toml"
+    instrument.write_text(OTHER_TOML, encoding="utf-8")
+    path = tmp_path / "survey.csv"
+    _shape("no_dimension", np.random.default_rng(7)).to_csv(path, index=False)
+    return path, instrument
+
+
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_the_warning_names_items_and_unused_columns_even_with_q(runner, reworded, quiet):
+    path, instrument = reworded
+    result = invoke(runner, "trend", path, "-i", instrument, *quiet)
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.stderr.splitlines() if "no column for any" in line)
+    assert "'Overall' (overall; items o1)" in warning
+    assert "Columns that look like items but match none: 'All things considered'" in warning
+    assert NOTE_EN.capitalize() in warning
+
+
+@pytest.mark.parametrize(
+    "command", ["score", "trend", "reliability", "gaps", "areas", "privacy-check"]
+)
+def test_strict_makes_it_an_error(runner, reworded, command, tmp_path):
+    path, instrument = reworded
+    extra = ["-p", tmp_path / "none.json"] if command == "privacy-check" else []
+    result = invoke(runner, command, path, "-i", instrument, "--strict", *extra)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: instrument 'other': 1 of 3 dimension(s)")
+    assert "(--strict)" in result.stderr
+
+
+def test_report_strict(runner, reworded, tmp_path):
+    path, instrument = reworded
+    out = tmp_path / "r.html"
+    result = invoke(runner, "report", path, "-i", instrument, "--strict", "-o", out)
+    assert result.exit_code == 1 and "Error: instrument 'other'" in result.stderr
+    assert not out.exists()
+
+
+def test_every_score_format_shows_the_row(runner, reworded):
+    path, instrument = reworded
+    base = ["score", path, "-i", instrument, "-q"]
+    table = invoke(runner, *base).stdout
+    assert f"Overall: {NOTE_EN}" in table
+    assert "no columns" in table.split("Overall", 1)[1].splitlines()[0]  # in the table's row
+    markdown = invoke(runner, *base, "-f", "markdown").stdout
+    assert f"| Overall |  |  | {NOTE_EN} |" in markdown
+    records = json.loads(invoke(runner, *base, "-f", "json").stdout)["results"]
+    row = [r for r in records if r["dimension"] == "overall"]
+    assert row == [
+        {
+            "dimension": "overall",
+            "dimension_name": "Overall",
+            "round": None,
+            "n": None,
+            "mean": None,
+            "sd": None,
+            "ci_low": None,
+            "ci_high": None,
+            "pct_favourable": None,
+            "zone": None,
+            "suppressed": True,
+            "suppressed_reason": "no_columns",
+        }
+    ]
+    assert [r["dimension"] for r in records][-1] == "overall"  # in the instrument's order
+    frame = pd.read_csv(StringIO(invoke(runner, *base, "-f", "csv").stdout))
+    assert frame.loc[frame["dimension"] == "overall", "suppressed_reason"].tolist() == [
+        "no_columns"
+    ]
+    danish = invoke(runner, *base, "--lang", "da").stdout
+    assert f"Samlet: {NOTE_DA}" in danish
+
+
+def test_report_shows_the_row(runner, reworded, tmp_path):
+    from openpyxl import load_workbook
+
+    path, instrument = reworded
+    xlsx, html = tmp_path / "r.xlsx", tmp_path / "r.html"
+    result = invoke(runner, "report", path, "-i", instrument, "-o", xlsx, "-o", html, "-q")
+    assert result.exit_code == 0, result.output
+    from html import unescape
+
+    assert NOTE_EN in unescape(html.read_text(encoding="utf-8"))
+    book = load_workbook(xlsx)
+    texts = {c.value for sheet in book for row in sheet.iter_rows() for c in row}
+    assert NOTE_EN in texts
+
+
+def test_the_default_instrument_finding_few_items_suggests_instrument(runner, tmp_path):
+    """The example keeping the items of three of the ten dimensions: 9 of 30 items."""
+    from partnerkit.instrument import load_instrument
+
+    inst = load_instrument()
+    frame = pd.read_excel(EXAMPLE_XLSX)
+    drop = [
+        column
+        for dim in inst.dimensions[3:]
+        for item in dim.items
+        for column in frame.columns
+        if column.strip() == item.label("da").strip()
+    ]
+    assert len(drop) == 21  # the 21 items of seven dimensions, by their Danish text
+    path = tmp_path / "few.csv"
+    frame.drop(columns=drop).to_csv(path, index=False)
+    result = invoke(runner, "score", path, "-q")
+    assert result.exit_code == 0
+    assert "7 of 10 dimension(s) have no column" in result.stderr
+    assert "found only 9 of its 30 items" in result.stderr
+    assert "--instrument FILE" in result.stderr
+    assert "partnerkit instrument init" in result.stderr
