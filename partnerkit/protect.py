@@ -53,14 +53,15 @@ def survey_pattern(
     ``measures`` gives, for a survey, every row's value of each measure; ``kind``
     names that set (``"scores"``, ``"items"``) in the cache.
     """
-    from .privacy.lp import scaled_protection
+    from .privacy.lp import resolve_protection
     from .privacy.pattern import decide_pattern
 
     whole = survey.as_read
     columns = cube_keys(survey, keys)
     scale = survey.instrument.scale
-    points = scaled_protection(scale.min, scale.max, protection)
-    key = (id(whole), tuple(columns), min_n, kind, points, SECONDARY)
+    points = resolve_protection(survey.instrument, protection)
+    dominance = survey.instrument.dominance
+    key = (id(whole), tuple(columns), min_n, kind, points, dominance, SECONDARY)
     for cached_key, frame, pattern in _CACHE:
         if cached_key == key and frame is whole:
             return pattern
@@ -78,6 +79,7 @@ def survey_pattern(
         scale=(scale.min, scale.max),
         protection=points,
         secondary=SECONDARY,
+        dominance=dominance,
         row_keys=row_keys(whole),
     )
     _CACHE.append((key, whole, pattern))

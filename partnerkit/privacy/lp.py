@@ -36,6 +36,25 @@ def scaled_protection(scale_min: float, scale_max: float, points: float | None =
     return points * (scale_max - scale_min) / 4.0
 
 
+def resolve_protection(instrument, option: float | None = None) -> float:
+    """The protection width in points of the instrument's scale: ``option`` when given
+    (checked: positive, at most the scale's range), else the instrument's
+    ``protection`` (a project file's is set there when the survey is read), else
+    :data:`DEFAULT_PROTECTION` on a 1-5 scale, scaled to the instrument's range."""
+    from ..errors import OptionError
+    from ..instrument import protection_problem
+
+    scale = instrument.scale
+    if option is not None:
+        problem = protection_problem(option, scale)
+        if problem:
+            raise OptionError(f"--protection: {problem}.")
+        return float(option)
+    if instrument.protection is not None:
+        return float(instrument.protection)
+    return scaled_protection(scale.min, scale.max)
+
+
 def sum_bounds(equations, rhs, lower, upper, targets, tolerance=None) -> tuple[np.ndarray, ...]:
     """Smallest and largest value of each target sum under the published equations.
 

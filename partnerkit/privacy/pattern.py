@@ -9,7 +9,8 @@ group, an area the sum of its rounds. So the pattern is decided once, per measur
 combination of keys with each key set to a value, to its parent (a sector, for
 actor types) or to "All":
 
-1. primary suppression: a group with fewer than ``min_n`` respondents;
+1. primary suppression: a group with fewer than ``min_n`` respondents, and, with the
+   dominance rule on, a group whose answers on the measure are all the same;
 2. secondary suppression, a cheap rule first: within every published partition
    (a group and its children along one key) the hidden members must not be a
    single one, and hidden children must pool at least ``min_n`` respondents;
@@ -43,6 +44,10 @@ _RNG_SEED = 20261215  # hash weights of cells: fixed, so patterns are reproducib
 # example 0.4 s (measured, benchmarks/privacy.py and issue 15).
 AUDIT_BUDGET = 3_000
 AUDIT_ROUNDS = 6  # LP rounds per measure before leaving the rest to privacy-check
+#: Why a group is hidden: the primary reasons (sensitive groups the audit attacks),
+#: then "secondary" (hidden to protect another group).
+PRIMARY = ("min_n", "dominance")
+REASONS = (*PRIMARY, "secondary")
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,7 @@ class MeasurePattern:
     visible_rows: object  # sparse (visible classes x cells)
     counts: dict = field(default_factory=dict)  # reason -> hidden classes
     audited: bool = True  # False: the LP audit was skipped (AUDIT_BUDGET)
+    spread: tuple | None = None  # (min, max) answer per cell: the dominance rule is on
 
 
 @dataclass
@@ -258,6 +264,8 @@ class Pattern:
         n = mp.n_cell[cells].sum()
         if n < self.min_n:
             return True, "min_n"
+        if mp.spread is not None and mp.spread[1][cells].max() - mp.spread[0][cells].min() <= 0:
+            return True, "dominance"
         key = tuple(self.cube.weights[cells].sum(axis=0).tolist())
         found = mp.by_hash.get(key)
         if found is not None:
@@ -299,6 +307,7 @@ def decide_pattern(
     scale: tuple[float, float],
     protection: float,
     secondary: bool = True,
+    dominance: bool = False,
     row_keys: np.ndarray | None = None,
 ) -> Pattern:
     """The suppression pattern of every measure over the lattice of ``keys``.
@@ -317,6 +326,9 @@ def decide_pattern(
         Smallest protected width of a hidden mean, in scale points.
     secondary
         ``False`` switches secondary suppression off (to show what it prevents).
+    dominance
+        Also hide (reason ``"dominance"``) every group whose answers on a measure are
+        all the same: its mean would show each person's answer.
     row_keys
         One distinct integer per row (its file and row), to find a run's rows later.
     """
@@ -333,13 +345,21 @@ def decide_pattern(
         n_cell = everyone - np.bincount(cube.cell_of_row[missing], minlength=size)
         values[missing] = 0.0
         s_cell = np.bincount(cube.cell_of_row, weights=values, minlength=size)
+        spread = None
+        if dominance:  # the smallest and largest answer of every cell
+            values[missing] = np.nan
+            low, high = np.full(size, np.inf), np.full(size, -np.inf)
+            answered = np.flatnonzero(~np.isnan(values))
+            np.minimum.at(low, cube.cell_of_row[answered], values[answered])
+            np.maximum.at(high, cube.cell_of_row[answered], values[answered])
+            spread = (low, high)
         out[name] = _decide_measure(
-            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary
+            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary, spread
         )
     return Pattern(cube, min_n, protection, out, row_keys)
 
 
-def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, secondary):
+def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, secondary, spread):
     member = lat.member
     present = (n_cell > 0).astype(np.int64)
     hashes = np.asarray(member @ (cube.weights * present[:, None]))
@@ -352,6 +372,10 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     rows = member[first].multiply(present[None, :]).tocsr()  # each class's cells with data
     hidden = (n_cls < min_n) & (n_cls > 0)
     reason = np.where(hidden, "min_n", None).astype(object)
+    if spread is not None:
+        unanimous = _unanimous(rows, spread) & ~hidden & (n_cls > 0)
+        hidden |= unanimous
+        reason[unanimous] = "dominance"
     # partitions in class space, without trivial ones (parent = child) and empty children
     pp, pc = cls[lat.part_parent], cls[lat.part_child]
     keep = (pp != pc) & nonempty[lat.part_child]
@@ -379,17 +403,27 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
         key = (int(hashes[first[c], 0]), int(hashes[first[c], 1]))
         by_hash[key] = (True, "min_n") if empty[c] else (bool(hidden[c]), reason[c])
     cell_hidden = _hidden_cells(rows, hidden)
-    counts = {
-        r: int(((reason == r) & hidden).sum())
-        for r in ("min_n", "secondary")
-        if (reason == r).any()
-    }
+    counts = {r: int(((reason == r) & hidden).sum()) for r in REASONS if (reason == r).any()}
     visible = np.flatnonzero(~hidden & (n_cls > 0))
-    return MeasurePattern(n_cell, cell_hidden, by_hash, rows[visible], counts, audited)
+    return MeasurePattern(n_cell, cell_hidden, by_hash, rows[visible], counts, audited, spread)
+
+
+def _unanimous(rows, spread) -> np.ndarray:
+    """Classes whose answers (over their cells with data) are all the same."""
+    low, high = spread
+    out = np.zeros(rows.shape[0], dtype=bool)
+    nonempty = np.flatnonzero(np.diff(rows.indptr) > 0)
+    if nonempty.size == 0:
+        return out
+    starts = rows.indptr[nonempty]  # the rows between are empty: segments stay whole
+    lo = np.minimum.reduceat(low[rows.indices], starts)
+    hi = np.maximum.reduceat(high[rows.indices], starts)
+    out[nonempty] = hi - lo <= 0
+    return out
 
 
 def _audit_size(rows, hidden, reason, n) -> int:
-    targets = int((hidden & (reason == "min_n") & (n > 0)).sum())
+    targets = int((hidden & np.isin(reason, PRIMARY) & (n > 0)).sum())
     return targets * int(_hidden_cells(rows, hidden).sum())
 
 
@@ -426,12 +460,12 @@ def _fixpoint(hidden, reason, n, pid, pp, pc, min_n):
 
 
 def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection):
-    """Sensitive classes (below ``min_n``) whose mean the visible classes pin to an
+    """Sensitive classes (below ``min_n``, or unanimous) whose mean the visible classes pin to an
     interval narrower than ``protection``. A group hidden only to protect another is
     not sensitive: its interval may be narrow (a group of 40 beside one of 1)."""
     from .lp import exposure, sum_bounds
 
-    cand = np.flatnonzero(hidden & (n_cls > 0) & (reason == "min_n"))
+    cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY))
     if cand.size == 0:
         return cand
     cell_hidden = _hidden_cells(rows, hidden)
