@@ -69,6 +69,44 @@ def test_a_two_by_two_table_with_margins():
     assert high.tolist() == pytest.approx([5, 4, 3, 2])
 
 
+def test_certify_proves_a_two_by_two_table_safe_by_hand():
+    """Four hidden cells of n = 2 (sums 2..10), each truly 6, rows and columns
+    published: moving +s, -s, -s, +s keeps every margin, for s in [-4, 4] (by hand), so
+    each cell's sum spans 8, a mean of 4 points: safe at 1 point (needed 2 per cell)."""
+    from partnerkit.privacy.lp import certify
+
+    eq = [[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]]
+    truth, lower, upper = np.full(4, 6.0), np.full(4, 2.0), np.full(4, 10.0)
+    assert certify(eq, truth, lower, upper, np.eye(4), np.full(4, 2.0)).all()
+    assert not certify(eq, truth, lower, upper, np.eye(4), np.full(4, 8.01)).any()
+    # a cell alone in a published sum is known exactly: never proved safe
+    assert not certify([[1, 0], [1, 1]], np.array([4.0, 6]), lower[:2], upper[:2],
+                       np.eye(2), np.full(2, 0.1)).any()  # fmt: skip
+
+
+def test_certify_never_claims_more_than_the_lp_finds():
+    """On random linked tables, a target certify proves safe has an LP interval at least
+    as wide as required (the LP, HiGHS, is the reference)."""
+    from partnerkit.privacy.lp import certify
+
+    rng = np.random.default_rng(15)
+    proved = 0
+    for _ in range(60):
+        cells = int(rng.integers(3, 12))
+        eq = (rng.random((int(rng.integers(1, cells)), cells)) < 0.4).astype(float)
+        n = rng.integers(1, 5, cells).astype(float)
+        truth = n * rng.choice([1.0, 2.5, 3.0, 4.2, 5.0], cells)
+        lower, upper = n, 5 * n
+        targets = np.eye(cells)
+        needed = n * rng.choice([0.5, 1.0, 2.0])
+        blocks = rng.integers(0, 3, cells)
+        safe = certify(eq, truth, lower, upper, targets, needed, blocks)
+        low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+        assert (high - low >= needed - 1e-6)[safe].all()
+        proved += int(safe.sum())
+    assert proved > 50  # it proves a good share, or it would be of no use
+
+
 # ------------------------------------------------------------- the known leak
 
 

@@ -39,11 +39,14 @@ if TYPE_CHECKING:
 
 _RNG_SEED = 20261215  # hash weights of cells: fixed, so patterns are reproducible
 # Above this many (sensitive targets x hidden cells) per measure, a run decides the
-# pattern by the partition rule alone and leaves the LP audit to ``privacy-check``:
-# the example folder (12 areas x 3 rounds) took 34 s per run with the LP, the bundled
-# example 0.4 s (measured, benchmarks/privacy.py and issue 15).
+# pattern by the partition rule alone and leaves the audit to ``privacy-check``: the
+# example folder (12 areas x 3 rounds) took 34 s per run with the LP, the bundled
+# example 0.4 s (measured, benchmarks/privacy.py and issue 15). Proving most targets
+# safe without LP (lp.certify) did not change the order of magnitude on 6 areas x 4
+# rounds x 8 actor types (10 s; issue 15), so the cut-off stays.
 AUDIT_BUDGET = 3_000
 AUDIT_ROUNDS = 6  # LP rounds per measure before leaving the rest to privacy-check
+
 #: Why a group is hidden: the primary reasons (sensitive groups the audit attacks),
 #: then "secondary" (hidden to protect another group).
 PRIMARY = ("min_n", "dominance")
@@ -384,14 +387,15 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     if secondary:
         _, pid = np.unique(pid, return_inverse=True)
         pid = pid.reshape(-1)
-        for lp_round in range(10_000):
+        blocks = _blocks(cube)
+        for lp_round in range(AUDIT_ROUNDS + 1):
             _fixpoint(hidden, reason, n_cls, pid, pp, pc, min_n)
             too_large = _audit_size(rows, hidden, reason, n_cls) > AUDIT_BUDGET
-            if too_large or lp_round >= AUDIT_ROUNDS:
+            if too_large or lp_round == AUDIT_ROUNDS:
                 audited = False  # too large to audit in every run: privacy-check does
                 break
             exposed = _exposed_classes(
-                rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection
+                rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks
             )
             if exposed.size == 0:
                 break
@@ -459,11 +463,20 @@ def _fixpoint(hidden, reason, n, pid, pp, pc, min_n):
         reason[chosen] = np.where(reason[chosen] == None, "secondary", reason[chosen])  # noqa: E711
 
 
-def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection):
+def _blocks(cube: Cube) -> np.ndarray | None:
+    """Each finest cell's block for :func:`.lp.certify`: its area (areas are disjoint
+    respondents, linked only by totals over areas), else its round, else none."""
+    for key in ("area", "round"):
+        if key in cube.keys:
+            return cube.cells[:, cube.keys.index(key)]
+    return None
+
+
+def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks):
     """Sensitive classes (below ``min_n``, or unanimous) whose mean the visible classes pin to an
     interval narrower than ``protection``. A group hidden only to protect another is
     not sensitive: its interval may be narrow (a group of 40 beside one of 1)."""
-    from .lp import exposure, sum_bounds
+    from .lp import certify, exposure, sum_bounds
 
     cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY))
     if cand.size == 0:
@@ -476,10 +489,17 @@ def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protect
     eq = eq[touching]
     rhs = eq @ s_cell[variables]
     targets = rows[cand][:, variables]
-    lo, hi = sum_bounds(
-        eq, rhs, n_cell[variables] * scale[0], n_cell[variables] * scale[1], targets
-    )
-    return cand[exposure(lo, hi, n_cls[cand], protection)]
+    lower, upper = n_cell[variables] * scale[0], n_cell[variables] * scale[1]
+    # most targets are proved safe by two consistent points, without an LP
+    safe = certify(
+        eq, s_cell[variables], lower, upper, targets, protection * n_cls[cand],
+        None if blocks is None else blocks[variables],
+    )  # fmt: skip
+    rest = np.flatnonzero(~safe)
+    if rest.size == 0:
+        return rest
+    lo, hi = sum_bounds(eq, rhs, lower, upper, targets[rest])
+    return cand[rest[exposure(lo, hi, n_cls[cand[rest]], protection)]]
 
 
 def _protect(exposed, hidden, reason, n, pid, pp, pc, rows) -> bool:
