@@ -291,6 +291,39 @@ def test_a_survey_without_actor_or_round_grouped_by_another_column(runner, tmp_p
     assert {"Volunteers", "Guests"} <= hidden
 
 
+GENDER_RUNS = [
+    ["score", "--by", "actor"],
+    ["score", "--by", "Køn"],
+    ["score", "--by", "Køn", "--by", "actor"],
+    ["score", "--by", "sector"],
+    ["gaps", "--between", "Køn"],
+    ["trend", "--by", "Køn"],
+]
+
+
+def test_an_extra_by_column_and_the_runs_without_it_hold_together(runner, tmp_path):
+    """The example with a 'Køn' column ('Andet': 7 respondents, 1-3 per actor type).
+    The column enters the pattern of the runs that group by it only; those patterns
+    hold the role keys too, so `--by actor` and `--by Køn` together must still pass."""
+    from partnerkit.grouping import resolve_keys
+    from partnerkit.scoring import score_pattern
+
+    frame = pd.read_excel(EXAMPLE, engine="calamine")
+    rng = np.random.default_rng(1)
+    frame["Køn"] = rng.choice(["Kvinde", "Mand", "Andet"], len(frame), p=[0.5, 0.47, 0.03])
+    path = write_table(tmp_path / "gender.csv", frame)
+    documents = _outputs(runner, path, GENDER_RUNS)
+    survey = read_survey(path)
+    assert "Køn" in score_pattern(survey, resolve_keys(survey, ["Køn"]), 5).cube.keys
+    assert "Køn" not in score_pattern(survey, resolve_keys(survey, ["actor"]), 5).cube.keys
+    # 'Andet' is 7 of 291 respondents: shown alone, hidden by actor type
+    other = [r for r in documents[2]["results"] if r["Køn"] == "Andet" and r["actor"]]
+    assert other and all(r["suppressed"] for r in other)
+    for runs in ([0, 1], range(len(documents))):
+        found = audit([documents[i] for i in runs], survey)
+        assert found.cells["sensitive"].any() and found.ok, found.exposed.head().to_string()
+
+
 def test_privacy_check_command(runner, tmp_path, no_secondary):
     a, s = tmp_path / "a.json", tmp_path / "s.json"
     for by, path in (("actor", a), ("sector", s)):
