@@ -18,7 +18,7 @@ import pytest
 
 from partnerkit import gaps, read_survey, score_survey, select_rounds
 from partnerkit.privacy import audit, sum_bounds
-from tests.conftest import invoke, write_table
+from tests.conftest import SHARED_DATA, invoke, write_table
 
 EXAMPLE = "data/examples/partnerskab_2022-2024.xlsx"
 
@@ -322,6 +322,42 @@ def test_an_extra_by_column_and_the_runs_without_it_hold_together(runner, tmp_pa
     for runs in ([0, 1], range(len(documents))):
         found = audit([documents[i] for i in runs], survey)
         assert found.cells["sensitive"].any() and found.ok, found.exposed.head().to_string()
+
+
+SURVEYXACT_RUNS = [
+    ["score", "--by", "s_2"],
+    ["score", "--by", "s_1"],
+    ["score", "--by", "s_2", "--by", "s_1"],
+    ["score", "--by", "b_1_1"],
+    ["score", "--by", "stato_3"],
+    ["gaps", "--between", "s_2"],
+    ["reliability", "--by", "s_2"],
+]
+
+
+@pytest.mark.skipif(
+    not (SHARED_DATA / "surveyxact").is_dir(), reason="../shared/data/surveyxact is not present"
+)
+def test_a_real_surveyxact_export_every_run_together(runner, tmp_path):
+    """The real SurveyXact export (344 pupils, scale 1-4, no actor or round column;
+    trend needs rounds it does not have), read in place, grouped by its programme
+    (s_2), a two-value column with a group of 1 (s_1), a 14-value one (b_1_1) and a
+    status column: the union of every output, through `privacy-check`, exposes nothing."""
+    from tests.test_layouts import ELEV
+
+    elev = tmp_path / "elev.toml"
+    elev.write_text(ELEV, encoding="utf-8")
+    path = SHARED_DATA / "surveyxact" / "ex_survey2.xlsx"
+    documents = _outputs(runner, path, SURVEYXACT_RUNS, "-i", elev)
+    found = audit(documents, read_survey(path, elev))
+    assert found.cells["sensitive"].sum() > 50 and found.ok, found.exposed.head().to_string()
+    published = []
+    for i, document in enumerate(documents):
+        published += ["--published", tmp_path / f"{i}.json"]
+        (tmp_path / f"{i}.json").write_text(json.dumps(document), encoding="utf-8")
+    out = invoke(runner, "privacy-check", path, "-i", elev, *published, "-f", "json")
+    assert out.exit_code == 0, out.stderr
+    assert json.loads(out.stdout)["meta"]["exposed"] == 0
 
 
 def test_privacy_check_command(runner, tmp_path, no_secondary):
