@@ -787,9 +787,9 @@ def privacy_check(
         float | None,
         typer.Option(
             "--protection",
-            min=0,
-            help="Smallest safe width of a hidden mean, in points of a 1-5 scale (scaled to "
-            "the instrument's) [default: 1].",
+            help="Smallest safe width of a hidden mean, in points of the instrument's scale "
+            "[default: the instrument's or project file's protection, else 1 point on 1-5, "
+            "scaled to the scale's range].",
         ),
     ] = None,
     instrument: InstrumentOpt = None,

@@ -49,9 +49,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "dimension.no_columns.short": ("ingen kolonner", "no columns"),
     "legend.hidden": (
         "– n<{min_n} skjult: færre end {min_n} svar; – uden n: skjult for at beskytte en anden "
-        "gruppe, så den ikke kan regnes ud af denne eller andre tabeller",
+        "gruppe, så den ikke kan regnes ud af denne eller andre tabeller (eller, med "
+        "dominansreglen, fordi alle i gruppen svarede ens)",
         "– n<{min_n} hidden: fewer than {min_n} answers; – without n: hidden to protect another "
-        "group, so it cannot be worked out from this or other tables",
+        "group, so it cannot be worked out from this or other tables (or, with the dominance "
+        "rule, because everyone in the group gave the same answer)",
     ),
     "legend.cell": (
         "Gennemsnit på skalaen {lo}–{hi} (højere er bedre) og antal besvarelser n.",

@@ -172,6 +172,8 @@ class Instrument:
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     actors: tuple[Actor, ...] = ()
     min_n: int | None = None
+    protection: float | None = None  # scale points; None: a quarter of the scale's range
+    dominance: bool = False  # hide groups whose answers are all the same (privacy.pattern)
     source: str = "<memory>"
     focus: str | None = None  # the dimension compared by sector in `gaps` (shared power)
 
@@ -327,6 +329,24 @@ def min_n_problem(value: object) -> str | None:
     return None
 
 
+def protection_problem(value: object, scale: Scale | None = None) -> str | None:
+    """What is wrong with ``value`` as a protection width (scale points), in the same
+    words for every source: positive, and at most the scale's range."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        return f"must be a positive number of scale points, got {value!r}"
+    if scale is not None and value > scale.max - scale.min:
+        return (
+            f"must be at most the scale's range ({scale.max - scale.min} points on "
+            f"{scale.min}-{scale.max}), got {value!r}"
+        )
+    return None
+
+
+def dominance_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as the dominance switch."""
+    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+
+
 class _Checker:
     """Reads values out of the parsed TOML, recording problems instead of raising."""
 
@@ -418,7 +438,7 @@ class _Checker:
 
 
 _TOP_KEYS = {"id", "version", "language", "title", "min_n", "scale", "zones", "columns", "focus"}
-_TOP_KEYS |= {"actors", "dimensions"}
+_TOP_KEYS |= {"actors", "dimensions", "protection", "dominance"}
 
 
 def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | None:
@@ -441,6 +461,12 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
             min_n = data["min_n"]
     scale = _build_scale(c, c.table(data, "scale", "", required=True), languages)
     zones = _build_zones(c, c.table(data, "zones", ""), scale)
+    protection = data.get("protection")
+    if protection is not None and protection_problem(protection, scale):
+        c.add("protection", protection_problem(protection, scale))
+    dominance = data.get("dominance", False)
+    if dominance_problem(dominance):
+        c.add("dominance", dominance_problem(dominance))
     columns = _build_columns(c, c.table(data, "columns", ""))
     actors = _build_actors(c, data.get("actors", []), languages)
     dimensions = _build_dimensions(c, data.get("dimensions"), languages)
@@ -474,6 +500,8 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
         columns=columns,
         actors=actors,
         min_n=min_n,
+        protection=protection,
+        dominance=dominance,
         source=source,
         focus=focus,
     )

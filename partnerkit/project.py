@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OptionError
-from .instrument import min_n_problem
+from .instrument import dominance_problem, min_n_problem, protection_problem
 from .io.inputs import AREA_FROM
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 PROJECT_FILE = "partnerkit.toml"
 _KEYS = {"instrument", "inputs", "area_from", "min_n", "actor_map", "lang", "jobs", "output"}
+_KEYS |= {"protection", "dominance"}  # anonymity: see partnerkit.privacy.pattern
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Project:
     lang: str | None = None
     jobs: int | None = None
     output: dict = field(default_factory=dict)  # format, ...
+    protection: float | None = None  # scale points; checked against the scale when read
+    dominance: bool | None = None
 
     @property
     def folder(self) -> Path:
@@ -90,6 +93,10 @@ def load_project(path: Path) -> Project:
         raise OptionError(f"{path}: area_from: one of {', '.join(AREA_FROM)}, got {area_from!r}.")
     if data.get("min_n") is not None and min_n_problem(data["min_n"]):
         raise OptionError(f"{path}: min_n: {min_n_problem(data['min_n'])}.")
+    if data.get("protection") is not None and protection_problem(data["protection"]):
+        raise OptionError(f"{path}: protection: {protection_problem(data['protection'])}.")
+    if data.get("dominance") is not None and dominance_problem(data["dominance"]):
+        raise OptionError(f"{path}: dominance: {dominance_problem(data['dominance'])}.")
     jobs = data.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
         raise OptionError(f"{path}: jobs: a whole number, 0 for one per CPU, got {jobs!r}.")
@@ -108,6 +115,8 @@ def load_project(path: Path) -> Project:
         lang=data.get("lang"),
         jobs=data.get("jobs"),
         output=output,
+        protection=data.get("protection"),
+        dominance=data.get("dominance"),
     )
     instrument = project.instrument
     if instrument is not None and ("/" in instrument or instrument.endswith(".toml")):
@@ -176,10 +185,14 @@ class RunSettings:
         return tuple(Path(p) for p in (*self.paths, *more) if p)
 
     def read(self, progress: Callable[[int, int], None] | None = None) -> Survey:
-        """Read the survey these settings describe (see :func:`partnerkit.io.read_survey`)."""
+        """Read the survey these settings describe (see :func:`partnerkit.io.read_survey`).
+
+        The project file's ``protection`` and ``dominance`` replace the instrument's
+        (the project file is the more specific setting, as for ``min_n``).
+        """
         from .io import read_survey
 
-        return read_survey(
+        survey = read_survey(
             self.paths,
             self.instrument,
             sheet=self.sheet,
@@ -193,6 +206,26 @@ class RunSettings:
             follow_links=self.follow_links,
             progress=progress,
         )
+        return with_privacy_settings(survey, self.project)
+
+
+def with_privacy_settings(survey: Survey, project: Project | None) -> Survey:
+    """``survey`` with the project file's ``protection`` and ``dominance`` in its
+    instrument (checked against the instrument's scale)."""
+    from dataclasses import replace
+
+    if project is None or (project.protection is None and project.dominance is None):
+        return survey
+    inst = survey.instrument
+    changes: dict = {}
+    if project.protection is not None:
+        problem = protection_problem(project.protection, inst.scale)
+        if problem:
+            raise OptionError(f"{project.path}: protection: {problem}.")
+        changes["protection"] = float(project.protection)
+    if project.dominance is not None:
+        changes["dominance"] = project.dominance
+    return replace(survey, instrument=replace(inst, **changes))
 
 
 def resolve_options(options: ReadOptions) -> RunSettings:
@@ -301,6 +334,12 @@ area_from = "auto"
 
 # Groups with fewer respondents show no statistics.
 min_n = 5
+
+# A hidden group is safe when the published figures leave its mean an interval at
+# least this many scale points wide (default: a quarter of the scale, 1 on 1-5).
+# protection = 1.0
+# Also hide groups whose answers on a dimension are all the same.
+# dominance = false
 
 # A CSV file mapping free-text actor answers to actor types (two columns).
 # actor_map = "actors.csv"

@@ -8,13 +8,14 @@ choices, shows what another run hides.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .grouping import GroupKey, group_rows
+from .grouping import GroupKey, group_codes
 from .instrument import ROLES
 from .survey import ROW_COLUMN, SOURCE_COLUMN
 
@@ -52,16 +53,15 @@ def survey_pattern(
     ``measures`` gives, for a survey, every row's value of each measure; ``kind``
     names that set (``"scores"``, ``"items"``) in the cache.
     """
-    import pandas as pd
-
-    from .privacy.lp import scaled_protection
+    from .privacy.lp import resolve_protection
     from .privacy.pattern import decide_pattern
 
     whole = survey.as_read
     columns = cube_keys(survey, keys)
     scale = survey.instrument.scale
-    points = scaled_protection(scale.min, scale.max, protection)
-    key = (id(whole), tuple(columns), min_n, kind, points, SECONDARY)
+    points = resolve_protection(survey.instrument, protection)
+    dominance = survey.instrument.dominance
+    key = (id(whole), tuple(columns), min_n, kind, points, dominance, SECONDARY)
     for cached_key, frame, pattern in _CACHE:
         if cached_key == key and frame is whole:
             return pattern
@@ -79,27 +79,59 @@ def survey_pattern(
         scale=(scale.min, scale.max),
         protection=points,
         secondary=SECONDARY,
-        row_index=pd.MultiIndex.from_arrays([whole[SOURCE_COLUMN], whole[ROW_COLUMN]]),
+        dominance=dominance,
+        row_keys=row_keys(whole),
     )
     _CACHE.append((key, whole, pattern))
     del _CACHE[:-_CACHE_SIZE]
     return pattern
 
 
-def group_cells(survey: Survey, keys: Sequence[GroupKey], lang: str, pattern: Pattern) -> dict:
-    """The finest cells of every group a command reports (by its labels per key)."""
-    import pandas as pd
+def row_keys(data: pd.DataFrame) -> np.ndarray:
+    """One int64 per row from its file and row number (a pandas MultiIndex of the two
+    took 0.13 s to build on a million respondents; this, 5 ms)."""
+    source = data[SOURCE_COLUMN].to_numpy().astype(np.int64)
+    return (source << 40) | data[ROW_COLUMN].to_numpy().astype(np.int64)
 
-    if survey.read_data is None:
-        positions = np.arange(len(survey.data))
-    else:
-        run = pd.MultiIndex.from_arrays([survey.data[SOURCE_COLUMN], survey.data[ROW_COLUMN]])
-        positions = pattern.row_index.get_indexer(run)
+
+def group_cells(survey: Survey, keys: Sequence[GroupKey], lang: str, pattern: Pattern) -> dict:
+    """The finest cells of every group a command reports (by its labels per key).
+
+    The groups of :func:`partnerkit.grouping.group_rows` (cells, margins over the first
+    key, the overall group), from integer codes: one count over (group, cell) pairs
+    of the rows, then margins as unions of their cells' sets (no group-by on labels,
+    which took 0.3 s on a million respondents).
+    """
+    cube_cell = pattern.cube.cell_of_row
+    if survey.read_data is not None:
+        cube_cell = cube_cell[pattern.positions(row_keys(survey.data))]
+    if not keys:
+        return {(): np.unique(cube_cell)}
+    n_cells = len(pattern.cube.cells)
     names = [k.name for k in keys]
-    return {
-        tuple(g.labels[n] for n in names): pattern.cells_of(positions[g.rows])
-        for g in group_rows(survey, keys, lang)
-    }
+    coded = [group_codes(survey, key, lang) for key in keys]
+    sizes = (*(len(labels) for _, labels in coded), n_cells)
+    total = math.prod(sizes)
+    if total <= 4 * len(cube_cell) + 1024:  # count the (group, cell) pairs: no sort
+        linear = np.ravel_multi_index([*(c for c, _ in coded), cube_cell], sizes)
+        present = np.flatnonzero(np.bincount(linear, minlength=total))
+        pairs = np.stack(np.unravel_index(present, sizes), axis=1)
+    else:  # many groups (a free-text column): sort the rows' pairs
+        pairs = np.unique(np.stack([*(c for c, _ in coded), cube_cell], axis=1), axis=0)
+    # pairs are sorted by group, then cell: each group's cells are one run of rows
+    combos, start = np.unique(pairs[:, :-1], axis=0, return_index=True)
+    bounds = [*start.tolist(), len(pairs)]
+    cell = pairs[:, -1]
+    finest = [cell[bounds[g] : bounds[g + 1]] for g in range(len(combos))]
+    labels = [np.array(names_, dtype=object)[combos[:, j]] for j, (_, names_) in enumerate(coded)]
+    out = {tuple(label[g] for label in labels): finest[g] for g in range(len(combos))}
+    if len(names) >= 2:  # margins: every key but the first
+        margin: dict[tuple, list] = {}
+        for g in range(len(combos)):
+            margin.setdefault((None, *(label[g] for label in labels[1:])), []).append(finest[g])
+        out.update({k: np.unique(np.concatenate(v)) for k, v in margin.items()})
+    out[(None,) * len(names)] = np.unique(cell)
+    return out
 
 
 def hide(

@@ -67,9 +67,11 @@ class Result:
 
     def privacy(self) -> dict:
         """How many groups this output hides, per reason (``min_n``: fewer than ``min_n``
-        respondents; ``secondary``: hidden to protect another group), and the rounds
+        respondents; ``dominance``, with that rule on: everyone in the group gave the
+        same answer; ``secondary``: hidden to protect another group), and the rounds
         its totals cover when only some were chosen (for ``privacy-check``)."""
-        counts = {"min_n": 0, "secondary": 0}
+        dominance = self.survey.instrument.dominance
+        counts = {"min_n": 0, **({"dominance": 0} if dominance else {}), "secondary": 0}
         frames = [self.records, *self.tables().values()]
         for frame in frames:
             if frame is None or "suppressed_reason" not in frame.columns:
@@ -84,6 +86,8 @@ class Result:
                             if entry.get("suppressed_reason") in counts:
                                 counts[entry["suppressed_reason"]] += 1
         out: dict = {"hidden": counts}
+        if dominance:
+            out["dominance"] = True
         data = self.survey.data
         if self.survey.read_data is not None and "round" in data.columns:
             out["rounds"] = sorted(map(str, data["round"].dropna().unique()))

@@ -18,7 +18,7 @@ import pytest
 
 from partnerkit import gaps, read_survey, score_survey, select_rounds
 from partnerkit.privacy import audit, sum_bounds
-from tests.conftest import invoke, write_table
+from tests.conftest import SHARED_DATA, invoke, write_table
 
 EXAMPLE = "data/examples/partnerskab_2022-2024.xlsx"
 
@@ -67,6 +67,44 @@ def test_a_two_by_two_table_with_margins():
     low, high = sum_bounds(eq, [8.0, 4.0, 7.0, 5.0], [1] * 4, [5] * 4, np.eye(4))
     assert low.tolist() == pytest.approx([4, 3, 2, 1])
     assert high.tolist() == pytest.approx([5, 4, 3, 2])
+
+
+def test_certify_proves_a_two_by_two_table_safe_by_hand():
+    """Four hidden cells of n = 2 (sums 2..10), each truly 6, rows and columns
+    published: moving +s, -s, -s, +s keeps every margin, for s in [-4, 4] (by hand), so
+    each cell's sum spans 8, a mean of 4 points: safe at 1 point (needed 2 per cell)."""
+    from partnerkit.privacy.lp import certify
+
+    eq = [[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]]
+    truth, lower, upper = np.full(4, 6.0), np.full(4, 2.0), np.full(4, 10.0)
+    assert certify(eq, truth, lower, upper, np.eye(4), np.full(4, 2.0)).all()
+    assert not certify(eq, truth, lower, upper, np.eye(4), np.full(4, 8.01)).any()
+    # a cell alone in a published sum is known exactly: never proved safe
+    assert not certify([[1, 0], [1, 1]], np.array([4.0, 6]), lower[:2], upper[:2],
+                       np.eye(2), np.full(2, 0.1)).any()  # fmt: skip
+
+
+def test_certify_never_claims_more_than_the_lp_finds():
+    """On random linked tables, a target certify proves safe has an LP interval at least
+    as wide as required (the LP, HiGHS, is the reference)."""
+    from partnerkit.privacy.lp import certify
+
+    rng = np.random.default_rng(15)
+    proved = 0
+    for _ in range(60):
+        cells = int(rng.integers(3, 12))
+        eq = (rng.random((int(rng.integers(1, cells)), cells)) < 0.4).astype(float)
+        n = rng.integers(1, 5, cells).astype(float)
+        truth = n * rng.choice([1.0, 2.5, 3.0, 4.2, 5.0], cells)
+        lower, upper = n, 5 * n
+        targets = np.eye(cells)
+        needed = n * rng.choice([0.5, 1.0, 2.0])
+        blocks = rng.integers(0, 3, cells)
+        safe = certify(eq, truth, lower, upper, targets, needed, blocks)
+        low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+        assert (high - low >= needed - 1e-6)[safe].all()
+        proved += int(safe.sum())
+    assert proved > 50  # it proves a good share, or it would be of no use
 
 
 # ------------------------------------------------------------- the known leak
@@ -251,6 +289,75 @@ def test_a_survey_without_actor_or_round_grouped_by_another_column(runner, tmp_p
     results = documents[0]["results"]
     hidden = {r["Team"] for r in results if r["suppressed"] and r["Team"]}
     assert {"Volunteers", "Guests"} <= hidden
+
+
+GENDER_RUNS = [
+    ["score", "--by", "actor"],
+    ["score", "--by", "Køn"],
+    ["score", "--by", "Køn", "--by", "actor"],
+    ["score", "--by", "sector"],
+    ["gaps", "--between", "Køn"],
+    ["trend", "--by", "Køn"],
+]
+
+
+def test_an_extra_by_column_and_the_runs_without_it_hold_together(runner, tmp_path):
+    """The example with a 'Køn' column ('Andet': 7 respondents, 1-3 per actor type).
+    The column enters the pattern of the runs that group by it only; those patterns
+    hold the role keys too, so `--by actor` and `--by Køn` together must still pass."""
+    from partnerkit.grouping import resolve_keys
+    from partnerkit.scoring import score_pattern
+
+    frame = pd.read_excel(EXAMPLE, engine="calamine")
+    rng = np.random.default_rng(1)
+    frame["Køn"] = rng.choice(["Kvinde", "Mand", "Andet"], len(frame), p=[0.5, 0.47, 0.03])
+    path = write_table(tmp_path / "gender.csv", frame)
+    documents = _outputs(runner, path, GENDER_RUNS)
+    survey = read_survey(path)
+    assert "Køn" in score_pattern(survey, resolve_keys(survey, ["Køn"]), 5).cube.keys
+    assert "Køn" not in score_pattern(survey, resolve_keys(survey, ["actor"]), 5).cube.keys
+    # 'Andet' is 7 of 291 respondents: shown alone, hidden by actor type
+    other = [r for r in documents[2]["results"] if r["Køn"] == "Andet" and r["actor"]]
+    assert other and all(r["suppressed"] for r in other)
+    for runs in ([0, 1], range(len(documents))):
+        found = audit([documents[i] for i in runs], survey)
+        assert found.cells["sensitive"].any() and found.ok, found.exposed.head().to_string()
+
+
+SURVEYXACT_RUNS = [
+    ["score", "--by", "s_2"],
+    ["score", "--by", "s_1"],
+    ["score", "--by", "s_2", "--by", "s_1"],
+    ["score", "--by", "b_1_1"],
+    ["score", "--by", "stato_3"],
+    ["gaps", "--between", "s_2"],
+    ["reliability", "--by", "s_2"],
+]
+
+
+@pytest.mark.skipif(
+    not (SHARED_DATA / "surveyxact").is_dir(), reason="../shared/data/surveyxact is not present"
+)
+def test_a_real_surveyxact_export_every_run_together(runner, tmp_path):
+    """The real SurveyXact export (344 pupils, scale 1-4, no actor or round column;
+    trend needs rounds it does not have), read in place, grouped by its programme
+    (s_2), a two-value column with a group of 1 (s_1), a 14-value one (b_1_1) and a
+    status column: the union of every output, through `privacy-check`, exposes nothing."""
+    from tests.test_layouts import ELEV
+
+    elev = tmp_path / "elev.toml"
+    elev.write_text(ELEV, encoding="utf-8")
+    path = SHARED_DATA / "surveyxact" / "ex_survey2.xlsx"
+    documents = _outputs(runner, path, SURVEYXACT_RUNS, "-i", elev)
+    found = audit(documents, read_survey(path, elev))
+    assert found.cells["sensitive"].sum() > 50 and found.ok, found.exposed.head().to_string()
+    published = []
+    for i, document in enumerate(documents):
+        published += ["--published", tmp_path / f"{i}.json"]
+        (tmp_path / f"{i}.json").write_text(json.dumps(document), encoding="utf-8")
+    out = invoke(runner, "privacy-check", path, "-i", elev, *published, "-f", "json")
+    assert out.exit_code == 0, out.stderr
+    assert json.loads(out.stdout)["meta"]["exposed"] == 0
 
 
 def test_privacy_check_command(runner, tmp_path, no_secondary):

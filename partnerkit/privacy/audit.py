@@ -49,8 +49,9 @@ def audit(
         The survey they were made from (the group sizes n the attacker may know);
         default: the survey of the first result object in ``published``.
     protection
-        Smallest protected width of a hidden mean, in points of a 1-5 scale (scaled
-        to the instrument's); default the instrument's ``protection``, else 1.
+        Smallest protected width of a hidden mean, in points of the instrument's
+        scale (positive, at most its range); default the instrument's
+        ``protection``, else a quarter of the scale's range (1 point on 1-5).
     min_n
         Finest cells below this are attacked too, even where no output names them
         (default: the outputs' ``min_n``).

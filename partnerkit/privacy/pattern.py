@@ -9,7 +9,8 @@ group, an area the sum of its rounds. So the pattern is decided once, per measur
 combination of keys with each key set to a value, to its parent (a sector, for
 actor types) or to "All":
 
-1. primary suppression: a group with fewer than ``min_n`` respondents;
+1. primary suppression: a group with fewer than ``min_n`` respondents, and, with the
+   dominance rule on, a group whose answers on the measure are all the same;
 2. secondary suppression, a cheap rule first: within every published partition
    (a group and its children along one key) the hidden members must not be a
    single one, and hidden children must pool at least ``min_n`` respondents;
@@ -38,11 +39,18 @@ if TYPE_CHECKING:
 
 _RNG_SEED = 20261215  # hash weights of cells: fixed, so patterns are reproducible
 # Above this many (sensitive targets x hidden cells) per measure, a run decides the
-# pattern by the partition rule alone and leaves the LP audit to ``privacy-check``:
-# the example folder (12 areas x 3 rounds) took 34 s per run with the LP, the bundled
-# example 0.4 s (measured, benchmarks/privacy.py and issue 15).
+# pattern by the partition rule alone and leaves the audit to ``privacy-check``: the
+# example folder (12 areas x 3 rounds) took 34 s per run with the LP, the bundled
+# example 0.4 s (measured, benchmarks/privacy.py and issue 15). Proving most targets
+# safe without LP (lp.certify) did not change the order of magnitude on 6 areas x 4
+# rounds x 8 actor types (10 s; issue 15), so the cut-off stays.
 AUDIT_BUDGET = 3_000
 AUDIT_ROUNDS = 6  # LP rounds per measure before leaving the rest to privacy-check
+
+#: Why a group is hidden: the primary reasons (sensitive groups the audit attacks),
+#: then "secondary" (hidden to protect another group).
+PRIMARY = ("min_n", "dominance")
+REASONS = (*PRIMARY, "secondary")
 
 
 @dataclass(frozen=True)
@@ -69,15 +77,27 @@ def build_cube(frame: pd.DataFrame, keys: Sequence[str]) -> Cube:
         values.append(list(uniques))
         sizes.append(max(len(uniques), 1))
         if key == "actor" and "sector" in frame.columns:
-            sector_code, sectors = _factorize(frame["sector"])
-            of_value = np.zeros(len(uniques), dtype=np.intp)
-            of_value[code] = sector_code  # an actor type has one sector
-            parent[position], n_parents[position] = of_value, len(sectors)
-    if codes:
+            # an actor type has one sector: read it at each type's first row (the
+            # sector column factorised row by row took 0.06 s on a million respondents)
+            first = _first_rows(code, len(uniques))
+            sector_code, sectors = _factorize(frame["sector"].iloc[first])
+            parent[position], n_parents[position] = sector_code.astype(np.intp), len(sectors)
+    total = math.prod(sizes)
+    if codes and total <= 4 * len(frame) + 1024:
+        # few combinations next to the rows: number the ones present by counting (no
+        # sort; 0.01 s on a million respondents against 0.1 s for np.unique), in
+        # row-major order, so the cells are in the order np.unique would give
+        linear = np.ravel_multi_index(codes, sizes)
+        present = np.flatnonzero(np.bincount(linear, minlength=total))
+        number = np.zeros(total, dtype=np.intp)
+        number[present] = np.arange(present.size)
+        cell_of_row = number[linear]
+        cells = np.stack(np.unravel_index(present, sizes), axis=1).astype(np.intp)
+    elif codes:
         # rows as one number each (row-major, so sorted numbers are sorted rows): np.unique
         # of rows (axis=0) sorts them lexicographically, 2.7 s on a million respondents;
         # of one int64 column, 0.1 s, with the same cells in the same order
-        if math.prod(sizes) < 2**62:
+        if total < 2**62:
             linear = np.ravel_multi_index(codes, sizes)
             present, cell_of_row = np.unique(linear, return_inverse=True)
             cells = np.stack(np.unravel_index(present, sizes), axis=1).astype(np.intp)
@@ -113,13 +133,25 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
         code, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
         return code, list(uniques)
     raw = column.cat.codes.to_numpy().astype(np.intp) + 1  # missing (-1) as 0
-    present, first = np.unique(raw, return_index=True)
-    order = present[np.argsort(first, kind="stable")]
+    first = _first_rows(raw, len(column.cat.categories) + 1)
+    present = np.flatnonzero(first < len(raw))
+    order = present[np.argsort(first[present], kind="stable")]
     lookup = np.zeros(len(column.cat.categories) + 1, dtype=np.intp)
     lookup[order] = np.arange(len(order))
     categories = column.cat.categories
     uniques = [np.nan if c == 0 else categories[c - 1] for c in order]
     return lookup[raw], uniques
+
+
+def _first_rows(code: np.ndarray, size: int) -> np.ndarray:
+    """The first row of each code (``len(code)`` for a code that does not occur).
+
+    ``np.minimum.at`` takes 3 ms on a million rows; ``np.unique(return_index=True)``,
+    which sorts, 85 ms (numpy 2.4).
+    """
+    first = np.full(size, len(code), dtype=np.intp)
+    np.minimum.at(first, code, np.arange(len(code), dtype=np.intp))
+    return first
 
 
 @dataclass(frozen=True)
@@ -202,6 +234,7 @@ class MeasurePattern:
     visible_rows: object  # sparse (visible classes x cells)
     counts: dict = field(default_factory=dict)  # reason -> hidden classes
     audited: bool = True  # False: the LP audit was skipped (AUDIT_BUDGET)
+    spread: tuple | None = None  # (min, max) answer per cell: the dominance rule is on
 
 
 @dataclass
@@ -212,7 +245,16 @@ class Pattern:
     min_n: int
     protection: float  # in scale points
     measures: dict[str, MeasurePattern]
-    row_index: object  # pandas MultiIndex of (_source, _row) of the rows as read
+    row_keys: np.ndarray | None = None  # one int64 per row as read: where it came from
+    _order: np.ndarray | None = field(default=None, repr=False)
+
+    def positions(self, run_keys: np.ndarray) -> np.ndarray:
+        """Positions in the survey as read of rows given by their :func:`row_keys`."""
+        keys = self.row_keys
+        if self._order is None:
+            ordered = keys.size < 2 or bool((keys[1:] > keys[:-1]).all())
+            self._order = np.arange(keys.size) if ordered else np.argsort(keys, kind="stable")
+        return self._order[np.searchsorted(keys, run_keys, sorter=self._order)]
 
     def cells_of(self, source_rows: np.ndarray) -> np.ndarray:
         """Finest cells of rows given as positions of the survey as read."""
@@ -225,6 +267,8 @@ class Pattern:
         n = mp.n_cell[cells].sum()
         if n < self.min_n:
             return True, "min_n"
+        if mp.spread is not None and mp.spread[1][cells].max() - mp.spread[0][cells].min() <= 0:
+            return True, "dominance"
         key = tuple(self.cube.weights[cells].sum(axis=0).tolist())
         found = mp.by_hash.get(key)
         if found is not None:
@@ -266,7 +310,8 @@ def decide_pattern(
     scale: tuple[float, float],
     protection: float,
     secondary: bool = True,
-    row_index=None,
+    dominance: bool = False,
+    row_keys: np.ndarray | None = None,
 ) -> Pattern:
     """The suppression pattern of every measure over the lattice of ``keys``.
 
@@ -284,22 +329,40 @@ def decide_pattern(
         Smallest protected width of a hidden mean, in scale points.
     secondary
         ``False`` switches secondary suppression off (to show what it prevents).
+    dominance
+        Also hide (reason ``"dominance"``) every group whose answers on a measure are
+        all the same: its mean would show each person's answer.
+    row_keys
+        One distinct integer per row (its file and row), to find a run's rows later.
     """
     cube = build_cube(frame, keys)
     lattice = build_lattice(cube)
     out = {}
+    size = len(cube.cells)
+    everyone = np.bincount(cube.cell_of_row, minlength=size).astype(float)
     for name, values in measures.items():
-        values = np.asarray(values, dtype=float)
-        ok = ~np.isnan(values)
-        n_cell = np.bincount(cube.cell_of_row[ok], minlength=len(cube.cells)).astype(float)
-        s_cell = np.bincount(cube.cell_of_row[ok], weights=values[ok], minlength=len(cube.cells))
+        values = np.array(values, dtype=float)  # a copy: unanswered set to 0 below
+        missing = np.flatnonzero(np.isnan(values))
+        # counts less the few unanswered, sums over every row (a boolean selection of
+        # the answered rows first cost twice as much on a million respondents)
+        n_cell = everyone - np.bincount(cube.cell_of_row[missing], minlength=size)
+        values[missing] = 0.0
+        s_cell = np.bincount(cube.cell_of_row, weights=values, minlength=size)
+        spread = None
+        if dominance:  # the smallest and largest answer of every cell
+            values[missing] = np.nan
+            low, high = np.full(size, np.inf), np.full(size, -np.inf)
+            answered = np.flatnonzero(~np.isnan(values))
+            np.minimum.at(low, cube.cell_of_row[answered], values[answered])
+            np.maximum.at(high, cube.cell_of_row[answered], values[answered])
+            spread = (low, high)
         out[name] = _decide_measure(
-            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary
+            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary, spread
         )
-    return Pattern(cube, min_n, protection, out, row_index)
+    return Pattern(cube, min_n, protection, out, row_keys)
 
 
-def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, secondary):
+def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, secondary, spread):
     member = lat.member
     present = (n_cell > 0).astype(np.int64)
     hashes = np.asarray(member @ (cube.weights * present[:, None]))
@@ -312,6 +375,10 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     rows = member[first].multiply(present[None, :]).tocsr()  # each class's cells with data
     hidden = (n_cls < min_n) & (n_cls > 0)
     reason = np.where(hidden, "min_n", None).astype(object)
+    if spread is not None:
+        unanimous = _unanimous(rows, spread) & ~hidden & (n_cls > 0)
+        hidden |= unanimous
+        reason[unanimous] = "dominance"
     # partitions in class space, without trivial ones (parent = child) and empty children
     pp, pc = cls[lat.part_parent], cls[lat.part_child]
     keep = (pp != pc) & nonempty[lat.part_child]
@@ -320,14 +387,15 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     if secondary:
         _, pid = np.unique(pid, return_inverse=True)
         pid = pid.reshape(-1)
-        for lp_round in range(10_000):
+        blocks = _blocks(cube)
+        for lp_round in range(AUDIT_ROUNDS + 1):
             _fixpoint(hidden, reason, n_cls, pid, pp, pc, min_n)
             too_large = _audit_size(rows, hidden, reason, n_cls) > AUDIT_BUDGET
-            if too_large or lp_round >= AUDIT_ROUNDS:
+            if too_large or lp_round == AUDIT_ROUNDS:
                 audited = False  # too large to audit in every run: privacy-check does
                 break
             exposed = _exposed_classes(
-                rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection
+                rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks
             )
             if exposed.size == 0:
                 break
@@ -339,17 +407,27 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
         key = (int(hashes[first[c], 0]), int(hashes[first[c], 1]))
         by_hash[key] = (True, "min_n") if empty[c] else (bool(hidden[c]), reason[c])
     cell_hidden = _hidden_cells(rows, hidden)
-    counts = {
-        r: int(((reason == r) & hidden).sum())
-        for r in ("min_n", "secondary")
-        if (reason == r).any()
-    }
+    counts = {r: int(((reason == r) & hidden).sum()) for r in REASONS if (reason == r).any()}
     visible = np.flatnonzero(~hidden & (n_cls > 0))
-    return MeasurePattern(n_cell, cell_hidden, by_hash, rows[visible], counts, audited)
+    return MeasurePattern(n_cell, cell_hidden, by_hash, rows[visible], counts, audited, spread)
+
+
+def _unanimous(rows, spread) -> np.ndarray:
+    """Classes whose answers (over their cells with data) are all the same."""
+    low, high = spread
+    out = np.zeros(rows.shape[0], dtype=bool)
+    nonempty = np.flatnonzero(np.diff(rows.indptr) > 0)
+    if nonempty.size == 0:
+        return out
+    starts = rows.indptr[nonempty]  # the rows between are empty: segments stay whole
+    lo = np.minimum.reduceat(low[rows.indices], starts)
+    hi = np.maximum.reduceat(high[rows.indices], starts)
+    out[nonempty] = hi - lo <= 0
+    return out
 
 
 def _audit_size(rows, hidden, reason, n) -> int:
-    targets = int((hidden & (reason == "min_n") & (n > 0)).sum())
+    targets = int((hidden & np.isin(reason, PRIMARY) & (n > 0)).sum())
     return targets * int(_hidden_cells(rows, hidden).sum())
 
 
@@ -385,13 +463,22 @@ def _fixpoint(hidden, reason, n, pid, pp, pc, min_n):
         reason[chosen] = np.where(reason[chosen] == None, "secondary", reason[chosen])  # noqa: E711
 
 
-def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection):
-    """Sensitive classes (below ``min_n``) whose mean the visible classes pin to an
+def _blocks(cube: Cube) -> np.ndarray | None:
+    """Each finest cell's block for :func:`.lp.certify`: its area (areas are disjoint
+    respondents, linked only by totals over areas), else its round, else none."""
+    for key in ("area", "round"):
+        if key in cube.keys:
+            return cube.cells[:, cube.keys.index(key)]
+    return None
+
+
+def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks):
+    """Sensitive classes (below ``min_n``, or unanimous) whose mean the visible classes pin to an
     interval narrower than ``protection``. A group hidden only to protect another is
     not sensitive: its interval may be narrow (a group of 40 beside one of 1)."""
-    from .lp import exposure, sum_bounds
+    from .lp import certify, exposure, sum_bounds
 
-    cand = np.flatnonzero(hidden & (n_cls > 0) & (reason == "min_n"))
+    cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY))
     if cand.size == 0:
         return cand
     cell_hidden = _hidden_cells(rows, hidden)
@@ -402,10 +489,17 @@ def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protect
     eq = eq[touching]
     rhs = eq @ s_cell[variables]
     targets = rows[cand][:, variables]
-    lo, hi = sum_bounds(
-        eq, rhs, n_cell[variables] * scale[0], n_cell[variables] * scale[1], targets
-    )
-    return cand[exposure(lo, hi, n_cls[cand], protection)]
+    lower, upper = n_cell[variables] * scale[0], n_cell[variables] * scale[1]
+    # most targets are proved safe by two consistent points, without an LP
+    safe = certify(
+        eq, s_cell[variables], lower, upper, targets, protection * n_cls[cand],
+        None if blocks is None else blocks[variables],
+    )  # fmt: skip
+    rest = np.flatnonzero(~safe)
+    if rest.size == 0:
+        return rest
+    lo, hi = sum_bounds(eq, rhs, lower, upper, targets[rest])
+    return cand[rest[exposure(lo, hi, n_cls[cand[rest]], protection)]]
 
 
 def _protect(exposed, hidden, reason, n, pid, pp, pc, rows) -> bool:

@@ -118,7 +118,7 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
 
     from ..protect import cube_keys
     from ..scoring import respondent_scores
-    from .lp import exposure, scaled_protection, sum_bounds
+    from .lp import exposure, resolve_protection, sum_bounds
     from .pattern import build_cube
 
     docs = [document(p) for p in published]
@@ -147,9 +147,13 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
     cube = build_cube(whole[frame_columns], columns)
     inst = survey.instrument
     scale = inst.scale
-    points = scaled_protection(scale.min, scale.max, protection)
+    points = resolve_protection(inst, protection)
     threshold = min_n or next(
         (d["meta"]["min_n"] for d in docs if d.get("meta", {}).get("min_n")), 5
+    )
+    # the dominance rule: a unanimous group is sensitive whatever its size
+    dominance = inst.dominance or any(
+        (d.get("meta", {}).get("privacy") or {}).get("dominance") for d in docs
     )
     label_cache: dict = {}
 
@@ -190,6 +194,11 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         n_cell = np.bincount(cube.cell_of_row[ok], minlength=len(cube.cells)).astype(float)
         s_cell = np.bincount(cube.cell_of_row[ok], weights=x[ok], minlength=len(cube.cells))
         has = n_cell > 0
+        low_cell = np.full(len(n_cell), np.inf)
+        high_cell = np.full(len(n_cell), -np.inf)
+        np.minimum.at(low_cell, cube.cell_of_row[ok], x[ok])
+        np.maximum.at(high_cell, cube.cell_of_row[ok], x[ok])
+
         known = np.zeros(len(n_cell), dtype=bool)
         visible = [f for f in fs if not f["hidden"]]
         for f in visible:
@@ -224,7 +233,10 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
                     if f.get("rounds") and labels.get("round") is None:
                         labels["round"] = ",".join(map(str, f["rounds"]))
                     described.append({"measure": measure, **labels, "n": n_cell[cells].sum()})
-        for c in np.flatnonzero(has & ~known & (n_cell < threshold)):
+        small = n_cell < threshold
+        if dominance:
+            small |= high_cell - low_cell <= 0
+        for c in np.flatnonzero(has & ~known & small):
             key = np.array([c]).tobytes()
             if key not in targets:
                 targets[key] = np.array([c])
@@ -244,8 +256,10 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         const = np.array([s_cell[t[known[t]]].sum() for t in target_cells])
         n_t = np.array([d["n"] for d in described])
         exposed = exposure(lo, hi, n_t, points)
-        for d, low, high, e, n in zip(described, lo + const, hi + const, exposed, n_t, strict=True):
-            sensitive = n < threshold
+        rows = zip(described, target_cells, lo + const, hi + const, exposed, n_t, strict=True)
+        for d, cells, low, high, e, n in rows:
+            unanimous = dominance and high_cell[cells].max() - low_cell[cells].min() <= 0
+            sensitive = n < threshold or bool(unanimous)
             rows_out.append(
                 d | {
                     "n": int(n), "low": low / n, "high": high / n, "width": (high - low) / n,
