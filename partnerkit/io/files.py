@@ -486,7 +486,7 @@ def read_csv(
     except (pd.errors.ParserError, ValueError) as exc:
         raise SurveyReadError(f"{path}: {_parser_problem(exc, len(spec.names))}") from exc
     table = RawTable(
-        _tidy(frame),
+        _without_trailing_blank_lines(_tidy(frame)),
         path,
         None,
         encoding=encoding,
@@ -796,6 +796,16 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
         if blank:
             frame[name] = col.mask(col.isin(blank), np.nan)
     return frame
+
+
+def _without_trailing_blank_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the blank lines (or lines of empty cells) a CSV file ends with:
+    they are no rows (LimeSurvey ends its export with one; it was counted as a row read
+    and excluded as empty). Looks at the last rows only, one at a time."""
+    end = len(frame)
+    while end and frame.iloc[end - 1].isna().all():
+        end -= 1
+    return frame if end == len(frame) else frame.iloc[:end]
 
 
 def _check_not_empty(table: RawTable) -> None:

@@ -183,6 +183,30 @@ def _is_pipe(path: Path) -> bool:
 
 #: where standard input and pipes were copied (removed when the process ends)
 _SPOOLED: list[Path] = []
+#: each copy's path, and the name messages give it (``<stdin>``, or the pipe's path)
+_SHOWN: dict[str, str] = {}
+
+
+class SpooledPath(type(Path())):  # type: ignore[misc]  # PosixPath or WindowsPath
+    """The temporary copy of standard input or a pipe: opened as that file (``os.fspath``),
+    named as what the user gave (``<stdin>``) wherever a message or an output shows it
+    (``str``), so no message names the temporary copy."""
+
+    def __str__(self) -> str:
+        real = super().__str__()
+        return _SHOWN.get(real, real)
+
+    def __fspath__(self) -> str:
+        return super().__str__()
+
+    def __repr__(self) -> str:
+        return f"SpooledPath({str(self)!r})"
+
+
+def real_path(name: str | Path) -> Path:
+    """The file behind a name as messages and sources show it (``<stdin>``: its copy)."""
+    real = next((k for k, v in _SHOWN.items() if v == str(name)), None)
+    return Path(real) if real is not None else Path(name)
 
 
 def spool(path: Path) -> Path:
@@ -203,6 +227,8 @@ def spool(path: Path) -> Path:
     if not _SPOOLED:
         atexit.register(remove_spooled)
     _SPOOLED.append(folder)
+    _SHOWN[str(target)] = "<stdin>" if str(path) == "-" else str(path)
+    target = SpooledPath(target)
     if target.stat().st_size == 0:
         what = "standard input" if str(path) == "-" else f"{path} (a pipe)"
         raise SurveyReadError(
@@ -217,6 +243,7 @@ def remove_spooled() -> None:
 
     while _SPOOLED:
         shutil.rmtree(_SPOOLED.pop(), ignore_errors=True)
+    _SHOWN.clear()
 
 
 def _hidden(directory: Path, root: Path) -> bool:
