@@ -259,3 +259,53 @@ def _is_surveyxact_folder(path: Path) -> bool:
         return False
     names = {p.name.lower() for p in path.iterdir()}
     return {"dataset.csv", "labels.csv"} <= names
+
+
+def drop_identical(inputs: list[Input]) -> tuple[list[Input], list[str]]:
+    """The inputs with each file content once, and a note per file left out.
+
+    A folder holding the same export twice (a copy, a download saved twice) would
+    stack every respondent twice. Files are compared by size first, then by a SHA-256
+    of their bytes (SurveyXact folders: of their three files), so only files of equal
+    size are read twice.
+    """
+    import hashlib
+
+    def size(item: Input) -> tuple:
+        files = _files_of(item.path)
+        return tuple(f.stat().st_size for f in files) if files else (None,)
+
+    by_size: dict[tuple, list[int]] = {}
+    for k, item in enumerate(inputs):
+        by_size.setdefault(size(item), []).append(k)
+    first: dict[str, Input] = {}
+    skipped: dict[int, str] = {}
+    for sizes, group in by_size.items():
+        if len(group) < 2 or sizes == (None,):
+            continue
+        for k in group:
+            digest = hashlib.sha256()
+            for file in _files_of(inputs[k].path):
+                with file.open("rb") as fh:
+                    for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        digest.update(block)
+            key = digest.hexdigest()
+            if key in first:
+                skipped[k] = (
+                    f"{inputs[k].path} is identical to {first[key].path} (the same bytes): "
+                    "read once."
+                )
+            else:
+                first[key] = inputs[k]
+    kept = [item for k, item in enumerate(inputs) if k not in skipped]
+    return kept, [skipped[k] for k in sorted(skipped)]
+
+
+def _files_of(path: Path) -> list[Path]:
+    """The file itself, or a SurveyXact folder's files (none for what cannot be read)."""
+    try:
+        if path.is_dir():
+            return sorted(p for p in path.iterdir() if p.is_file())
+        return [path] if path.is_file() else []
+    except OSError:
+        return []
