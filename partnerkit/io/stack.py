@@ -114,7 +114,7 @@ def _repeated_files(data: pd.DataFrame, dk: pd.DataFrame, parts: list[Part], ins
     items = [i for i in instrument.item_ids if i in data.columns]
     roles = [c for c in ("respondent", "round", "actor") if c in data.columns]
     keys = pd.concat(
-        [data[items + roles].astype(object), dk.reindex(columns=items, fill_value=False)],
+        [data[items + roles], dk.reindex(columns=items, fill_value=False)],
         axis=1, ignore_index=True,
     )  # fmt: skip
     rows = pd.DataFrame(
