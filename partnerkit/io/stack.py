@@ -136,10 +136,19 @@ def _repeated_files(data: pd.DataFrame, dk: pd.DataFrame, parts: list[Part], ins
     earlier = common["s_y"].to_numpy() < common["s_x"].to_numpy()
     common["larger"] = (y_size > x_size) | ((y_size == x_size) & earlier)
     inside = common[common["whole"] & common["larger"]]
+    sequence = {k: rows["h"].to_numpy()[rows["s"].to_numpy() == k] for k in set(inside["s_x"])}
+    sequence |= {k: rows["h"].to_numpy()[rows["s"].to_numpy() == k] for k in set(inside["s_y"])}
+    identified = data["respondent"].notna().to_numpy() if "respondent" in data else none
     notes = []
     drop: set[int] = set()
     for x, group in inside.groupby("s_x"):
-        y = int(max(group["s_y"], key=lambda k: (sizes.loc[k], -k)))  # the largest, first
+        with_ids = bool(identified[rows["s"].to_numpy() == x].all())
+        containers = [
+            int(y) for y in group["s_y"] if _contains(sequence[int(y)], sequence[int(x)], with_ids)
+        ]
+        if not containers:
+            continue
+        y = max(containers, key=lambda k: (sizes.loc[k], -k))  # the largest, the first
         drop.add(int(x))
         left, kept = parts[int(x)].source, parts[y].source
         what = "the same responses as" if sizes.loc[x] == sizes.loc[y] else "responses all in"
@@ -169,6 +178,22 @@ def _repeated_files(data: pd.DataFrame, dk: pd.DataFrame, parts: list[Part], ins
             "same id and answers); each is counted once, the repeats as duplicates."
         )
     return data, dk, parts, repeated, notes
+
+
+def _contains(outer: np.ndarray, inner: np.ndarray, with_ids: bool) -> bool:
+    """Whether rows ``inner`` (hashes, in file order) are all in ``outer``: with ids, each
+    row at least as often; without, as one run in the same order (an export and its copy,
+    a combined file and an area's block of it). Two people answering alike is common on a
+    short instrument; a whole file of them, in order, is not."""
+    if with_ids:
+        values, counts = np.unique(inner, return_counts=True)
+        have, times = np.unique(outer, return_counts=True)
+        at = np.searchsorted(have, values)
+        found = (at < len(have)) & (have[np.minimum(at, len(have) - 1)] == values)
+        return bool(found.all() and (times[at] >= counts).all())
+    n = len(inner)
+    starts = np.flatnonzero(outer[: len(outer) - n + 1] == inner[0]) if n else []
+    return any(np.array_equal(outer[k : k + n], inner) for k in starts[:1000])
 
 
 def _same_id_type(data: pd.DataFrame) -> pd.DataFrame:
