@@ -99,9 +99,9 @@ def read_survey(
     )
     if not inputs:
         raise OptionError("no input files given.")
-    inputs, identical = drop_identical(inputs)  # the same file twice: read once, and said
     if round is not None and len(inputs) > 1:
         raise OptionError("--round applies to a single file; name the files by round instead.")
+    inputs, identical = drop_identical(inputs)  # the same file twice: read once, and said
     several = len(inputs) > 1
     mapping = as_actor_map(actor_map, instrument)
     tasks = [
