@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .grouping import round_order
@@ -153,7 +152,7 @@ def build_report(
         trend=trend_all,
         trend_by_actor=trend_actor,
         areas=area_result,
-        checksums=tuple((s.path, _sha256(Path(s.path))) for s in survey.sources),
+        checksums=tuple((s.path, _sha256(s.path)) for s in survey.sources),
     )
 
 
@@ -201,7 +200,10 @@ def _adjust(p, method: str):
     return adjust_p(p, method)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(name: str) -> str:
+    from .io.inputs import real_path  # "<stdin>": its temporary copy
+
+    path = real_path(name)
     digest = hashlib.sha256()
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     for file in files:

@@ -118,6 +118,192 @@ def _survey_rows(extra: str = "") -> str:
     return rows + extra
 
 
+# ------------------------------------------------------------- xls and xlsb
+
+
+def xls(path: Path, rows: list[list], errors: dict[tuple[int, int], str] | None = None) -> Path:
+    """An .xls (BIFF8) written with xlwt: ``rows`` of values from A1, and error cells
+    (0-based row, column) -> ``#DIV/0!``... as ``BOOLERR`` records, as Excel writes them."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Ark1")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    for (r, c), text in (errors or {}).items():  # by code: xlwt's names are wrong for two
+        sheet.row(r).set_cell_error(c, _ERROR_CODES[text])
+    book.save(str(path))
+    return path
+
+
+def xls_dimensions_bomb(path: Path) -> Path:
+    """A 5.6 KB .xls whose ``DIMENSIONS`` record declares 2^32 rows x 65,535 columns:
+    calamine reserves them and the process aborts ("memory allocation ... failed")."""
+    import olefile
+
+    xls(path, [["a1", "a2"], [4, 3], [5, 4], [3, 4]])
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        data = bytearray(ole.openstream("Workbook").read())
+        at = 0
+        while at + 4 <= len(data):
+            kind, size = struct.unpack_from("<HH", data, at)
+            if kind == 0x0200:  # DIMENSIONS: first row, last row + 1, first col, last col + 1
+                struct.pack_into("<IIHH", data, at + 4, 0, 0xFFFFFFFF, 0, 0xFFFF)
+            at += 4 + size
+        ole.write_stream("Workbook", bytes(data))
+    return path
+
+
+def xls_shared_string_bomb(path: Path, cells: int = 40_000) -> Path:
+    """A 1.4 MB .xls: one 32,767-character shared string (xlwt's longest) in 40,000 cells,
+    1.3 GB of text (calamine: 3.9 GB and 19 s)."""
+    return xls(path, [["a1", "comment"]] + [[3, "x" * 32_767] for _ in range(cells)])
+
+
+def _xlsb_record(kind: int, body: bytes = b"") -> bytes:
+    """A BIFF12 record: type and size as variable-length integers (seven bits a byte)."""
+    out = bytearray()
+    for value, most in ((kind, 2), (len(body), 4)):
+        for _ in range(most):
+            byte, value = value & 0x7F, value >> 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                break
+    return bytes(out) + body
+
+
+def _xlsb_text(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+_XLSB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.bin"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.bin"/>'
+    "</Relationships>"
+)
+
+
+def xlsb(path: Path, rows: dict[int, list[tuple[int, str, object]]], strings=()) -> Path:
+    """A minimal .xlsb written by hand (no Python library writes one, nor LibreOffice):
+    ``rows`` 0-based row -> cells (column, kind, value), kind ``t`` text, ``n`` number,
+    ``s`` shared-string index, ``e`` error code (0x07 #DIV/0!, 0x2A #N/A, 0x0F #VALUE!)."""
+    last = max(rows)
+    sheet = bytearray(_xlsb_record(0x81))  # BrtBeginSheet
+    sheet += _xlsb_record(0x94, struct.pack("<IIII", 0, last, 0, 1))  # BrtWsDim (calamine
+    sheet += _xlsb_record(0x91)  # needs one; it does not trust it)          BrtBeginSheetData
+    for r, cells in sorted(rows.items()):
+        sheet += _xlsb_record(0x00, struct.pack("<IIHBBBI", r, 0, 300, 0, 0, 0, 0))  # BrtRowHdr
+        for c, kind, value in cells:
+            cell = struct.pack("<II", c, 0)  # column, style
+            if kind == "t":  # BrtCellSt
+                sheet += _xlsb_record(0x06, cell + _xlsb_text(str(value)))
+            elif kind == "n":  # BrtCellReal
+                sheet += _xlsb_record(0x05, cell + struct.pack("<d", value))
+            elif kind == "s":  # BrtCellIsst
+                sheet += _xlsb_record(0x07, cell + struct.pack("<I", value))
+            else:  # BrtCellError
+                sheet += _xlsb_record(0x03, cell + bytes([value]))
+    sheet += _xlsb_record(0x92) + _xlsb_record(0x82)  # BrtEndSheetData, BrtEndSheet
+    book = (
+        _xlsb_record(0x83) + _xlsb_record(0x8F)  # BrtBeginBook, BrtBeginBundleShs
+        + _xlsb_record(0x9C, struct.pack("<II", 0, 1) + _xlsb_text("rId1") + _xlsb_text("Ark1"))
+        + _xlsb_record(0x90) + _xlsb_record(0x84)
+    )  # fmt: skip
+    shared = _xlsb_record(0x9F, struct.pack("<II", len(strings), len(strings)))  # BrtBeginSst
+    for text in strings:
+        shared += _xlsb_record(0x13, b"\x00" + _xlsb_text(text))  # BrtSSTItem
+    shared += _xlsb_record(0xA0)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(sheets="", strings=""))
+        z.writestr("_rels/.rels", _RELS.replace("workbook.xml", "workbook.bin"))
+        z.writestr("xl/workbook.bin", book)
+        z.writestr("xl/_rels/workbook.bin.rels", _XLSB_RELS)
+        z.writestr("xl/worksheets/sheet1.bin", bytes(sheet))
+        z.writestr("xl/sharedStrings.bin", shared)
+    return path
+
+
+def _xlsb_survey() -> dict[int, list[tuple[int, str, object]]]:
+    """The tiny instrument's three answers (a1, a2), as :func:`_survey_rows`."""
+    rows = {0: [(0, "t", "a1"), (1, "t", "a2")]}
+    for r, (x, y) in enumerate([(4, 3), (5, 4), (3, 4)], start=1):
+        rows[r] = [(0, "n", float(x)), (1, "n", float(y))]
+    return rows
+
+
+def xlsb_far_cell(path: Path) -> Path:
+    """A 1.2 KB .xlsb with one cell at row 1,048,576, column 16,384 (XFD1048576): calamine
+    builds the grid up to it and the process aborts."""
+    return xlsb(path, _xlsb_survey() | {1_048_575: [(16_383, "n", 1.0)]})
+
+
+def xlsb_shared_string_bomb(path: Path, cells: int = 4000) -> Path:
+    """A 12 KB .xlsb: one shared string of a million characters in 4,000 cells (4 GB of
+    text; calamine took 3 GB before the process aborted)."""
+    rows = {0: [(0, "t", "a1"), (1, "t", "comment")]}
+    rows |= {r: [(0, "n", 3.0), (1, "s", 0)] for r in range(1, cells + 1)}
+    return xlsb(path, rows, strings=["x" * (1 << 20)])
+
+
+#: the error cells every format is given: (0-based row, column) -> what a spreadsheet shows
+ERRORS = {(2, 0): "#DIV/0!", (3, 1): "#N/A", (4, 1): "#VALUE!"}
+_ERROR_CODES = {"#DIV/0!": 0x07, "#N/A": 0x2A, "#VALUE!": 0x0F}  # MS-XLS 2.5.17 BErr
+#: the answers around them: a1 = 4, _, 3, 4, 5; a2 = 3, 4, _, _, 2
+_ANSWERS = [(4, 3), (None, 4), (3, None), (4, None), (5, 2)]
+
+
+def errors_xls(path: Path) -> Path:
+    return xls(path, [["a1", "a2"], *[list(r) for r in _ANSWERS]], ERRORS)
+
+
+def errors_xlsb(path: Path) -> Path:
+    rows = {0: [(0, "t", "a1"), (1, "t", "a2")]}
+    for r, answers in enumerate(_ANSWERS, start=1):
+        rows[r] = [(c, "n", float(v)) for c, v in enumerate(answers) if v is not None]
+    for (r, c), text in ERRORS.items():
+        rows[r] = sorted([*rows[r], (c, "e", _ERROR_CODES[text])])
+    return xlsb(path, rows)
+
+
+def errors_ods(path: Path) -> Path:
+    """Error cells as LibreOffice writes them (``calcext:value-type="error"``, an empty
+    string value; calamine reads them blank)."""
+
+    def cell(r: int, c: int, value) -> str:
+        if (r, c) in ERRORS:
+            text = ERRORS[(r, c)]
+            return (
+                f'<table:table-cell table:formula="of:={text}" office:value-type="string" '
+                f'office:string-value="" calcext:value-type="error"><text:p>{text}</text:p>'
+                "</table:table-cell>"
+            )
+        return _ods_cell(value) if value is not None else "<table:table-cell/>"
+
+    rows = f"<table:table-row>{_ods_cell('a1')}{_ods_cell('a2')}</table:table-row>"
+    for r, answers in enumerate(_ANSWERS, start=1):
+        rows += "<table:table-row>" + "".join(cell(r, c, v) for c, v in enumerate(answers))
+        rows += "</table:table-row>"
+    return ods(path, rows)
+
+
+def errors_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["a1", "a2"])
+    for answers in _ANSWERS:
+        sheet.append(list(answers))
+    for (r, c), text in ERRORS.items():
+        sheet.cell(r + 1, c + 1, text).data_type = "e"
+    book.save(path)
+    return path
+
+
 # ----------------------------------------------------------------- the bombs
 
 
@@ -160,6 +346,7 @@ _ODS_MANIFEST = (
 )
 _ODS_NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
     'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"'
 )
@@ -445,7 +632,8 @@ def symlink_out(folder: Path) -> Path:
     scan = folder / "scan"
     scan.mkdir()
     tiny_csv(scan / "survey.csv")
-    outside = tiny_csv(folder / "private.csv")
+    outside = folder / "private.csv"  # other answers: the same file twice is read once
+    outside.write_text("a1;a2\n2;2\n1;3\n5;5\n", encoding="utf-8")
     (scan / "link.csv").symlink_to(outside)
     return scan
 
@@ -589,6 +777,24 @@ CASES: list[Case] = [
     Case("symbolic link out, --follow-links", lambda d: symlink_out(d),
          args=["score", "-f", "json", "--follow-links"], code=0,
          expect=('"rows_read": 6', "link.csv")),
+    Case("xls DIMENSIONS declaring 2^32 rows", lambda d: xls_dimensions_bomb(d / "dims.xls"),
+         expect=("PARTNERKIT_MAX_CELLS", "DIMENSIONS", "4,294,967,295 rows")),
+    Case("xls 32,767-character shared string in 40,000 cells",
+         lambda d: xls_shared_string_bomb(d / "sst.xls"), expect=("PARTNERKIT_MAX_TEXT_MB",)),
+    Case("xlsb cell at XFD1048576", lambda d: xlsb_far_cell(d / "far.xlsb"),
+         expect=("PARTNERKIT_MAX_CELLS", "17,179,869,184 cells")),
+    Case("xlsb 1 MB shared string in 4,000 cells",
+         lambda d: xlsb_shared_string_bomb(d / "sst.xlsb"),
+         expect=("PARTNERKIT_MAX_TEXT_MB", "4,000 MB")),
+    Case("#DIV/0!, #N/A, #VALUE! in xls item columns", lambda d: errors_xls(d / "e.xls"),
+         args=["score", "-f", "json"], code=0,
+         expect=('"rows_read": 5', '"value": "#DIV/0!"', '"value": "#N/A"', '"value": "#VALUE!"')),
+    Case("#DIV/0!, #N/A, #VALUE! in xlsb item columns", lambda d: errors_xlsb(d / "e.xlsb"),
+         args=["score", "-f", "json"], code=0,
+         expect=('"rows_read": 5', '"value": "#DIV/0!"', '"value": "#N/A"', '"value": "#VALUE!"')),
+    Case("#DIV/0!, #N/A, #VALUE! in ods item columns", lambda d: errors_ods(d / "e.ods"),
+         args=["score", "-f", "json"], code=0,
+         expect=('"rows_read": 5', '"value": "#DIV/0!"', '"value": "#N/A"', '"value": "#VALUE!"')),
     Case("sav case count patched to 50 million", lambda d: sav_patched(d / "patched.sav"),
          expect=("50,000,000 cases", "damaged or manipulated")),
 ]  # fmt: skip

@@ -337,7 +337,8 @@ def test_decoding_in_place_keeps_the_row_ledger(tmp_path):
     dont_know = dict.fromkeys(frame.columns, "") | dict.fromkeys(items, "6")
     invalid = dont_know | {items[0]: "7"}
     blank = dict.fromkeys(frame.columns, "")
-    frame = pd.concat([frame, pd.DataFrame([dont_know, blank, invalid, blank])])
+    # a real row last: empty rows at the end are no rows at all (as a LimeSurvey blank line)
+    frame = pd.concat([frame, pd.DataFrame([dont_know, blank, invalid, blank]), frame.tail(1)])
     path = tmp_path / "survey.csv"
     frame.to_csv(path, sep=";", index=False, encoding="cp1252")
     inst = load_instrument()

@@ -80,6 +80,25 @@ def test_dash_reads_a_csv_from_standard_input(tmp_path):
     )
 
 
+def test_messages_about_standard_input_name_it_not_its_temporary_copy(tmp_path):
+    """Messages, examples and outputs say ``<stdin>``; the copy's path never shows."""
+    instrument = tmp_path / "tiny.toml"
+    instrument.write_text(TINY_TOML, encoding="utf-8")
+    bad = "x;y\n1;2\n"
+    result, _ = run(["score", "-", "--instrument", str(instrument)], tmp_path, stdin=bad)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: <stdin>: no column matches"), result.stderr
+    invalid = "a1;a2\n4;3\n9;4\n3;4\n"  # a 9 on a 1-5 scale: an invalid cell, with its row
+    args = ["score", "-", "--instrument", str(instrument), "-f", "json", "-o", "out.json"]
+    result, _ = run(args, tmp_path, stdin=invalid)
+    assert result.returncode == 0, result.stderr
+    out = (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert "<stdin>:3" in out and "partnerkit-stdin" not in out + result.stderr
+    report, _ = run(["report", "-", "--instrument", str(instrument), "-o", "r.xlsx"], tmp_path,
+                    stdin=invalid)  # fmt: skip
+    assert report.returncode == 0, report.stderr  # its checksum is the copy's, by name <stdin>
+
+
 def test_a_pipe_is_read_like_a_file(tmp_path):
     # process substitution, <(zcat survey.csv.gz): a named pipe with no size
     instrument = tmp_path / "tiny.toml"

@@ -7,11 +7,14 @@ import os
 import zipfile
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from partnerkit.io.prescan import column_number, scan_sav, scan_worksheet
+from partnerkit import read_survey
+from partnerkit.io.prescan import _sst_lengths, column_number, scan_sav, scan_worksheet
+from tests import hostile
 from tests.hostile import number, xlsx
 
 _letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -106,3 +109,68 @@ def test_a_cell_just_before_a_chunk_is_cut_is_seen():
         assert xml.index('<c r="ZZ9"/>') == (1 << 20) - shift
         rows, columns, _ = scan_worksheet(io.BytesIO(xml.encode()), "test")
         assert (rows, columns) == (9, 702), shift
+
+
+# ------------------------------------------- error cells in every workbook format
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".xlsb", ".ods"])
+def test_error_cells_are_invalid_cells_with_their_rows_in_every_format(tmp_path, tiny, suffix):
+    """#DIV/0!, #N/A and #VALUE! are counted as invalid cells with their rows (calamine
+    reads them blank in every format: they were lost in .xls, .xlsb and .ods)."""
+    writer = {".xlsx": hostile.errors_xlsx, ".xls": hostile.errors_xls,
+              ".xlsb": hostile.errors_xlsb, ".ods": hostile.errors_ods}[suffix]  # fmt: skip
+    path = writer(tmp_path / f"errors{suffix}")
+    survey = read_survey(path, tiny)
+    found = {(c.column, c.value, c.count, c.examples) for c in survey.ledger.invalid_cells}
+    # by hand from hostile.ERRORS: (0-based row 2, a1), (3, a2), (4, a2); the header is row 1
+    assert found == {
+        ("a1", "#DIV/0!", 1, (f"{path}:3",)),
+        ("a2", "#N/A", 1, (f"{path}:4",)),
+        ("a2", "#VALUE!", 1, (f"{path}:5",)),
+    }
+    assert survey.ledger.rows_read == 5
+    # the numbers around them are read as numbers: a1 = 4, 3, 4, 5 and a2 = 3, 4, 2
+    assert survey.data["a1"].dropna().tolist() == [4.0, 3.0, 4.0, 5.0]
+    assert survey.data["a2"].dropna().tolist() == [3.0, 4.0, 2.0]
+
+
+@pytest.fixture(scope="session")
+def libreoffice_files(tmp_path_factory):
+    """The error workbook as LibreOffice itself converts it to .xls and .ods."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    source = hostile.errors_xlsx(folder / "errors.xlsx")
+    profile = (folder / "profile").as_uri()  # its own profile: workers run side by side
+    for kind in ("xls", "ods"):
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", kind,
+             "--outdir", str(folder), str(source)],
+            capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+    return folder
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_error_cells_as_libreoffice_writes_them(libreoffice_files, tiny, suffix):
+    path = libreoffice_files / f"errors{suffix}"
+    survey = read_survey(path, tiny)
+    values = sorted(c.value for c in survey.ledger.invalid_cells)
+    assert values == ["#DIV/0!", "#N/A", "#VALUE!"]
+
+
+def test_xls_shared_string_lengths_across_continue_records():
+    """A string cut by a CONTINUE record goes on with its own flags byte (MS-XLS 2.4.265):
+    here 'abc' (8-bit) then 'déf' split after 'dé' as UTF-16, then 'g' after a CONTINUE
+    whose flags byte says 8-bit; lengths counted by hand."""
+    import struct
+
+    first = struct.pack("<II", 3, 3) + struct.pack("<HB", 3, 0) + b"abc"
+    first += struct.pack("<HB", 3, 1) + "dé".encode("utf-16-le")
+    second = b"\x01" + "f".encode("utf-16-le") + struct.pack("<HB", 1, 0) + b"g"
+    assert _sst_lengths([first, second]) == [3, 3, 1]

@@ -131,9 +131,8 @@ def read(frame: pd.DataFrame, fmt: str, *, reverse_a3: bool = True) -> pk.Survey
 
 
 def rows_in_file(frame: pd.DataFrame, fmt: str) -> int:
-    """Data rows the written file holds: an xlsx file stores no trailing empty rows."""
-    if fmt == "csv":
-        return len(frame)
+    """Data rows the written file holds: an xlsx file stores no trailing empty rows, and a
+    CSV file's trailing rows of empty cells are no rows either (issue 19)."""
     filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
     return int(filled[-1]) + 1 if filled.size else 0
 

@@ -223,14 +223,17 @@ def guard_workbook(path: Path) -> None:
 
         scan_sav(path)
         return
-    if suffix not in _ZIPPED or not zipfile.is_zipfile(path):
+    if suffix != ".xls" and (suffix not in _ZIPPED or not zipfile.is_zipfile(path)):
         return
-    from .prescan import file_key
+    from .prescan import file_key, scan_xls
 
     key = file_key(path)
     if key in _GUARDED:
         return
-    _guard_zip(path)
+    if suffix == ".xls":
+        scan_xls(path)
+    else:
+        _guard_zip(path)
     _GUARDED.add(key)
 
 
@@ -239,7 +242,7 @@ _GUARDED: set[tuple[str, int, int]] = set()
 
 
 def _guard_zip(path: Path) -> None:
-    from .prescan import scan_ods, scan_xlsx
+    from .prescan import scan_ods, scan_xlsb, scan_xlsx
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -268,6 +271,8 @@ def _guard_zip(path: Path) -> None:
                 scan_ods(path, archive)
             elif path.suffix.lower() in (".xlsx", ".xlsm"):
                 scan_xlsx(path, archive)
+            elif path.suffix.lower() == ".xlsb":
+                scan_xlsb(path, archive)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise _unreadable_workbook(path, exc) from exc
 
@@ -323,8 +328,8 @@ def sheet_cells(path: Path, sheet: str | int | None = None):
         raise _unreadable_workbook(path, exc) from exc
     from .prescan import error_cells
 
-    # xlsx: the pre-scan found the error and boolean cells; other formats are looked at
-    # column by column (dates stay dates: the decoder reports them as invalid)
+    # the pre-scan found the error cells (every format) and xlsx's booleans; the other
+    # formats' booleans and dates are looked at column by column
     _as_shown(rows, error_cells(path, name), path.suffix.lower() not in (".xlsx", ".xlsm"))
     return (name, rows), merged
 
@@ -338,9 +343,9 @@ def _as_shown(rows: list[list], cells: list[tuple[int, int, str]], look: bool) -
     reads as blank). So they reach decoding as what they are, invalid in an item column,
     never as 1 and 0 (a TRUE made every 1 of its column invalid, issue 18).
 
-    ``cells``: those the pre-scan found (1-based row, column, text); ``look``: also look
-    at every column (formats without a pre-scan: ods, xls, xlsb), which costs ~0.1 s per
-    million cells."""
+    ``cells``: those the pre-scan found (1-based row, column, text: errors in every format,
+    booleans in xlsx); ``look``: also look at every column for booleans and dates (ods, xls,
+    xlsb), which costs ~0.1 s per million cells."""
     import datetime as dt
 
     from pandas._libs import lib
@@ -486,7 +491,7 @@ def read_csv(
     except (pd.errors.ParserError, ValueError) as exc:
         raise SurveyReadError(f"{path}: {_parser_problem(exc, len(spec.names))}") from exc
     table = RawTable(
-        _tidy(frame),
+        _without_trailing_blank_lines(_tidy(frame)),
         path,
         None,
         encoding=encoding,
@@ -796,6 +801,16 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
         if blank:
             frame[name] = col.mask(col.isin(blank), np.nan)
     return frame
+
+
+def _without_trailing_blank_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the blank lines (or lines of empty cells) a CSV file ends with:
+    they are no rows (LimeSurvey ends its export with one; it was counted as a row read
+    and excluded as empty). Looks at the last rows only, one at a time."""
+    end = len(frame)
+    while end and frame.iloc[end - 1].isna().all():
+        end -= 1
+    return frame if end == len(frame) else frame.iloc[:end]
 
 
 def _check_not_empty(table: RawTable) -> None:

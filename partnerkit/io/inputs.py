@@ -183,6 +183,30 @@ def _is_pipe(path: Path) -> bool:
 
 #: where standard input and pipes were copied (removed when the process ends)
 _SPOOLED: list[Path] = []
+#: each copy's path, and the name messages give it (``<stdin>``, or the pipe's path)
+_SHOWN: dict[str, str] = {}
+
+
+class SpooledPath(type(Path())):  # type: ignore[misc]  # PosixPath or WindowsPath
+    """The temporary copy of standard input or a pipe: opened as that file (``os.fspath``),
+    named as what the user gave (``<stdin>``) wherever a message or an output shows it
+    (``str``), so no message names the temporary copy."""
+
+    def __str__(self) -> str:
+        real = super().__str__()
+        return _SHOWN.get(real, real)
+
+    def __fspath__(self) -> str:
+        return super().__str__()
+
+    def __repr__(self) -> str:
+        return f"SpooledPath({str(self)!r})"
+
+
+def real_path(name: str | Path) -> Path:
+    """The file behind a name as messages and sources show it (``<stdin>``: its copy)."""
+    real = next((k for k, v in _SHOWN.items() if v == str(name)), None)
+    return Path(real) if real is not None else Path(name)
 
 
 def spool(path: Path) -> Path:
@@ -203,6 +227,8 @@ def spool(path: Path) -> Path:
     if not _SPOOLED:
         atexit.register(remove_spooled)
     _SPOOLED.append(folder)
+    _SHOWN[str(target)] = "<stdin>" if str(path) == "-" else str(path)
+    target = SpooledPath(target)
     if target.stat().st_size == 0:
         what = "standard input" if str(path) == "-" else f"{path} (a pipe)"
         raise SurveyReadError(
@@ -217,6 +243,7 @@ def remove_spooled() -> None:
 
     while _SPOOLED:
         shutil.rmtree(_SPOOLED.pop(), ignore_errors=True)
+    _SHOWN.clear()
 
 
 def _hidden(directory: Path, root: Path) -> bool:
@@ -232,3 +259,53 @@ def _is_surveyxact_folder(path: Path) -> bool:
         return False
     names = {p.name.lower() for p in path.iterdir()}
     return {"dataset.csv", "labels.csv"} <= names
+
+
+def drop_identical(inputs: list[Input]) -> tuple[list[Input], list[str]]:
+    """The inputs with each file content once, and a note per file left out.
+
+    A folder holding the same export twice (a copy, a download saved twice) would
+    stack every respondent twice. Files are compared by size first, then by a SHA-256
+    of their bytes (SurveyXact folders: of their three files), so only files of equal
+    size are read twice.
+    """
+    import hashlib
+
+    def size(item: Input) -> tuple:
+        files = _files_of(item.path)
+        return tuple(f.stat().st_size for f in files) if files else (None,)
+
+    by_size: dict[tuple, list[int]] = {}
+    for k, item in enumerate(inputs):
+        by_size.setdefault(size(item), []).append(k)
+    first: dict[str, Input] = {}
+    skipped: dict[int, str] = {}
+    for sizes, group in by_size.items():
+        if len(group) < 2 or sizes == (None,):
+            continue
+        for k in group:
+            digest = hashlib.sha256()
+            for file in _files_of(inputs[k].path):
+                with file.open("rb") as fh:
+                    for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        digest.update(block)
+            key = digest.hexdigest()
+            if key in first:
+                skipped[k] = (
+                    f"{inputs[k].path} is identical to {first[key].path} (the same bytes): "
+                    "read once."
+                )
+            else:
+                first[key] = inputs[k]
+    kept = [item for k, item in enumerate(inputs) if k not in skipped]
+    return kept, [skipped[k] for k in sorted(skipped)]
+
+
+def _files_of(path: Path) -> list[Path]:
+    """The file itself, or a SurveyXact folder's files (none for what cannot be read)."""
+    try:
+        if path.is_dir():
+            return sorted(p for p in path.iterdir() if p.is_file())
+        return [path] if path.is_file() else []
+    except OSError:
+        return []

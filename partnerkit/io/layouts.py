@@ -20,6 +20,7 @@ spread over several tables are read here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -81,27 +82,43 @@ def detect_layout(headers: Sequence[str], sheet: str | None = None) -> str:
 
 
 def detect_header(
-    first: Sequence[Sequence[str]], sheet: str | None = None, layout: str | None = None
+    first: Sequence[Sequence[str]],
+    sheet: str | None = None,
+    layout: str | None = None,
+    where: str | None = None,
 ) -> HeaderSpec:
     """The header rows and the layout of a table, from its first rows (cells as text).
 
-    Qualtrics: the third row holds ``{"ImportId": ...}`` cells; the first row gives the
-    names (export tags), the second the question texts. SurveyMonkey: the first row
-    has ``Respondent ID`` and ``Collector ID``, the second row ``Response`` or the
-    statements of a matrix under its question text. Anything else: one header row, and
-    the layout its names show (:func:`detect_layout`). ``layout`` forces a layout (and its
-    header rows) instead of recognising it.
+    Qualtrics, three header rows: the third holds ``{"ImportId": ...}`` cells (the
+    2016-17 exporter wrote ``{'ImportId': ...}`` with single quotes); the first row gives
+    the names (export tags), the second the question texts. Qualtrics' legacy exporter,
+    two header rows: ``V1``, ``V2``... then the export tags above ``ResponseID``... and
+    the question texts. SurveyMonkey: the first row has ``Respondent ID`` and ``Collector
+    ID``, the second row ``Response`` or the statements of a matrix under its question
+    text. Anything else: one header row, and the layout its names show
+    (:func:`detect_layout`).
+
+    ``layout`` forces a layout (and its header rows) instead of recognising it; rows it
+    would take as headers that look like answers are refused (``where`` names the file
+    in that error), so that no respondent is dropped silently.
     """
     rows = [list(r) for r in first]
     top = rows[0] if rows else []
-    qualtrics = len(rows) >= 3 and any(c.strip().casefold().startswith(_IMPORT_ID) for c in rows[2])
-    if (layout is None and qualtrics) or (layout == "qualtrics" and len(rows) >= 3):
+    variant = qualtrics_variant(rows)
+    if layout == "qualtrics" and variant is None:
+        variant = "three rows" if len(rows) >= 3 else None
+        _check_header_rows(rows[1:3], layout, where or "", sheet)
+    if layout in (None, "qualtrics") and variant == "legacy":
+        return _qualtrics_legacy(rows)
+    if layout in (None, "qualtrics") and variant is not None:
         second = rows[1] + [""] * (len(top) - len(rows[1]))
         names, duplicates = unique_names(top)
         alternates = {n: (s.strip(),) for n, s in zip(names, second, strict=False) if s.strip()}
         return HeaderSpec(3, names, alternates, duplicates, "qualtrics")
     folded = {c.strip().casefold() for c in top}
     monkey = {"respondent id", "collector id"} <= folded
+    if layout == "surveymonkey":
+        _check_header_rows(rows[1:2], layout, where or "", sheet)
     if len(rows) >= 2 and ((layout is None and monkey) or layout == "surveymonkey"):
         second = rows[1] + [""] * (len(top) - len(rows[1]))
         combined, question = [], ""
@@ -116,6 +133,81 @@ def detect_header(
         return HeaderSpec(2, names, {}, duplicates, "surveymonkey")
     names, duplicates = unique_names(top)
     return HeaderSpec(1, names, {}, duplicates, layout or detect_layout(names, sheet))
+
+
+#: Qualtrics' header variants: their names as the README lists them, and header rows
+QUALTRICS_VARIANTS = {"current": 3, "2016-17": 3, "legacy": 2}
+_LEGACY_TAG = re.compile(r"V\d+")
+
+
+def qualtrics_variant(rows: Sequence[Sequence[str]]) -> str | None:
+    """Which Qualtrics exporter wrote these first rows: ``"current"`` (third row
+    ``{"ImportId": ...}``), ``"2016-17"`` (``{'ImportId': ...}``), ``"legacy"`` (``V1``,
+    ``V2``... above ``ResponseID``...), or ``None``."""
+    if len(rows) >= 3:
+        third = {c.strip().casefold()[:11] for c in rows[2] if c.strip()}
+        if _IMPORT_ID in third:
+            return "current"
+        if _IMPORT_ID.replace('"', "'") in third:
+            return "2016-17"
+    if len(rows) >= 2 and len(rows[0]) >= 2 and len(rows[1]) >= 1:
+        tags = [c.strip() for c in rows[0][:2]]
+        if all(_LEGACY_TAG.fullmatch(t) for t in tags) and compact(rows[1][0]) == "responseid":
+            return "legacy"
+    return None
+
+
+def _qualtrics_legacy(rows: list[list[str]]) -> HeaderSpec:
+    """The legacy exporter's two rows: ``V1..V10`` stand above the response's own fields
+    (``ResponseID``, ``StartDate``...), which name those columns; the export tags
+    (``Q1``, ``Q2_1``) name the others, their question texts (row 2) are alternates."""
+    top = rows[0]
+    second = rows[1] + [""] * (len(top) - len(rows[1]))
+    chosen = [
+        below if _LEGACY_TAG.fullmatch(tag.strip()) and below.strip() else tag
+        for tag, below in zip(top, second, strict=False)
+    ]
+    names, duplicates = unique_names(chosen)
+    alternates = {
+        n: (s.strip(),)
+        for n, s, c in zip(names, second, chosen, strict=False)
+        if s.strip() and s.strip() != c.strip()
+    }
+    return HeaderSpec(2, names, alternates, duplicates, "qualtrics")
+
+
+_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?")
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b|\d{1,2}:\d{2}(:\d{2})?\b")
+
+
+def _check_header_rows(
+    rows: Sequence[Sequence[str]], layout: str, where: str, sheet: str | None
+) -> None:
+    """Refuse a forced layout whose header rows (after the first) look like answers: a
+    date or time (every platform stamps a response; no header row holds one), a number
+    in the first filled cell (a respondent or row number), or numbers in more than a
+    quarter of the filled cells. Reading such a row as a header would drop a respondent
+    silently (``--layout qualtrics`` on a Microsoft Forms file read 291 of 293 rows)."""
+    place = f"{where}, sheet '{sheet}'" if sheet and where else where or "the file"
+    for offset, row in enumerate(rows, start=2):
+        filled = [c.strip() for c in row if c.strip()]
+        if not filled:
+            continue
+        dates = [c for c in filled if _DATE.match(c)]
+        numbers = [c for c in filled if _NUMBER.fullmatch(c)]
+        if dates:
+            why = f"it holds dates or times, such as {dates[0]!r}"
+        elif _NUMBER.fullmatch(filled[0]) and row[0].strip():
+            why = f"its first cell is a number ({filled[0]!r})"
+        elif len(numbers) * 4 > len(filled):
+            why = f"{len(numbers)} of its {len(filled)} filled cells are numbers"
+        else:
+            continue
+        raise SurveyReadError(
+            f"{place}: --layout {layout} takes row {offset} as a header row, but it looks like "
+            f"answers ({why}); reading it so would drop a respondent. Leave out --layout to "
+            "have the layout recognised, or choose the one the file has."
+        )
 
 
 def read_export(
@@ -151,7 +243,7 @@ def read_export(
                 f"{path}: is not a SurveyXact workbook (it needs the sheets Dataset, Structure "
                 f"and Labels; it has {', '.join(repr(n) for n in names)})."
             )
-    return read_sheet(path, sheet, partial(detect_header, layout=layout), prepare)
+    return read_sheet(path, sheet, partial(detect_header, layout=layout, where=str(path)), prepare)
 
 
 # ------------------------------------------------------------------- SurveyXact

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import OptionError, PartnerkitError, SurveyReadError
 from ..instrument import Instrument, load_instrument
 from ..survey import Survey
-from .inputs import AREA_FROM, expand_inputs
+from .inputs import AREA_FROM, drop_identical, expand_inputs
 from .part import Part, read_part
 from .roles import as_actor_map
 from .stack import Frames, stack_frames, stack_parts
@@ -101,6 +101,7 @@ def read_survey(
         raise OptionError("no input files given.")
     if round is not None and len(inputs) > 1:
         raise OptionError("--round applies to a single file; name the files by round instead.")
+    inputs, identical = drop_identical(inputs)  # the same file twice: read once, and said
     several = len(inputs) > 1
     mapping = as_actor_map(actor_map, instrument)
     tasks = [
@@ -119,6 +120,9 @@ def read_survey(
             )
         )
     survey = replace(stack_parts(parts, instrument, frames), failed=failed)
+    if identical:
+        ledger = replace(survey.ledger, warnings=(*identical, *survey.ledger.warnings))
+        survey = replace(survey, ledger=ledger)
     if skipped:
         listed = ", ".join(str(p) for p in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
         note = (

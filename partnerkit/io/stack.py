@@ -49,6 +49,7 @@ def stack_parts(
     if len(data) != kept:  # the ledger and the rows must agree: nothing lost
         raise ValueError(f"stacked {len(data)} rows, but the files kept {kept}")
     data = _same_id_type(_numbered(data, parts))
+    data, dk, parts, repeated, notes = _repeated_files(data, dk, parts, instrument)
     columns = tuple(
         c if c.source == k else replace(c, source=k) for k, p in enumerate(parts) for c in p.columns
     )
@@ -56,11 +57,21 @@ def stack_parts(
         (p.plan.roles["respondent"] for p in parts if "respondent" in p.plan.roles), ""
     )
     dup, duplicates, id_warning = _duplicate_respondents(data, [p.source for p in parts], id_column)
+    if repeated.any():  # the same respondents in another file: left out as duplicates too
+        first = data.loc[repeated, [SOURCE_COLUMN, ROW_COLUMN]].head(EXAMPLES)
+        examples = tuple(f"{parts[s].source.path}:{r}" for s, r in first.itertuples(index=False))
+        dup = dup | repeated
+        duplicates = Exclusion(
+            "duplicate_respondent",
+            int(dup.sum()),
+            (*examples, *duplicates.examples)[:EXAMPLES],
+        )
     if dup.any():
         data = data.loc[~dup].reset_index(drop=True)
         dk = dk.loc[~dup].reset_index(drop=True)
     excluded = [e for p in parts for e in p.excluded] + [duplicates]
-    warnings = [w for p in parts for w in p.warnings] + ([id_warning] if id_warning else [])
+    warnings = [*notes, *(w for p in parts for w in p.warnings)]
+    warnings += [id_warning] if id_warning else []
 
     ledger = Ledger(
         rows_read=sum(p.source.rows for p in parts),
@@ -78,6 +89,111 @@ def stack_parts(
         ledger=ledger,
         dont_know=dk,
     )
+
+
+def _repeated_files(data: pd.DataFrame, dk: pd.DataFrame, parts: list[Part], instrument):
+    """Files holding the same respondents as another: read once, and said.
+
+    Rows are compared by their answers (and don't-know cells), respondent id, round and
+    actor; not the area, which a file's name may give. A file whose every row is in
+    another file (a copy in another format: the example's .xlsx and .csv; area files
+    beside the combined file) is left out whole, with a note: the larger file, or the
+    first of two equal ones, is kept. Rows with an id whose id and answers appear in an
+    earlier file are marked (returned as a mask; the caller counts them as duplicate
+    respondents). Vectorised: one hash per row, and only hashes found in several files
+    are compared.
+
+    Returns the data and don't-know frames and parts without the files left out (rows
+    pointing at their new place), the mask of repeated rows, and the notes.
+    """
+    import pandas as pd
+
+    none = np.zeros(len(data), dtype=bool)
+    if len(parts) < 2 or data.empty:
+        return data, dk, parts, none, []
+    items = [i for i in instrument.item_ids if i in data.columns]
+    roles = [c for c in ("respondent", "round", "actor") if c in data.columns]
+    keys = pd.concat(
+        [data[items + roles], dk.reindex(columns=items, fill_value=False)],
+        axis=1, ignore_index=True,
+    )  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "h": pd.util.hash_pandas_object(keys, index=False).to_numpy(),
+            "s": data[SOURCE_COLUMN].to_numpy(),
+        }
+    )
+    per_part = rows.drop_duplicates()
+    sizes = per_part.groupby("s").size()  # distinct rows per file
+    shared = per_part[per_part.duplicated("h", keep=False)]
+    if shared.empty:
+        return data, dk, parts, none, []
+    pairs = shared.merge(shared, on="h")
+    pairs = pairs[pairs["s_x"] != pairs["s_y"]]  # row of file x also in file y
+    common = pairs.groupby(["s_x", "s_y"]).size().reset_index(name="n")
+    common["whole"] = common["n"].to_numpy() == sizes.loc[common["s_x"]].to_numpy()
+    x_size, y_size = sizes.loc[common["s_x"]].to_numpy(), sizes.loc[common["s_y"]].to_numpy()
+    earlier = common["s_y"].to_numpy() < common["s_x"].to_numpy()
+    common["larger"] = (y_size > x_size) | ((y_size == x_size) & earlier)
+    inside = common[common["whole"] & common["larger"]]
+    sequence = {k: rows["h"].to_numpy()[rows["s"].to_numpy() == k] for k in set(inside["s_x"])}
+    sequence |= {k: rows["h"].to_numpy()[rows["s"].to_numpy() == k] for k in set(inside["s_y"])}
+    identified = data["respondent"].notna().to_numpy() if "respondent" in data else none
+    notes = []
+    drop: set[int] = set()
+    for x, group in inside.groupby("s_x"):
+        with_ids = bool(identified[rows["s"].to_numpy() == x].all())
+        containers = [
+            int(y) for y in group["s_y"] if _contains(sequence[int(y)], sequence[int(x)], with_ids)
+        ]
+        if not containers:
+            continue
+        y = max(containers, key=lambda k: (sizes.loc[k], -k))  # the largest, the first
+        drop.add(int(x))
+        left, kept = parts[int(x)].source, parts[y].source
+        what = "the same responses as" if sizes.loc[x] == sizes.loc[y] else "responses all in"
+        notes.append(
+            f"{left.where} ({left.rows} rows) holds {what} {kept.where} (the same survey "
+            f"exported twice, or part of it): read once, from {kept.where}."
+        )
+    if drop:
+        keep_rows = ~rows["s"].isin(drop).to_numpy()
+        place = np.full(len(parts), -1, dtype=np.int32)
+        remaining = [k for k in range(len(parts)) if k not in drop]
+        place[remaining] = np.arange(len(remaining), dtype=np.int32)
+        data = data.loc[keep_rows].reset_index(drop=True)
+        data[SOURCE_COLUMN] = place[data[SOURCE_COLUMN].to_numpy()]
+        dk = dk.loc[keep_rows].reset_index(drop=True)
+        rows = rows.loc[keep_rows].reset_index(drop=True)
+        rows["s"] = place[rows["s"].to_numpy()]
+        parts = [parts[k] for k in remaining]
+    if "respondent" not in data.columns:
+        return data, dk, parts, np.zeros(len(data), dtype=bool), notes
+    first = rows.groupby("h")["s"].transform("min").to_numpy()
+    repeated = (rows["s"].to_numpy() != first) & data["respondent"].notna().to_numpy()
+    if repeated.any():
+        files = ", ".join(dict.fromkeys(parts[s].source.where for s in rows["s"][repeated]))
+        notes.append(
+            f"{int(repeated.sum())} rows of {files} repeat respondents of an earlier file (the "
+            "same id and answers); each is counted once, the repeats as duplicates."
+        )
+    return data, dk, parts, repeated, notes
+
+
+def _contains(outer: np.ndarray, inner: np.ndarray, with_ids: bool) -> bool:
+    """Whether rows ``inner`` (hashes, in file order) are all in ``outer``: with ids, each
+    row at least as often; without, as one run in the same order (an export and its copy,
+    a combined file and an area's block of it). Two people answering alike is common on a
+    short instrument; a whole file of them, in order, is not."""
+    if with_ids:
+        values, counts = np.unique(inner, return_counts=True)
+        have, times = np.unique(outer, return_counts=True)
+        at = np.searchsorted(have, values)
+        found = (at < len(have)) & (have[np.minimum(at, len(have) - 1)] == values)
+        return bool(found.all() and (times[at] >= counts).all())
+    n = len(inner)
+    starts = np.flatnonzero(outer[: len(outer) - n + 1] == inner[0]) if n else []
+    return any(np.array_equal(outer[k : k + n], inner) for k in starts[:1000])
 
 
 def _same_id_type(data: pd.DataFrame) -> pd.DataFrame:
@@ -130,15 +246,44 @@ def _duplicate_respondents(data: pd.DataFrame, sources: list[Source], id_column:
         return none, Exclusion("duplicate_respondent", 0), None
     dup = has_id & data.duplicated(keys, keep="last").to_numpy()
     if dup.sum() > MAX_DUPLICATE_SHARE * max(has_id.sum(), 1):
-        warning = (
-            f"the respondent id column '{id_column}' repeats values in {int(dup.sum())} of "
-            f"{int(has_id.sum())} rows, so it does not look like an id; no row was dropped as a "
-            "duplicate. Declare the real id column under [columns] respondent in the instrument."
+        return (
+            none,
+            Exclusion("duplicate_respondent", 0),
+            _id_warning(data, sources, id_column, keys),
         )
-        return none, Exclusion("duplicate_respondent", 0), warning
     first = data.loc[dup, [SOURCE_COLUMN, ROW_COLUMN]].head(EXAMPLES)
     examples = tuple(f"{sources[s].path}:{r}" for s, r in first.itertuples(index=False))
     return dup, Exclusion("duplicate_respondent", int(dup.sum()), examples), None
+
+
+def _id_warning(data: pd.DataFrame, sources: list[Source], id_column: str, keys: list[str]):
+    """Why the ids repeat, and what to do: across files, the files number their
+    respondents each on their own, or hold the same survey twice (the column is an id:
+    the old advice to name another id column pointed the wrong way); within one file,
+    the column is no id."""
+    repeats = data.loc[data.duplicated(keys, keep=False), ["respondent", SOURCE_COLUMN, *keys[1:]]]
+    spread = repeats.groupby(keys, observed=True)[SOURCE_COLUMN].nunique()
+    count = int(data.duplicated(keys, keep="last").sum())
+    rows = int(data["respondent"].notna().sum())
+    scope = "round and area" if len(keys) == 3 else "round" if "round" in keys else "area"
+    scope = scope if len(keys) > 1 else "survey"
+    if (spread > 1).mean() > 0.5:  # mostly the same id in different files
+        files = list(dict.fromkeys(sources[s].where for s in repeats[SOURCE_COLUMN]))
+        named = ", ".join(files[:2]) + (f" and {len(files) - 2} more" if len(files) > 2 else "")
+        return (
+            f"the respondent ids in '{id_column}' repeat across files in the same {scope} "
+            f"({count} of {rows} rows; {named}), so no row was dropped as a duplicate. The "
+            "files seem to number their respondents each on their own: if they are different "
+            "areas or rounds, let each say which (an area or round column, one folder per area "
+            "directly below the folder read, or names as --area-from describes); if two of "
+            "them hold the same survey, read it once."
+        )
+    return (
+        f"the respondent id column '{id_column}' repeats values in {count} of {rows} rows in "
+        f"the same {scope}, so it does not look like an id; no row was dropped as a duplicate. "
+        "If another column holds the ids, name it under [columns] respondent in the "
+        "instrument."
+    )
 
 
 def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
