@@ -4,7 +4,9 @@
   e-mail, area, round, actor type, role, the 30 statements with label answers).
 * ``large.csv``: 1,000,000 respondents, semicolon-separated, numeric codes.
 * ``small.csv``: 3,000 respondents, the same shape as ``large.csv``.
-* ``areas/<area>/2024.xlsx``: 1,000 areas of 50 respondents each.
+* ``areas/<area>/2024.xlsx``: 1,000 areas of 50 respondents each (label answers).
+* ``areas-numeric/<area>/2024.xlsx``: 1,000 areas of 30 respondents each, numeric codes:
+  the batch target, read against a plain ``pd.read_excel`` loop.
 
     python benchmarks/generate.py [--force]
 """
@@ -112,6 +114,13 @@ def main(force: bool = False) -> None:
         start = time.perf_counter()
         for area in range(1, 1001):
             data = frame(rng, 50, labels=True, areas=1).drop(columns=["Boligområde", "Runde"])
+            write_xlsx(data, folder / f"Område {area:04d}" / "2024.xlsx")
+        print(f"wrote 1,000 area files to {folder} in {time.perf_counter() - start:.1f} s")
+    folder = DATA / "areas-numeric"
+    if force or not folder.exists():
+        start = time.perf_counter()
+        for area in range(1, 1001):
+            data = frame(rng, 30, labels=False, areas=1).drop(columns=["Boligområde", "Runde"])
             write_xlsx(data, folder / f"Område {area:04d}" / "2024.xlsx")
         print(f"wrote 1,000 area files to {folder} in {time.perf_counter() - start:.1f} s")
 

@@ -89,7 +89,7 @@ def reliability(
     """
     import pandas as pd
 
-    from .stats.alpha import item_statistics, scale_reliability
+    from .stats.alpha import item_statistics, pairwise_covariance, scale_reliability
 
     inst = survey.instrument
     lang = lang or inst.language
@@ -115,12 +115,15 @@ def reliability(
         dont_know = survey.dont_know[ids].to_numpy() if survey.dont_know is not None else None
         for group in groups:
             frame = pd.DataFrame(values[group.rows], columns=ids)
-            answered = frame.loc[:, frame.notna().any()]  # items with an answer in this group
-            summary = scale_reliability(answered)
+            kept = frame.notna().any().to_numpy()  # items with an answer in this group
+            answered = frame.loc[:, kept]
+            # once for both: a pair's covariance depends on its two columns alone
+            c = pairwise_covariance(frame)
+            summary = scale_reliability(answered, covariance=c[np.ix_(kept, kept)])
             summary["k"] = answered.shape[1]
             base = {"dimension": dim.id, **group.labels, "_level": group.level}
             dims.append(base | summary)
-            stats = item_statistics(frame).set_index("item")
+            stats = item_statistics(frame, covariance=c).set_index("item")
             for item_id in ids:
                 column = frame[item_id].to_numpy()
                 counts = {str(p): int((column == p).sum()) for p in scale.points}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instrument import Scale
-from ..parallel import thread_map
+from ..parallel import MIN_CELLS, thread_map
 from ..text import as_label, norm, short
 
 if TYPE_CHECKING:
@@ -69,9 +69,13 @@ def decode_columns(columns: list[pd.Series | np.ndarray], scale: Scale) -> list[
             return _decode_numbers(column, scale, in_place=True)
         return _decode_numbers(column.to_numpy(dtype="float64", na_value=np.nan), scale)
 
-    # numpy lets go of the GIL, so numeric columns are decoded on threads
-    for j, result in zip(numbers, thread_map(number, numbers, rows * len(numbers)), strict=True):
-        decoded[j] = result
+    if len(numbers) > 1 and rows * len(numbers) < MIN_CELLS:  # a small file: one block
+        for j, result in zip(numbers, _decode_number_block(columns, numbers, scale), strict=True):
+            decoded[j] = result
+    else:  # numpy lets go of the GIL, so the columns of a large file are decoded on threads
+        results = thread_map(number, numbers, rows * len(numbers))
+        for j, result in zip(numbers, results, strict=True):
+            decoded[j] = result
     per_batch = max(1, _BATCH_CELLS // max(rows, 1))
     for start in range(0, len(text), per_batch):
         batch = text[start : start + per_batch]
@@ -109,6 +113,33 @@ def _decode_numbers(raw: np.ndarray, scale: Scale, in_place: bool = False) -> De
     else:
         values = np.where(kind == VALID, raw, np.nan)
     return _finish(values, kind, invalid, scale, own=in_place, dont_know=dont_know)
+
+
+def _decode_number_block(columns: list, numbers: list[int], scale: Scale) -> list[Decoded]:
+    """The numeric ``columns[j]`` for ``j`` in ``numbers``, decoded together: one array of
+    every cell, classified and masked in one step (as :func:`_decode_numbers` does per
+    column; the given columns are not changed). On 1,000 files of 30 rows, thirty steps
+    per file cost 5.8 s of 20 s (issue 23)."""
+    rows = len(columns[numbers[0]])
+    raw = np.empty((len(numbers), rows))
+    for k, j in enumerate(numbers):
+        column = columns[j]
+        raw[k] = (
+            column
+            if isinstance(column, np.ndarray)
+            else column.to_numpy(dtype="float64", na_value=np.nan)
+        )
+    kind = _classify_numbers(raw.ravel(), scale).reshape(raw.shape)
+    values = np.where(kind == VALID, raw, np.nan)
+    if scale.descending:
+        np.subtract(scale.min + scale.max, values, out=values)
+    dont_know = kind == DONT_KNOW
+    odd = np.flatnonzero((kind == INVALID).any(axis=1))  # columns with an invalid cell
+    invalid = {k: _invalid_numbers(raw[k], np.flatnonzero(kind[k] == INVALID)) for k in odd}
+    return [
+        Decoded(values=values[k], dont_know=dont_know[k], invalid=invalid.get(k, []), kind=kind[k])
+        for k in range(len(numbers))
+    ]
 
 
 def _decode_texts(columns: list[pd.Series], scale: Scale) -> list[Decoded]:
@@ -162,11 +193,24 @@ def _classify_numbers(x: np.ndarray, scale: Scale) -> np.ndarray:
 
 
 def _small_kinds(scale: Scale) -> np.ndarray:
-    """The kind of each int8 value, indexed by its bit pattern read as uint8."""
+    """The kind of each int8 value, indexed by its bit pattern read as uint8 (a table
+    made once per scale; rebuilt for every column it cost 1.4 s of 1,000 small files)."""
+    known = _KINDS.get(id(scale))
+    if known is not None and known[0] is scale:
+        return known[1]
     value = np.arange(256, dtype=np.uint8).view(np.int8)
     valid = (value >= scale.min) & (value <= scale.max)
     missing = np.isin(value, scale.missing_codes)
-    return np.where(valid, VALID, np.where(missing, DONT_KNOW, INVALID)).astype(np.int8)
+    table = np.where(valid, VALID, np.where(missing, DONT_KNOW, INVALID)).astype(np.int8)
+    table.flags.writeable = False  # shared: indexing it makes a new array
+    if len(_KINDS) >= 64:
+        _KINDS.clear()
+    _KINDS[id(scale)] = (scale, table)
+    return table
+
+
+#: the table of :func:`_small_kinds` by scale (kept beside it, so a reused id never matches)
+_KINDS: dict[int, tuple[Scale, np.ndarray]] = {}
 
 
 def _classify_wide(x: np.ndarray, scale: Scale) -> np.ndarray:

@@ -75,10 +75,17 @@ def _patterns(prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
 
 def _chunks(stream):
     """The stream in megabyte chunks, decompressed on a thread (zlib lets go of the GIL
-    while numpy looks through the previous chunk here)."""
+    while numpy looks through the previous chunk here); a stream of one chunk is read
+    here."""
     from queue import Queue
     from threading import Thread
 
+    first = stream.read(_CHUNK)
+    if len(first) < _CHUNK:  # the whole stream: a thread per small sheet cost 3 ms (issue 23)
+        if first:
+            yield first
+        return
+    yield first
     queue: Queue = Queue(maxsize=4)
 
     def produce():

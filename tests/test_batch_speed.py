@@ -1,0 +1,128 @@
+"""The shortcuts that make many small files fast give what the slow paths give (issue 23).
+
+Rows become a frame without pandas' row parser where a column holds numbers; numeric
+item columns are decoded as one block; a plan is reused for a repeated header. Each is
+compared here with the path it replaces (pandas' own ``TextParser``, the per-column
+decoder, a fresh plan), on cells of every kind a workbook gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.io.parsers import TextParser
+
+from partnerkit.errors import MappingError
+from partnerkit.instrument import Scale, load_instrument
+from partnerkit.io import decode
+from partnerkit.io.files import frame_from_rows
+from partnerkit.io.mapping import plan_columns
+
+
+def text_parser(rows, names):
+    """What frame_from_rows did before issue 23: every column through TextParser."""
+    parser = TextParser(
+        rows, header=None, names=names, keep_default_na=False, na_values=[""],
+        skip_blank_lines=False,
+    )  # fmt: skip
+    return parser.read()
+
+
+COLUMNS = {
+    "ints": [1, 2, 3, 4],
+    "floats": [1.0, 2.5, 3.0, 4.0],
+    "blanks": [1.0, "", 3.0, ""],
+    "empty": ["", "", "", ""],
+    "texts as numbers": ["1", "2", "3", ""],
+    "comma decimals": ["1,5", "2", "3", "4"],
+    "text": ["Kommune", "", "Skole", "Politi"],
+    "mixed": [1.0, "Ved ikke", 3.0, ""],
+    "true false": ["TRUE", "FALSE", "TRUE", "FALSE"],
+    "bools": [True, False, True, False],
+    "none": [None, 1.0, None, 2.0],
+    "spaces": ["  ", "a", " ", "b"],
+}
+
+
+@pytest.mark.parametrize("first", [None, "\ufeffID"])
+def test_rows_typed_as_pandas_text_parser_types_them(first):
+    names = list(COLUMNS)
+    rows = [list(cells) for cells in zip(*COLUMNS.values(), strict=True)]
+    if first is not None:  # a byte-order mark in the first cell: the parser's own path
+        rows[0][0] = first
+    expected = text_parser([list(r) for r in rows], names)
+    got = frame_from_rows([list(r) for r in rows], names)
+    # frame_from_rows also blanks cells of white space (its _tidy step): do the same
+    expected["spaces"] = expected["spaces"].mask(expected["spaces"].str.strip() == "")
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_short_rows_are_padded_as_before():
+    rows = [[1.0, "a"], [2.0], [3.0, "c", "extra"]]
+    pd.testing.assert_frame_equal(
+        frame_from_rows([list(r) for r in rows], ["x", "y"]),
+        text_parser([[1.0, "a"], [2.0, ""], [3.0, "c"]], ["x", "y"]),
+    )
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_number_block_decodes_as_column_by_column(descending):
+    """Blanks, missing codes, fractions, out-of-range and negative numbers, in Series and
+    in arrays; the block and the one-column decoder agree on every output."""
+    scale = Scale(min=1, max=5, favourable=4, missing_codes=(6.0, 9.0), descending=descending)
+    rng = np.random.default_rng(23)
+    cells = rng.choice([1, 2, 3, 4, 5, 6, 9, np.nan, 2.5, 0, 7, -3, 300], size=(4, 40))
+    columns = [pd.Series(cells[0]), pd.Series(cells[1]).astype("Int64", errors="ignore")]
+    columns += [cells[2].copy(), pd.Series(np.clip(cells[3], 1, 5))]  # an all-valid column
+    block = decode.decode_columns(columns, scale)  # 4 x 40 cells: the block path
+    for column, got in zip(columns, block, strict=True):
+        raw = (
+            column
+            if isinstance(column, np.ndarray)
+            else column.to_numpy("float64", na_value=np.nan)
+        )
+        alone = decode._decode_numbers(np.array(raw, dtype="float64"), scale)
+        np.testing.assert_array_equal(got.values, alone.values)
+        np.testing.assert_array_equal(got.kind, alone.kind)
+        np.testing.assert_array_equal(got.dont_know, alone.dont_know)
+        assert [(v, n, list(r)) for v, n, r in got.invalid] == [
+            (v, n, list(r)) for v, n, r in alone.invalid
+        ]
+    assert block[0].invalid  # the case has invalid cells at all
+    np.testing.assert_array_equal(columns[2], cells[2])  # a given array is left as it was
+
+
+def test_nullable_integers_decode_in_the_block():
+    scale = Scale(min=1, max=5, favourable=4, missing_codes=(6.0,))
+    columns = [pd.Series([1, None, 6], dtype="Int64"), pd.Series([2.0, 3.0, 9.0])]
+    first, second = decode.decode_columns(columns, scale)
+    np.testing.assert_array_equal(first.values, [1.0, np.nan, np.nan])
+    assert first.kind.tolist() == [decode.VALID, decode.BLANK, decode.DONT_KNOW]
+    assert second.invalid[0][:2] == ("9", 1)
+
+
+def test_a_plan_is_reused_only_for_the_same_header_and_instrument():
+    inst = load_instrument()
+    headers = ["Aktørtype", *inst.item_ids[:4], "Mail"]
+    plan = plan_columns(headers, inst, "a.xlsx")
+    assert plan_columns(list(headers), inst, "b.xlsx") is plan  # the same header: reused
+    other = replace(inst, id="other")  # another instrument object: planned afresh
+    assert plan_columns(headers, other, "a.xlsx") is not plan
+    assert plan_columns(headers, other, "a.xlsx") == plan
+    alternates = {"Mail": ("E-mail",)}
+    assert plan_columns(headers, inst, "a.xlsx", alternates=alternates) is not plan
+
+
+def test_a_bad_header_is_refused_each_time_naming_its_own_file():
+    inst = load_instrument()
+    twice = [inst.item_ids[0], inst.item_ids[0].upper()]
+    for where in ("first.xlsx", "second.xlsx"):
+        with pytest.raises(MappingError, match=where):
+            plan_columns(twice, inst, where)
+    problems: list[str] = []
+    plan_columns(twice, inst, "third.xlsx", problems)
+    plan_columns(twice, inst, "fourth.xlsx", problems)
+    assert [p.split(":")[0] for p in problems] == ["third.xlsx", "fourth.xlsx"]
