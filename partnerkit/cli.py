@@ -643,12 +643,12 @@ def report(
 
     The snapshot (scores by actor type, gaps, reliability) shows the latest round;
     the trend shows every round; areas appear when there are several. Charts are
-    native Excel charts in the workbook and inline SVG in the page (the HTML page
-    needs the report extra: pip install 'partnerkit[report]').
+    native Excel charts in the workbook and inline SVG in the page. Nothing is
+    written unless every output can be.
     """
     with reporting(traceback):
         from .project import ReadOptions
-        from .render import write_report
+        from .render import write_reports
         from .report import build_report
 
         if not output:
@@ -681,8 +681,7 @@ def report(
         )
         if not run.settings.quiet:
             _warn(result.warnings)
-        for path in output:
-            write_report(result, path, run.inputs, force=force)
+        for path in write_reports(result, list(output), run.inputs, force=force):
             if not run.settings.quiet:
                 _note(f"Wrote {path}")
         _report_failures(run.survey)

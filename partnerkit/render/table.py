@@ -16,7 +16,7 @@ from rich.text import Text
 # Acceptable for a command run by hand; --help never loads this module.
 from ..areas import AreasResult
 from ..gaps import GapsResult
-from ..i18n import HIDDEN, ZONE_MARK, bound, number, t
+from ..i18n import HIDDEN, ZONE_MARK, bound, number, signed, t
 from ..instrument_tools import InstrumentListing, InstrumentView
 from ..privacy_check import PrivacyCheckResult
 from ..reliability import ReliabilityResult
@@ -627,7 +627,7 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
     return Group(*parts)
 
 
-_AREA_CELL = 6  # "4,2●▲" with a space before it
+_AREA_CELL = 7  # "4,25●▲" with a space before it
 
 
 def _area_table(first: str, dims, shorts, extra: list[str]) -> Table:
@@ -656,7 +656,7 @@ def _area_cell(record: dict | None, lang: str) -> Text:
     if record["suppressed"]:
         return Text(HIDDEN, style="dim")
     zone = record["zone"]
-    text = Text(f"{number(record['mean'], lang, 1)}{ZONE_MARK.get(zone, ' ')}")
+    text = Text(f"{number(record['mean'], lang)}{ZONE_MARK.get(zone, ' ')}")
     text.stylize(ZONE_STYLE.get(zone, ""))
     if record.get("flagged") is True:
         text.append("▲" if record["benchmark_diff"] > 0 else "▼", style="bold")
@@ -680,8 +680,7 @@ def _area_changes(result, dims, shorts, areas, cell) -> list[RenderableType]:
                 cells.append(Text(""))
                 continue
             mark = ("▲" if change > 0 else "▼") if r.get("change_significant") else " "
-            sign = "+" if change >= 0 else "−"
-            cells.append(Text(f"{sign}{number(abs(change), lang, 1)}{mark}"))
+            cells.append(Text(f"{signed(change, lang)}{mark}"))
         table.add_row(area, span, *cells)
     title = f"{t('areas.change_title', lang)} (▲ ▼ {t('trend.marked', lang)})"
     return [Text(title, style="bold"), table]
@@ -706,7 +705,7 @@ def _area_focus(result, dims, cell) -> list[RenderableType]:
             names[dim],
             f"{number(r['mean'], lang)} (n={int(r['n'])})",
             _num(r["benchmark_mean"], lang),
-            Text(f"{'+' if diff >= 0 else '−'}{number(abs(diff), lang)}", style=style),
+            Text(signed(diff, lang), style=style),
             _num(r["benchmark_p_adj"], lang),
             "" if r["rank"] is None or r["rank"] != r["rank"] else str(int(r["rank"])),
         )
