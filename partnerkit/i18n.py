@@ -162,6 +162,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{rounds}.",
     ),
     "trend.marked": ("næppe tilfældigt", "unlikely to be chance"),
+    "score.detail": (
+        "Overblik. Hver gruppe for sig: {inner} (alle runder samlet) eller {by} (pr. runde).",
+        "Overview. Each group on its own: {inner} (all rounds pooled) or {by} (per round).",
+    ),
     "areas.latest": ("hvert områdes seneste", "each area's latest"),
     # trend
     "trend.rose": (
@@ -570,6 +574,46 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "hidden when a small group could otherwise be worked out from the totals.",
     ),
     "xlsx.m.rows": ("Rækker", "Rows"),
+    "xlsx.m.rows_text": (
+        "Filerne har {read} rækker med svar; {scored} indgår i resultaterne.",
+        "The files hold {read} rows of answers; {scored} are in the results.",
+    ),
+    "xlsx.m.rows_round": (
+        "{rows} rækker er fra tidligere runder: øjebliksbilledet viser runde {round}, "
+        "udviklingen viser alle runder.",
+        "{rows} rows are from earlier rounds: the snapshot shows round {round}, the trend "
+        "shows every round.",
+    ),
+    "xlsx.m.rows_reason": (
+        "{rows} rækker er udeladt: {reason}.",
+        "{rows} rows left out: {reason}.",
+    ),
+    # column titles of the workbook's tables (issue 20: they were the JSON names)
+    "col.round_from": ("Fra runde", "From round"),
+    "col.round_to": ("Til runde", "To round"),
+    "col.n_from": ("n før", "n before"),
+    "col.n_to": ("n efter", "n after"),
+    "col.diff": ("Ændring", "Change"),
+    "col.diff_ci_low": ("95%-interval, fra", "95% interval, from"),
+    "col.diff_ci_high": ("95%-interval, til", "95% interval, to"),
+    "col.test": ("Test", "Test"),
+    "col.statistic": ("Teststørrelse", "Statistic"),
+    "col.p": ("p", "p"),
+    "col.p_adj": ("Justeret p", "Adjusted p"),
+    "col.hedges_g": ("Effektstørrelse (Hedges' g)", "Effect size (Hedges' g)"),
+    "col.gap": ("Forskel", "Gap"),
+    "col.n": ("Antal svar (n)", "Answers (n)"),
+    "col.k": ("Antal udsagn", "Items"),
+    "col.alpha": ("Cronbachs alfa", "Cronbach's alpha"),
+    "col.alpha_ci_low": ("Alfa, 95%-interval fra", "Alpha, 95% interval from"),
+    "col.alpha_ci_high": ("Alfa, 95%-interval til", "Alpha, 95% interval to"),
+    "col.alpha_std": ("Standardiseret alfa", "Standardised alpha"),
+    "col.average_r": ("Gennemsnitlig korrelation", "Average correlation"),
+    "col.mean": ("Gennemsnit", "Mean"),
+    "col.rank": ("Placering", "Rank"),
+    "col.benchmark_mean": ("De andre områder", "The other areas"),
+    "col.benchmark_diff": ("Forskel til de andre", "Difference to the others"),
+    "col.benchmark_p_adj": ("Justeret p", "Adjusted p"),
     # questionnaire template (partnerkit template)
     "template.instructions": ("Vejledning", "Instructions"),
     "template.responses": ("Svar", "Responses"),
@@ -620,6 +664,11 @@ def t(text_key: str, lang: str, **values: object) -> str:
 MEAN_DECIMALS = 2
 """The one precision of means and differences: every output shows them to two decimals and
 a mean's zone is that of the mean as shown (round first, then classify; issue 20)."""
+
+
+def has_text(text_key: str) -> bool:
+    """Whether the catalogue holds ``text_key``."""
+    return text_key in _TEXTS
 
 
 def half_up(values, decimals: int = MEAN_DECIMALS):
