@@ -162,6 +162,17 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{rounds}.",
     ),
     "trend.marked": ("næppe tilfældigt", "unlikely to be chance"),
+    # instrument show (issue 20: its frame was English only)
+    "show.scale": (
+        "Skala: {labels}; «{missing}» tæller som manglende.",
+        "Scale: {labels}; {missing} is missing.",
+    ),
+    "show.zones": (
+        "Zoner: {strength} ≥ {s}, {attention} ≥ {a}. ↺ markerer et negativt formuleret udsagn.",
+        "Zones: {strength} ≥ {s}, {attention} ≥ {a}. ↺ marks a reverse-keyed item.",
+    ),
+    "show.item": ("Udsagn", "Item"),
+    "show.statement": ("Tekst", "Statement"),
     "score.detail": (
         "Overblik. Hver gruppe for sig: {inner} (alle runder samlet) eller {by} (pr. runde).",
         "Overview. Each group on its own: {inner} (all rounds pooled) or {by} (per round).",

@@ -111,3 +111,12 @@ def test_plain_score_of_another_instrument_without_actor_or_round(runner, tmp_pa
     assert "Overview." not in result.stdout  # one table already: nothing to point to
     assert "Alpha" in result.stdout and "Beta" in result.stdout
     assert all(line == line.rstrip() for line in result.stdout.splitlines())
+
+
+def test_instrument_show_frame_in_danish_and_english(runner):
+    """Issue 20, point 6 (in part): the frame of `instrument show` was English only."""
+    da = invoke(runner, "instrument", "show", "partnerskab", "--lang", "da").stdout
+    en = invoke(runner, "instrument", "show", "partnerskab", "--lang", "en").stdout
+    assert "Skala: 1 Helt uenig" in da and "Zoner: styrke ≥ 4,0" in da and "Udsagn" in da
+    assert "Scale:" not in da and "Zones:" not in da and "Statement" not in da
+    assert "Scale: 1 Strongly disagree" in en and "Zones: strength ≥ 4.0" in en

@@ -306,18 +306,19 @@ def _instrument_show(result, width: int, **_options) -> RenderableType:
     scale = inst.scale
     labels = ", ".join(f"{p} {scale.name(p, lang)}" for p in scale.points)
     head = Text(f"{inst.label(lang)} ({inst.id} {inst.version})\n", style="bold")
-    head.append(f"Scale: {labels}; {scale.name('missing', lang)} is missing.\n", style="")
+    missing = scale.name("missing", lang)
+    head.append(t("show.scale", lang, labels=labels, missing=missing) + "\n", style="")
     head.append(
-        f"Zones: {t('zone.strength', lang)} ≥ {number(inst.zones.strength, lang, 1)}, "
-        f"{t('zone.attention', lang)} ≥ {number(inst.zones.attention, lang, 1)}. "
-        "↺ marks a reverse-keyed item.",
+        t("show.zones", lang, strength=t("zone.strength", lang),
+          s=bound(inst.zones.strength, lang), attention=t("zone.attention", lang),
+          a=bound(inst.zones.attention, lang)),
         style="",
-    )
+    )  # fmt: skip
     parts: list[RenderableType] = [head]
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_header=True)
-    table.add_column("Item", no_wrap=True)
+    table.add_column(t("show.item", lang), no_wrap=True)
     table.add_column("", width=1)
-    table.add_column("Statement", max_width=width - 24)
+    table.add_column(t("show.statement", lang), max_width=width - 24)
     for dim in inst.dimensions:
         table.add_row("", "", Text(dim.label(lang), style="bold"))
         for item in dim.items:
