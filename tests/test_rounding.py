@@ -23,7 +23,8 @@ MARK_ZONE = {"●": "strength", "◐": "attention", "○": "concern"}
 def by_hand(thousandths: int) -> float:
     """The half-up rounding to two decimals of ``thousandths``/1000, done on decimals."""
     exact = Decimal(thousandths).scaleb(-3)
-    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    # + 0.0: -0.001 rounds to -0.00, which a person writes (and partnerkit shows) as 0.00
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
 
 
 @given(st.integers(-20_000, 20_000))
