@@ -361,7 +361,7 @@ def _findings(records: pd.DataFrame, lang: str) -> list[str]:
             lang,
             area=rec["area"],
             dimension=rec["dimension_name"],
-            diff=number(abs(rec["benchmark_diff"]), lang, 1),
+            diff=number(abs(rec["benchmark_diff"]), lang),
         )
         out.append(f"{rec['round']}: {line}" if rec.get("round") else line)
     return out

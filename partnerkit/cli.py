@@ -320,7 +320,7 @@ def score(
             merge_small=merge_small,
             include_comments=include_comments,
         )
-        _finish(run, result, force=force)
+        _finish(run, result, force=force, overview=by is None)
 
 
 @app.command()
@@ -660,12 +660,12 @@ def report(
 
     The snapshot (scores by actor type, gaps, reliability) shows the latest round;
     the trend shows every round; areas appear when there are several. Charts are
-    native Excel charts in the workbook and inline SVG in the page (the HTML page
-    needs the report extra: pip install 'partnerkit[report]').
+    native Excel charts in the workbook and inline SVG in the page. Nothing is
+    written unless every output can be.
     """
     with reporting(traceback):
         from .project import ReadOptions
-        from .render import write_report
+        from .render import write_reports
         from .report import build_report
 
         if not output:
@@ -699,8 +699,7 @@ def report(
         )
         if not run.settings.quiet:
             _warn(result.warnings)
-        for path in output:
-            write_report(result, path, run.inputs, force=force)
+        for path in write_reports(result, list(output), run.inputs, force=force):
             if not run.settings.quiet:
                 _note(f"Wrote {path}")
         _report_failures(run.survey)
@@ -1176,11 +1175,25 @@ def emit(
         from .render.table import renderable
 
         console = Console(highlight=False)
-        width = console.width if console.is_terminal else 100
-        console = Console(highlight=False, width=max(width, 60))
-        console.print(renderable(result, console.width, **options))
+        if console.is_terminal:  # colour, and the terminal's own width
+            console = Console(highlight=False, width=max(console.width, TABLE_MIN_WIDTH))
+            console.print(renderable(result, console.width, **options))
+            return
+        # a pipe or a file: plain text as wide as COLUMNS says (default 100), no trailing spaces
+        sys.stdout.write(render(result, fmt, width=_pipe_width(), **options))
         return
     sys.stdout.write(render(result, fmt, **options))
+
+
+TABLE_MIN_WIDTH = 60  # narrower, a dimension's name and one group column no longer fit
+
+
+def _pipe_width() -> int:
+    """The width of a table written to a pipe: ``COLUMNS`` when it is a number, else 100."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "").strip()
+    return max(int(columns), TABLE_MIN_WIDTH) if columns.isdigit() else 100
 
 
 def main() -> None:

@@ -161,14 +161,29 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "areas.focus_title": ("{area} mod de andre boligområder", "{area} against the other areas"),
     "areas.others": ("De andre", "The others"),
     "areas.legend": (
-        "Gennemsnit med én decimal; ▲ ▼ ligger mindst {gap} point over/under de andre "
+        "Gennemsnit med to decimaler; ▲ ▼ ligger mindst {gap} point over/under de andre "
         "boligområder tilsammen, og det er næppe tilfældigt (Welchs t-test, {adjust}-justeret "
         "p < {alpha}). Runde: {rounds}.",
-        "Means to one decimal; ▲ ▼ at least {gap} points above/below the other areas pooled, "
+        "Means to two decimals; ▲ ▼ at least {gap} points above/below the other areas pooled, "
         "unlikely to be chance (Welch's t-test, {adjust}-adjusted p < {alpha}). Round: "
         "{rounds}.",
     ),
     "trend.marked": ("næppe tilfældigt", "unlikely to be chance"),
+    # instrument show (issue 20: its frame was English only)
+    "show.scale": (
+        "Skala: {labels}; «{missing}» tæller som manglende.",
+        "Scale: {labels}; {missing} is missing.",
+    ),
+    "show.zones": (
+        "Zoner: {strength} ≥ {s}, {attention} ≥ {a}. ↺ markerer et negativt formuleret udsagn.",
+        "Zones: {strength} ≥ {s}, {attention} ≥ {a}. ↺ marks a reverse-keyed item.",
+    ),
+    "show.item": ("Udsagn", "Item"),
+    "show.statement": ("Tekst", "Statement"),
+    "score.detail": (
+        "Overblik. Hver gruppe for sig: {inner} (alle runder samlet) eller {by} (pr. runde).",
+        "Overview. Each group on its own: {inner} (all rounds pooled) or {by} (per round).",
+    ),
     "areas.latest": ("hvert områdes seneste", "each area's latest"),
     # trend
     "trend.rose": (
@@ -370,11 +385,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "html.areas": ("Boligområderne side om side", "Housing areas side by side"),
     "html.areas.intro": (
         "Diagrammet viser {dimension} i hvert boligområde med et 95% interval; tabellen "
-        "viser alle dimensioner med én decimal. ▲ ▼ markerer et område, der ligger mindst "
+        "viser alle dimensioner med to decimaler. ▲ ▼ markerer et område, der ligger mindst "
         "{gap} point over eller under de andre boligområder tilsammen, og hvor forskellen "
         "næppe er tilfældig. Runde: {rounds}.",
         "The chart shows {dimension} in each housing area with a 95% interval; the table shows "
-        "every dimension to one decimal. ▲ ▼ mark an area at least {gap} points above or "
+        "every dimension to two decimals. ▲ ▼ mark an area at least {gap} points above or "
         "below the other areas pooled, by more than chance. Round: {rounds}.",
     ),
     "html.areas.hidden": (
@@ -577,6 +592,46 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "hidden when a small group could otherwise be worked out from the totals.",
     ),
     "xlsx.m.rows": ("Rækker", "Rows"),
+    "xlsx.m.rows_text": (
+        "Filerne har {read} rækker med svar; {scored} indgår i resultaterne.",
+        "The files hold {read} rows of answers; {scored} are in the results.",
+    ),
+    "xlsx.m.rows_round": (
+        "{rows} rækker er fra tidligere runder: øjebliksbilledet viser runde {round}, "
+        "udviklingen viser alle runder.",
+        "{rows} rows are from earlier rounds: the snapshot shows round {round}, the trend "
+        "shows every round.",
+    ),
+    "xlsx.m.rows_reason": (
+        "{rows} rækker er udeladt: {reason}.",
+        "{rows} rows left out: {reason}.",
+    ),
+    # column titles of the workbook's tables (issue 20: they were the JSON names)
+    "col.round_from": ("Fra runde", "From round"),
+    "col.round_to": ("Til runde", "To round"),
+    "col.n_from": ("n før", "n before"),
+    "col.n_to": ("n efter", "n after"),
+    "col.diff": ("Ændring", "Change"),
+    "col.diff_ci_low": ("95%-interval, fra", "95% interval, from"),
+    "col.diff_ci_high": ("95%-interval, til", "95% interval, to"),
+    "col.test": ("Test", "Test"),
+    "col.statistic": ("Teststørrelse", "Statistic"),
+    "col.p": ("p", "p"),
+    "col.p_adj": ("Justeret p", "Adjusted p"),
+    "col.hedges_g": ("Effektstørrelse (Hedges' g)", "Effect size (Hedges' g)"),
+    "col.gap": ("Forskel", "Gap"),
+    "col.n": ("Antal svar (n)", "Answers (n)"),
+    "col.k": ("Antal udsagn", "Items"),
+    "col.alpha": ("Cronbachs alfa", "Cronbach's alpha"),
+    "col.alpha_ci_low": ("Alfa, 95%-interval fra", "Alpha, 95% interval from"),
+    "col.alpha_ci_high": ("Alfa, 95%-interval til", "Alpha, 95% interval to"),
+    "col.alpha_std": ("Standardiseret alfa", "Standardised alpha"),
+    "col.average_r": ("Gennemsnitlig korrelation", "Average correlation"),
+    "col.mean": ("Gennemsnit", "Mean"),
+    "col.rank": ("Placering", "Rank"),
+    "col.benchmark_mean": ("De andre områder", "The other areas"),
+    "col.benchmark_diff": ("Forskel til de andre", "Difference to the others"),
+    "col.benchmark_p_adj": ("Justeret p", "Adjusted p"),
     # questionnaire template (partnerkit template)
     "template.instructions": ("Vejledning", "Instructions"),
     "template.responses": ("Svar", "Responses"),
@@ -624,19 +679,56 @@ def t(text_key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def number(value: float, lang: str, decimals: int = 2) -> str:
-    """A number for people: half-up rounding of its decimal value, decimal comma in Danish.
+MEAN_DECIMALS = 2
+"""The one precision of means and differences: every output shows them to two decimals and
+a mean's zone is that of the mean as shown (round first, then classify; issue 20)."""
 
-    A mean of exactly 3.575 reads 3.58, whichever way the sum was added up.
+
+def has_text(text_key: str) -> bool:
+    """Whether the catalogue holds ``text_key``."""
+    return text_key in _TEXTS
+
+
+def half_up(values, decimals: int = MEAN_DECIMALS):
+    """``values`` (a float or an array) rounded half away from zero to ``decimals`` places,
+    as a person rounds the decimal number: 3.575 -> 3.58 whichever way its sum was added up.
+
+    The one rounding of the package: :func:`number` prints it and the zones classify it, so a
+    mean shown as 4.00 is a strength. Never -0.0.
+
+    >>> float(half_up(3.574999999999999)), float(half_up(-0.004)), float(half_up(2.5, 0))
+    (3.58, 0.0, 3.0)
+    """
+    import numpy as np
+
+    # scaled to the last kept place and rounded to 6 more, so that 357.49999999999994 (the
+    # double nearest 3.575 times 100) counts as the 357.5 it stands for
+    scaled = np.round(np.abs(values) * 10.0**decimals, 6)
+    return np.copysign(np.floor(scaled + 0.5), values) / 10.0**decimals + 0.0
+
+
+def number(value: float, lang: str, decimals: int = MEAN_DECIMALS) -> str:
+    """A number for people: :func:`half_up` rounding, decimal comma in Danish.
 
     >>> number(3.574999999999999, "da"), number(3.5750000000000006, "en"), number(-0.05, "en", 1)
     ('3,58', '3.58', '-0.1')
+    >>> number(-0.004, "en")
+    '0.00'
     """
-    from decimal import ROUND_HALF_UP, Decimal
-
-    exact = Decimal(repr(round(float(value), 9)))
-    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    text = f"{float(half_up(value, decimals)):.{decimals}f}"
     return text.replace(".", ",") if lang == "da" else text
+
+
+def signed(value: float, lang: str, decimals: int = MEAN_DECIMALS) -> str:
+    """A difference with its sign, ``+0,35`` / ``−0,35``; one that rounds to zero has none.
+
+    >>> signed(0.349, "da"), signed(-0.004, "en"), signed(-0.35, "en")
+    ('+0,35', '0.00', '−0.35')
+    """
+    shown = float(half_up(value, decimals))
+    if shown == 0:
+        return number(0.0, lang, decimals)
+    return f"{'+' if shown > 0 else '−'}{number(abs(shown), lang, decimals)}"
 
 
 def bound(value: float, lang: str) -> str:

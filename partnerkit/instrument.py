@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InstrumentError
+from .i18n import half_up
 from .text import CONTROL, norm, norm_header
 
 DEFAULT_INSTRUMENT = "partnerskab"
@@ -139,9 +140,6 @@ class Scale:
         return labels[0] if labels else key
 
 
-ZONE_DECIMALS = 9  # means are rounded to this before they meet a zone bound
-
-
 @dataclass(frozen=True)
 class Zones:
     """Lower bounds of the zones a mean falls in; below ``attention`` is a concern."""
@@ -150,9 +148,15 @@ class Zones:
     attention: float
 
     def of(self, mean: float) -> str | None:
+        """The zone of ``mean`` as shown (:func:`~partnerkit.i18n.half_up`): 3.996 is 4.00, a
+        strength; 2.9999999999999996 is a mean of 3.
+
+        >>> Zones(4.0, 3.0).of(3.996), Zones(4.0, 3.0).of(3.994)
+        ('strength', 'attention')
+        """
         if mean != mean:  # NaN
             return None
-        mean = round(mean, ZONE_DECIMALS)  # 2.9999999999999996 is a mean of 3
+        mean = float(half_up(mean))
         if mean >= self.strength:
             return "strength"
         return "attention" if mean >= self.attention else "concern"

@@ -424,6 +424,18 @@ def write_output(
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from exc
         return
+    write_atomic(stamp(data, kind), path, inputs, mode=check_output(path, inputs, force))
+
+
+def check_output(path: Path, inputs: tuple[Path, ...] = (), force: bool = False) -> int | None:
+    """Raise the :class:`OutputError` that :func:`write_output` would raise for ``path``,
+    without writing; the mode of the file it would replace (None: none, or a stream).
+
+    A command that writes several files checks them all first, so that a refusal of the
+    second leaves no first behind.
+    """
+    if _special(path):
+        return None
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name.")
     same = _same_file(path, inputs)
@@ -442,4 +454,4 @@ def write_output(
                 "use --force to replace it."
             )
         mode = stat.S_IMODE(st.st_mode)
-    write_atomic(stamp(data, kind), path, inputs, mode=mode)
+    return mode

@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import SurveyReadError
 from .grouping import GroupKey, group_codes, group_order, resolve_keys
-from .instrument import ZONE_DECIMALS
+from .i18n import half_up
 from .parallel import thread_map
 from .privacy.threshold import resolve_min_n
 from .protect import hide
@@ -427,8 +427,8 @@ def group_statistics(
         records["pct_favourable"] = (
             100.0 * records["_fav"] / records["_ans"].where(records["_ans"] > 0)
         )
-    # rounded, so that summation order cannot move a mean of exactly 3 below the bound
-    means = np.round(records["mean"].to_numpy(dtype=float), ZONE_DECIMALS)
+    # the zone of the mean as shown (round first, then classify): 3.996 reads 4.00, a strength
+    means = half_up(records["mean"].to_numpy(dtype=float))
     records["zone"] = np.select(
         [means >= inst.zones.strength, means >= inst.zones.attention, means < inst.zones.attention],
         ["strength", "attention", "concern"],

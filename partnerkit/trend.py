@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import OptionError, SurveyReadError
 from .grouping import group_rows, resolve_keys, round_order
-from .i18n import number, t
+from .i18n import half_up, number, signed, t
 from .result import Result
 from .survey import Survey
 
@@ -471,10 +471,10 @@ def _untested(frame: pd.DataFrame, key_names: list[str], lang: str) -> list[str]
         group = " · ".join(str(rec[k]) for k in key_names if rec[k] is not None)
         moves = ", ".join(
             t(
-                "trend.moved" if d != 0 else "trend.same",
+                "trend.moved" if half_up(d) != 0 else "trend.same",
                 lang,
                 dimension=name,
-                diff=number(d, lang) if d < 0 else f"+{number(d, lang)}",
+                diff=signed(d, lang),
             )
             for name, d in zip(part["dimension_name"], part["diff"].astype(float), strict=True)
         )

@@ -5,9 +5,11 @@
 
 Writes ``report.html``, ``report-1280.png`` (a laptop screen),
 ``report-794.png`` (A4 width at 96 dpi, with print styles) and ``report.pdf``
-(A4, as a browser prints it) into ``--out``
-(default: a new temporary folder, printed). Needs playwright and a Chromium
-(``/usr/bin/chromium``, else playwright's own).
+(A4, as a browser prints it), and the workbook ``report.xlsx`` with
+``report-xlsx.pdf`` (as LibreOffice prints it) and one ``workbook-NN.png`` per
+PDF page, into ``--out`` (default: a new temporary folder, printed). Needs
+playwright and a Chromium (``/usr/bin/chromium``, else playwright's own); the
+workbook's pages need LibreOffice (``soffice``) and Ghostscript (``gs``).
 """
 
 from __future__ import annotations
@@ -71,10 +73,39 @@ def main(argv: list[str] | None = None) -> int:
             page.close()
         finally:
             browser.close()
+    _workbook_pages(report, out)
     print(out)
     for path in sorted(out.iterdir()):
         print(f"  {path.name}")
     return 0
+
+
+def _workbook_pages(report, out: Path) -> None:
+    """The workbook, its PDF as LibreOffice prints it, and a PNG of each page."""
+    import subprocess
+
+    from partnerkit.render.xlsx import render_xlsx
+
+    soffice, gs = shutil.which("soffice"), shutil.which("gs")
+    if not soffice or not gs:
+        print("no soffice or gs: the workbook's pages are left out", file=sys.stderr)
+        return
+    book = out / "report.xlsx"
+    book.write_bytes(render_xlsx(report))
+    work = Path(tempfile.mkdtemp(prefix="partnerkit-lo-"))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{work}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(work), str(book)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pdf = out / "report-xlsx.pdf"
+    shutil.move(work / "report.pdf", pdf)
+    shutil.rmtree(work, ignore_errors=True)
+    subprocess.run(
+        [gs, "-q", "-sDEVICE=png16m", "-r80", "-o", str(out / "workbook-%02d.png"), str(pdf)],
+        check=True,
+        timeout=300,
+    )
 
 
 if __name__ == "__main__":

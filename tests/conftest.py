@@ -168,3 +168,10 @@ def max_width(text: str) -> int:
 def invoke(runner: CliRunner, *args: object):
     """Run ``partnerkit`` with ``args`` and return the click result."""
     return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(autouse=True)
+def _no_columns(monkeypatch):
+    """Tables in a pipe are as wide as COLUMNS (issue 20): the tests' own outputs must not
+    depend on the shell that runs them; a test that wants a width sets it."""
+    monkeypatch.delenv("COLUMNS", raising=False)

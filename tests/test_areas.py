@@ -220,13 +220,13 @@ def test_areas_table_of_the_example_folder(runner):
     assert result.exit_code == 0, result.output
     assert max_width(result.stdout) <= 100
     text = " ".join(result.stdout.split())
-    assert "Møllehøj is 0.7 points below the other areas on Trust and relationships." in text
+    assert "Møllehøj is 0.67 points below the other areas on Trust and relationships." in text
     first_row = next(x for x in result.stdout.splitlines() if x.strip().startswith("Toftegården"))
     assert " 1 " in first_row  # ranked first on equality
     focus = invoke(runner, "areas", AREAS, "--focus", "Møllehøj", "--lang", "en")
     assert "Møllehøj against the other areas" in focus.stdout
     quiet = invoke(runner, "areas", AREAS, "--quiet", "--lang", "en")
-    assert "Means to one decimal" not in quiet.stdout and quiet.stderr == ""
+    assert "Means to two decimals" not in quiet.stdout and quiet.stderr == ""
 
 
 def test_compare_round_picks_the_round_and_round_is_not_an_option_of_areas(

@@ -32,7 +32,7 @@ def test_score_table_of_the_example_at_width_100(runner):
     assert result.exit_code == 0, result.output
     assert max_width(result.stdout) <= 100
     check_golden("score_example_da.txt", result.stdout)
-    assert "Runde 2022" in result.stdout and "Beboerrep." in result.stdout
+    assert "Overblik." in result.stdout and "--by actor --by round" in result.stdout
     assert "● styrke ≥ 4,0" in result.stdout
     assert "Læst 293 rækker: 291 scoret, 2 udeladt" in result.stdout
 

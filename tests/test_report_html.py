@@ -17,13 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from partnerkit import read_survey
 from partnerkit.errors import OutputError
 from partnerkit.render import charts
 from partnerkit.render.html import render_html
 from partnerkit.report import build_report
-from tests.conftest import EXAMPLE_XLSX, EXAMPLES, write_table
+from tests.conftest import EXAMPLE_XLSX, EXAMPLES, ROOT, invoke, write_table
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -325,8 +326,32 @@ def test_charts_are_deterministic(report_en):
 
 def test_charts_need_matplotlib(report_en, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(OutputError, match=r"pip install 'partnerkit\[report\]'"):
+    with pytest.raises(OutputError, match=r"pip install matplotlib"):
         charts.gaps_chart(report_en)
+
+
+def test_matplotlib_is_a_base_dependency():
+    """The README's first command (`pip install .`) installs what `report -o r.html` needs."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert any(d.startswith("matplotlib") for d in project["dependencies"])
+
+
+def test_no_report_file_is_written_unless_every_one_can_be(tmp_path, monkeypatch):
+    """Issue 20: `-o r.xlsx -o r.html` without matplotlib wrote the workbook, then failed."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    xlsx, page = tmp_path / "r.xlsx", tmp_path / "r.html"
+    result = invoke(CliRunner(), "report", EXAMPLE_XLSX, "-o", xlsx, "-o", page)
+    assert result.exit_code == 1
+    assert "matplotlib" in result.stderr
+    assert not xlsx.exists() and not page.exists()
+    # a refused second path (someone else's file) stops the first as well
+    monkeypatch.delitem(sys.modules, "matplotlib")
+    page.write_text("the board's own notes", encoding="utf-8")
+    result = invoke(CliRunner(), "report", EXAMPLE_XLSX, "-o", xlsx, "-o", page)
+    assert result.exit_code == 1 and "was not written by partnerkit" in result.stderr
+    assert not xlsx.exists() and page.read_text(encoding="utf-8") == "the board's own notes"
 
 
 def _browser(playwright):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -50,9 +51,12 @@ def test_zone_colours_are_conditional_formats_on_numbers(workbook):
     assert any(">=4.0" in f and "ISNUMBER" in f for f in formulas)  # strength from 4.0
     assert any("<3.0" in f for f in formulas)  # concern below 3.0
     means = [summary.cell(row=r, column=2) for r in range(6, 16)]  # Kommune's column
-    assert all(isinstance(c.value, float) and c.number_format == "0.00" for c in means)
+    # [$-406]: Danish (da-DK) formats, a decimal comma whatever the reader's locale
+    assert all(isinstance(c.value, float) and c.number_format == "[$-406]0.00" for c in means)
     counts = [summary.cell(row=r, column=2) for r in range(18, 28)]
-    assert all(isinstance(c.value, int | float) and c.number_format == "0" for c in counts)
+    assert all(isinstance(c.value, int | float) and c.number_format == "[$-406]0" for c in counts)
+    # the zone of the number as shown: ROUND(x, 2) meets the bounds
+    assert all("ROUND(B6,2)" in f for f in formulas)
 
 
 def test_method_sheet_lists_version_rules_and_checksums(workbook):
@@ -139,3 +143,80 @@ def test_libreoffice_converts_the_workbook_to_pdf(workbook, tmp_path):
     )
     pdf = tmp_path / "report.pdf"
     assert out.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), out.stderr
+
+
+# ------------------------------------------------------- board's language, LibreOffice (issue 20)
+
+_LIGATURES = re.compile("ffi|ffl|ff|fi|fl|ft|tt")
+
+
+def _header_cells(book):
+    """Every header cell (the workbook's header fill) as (sheet, text)."""
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                rgb = cell.fill.fgColor.rgb if cell.fill is not None else None
+                if isinstance(cell.value, str) and isinstance(rgb, str) and rgb.endswith("DDEBF7"):
+                    yield sheet.title, cell.value
+
+
+def test_danish_workbook_speaks_danish(workbook):
+    book, _ = workbook
+    headers = list(_header_cells(book))
+    assert len(headers) > 40
+    raw = [(s, h) for s, h in headers if re.fullmatch(r"[a-z]+(_[a-z]+)+|gap|mean|rank", h)]
+    assert raw == []  # issue 20: gap, p_adj, alpha_ci_low, average_r were shown as such
+    method = {r[0].value: r[1].value for r in book["Metode"].iter_rows() if r[0].value}
+    rows = method["Rækker"]
+    assert rows.startswith("Filerne har 293 rækker med svar; 99 indgår i resultaterne.")
+    assert "--rounds" not in rows and "round" not in rows  # no English, no option not given
+    assert "fra 4,0" in book["Oversigt"]["A3"].value  # a decimal comma in the text
+    scores = book["Scorer"]
+    number_formats = {c.number_format for row in scores.iter_rows(min_row=2) for c in row
+                      if isinstance(c.value, float)}  # fmt: skip
+    assert number_formats and all(f.startswith("[$-406]") for f in number_formats)
+
+
+def _pdf_text(xlsx, tmp_path) -> str:
+    """The workbook as LibreOffice prints it (A4 PDF), as text (Ghostscript's txtwrite)."""
+    soffice, gs = shutil.which("soffice"), shutil.which("gs")
+    if not soffice or not gs:
+        pytest.skip("LibreOffice (soffice) or Ghostscript (gs) is not installed")
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / f"{xlsx.stem}.pdf"
+    out = subprocess.run(
+        [gs, "-q", "-sDEVICE=txtwrite", "-o", "-", str(pdf)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out.stdout.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("which", ["example", "areas"])
+def test_no_header_is_wider_than_its_column_in_libreoffice(which, tmp_path):
+    """Rendered by LibreOffice, every word of every header cell appears whole: a header
+    wider than its column would break inside a word ("Boligorganisa|tion") or be cut."""
+    from tests.conftest import EXAMPLES
+
+    source = EXAMPLE_XLSX if which == "example" else EXAMPLES / "areas"
+    path = tmp_path / f"{which}.xlsx"
+    write_report(build_report(read_survey(source), lang="da"), path)
+    text = _pdf_text(path, tmp_path)
+    words = set()
+    for _sheet, header in _header_cells(openpyxl.load_workbook(path)):
+        words |= {w for w in header.split() if len(w) >= 4}
+    assert len(words) > 20
+    missing = []
+    for word in sorted(words):
+        # the PDF's text spells ligatures (ff, fi, ...) as odd glyphs: those letters may vary
+        parts = [re.escape(p) for p in _LIGATURES.split(word)]
+        pattern = r"(?<!\w)" + ".{1,3}".join(parts) + r"(?!\w)"
+        if not re.search(pattern, text):
+            missing.append(word)
+    assert missing == []

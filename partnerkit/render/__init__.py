@@ -19,7 +19,7 @@ from ..output import Format, format_for
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["Format", "format_for", "render", "write_report"]
+__all__ = ["Format", "format_for", "render", "write_report", "write_reports"]
 
 
 _MODULES = {
@@ -47,13 +47,28 @@ def write_report(
 ) -> Path:
     """Write the report as a workbook (``.xlsx``) or a web page (``.html``) under the
     output policy (:func:`partnerkit.output.write_output`)."""
-    from ..output import write_output
+    return write_reports(report, [path], inputs, force=force)[0]
 
-    fmt = _REPORT_EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise OptionError(
-            f"{path}: a report is an Excel workbook (.xlsx) or a web page (.html); "
-            f"give -o report.xlsx and/or -o report.html."
-        )
-    write_output(render(report, fmt), path, fmt, inputs, force=force)
-    return path
+
+def write_reports(
+    report: Report, paths: list[Path], inputs: tuple[Path, ...] = (), force: bool = False
+) -> list[Path]:
+    """Write the report to each of ``paths`` (``.xlsx`` and/or ``.html``) under the output
+    policy, all or none: every path is checked and every format rendered (so a missing
+    chart library or a refused path stops the run) before the first file is written."""
+    from ..output import check_output, write_output
+
+    kinds = []
+    for path in paths:
+        fmt = _REPORT_EXTENSIONS.get(path.suffix.lower())
+        if fmt is None:
+            raise OptionError(
+                f"{path}: a report is an Excel workbook (.xlsx) or a web page (.html); "
+                f"give -o report.xlsx and/or -o report.html."
+            )
+        check_output(path, inputs, force=force)
+        kinds.append(fmt)
+    rendered = {fmt: render(report, fmt) for fmt in dict.fromkeys(kinds)}
+    for path, fmt in zip(paths, kinds, strict=True):
+        write_output(rendered[fmt], path, fmt, inputs, force=force)
+    return list(paths)

@@ -22,7 +22,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
-from ..i18n import ZONE_MARK, bound, number, t
+from ..i18n import ZONE_MARK, bound, number, signed, t
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -38,8 +38,8 @@ _NOTE_BOX = {"boxstyle": "round,pad=0.25", "fc": "#FFFFFF", "ec": "none", "alpha
 WIDTH = 8.0  # inches: 576 user units, shown at about 700-960 px
 
 INSTALL_HINT = (
-    "The HTML report draws its charts with matplotlib: install it with "
-    "`pip install 'partnerkit[report]'`."
+    "The HTML report draws its charts with matplotlib, which partnerkit installs; this "
+    "environment lacks it: reinstall partnerkit (`pip install .`) or `pip install matplotlib`."
 )
 
 
@@ -407,9 +407,8 @@ def trend_chart(report: Report) -> str | None:
                     ls="none",
                     zorder=4,
                 )
-                sign = "+" if up else "−"
                 notes.append(
-                    f"{'▲' if up else '▼'} {sign}{number(abs(change['diff']), lang)} "
+                    f"{'▲' if up else '▼'} {signed(change['diff'], lang)} "
                     f"{change['round_from']}→{r_to}"
                 )
             if notes:
@@ -681,7 +680,7 @@ def areas_chart(report: Report) -> str | None:
             )
             if flagged:
                 diff = r["benchmark_diff"]
-                label = f"{'▲' if up else '▼'} {'+' if diff > 0 else '−'}{number(abs(diff), lang)}"
+                label = f"{'▲' if up else '▼'} {signed(diff, lang)}"
                 ax.text(
                     1.02,
                     i,

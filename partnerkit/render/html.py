@@ -15,7 +15,7 @@ import html
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from ..i18n import HIDDEN, ZONE_MARK, bound, join_words, key_name, number, t
+from ..i18n import HIDDEN, ZONE_MARK, bound, join_words, key_name, number, signed, t
 from ..output import terminal_text
 from .views import areas_legend, areas_rounds, ledger_summary, score_tables, trend_groups
 
@@ -199,10 +199,6 @@ def _p(value, lang: str) -> str:
     if value < 0.001:
         return f"&lt; {number(0.001, lang, 3)}"
     return number(value, lang, 3)
-
-
-def _signed(value: float, lang: str, decimals: int = 2) -> str:
-    return f"{'+' if value >= 0 else '−'}{number(abs(value), lang, decimals)}"
 
 
 def _zone_legend(report: Report) -> str:
@@ -439,7 +435,7 @@ def _trend_by_actor(report: Report) -> str:
             f'<td class="text">{_e(r["dimension_name"])}</td>',
             _round_cell(r["round_from"], r["mean_from"], r["n_from"], lang),
             _round_cell(r["round_to"], r["mean_to"], r["n_to"], lang),
-            f'<td class="flag">{_signed(r["diff"], lang)} {arrow}</td>',
+            f'<td class="flag">{signed(r["diff"], lang)} {arrow}</td>',
             f"<td>{_p(r['p_adj'], lang)}</td>",
         ]
         rows.append(_row(str(r[keys[0]]), cells))
@@ -524,7 +520,7 @@ def _area_cell(record: dict | None, lang: str) -> str:
     if record.get("flagged") is True:
         arrow = f' <b class="change">{"▲" if record["benchmark_diff"] > 0 else "▼"}</b>'
     return (
-        f'<td class="z-{_e(record.get("zone"))}">{number(record["mean"], lang, 1)} '
+        f'<td class="z-{_e(record.get("zone"))}">{number(record["mean"], lang)} '
         f'<span class="mark" title="{_e(word)}">{mark}</span><span class="sr"> {_e(word)}</span>'
         f"{arrow}</td>"
     )

@@ -16,7 +16,7 @@ from rich.text import Text
 # Acceptable for a command run by hand; --help never loads this module.
 from ..areas import AreasResult
 from ..gaps import GapsResult
-from ..i18n import HIDDEN, ZONE_MARK, bound, number, t
+from ..i18n import HIDDEN, ZONE_MARK, bound, number, signed, t
 from ..instrument_tools import InstrumentListing, InstrumentView
 from ..privacy_check import PrivacyCheckResult
 from ..reliability import ReliabilityResult
@@ -43,7 +43,8 @@ def render(result, width: int = 100, color: bool = False, **options) -> str:
         legacy_windows=False,
     )
     console.print(renderable(result, width, **options))
-    return buffer.getvalue()
+    # rich pads every line to the width: a pipe, a diff or a mail gets no trailing spaces
+    return "".join(f"{line.rstrip()}\n" for line in buffer.getvalue().splitlines())
 
 
 def renderable(result, width: int = 100, **options) -> RenderableType:
@@ -88,14 +89,24 @@ def _view(result, width: int, **_options) -> RenderableType:
 
 
 @_view.register(ScoreResult)
-def _score(result: ScoreResult, width: int, quiet: bool = False, **_options) -> RenderableType:
+def _score(
+    result: ScoreResult, width: int, quiet: bool = False, overview: bool = False, **_options
+) -> RenderableType:
+    """``overview`` (``score`` without ``--by``): the first table only, the outer groups (the
+    rounds) side by side for all actors, and where the detail is; the first screen answers
+    the first question (issue 20: the example printed 184 lines)."""
     dims, names, specs = score_tables(result)
     parts: list[RenderableType] = []
-    for spec in specs:
+    detail = overview and len(specs) > 1
+    for spec in specs[:1] if detail else specs:
         parts += _tables(result, spec.title, dims, names, spec.columns, width)
     rec = result.records
     for name in rec.loc[rec["suppressed_reason"] == "no_columns", "dimension_name"]:
         parts.append(Text(f"{name}: {t('dimension.no_columns', result.lang)}", style="bold"))
+    if detail:
+        keys = [k.name for k in result.keys]
+        by = " ".join(f"--by {k}" for k in keys)
+        parts.append(Text(t("score.detail", result.lang, by=by, inner=f"--by {keys[0]}")))
     if not quiet:
         parts.append(_legend(result))
         parts.append(Text(ledger_summary(result), style="dim"))
@@ -300,18 +311,19 @@ def _instrument_show(result, width: int, **_options) -> RenderableType:
     scale = inst.scale
     labels = ", ".join(f"{p} {scale.name(p, lang)}" for p in scale.points)
     head = Text(f"{inst.label(lang)} ({inst.id} {inst.version})\n", style="bold")
-    head.append(f"Scale: {labels}; {scale.name('missing', lang)} is missing.\n", style="")
+    missing = scale.name("missing", lang)
+    head.append(t("show.scale", lang, labels=labels, missing=missing) + "\n", style="")
     head.append(
-        f"Zones: {t('zone.strength', lang)} ≥ {number(inst.zones.strength, lang, 1)}, "
-        f"{t('zone.attention', lang)} ≥ {number(inst.zones.attention, lang, 1)}. "
-        "↺ marks a reverse-keyed item.",
+        t("show.zones", lang, strength=t("zone.strength", lang),
+          s=bound(inst.zones.strength, lang), attention=t("zone.attention", lang),
+          a=bound(inst.zones.attention, lang)),
         style="",
-    )
+    )  # fmt: skip
     parts: list[RenderableType] = [head]
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_header=True)
-    table.add_column("Item", no_wrap=True)
+    table.add_column(t("show.item", lang), no_wrap=True)
     table.add_column("", width=1)
-    table.add_column("Statement", max_width=width - 24)
+    table.add_column(t("show.statement", lang), max_width=width - 24)
     for dim in inst.dimensions:
         table.add_row("", "", Text(dim.label(lang), style="bold"))
         for item in dim.items:
@@ -597,29 +609,27 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
     inst = result.survey.instrument
     rec = result.records
     dims = list(dict.fromkeys(rec["dimension"]))
-    shorts = {d.id: d.short_label(lang)[:_AREA_CELL] for d in inst.dimensions}
+    shorts = {d.id: _area_header(d.short_label(lang)) for d in inst.dimensions}
     areas = list(dict.fromkeys(rec["area"].dropna()))
     cell = {(r["area"], r["dimension"]): r for r in rec.to_dict("records")}
-    parts: list[RenderableType] = []
     title = t("areas_title", lang, title=inst.label(lang))
-    parts.append(Text(title, style="bold"))
-    table = _area_table(t("areas.area", lang), dims, shorts, ["n"] + (
-        [t("areas.rank", lang)] if result.sort else []
-    ))  # fmt: skip
+    extras = [("n", 5)] + ([(t("areas.rank", lang), 5)] if result.sort else [])
+    rows = []
     for area in [*areas, None]:
-        rows = [cell.get((area, d)) for d in dims]
-        n = max((r["n"] for r in rows if r and not r["suppressed"]), default=None)
+        records = [cell.get((area, d)) for d in dims]
+        n = max((r["n"] for r in records if r and not r["suppressed"]), default=None)
         name = area if area is not None else t("all", lang)
-        line = [Text(name, style="" if area is not None else "bold"), _area_n(rows, n, result)]
+        line = [_area_n(records, n, result)]
         if result.sort:
             sort_rec = cell.get((area, result.sort))
             rank = sort_rec["rank"] if sort_rec is not None else None
             line.append("" if rank is None or rank != rank else str(int(rank)))
-        line += [_area_cell(r, lang) for r in rows]
-        table.add_row(*line, end_section=area is not None and area == areas[-1])
-    parts.append(table)
+        label = Text(name, style="" if area is not None else "bold")
+        last = area is not None and area == areas[-1]
+        rows.append((label, line, [_area_cell(r, lang) for r in records], last))
+    parts = _area_panels(title, t("areas.area", lang), extras, dims, shorts, rows, width, lang)
     if result.with_trend:
-        parts += _area_changes(result, dims, shorts, areas, cell)
+        parts += _area_changes(result, dims, shorts, areas, cell, width)
     if result.focus:
         parts += _area_focus(result, dims, cell)
     if not quiet:
@@ -632,20 +642,46 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
     return Group(*parts)
 
 
-_AREA_CELL = 6  # "4,2●▲" with a space before it
+_AREA_CELL = 6  # "4,25●▲"; the table's box puts a space between columns
+_AREA_HEADER = 12  # a dimension's short name longer than this is cut with "…"
+_AREA_NAME = 24  # an area's name longer than this wraps (it is never cut)
 
 
-def _area_table(first: str, dims, shorts, extra: list[str]) -> Table:
-    """Areas as rows, one narrow column per dimension."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=0, collapse_padding=True)
-    table.add_column(first, max_width=15, no_wrap=True, overflow="ellipsis")
-    for header in extra:
-        table.add_column(header, justify="right", min_width=5, no_wrap=True)
-    for dim in dims:
-        table.add_column(
-            shorts[dim], justify="right", width=_AREA_CELL + 1, no_wrap=True, overflow="crop"
-        )
-    return table
+def _area_header(short: str) -> str:
+    return short if len(short) <= _AREA_HEADER else f"{short[: _AREA_HEADER - 1]}…"
+
+
+def _area_panels(title, first, extras, dims, shorts, rows, width, lang) -> list[RenderableType]:
+    """Areas as rows, one narrow column per dimension; when the dimensions do not fit
+    ``width``, consecutive panels of balanced size, each repeating the area's name and
+    the ``extras`` columns ``(header, width)``, titled "(continued)" after the first.
+
+    ``rows``: ``(name, extra cells, dimension cells, end of section)``.
+    """
+    name_width = min(max(len(first), *(len(r[0].plain) for r in rows)), _AREA_NAME)
+    # every column is followed by the box's one-space divider; the edges take one each
+    fixed = 2 + name_width + sum(w + 1 for _, w in extras)
+    need = [max(_AREA_CELL, len(shorts[d])) + 1 for d in dims]
+    room = max(width - fixed, max(need))
+    chunks = max(1, math.ceil(sum(need) / room))
+    while chunks < len(dims) and max(_runs(need, chunks, sum)) > room:
+        chunks += 1
+    parts: list[RenderableType] = []
+    start = 0
+    for i, size in enumerate(_runs(need, chunks, len)):
+        part = range(start, start + size)
+        start += size
+        parts.append(Text(title if i == 0 else f"{title} ({t('continued', lang)})", style="bold"))
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=0, collapse_padding=True)
+        table.add_column(first, min_width=name_width, max_width=name_width, overflow="fold")
+        for header, w in extras:
+            table.add_column(header, justify="right", min_width=w, no_wrap=True)
+        for j in part:
+            table.add_column(shorts[dims[j]], justify="right", width=need[j] - 1, no_wrap=True)
+        for name, extra, cells, end in rows:
+            table.add_row(name, *extra, *(cells[j] for j in part), end_section=end)
+        parts.append(table)
+    return parts
 
 
 def _area_n(rows, n, result) -> Text:
@@ -661,7 +697,7 @@ def _area_cell(record: dict | None, lang: str) -> Text:
     if record["suppressed"]:
         return Text(HIDDEN, style="dim")
     zone = record["zone"]
-    text = Text(f"{number(record['mean'], lang, 1)}{ZONE_MARK.get(zone, ' ')}")
+    text = Text(f"{number(record['mean'], lang)}{ZONE_MARK.get(zone, ' ')}")
     text.stylize(ZONE_STYLE.get(zone, ""))
     if record.get("flagged") is True:
         text.append("▲" if record["benchmark_diff"] > 0 else "▼", style="bold")
@@ -670,26 +706,29 @@ def _area_cell(record: dict | None, lang: str) -> Text:
     return text
 
 
-def _area_changes(result, dims, shorts, areas, cell) -> list[RenderableType]:
+def _area_changes(result, dims, shorts, areas, cell, width) -> list[RenderableType]:
     lang = result.lang
-    table = _area_table(t("areas.area", lang), dims, shorts, [""])
+    rows = []
+    spans = []
     for area in areas:
-        rows = [cell.get((area, d)) for d in dims]
-        before = next((r["round_before"] for r in rows if r and r.get("round_before")), "")
-        now = next((r["round"] for r in rows if r and r.get("round")), "")
-        span = f" {before}→{now}" if before else ""
+        records = [cell.get((area, d)) for d in dims]
+        before = next((r["round_before"] for r in records if r and r.get("round_before")), "")
+        now = next((r["round"] for r in records if r and r.get("round")), "")
+        spans.append(f"{before}→{now}" if before else "")
         cells = []
-        for r in rows:
+        for r in records:
             change = None if r is None else r.get("change")
             if change is None or change != change:
                 cells.append(Text(""))
                 continue
             mark = ("▲" if change > 0 else "▼") if r.get("change_significant") else " "
-            sign = "+" if change >= 0 else "−"
-            cells.append(Text(f"{sign}{number(abs(change), lang, 1)}{mark}"))
-        table.add_row(area, span, *cells)
+            cells.append(Text(f"{signed(change, lang)}{mark}"))
+        rows.append((Text(area), [spans[-1]], cells, False))
+    span_width = max((len(s) for s in spans), default=0) + 1
     title = f"{t('areas.change_title', lang)} (▲ ▼ {t('trend.marked', lang)})"
-    return [Text(title, style="bold"), table]
+    return _area_panels(
+        title, t("areas.area", lang), [("", span_width)], dims, shorts, rows, width, lang
+    )
 
 
 def _area_focus(result, dims, cell) -> list[RenderableType]:
@@ -711,7 +750,7 @@ def _area_focus(result, dims, cell) -> list[RenderableType]:
             names[dim],
             f"{number(r['mean'], lang)} (n={int(r['n'])})",
             _num(r["benchmark_mean"], lang),
-            Text(f"{'+' if diff >= 0 else '−'}{number(abs(diff), lang)}", style=style),
+            Text(signed(diff, lang), style=style),
             _num(r["benchmark_p_adj"], lang),
             "" if r["rank"] is None or r["rank"] != r["rank"] else str(int(r["rank"])),
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from ..i18n import HIDDEN, key_name, t
+from ..i18n import HIDDEN, MEAN_DECIMALS, bound, has_text, key_name, t
 from ..output import xlsx_text
 
 if TYPE_CHECKING:
@@ -47,6 +47,10 @@ def render_xlsx(report: Report) -> bytes:
         _areas(book.create_sheet(t("xlsx.areas", lang)), report)
     _method(book.create_sheet(t("report.method", lang)), report)
     book.move_sheet(chart_data, offset=len(book.sheetnames))
+    for sheet in book:
+        _fit_headers(sheet)
+        if lang == "da":
+            _danish_formats(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -61,8 +65,64 @@ def _header(sheet, row: int, values: list[str], col: int = 1) -> None:
     for offset, value in enumerate(values):
         cell = sheet.cell(row=row, column=col + offset, value=xlsx_text(value))
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+_HEADER_FILL = "DDEBF7"
+_LINE_HEIGHT = 15  # points per line of a header in Calibri 11
+_LABEL_MAX = 24  # a text cell up to this long widens its column to fit
+
+
+def _fit_headers(sheet) -> None:
+    """Every header cell's column as wide as its longest word, its row as high as its
+    wrapped lines, so that no word breaks in the middle and no header runs into the first
+    row (issue 20; checked through LibreOffice in the tests). Widths are in characters of
+    the default font; a bold word takes about a tenth more."""
+    from openpyxl.utils import get_column_letter
+
+    lines_of: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str):
+                continue
+            if not cell.fill.fgColor.rgb.endswith(_HEADER_FILL):
+                # a short label in a table (an actor type, a zone word) is not cut either;
+                # longer texts (findings, notes) run over the empty cells beside them
+                if len(cell.value) <= _LABEL_MAX and not cell.alignment.wrap_text:
+                    dim = sheet.column_dimensions[get_column_letter(cell.column)]
+                    dim.width = max(dim.width or 8.43, len(cell.value) + 2)
+                continue
+            letter = get_column_letter(cell.column)
+            words = cell.value.split() or [""]
+            dim = sheet.column_dimensions[letter]
+            width = max(dim.width or 8.43, 1.2 * max(len(w) for w in words) + 3)
+            dim.width = width
+            lines_of[cell.row] = max(lines_of.get(cell.row, 1), _wrapped_lines(words, width))
+    for row, lines in lines_of.items():
+        sheet.row_dimensions[row].height = _LINE_HEIGHT * lines + 3
+
+
+def _danish_formats(sheet) -> None:
+    """Number formats tagged Danish (``[$-406]``, da-DK): a decimal comma in LibreOffice
+    whatever its locale; Excel takes the separators from the reader's own settings."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            fmt = cell.number_format
+            if isinstance(cell.value, int | float) and fmt != "General" and "[$" not in fmt:
+                cell.number_format = f"[$-406]{fmt}"
+
+
+def _wrapped_lines(words: list[str], width: float) -> int:
+    """Lines of ``words`` wrapped greedily at ``width`` characters (bold: a tenth wider)."""
+    room = (width - 3) / 1.2
+    lines, used = 1, 0.0
+    for word in words:
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
 
 
 def _number(sheet, row: int, col: int, value, fmt: str = "0.00"):
@@ -109,14 +169,15 @@ def _zone_formatting(sheet, cells: str, first_cell: str, report: Report) -> None
     from openpyxl.styles import PatternFill
 
     zones = report.survey.instrument.zones
+    # the zone of the number as shown (issue 20): 3.996 reads 4.00 and is green
+    shown = f"ROUND({first_cell},{MEAN_DECIMALS})"
     rules = [
-        (f"AND(ISNUMBER({first_cell}),{first_cell}>={zones.strength})", _GREEN),
+        (f"AND(ISNUMBER({first_cell}),{shown}>={zones.strength})", _GREEN),
         (
-            f"AND(ISNUMBER({first_cell}),{first_cell}>={zones.attention},"
-            f"{first_cell}<{zones.strength})",
+            f"AND(ISNUMBER({first_cell}),{shown}>={zones.attention},{shown}<{zones.strength})",
             _YELLOW,
         ),
-        (f"AND(ISNUMBER({first_cell}),{first_cell}<{zones.attention})", _RED),
+        (f"AND(ISNUMBER({first_cell}),{shown}<{zones.attention})", _RED),
     ]
     for formula, colour in rules:
         fill = PatternFill("solid", fgColor=colour, bgColor=colour)
@@ -149,8 +210,8 @@ def _summary(book, sheet, report: Report):
     sheet["A2"] = xlsx_text(f"{inst.label(lang)}{round_text} · n = {n_total}")
     z = inst.zones
     sheet["A3"] = t(
-        "xlsx.guide", lang, lo=inst.scale.min, hi=inst.scale.max, s=z.strength, a=z.attention,
-        n=report.min_n,
+        "xlsx.guide", lang, lo=inst.scale.min, hi=inst.scale.max, s=bound(z.strength, lang),
+        a=bound(z.attention, lang), n=report.min_n,
     )  # fmt: skip
     sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A3:J3")
@@ -419,12 +480,10 @@ def _method(sheet, report: Report) -> None:
     from openpyxl.styles import Alignment, Font
 
     from .._version import __version__
-    from ..survey import EXCLUSION_REASONS
 
     lang = report.lang
     inst = report.survey.instrument
     scale = inst.scale
-    ledger = report.scores.ledger
     labels = ", ".join(f"{p} = {scale.name(p, lang)}" for p in scale.points)
     trend_test = (
         f"{t('test.' + report.trend.test, lang)}, {t('adjust.' + report.trend.adjust, lang)}"
@@ -453,11 +512,7 @@ def _method(sheet, report: Report) -> None:
         ),
         (t("xlsx.reliability", lang), "Cronbach's alpha (R psych alpha()), Feldt"),
         ("partnerkit", __version__),
-        (
-            t("xlsx.m.rows", lang),
-            f"{ledger.rows_read} / {report.scores.rows_scored} "
-            + "; ".join(f"{e.rows} {EXCLUSION_REASONS[e.reason]}" for e in ledger.excluded),
-        ),
+        (t("xlsx.m.rows", lang), _ledger_sentences(report)),
     ]
     rows += [
         (t("report.file", lang), f"{path}  sha256 {digest}") for path, digest in report.checksums
@@ -470,6 +525,21 @@ def _method(sheet, report: Report) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     _widths(sheet, {"A": 22, "B": 110})
     _finish(sheet, 2, 2, 2 + len(rows))
+
+
+def _ledger_sentences(report: Report) -> str:
+    """The row ledger of the report's scores in full sentences (issue 20: it read "293 / 99
+    1 no item answered…; 193 a round not chosen with --rounds", in English)."""
+    lang = report.lang
+    ledger = report.scores.ledger
+    text = t("xlsx.m.rows_text", lang, read=ledger.rows_read, scored=report.scores.rows_scored)
+    for e in ledger.excluded:
+        if e.reason == "round_not_selected" and report.round:
+            text += " " + t("xlsx.m.rows_round", lang, rows=e.rows, round=report.round)
+        else:
+            text += " " + t("xlsx.m.rows_reason", lang, rows=e.rows,
+                            reason=t(f"reason.{e.reason}", lang))  # fmt: skip
+    return text
 
 
 def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) -> None:
@@ -489,6 +559,8 @@ def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) 
                 _number(sheet, i, j, value, _format_of(column, counts))
             elif value is None or value != value:
                 continue
+            elif column == "test" and has_text(f"test.{value}"):
+                sheet.cell(row=i, column=j, value=t(f"test.{value}", lang))
             else:
                 sheet.cell(row=i, column=j, value=xlsx_text(str(value)))
 
@@ -509,4 +581,6 @@ def _column_title(column: str, lang: str) -> str:
         "significant": "▲▼",
         "flags": t("xlsx.flags", lang),
     }
-    return titles.get(column, column)
+    if column in titles:
+        return titles[column]
+    return t(f"col.{column}", lang) if has_text(f"col.{column}") else column
