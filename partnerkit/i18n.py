@@ -144,6 +144,39 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{area} ligger {diff} point under de andre boligområder på {dimension}.",
         "{area} is {diff} points below the other areas on {dimension}.",
     ),
+    "areas.model_above": (
+        "{area} ligger over gennemsnittet af boligområderne på {dimension}: {estimate} "
+        "(95 % CI {low}-{high}) mod {overall}.",
+        "{area} is above the mean of the areas on {dimension}: {estimate} "
+        "(95% CI {low}-{high}) against {overall}.",
+    ),
+    "areas.model_below": (
+        "{area} ligger under gennemsnittet af boligområderne på {dimension}: {estimate} "
+        "(95 % CI {low}-{high}) mod {overall}.",
+        "{area} is below the mean of the areas on {dimension}: {estimate} "
+        "(95% CI {low}-{high}) against {overall}.",
+    ),
+    "areas.model_title": (
+        "{title}: boligområder i en flerniveaumodel",
+        "{title}: housing areas in a multilevel model",
+    ),
+    "areas.estimate": ("Estimat", "Estimate"),
+    "areas.raw": ("Rå", "Raw"),
+    "areas.rank_interval": ("Nr. (95 %)", "Rank (95%)"),
+    "areas.model_legend": (
+        "Metode: flerniveaumodel med et tilfældigt niveau pr. boligområde (REML). Estimatet "
+        "vejer områdets egne svar mod spredningen mellem områderne, så små områder ikke "
+        "havner øverst eller nederst ved et tilfælde; 95 %-interval og interval for "
+        "placeringen. ▲ ▼ over/under gennemsnittet af områderne ({overall}), næppe tilfældigt "
+        "({adjust}-justeret p < {alpha}). Skjulte områder indgår ikke i modellen. "
+        "Runde: {rounds}.",
+        "Method: multilevel model with a random intercept per area (REML). The estimate "
+        "weighs the area's own answers against the spread between areas, so small areas do "
+        "not top or tail the ranking by chance; 95% interval and rank interval. ▲ ▼ "
+        "above/below the mean of the areas ({overall}), unlikely to be chance "
+        "({adjust}-adjusted p < {alpha}). Hidden areas take no part in the model. "
+        "Round: {rounds}.",
+    ),
     "areas_title": ("{title}: boligområder side om side", "{title}: housing areas side by side"),
     "areas.area": ("Boligområde", "Area"),
     "areas.rank": ("Nr.", "Rank"),

@@ -23,7 +23,7 @@ from ..reliability import ReliabilityResult
 from ..scoring import ScoreResult
 from ..trend import TrendResult
 from ..validate import ValidationResult
-from .views import areas_legend, comment_text, ledger_summary, score_tables
+from .views import areas_legend, areas_rounds, comment_text, ledger_summary, score_tables
 
 ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
 _DIM_WIDTH = 22  # the dimension column
@@ -588,6 +588,8 @@ def _gap_cell(record: dict | None, lang: str) -> Text:
 
 @_view.register(AreasResult)
 def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableType:
+    if result.method == "model":
+        return _areas_model(result, width, quiet)
     lang = result.lang
     inst = result.survey.instrument
     rec = result.records
@@ -628,6 +630,86 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
 
 
 _AREA_CELL = 6  # "4,2●▲" with a space before it
+
+
+def _areas_model(result, width: int, quiet: bool) -> RenderableType:
+    """Per dimension, the areas by their model-based mean: a caterpillar in text (the
+    interval drawn on a shared axis, the overall mean as │), rank intervals beside."""
+    lang = result.lang
+    inst = result.survey.instrument
+    rec = result.records
+    parts: list[RenderableType] = [
+        Text(t("areas.model_title", lang, title=inst.label(lang)), style="bold")
+    ]
+    model = {} if result.model is None else {
+        r["dimension"]: r for r in result.model.to_dict("records")
+    }  # fmt: skip
+    scale = inst.scale
+    bar = max(12, min(30, width - 70))
+    for dim in dict.fromkeys(rec["dimension"]):
+        rows = rec[(rec["dimension"] == dim) & rec["area"].notna()]
+        name = inst.dimension(dim).label(lang)
+        m = model.get(dim)
+        head = (
+            name if m is None else f"{name} ({t('all', lang)}: {number(m['overall_mean'], lang)})"
+        )  # noqa: E501
+        table = Table(title=head, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                      padding=(0, 1))  # fmt: skip
+        table.add_column(t("areas.area", lang), max_width=18, no_wrap=True, overflow="ellipsis")
+        for header in ("n", t("areas.raw", lang), t("areas.estimate", lang), "95%",
+                       t("areas.rank_interval", lang)):  # fmt: skip
+            table.add_column(header, justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        shown = rows[~rows["suppressed"].astype(bool) & rows["estimate"].notna()]
+        shown = shown.sort_values("estimate", ascending=False, kind="stable")
+        for r in shown.to_dict("records"):
+            mark = ("▲" if r["model_diff"] > 0 else "▼") if r["flagged"] else " "
+            table.add_row(
+                r["area"], str(int(r["n"])), number(r["mean"], lang),
+                Text(f"{number(r['estimate'], lang)}{mark}", style="bold" if r["flagged"] else ""),
+                f"{number(r['estimate_low'], lang)}-{number(r['estimate_high'], lang)}",
+                f"{r['rank']} ({r['rank_low']}-{r['rank_high']})",
+                _caterpillar(r, m, scale, bar),
+            )  # fmt: skip
+        hidden = rows[rows["suppressed"].astype(bool) | rows["estimate"].isna()]
+        for r in hidden.to_dict("records"):
+            n = f"<{result.min_n}" if r.get("suppressed_reason") == "min_n" else HIDDEN
+            table.add_row(r["area"], Text(n, style="dim"), HIDDEN, HIDDEN, "", "", "")
+        parts.append(table)
+    if not quiet:
+        findings = "\n".join(f"• {f}" for f in result.findings)
+        if findings:
+            parts.append(Text(findings, style="bold"))
+        overall = ", ".join(
+            f"{inst.dimension(d).short_label(lang)} {number(m['overall_mean'], lang)}"
+            for d, m in model.items()
+        )
+        legend = t(
+            "areas.model_legend", lang, overall=overall or HIDDEN,
+            adjust=t(f"adjust.{result.adjust}", lang), alpha=number(result.alpha, lang),
+            rounds=areas_rounds(result, lang),
+        )  # fmt: skip
+        parts.append(Text(f"{legend} {t(f'family.{result.adjust}', lang, m=result.family)}",
+                          style="dim"))  # fmt: skip
+        parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
+    return Group(*parts)
+
+
+def _caterpillar(record: dict, model: dict | None, scale, width: int) -> str:
+    """The interval as ─ on a ``width``-character axis over the scale, ● the estimate and
+    │ the overall mean."""
+    span = scale.max - scale.min
+
+    def at(value: float) -> int:
+        return round((min(max(value, scale.min), scale.max) - scale.min) / span * (width - 1))
+
+    cells = [" "] * width
+    for i in range(at(record["estimate_low"]), at(record["estimate_high"]) + 1):
+        cells[i] = "─"
+    if model is not None:
+        cells[at(model["overall_mean"])] = "│"
+    cells[at(record["estimate"])] = "●"
+    return "".join(cells)
 
 
 def _area_table(first: str, dims, shorts, extra: list[str]) -> Table:
