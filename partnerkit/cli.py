@@ -353,6 +353,15 @@ def trend(
     alpha: Annotated[
         float, typer.Option(help="Mark a change when its adjusted p-value is below this.")
     ] = 0.05,
+    over_time: Annotated[
+        bool,
+        typer.Option(
+            "--over-time",
+            help="The trajectory over all rounds instead of pairs: the change per year (a "
+            "line through every answer; a random intercept per respondent when ids link "
+            "rounds) with its interval and p.",
+        ),
+    ] = False,
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
@@ -372,6 +381,7 @@ def trend(
     respondents' dimension scores (Welch's t-test by default, paired when the same
     respondents are linked), with Hedges' g and Cliff's delta, and p-values
     adjusted across every test of the output (Benjamini-Hochberg by default).
+    --over-time shows the trajectory over all rounds: the change per year.
     """
     with reporting(traceback):
         from .project import ReadOptions
@@ -398,6 +408,20 @@ def trend(
                 project=project,
             )
         )
+        if over_time:
+            from .trajectory import trajectory
+
+            result = trajectory(
+                run.survey,
+                by or [],
+                adjust=adjust.value,
+                alpha=alpha,
+                paired=paired.value,
+                min_n=run.settings.min_n,
+                lang=run.settings.lang,
+            )
+            _finish(run, result, force=force)
+            return
         result = run_trend(
             run.survey,
             by or [],

@@ -196,6 +196,52 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "trend.marked": ("næppe tilfældigt", "unlikely to be chance"),
     "areas.latest": ("hvert områdes seneste", "each area's latest"),
+    # trend --over-time
+    "trajectory.rose.year": (
+        "{dimension} er steget {slope} point om året siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has risen {slope} points a year since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory.fell.year": (
+        "{dimension} er faldet {slope} point om året siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has fallen {slope} points a year since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory.rose.round": (
+        "{dimension} er steget {slope} point pr. runde siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has risen {slope} points a round since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory.fell.round": (
+        "{dimension} er faldet {slope} point pr. runde siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has fallen {slope} points a round since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory_title": (
+        "{title}: udvikling over alle runder ({first}-{last})",
+        "{title}: trajectory over all rounds ({first}-{last})",
+    ),
+    "trajectory.per.year": ("pr. år", "a year"),
+    "trajectory.per.round": ("pr. runde", "a round"),
+    "trajectory.change": ("Ændring", "Change"),
+    "trajectory.rounds": ("Runder", "Rounds"),
+    "trajectory.legend": (
+        "Linje gennem alle svar i de viste runder ({placed}); {model}. ▲ ▼ næppe tilfældigt "
+        "({adjust}-justeret p < {alpha}). Søjlerne ▁-█ går fra {low} til {high}.",
+        "A line through every answer of the rounds shown ({placed}); {model}. ▲ ▼ unlikely "
+        "to be chance ({adjust}-adjusted p < {alpha}). Bars ▁-█ run from {low} to {high}.",
+    ),
+    "trajectory.placed.year": ("runderne placeret på deres år", "rounds placed on their years"),
+    "trajectory.placed.round": (
+        "runderne med lige stor afstand",
+        "rounds evenly spaced",
+    ),
+    "trajectory.model.mixed": (
+        "samme respondenter er koblet på tværs af runder, så modellen har et tilfældigt "
+        "niveau pr. respondent (REML)",
+        "respondents are linked across rounds, so the model has a random intercept per "
+        "respondent (REML)",
+    ),
+    "trajectory.model.ols": (
+        "ingen kobling af respondenter, så almindelige mindste kvadrater",
+        "respondents are not linked, so ordinary least squares",
+    ),
     # trend
     "trend.rose": (
         "{dimension} steg {diff} point fra {r_from} til {r_to}, {effect}; næppe tilfældigt.",

@@ -137,7 +137,7 @@ def build_report(
             trend_actor = trend(survey, by, min_n=min_n, lang=lang)
     area_result = None
     if "area" in survey.data.columns and survey.data["area"].nunique() > 1:
-        area_result = areas(survey, min_n=min_n, lang=lang)
+        area_result = areas(survey, min_n=min_n, lang=lang, method="welch")
     gap_result, trend_all, trend_actor, area_result = report_family(
         gap_result, trend_all, trend_actor, area_result, adjust
     )

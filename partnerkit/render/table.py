@@ -21,6 +21,7 @@ from ..instrument_tools import InstrumentListing, InstrumentView
 from ..privacy_check import PrivacyCheckResult
 from ..reliability import ReliabilityResult
 from ..scoring import ScoreResult
+from ..trajectory import TrajectoryResult
 from ..trend import TrendResult
 from ..validate import ValidationResult
 from .views import areas_legend, areas_rounds, comment_text, ledger_summary, score_tables
@@ -583,6 +584,100 @@ def _gap_cell(record: dict | None, lang: str) -> Text:
     return Text(text, style="bold red" if record["flagged"] else "")
 
 
+# -------------------------------------------------------------- trajectory
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@_view.register(TrajectoryResult)
+def _trajectory(result, width: int, quiet: bool = False, **_options) -> RenderableType:
+    """Per group, a row per dimension: the sparkline over the rounds, first and last
+    mean, the change per year with its interval."""
+    lang = result.lang
+    inst = result.survey.instrument
+    keys = [k.name for k in result.keys]
+    rounds = result.rounds
+    shown = rounds[~rounds["suppressed"].astype(bool)]["mean"].astype(float)
+    low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+    means = {}
+    for rec in rounds.to_dict("records"):
+        group = tuple(rec[k] for k in keys)
+        means[(group, rec["round"], rec["dimension"])] = None if rec["suppressed"] else rec["mean"]
+    title = t("trajectory_title", lang, title=inst.label(lang), first=result.round_order[0],
+              last=result.round_order[-1])  # fmt: skip
+    parts: list[RenderableType] = [Text(title, style="bold")]
+    per = t(f"trajectory.per.{result.unit}", lang)
+    records = result.records
+    groups = list(dict.fromkeys(tuple(r) for r in records[keys].itertuples(index=False)))
+    if not keys:
+        groups = [()]
+    for group in groups:
+        rows = records
+        for name, value in zip(keys, group, strict=True):
+            rows = rows[rows[name].isna()] if value is None else rows[rows[name] == value]
+        label = " · ".join(str(v) for v in group if v is not None) or t("all", lang)
+        table = Table(title=label if keys else None, title_justify="left", box=box.SIMPLE_HEAD,
+                      pad_edge=False, padding=(0, 1))  # fmt: skip
+        table.add_column("", max_width=_DIM_WIDTH, min_width=12)
+        table.add_column(t("trajectory.rounds", lang), no_wrap=True)
+        table.add_column(str(result.round_order[0]), justify="right", no_wrap=True)
+        table.add_column(str(result.round_order[-1]), justify="right", no_wrap=True)
+        table.add_column(per, justify="right", no_wrap=True)
+        table.add_column("95%", justify="right", no_wrap=True)
+        for rec in rows.to_dict("records"):
+            name = inst.dimension(rec["dimension"]).label(lang)
+            spark = "".join(
+                _spark(means.get((group, r, rec["dimension"])), low, high)
+                for r in result.round_order
+            )
+            if rec["suppressed"]:
+                table.add_row(name, spark, HIDDEN, HIDDEN, HIDDEN, "")
+                continue
+            first = (
+                "" if rec["round_first"] == result.round_order[0] else f"({rec['round_first']}) "
+            )
+            last = "" if rec["round_last"] == result.round_order[-1] else f" ({rec['round_last']})"
+            slope = rec["slope"]
+            if slope is None or slope != slope:
+                cells = [Text(HIDDEN, style="dim"), ""]
+            else:
+                mark = ("▲" if slope > 0 else "▼") if rec["significant"] else " "
+                sign = "+" if slope >= 0 else "−"
+                cells = [
+                    Text(f"{sign}{number(abs(slope), lang)}{mark}",
+                         style="bold" if rec["significant"] else ""),
+                    f"{number(rec['slope_low'], lang)} – "
+                    f"{number(rec['slope_high'], lang)}",
+                ]  # fmt: skip
+            table.add_row(name, spark, first + number(rec["mean_first"], lang),
+                          number(rec["mean_last"], lang) + last, *cells)  # fmt: skip
+        parts.append(table)
+    if not quiet:
+        findings = "\n".join(f"• {f}" for f in result.findings)
+        if findings:
+            parts.append(Text(findings, style="bold"))
+        models = set(records["model"].dropna())
+        model = t(f"trajectory.model.{'mixed' if 'mixed' in models else 'ols'}", lang)
+        legend = t(
+            "trajectory.legend", lang, placed=t(f"trajectory.placed.{result.unit}", lang),
+            model=model, adjust=t(f"adjust.{result.adjust}", lang),
+            alpha=number(result.alpha, lang), low=number(low, lang), high=number(high, lang),
+        )  # fmt: skip
+        parts.append(Text(f"{legend} {t(f'family.{result.adjust}', lang, m=result.family)}",
+                          style="dim"))  # fmt: skip
+        parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
+    return Group(*parts)
+
+
+def _spark(value, low: float, high: float) -> str:
+    """One bar of a sparkline: ▁ at ``low``, █ at ``high``; a space for a hidden round."""
+    if value is None or value != value:
+        return " "
+    span = high - low
+    level = 0 if span <= 0 else round((value - low) / span * (len(SPARKS) - 1))
+    return SPARKS[min(max(level, 0), len(SPARKS) - 1)]
+
+
 # ------------------------------------------------------------------- areas
 
 
@@ -652,7 +747,7 @@ def _areas_model(result, width: int, quiet: bool) -> RenderableType:
         m = model.get(dim)
         head = (
             name if m is None else f"{name} ({t('all', lang)}: {number(m['overall_mean'], lang)})"
-        )  # noqa: E501
+        )
         table = Table(title=head, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                       padding=(0, 1))  # fmt: skip
         table.add_column(t("areas.area", lang), max_width=18, no_wrap=True, overflow="ellipsis")
