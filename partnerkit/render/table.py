@@ -771,6 +771,14 @@ def _areas_model(result, width: int, quiet: bool) -> RenderableType:
             n = f"<{result.min_n}" if r.get("suppressed_reason") == "min_n" else HIDDEN
             table.add_row(r["area"], Text(n, style="dim"), HIDDEN, HIDDEN, "", "", "")
         parts.append(table)
+    if result.with_trend:
+        dims = list(dict.fromkeys(rec["dimension"]))
+        shorts = {d.id: d.short_label(lang)[:_AREA_CELL] for d in inst.dimensions}
+        areas = list(dict.fromkeys(rec["area"].dropna()))
+        cell = {(r["area"], r["dimension"]): r for r in rec.to_dict("records")}
+        parts += _area_changes(result, dims, shorts, areas, cell)
+    if result.focus:
+        parts += _area_focus_model(result)
     if not quiet:
         findings = "\n".join(f"• {f}" for f in result.findings)
         if findings:
@@ -788,6 +796,34 @@ def _areas_model(result, width: int, quiet: bool) -> RenderableType:
                           style="dim"))  # fmt: skip
         parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
     return Group(*parts)
+
+
+def _area_focus_model(result) -> list[RenderableType]:
+    """One area, dimension by dimension: its estimate and interval, the overall mean and
+    its rank interval."""
+    lang = result.lang
+    area = result.focus
+    names = {d.id: d.label(lang) for d in result.survey.instrument.dimensions}
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column("", max_width=_DIM_WIDTH)
+    for header in (t("areas.estimate", lang), "95%", t("all", lang), "p",
+                   t("areas.rank_interval", lang)):  # fmt: skip
+        table.add_column(header, justify="right", no_wrap=True)
+    rows = result.records[result.records["area"] == area]
+    for r in rows.to_dict("records"):
+        if r["suppressed"] or r["estimate"] is None or r["estimate"] != r["estimate"]:
+            table.add_row(names[r["dimension"]], HIDDEN, "", "", "", "")
+            continue
+        table.add_row(
+            names[r["dimension"]],
+            Text(f"{number(r['estimate'], lang)} (n={int(r['n'])})",
+                 style="bold" if r["flagged"] else ""),
+            f"{number(r['estimate_low'], lang)}-{number(r['estimate_high'], lang)}",
+            _num(r["overall_mean"], lang),
+            _num(r["model_p_adj"], lang),
+            f"{r['rank']} ({r['rank_low']}-{r['rank_high']})",
+        )  # fmt: skip
+    return [Text(t("areas.focus_title", lang, area=area), style="bold"), table]
 
 
 def _caterpillar(record: dict, model: dict | None, scale, width: int) -> str:
