@@ -191,12 +191,13 @@ def trajectory(
             "rounds for a trajectory."
         )
     positions, unit = round_positions(rounds)
-    place = dict(zip(rounds, positions, strict=True))
     scored = score_survey(survey, [*key_names, "round"], min_n=min_n, lang=lang)
     per_round = scored.records[scored.records["round"].notna()].reset_index(drop=True)
     scores = respondent_scores(survey).scores
     round_of = survey.data["round"].astype(object).to_numpy()
-    x_all = np.array([place.get(r, np.nan) for r in round_of], dtype=float)
+    code = {r: i for i, r in enumerate(rounds)}
+    round_code = pd.Series(round_of).map(code).fillna(-1).to_numpy(dtype=np.intp)
+    x_all = np.append(np.asarray(positions, dtype=float), np.nan)[round_code]
     ids = None
     if paired != "no" and "respondent" in survey.data.columns:
         codes = pd.factorize(survey.data["respondent"], use_na_sentinel=True)[0]
@@ -246,8 +247,9 @@ def trajectory(
                 records.append(base | {"note": "too_few_rounds"})
                 continue
             rows = group.rows
-            keep = np.isin(round_of[rows], [r for r, _ in shown])
-            rows = rows[keep]
+            in_line = np.zeros(len(rounds) + 1, dtype=bool)  # the last: no round
+            in_line[[code[r] for r, _ in shown]] = True
+            rows = rows[in_line[round_code[rows]]]
             y = scores[dim].to_numpy()[rows]
             fit = linear_trend(x_all[rows], y, None if ids is None else ids[rows])
             if fit is None or not np.isfinite(fit.se) or fit.se == 0:

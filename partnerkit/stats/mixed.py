@@ -96,7 +96,6 @@ def fit_random_intercept(sums: GroupSums) -> MixedFit:
     sy, syy = np.asarray(sums.sy, float)[keep], np.asarray(sums.syy, float)[keep]
     has_x = sums.sx is not None
     p = 2 if has_x else 1
-    # per group, the blocks of X'X, X'y and the column sums of X (X = [1, x])
     if has_x:
         sx, sxx = np.asarray(sums.sx, float)[keep], np.asarray(sums.sxx, float)[keep]
         sxy = np.asarray(sums.sxy, float)[keep]
@@ -111,32 +110,60 @@ def fit_random_intercept(sums: GroupSums) -> MixedFit:
     n_obs = int(n.sum())
     if n_obs <= p:
         raise ValueError("a mixed model needs more observations than fixed effects")
+    # V⁻¹ = (I - c·J) / sigma2 in a group of size m, c = gamma / (1 + m·gamma): c depends on
+    # the size alone, so the products below are summed once per distinct size and each
+    # evaluation of the criterion costs O(sizes), not O(groups) (300,000 respondents, most
+    # seen once: 28 ms an evaluation before, microseconds now)
+    size, index = np.unique(n, return_inverse=True)
+    count = np.bincount(index, minlength=len(size)).astype(float)
 
-    def parts(gamma: float):
-        c = gamma / (1 + n * gamma)  # V⁻¹ = (I - c·J) / sigma2 in each group
-        a = xtx - (col * c) @ col.T
-        b = xty - (col * c) @ sy
-        q = yty - c @ sy**2
-        beta = np.linalg.solve(a, b)
-        resid = max(q - b @ beta, 0.0)
-        return a, beta, resid
+    def per_size(v):
+        return np.bincount(index, weights=v, minlength=len(size))
 
-    def criterion(gamma: float) -> float:
-        a, _beta, resid = parts(gamma)
-        sign, logdet = np.linalg.slogdet(a)
-        if sign <= 0 or resid <= 0:
-            return np.inf
+    cc = np.array([[per_size(col[i] * col[j]) for j in range(p)] for i in range(p)])
+    cy = np.array([per_size(col[i] * sy) for i in range(p)])
+    yy = per_size(sy**2)
+
+    def parts(gamma):
+        """For an array of gammas: det(X'V⁻¹X)·sigma2^p, beta and the residual sum of
+        squares, by the closed forms of 1x1 and 2x2 matrices (numpy's linalg on a 2x2
+        costs 140 µs a call; a fit evaluates the criterion about 80 times)."""
+        gamma = np.atleast_1d(np.asarray(gamma, dtype=float))
+        c = gamma[:, None] / (1 + size[None, :] * gamma[:, None])  # (gammas, sizes)
+        q = yty - c @ yy
+        if p == 1:
+            a11 = xtx[0, 0] - c @ cc[0, 0]
+            b1 = xty[0] - c @ cy[0]
+            beta = (b1 / a11)[:, None]
+            return a11, beta, q - b1 * beta[:, 0]
+        a11 = xtx[0, 0] - c @ cc[0, 0]
+        a12 = xtx[0, 1] - c @ cc[0, 1]
+        a22 = xtx[1, 1] - c @ cc[1, 1]
+        b1, b2 = xty[0] - c @ cy[0], xty[1] - c @ cy[1]
+        det = a11 * a22 - a12**2
+        beta = np.stack([(a22 * b1 - a12 * b2) / det, (a11 * b2 - a12 * b1) / det], axis=1)
+        return det, beta, q - b1 * beta[:, 0] - b2 * beta[:, 1]
+
+    def criterion(gamma):
+        det, _beta, resid = parts(gamma)
+        gamma = np.atleast_1d(np.asarray(gamma, dtype=float))
         dof = n_obs - p
-        return (
-            dof * np.log(resid / dof)
-            + np.log1p(n * gamma).sum()
-            + logdet
-            + dof * (1 + np.log(2 * np.pi))
-        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = (
+                dof * np.log(resid / dof)
+                + np.log1p(gamma[:, None] * size[None, :]) @ count
+                + np.log(det)
+                + dof * (1 + np.log(2 * np.pi))
+            )
+        value = np.where((det > 0) & (resid > 0), value, np.inf)
+        return value if value.size > 1 else float(value[0])
 
     gamma = _minimise(criterion)
-    a, beta, resid = parts(gamma)
-    sigma2 = resid / (n_obs - p)
+    c = gamma / (1 + size * gamma)
+    a = xtx - cc @ c
+    b = xty - cy @ c
+    beta = np.linalg.solve(a, b)
+    sigma2 = max(yty - c @ yy - b @ beta, 0.0) / (n_obs - p)
     return MixedFit(
         beta=beta,
         cov=sigma2 * np.linalg.inv(a),
@@ -154,7 +181,7 @@ def _minimise(criterion) -> float:
     from scipy.optimize import minimize_scalar
 
     grid = np.concatenate([[0.0], np.logspace(-8, 4, 61)])
-    values = np.array([criterion(g) for g in grid])
+    values = np.asarray(criterion(grid), dtype=float)
     best = int(np.nanargmin(values))
     if best == 0:
         low, high = 0.0, grid[1]
@@ -363,7 +390,8 @@ def linear_trend(x, y, groups=None, level: float = 0.95) -> Slope | None:
                      n_groups=0, method="ols")  # fmt: skip
     import pandas as pd
 
-    codes = pd.factorize(np.asarray(groups, dtype=object)[ok])[0]
+    groups = np.asarray(groups)
+    codes = pd.factorize(groups[ok] if groups.dtype.kind in "iu" else groups.astype(object)[ok])[0]
     size = codes.max() + 1
 
     def add(v):
