@@ -344,6 +344,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "test.welch": ("Welchs t-test", "Welch's t-test"),
     "test.paired-t": ("parret t-test", "paired t-test"),
+    "test.partial-overlap-t": (
+        "t-test for delvist overlappende stikprøver",
+        "partially overlapping samples t-test",
+    ),
     "test.mann-whitney": ("Mann-Whitney U-test", "Mann-Whitney U test"),
     "test.wilcoxon": ("Wilcoxons fortegnsrangtest", "Wilcoxon signed-rank test"),
     "test.brunner-munzel": ("Brunner-Munzel-test", "Brunner-Munzel test"),
@@ -595,6 +599,49 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Housing areas down, sorted by mean; across the mean with its 95% interval. ▲ and "
         "▼ mark an area above or below the others by more than chance. Dashed vertical line: "
         "all areas.",
+    ),
+    "html.trajectory": ("Udvikling over alle runder", "Trajectory over all rounds"),
+    "html.trajectory.intro": (
+        "Pr. dimension en ret linje gennem alle svar i de viste runder ({placed}); {model}. "
+        "Ændringen pr. år står over hvert panel; justeret i sin egen familie.",
+        "Per dimension, a straight line through every answer of the rounds shown ({placed}); "
+        "{model}. The change per year is above each panel; adjusted in its own family.",
+    ),
+    "html.area_model": ("Boligområder i en flerniveaumodel", "Areas in a multilevel model"),
+    "html.area_model.intro": (
+        "Et tilfældigt niveau pr. boligområde (REML): hvert områdes estimat vejer dets egne "
+        "svar mod spredningen mellem områderne, så små områder ikke havner øverst eller "
+        "nederst ved et tilfælde. Skjulte områder indgår ikke i modellen.",
+        "A random intercept per area (REML): each area's estimate weighs its own answers "
+        "against the spread between areas, so small areas do not top or tail the ranking "
+        "by chance. Hidden areas take no part in the model.",
+    ),
+    "xlsx.trajectory": ("Udvikling pr. år", "Trajectory per year"),
+    "xlsx.area_model": ("Områder (model)", "Areas (model)"),
+    "chart.caterpillar_title": (
+        "Boligområder i flerniveaumodellen: {dimension}",
+        "Areas in the multilevel model: {dimension}",
+    ),
+    "chart.caterpillar_desc": (
+        "Hvert vist områdes modelbaserede gennemsnit med 95 %-interval, sorteret; den "
+        "stiplede linje er gennemsnittet af områderne. Skjulte områder vises ikke.",
+        "Each shown area's model-based mean with its 95% interval, sorted; the dashed line "
+        "is the mean of the areas. Hidden areas are not drawn.",
+    ),
+    "chart.caterpillar_estimate": ("Estimat med 95 %-interval", "Estimate with 95% interval"),
+    "chart.caterpillar_flag": (
+        "over/under gennemsnittet, næppe tilfældigt",
+        "above/below the mean, unlikely to be chance",
+    ),
+    "chart.trajectory_title": (
+        "Udvikling pr. dimension, {first}-{last}",
+        "Trajectory per dimension, {first}-{last}",
+    ),
+    "chart.trajectory_desc": (
+        "Et panel pr. dimension: gennemsnittet i hver vist runde og den rette linje gennem "
+        "alle svar; ændringen pr. år står over panelet.",
+        "One panel per dimension: the mean of every round shown and the straight line "
+        "through all answers; the change per year is above the panel.",
     ),
     "chart.areas_mean": ("Gennemsnit med 95% interval", "Mean with 95% interval"),
     "chart.areas_above": ("over de andre", "above the others"),

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 RECORD_COLUMNS = (
     "dimension", "dimension_name", "rounds", "round_first", "round_last", "n_first", "n_last",
-    "mean_first", "mean_last", "change", "unit", "slope", "slope_low", "slope_high", "se", "p",
+    "mean_first", "mean_last", "change", "unit", "slope", "slope_low", "slope_high", "se",
+    "fitted_first", "fitted_last", "p",
     "p_adj", "adjust", "significant", "model", "n_obs", "n_respondents", "rounds_left_out",
     "suppressed", "note",
 )  # fmt: skip
@@ -148,6 +149,7 @@ def trajectory(
         ``round_first``, ``round_last``, ``n_first``, ``n_last``, ``mean_first``,
         ``mean_last``, ``change`` (last minus first), ``unit`` ("year" or "round"),
         ``slope`` (change per unit), ``slope_low``, ``slope_high`` (95%), ``se``,
+        ``fitted_first``, ``fitted_last`` (the line at the first and last round),
         ``p``, ``p_adj``, ``adjust``, ``significant``, ``model`` ("mixed" or "ols"),
         ``n_obs``, ``n_respondents`` (linked ids in the mixed model),
         ``rounds_left_out`` (hidden rounds of the group), ``suppressed``, ``note``;
@@ -262,6 +264,8 @@ def trajectory(
                     "slope_low": fit.low,
                     "slope_high": fit.high,
                     "se": fit.se,
+                    "fitted_first": fit.intercept + fit.slope * positions[code[r0]],
+                    "fitted_last": fit.intercept + fit.slope * positions[code[r1]],
                     "p": fit.p,
                     "model": fit.method,
                     "n_obs": fit.n_obs,

@@ -96,6 +96,9 @@ def test_no_spread_between_groups_gives_zero_tau2():
     assert fit.sigma2 == pytest.approx(12.0 / 14)  # pooled within SS over N - 1
     est = area_estimates(fit, np.array([5, 5, 5]), np.array([3.0, 3.0, 3.0]))
     np.testing.assert_allclose(est["estimate"], 3.0)
+    # nothing tells the groups apart: tied ranks, each could be anywhere
+    rank, low, high = rank_intervals(fit, np.array([5, 5, 5]), np.array([3.0, 3.0, 3.0]))
+    assert rank.tolist() == [1, 1, 1] and low.tolist() == [1, 1, 1] and high.tolist() == [3] * 3
 
 
 def test_rank_intervals_cover_the_point_rank_and_are_reproducible():

@@ -123,3 +123,23 @@ def test_cli_over_time_table_json_and_errors(runner):
     one_round = invoke(runner, "trend", EXAMPLES / "areas" / "Engbakken" / "2024.xlsx",
                        "--over-time")  # fmt: skip
     assert one_round.exit_code == 1 and one_round.stderr.startswith("Error: ")
+
+
+def test_report_shows_trajectories_and_the_area_model(tmp_path):
+    """The long series in a report: small multiples of the trajectories and a caterpillar
+    per dimension in HTML, a sheet of each in the workbook with a chart per dimension."""
+    pytest.importorskip("matplotlib")
+    from openpyxl import load_workbook
+
+    from partnerkit.render import write_report
+    from partnerkit.report import build_report
+
+    report = build_report(read_survey(LONG), lang="en")
+    assert report.trajectory is not None and report.area_model is not None
+    page = write_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<section id="trajectory">' in page and '<section id="area-model">' in page
+    assert "Trajectory per dimension, 2017-2024" in page
+    assert page.count("Areas in the multilevel model:") >= 10  # a caterpillar per dimension
+    book = load_workbook(write_report(report, tmp_path / "r.xlsx"))
+    assert {"Trajectory per year", "Areas (model)"} <= set(book.sheetnames)
+    assert len(book["Trajectory per year"]._charts) == 10

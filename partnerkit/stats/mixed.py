@@ -284,7 +284,9 @@ def rank_intervals(
     Returns
     -------
     (rank, low, high)
-        Rank of the point estimate and the ``level`` interval of the ranks.
+        Rank of the point estimate and the ``level`` interval of the ranks. With no
+        spread between groups (``tau2 = 0``) every group ties at rank 1 and could hold
+        any place (1 to the number of groups).
 
     Notes
     -----
@@ -296,6 +298,9 @@ def rank_intervals(
     d = fit.sigma2 / n
     shrink = fit.tau2 / (fit.tau2 + d)
     estimate = shrink * mean + (1 - shrink) * mu
+    if fit.tau2 <= 0:  # no spread between groups: every estimate is the overall mean
+        ones = np.ones(len(n))
+        return ones, ones.copy(), np.full(len(n), float(len(n)))
     rank = _ranks(estimate[None, :])[0]
     if len(n) < 2:
         return rank, rank.copy(), rank.copy()
