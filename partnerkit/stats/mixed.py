@@ -88,7 +88,7 @@ def fit_random_intercept(sums: GroupSums) -> MixedFit:
     --------
     >>> sums = GroupSums.from_moments([3, 3, 3], [1.0, 2.0, 3.0], [2.0, 2.0, 2.0])
     >>> fit = fit_random_intercept(sums)
-    >>> round(float(fit.beta[0]), 6), round(fit.tau2, 6), round(fit.sigma2, 6)
+    >>> round(float(fit.beta[0]), 6), round(float(fit.tau2), 6), round(float(fit.sigma2), 6)
     (2.0, 0.666667, 1.0)
     """
     keep = np.asarray(sums.n, dtype=float) > 0
