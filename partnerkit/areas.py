@@ -28,6 +28,13 @@ BENCHMARK_COLUMNS = (
     "benchmark_note",
 )  # fmt: skip
 CHANGE_COLUMNS = ("round_before", "change", "change_p_adj", "change_significant")
+#: ``--method model``: each area's model-based mean against the overall mean.
+MODEL_COLUMNS = (
+    "rank", "rank_low", "rank_high", "estimate", "estimate_low", "estimate_high", "shrinkage",
+    "overall_mean", "model_diff", "model_p", "model_p_adj", "excludes_mean", "flagged",
+    "model_note",
+)  # fmt: skip
+METHODS = ("model", "welch")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,30 +52,42 @@ class AreasResult(Result):
     with_trend: bool = False
     family: int = 0  # how many benchmark tests were adjusted together
     family_scope: str = "areas"  # "areas", or "report" when adjusted with the report's
+    method: str = "welch"  # "model" (random intercept per area) or "welch" (pooled others)
+    model: pd.DataFrame | None = None  # per dimension: overall mean, variance components
 
     def family_p(self) -> np.ndarray:
         """The p-values of every test that can become a finding (the benchmark grid)."""
-        return self.records["benchmark_p"].to_numpy(dtype=float)
+        column = "model_p" if self.method == "model" else "benchmark_p"
+        return self.records[column].to_numpy(dtype=float)
 
     def with_family(self, p_adj: np.ndarray, adjust: str, size: int, scope: str) -> AreasResult:
         """This result with ``p_adj`` adjusted in a larger family (the report's)."""
         records = self.records.copy()
-        records["benchmark_p_adj"] = p_adj
-        diff = records["benchmark_diff"].astype(float)
-        records["flagged"] = (
-            (diff.abs() >= self.gap - 1e-9) & (records["benchmark_p_adj"] < self.alpha)
-        ).fillna(False)
+        if self.method == "model":
+            records["model_p_adj"] = p_adj
+            records["flagged"] = _model_flags(records, self.alpha)
+        else:
+            records["benchmark_p_adj"] = p_adj
+            diff = records["benchmark_diff"].astype(float)
+            records["flagged"] = (
+                (diff.abs() >= self.gap - 1e-9) & (records["benchmark_p_adj"] < self.alpha)
+            ).fillna(False)
         return replace(
             self,
             records=records,
             adjust=adjust,
             family=size,
             family_scope=scope,
-            findings=tuple(_findings(records, self.lang)),
+            findings=tuple(_findings(records, self.lang, self.method)),
         )
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {} if self.model is None else {"model": self.model}
 
     def settings(self) -> dict:
         return {
+            "method": self.method,
+            "method_reason": METHOD_REASON[self.method],
             "round": self.rounds,
             "sort": self.sort,
             "focus": self.focus,
@@ -93,8 +112,10 @@ def areas(
     adjust: str = "bh",
     min_n: int | None = None,
     lang: str | None = None,
+    method: str = "model",
 ) -> AreasResult:
-    """Compare housing areas dimension by dimension, each against the pool of the others.
+    """Compare housing areas dimension by dimension: a multilevel model, or each area
+    against the pool of the others.
 
     Parameters
     ----------
@@ -111,9 +132,19 @@ def areas(
     trend
         Add each area's change since its previous round (Welch's t-test, adjusted).
     gap, alpha, adjust
-        Flag an area whose difference from the others is at least ``gap`` points with
-        an adjusted p below ``alpha``; ``adjust`` across the grid (``bh``, ``holm``,
-        ``none``). ``gap=None`` is 0.5 on a 1-5 scale, in proportion on other scales.
+        ``welch``: flag an area whose difference from the others is at least ``gap``
+        points with an adjusted p below ``alpha``; ``model``: flag an area whose
+        estimate differs from the overall mean with an adjusted p below ``alpha`` (with
+        ``adjust="none"``: exactly when its interval excludes the overall mean).
+        ``adjust`` across the grid (``bh``, ``holm``, ``none``). ``gap=None`` is 0.5 on
+        a 1-5 scale, in proportion on other scales.
+    method
+        ``"model"``: respondents within areas, a random intercept per area per
+        dimension (REML, :mod:`partnerkit.stats.mixed`); each shown area gets its
+        model-based mean (empirical Bayes) with an interval and a rank interval.
+        Areas hidden for anonymity are left out of the model, so no model figure
+        reflects them. ``"welch"``: each area against the pooled respondents of the
+        others (Welch's t-test), which treats respondents as independent of their area.
 
     Returns
     -------
@@ -122,12 +153,21 @@ def areas(
         ``benchmark_mean`` (the other areas pooled), ``benchmark_diff`` (area minus
         others), ``benchmark_p``, ``benchmark_p_adj``, ``flagged`` and, with
         ``trend``, ``round_before``, ``change``, ``change_p_adj``,
-        ``change_significant``.
+        ``change_significant``. With ``method="model"`` the benchmark columns are
+        replaced by ``rank``, ``rank_low``, ``rank_high`` (95% rank interval, 1 = highest),
+        ``estimate``, ``estimate_low``, ``estimate_high``, ``shrinkage`` (the weight of
+        the raw mean), ``overall_mean``, ``model_diff`` (estimate minus overall),
+        ``model_p``, ``model_p_adj``, ``excludes_mean``, ``flagged``, ``model_note``;
+        ``model`` holds per dimension ``overall_mean`` (with ``overall_low``,
+        ``overall_high``), ``tau2``, ``sigma2``, ``icc``, ``areas`` and ``n``.
 
     Notes
     -----
     Welch (1947) for the benchmark; Benjamini & Hochberg (1995) across the grid
-    of areas and dimensions, since that is many comparisons.
+    of areas and dimensions, since that is many comparisons. The model: REML
+    (agrees with R lme4 ``lmer(score ~ 1 + (1 | area))``), empirical Bayes estimates
+    with the Prasad-Rao prediction error variance, rank intervals by posterior
+    simulation (Goldstein & Spiegelhalter 1996).
     """
     import pandas as pd
 
@@ -146,10 +186,17 @@ def areas(
         )
     if adjust not in ("bh", "holm", "none"):
         raise OptionError(f"--adjust {adjust}: choose one of bh, holm, none.")
+    if method not in METHODS:
+        raise OptionError(f"--method {method}: choose one of {', '.join(METHODS)}.")
     full = survey
     survey, chosen = _choose_round(survey, round)
     scored = score_survey(survey, ["area"], min_n=min_n, lang=lang)
     records = scored.records.copy()
+    if method == "model":
+        return _model_result(
+            records, scored, survey, full, chosen, round, sort, focus, trend, gap, alpha,
+            adjust, min_n, lang,
+        )  # fmt: skip
     bench = _benchmark(survey, respondent_scores(survey).scores)
     records = records.merge(bench, on=["dimension", "area"], how="left")
     records["rank"] = None
@@ -191,7 +238,7 @@ def areas(
     first = [c for c in records.columns if c not in (*BENCHMARK_COLUMNS, *CHANGE_COLUMNS)]
     change = list(CHANGE_COLUMNS) if trend else []
     records = records[[*first, "rank", *BENCHMARK_COLUMNS[1:], *change]]
-    findings = tuple(_findings(records, lang))
+    findings = tuple(_findings(records, lang, "welch"))
     return AreasResult(
         records=records.reset_index(drop=True),
         survey=survey,
@@ -330,12 +377,13 @@ def _dimension_id(inst, sort: str, lang: str) -> str:
     )
 
 
-def _sorted(records: pd.DataFrame, sort_id: str | None) -> pd.DataFrame:
-    """Dimension order kept; areas by the sort dimension's mean (highest first), else by name."""
+def _sorted(records: pd.DataFrame, sort_id: str | None, by: str = "mean") -> pd.DataFrame:
+    """Dimension order kept; areas by the sort dimension's ``by`` (highest first), else by
+    name."""
     areas = natural_order(records["area"].dropna().unique().tolist())
     if sort_id:
         rows = records[(records["dimension"] == sort_id) & records["area"].notna()]
-        means = rows.set_index("area")["mean"].astype(float).fillna(-np.inf)  # hidden areas last
+        means = rows.set_index("area")[by].astype(float).fillna(-np.inf)  # hidden areas last
         areas = sorted(areas, key=lambda a: -means.get(a, -np.inf))
     position = {a: i for i, a in enumerate(areas)}
     dims = {d: i for i, d in enumerate(dict.fromkeys(records["dimension"]))}
@@ -345,23 +393,185 @@ def _sorted(records: pd.DataFrame, sort_id: str | None) -> pd.DataFrame:
     return records.assign(_key=key).sort_values("_key", kind="stable").drop(columns="_key")
 
 
-def _findings(records: pd.DataFrame, lang: str) -> list[str]:
+def _findings(records: pd.DataFrame, lang: str, method: str) -> list[str]:
     from .i18n import number, t
 
     out = []
+    column = "model_diff" if method == "model" else "benchmark_diff"
     flagged = records[records["flagged"].astype(bool)]
     order = {a: i for i, a in enumerate(dict.fromkeys(flagged["area"]))}
     flagged = flagged.assign(
-        _area=flagged["area"].map(order), _size=-flagged["benchmark_diff"].astype(float).abs()
+        _area=flagged["area"].map(order), _size=-flagged[column].astype(float).abs()
     ).sort_values(["_area", "_size"], kind="stable")  # grouped by area, largest first
     for rec in flagged.to_dict("records"):
-        key = "areas.above" if rec["benchmark_diff"] > 0 else "areas.below"
+        if method == "model":
+            key = "areas.model_above" if rec[column] > 0 else "areas.model_below"
+            extra = {
+                "estimate": number(rec["estimate"], lang),
+                "low": number(rec["estimate_low"], lang),
+                "high": number(rec["estimate_high"], lang),
+                "overall": number(rec["overall_mean"], lang),
+            }
+        else:
+            key = "areas.above" if rec[column] > 0 else "areas.below"
+            extra = {}
         line = t(
             key,
             lang,
             area=rec["area"],
             dimension=rec["dimension_name"],
-            diff=number(abs(rec["benchmark_diff"]), lang),
+            diff=number(abs(rec[column]), lang),
+            **extra,
         )
         out.append(f"{rec['round']}: {line}" if rec.get("round") else line)
     return out
+
+
+METHOD_REASON = {
+    "model": "respondents are nested in areas: a random intercept per area (REML) gives each "
+    "area a model-based mean that weighs its own respondents against the spread between "
+    "areas, so small areas do not top or tail the ranking by chance",
+    "welch": "each area against the pooled respondents of the others (Welch's t-test); it "
+    "treats respondents as independent of their area, so with real differences between "
+    "areas its p-values are too small",
+}
+
+
+def _model_result(
+    records, scored, survey, full, chosen, round_, sort, focus, trend, gap, alpha, adjust,
+    min_n, lang,
+) -> AreasResult:  # fmt: skip
+    """``areas --method model``: per dimension a random intercept per area, fitted on the
+    areas shown (hidden areas take no part, so no model figure reflects them)."""
+    import pandas as pd
+
+    from .grouping import GroupKey, group_labels
+    from .scoring import respondent_scores
+    from .stats import adjust_p
+    from .stats.mixed import GroupSums, area_estimates, fit_random_intercept, rank_intervals
+
+    inst = survey.instrument
+    scores = respondent_scores(survey).scores
+    area = pd.Series(group_labels(survey, GroupKey("area", "area"), lang))
+    has_area = survey.data["area"].notna().to_numpy()
+    for column in MODEL_COLUMNS:
+        records[column] = None
+    model_rows = []
+    shown = records["area"].notna() & ~records["suppressed"].astype(bool)
+    for dim in scores.columns:
+        x = scores[dim].to_numpy()
+        ok = has_area & ~np.isnan(x)
+        if not ok.any():
+            continue
+        centre = x[ok].mean()  # sums of centred scores: no cancellation in the squares
+        frame = pd.DataFrame({"area": area[ok].to_numpy(), "x": x[ok] - centre})
+        frame["x2"] = frame["x"] ** 2
+        sums = frame.groupby("area", sort=False).agg(
+            n=("x", "size"), s=("x", "sum"), q=("x2", "sum")
+        )
+        visible = set(records.loc[shown & (records["dimension"] == dim), "area"])
+        sums = sums[sums.index.isin(visible)]
+        rows = (records["dimension"] == dim) & records["area"].isin(sums.index)
+        if len(sums) < 2:
+            records.loc[rows, "model_note"] = "too_few_areas"
+            continue
+        n = sums["n"].to_numpy(float)
+        mean_c = sums["s"].to_numpy() / n
+        ss = np.maximum(sums["q"].to_numpy() - sums["s"].to_numpy() * mean_c, 0.0)
+        if n.sum() - len(n) < 1 or ss.sum() <= 0:
+            records.loc[rows, "model_note"] = "no_spread"
+            continue
+        fit = fit_random_intercept(GroupSums.from_moments(n, mean_c, ss))
+        est = area_estimates(fit, n, mean_c)
+        rank, rank_low, rank_high = rank_intervals(fit, n, mean_c)
+        mu = float(fit.beta[0]) + centre
+        half = 1.959963984540054 * float(np.sqrt(fit.cov[0, 0]))
+        values = pd.DataFrame(
+            {
+                "rank": rank,
+                "rank_low": rank_low,
+                "rank_high": rank_high,
+                "estimate": est["estimate"] + centre,
+                "estimate_low": est["low"] + centre,
+                "estimate_high": est["high"] + centre,
+                "shrinkage": est["shrinkage"],
+                "overall_mean": mu,
+                "model_diff": est["blup"],
+                "model_p": est["p"],
+                "excludes_mean": (est["low"] + centre > mu) | (est["high"] + centre < mu),
+            },
+            index=sums.index,
+        )
+        at = records.index[rows]
+        for column in values.columns:
+            records.loc[at, column] = records.loc[at, "area"].map(values[column]).to_numpy()
+        total = fit.tau2 + fit.sigma2
+        model_rows.append(
+            {
+                "dimension": dim,
+                "dimension_name": inst.dimension(dim).label(lang),
+                "overall_mean": mu,
+                "overall_low": mu - half,
+                "overall_high": mu + half,
+                "tau2": fit.tau2,
+                "sigma2": fit.sigma2,
+                "icc": fit.tau2 / total if total > 0 else None,
+                "areas": fit.n_groups,
+                "n": fit.n_obs,
+            }
+        )
+    hidden_area = records["area"].notna() & records["suppressed"].astype(bool)
+    records.loc[hidden_area, "model_note"] = "suppressed"
+    overall = {r["dimension"]: r["overall_mean"] for r in model_rows}
+    everyone = records["area"].isna()
+    records.loc[everyone, "overall_mean"] = records.loc[everyone, "dimension"].map(overall)
+    p = records["model_p"].astype(float).to_numpy()
+    records["model_p"] = p
+    records["model_p_adj"] = adjust_p(p, adjust)
+    records["flagged"] = _model_flags(records, alpha)
+    for column in ("rank", "rank_low", "rank_high"):
+        records[column] = pd.array(
+            [None if v is None or v != v else int(v) for v in records[column]], dtype="Int64"
+        )
+    records["excludes_mean"] = records["excludes_mean"].astype(object)
+    rounds_used = records["area"].map(chosen) if chosen else None
+    records.insert(3, "round", rounds_used)
+    records["round"] = records["round"].astype(object).where(records["round"].notna(), None)
+    if trend:
+        records = _with_changes(records, full, chosen, min_n, lang, alpha)
+    sort_id = _dimension_id(inst, sort, lang) if sort else None
+    if focus is not None and focus not in set(records["area"].dropna()):
+        raise OptionError(
+            f"--focus {focus}: no area of that name; the areas are "
+            f"{', '.join(natural_order(records['area'].dropna().unique().tolist()))}."
+        )
+    records = _sorted(records, sort_id, "estimate")
+    first = [c for c in records.columns if c not in (*MODEL_COLUMNS, *CHANGE_COLUMNS)]
+    change = list(CHANGE_COLUMNS) if trend else []
+    records = records[[*first, *MODEL_COLUMNS, *change]]
+    return AreasResult(
+        records=records.reset_index(drop=True),
+        survey=survey,
+        min_n=scored.min_n,
+        lang=lang,
+        ledger=scored.ledger,
+        rows_scored=scored.rows_scored,
+        sort=sort_id,
+        focus=focus,
+        gap=gap,
+        alpha=alpha,
+        adjust=adjust,
+        rounds=round_ or "latest",
+        with_trend=trend,
+        family=int(np.count_nonzero(~np.isnan(p))),
+        findings=tuple(_findings(records, lang, "model")),
+        warnings=scored.warnings,
+        method="model",
+        model=pd.DataFrame(model_rows),
+    )
+
+
+def _model_flags(records: pd.DataFrame, alpha: float) -> pd.Series:
+    """An area is flagged when its estimate differs from the overall mean with an
+    adjusted p below ``alpha`` (unadjusted: when its interval excludes the overall mean)."""
+    return (records["model_p_adj"].astype(float) < alpha).fillna(False).astype(bool)

@@ -73,6 +73,11 @@ class Adjust(StrEnum):
     none = "none"
 
 
+class AreaMethod(StrEnum):
+    model = "model"
+    welch = "welch"
+
+
 class AreaFrom(StrEnum):
     auto = "auto"
     column = "column"
@@ -358,6 +363,15 @@ def trend(
     alpha: Annotated[
         float, typer.Option(help="Mark a change when its adjusted p-value is below this.")
     ] = 0.05,
+    over_time: Annotated[
+        bool,
+        typer.Option(
+            "--over-time",
+            help="The trajectory over all rounds instead of pairs: the change per year (a "
+            "line through every answer; a random intercept per respondent when ids link "
+            "rounds) with its interval and p.",
+        ),
+    ] = False,
     min_n: MinNOpt = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
@@ -378,6 +392,7 @@ def trend(
     respondents' dimension scores (Welch's t-test by default, paired when the same
     respondents are linked), with Hedges' g and Cliff's delta, and p-values
     adjusted across every test of the output (Benjamini-Hochberg by default).
+    --over-time shows the trajectory over all rounds: the change per year.
     """
     with reporting(traceback):
         from .project import ReadOptions
@@ -405,6 +420,20 @@ def trend(
                 project=project,
             )
         )
+        if over_time:
+            from .trajectory import trajectory
+
+            result = trajectory(
+                run.survey,
+                by or [],
+                adjust=adjust.value,
+                alpha=alpha,
+                paired=paired.value,
+                min_n=run.settings.min_n,
+                lang=run.settings.lang,
+            )
+            _finish(run, result, force=force)
+            return
         result = run_trend(
             run.survey,
             by or [],
@@ -558,6 +587,13 @@ def areas(
     adjust: Annotated[
         Adjust, typer.Option(help="p-value adjustment across all areas and dimensions.")
     ] = Adjust.bh,
+    method: Annotated[
+        AreaMethod,
+        typer.Option(
+            help="model: a random intercept per area (model-based means with intervals and "
+            "rank intervals); welch: each area against the pooled others (Welch's t-test)."
+        ),
+    ] = AreaMethod.model,
     actor_map: ActorMapOpt = None,
     area_from: AreaFromOpt = None,
     min_n: MinNOpt = None,
@@ -576,9 +612,12 @@ def areas(
     """Compare many housing areas: each dimension per area, ranked and held against the others.
 
     Areas come from an area column, else from folder names (surveys/<area>/2024.xlsx)
-    or file names (<area>_2024.csv). Each area is compared with the pool of all
-    other areas (Welch's t-test, Benjamini-Hochberg across the grid); one unreadable
-    file is listed at the end without stopping the others.
+    or file names (<area>_2024.csv). By default respondents are modelled within areas
+    (a random intercept per area and dimension): each area's model-based mean with its
+    interval, its rank interval, and a flag when it differs from the mean of the areas
+    (Benjamini-Hochberg across the grid); --method welch compares each area with the
+    pool of the others instead. One unreadable file is listed at the end without
+    stopping the others.
     """
     with reporting(traceback):
         from .areas import areas as run_areas
@@ -615,6 +654,7 @@ def areas(
             adjust=adjust.value,
             min_n=run.settings.min_n,
             lang=run.settings.lang,
+            method=method.value,
         )
         _finish(run, result, force=force)
 

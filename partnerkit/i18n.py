@@ -151,6 +151,39 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{area} ligger {diff} point under de andre boligområder på {dimension}.",
         "{area} is {diff} points below the other areas on {dimension}.",
     ),
+    "areas.model_above": (
+        "{area} ligger over gennemsnittet af boligområderne på {dimension}: {estimate} "
+        "(95 % CI {low}-{high}) mod {overall}.",
+        "{area} is above the mean of the areas on {dimension}: {estimate} "
+        "(95% CI {low}-{high}) against {overall}.",
+    ),
+    "areas.model_below": (
+        "{area} ligger under gennemsnittet af boligområderne på {dimension}: {estimate} "
+        "(95 % CI {low}-{high}) mod {overall}.",
+        "{area} is below the mean of the areas on {dimension}: {estimate} "
+        "(95% CI {low}-{high}) against {overall}.",
+    ),
+    "areas.model_title": (
+        "{title}: boligområder i en flerniveaumodel",
+        "{title}: housing areas in a multilevel model",
+    ),
+    "areas.estimate": ("Estimat", "Estimate"),
+    "areas.raw": ("Rå", "Raw"),
+    "areas.rank_interval": ("Nr. (95 %)", "Rank (95%)"),
+    "areas.model_legend": (
+        "Metode: flerniveaumodel med et tilfældigt niveau pr. boligområde (REML). Estimatet "
+        "vejer områdets egne svar mod spredningen mellem områderne, så små områder ikke "
+        "havner øverst eller nederst ved et tilfælde; 95 %-interval og interval for "
+        "placeringen. ▲ ▼ over/under gennemsnittet af områderne ({overall}), næppe tilfældigt "
+        "({adjust}-justeret p < {alpha}). Skjulte områder indgår ikke i modellen. "
+        "Runde: {rounds}.",
+        "Method: multilevel model with a random intercept per area (REML). The estimate "
+        "weighs the area's own answers against the spread between areas, so small areas do "
+        "not top or tail the ranking by chance; 95% interval and rank interval. ▲ ▼ "
+        "above/below the mean of the areas ({overall}), unlikely to be chance "
+        "({adjust}-adjusted p < {alpha}). Hidden areas take no part in the model. "
+        "Round: {rounds}.",
+    ),
     "areas_title": ("{title}: boligområder side om side", "{title}: housing areas side by side"),
     "areas.area": ("Boligområde", "Area"),
     "areas.rank": ("Nr.", "Rank"),
@@ -185,6 +218,52 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Overview. Each group on its own: {inner} (all rounds pooled) or {by} (per round).",
     ),
     "areas.latest": ("hvert områdes seneste", "each area's latest"),
+    # trend --over-time
+    "trajectory.rose.year": (
+        "{dimension} er steget {slope} point om året siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has risen {slope} points a year since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory.fell.year": (
+        "{dimension} er faldet {slope} point om året siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has fallen {slope} points a year since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory.rose.round": (
+        "{dimension} er steget {slope} point pr. runde siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has risen {slope} points a round since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory.fell.round": (
+        "{dimension} er faldet {slope} point pr. runde siden {since} (95 % CI {low}-{high}).",
+        "{dimension} has fallen {slope} points a round since {since} (95% CI {low}-{high}).",
+    ),
+    "trajectory_title": (
+        "{title}: udvikling over alle runder ({first}-{last})",
+        "{title}: trajectory over all rounds ({first}-{last})",
+    ),
+    "trajectory.per.year": ("pr. år", "a year"),
+    "trajectory.per.round": ("pr. runde", "a round"),
+    "trajectory.change": ("Ændring", "Change"),
+    "trajectory.rounds": ("Runder", "Rounds"),
+    "trajectory.legend": (
+        "Linje gennem alle svar i de viste runder ({placed}); {model}. ▲ ▼ næppe tilfældigt "
+        "({adjust}-justeret p < {alpha}). Søjlerne ▁-█ går fra {low} til {high}.",
+        "A line through every answer of the rounds shown ({placed}); {model}. ▲ ▼ unlikely "
+        "to be chance ({adjust}-adjusted p < {alpha}). Bars ▁-█ run from {low} to {high}.",
+    ),
+    "trajectory.placed.year": ("runderne placeret på deres år", "rounds placed on their years"),
+    "trajectory.placed.round": (
+        "runderne med lige stor afstand",
+        "rounds evenly spaced",
+    ),
+    "trajectory.model.mixed": (
+        "samme respondenter er koblet på tværs af runder, så modellen har et tilfældigt "
+        "niveau pr. respondent (REML)",
+        "respondents are linked across rounds, so the model has a random intercept per "
+        "respondent (REML)",
+    ),
+    "trajectory.model.ols": (
+        "ingen kobling af respondenter, så almindelige mindste kvadrater",
+        "respondents are not linked, so ordinary least squares",
+    ),
     # trend
     "trend.rose": (
         "{dimension} steg {diff} point fra {r_from} til {r_to}, {effect}; næppe tilfældigt.",
@@ -287,6 +366,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "test.welch": ("Welchs t-test", "Welch's t-test"),
     "test.paired-t": ("parret t-test", "paired t-test"),
+    "test.partial-overlap-t": (
+        "t-test for delvist overlappende stikprøver",
+        "partially overlapping samples t-test",
+    ),
     "test.mann-whitney": ("Mann-Whitney U-test", "Mann-Whitney U test"),
     "test.wilcoxon": ("Wilcoxons fortegnsrangtest", "Wilcoxon signed-rank test"),
     "test.brunner-munzel": ("Brunner-Munzel-test", "Brunner-Munzel test"),
@@ -538,6 +621,49 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Housing areas down, sorted by mean; across the mean with its 95% interval. ▲ and "
         "▼ mark an area above or below the others by more than chance. Dashed vertical line: "
         "all areas.",
+    ),
+    "html.trajectory": ("Udvikling over alle runder", "Trajectory over all rounds"),
+    "html.trajectory.intro": (
+        "Pr. dimension en ret linje gennem alle svar i de viste runder ({placed}); {model}. "
+        "Ændringen pr. år står over hvert panel; justeret i sin egen familie.",
+        "Per dimension, a straight line through every answer of the rounds shown ({placed}); "
+        "{model}. The change per year is above each panel; adjusted in its own family.",
+    ),
+    "html.area_model": ("Boligområder i en flerniveaumodel", "Areas in a multilevel model"),
+    "html.area_model.intro": (
+        "Et tilfældigt niveau pr. boligområde (REML): hvert områdes estimat vejer dets egne "
+        "svar mod spredningen mellem områderne, så små områder ikke havner øverst eller "
+        "nederst ved et tilfælde. Skjulte områder indgår ikke i modellen.",
+        "A random intercept per area (REML): each area's estimate weighs its own answers "
+        "against the spread between areas, so small areas do not top or tail the ranking "
+        "by chance. Hidden areas take no part in the model.",
+    ),
+    "xlsx.trajectory": ("Udvikling pr. år", "Trajectory per year"),
+    "xlsx.area_model": ("Områder (model)", "Areas (model)"),
+    "chart.caterpillar_title": (
+        "Boligområder i flerniveaumodellen: {dimension}",
+        "Areas in the multilevel model: {dimension}",
+    ),
+    "chart.caterpillar_desc": (
+        "Hvert vist områdes modelbaserede gennemsnit med 95 %-interval, sorteret; den "
+        "stiplede linje er gennemsnittet af områderne. Skjulte områder vises ikke.",
+        "Each shown area's model-based mean with its 95% interval, sorted; the dashed line "
+        "is the mean of the areas. Hidden areas are not drawn.",
+    ),
+    "chart.caterpillar_estimate": ("Estimat med 95 %-interval", "Estimate with 95% interval"),
+    "chart.caterpillar_flag": (
+        "over/under gennemsnittet, næppe tilfældigt",
+        "above/below the mean, unlikely to be chance",
+    ),
+    "chart.trajectory_title": (
+        "Udvikling pr. dimension, {first}-{last}",
+        "Trajectory per dimension, {first}-{last}",
+    ),
+    "chart.trajectory_desc": (
+        "Et panel pr. dimension: gennemsnittet i hver vist runde og den rette linje gennem "
+        "alle svar; ændringen pr. år står over panelet.",
+        "One panel per dimension: the mean of every round shown and the straight line "
+        "through all answers; the change per year is above the panel.",
     ),
     "chart.areas_mean": ("Gennemsnit med 95% interval", "Mean with 95% interval"),
     "chart.areas_above": ("over de andre", "above the others"),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .gaps import GapsResult
     from .reliability import ReliabilityResult
     from .scoring import ScoreResult
+    from .trajectory import TrajectoryResult
     from .trend import TrendResult
 
 
@@ -43,6 +44,9 @@ class Report:
     trend_by_actor: TrendResult | None
     areas: AreasResult | None  # None with one area
     checksums: tuple[tuple[str, str], ...] = ()  # (file, sha256)
+    # issue 22, each adjusted in its own family (their flags are not among the findings):
+    area_model: AreasResult | None = None  # areas --method model, with several areas
+    trajectory: TrajectoryResult | None = None  # trend --over-time, with three rounds or more
 
     @property
     def min_n(self) -> int:
@@ -134,9 +138,15 @@ def build_report(
         trend_all = trend(survey, [], min_n=min_n, lang=lang)
         if by:
             trend_actor = trend(survey, by, min_n=min_n, lang=lang)
-    area_result = None
+    area_result = area_model = None
     if "area" in survey.data.columns and survey.data["area"].nunique() > 1:
-        area_result = areas(survey, min_n=min_n, lang=lang)
+        area_result = areas(survey, min_n=min_n, lang=lang, method="welch")
+        area_model = areas(survey, min_n=min_n, lang=lang, method="model", adjust=adjust)
+    path = None
+    if len(rounds) > 2:
+        from .trajectory import trajectory
+
+        path = trajectory(survey, [], min_n=min_n, lang=lang, adjust=adjust)
     gap_result, trend_all, trend_actor, area_result = report_family(
         gap_result, trend_all, trend_actor, area_result, adjust
     )
@@ -153,6 +163,8 @@ def build_report(
         trend_by_actor=trend_actor,
         areas=area_result,
         checksums=tuple((s.path, _sha256(s.path)) for s in survey.sources),
+        area_model=area_model,
+        trajectory=path,
     )
 
 

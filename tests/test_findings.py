@@ -351,7 +351,7 @@ def test_areas_json_carries_the_family_and_why_a_benchmark_is_missing(tmp_path, 
         path = root / area / "2024.csv"
         path.parent.mkdir(parents=True)
         write_table(path, _answers("Municipality", values, beta=[3.0] * 20))  # beta: no spread
-    result = areas(read_survey(root, tiny), min_n=2)
+    result = areas(read_survey(root, tiny), min_n=2, method="welch")
     document = json.loads(_json(result))
     assert document["meta"]["family"] == {"size": 3, "scope": "areas"}  # alpha only
     notes = {(r["area"], r["dimension"]): r["benchmark_note"] for r in document["results"]}

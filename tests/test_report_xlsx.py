@@ -27,13 +27,14 @@ def workbook(tmp_path_factory):
 def test_sheets_charts_and_print_setup(workbook):
     book, _ = workbook
     assert book.sheetnames == [
-        "Oversigt", "Scorer", "Udvikling", "Forskelle", "Pålidelighed", "Boligområder", "Metode",
-        "Diagramdata",
+        "Oversigt", "Scorer", "Udvikling", "Forskelle", "Pålidelighed", "Boligområder",
+        "Udvikling pr. år", "Områder (model)", "Metode", "Diagramdata",
     ]  # fmt: skip
     charts = {ws.title: [type(c).__name__ for c in ws._charts] for ws in book}
     assert charts["Oversigt"] == ["BarChart"]
     assert charts["Udvikling"] == ["LineChart"]
     assert charts["Boligområder"] == ["BarChart"]
+    assert charts["Udvikling pr. år"] == ["LineChart"] * 10  # small multiples (issue 22)
     summary = book["Oversigt"]
     assert summary.freeze_panes == "B6"
     assert summary.print_area is not None

@@ -31,6 +31,14 @@ column: they come from the folder and file names), for ``partnerkit areas``.
 Havnevænget's partners share decision power unusually well, Møllehøj has a
 trust problem, and Toftegården improves on every dimension from round to round.
 
+``partnerskab_lang_2017-2024.csv`` is a long series for ``trend --over-time``: the
+same two areas every year from 2017 to 2024 (8 rounds, 30-40 respondents per area
+and year, codes as in the CSV above, a ``Respondent-ID`` column). Fifteen partners
+per area answer in most years under the same id (linked respondents: their own
+level stays with them), the others answer once. Trust grows steadily in Nørrevang
+(about 0.12 points a year) and slowly in Solhøjparken; equality rises from 2020,
+when the decision forum starts; time and resources stay flat in the concern zone.
+
 Run ``python data/examples/generate.py [FOLDER]`` to write them again.
 """
 
@@ -278,6 +286,62 @@ def areas_folder(frames: dict, rng: np.random.Generator, folder: Path) -> int:
     return count
 
 
+YEARS_LONG = tuple(range(2017, 2025))
+
+
+def simulate_long(rng: np.random.Generator) -> pd.DataFrame:
+    """Eight yearly rounds of two areas, with a panel of linked respondents."""
+    inst = load_instrument()
+    actors = ["municipality", "housing", "school", "volunteer", "resident"]
+    panel = {  # id -> (area, actor, own level): answers in most years
+        f"{area[:2].upper()}-{i:02d}": (area, actors[i % len(actors)], rng.normal(0, 0.45))
+        for area in AREAS
+        for i in range(1, 16)
+    }
+    rows = []
+    fresh = 0
+    for year in YEARS_LONG:
+        t = year - YEARS_LONG[0]
+        for area in AREAS:
+            people = [(pid, a, g) for pid, (ar, a, g) in panel.items()
+                      if ar == area and rng.random() < 0.8]  # fmt: skip
+            for _ in range(int(rng.integers(18, 26))):
+                fresh += 1
+                people.append((f"R{fresh:04d}", str(rng.choice(actors)), rng.normal(0, 0.45)))
+            for pid, actor, general in people:
+                row = {"id": pid, "round": year, "area": area, "actor": actor}
+                for dim in inst.dimensions:
+                    mu = BASE[dim.id] + general + rng.normal(0, 0.4)
+                    if dim.id == "trust":
+                        mu += (0.12 if area == "Nørrevang" else 0.04) * t - 0.3
+                    if dim.id == "equality":
+                        mu += 0.15 * max(0, year - 2020) - (0.5 if actor == "resident" else 0)
+                    for item in dim.items:
+                        agree = int(np.clip(np.rint(mu + rng.normal(0, 0.55)), 1, 5))
+                        value = 6 - agree if item.reverse else agree
+                        if rng.random() < 0.04:
+                            value = 6
+                        row[item.id] = value
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def long_csv(frame: pd.DataFrame, path: Path) -> None:
+    """The long series as a semicolon-separated cp1252 CSV with numeric codes."""
+    inst = load_instrument()
+    out = pd.DataFrame(
+        {
+            "Respondent-ID": frame["id"],
+            "Boligområde": frame["area"],
+            "År": frame["round"],
+            "Aktørtype": frame["actor"].map({a.id: a.label("da") for a in inst.actors}),
+        }
+    )
+    for item in inst.items:
+        out[f"Hvor enig er du i følgende? - {item.label('da')}"] = frame[item.id].astype("Int64")
+    out.to_csv(path, sep=";", encoding="cp1252", index=False)
+
+
 def main(out: Path = HERE) -> None:
     rng = np.random.default_rng(SEED)
     frame = simulate(rng)
@@ -287,6 +351,14 @@ def main(out: Path = HERE) -> None:
     area_rng = np.random.default_rng(SEED + 1)  # its own stream: the files above stay as they are
     count = areas_folder(simulate_areas(area_rng), area_rng, out / "areas")
     print(f"wrote {count} responses in {len(AREAS_MANY) * len(ROUNDS)} files to {out / 'areas'}")
+    write_long(out)
+
+
+def write_long(out: Path = HERE) -> None:
+    """Only the long series (its own random stream: the other files stay as they are)."""
+    frame = simulate_long(np.random.default_rng(SEED + 2))
+    long_csv(frame, out / "partnerskab_lang_2017-2024.csv")
+    print(f"wrote {len(frame)} responses of {len(YEARS_LONG)} rounds to {out}")
 
 
 if __name__ == "__main__":

@@ -738,3 +738,113 @@ def areas_chart(report: Report) -> str | None:
             desc=t("chart.areas_desc", lang),
             series=len(counts),
         )
+
+
+# ------------------------------------------------- caterpillar (areas model)
+
+
+def caterpillar_chart(result, dimension: str) -> str | None:
+    """``areas --method model``: each shown area's model-based mean with its 95% interval,
+    sorted, the mean of the areas as a dashed line; flagged areas as triangles. Hidden
+    areas have no estimate and are not drawn."""
+    if result.model is None or result.model.empty:
+        return None
+    _mpl, Figure, canvas, ticker, Line2D, rc = _matplotlib()
+    lang = result.lang
+    inst = result.survey.instrument
+    rec = result.records
+    part = rec[(rec["dimension"] == dimension) & rec["area"].notna() & rec["estimate"].notna()]
+    rows = sorted(part.to_dict("records"), key=lambda r: (-r["estimate"], str(r["area"])))
+    model = result.model.set_index("dimension")
+    if not rows or dimension not in model.index:
+        return None
+    overall = float(model.loc[dimension, "overall_mean"])
+    name = inst.dimension(dimension).label(lang)
+    with _mpl.rc_context(rc):
+        fig = Figure(figsize=(WIDTH, 0.3 * len(rows) + 1.45), layout="constrained")
+        ax = fig.add_subplot()
+        _shade_zones(ax, inst, lang, vertical=True, labels=True, label_at=-1.1)
+        for i, r in enumerate(rows):
+            flagged = r["flagged"] is True
+            up = flagged and r["model_diff"] > 0
+            ax.plot([r["estimate_low"], r["estimate_high"]], [i, i], color="#555555", lw=1.3)
+            ax.plot([r["estimate"]], [i], ls="none", marker=("^" if up else "v") if flagged
+                    else "o", ms=10 if flagged else 6, color=FLAG_COLOUR if flagged
+                    else LINE_COLOUR, mec="#1A1A1A", mew=0.6, zorder=3)  # fmt: skip
+        ax.axvline(overall, color=OVERALL_COLOUR, lw=1.4, ls=(0, (4, 3)), zorder=2.5)
+        ax.set_yticks(range(len(rows)), [f"{r['area']} (n={int(r['n'])})" for r in rows])
+        ax.set_ylim(len(rows) - 0.5, -1.6)
+        ax.set_xlim(inst.scale.min, inst.scale.max)
+        _scale_ticks(ax, ticker, inst, lang)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel(_mean_label(inst, lang))
+        handles = [
+            Line2D([], [], color="#555555", lw=1.3, marker="o", ms=6, mfc=LINE_COLOUR,
+                   mec="#1A1A1A", mew=0.6, label=t("chart.caterpillar_estimate", lang)),
+            Line2D([], [], color=OVERALL_COLOUR, lw=1.4, ls=(0, (4, 3)),
+                   label=f"{t('chart.areas_all', lang)} ({number(overall, lang)})"),
+        ]  # fmt: skip
+        if any(r["flagged"] is True for r in rows):
+            handles.append(_triangle(Line2D, "^", t("chart.caterpillar_flag", lang)))
+        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
+        return _svg(fig, canvas, name=f"caterpillar-{dimension}",
+                    title=t("chart.caterpillar_title", lang, dimension=name),
+                    desc=t("chart.caterpillar_desc", lang), series=len(handles))  # fmt: skip
+
+
+# -------------------------------------------- trajectories (trend --over-time)
+
+
+def trajectory_chart(result) -> str | None:
+    """Small multiples, one panel per dimension: the mean of every round shown (hidden
+    rounds are gaps) and the fitted line over the rounds in it, its yearly change in the
+    panel's title; a significant line is drawn in the flag colour."""
+    _mpl, Figure, canvas, ticker, _line2d, rc = _matplotlib()
+    lang = result.lang
+    inst = result.survey.instrument
+    keys = [k.name for k in result.keys]
+    rec = result.records
+    rounds = result.rounds
+    for name in keys:  # the lines and means of everyone (the overall group)
+        rec = rec[rec[name].isna()]
+        rounds = rounds[rounds[name].isna()]
+    if rec.empty:
+        return None
+    place = dict(zip(result.round_order, result.positions, strict=True))
+    dims = list(dict.fromkeys(rec["dimension"]))
+    cols = 2 if len(dims) > 1 else 1
+    lines = math.ceil(len(dims) / cols)
+    per = t(f"trajectory.per.{result.unit}", lang)
+    with _mpl.rc_context(rc):
+        fig = Figure(figsize=(WIDTH, 1.9 * lines + 0.6), layout="constrained")
+        axes = fig.subplots(lines, cols, sharex=True, sharey=True, squeeze=False).ravel()
+        for ax, dim in zip(axes, dims, strict=False):
+            line = rec[rec["dimension"] == dim].iloc[0]
+            points = rounds[(rounds["dimension"] == dim) & ~rounds["suppressed"].astype(bool)]
+            xs = [place[r] for r in points["round"]]
+            ax.plot(xs, points["mean"].astype(float), ls="none", marker="o", ms=4,
+                    color="#555555")  # fmt: skip
+            title = textwrap.shorten(inst.dimension(dim).label(lang), 34, placeholder="…")
+            slope = line["slope"]
+            if _visible(slope):
+                x0, x1 = place[line["round_first"]], place[line["round_last"]]
+                colour = FLAG_COLOUR if line["significant"] else LINE_COLOUR
+                ax.plot([x0, x1], [line["fitted_first"], line["fitted_last"]], color=colour,
+                        lw=2 if line["significant"] else 1.3)  # fmt: skip
+                sign = "+" if slope >= 0 else "−"
+                mark = (" ▲" if slope > 0 else " ▼") if line["significant"] else ""
+                title += f"\n{sign}{number(abs(slope), lang)} {per}{mark}"
+            ax.set_title(title, fontsize=9, loc="left")
+            ax.set_ylim(inst.scale.min, inst.scale.max)
+            _scale_ticks(ax, ticker, inst, lang, axis="y")
+        for ax in axes[len(dims) :]:
+            ax.set_visible(False)
+        ticks = [place[r] for r in result.round_order]
+        labels = list(result.round_order)
+        step = max(1, math.ceil(len(ticks) / 5))
+        for ax in axes[: len(dims)]:
+            ax.set_xticks(ticks[::step], labels[::step])
+        return _svg(fig, canvas, name="trajectory",
+                    title=t("chart.trajectory_title", lang, first=labels[0], last=labels[-1]),
+                    desc=t("chart.trajectory_desc", lang), series=len(dims))  # fmt: skip

@@ -53,8 +53,12 @@ def render_html(report: Report) -> str:
         sections.append(("gaps", t("html.gaps", lang), _gaps(report, charts.gaps_chart)))
     if report.trend is not None:
         sections.append(("trend", t("html.trend", lang), _trend(report, charts.trend_chart)))
+    if report.trajectory is not None:
+        sections.append(("trajectory", t("html.trajectory", lang), _trajectory(report)))
     if report.areas is not None:
         sections.append(("areas", t("html.areas", lang), _areas(report, charts.areas_chart)))
+    if report.area_model is not None:
+        sections.append(("area-model", t("html.area_model", lang), _area_model(report)))
     sections.append(("reliability", t("html.reliability", lang), _reliability(report)))
     sections.append(("method", t("report.method", lang), _method(report)))
 
@@ -524,6 +528,50 @@ def _area_cell(record: dict | None, lang: str) -> str:
         f'<span class="mark" title="{_e(word)}">{mark}</span><span class="sr"> {_e(word)}</span>'
         f"{arrow}</td>"
     )
+
+
+# ------------------------------------------------- trajectory and area model
+
+
+def _trajectory(report: Report) -> str:
+    """trend --over-time: small multiples per dimension and the findings, own family."""
+    from .charts import trajectory_chart
+
+    lang = report.lang
+    result = report.trajectory
+    models = set(result.records["model"].dropna())
+    model = t(f"trajectory.model.{'mixed' if 'mixed' in models else 'ols'}", lang)
+    intro = t("html.trajectory.intro", lang, placed=t(f"trajectory.placed.{result.unit}", lang),
+              model=model)  # fmt: skip
+    out = [f'<p class="intro">{_e(intro)}</p>', _figure(trajectory_chart(result))]
+    if result.findings:
+        items = "".join(f"<li>{_e(f)}</li>" for f in result.findings)
+        out.append(f"<ul>{items}</ul>")
+    family = t(f"family.{result.adjust}", lang, m=result.family)
+    out.append(f'<p class="legend">{_e(family)}</p>')
+    return "\n".join(out)
+
+
+def _area_model(report: Report) -> str:
+    """areas --method model: the caterpillar of the focus dimension (that of the areas
+    chart; one chart, not ten: each costs about 0.15 s of matplotlib), hidden areas not
+    drawn; the workbook's sheet holds every dimension."""
+    from .charts import areas_focus, caterpillar_chart
+
+    lang = report.lang
+    result = report.area_model
+    out = [f'<p class="intro">{_e(t("html.area_model.intro", lang))}</p>']
+    focus = areas_focus(report) or next(iter(result.records["dimension"]), None)
+    svg = caterpillar_chart(result, focus) if focus is not None else None
+    if svg is not None:
+        out.append(_figure(svg))
+    if result.findings:
+        items = "".join(f"<li>{_e(f)}</li>" for f in result.findings)
+        out.append(f"<ul>{items}</ul>")
+    family = t(f"family.{result.adjust}", lang, m=result.family)
+    legend = f"{family} {t('legend.hidden', lang, min_n=report.min_n)}"
+    out.append(f'<p class="legend">{_e(legend)}</p>')
+    return "\n".join(out)
 
 
 # ------------------------------------------------------------- reliability

@@ -21,9 +21,10 @@ from ..instrument_tools import InstrumentListing, InstrumentView
 from ..privacy_check import PrivacyCheckResult
 from ..reliability import ReliabilityResult
 from ..scoring import ScoreResult
+from ..trajectory import TrajectoryResult
 from ..trend import TrendResult
 from ..validate import ValidationResult
-from .views import areas_legend, comment_text, ledger_summary, score_tables
+from .views import areas_legend, areas_rounds, comment_text, ledger_summary, score_tables
 
 ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
 _DIM_WIDTH = 22  # the dimension column
@@ -600,11 +601,107 @@ def _gap_cell(record: dict | None, lang: str) -> Text:
     return Text(text, style="bold red" if record["flagged"] else "")
 
 
+# -------------------------------------------------------------- trajectory
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@_view.register(TrajectoryResult)
+def _trajectory(result, width: int, quiet: bool = False, **_options) -> RenderableType:
+    """Per group, a row per dimension: the sparkline over the rounds, first and last
+    mean, the change per year with its interval."""
+    lang = result.lang
+    inst = result.survey.instrument
+    keys = [k.name for k in result.keys]
+    rounds = result.rounds
+    shown = rounds[~rounds["suppressed"].astype(bool)]["mean"].astype(float)
+    low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+    means = {}
+    for rec in rounds.to_dict("records"):
+        group = tuple(rec[k] for k in keys)
+        means[(group, rec["round"], rec["dimension"])] = None if rec["suppressed"] else rec["mean"]
+    title = t("trajectory_title", lang, title=inst.label(lang), first=result.round_order[0],
+              last=result.round_order[-1])  # fmt: skip
+    parts: list[RenderableType] = [Text(title, style="bold")]
+    per = t(f"trajectory.per.{result.unit}", lang)
+    records = result.records
+    groups = list(dict.fromkeys(tuple(r) for r in records[keys].itertuples(index=False)))
+    if not keys:
+        groups = [()]
+    for group in groups:
+        rows = records
+        for name, value in zip(keys, group, strict=True):
+            rows = rows[rows[name].isna()] if value is None else rows[rows[name] == value]
+        label = " · ".join(str(v) for v in group if v is not None) or t("all", lang)
+        table = Table(title=label if keys else None, title_justify="left", box=box.SIMPLE_HEAD,
+                      pad_edge=False, padding=(0, 1))  # fmt: skip
+        table.add_column("", max_width=_DIM_WIDTH, min_width=12)
+        table.add_column(t("trajectory.rounds", lang), no_wrap=True)
+        table.add_column(str(result.round_order[0]), justify="right", no_wrap=True)
+        table.add_column(str(result.round_order[-1]), justify="right", no_wrap=True)
+        table.add_column(per, justify="right", no_wrap=True)
+        table.add_column("95%", justify="right", no_wrap=True)
+        for rec in rows.to_dict("records"):
+            name = inst.dimension(rec["dimension"]).label(lang)
+            spark = "".join(
+                _spark(means.get((group, r, rec["dimension"])), low, high)
+                for r in result.round_order
+            )
+            if rec["suppressed"]:
+                table.add_row(name, spark, HIDDEN, HIDDEN, HIDDEN, "")
+                continue
+            first = (
+                "" if rec["round_first"] == result.round_order[0] else f"({rec['round_first']}) "
+            )
+            last = "" if rec["round_last"] == result.round_order[-1] else f" ({rec['round_last']})"
+            slope = rec["slope"]
+            if slope is None or slope != slope:
+                cells = [Text(HIDDEN, style="dim"), ""]
+            else:
+                mark = ("▲" if slope > 0 else "▼") if rec["significant"] else " "
+                sign = "+" if slope >= 0 else "−"
+                cells = [
+                    Text(f"{sign}{number(abs(slope), lang)}{mark}",
+                         style="bold" if rec["significant"] else ""),
+                    f"{number(rec['slope_low'], lang)} – "
+                    f"{number(rec['slope_high'], lang)}",
+                ]  # fmt: skip
+            table.add_row(name, spark, first + number(rec["mean_first"], lang),
+                          number(rec["mean_last"], lang) + last, *cells)  # fmt: skip
+        parts.append(table)
+    if not quiet:
+        findings = "\n".join(f"• {f}" for f in result.findings)
+        if findings:
+            parts.append(Text(findings, style="bold"))
+        models = set(records["model"].dropna())
+        model = t(f"trajectory.model.{'mixed' if 'mixed' in models else 'ols'}", lang)
+        legend = t(
+            "trajectory.legend", lang, placed=t(f"trajectory.placed.{result.unit}", lang),
+            model=model, adjust=t(f"adjust.{result.adjust}", lang),
+            alpha=number(result.alpha, lang), low=number(low, lang), high=number(high, lang),
+        )  # fmt: skip
+        parts.append(Text(f"{legend} {t(f'family.{result.adjust}', lang, m=result.family)}",
+                          style="dim"))  # fmt: skip
+        parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
+    return Group(*parts)
+
+
+def _spark(value, low: float, high: float) -> str:
+    """One bar of a sparkline: ▁ at ``low``, █ at ``high``; a space for a hidden round."""
+    if value is None or value != value:
+        return " "
+    span = high - low
+    level = 0 if span <= 0 else round((value - low) / span * (len(SPARKS) - 1))
+    return SPARKS[min(max(level, 0), len(SPARKS) - 1)]
+
+
 # ------------------------------------------------------------------- areas
 
 
 @_view.register(AreasResult)
 def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableType:
+    if result.method == "model":
+        return _areas_model(result, width, quiet)
     lang = result.lang
     inst = result.survey.instrument
     rec = result.records
@@ -682,6 +779,122 @@ def _area_panels(title, first, extras, dims, shorts, rows, width, lang) -> list[
             table.add_row(name, *extra, *(cells[j] for j in part), end_section=end)
         parts.append(table)
     return parts
+
+
+def _areas_model(result, width: int, quiet: bool) -> RenderableType:
+    """Per dimension, the areas by their model-based mean: a caterpillar in text (the
+    interval drawn on a shared axis, the overall mean as │), rank intervals beside."""
+    lang = result.lang
+    inst = result.survey.instrument
+    rec = result.records
+    parts: list[RenderableType] = [
+        Text(t("areas.model_title", lang, title=inst.label(lang)), style="bold")
+    ]
+    model = {} if result.model is None else {
+        r["dimension"]: r for r in result.model.to_dict("records")
+    }  # fmt: skip
+    scale = inst.scale
+    bar = max(12, min(30, width - 70))
+    for dim in dict.fromkeys(rec["dimension"]):
+        rows = rec[(rec["dimension"] == dim) & rec["area"].notna()]
+        name = inst.dimension(dim).label(lang)
+        m = model.get(dim)
+        head = (
+            name if m is None else f"{name} ({t('all', lang)}: {number(m['overall_mean'], lang)})"
+        )
+        table = Table(title=head, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                      padding=(0, 1))  # fmt: skip
+        table.add_column(t("areas.area", lang), max_width=18, no_wrap=True, overflow="ellipsis")
+        for header in ("n", t("areas.raw", lang), t("areas.estimate", lang), "95%",
+                       t("areas.rank_interval", lang)):  # fmt: skip
+            table.add_column(header, justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        shown = rows[~rows["suppressed"].astype(bool) & rows["estimate"].notna()]
+        shown = shown.sort_values("estimate", ascending=False, kind="stable")
+        for r in shown.to_dict("records"):
+            mark = ("▲" if r["model_diff"] > 0 else "▼") if r["flagged"] else " "
+            table.add_row(
+                r["area"], str(int(r["n"])), number(r["mean"], lang),
+                Text(f"{number(r['estimate'], lang)}{mark}", style="bold" if r["flagged"] else ""),
+                f"{number(r['estimate_low'], lang)}-{number(r['estimate_high'], lang)}",
+                f"{r['rank']} ({r['rank_low']}-{r['rank_high']})",
+                _caterpillar(r, m, scale, bar),
+            )  # fmt: skip
+        hidden = rows[rows["suppressed"].astype(bool) | rows["estimate"].isna()]
+        for r in hidden.to_dict("records"):
+            n = f"<{result.min_n}" if r.get("suppressed_reason") == "min_n" else HIDDEN
+            table.add_row(r["area"], Text(n, style="dim"), HIDDEN, HIDDEN, "", "", "")
+        parts.append(table)
+    if result.with_trend:
+        dims = list(dict.fromkeys(rec["dimension"]))
+        shorts = {d.id: _area_header(d.short_label(lang)) for d in inst.dimensions}
+        areas = list(dict.fromkeys(rec["area"].dropna()))
+        cell = {(r["area"], r["dimension"]): r for r in rec.to_dict("records")}
+        parts += _area_changes(result, dims, shorts, areas, cell, width)
+    if result.focus:
+        parts += _area_focus_model(result)
+    if not quiet:
+        findings = "\n".join(f"• {f}" for f in result.findings)
+        if findings:
+            parts.append(Text(findings, style="bold"))
+        overall = ", ".join(
+            f"{inst.dimension(d).short_label(lang)} {number(m['overall_mean'], lang)}"
+            for d, m in model.items()
+        )
+        legend = t(
+            "areas.model_legend", lang, overall=overall or HIDDEN,
+            adjust=t(f"adjust.{result.adjust}", lang), alpha=number(result.alpha, lang),
+            rounds=areas_rounds(result, lang),
+        )  # fmt: skip
+        parts.append(Text(f"{legend} {t(f'family.{result.adjust}', lang, m=result.family)}",
+                          style="dim"))  # fmt: skip
+        parts.append(Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"))
+    return Group(*parts)
+
+
+def _area_focus_model(result) -> list[RenderableType]:
+    """One area, dimension by dimension: its estimate and interval, the overall mean and
+    its rank interval."""
+    lang = result.lang
+    area = result.focus
+    names = {d.id: d.label(lang) for d in result.survey.instrument.dimensions}
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column("", max_width=_DIM_WIDTH)
+    for header in (t("areas.estimate", lang), "95%", t("all", lang), "p",
+                   t("areas.rank_interval", lang)):  # fmt: skip
+        table.add_column(header, justify="right", no_wrap=True)
+    rows = result.records[result.records["area"] == area]
+    for r in rows.to_dict("records"):
+        if r["suppressed"] or r["estimate"] is None or r["estimate"] != r["estimate"]:
+            table.add_row(names[r["dimension"]], HIDDEN, "", "", "", "")
+            continue
+        table.add_row(
+            names[r["dimension"]],
+            Text(f"{number(r['estimate'], lang)} (n={int(r['n'])})",
+                 style="bold" if r["flagged"] else ""),
+            f"{number(r['estimate_low'], lang)}-{number(r['estimate_high'], lang)}",
+            _num(r["overall_mean"], lang),
+            _num(r["model_p_adj"], lang),
+            f"{r['rank']} ({r['rank_low']}-{r['rank_high']})",
+        )  # fmt: skip
+    return [Text(t("areas.focus_title", lang, area=area), style="bold"), table]
+
+
+def _caterpillar(record: dict, model: dict | None, scale, width: int) -> str:
+    """The interval as ─ on a ``width``-character axis over the scale, ● the estimate and
+    │ the overall mean."""
+    span = scale.max - scale.min
+
+    def at(value: float) -> int:
+        return round((min(max(value, scale.min), scale.max) - scale.min) / span * (width - 1))
+
+    cells = [" "] * width
+    for i in range(at(record["estimate_low"]), at(record["estimate_high"]) + 1):
+        cells[i] = "─"
+    if model is not None:
+        cells[at(model["overall_mean"])] = "│"
+    cells[at(record["estimate"])] = "●"
+    return "".join(cells)
 
 
 def _area_n(rows, n, result) -> Text:

@@ -45,6 +45,10 @@ def render_xlsx(report: Report) -> bytes:
     _reliability(book.create_sheet(t("xlsx.reliability", lang)), report)
     if report.areas is not None:
         _areas(book.create_sheet(t("xlsx.areas", lang)), report)
+    if report.trajectory is not None:
+        _trajectory(book.create_sheet(t("xlsx.trajectory", lang)), report)
+    if report.area_model is not None:
+        _area_model(book.create_sheet(t("xlsx.area_model", lang)), report)
     _method(book.create_sheet(t("report.method", lang)), report)
     book.move_sheet(chart_data, offset=len(book.sheetnames))
     for sheet in book:
@@ -384,6 +388,71 @@ def _trend(sheet, report: Report) -> None:
     _table(sheet, start, trend.records, columns, lang, report.min_n)
     _widths(sheet, {"A": 38} | {get_column_letter(c): 12 for c in range(2, 15)})
     _finish(sheet, 1, max(len(columns), 1 + 2 * len(rounds)), start + len(trend.records))
+
+
+def _trajectory(sheet, report: Report) -> None:
+    """trend --over-time: the lines, then one native line chart per dimension (small
+    multiples, two a row) of the round means shown."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    lang = report.lang
+    result = report.trajectory
+    rounds = list(result.round_order)
+    per_round = result.rounds
+    dims = list(dict.fromkeys(result.records["dimension"]))
+    names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
+    _header(sheet, 1, [t("dimension", lang), *rounds])
+    for i, dim in enumerate(dims, start=2):
+        sheet.cell(row=i, column=1, value=xlsx_text(names[dim]))
+        for j, round_ in enumerate(rounds, start=2):
+            rec = per_round[(per_round["dimension"] == dim) & (per_round["round"] == round_)]
+            if rec.empty:
+                continue
+            rec = rec.iloc[0].to_dict()
+            if rec["suppressed"]:
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
+            else:
+                _number(sheet, i, j, rec["mean"])
+    last_row = 1 + len(dims)
+    start = last_row + 2
+    columns = ["dimension_name", "round_first", "round_last", "mean_first", "mean_last",
+               "slope", "slope_low", "slope_high", "p", "p_adj", "significant",
+               "model"]  # fmt: skip
+    records = result.records.astype(object).where(result.records.notna(), None)
+    _table(sheet, start, records, columns, lang, report.min_n)
+    chart_row = start + len(result.records) + 3
+    scale = report.survey.instrument.scale
+    for k, dim in enumerate(dims):
+        chart = LineChart()
+        chart.title = xlsx_text(names[dim])
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = scale.min, scale.max
+        chart.height, chart.width = 6, 11
+        chart.legend = None
+        row = 2 + k
+        chart.add_data(Reference(sheet, min_col=1, max_col=1 + len(rounds), min_row=row),
+                       from_rows=True, titles_from_data=True)  # fmt: skip
+        chart.set_categories(Reference(sheet, min_col=2, max_col=1 + len(rounds), min_row=1))
+        anchor = f"{'A' if k % 2 == 0 else 'H'}{chart_row + 13 * (k // 2)}"
+        sheet.add_chart(chart, anchor)
+    _widths(sheet, {"A": 38} | {get_column_letter(c): 12 for c in range(2, 15)})
+    _finish(sheet, 1, max(len(columns), 1 + len(rounds)), chart_row + 13 * ((len(dims) + 1) // 2))
+
+
+def _area_model(sheet, report: Report) -> None:
+    """areas --method model: every area's estimate, interval and rank interval; hidden
+    areas as hidden cells."""
+    from openpyxl.utils import get_column_letter
+
+    result = report.area_model
+    columns = ["dimension_name", "area", "n", "mean", "estimate", "estimate_low",
+               "estimate_high", "overall_mean", "rank", "rank_low", "rank_high", "model_p_adj",
+               "flagged"]  # fmt: skip
+    records = result.records[result.records["area"].notna()]
+    records = records.astype(object).where(records.notna(), None)
+    _table(sheet, 1, records, columns, report.lang, report.min_n)
+    _widths(sheet, {"A": 38, "B": 18} | {get_column_letter(c): 12 for c in range(3, 15)})
+    _finish(sheet, 1, len(columns), 1 + len(records))
 
 
 def _gaps(sheet, report: Report) -> None:

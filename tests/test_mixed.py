@@ -1,0 +1,116 @@
+"""The random-intercept models of partnerkit.stats.mixed against R lme4 and statsmodels.
+
+Reference values come from R lme4 ``lmer()`` (REML) run by
+``tests/reference/lme4_mixed.R``; the data and results are stored in
+``lme4_mixed.json`` so R is not needed here. Least squares is checked against
+``scipy.stats.linregress``; the model's fixed effects and variance components also
+against statsmodels ``MixedLM`` on the raw rows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from partnerkit.stats.mixed import (
+    GroupSums,
+    area_estimates,
+    fit_random_intercept,
+    linear_trend,
+    rank_intervals,
+)
+
+LME4 = json.loads((Path(__file__).parent / "reference" / "lme4_mixed.json").read_text())
+
+
+def _sums(groups, y) -> tuple[GroupSums, pd.DataFrame]:
+    frame = pd.DataFrame({"g": groups, "y": y})
+    stats = frame.groupby("g", sort=True)["y"].agg(["size", "mean", "var"])
+    ss = stats["var"].fillna(0) * (stats["size"] - 1)
+    return GroupSums.from_moments(stats["size"], stats["mean"], ss), stats
+
+
+@pytest.mark.parametrize(
+    ("name", "group", "value"), [("areas", "area", "score"), ("bfi", "education", "agree")]
+)
+def test_area_model_agrees_with_lme4(name, group, value):
+    data, ref = LME4[f"{name}_data"], LME4[name]
+    sums, stats = _sums(data[group], data[value])
+    fit = fit_random_intercept(sums)
+    assert fit.beta[0] == pytest.approx(ref["fixef"][0], abs=1e-4)
+    assert fit.cov[0, 0] == pytest.approx(ref["vcov"][0], abs=1e-4)
+    assert fit.tau2 == pytest.approx(ref["tau2"], abs=1e-4)
+    assert fit.sigma2 == pytest.approx(ref["sigma2"], abs=1e-4)
+    assert fit.reml == pytest.approx(ref["reml_crit"], abs=1e-4)
+    est = area_estimates(fit, stats["size"].to_numpy(), stats["mean"].to_numpy())
+    assert [str(int(g)) for g in stats.index] == ref["groups"]
+    np.testing.assert_allclose(est["blup"], ref["ranef"], atol=1e-4)
+    np.testing.assert_allclose(est["cond_var"], ref["cond_var"], atol=1e-4)
+
+
+def test_trajectory_model_agrees_with_lme4():
+    data, ref = LME4["trajectory_data"], LME4["trajectory"]
+    slope = linear_trend(data["year"], data["score"], groups=data["respondent"])
+    assert slope.method == "mixed"
+    assert slope.intercept == pytest.approx(ref["fixef"][0], abs=1e-4)
+    assert slope.slope == pytest.approx(ref["fixef"][1], abs=1e-4)
+    assert slope.se**2 == pytest.approx(ref["vcov"][3], abs=1e-4)
+    assert slope.tau2 == pytest.approx(ref["tau2"], abs=1e-4)
+    assert slope.sigma2 == pytest.approx(ref["sigma2"], abs=1e-4)
+
+
+def test_trajectory_model_agrees_with_statsmodels():
+    sm = pytest.importorskip("statsmodels.formula.api")
+    data = pd.DataFrame(LME4["trajectory_data"])
+    fitted = sm.mixedlm("score ~ year", data, groups=data["respondent"]).fit(reml=True)
+    slope = linear_trend(data["year"], data["score"], groups=data["respondent"])
+    assert slope.slope == pytest.approx(fitted.fe_params["year"], abs=1e-4)
+    assert slope.se == pytest.approx(fitted.bse["year"], abs=1e-4)
+    assert slope.tau2 == pytest.approx(float(fitted.cov_re.iloc[0, 0]), abs=1e-4)
+    assert slope.sigma2 == pytest.approx(fitted.scale, abs=1e-4)
+    assert slope.p == pytest.approx(fitted.pvalues["year"], abs=1e-4)
+
+
+def test_least_squares_agrees_with_linregress():
+    from scipy.stats import linregress
+
+    data = LME4["trajectory_data"]
+    ref = linregress(data["year"], data["score"])
+    slope = linear_trend(data["year"], data["score"])
+    assert slope.method == "ols"
+    assert slope.slope == pytest.approx(ref.slope, abs=1e-12)
+    assert slope.se == pytest.approx(ref.stderr, abs=1e-12)
+    assert slope.p == pytest.approx(ref.pvalue, abs=1e-12)
+    assert slope.intercept == pytest.approx(ref.intercept, abs=1e-9)
+
+
+def test_no_spread_between_groups_gives_zero_tau2():
+    # hand computation: equal group means, so the REML estimate of tau2 is on its bound
+    sums = GroupSums.from_moments([5, 5, 5], [3.0, 3.0, 3.0], [4.0, 4.0, 4.0])
+    fit = fit_random_intercept(sums)
+    assert fit.tau2 == pytest.approx(0.0, abs=1e-9)
+    assert fit.sigma2 == pytest.approx(12.0 / 14)  # pooled within SS over N - 1
+    est = area_estimates(fit, np.array([5, 5, 5]), np.array([3.0, 3.0, 3.0]))
+    np.testing.assert_allclose(est["estimate"], 3.0)
+    # nothing tells the groups apart: tied ranks, each could be anywhere
+    rank, low, high = rank_intervals(fit, np.array([5, 5, 5]), np.array([3.0, 3.0, 3.0]))
+    assert rank.tolist() == [1, 1, 1] and low.tolist() == [1, 1, 1] and high.tolist() == [3] * 3
+
+
+def test_rank_intervals_cover_the_point_rank_and_are_reproducible():
+    data = LME4["areas_data"]
+    sums, stats = _sums(data["area"], data["score"])
+    fit = fit_random_intercept(sums)
+    n, mean = stats["size"].to_numpy(), stats["mean"].to_numpy()
+    rank, low, high = rank_intervals(fit, n, mean)
+    again = rank_intervals(fit, n, mean)
+    np.testing.assert_array_equal(low, again[1])
+    assert ((low <= rank) & (rank <= high)).all()
+    assert sorted(rank) == list(range(1, len(n) + 1))
+    # the smallest area (4 respondents) is the least certain of its place
+    widths = high - low
+    assert widths[np.argmin(n)] >= np.median(widths)
