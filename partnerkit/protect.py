@@ -46,11 +46,13 @@ def survey_pattern(
     measures: Callable[[Survey], dict[str, np.ndarray]],
     kind: str,
     protection: float | None = None,
+    scale: tuple[int, int] | None = None,
 ) -> Pattern:
     """The pattern of ``survey`` as read for ``measures`` (computed once, then cached).
 
     ``measures`` gives, for a survey, every row's value of each measure; ``kind``
-    names that set (``"scores"``, ``"items"``) in the cache.
+    names that set (``"scores"``, ``"items"``) in the cache. ``scale`` is the
+    measures' (min, max) when it is not the instrument's (a relation's own scale).
     """
     import pandas as pd
 
@@ -59,9 +61,9 @@ def survey_pattern(
 
     whole = survey.as_read
     columns = cube_keys(survey, keys)
-    scale = survey.instrument.scale
-    points = scaled_protection(scale.min, scale.max, protection)
-    key = (id(whole), tuple(columns), min_n, kind, points, SECONDARY)
+    lo, hi = scale or (survey.instrument.scale.min, survey.instrument.scale.max)
+    points = scaled_protection(lo, hi, protection)
+    key = (id(whole), tuple(columns), min_n, kind, points, SECONDARY, lo, hi)
     for cached_key, frame, pattern in _CACHE:
         if cached_key == key and frame is whole:
             return pattern
@@ -76,7 +78,7 @@ def survey_pattern(
         columns,
         measures(source),
         min_n=min_n,
-        scale=(scale.min, scale.max),
+        scale=(lo, hi),
         protection=points,
         secondary=SECONDARY,
         row_index=pd.MultiIndex.from_arrays([whole[SOURCE_COLUMN], whole[ROW_COLUMN]]),

@@ -162,7 +162,7 @@ LAYERS = (
     ("io",),
     ("stats",),
     ("result", "protect"),
-    ("scoring", "comments", "reliability", "trend", "gaps", "areas", "validate"),
+    ("scoring", "comments", "reliability", "trend", "gaps", "areas", "validate", "relations"),
     ("privacy", "privacy_check"),  # the audit of published outputs, and its command
     ("report", "template"),
     ("project",),
