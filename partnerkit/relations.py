@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from .errors import OptionError
+from .errors import MappingError, OptionError
 from .grouping import GroupKey, group_codes, resolve_keys
 from .i18n import number, t
 from .result import Result
@@ -171,7 +171,7 @@ def relations(
     min_n = min_n or inst.min_n or DEFAULT_MIN_N
     chosen = _chosen_relations(survey, relation)
     if "actor" not in survey.data.columns:
-        raise OptionError(
+        raise MappingError(
             "relations: the survey has no actor column, so raters cannot be grouped. "
             "Add an actor-type column (for example 'Aktørtype') or map it with --actor-map."
         )
@@ -245,13 +245,13 @@ def _chosen_relations(survey: Survey, wanted: Sequence[str] | None) -> list[Rela
     inst = survey.instrument
     present = [r for r in inst.relations if any(c in survey.data.columns for c in r.columns)]
     if not inst.relations:
-        raise OptionError(
+        raise MappingError(
             f"relations: instrument '{inst.id}' declares no [[relations]]; see "
             "docs/instrument.md for the relation questions."
         )
     if not present:
         where = ", ".join(s.path for s in survey.sources[:3])
-        raise OptionError(
+        raise MappingError(
             f"relations: {where} has no column of the relation questions of instrument "
             f"'{inst.id}' (headers like '{inst.relations[0].stem_text(inst.language)} - "
             "<actor type>'). Run `partnerkit validate` to see how the columns were read."
