@@ -11,7 +11,7 @@ type. From them, per relation and group (``--by round``, ``--by area``):
 * **influence balance**: per target, actual minus desired influence as rated by
   the others, tested within respondents (paired t-test), and the **concentration**
   of influence: the share of the most influential actor and the Gini coefficient
-  of the others' actual-influence profile;
+  of the actual-influence profile (every target's mean over all raters);
 * **reciprocity**: for each pair of actor types, A's trust in B against B's in A,
   the asymmetry and Welch's t-test.
 
@@ -122,7 +122,7 @@ def relations(
     *,
     relation: Sequence[str] | None = None,
     min_n: int | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     adjust: str = "bh",
     alpha: float = 0.05,
     gap: float | None = None,
@@ -168,6 +168,7 @@ def relations(
     from .stats.compare import adjust_p
 
     inst = survey.instrument
+    lang = lang or inst.language  # findings and labels in one language, also in JSON
     min_n = min_n or inst.min_n or DEFAULT_MIN_N
     chosen = _chosen_relations(survey, relation)
     if "actor" not in survey.data.columns:
@@ -184,13 +185,15 @@ def relations(
     pattern = _pattern(survey, keys, min_n, chosen)
     cells = _Cells(survey, keys, lang, pattern)
 
-    matrix, self_other, balance, reciprocity = [], [], [], []
+    matrix, self_other, balance, reciprocity, concentration = [], [], [], [], []
     for rel in chosen:
         moments = {target: frame.moments(survey.data[rel.column(target)]) for target in rel.targets}
         matrix.append(_matrix(frame, rel, moments, cells))
         self_other.append(_self_other(frame, rel, moments, cells))
         if rel.kind == "trust":
             reciprocity.append(_reciprocity(frame, rel, moments, cells))
+        if rel.kind == "influence":
+            concentration.append(_concentration(frame, rel, moments, cells))
         if rel.kind == "desired" and rel.compares in {r.id for r in chosen}:
             balance.append(_balance(survey, frame, inst.relation(rel.compares), rel, cells))
     import pandas as pd
@@ -207,7 +210,7 @@ def relations(
     self_other_t = joined(self_other, SELF_OTHER_COLUMNS)
     balance_t = joined(balance, BALANCE_COLUMNS)
     reciprocity_t = joined(reciprocity, RECIPROCITY_COLUMNS)
-    concentration_t = _concentration(self_other_t, keys, chosen)
+    concentration_t = joined(concentration, CONCENTRATION_COLUMNS)
 
     # one family: every test of this output
     tables = (self_other_t, balance_t, reciprocity_t)
@@ -265,10 +268,9 @@ def _chosen_relations(survey: Survey, wanted: Sequence[str] | None) -> list[Rela
             f"--relation {unknown[0]}: not a relation of this survey "
             f"(choose from {', '.join(ids)})."
         )
-    chosen = [r for r in present if r.id in wanted]
-    if any(r.kind == "desired" for r in chosen):  # the balance needs its actual relation
-        chosen += [r for r in present if r.id in {c.compares for c in chosen} - set(wanted)]
-    return chosen
+    # the balance of a desired relation needs its actual one
+    needed = set(wanted) | {r.compares for r in present if r.id in wanted and r.compares}
+    return [r for r in present if r.id in needed]
 
 
 class _Frame:
@@ -568,37 +570,43 @@ def _balance(
     return out
 
 
-def _concentration(self_other: pd.DataFrame, keys, chosen) -> pd.DataFrame:
-    """Share of the most influential actor and Gini of the others' actual-influence profile.
+def _concentration(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.DataFrame:
+    """Share of the most influential actor and Gini of the actual-influence profile.
 
-    Influence on the scale counts from its lowest point ("none at all" is no influence);
-    only targets whose others' mean is shown take part.
+    The profile is every target's mean influence as all raters of the group rate it.
+    Influence on the scale counts from its lowest point ("none at all" is no
+    influence). When the pattern hides any target's mean, the group shows no
+    concentration (a share of the visible targets only would mislead).
     """
     import pandas as pd
 
-    names = [k.name for k in keys]
+    names = [k.name for k in frame.keys]
+    everyone = list(range(frame.n_actor))
     rows = []
-    for rel in chosen:
-        if rel.kind != "influence":
+    for by in frame.by_order:
+        held, labels, hidden = [], [], False
+        for target in rel.targets:
+            n, s = moments[target]["n"][by].sum(), moments[target]["s"][by].sum()
+            if n == 0:
+                continue
+            hidden = hidden or cells.decide(frame, rel.column(target), by, everyone)[0]
+            held.append(s / n - rel.scale.min)
+            labels.append(frame.label(target))
+        if not held:
             continue
-        part = self_other[self_other["relation"] == rel.id]
-        groups = part.groupby(names, sort=False) if names else [((), part)]
-        for label, group in groups:
-            label = label if isinstance(label, tuple) else (label,)
-            shown = group[group["others_mean"].notna()]
-            held = shown["others_mean"].to_numpy(dtype=float) - rel.scale.min
-            total = held.sum()
-            top = int(np.argmax(held)) if held.size else None
-            rows.append(
-                {
-                    **dict(zip(names, label, strict=True)),
-                    "relation": rel.id,
-                    "targets": int(held.size),
-                    "top_target": shown["target"].iloc[top] if top is not None else None,
-                    "top_share": float(held[top] / total) if top is not None and total else np.nan,
-                    "gini": gini(held) if held.size >= 2 else np.nan,
-                }
-            )
+        x = np.array(held)
+        top = int(np.argmax(x))
+        show = not hidden and len(x) >= 2 and x.sum() > 0
+        rows.append(
+            {
+                **_by_columns(frame, by),
+                "relation": rel.id,
+                "targets": len(x),
+                "top_target": labels[top] if show else None,
+                "top_share": float(x[top] / x.sum()) if show else np.nan,
+                "gini": gini(x) if show else np.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=[*names, *CONCENTRATION_COLUMNS])
 
 

@@ -315,13 +315,14 @@ def test_influence_balance_is_a_paired_test_on_the_others(net_result):
 
 def test_concentration_share_and_gini_by_hand(net_result):
     row = net_result.concentration.iloc[0]
-    # others' actual influence shown for the council (33/9: landlord 5,5,4,4, club 3,3,3,
-    # shop 3,3) and the landlord (24/9: council 2,3,2,3, club 3,2,3, shop 3,3) only;
-    # counted from the scale's lowest point: 24/9 and 15/9. Top share 24/39 = 8/13;
-    # Gini of two values |x1 - x2| / (2 (x1 + x2)) = (9/9) / (2 · 39/9) = 9/78 = 3/26
-    assert (row["targets"], row["top_target"]) == (2, "Council")
-    assert row["top_share"] == pytest.approx(8 / 13)
-    assert row["gini"] == pytest.approx(3 / 26)
+    # every rater's influence rating of each target (13 raters):
+    # council 3+4+3+2 + 5+5+4+4 + 3+3+3 + 3+3 = 45, landlord 10+9+8+6 = 33,
+    # club 8+9+9+6 = 32, shop 5+5+9+6 = 25; less the lowest point (13 each): 32, 20, 19, 12
+    # (/13). Top share 32/83; Gini: sum of |xi - xj| over pairs 61, both orders 122,
+    # over 2 · 4² · (83/4) = 664: 122/664 = 61/332
+    assert (row["targets"], row["top_target"]) == (4, "Council")
+    assert row["top_share"] == pytest.approx(32 / 83)
+    assert row["gini"] == pytest.approx(61 / 332)
 
 
 def test_gini_against_hand_values():

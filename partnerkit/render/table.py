@@ -187,7 +187,6 @@ def _legend(result) -> Text:
 _KIND_TEXT = {
     "item": "item",
     "role": "role",
-    "relation": "relation",
     "personal": "personal data: dropped",
     "other": "ignored",
 }
@@ -221,14 +220,15 @@ def _validate(result, width: int, **_options) -> RenderableType:
 
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         table.add_column("Column", max_width=width - 40, overflow="ellipsis", no_wrap=True)
-        table.add_column("Read as", max_width=24)
+        table.add_column("Read as", max_width=24, overflow="ellipsis", no_wrap=True)
         table.add_column("How", max_width=10)
         for c in report.columns:
-            target = (
-                f"{c.kind}: {c.target}"
-                if c.kind in ("item", "role", "relation")
-                else _KIND_TEXT[c.kind]
-            )
+            if c.kind == "relation":  # "trust:police": the relation and the rated actor
+                target = c.target
+            elif c.kind in ("item", "role"):
+                target = f"{c.kind}: {c.target}"
+            else:
+                target = _KIND_TEXT[c.kind]
             style = {"personal": "magenta", "other": "dim"}.get(c.kind, "")
             column = c.column
             if c.label and c.label != c.column:  # the statement of a battery reads best
