@@ -366,12 +366,17 @@ class _Cells:
             run = pd.MultiIndex.from_arrays([data[SOURCE_COLUMN], data[ROW_COLUMN]])
             self.positions = pattern.row_index.get_indexer(run)
 
+        self._cells: dict[tuple, np.ndarray] = {}
+
     def decide(self, frame: _Frame, measure: str, by: int, raters: Sequence[int]):
         """(hidden, reason) for the raters of types ``raters`` in by-group ``by``."""
-        rows = np.flatnonzero((frame.by_code == by) & np.isin(frame.rater, raters))
         if measure not in self.pattern.measures:
             return True, "min_n"
-        cells = self.pattern.cells_of(self.positions[rows])
+        key = (by, tuple(raters))
+        cells = self._cells.get(key)
+        if cells is None:  # the finest cells of a rater set, found once per set
+            rows = np.flatnonzero((frame.by_code == by) & np.isin(frame.rater, raters))
+            cells = self._cells[key] = self.pattern.cells_of(self.positions[rows])
         return self.pattern.decide(measure, cells)
 
 
