@@ -664,6 +664,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "relations.asymmetry": ("Asymmetri", "Asymmetry"),
     "relations.findings": ("Fund", "Findings"),
     "relations.no_findings": ("Ingen fund.", "No findings."),
+    "html.relations": ("Relationer mellem aktørerne", "Relations between actors"),
+    "html.relations.intro": (
+        "Hver partner vurderer hver aktørtype: hvor meget indflydelse den har, hvor meget den "
+        "bør have, hvor stor tillid de har til den, og hvor værdifuldt samarbejdet med den er. "
+        "Rækkerne er den, der vurderer; kolonnerne den, der bliver vurderet.",
+        "Every partner rates every actor type: how much influence it has, how much it should "
+        "have, how much they trust it and how valuable the collaboration with it is. Rows are "
+        "the raters, columns the rated.",
+    ),
 }
 
 

@@ -74,18 +74,43 @@ class RelationsResult(Result):
     alpha: float
     gap: float
     family: int = 0
+    family_scope: str = "relations"  # "relations", or "report" when adjusted with the report's
 
     def settings(self) -> dict:
         return {
             "group_by": [k.name for k in self.keys],
             "relations": list(self.relations),
             "adjust": self.adjust,
-            "family": {"size": self.family, "scope": "relations"},
+            "family": {"size": self.family, "scope": self.family_scope},
             "gap": self.gap,
             "alpha": self.alpha,
             "lang": self.lang,
             "findings": list(self.findings),
         }
+
+    def family_p(self) -> np.ndarray:
+        """The p-values of every test that can become a finding (self-other, balance,
+        reciprocity), in that order."""
+        tables = (self.self_other, self.balance, self.reciprocity)
+        return np.concatenate([tab["p"].to_numpy(dtype=float) for tab in tables])
+
+    def with_family(self, p_adj: np.ndarray, adjust: str, size: int, scope: str) -> RelationsResult:
+        """This result with ``p_adj`` adjusted in a larger family (the report's)."""
+        from dataclasses import replace
+
+        tables = (self.self_other.copy(), self.balance.copy(), self.reciprocity.copy())
+        _flag(tables, p_adj, self.alpha, self.gap)
+        inst = self.survey.instrument
+        return replace(
+            self,
+            self_other=tables[0],
+            balance=tables[1],
+            reciprocity=tables[2],
+            adjust=adjust,
+            family=size,
+            family_scope=scope,
+            findings=tuple(_findings(*tables, list(self.keys), inst, self.lang)),
+        )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -216,14 +241,8 @@ def relations(
     tables = (self_other_t, balance_t, reciprocity_t)
     p_all = np.concatenate([tab["p"].to_numpy(dtype=float) for tab in tables])
     p_adj = adjust_p(p_all, adjust) if p_all.size else p_all
-    start = 0
-    for tab, diff in zip(tables, ("gap", "diff", "asymmetry"), strict=True):
-        tab["p_adj"] = p_adj[start : start + len(tab)]
-        start += len(tab)
-        size = tab[diff].abs().to_numpy(dtype=float)
-        with np.errstate(invalid="ignore"):
-            tab["flagged"] = (tab["p_adj"].to_numpy(dtype=float) < alpha) & (size >= gap - 1e-9)
-    findings = _findings(self_other_t, balance_t, reciprocity_t, concentration_t, keys, inst, lang)
+    _flag(tables, p_adj, alpha, gap)
+    findings = _findings(self_other_t, balance_t, reciprocity_t, keys, inst, lang)
     return RelationsResult(
         records=records,
         self_other=self_other_t,
@@ -242,6 +261,17 @@ def relations(
         gap=gap,
         family=int(np.count_nonzero(~np.isnan(p_all))),
     )
+
+
+def _flag(tables, p_adj: np.ndarray, alpha: float, gap: float) -> None:
+    """Set ``p_adj`` and ``flagged`` of the self-other, balance and reciprocity tables."""
+    start = 0
+    for tab, diff in zip(tables, ("gap", "diff", "asymmetry"), strict=True):
+        tab["p_adj"] = p_adj[start : start + len(tab)]
+        start += len(tab)
+        size = tab[diff].abs().to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            tab["flagged"] = (tab["p_adj"].to_numpy(dtype=float) < alpha) & (size >= gap - 1e-9)
 
 
 def _chosen_relations(survey: Survey, wanted: Sequence[str] | None) -> list[Relation]:
@@ -665,7 +695,7 @@ def _reciprocity(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.Dat
     return pd.DataFrame(rows, columns=[*(k.name for k in frame.keys), *RECIPROCITY_COLUMNS])
 
 
-def _findings(self_other, balance, reciprocity, concentration, keys, inst, lang) -> list[str]:
+def _findings(self_other, balance, reciprocity, keys, inst, lang) -> list[str]:
 
     names = [k.name for k in keys]
 

@@ -477,3 +477,43 @@ def test_hidden_rater_cannot_be_recovered_from_self_other(net_result):
         raters = [NAMES[t] for t in TARGETS if NAMES[t] != row["target"]]
         hidden = [r for r in raters if r in ("Club", "Shop")]
         assert hidden == [] or set(hidden) == {"Club", "Shop"}, row["target"]
+
+
+# ------------------------------------------------------------------- report
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_report_shows_relation_views_in_both_languages(lang):
+    from partnerkit.render import render
+    from partnerkit.report import build_report
+
+    report = build_report(read_survey(EXAMPLE_XLSX), lang=lang)
+    html = render(report, "html")
+    heading = {"da": "Relationer mellem aktørerne", "en": "Relations between actors"}[lang]
+    assert f'<section id="relations">\n<h2>{heading}</h2>' in html
+    matrix = {"da": "Tillid: bedømmer (rækker)", "en": "Trust: rater (rows)"}[lang]
+    assert matrix in html
+    assert 'id="chart-balance"' in html and 'id="chart-trust"' in html
+    # the relation tests joined the report's one family, and their findings are listed
+    assert report.relations.family == report.gaps.family
+    assert report.relations.family_scope == "report"
+    assert all(f in report.all_findings for f in (f"2024: {x}" for x in report.relations.findings))
+
+
+def test_report_workbook_has_a_sheet_per_relation_with_colour_scale(tmp_path: Path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from partnerkit.render import render
+    from partnerkit.report import build_report
+
+    report = build_report(read_survey(EXAMPLE_XLSX), lang="en")
+    book = load_workbook(io.BytesIO(render(report, "xlsx")))
+    names = ["Influence", "Desired influence", "Trust", "Value of the collaboration"]
+    assert all(n in book.sheetnames for n in names)
+    sheet = book["Trust"]
+    assert sheet.cell(row=3, column=1).value == "Rater"
+    assert sheet.conditional_formatting  # the colour scale of the matrix
+    hidden = [c.value for row in sheet.iter_rows(min_row=4) for c in row if c.value == "– n<5"]
+    assert hidden  # the police's two raters per area stay hidden in the workbook too
