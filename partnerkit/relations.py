@@ -13,7 +13,9 @@ type. From them, per relation and group (``--by round``, ``--by area``):
   of influence: the share of the most influential actor and the Gini coefficient
   of the actual-influence profile (every target's mean over all raters);
 * **reciprocity**: for each pair of actor types, A's trust in B against B's in A,
-  the asymmetry and Welch's t-test.
+  the asymmetry and Welch's t-test; and the trust **network** (an edge where a
+  type's raters trust another type "much" or more): density, reciprocity and
+  in-degree centralisation by networkx.
 
 Every test of one output is adjusted as one family (``adjust``); a finding needs
 ``p_adj < alpha`` and a difference of at least ``gap`` scale points.
@@ -53,6 +55,9 @@ BALANCE_COLUMNS = (
     "statistic", "df", "p", "p_adj", "flagged", "suppressed", "suppressed_reason",
 )  # fmt: skip
 CONCENTRATION_COLUMNS = ("relation", "targets", "top_target", "top_share", "gini")
+NETWORK_COLUMNS = (
+    "relation", "nodes", "edges", "threshold", "density", "reciprocity", "in_centralisation",
+)  # fmt: skip
 RECIPROCITY_COLUMNS = (
     "relation", "a", "b", "a_to_b", "n_a", "b_to_a", "n_b", "asymmetry", "statistic", "df",
     "p", "p_adj", "flagged",
@@ -69,6 +74,7 @@ class RelationsResult(Result):
     balance: pd.DataFrame
     concentration: pd.DataFrame
     reciprocity: pd.DataFrame
+    network: pd.DataFrame
     relations: tuple[str, ...]
     adjust: str
     alpha: float
@@ -118,6 +124,7 @@ class RelationsResult(Result):
             "balance": self.balance,
             "concentration": self.concentration,
             "reciprocity": self.reciprocity,
+            "network": self.network,
         }
 
 
@@ -210,13 +217,14 @@ def relations(
     pattern = _pattern(survey, keys, min_n, chosen)
     cells = _Cells(survey, keys, lang, pattern)
 
-    matrix, self_other, balance, reciprocity, concentration = [], [], [], [], []
+    matrix, self_other, balance, reciprocity, concentration, network = [], [], [], [], [], []
     for rel in chosen:
         moments = {target: frame.moments(survey.data[rel.column(target)]) for target in rel.targets}
         matrix.append(_matrix(frame, rel, moments, cells))
         self_other.append(_self_other(frame, rel, moments, cells))
         if rel.kind == "trust":
             reciprocity.append(_reciprocity(frame, rel, moments, cells))
+            network.append(_network(matrix[-1], keys, rel, inst))
         if rel.kind == "influence":
             concentration.append(_concentration(frame, rel, moments, cells))
         if rel.kind == "desired" and rel.compares in {r.id for r in chosen}:
@@ -236,6 +244,7 @@ def relations(
     balance_t = joined(balance, BALANCE_COLUMNS)
     reciprocity_t = joined(reciprocity, RECIPROCITY_COLUMNS)
     concentration_t = joined(concentration, CONCENTRATION_COLUMNS)
+    network_t = joined(network, NETWORK_COLUMNS)
 
     # one family: every test of this output
     tables = (self_other_t, balance_t, reciprocity_t)
@@ -249,6 +258,7 @@ def relations(
         balance=balance_t,
         concentration=concentration_t,
         reciprocity=reciprocity_t,
+        network=network_t,
         survey=survey,
         min_n=min_n,
         lang=lang,
@@ -643,6 +653,79 @@ def _concentration(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.D
             }
         )
     return pd.DataFrame(rows, columns=[*names, *CONCENTRATION_COLUMNS])
+
+
+def in_centralisation(graph) -> float:
+    """Freeman's in-degree centralisation of a directed graph: ``Σ (max_in − in_i)`` over
+    its largest possible value ``(n − 1)²`` (a star whose arms all point to the hub).
+
+    >>> import networkx as nx
+    >>> in_centralisation(nx.DiGraph([(1, 0), (2, 0), (3, 0)]))
+    1.0
+    """
+    n = graph.number_of_nodes()
+    if n < 2:
+        return float("nan")
+    degrees = [d for _, d in graph.in_degree()]
+    return float(sum(max(degrees) - d for d in degrees) / (n - 1) ** 2)
+
+
+def _network(matrix: pd.DataFrame, keys, rel: Relation, inst) -> pd.DataFrame:
+    """Density, reciprocity and in-degree centralisation of the directed network of actor
+    types where an edge A → B means A's raters rate B at or above the strength bound
+    (``Stor`` / "much" trust on the bundled scale). Only types whose every rating of the
+    other such types is shown are nodes, so a hidden cell never counts as a missing edge.
+    networkx is imported here only (Hagberg, Schult & Swart 2008).
+    """
+    import networkx as nx
+    import pandas as pd
+
+    names = [k.name for k in keys]
+    own = inst.scale
+    bound = rel.scale.min + (inst.zones.strength - own.min) * (
+        (rel.scale.max - rel.scale.min) / (own.max - own.min)
+    )
+    rows = []
+    groups = matrix.groupby(names, sort=False) if names else [((), matrix)]
+    for label, group in groups:
+        label = label if isinstance(label, tuple) else (label,)
+        shown = group[~group["suppressed"] & ~group["self"]]
+        nodes = set(shown["rater_id"])
+        while True:  # drop types with a hidden rating of another node
+            kept = {
+                a
+                for a in nodes
+                if all(
+                    ((shown["rater_id"] == a) & (shown["target_id"] == b)).any()
+                    for b in nodes
+                    if b != a
+                )
+            }
+            if kept == nodes:
+                break
+            nodes = kept
+        graph = nx.DiGraph()
+        graph.add_nodes_from(sorted(nodes))
+        strong = shown[
+            shown["rater_id"].isin(nodes)
+            & shown["target_id"].isin(nodes)
+            & (shown["mean"] >= bound - 1e-9)
+        ]
+        graph.add_edges_from(zip(strong["rater_id"], strong["target_id"], strict=True))
+        n, m = graph.number_of_nodes(), graph.number_of_edges()
+        rows.append(
+            {
+                **dict(zip(names, label, strict=True)),
+                "relation": rel.id,
+                "nodes": n,
+                "edges": m,
+                "threshold": bound,
+                "density": nx.density(graph) if n >= 2 else np.nan,
+                "reciprocity": nx.overall_reciprocity(graph) if m else np.nan,
+                "in_centralisation": in_centralisation(graph),
+            }
+        )
+    return pd.DataFrame(rows, columns=[*names, *NETWORK_COLUMNS])
 
 
 def _reciprocity(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.DataFrame:

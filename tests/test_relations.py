@@ -517,3 +517,47 @@ def test_report_workbook_has_a_sheet_per_relation_with_colour_scale(tmp_path: Pa
     assert sheet.conditional_formatting  # the colour scale of the matrix
     hidden = [c.value for row in sheet.iter_rows(min_row=4) for c in row if c.value == "– n<5"]
     assert hidden  # the police's two raters per area stay hidden in the workbook too
+
+
+# ------------------------------------------------------------------ network
+
+
+def test_trust_network_by_hand_and_against_networkx(net_result):
+    import networkx as nx
+
+    row = net_result.network.iloc[0]
+    # shown trust rows: the council's and the landlord's raters (club and shop hidden);
+    # council -> landlord 4.0 (an edge: at least "much", 4.0), landlord -> council 2.5 (none)
+    # 2 nodes, 1 edge: density 1 / (2 · 1) = 0.5, no mutual pair: reciprocity 0,
+    # in-degrees 0 and 1: centralisation ((1 - 0) + (1 - 1)) / (2 - 1)² = 1
+    assert (row["nodes"], row["edges"]) == (2, 1)
+    assert (row["density"], row["reciprocity"], row["in_centralisation"]) == (0.5, 0.0, 1.0)
+    graph = nx.DiGraph([("council", "landlord")])
+    assert row["density"] == nx.density(graph)
+    assert row["reciprocity"] == nx.overall_reciprocity(graph)
+
+
+def test_in_centralisation_of_small_graphs_by_hand():
+    import networkx as nx
+
+    from partnerkit.relations import in_centralisation
+
+    star = nx.DiGraph([(1, 0), (2, 0), (3, 0)])  # every arm points to the hub: the maximum
+    cycle = nx.DiGraph([(0, 1), (1, 2), (2, 3), (3, 0)])  # every in-degree 1: none
+    # 0 <- 1, 0 <- 2, 1 <- 2, 3 isolated: in-degrees 2, 1, 0, 0 -> (0 + 1 + 2 + 2) / 3² = 5/9
+    mixed = nx.DiGraph([(1, 0), (2, 0), (2, 1)])
+    mixed.add_node(3)
+    assert in_centralisation(star) == 1.0
+    assert in_centralisation(cycle) == 0.0
+    assert in_centralisation(mixed) == pytest.approx(5 / 9)
+    # networkx's in-degree centrality is in_i / (n - 1); Freeman's sum over (n - 1) the same
+    centrality = nx.in_degree_centrality(mixed).values()
+    assert in_centralisation(mixed) == pytest.approx(
+        sum(max(centrality) - c for c in centrality) / (4 - 1)
+    )
+
+
+def test_example_trust_network_grows_denser_over_the_rounds():
+    res = relations(read_survey(EXAMPLE_XLSX), ["round"])
+    density = dict(zip(res.network["round"], res.network["density"], strict=True))
+    assert density["2022"] < density["2023"] < density["2024"]
