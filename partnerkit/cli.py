@@ -554,6 +554,97 @@ def gaps(
 
 
 @app.command()
+def relations(
+    files: Files = None,
+    instrument: InstrumentOpt = None,
+    sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", "-b", help="Matrices per round, area or other column."),
+    ] = None,
+    relation: Annotated[
+        list[str] | None,
+        typer.Option("--relation", help="Show only this relation (id; repeat for more)."),
+    ] = None,
+    rounds: RoundsOpt = None,
+    round: RoundOpt = None,
+    actor_map: ActorMapOpt = None,
+    area_from: AreaFromOpt = None,
+    adjust: Annotated[
+        Adjust,
+        typer.Option(
+            help="p-value adjustment across every test of this output (bh: false discovery "
+            "rate; holm: family-wise error rate)."
+        ),
+    ] = Adjust.bh,
+    gap: Annotated[
+        float | None,
+        typer.Option(
+            help="Report differences of at least this many scale points (and p_adj < alpha) "
+            "[default: 0.5 on a 1-5 scale, in proportion on others]."
+        ),
+    ] = None,
+    alpha: Annotated[float, typer.Option(help="Significance level for findings.")] = 0.05,
+    min_n: MinNOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    lang: LangOpt = None,
+    jobs: JobsOpt = None,
+    fail_fast: FailFastOpt = False,
+    follow_links: FollowLinksOpt = False,
+    quiet: QuietOpt = False,
+    project: ProjectOpt = None,
+    traceback: TracebackOpt = False,
+) -> None:
+    """How partners see each other: influence, desired influence, trust and value.
+
+    Per relation question of the instrument, a rater x target matrix of means
+    (rater groups under --min-n hidden); per actor the others' rating against its
+    own (Welch's t-test); actual against desired influence as the others rate it
+    (paired t-test) and the concentration of influence (top share, Gini); and
+    trust A->B against B->A. p is adjusted across every test of the output.
+    """
+    with reporting(traceback):
+        from .project import ReadOptions
+        from .relations import relations as run_relations
+
+        run = _read(
+            ReadOptions(
+                files=files,
+                instrument=instrument,
+                sheet=sheet,
+                layout=layout,
+                rounds=rounds,
+                round=round,
+                actor_map=actor_map,
+                area_from=area_from,
+                min_n=min_n,
+                format=format,
+                output=output,
+                lang=lang,
+                jobs=jobs,
+                fail_fast=fail_fast,
+                follow_links=follow_links,
+                quiet=quiet,
+                project=project,
+            )
+        )
+        result = run_relations(
+            run.survey,
+            by or [],
+            relation=relation,
+            adjust=adjust.value,
+            gap=gap,
+            alpha=alpha,
+            min_n=run.settings.min_n,
+            lang=run.settings.lang,
+        )
+        _finish(run, result, force=force)
+
+
+@app.command()
 def areas(
     files: Files = None,
     instrument: InstrumentOpt = None,

@@ -810,6 +810,72 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Score the results with: partnerkit score <this file>.xlsx",
     ),
     "template.choose": ("Vælg et svar fra listen.", "Choose an answer from the list."),
+    # relations (issue 21)
+    "finding.balance_more": (
+        "{target} har mere indflydelse end de andre partnere mener er rigtigt "
+        "({actual} mod ønsket {desired})",
+        "{target} has more influence than the other partners think right "
+        "({actual} against {desired} desired)",
+    ),
+    "finding.balance_less": (
+        "{target} har mindre indflydelse end de andre partnere mener er rigtigt "
+        "({actual} mod ønsket {desired})",
+        "{target} has less influence than the other partners think right "
+        "({actual} against {desired} desired)",
+    ),
+    "finding.self_lower": (
+        "{target} vurderer sin egen {relation} {gap} lavere end de andre gør ({own} mod {others})",
+        "{target} rates its own {relation} {gap} lower than the others do ({own} against {others})",
+    ),
+    "finding.self_higher": (
+        "{target} vurderer sin egen {relation} {gap} højere end de andre gør ({own} mod {others})",
+        "{target} rates its own {relation} {gap} higher than the others do "
+        "({own} against {others})",
+    ),
+    "finding.reciprocity": (
+        "{a} har mere {relation} til {b} ({more}) end {b} har til {a} ({less})",
+        "{a} rates {b} higher on {relation} ({more}) than {b} rates {a} ({less})",
+    ),
+    "relations.matrix": (
+        "{relation}: bedømmer (rækker) × bedømt (kolonner)",
+        "{relation}: rater (rows) × rated (columns)",
+    ),
+    "relations.rater": ("Bedømmer", "Rater"),
+    "relations.legend": (
+        "Gennemsnit på skalaen {lo}–{hi} ({low_name} … {high_name}); ▲ {high} og derover, "
+        "▼ under {low}; diagonalen (i kursiv) er aktørens vurdering af sig selv.",
+        "Mean on the {lo}–{hi} scale ({low_name} … {high_name}); ▲ {high} and above, "
+        "▼ below {low}; the diagonal (in italics) is an actor rating itself.",
+    ),
+    "relations.self_other": ("Hvordan de andre ser hver aktør", "How the others see each actor"),
+    "relations.target": ("Aktør", "Actor"),
+    "relations.others": ("De andre", "Others"),
+    "relations.self": ("Selv", "Self"),
+    "relations.gap": ("Forskel", "Gap"),
+    "relations.balance": (
+        "Indflydelse: faktisk mod ønsket (de andres vurdering)",
+        "Influence: actual against desired (as the others see it)",
+    ),
+    "relations.actual": ("Faktisk", "Actual"),
+    "relations.desired": ("Ønsket", "Desired"),
+    "relations.concentration": ("Koncentration af indflydelse", "Concentration of influence"),
+    "relations.top": ("Mest indflydelse", "Most influence"),
+    "relations.share": ("Andel", "Share"),
+    "relations.gini": ("Gini", "Gini"),
+    "relations.reciprocity": ("Gensidighed: {relation}", "Reciprocity: {relation}"),
+    "relations.pair": ("Par", "Pair"),
+    "relations.asymmetry": ("Asymmetri", "Asymmetry"),
+    "relations.findings": ("Fund", "Findings"),
+    "relations.no_findings": ("Ingen fund.", "No findings."),
+    "html.relations": ("Relationer mellem aktørerne", "Relations between actors"),
+    "html.relations.intro": (
+        "Hver partner vurderer hver aktørtype: hvor meget indflydelse den har, hvor meget den "
+        "bør have, hvor stor tillid de har til den, og hvor værdifuldt samarbejdet med den er. "
+        "Rækkerne er den, der vurderer; kolonnerne den, der bliver vurderet.",
+        "Every partner rates every actor type: how much influence it has, how much it should "
+        "have, how much they trust it and how valuable the collaboration with it is. Rows are "
+        "the raters, columns the rated.",
+    ),
 }
 
 

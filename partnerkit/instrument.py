@@ -95,6 +95,43 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """A grid question whose statements are actor types: each rater rates each target.
+
+    A column of the survey holds one (relation, target) cell; its id is
+    :meth:`column` (``"influence:municipality"``), never an item id.
+    """
+
+    id: str
+    name: Mapping[str, str]
+    stem: Mapping[str, str]
+    scale: Scale
+    targets: tuple[str, ...]  # actor ids, or () with ``organisations``
+    organisations: bool = False  # targets are named organisations (the header's statement)
+    compares: str | None = None  # the relation this desired one is paired with
+    kind: str = "rating"  # "influence", "desired", "trust", "value" or "rating"
+    short: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, lang: str) -> str:
+        return _pick(self.name, lang)
+
+    def stem_text(self, lang: str) -> str:
+        return _pick(self.stem, lang)
+
+    def column(self, target: str) -> str:
+        return f"{self.id}{RELATION_SEP}{target}"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.column(t) for t in self.targets)
+
+
+#: between a relation's id and its target's in the survey's column of one cell
+RELATION_SEP = ":"
+RELATION_KINDS = ("influence", "desired", "trust", "value", "rating")
+
+
+@dataclass(frozen=True)
 class Scale:
     """The answer scale; codes ``min``..``max`` run from worst to best unless ``descending``."""
 
@@ -180,6 +217,15 @@ class Instrument:
     dominance: bool = False  # hide groups whose answers are all the same (privacy.pattern)
     source: str = "<memory>"
     focus: str | None = None  # the dimension compared by sector in `gaps` (shared power)
+    relations: tuple[Relation, ...] = ()
+
+    def relation(self, relation_id: str) -> Relation:
+        return next(r for r in self.relations if r.id == relation_id)
+
+    @cached_property
+    def relation_columns(self) -> tuple[str, ...]:
+        """Every (relation, target) column id, in instrument order."""
+        return tuple(c for r in self.relations for c in r.columns)
 
     def label(self, lang: str) -> str:
         return _pick(self.title, lang)
@@ -442,7 +488,7 @@ class _Checker:
 
 
 _TOP_KEYS = {"id", "version", "language", "title", "min_n", "scale", "zones", "columns", "focus"}
-_TOP_KEYS |= {"actors", "dimensions", "protection", "dominance"}
+_TOP_KEYS |= {"actors", "dimensions", "protection", "dominance", "relations"}
 
 
 def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | None:
@@ -491,6 +537,7 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
                     f"dimensions[{d}].items[{i}].id",
                     f"'{item.id}' is a header of the {role} column; give the item another id",
                 )
+    relations = _build_relations(c, data.get("relations", []), languages, scale, actors)
     if problems or scale is None or zones is None:
         return None
     return Instrument(
@@ -508,6 +555,7 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
         dominance=dominance,
         source=source,
         focus=focus,
+        relations=relations,
     )
 
 
@@ -725,6 +773,102 @@ def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
         short = c.texts(entry, "short", where, languages) if "short" in entry else {}
         dims.append(Dimension(dim_id or "", name, description, tuple(items), short))
     return tuple(dims)
+
+
+_RELATION_KEYS = {"id", "name", "short", "stem", "scale", "targets", "compares", "kind"}
+
+
+def _build_relations(c: _Checker, data, languages, scale, actors) -> tuple[Relation, ...]:
+    """``[[relations]]``: grid questions rating actor types (or named organisations)."""
+    if not isinstance(data, list):
+        c.add("relations", "must be a list of [[relations]] tables")
+        return ()
+    out: list[Relation] = []
+    ids: set[str] = set()
+    actor_ids = [a.id for a in actors]
+    for r, entry in enumerate(data):
+        where = f"relations[{r}]"
+        if not isinstance(entry, Mapping):
+            c.add(where, "must be a table")
+            continue
+        c.unknown(entry, _RELATION_KEYS, where)
+        rel_id = c.string(entry, "id", where) or ""
+        if rel_id in ids:
+            c.add(f"{where}.id", f"duplicate relation id '{rel_id}'")
+        if RELATION_SEP in rel_id:
+            c.add(f"{where}.id", f"must not hold '{RELATION_SEP}'")
+        ids.add(rel_id)
+        name = c.texts(entry, "name", where, languages)
+        stem = c.texts(entry, "stem", where, languages)
+        short = c.texts(entry, "short", where, languages) if "short" in entry else {}
+        own = entry.get("scale")
+        rel_scale = scale
+        if own is not None:
+            if not isinstance(own, Mapping):
+                c.add(f"{where}.scale", "must be a table like [scale]")
+            else:
+                sub: list[Problem] = []
+                rel_scale = _build_scale(_Checker(sub), own, languages)
+                for p in sub:
+                    c.add(f"{where}.{p.key}", p.message)
+        kind = entry.get("kind", rel_id if rel_id in RELATION_KINDS else "rating")
+        if kind not in RELATION_KINDS:
+            c.add(f"{where}.kind", f"must be one of {', '.join(RELATION_KINDS)}, got {kind!r}")
+        targets_raw = entry.get("targets", "actors")
+        organisations = targets_raw == "organisations"
+        targets: tuple[str, ...] = ()
+        if targets_raw == "actors":
+            targets = tuple(actor_ids)
+        elif isinstance(targets_raw, list) and all(isinstance(x, str) for x in targets_raw):
+            lookup = {norm_header(t): a.id for a in actors for t in (a.id, *a.name.values())}
+            lookup |= {norm_header(t): a.id for a in actors for t in a.aliases}
+            found = []
+            for text in targets_raw:
+                actor = lookup.get(norm_header(text))
+                if actor is None:
+                    c.add(
+                        f"{where}.targets",
+                        f"'{text}' is not an actor type ({', '.join(actor_ids)})",
+                    )
+                elif actor not in found:
+                    found.append(actor)
+            targets = tuple(found)
+        elif not organisations:
+            c.add(
+                f"{where}.targets",
+                f'must be "actors", "organisations" or a list of actor types, got {targets_raw!r}',
+            )
+        if not organisations and not targets:
+            c.add(f"{where}.targets", "no actor type to rate; declare [[actors]] first")
+        if organisations:
+            c.add(
+                f"{where}.targets",
+                'named organisations are not read yet; list actor types (or "actors")',
+            )
+        compares = entry.get("compares")
+        out.append(
+            Relation(
+                id=rel_id,
+                name=name,
+                stem=stem,
+                scale=rel_scale or scale,
+                targets=targets,
+                organisations=organisations,
+                compares=compares,
+                kind=kind if kind in RELATION_KINDS else "rating",
+                short=short,
+            )
+        )
+    by_id = {r.id: r for r in out}
+    for r, rel in enumerate(out):
+        if rel.compares is None:
+            continue
+        other = by_id.get(rel.compares) if isinstance(rel.compares, str) else None
+        if other is None or other is rel:
+            c.add(f"relations[{r}].compares", f"must name another relation, got {rel.compares!r}")
+        elif other.targets != rel.targets or other.scale.points != rel.scale.points:
+            c.add(f"relations[{r}].compares", f"'{other.id}' has other targets or another scale")
+    return tuple(out)
 
 
 def _pick(texts: Mapping[str, str], lang: str) -> str:

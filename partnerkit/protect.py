@@ -47,21 +47,26 @@ def survey_pattern(
     measures: Callable[[Survey], dict[str, np.ndarray]],
     kind: str,
     protection: float | None = None,
+    scale: tuple[int, int] | None = None,
 ) -> Pattern:
     """The pattern of ``survey`` as read for ``measures`` (computed once, then cached).
 
     ``measures`` gives, for a survey, every row's value of each measure; ``kind``
-    names that set (``"scores"``, ``"items"``) in the cache.
+    names that set (``"scores"``, ``"items"``) in the cache. ``scale`` is the
+    measures' (min, max) when it is not the instrument's (a relation's own scale).
     """
     from .privacy.lp import resolve_protection
     from .privacy.pattern import decide_pattern
 
     whole = survey.as_read
     columns = cube_keys(survey, keys)
-    scale = survey.instrument.scale
+    lo, hi = scale or (survey.instrument.scale.min, survey.instrument.scale.max)
     points = resolve_protection(survey.instrument, protection)
+    if scale is not None:  # a relation's own scale: the same width in its points
+        own = survey.instrument.scale
+        points = points * (hi - lo) / (own.max - own.min)
     dominance = survey.instrument.dominance
-    key = (id(whole), tuple(columns), min_n, kind, points, dominance, SECONDARY)
+    key = (id(whole), tuple(columns), min_n, kind, points, dominance, SECONDARY, lo, hi)
     for cached_key, frame, pattern in _CACHE:
         if cached_key == key and frame is whole:
             return pattern
@@ -76,7 +81,7 @@ def survey_pattern(
         columns,
         measures(source),
         min_n=min_n,
-        scale=(scale.min, scale.max),
+        scale=(lo, hi),
         protection=points,
         secondary=SECONDARY,
         dominance=dominance,

@@ -19,6 +19,7 @@ from .survey import Survey
 if TYPE_CHECKING:
     from .areas import AreasResult
     from .gaps import GapsResult
+    from .relations import RelationsResult
     from .reliability import ReliabilityResult
     from .scoring import ScoreResult
     from .trajectory import TrajectoryResult
@@ -47,6 +48,7 @@ class Report:
     # issue 22, each adjusted in its own family (their flags are not among the findings):
     area_model: AreasResult | None = None  # areas --method model, with several areas
     trajectory: TrajectoryResult | None = None  # trend --over-time, with three rounds or more
+    relations: RelationsResult | None = None  # the relation grids in ``round`` (issue 21)
 
     @property
     def min_n(self) -> int:
@@ -68,6 +70,9 @@ class Report:
                 found += [f for f in result.findings if f not in found]
         if self.areas is not None:
             found += list(self.areas.findings)
+        if self.relations is not None:
+            prefix = f"{self.round}: " if self.round is not None else ""
+            found += [f"{prefix}{f}" for f in self.relations.findings]
         return found
 
     @property
@@ -147,8 +152,13 @@ def build_report(
         from .trajectory import trajectory
 
         path = trajectory(survey, [], min_n=min_n, lang=lang, adjust=adjust)
-    gap_result, trend_all, trend_actor, area_result = report_family(
-        gap_result, trend_all, trend_actor, area_result, adjust
+    relation_result = None
+    if by and any(c in survey.data.columns for c in inst.relation_columns):
+        from .relations import relations
+
+        relation_result = relations(latest, [], min_n=min_n, lang=lang, adjust=adjust)
+    gap_result, trend_all, trend_actor, area_result, relation_result = report_family(
+        gap_result, trend_all, trend_actor, area_result, adjust, relations=relation_result
     )
     subtitle = inst.label(lang)
     return Report(
@@ -165,10 +175,16 @@ def build_report(
         checksums=tuple((s.path, _sha256(s.path)) for s in survey.sources),
         area_model=area_model,
         trajectory=path,
+        relations=relation_result,
     )
 
 
-def report_family(gaps, trend_all, trend_by_actor, areas, adjust: str = "bh") -> tuple:
+_ABSENT = object()  # report_family called without ``relations``
+
+
+def report_family(
+    gaps, trend_all, trend_by_actor, areas, adjust: str = "bh", *, relations=_ABSENT
+) -> tuple:
     """Adjust every test that can become one of the report's findings as one family.
 
     Each result (None where absent) comes back with ``p_adj``, its flags and
@@ -176,14 +192,18 @@ def report_family(gaps, trend_all, trend_by_actor, areas, adjust: str = "bh") ->
     (Benjamini-Hochberg by default, ``"holm"`` for the family-wise error rate),
     and ``meta.family`` saying so. The trend over all respondents repeats the
     "all" rows of the trend by actor (the same tests on the same people), so with
-    both it is counted once and takes those rows' adjusted p-values.
+    both it is counted once and takes those rows' adjusted p-values. With
+    ``relations`` (a ``RelationsResult`` or None), its tests join the family and it
+    comes back as a fifth element.
     """
     import numpy as np
 
-    members = [gaps, trend_by_actor if trend_by_actor is not None else trend_all, areas]
+    given = relations is not _ABSENT
+    rel = relations if given else None
+    members = [gaps, trend_by_actor if trend_by_actor is not None else trend_all, areas, rel]
     present = [r for r in members if r is not None]
     if not present:
-        return gaps, trend_all, trend_by_actor, areas
+        return (gaps, trend_all, trend_by_actor, areas, rel)[: 5 if given else 4]
     raw = [r.family_p() for r in present]
     p_adj = _adjust(np.concatenate(raw), adjust)
     size = int(np.count_nonzero(~np.isnan(np.concatenate(raw))))
@@ -191,9 +211,10 @@ def report_family(gaps, trend_all, trend_by_actor, areas, adjust: str = "bh") ->
     for result, p in zip(present, raw, strict=True):
         out[id(result)] = result.with_family(p_adj[start : start + len(p)], adjust, size, "report")
         start += len(p)
-    gaps, areas = (None if r is None else out[id(r)] for r in (gaps, areas))
+    gaps, areas, rel = (None if r is None else out[id(r)] for r in (gaps, areas, rel))
+    more = (rel,) if given else ()
     if trend_by_actor is None:
-        return gaps, None if trend_all is None else out[id(trend_all)], None, areas
+        return gaps, None if trend_all is None else out[id(trend_all)], None, areas, *more
     trend_by_actor = out[id(trend_by_actor)]
     if trend_all is not None:
         overall = trend_by_actor.records
@@ -203,7 +224,7 @@ def report_family(gaps, trend_all, trend_by_actor, areas, adjust: str = "bh") ->
         trend_all = trend_all.with_family(
             matched["p_adj"].to_numpy(dtype=float), adjust, size, "report"
         )
-    return gaps, trend_all, trend_by_actor, areas
+    return gaps, trend_all, trend_by_actor, areas, *more
 
 
 def _adjust(p, method: str):

@@ -66,8 +66,8 @@ class ColumnMatch:
 
     source: int
     column: str
-    kind: str  # "item", "role", "personal", "other"
-    target: str | None = None  # item id or role name
+    kind: str  # "item", "role", "relation", "personal", "other"
+    target: str | None = None  # item id, role name or relation cell ("trust:police")
     how: str | None = None  # "id", "alias", "text", "statement", "header"
     label: str | None = None  # the question text or variable label, when the layout has one
 

@@ -69,6 +69,18 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     headers = [t("template.area", lang), t("round", lang), t("template.actor", lang)]
     headers += [t("template.level", lang)]
     headers += [item.label(lang) for item in inst.items]
+    # relation grids (issue 21): `Stem - Target` columns, answers on each relation's own scale
+    relation_spans = []
+    names = {a.id: a.label(lang) for a in inst.actors}
+    for r, relation in enumerate(inst.relations):
+        rel_answers = [relation.scale.name(p, lang) for p in relation.scale.points]
+        rel_answers.append(relation.scale.name("missing", lang))
+        list_column = get_column_letter(4 + r)
+        for row, entry in enumerate(rel_answers, start=1):
+            _text(lists[f"{list_column}{row}"], entry)
+        first = len(headers) + 1
+        headers += [f"{relation.stem_text(lang)} - {names[t_]}" for t_ in relation.targets]
+        relation_spans.append((list_column, len(rel_answers), first, len(headers)))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, header in enumerate(headers, start=1):
@@ -94,7 +106,9 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
         sheet.add_data_validation(rule)
 
     choose = t("template.choose", lang)
-    drop_down("A", len(answers), 5, len(headers), choose)
+    drop_down("A", len(answers), 5, 4 + len(inst.items), choose)
+    for list_column, count, first, last in relation_spans:
+        drop_down(list_column, count, first, last, choose)
     drop_down("B", len(actors), 3, 3, choose)
     drop_down("C", len(levels), 4, 4, choose)
     book.active = 0

@@ -162,7 +162,8 @@ LAYERS = (
     ("io",),
     ("stats",),
     ("result", "protect"),
-    ("scoring", "comments", "reliability", "trend", "trajectory", "gaps", "areas", "validate"),
+    ("scoring", "comments", "reliability", "trend", "trajectory", "gaps", "areas", "validate",
+     "relations"),
     ("privacy", "privacy_check"),  # the audit of published outputs, and its command
     ("report", "template"),
     ("project",),

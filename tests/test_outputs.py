@@ -73,6 +73,8 @@ EXAMPLE_RUNS = [
     ("reliability", "--by", "round", "--items"),
     ("reliability", "--by", "sector"),
     ("validate",),
+    ("relations",),
+    ("relations", "--by", "round"),
 ]
 
 

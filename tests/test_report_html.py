@@ -219,7 +219,9 @@ def test_the_page_fetches_nothing(html_da, areas_report):
 
 
 def test_every_chart_is_inline_svg_with_a_title(html_da, areas_report):
-    for html, ids in ((html_da, CHART_IDS), (render_html(areas_report), CHART_IDS)):
+    # the example has relation grids: their balance chart and trust diagram (issue 21)
+    example_ids = (*CHART_IDS, "balance", "trust")
+    for html, ids in ((html_da, example_ids), (render_html(areas_report), CHART_IDS)):
         for chart in ids:
             tag = re.search(rf'<svg id="chart-{chart}"[^>]*>', html)
             assert tag is not None, chart
@@ -236,12 +238,13 @@ def test_every_chart_is_inline_svg_with_a_title(html_da, areas_report):
             "da",
             ["Hovedfund", "Sådan vurderer partnerne partnerskabet",
              "Hvor ser partnerne forskelligt på samarbejdet?", "Udvikling fra runde til runde",
-             "Boligområderne side om side", "Måler udsagnene det samme?", "Metode"],
+             "Boligområderne side om side", "Relationer mellem aktørerne",
+             "Måler udsagnene det samme?", "Metode"],
         ),
         (
             "en",
             ["Findings", "How the partners rate the partnership", "Where do the partners disagree?",
-             "Change between rounds", "Housing areas side by side",
+             "Change between rounds", "Housing areas side by side", "Relations between actors",
              "Do the statements measure one thing?", "Method"],
         ),
     ],
@@ -283,7 +286,9 @@ def test_method_notes_name_version_checksums_and_ledger(report_da, html_da):
 
 
 def test_hidden_groups_show_a_dash_in_every_table(report_da, html_da):
-    parsed = _parse(html_da)
+    # the relations section rates the police as a *target* (the others' ratings of it,
+    # published); its hidden *rater* rows are checked in tests/test_relations.py
+    parsed = _parse(re.sub(r'<section id="relations">.*?</section>', "", html_da, flags=re.S))
     rec = report_da.scores.records
     hidden = rec[rec["suppressed"].astype(bool) & rec["actor"].notna()]
     assert not hidden.empty  # Politi and Virksomhed in the example
@@ -394,7 +399,8 @@ def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
                 assert svg.get_attribute("data-series") == str(count), chart
                 box = svg.bounding_box()
                 assert box is not None and box["width"] > 600, (chart, box)
-            assert page.locator("svg").count() == len(expected)
+            relation_charts = 2 if report.relations is not None else 0  # balance, trust
+            assert page.locator("svg").count() == len(expected) + relation_charts
             assert page.title() == report.title
             pdf = page.pdf(format="A4")
             assert pdf.startswith(b"%PDF")

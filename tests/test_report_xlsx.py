@@ -28,7 +28,9 @@ def test_sheets_charts_and_print_setup(workbook):
     book, _ = workbook
     assert book.sheetnames == [
         "Oversigt", "Scorer", "Udvikling", "Forskelle", "Pålidelighed", "Boligområder",
-        "Udvikling pr. år", "Områder (model)", "Metode", "Diagramdata",
+        "Udvikling pr. år", "Områder (model)",
+        "Indflydelse", "Ønsket indflydelse", "Tillid", "Værdi af samarbejdet",  # relations
+        "Metode", "Diagramdata",
     ]  # fmt: skip
     charts = {ws.title: [type(c).__name__ for c in ws._charts] for ws in book}
     assert charts["Oversigt"] == ["BarChart"]

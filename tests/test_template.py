@@ -25,7 +25,14 @@ def test_template_round_trip_scores_without_options(runner, tmp_path, lang):
     assert responses.freeze_panes == "A2"
     inst = load_instrument()
     headers = [c.value for c in responses[1]]
-    assert headers[4:] == [item.label(lang) for item in inst.items]
+    items = headers[4 : 4 + len(inst.items)]
+    assert items == [item.label(lang) for item in inst.items]
+    # then the relation grids, `Stem - Target` (issue 21)
+    names = {a.id: a.label(lang) for a in inst.actors}
+    relation_headers = [
+        f"{r.stem_text(lang)} - {names[target]}" for r in inst.relations for target in r.targets
+    ]
+    assert headers[4 + len(inst.items) :] == relation_headers
     answers = [lists.cell(row=r, column=1).value for r in range(1, 7)]
     assert answers == [inst.scale.name(p, lang) for p in range(1, 6)] + [
         inst.scale.name("missing", lang)

@@ -22,6 +22,16 @@ Every file holds the same responses:
 * ``partnerskab_2022-2024.csv``: a semicolon-separated cp1252 CSV with numeric
   codes (6 = "Ved ikke") and ``Stem - Statement`` headers.
 
+Both also hold the four relation grids of the instrument (``Stem - Target``
+headers): every partner rates how much influence each actor type has, how much
+it should have, how much they trust it and how valuable the collaboration with
+it is. The municipality holds more influence than the others think right in
+2022 and 2023 (less so in 2024, after the decision forum) and rates its own
+influence lower than the others do; residents and volunteers have less influence
+than partners think right; trust rises over the years, least towards the police.
+The relation answers come from a random stream of their own, so the other
+columns are the same as before they were added.
+
 A few rows carry what real exports carry: one respondent answered only
 "Ved ikke", one answered too few items to score, one cell holds a stray "?".
 
@@ -155,6 +165,79 @@ def simulate(rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
+#: Relation stories: mean rating of each target by the others in 2022, and its change per round
+INFLUENCE = {  # target -> (2022, change per round)
+    "municipality": (4.4, -0.2), "housing": (4.0, 0.0), "police": (2.6, 0.0),
+    "school": (2.9, 0.0), "volunteer": (2.2, 0.15), "resident": (2.1, 0.3), "business": (1.8, 0.0),
+}  # fmt: skip
+DESIRED = {
+    "municipality": (3.6, 0.0), "housing": (3.9, 0.0), "police": (2.8, 0.0),
+    "school": (3.3, 0.0), "volunteer": (3.2, 0.0), "resident": (3.9, 0.0), "business": (2.2, 0.0),
+}  # fmt: skip
+TRUST = {
+    "municipality": (3.1, 0.3), "housing": (3.4, 0.25), "police": (2.9, 0.1),
+    "school": (3.5, 0.2), "volunteer": (3.6, 0.2), "resident": (3.3, 0.25), "business": (3.0, 0.1),
+}  # fmt: skip
+VALUE = {
+    "municipality": (3.9, 0.1), "housing": (4.0, 0.1), "police": (3.0, 0.05),
+    "school": (3.5, 0.1), "volunteer": (3.3, 0.1), "resident": (3.6, 0.15), "business": (2.5, 0.0),
+}  # fmt: skip
+RELATION_STORY = {
+    "influence": INFLUENCE, "influence_desired": DESIRED, "trust": TRUST, "value": VALUE
+}  # fmt: skip
+
+
+def relation_answer(relation: str, rater: str, target: str, t: int) -> float:
+    """The mean answer of a rater type about a target type in round ``t`` (0, 1, 2)."""
+    base, change = RELATION_STORY[relation][target]
+    mu = base + change * t
+    if rater == target:
+        if relation == "influence" and rater == "municipality":
+            mu -= 0.9  # the municipality sees its own influence as smaller than others do
+        elif relation in ("trust", "value"):
+            mu += 0.4  # partners trust their own kind
+        elif relation == "influence_desired" and rater == "resident":
+            mu += 0.4
+    if relation == "trust" and rater == "resident" and target == "municipality":
+        mu -= 0.5 - 0.15 * t  # residents distrust the municipality, less every year
+    return mu
+
+
+def simulate_relations(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Answers (codes 1-5, 6 = Ved ikke, 0 = blank) to the relation grids of every row."""
+    inst = load_instrument()
+    t = frame["round"].map({r: i for i, r in enumerate(ROUNDS)}).to_numpy()
+    out = {}
+    for relation in inst.relations:
+        person = rng.normal(0, 0.35, len(frame))  # a rater's leniency on this question
+        for target in relation.targets:
+            mu = np.array(
+                [
+                    relation_answer(relation.id, rater, target, step)
+                    for rater, step in zip(frame["actor"], t, strict=True)
+                ]
+            )
+            value = np.clip(np.rint(mu + person + rng.normal(0, 0.6, len(frame))), 1, 5)
+            unknown = rng.random(len(frame)) < (0.3 if target == "business" else 0.05)
+            value[unknown] = 6
+            value[rng.random(len(frame)) < 0.01] = 0
+            out[relation.column(target)] = value.astype(int)
+    codes = pd.DataFrame(out, index=frame.index)
+    codes.loc[7] = 6  # the row answering only "Ved ikke" does so here too
+    return codes
+
+
+def relation_headers(lang: str = "da") -> dict[str, str]:
+    """``Stem - Target`` header of every relation cell."""
+    inst = load_instrument()
+    actors = {a.id: a for a in inst.actors}
+    return {
+        relation.column(target): f"{relation.stem_text(lang)} - {actors[target].label(lang)}"
+        for relation in inst.relations
+        for target in relation.targets
+    }
+
+
 def timestamps(rng, rounds: pd.Series) -> tuple[list[datetime], list[datetime]]:
     """Start and completion times in March of each response's round."""
     minutes = rng.integers(0, 60 * 24 * 20, len(rounds))
@@ -167,7 +250,9 @@ def timestamps(rng, rounds: pd.Series) -> tuple[list[datetime], list[datetime]]:
     return begins, ends
 
 
-def forms_xlsx(frame: pd.DataFrame, rng: np.random.Generator, path: Path) -> None:
+def forms_xlsx(
+    frame: pd.DataFrame, rng: np.random.Generator, path: Path, relations: pd.DataFrame
+) -> None:
     """Microsoft Forms, Danish export: label answers, statements as headers."""
     inst = load_instrument()
     labels = {p: inst.scale.name(p, "da") for p in inst.scale.points}
@@ -188,13 +273,18 @@ def forms_xlsx(frame: pd.DataFrame, rng: np.random.Generator, path: Path) -> Non
     )
     for item in inst.items:
         out[item.label("da")] = frame[item.id].map(labels)
+    inst_rel = {r.id: r for r in inst.relations}
+    for column, header in relation_headers().items():
+        scale = inst_rel[column.split(":")[0]].scale
+        names = {p: scale.name(p, "da") for p in scale.points} | {6: "Ved ikke", 0: None}
+        out[header] = relations[column].map(names)
     comment = rng.random(len(frame)) < 0.15
     out["Kommentar"] = np.where(comment, rng.choice(COMMENTS, len(frame)), None)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         out.to_excel(writer, sheet_name="Sheet1", index=False)
 
 
-def codes_csv(frame: pd.DataFrame, path: Path) -> None:
+def codes_csv(frame: pd.DataFrame, path: Path, relations: pd.DataFrame) -> None:
     """Semicolon-separated cp1252 CSV with numeric codes (6 = Ved ikke)."""
     inst = load_instrument()
     out = pd.DataFrame(
@@ -209,6 +299,8 @@ def codes_csv(frame: pd.DataFrame, path: Path) -> None:
     for item in inst.items:
         header = f"Hvor enig er du i følgende? - {item.label('da')}"
         out[header] = frame[item.id].replace({0: None}).astype("Int64")
+    for column, header in relation_headers().items():
+        out[header] = relations[column].replace({0: None}).astype("Int64")
     out.to_csv(path, sep=";", encoding="cp1252", index=False)
 
 
@@ -345,8 +437,10 @@ def long_csv(frame: pd.DataFrame, path: Path) -> None:
 def main(out: Path = HERE) -> None:
     rng = np.random.default_rng(SEED)
     frame = simulate(rng)
-    forms_xlsx(frame, rng, out / "partnerskab_2022-2024.xlsx")
-    codes_csv(frame, out / "partnerskab_2022-2024.csv")
+    # the relation grids draw from a stream of their own: the other columns stay as they were
+    relations = simulate_relations(frame, np.random.default_rng(SEED + 2))
+    forms_xlsx(frame, rng, out / "partnerskab_2022-2024.xlsx", relations)
+    codes_csv(frame, out / "partnerskab_2022-2024.csv", relations)
     print(f"wrote {len(frame)} responses to {out}")
     area_rng = np.random.default_rng(SEED + 1)  # its own stream: the files above stay as they are
     count = areas_folder(simulate_areas(area_rng), area_rng, out / "areas")

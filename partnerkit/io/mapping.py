@@ -59,6 +59,7 @@ class ColumnPlan:
     roles: Mapping[str, str] = field(default_factory=dict)  # role -> column
     personal: tuple[str, ...] = ()
     other: tuple[str, ...] = ()
+    relations: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # cell -> (column, how)
 
 
 def statements(header: str, longest: int | None = None) -> list[str]:
@@ -100,6 +101,23 @@ def item_keys(instrument: Instrument) -> dict[str, tuple[str, str]]:
         for alias in item.aliases:
             keys[norm_header(alias)] = (item.id, "alias")
         keys[norm_header(item.id)] = (item.id, "id")
+    return keys
+
+
+def relation_keys(instrument: Instrument) -> dict[str, str]:
+    """Normalised ``Stem - Target`` and ``Stem [Target]`` headers of every relation cell
+    (the target by its id, names and aliases, the stem in every language) to the cell's
+    column id (``"trust:police"``)."""
+    actors = {a.id: a for a in instrument.actors}
+    keys: dict[str, str] = {}
+    for relation in instrument.relations:
+        for target in relation.targets:
+            actor = actors[target]
+            names = (*actor.name.values(), *actor.aliases, actor.id)
+            for stem in relation.stem.values():
+                for name in names:
+                    for header in (f"{stem} [{name}]", *(f"{stem}{d}{name}" for d in _DASHES)):
+                        keys.setdefault(norm_header(header), relation.column(target))
     return keys
 
 
@@ -157,6 +175,8 @@ def _plan_columns(
     for role in ROLES:
         for rank, alias in enumerate(instrument.role_aliases[role]):
             role_keys.setdefault(norm_header(alias), (role, rank))
+    rel_keys = relation_keys(instrument)
+    relations: dict[str, tuple[str, str]] = {}
     items: dict[str, tuple[str, str]] = {}
     role_candidates: dict[str, list[tuple[int, str]]] = {}
     personal, other = [], []
@@ -171,6 +191,24 @@ def _plan_columns(
             personal.append(header)
             continue
         match = next((keys[k] for k in normal if k in keys), None)
+        cell = (
+            None
+            if match is not None
+            else next((rel_keys[k] for k in normal if k in rel_keys), None)
+        )
+        if cell is not None:
+            if cell in relations:
+                message = (
+                    f"{where}: columns '{relations[cell][0]}' and '{header}' both map to "
+                    f"relation cell '{cell}'. Remove or rename one of them."
+                )
+                if problems is None:
+                    raise MappingError(message)
+                problems.append(message)
+                other.append(header)
+            else:
+                relations[cell] = (header, "text" if norm_header(header) in rel_keys else "label")
+            continue
         if match is None:
             match = next(
                 (
@@ -203,4 +241,10 @@ def _plan_columns(
         other += [header for _, header in candidates[1:]]
     others = set(other)  # once: built for every header, it made 20,000 columns take 38 s
     other_sorted = [h for h in headers if h in others]
-    return ColumnPlan(items=items, roles=roles, personal=tuple(personal), other=tuple(other_sorted))
+    return ColumnPlan(
+        items=items,
+        roles=roles,
+        personal=tuple(personal),
+        other=tuple(other_sorted),
+        relations=relations,
+    )

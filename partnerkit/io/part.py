@@ -115,11 +115,19 @@ def build_part(
             InvalidCell(column, value, count, tuple(f"{name}:{rows[p]}" for p in positions))
             for value, count, positions in decoded.invalid
         ]
+    relation_values, relation_sources = _relation_values(table, plan, instrument, consume)
+    for column, decoded in relation_values.items():
+        header = plan.relations[column][0]
+        invalid += [
+            InvalidCell(header, value, count, tuple(f"{name}:{rows[p]}" for p in positions))
+            for value, count, positions in decoded.invalid
+        ]
     unanswered = np.flatnonzero(~answered)  # few: only these can be empty rows
     empty = np.zeros(len(frame), dtype=bool)
     if unanswered.size:  # by the cell kinds: decoding may have overwritten the item columns
-        blank = np.logical_and.reduce([d.kind[unanswered] == BLANK for d in every_decoded])
-        rest = frame.iloc[unanswered].drop(columns=sources)
+        kinds = [*every_decoded, *relation_values.values()]
+        blank = np.logical_and.reduce([d.kind[unanswered] == BLANK for d in kinds])
+        rest = frame.iloc[unanswered].drop(columns=[*sources, *relation_sources])
         empty[unanswered] = blank & rest.isna().all(axis=1).to_numpy()
     no_item = ~empty & ~answered
 
@@ -154,6 +162,7 @@ def build_part(
         {
             **{role: roles[role] for role in (*ROLES, "sector") if role in roles},
             **item_values,
+            **{column: take(d.values) for column, d in relation_values.items()},
             **{column: take(frame[column].array) for column in plan.other},
             SOURCE_COLUMN: np.full(count, index, dtype=np.int32),
             ROW_COLUMN: take(rows),
@@ -188,6 +197,21 @@ def build_part(
         warnings=warnings + _coverage_warnings(plan, instrument, table) + actor_warnings,
         dont_know_cells=dk_frame,
     )
+
+
+def _relation_values(table: RawTable, plan: ColumnPlan, instrument: Instrument, consume: bool):
+    """The relation cells of one sheet decoded on each relation's own scale, by column id
+    (instrument order), and their source headers."""
+    out, sources = {}, []
+    for relation in instrument.relations:
+        columns = [c for c in relation.columns if c in plan.relations]
+        if not columns:
+            continue
+        headers = [plan.relations[c][0] for c in columns]
+        sources += headers
+        answers = _answer_columns(table, headers) if consume else [table.frame[h] for h in headers]
+        out |= dict(zip(columns, decode_columns(answers, relation.scale), strict=True))
+    return out, sources
 
 
 def _answer_columns(table: RawTable, sources: list[str]) -> list:
@@ -296,7 +320,8 @@ def _preparer(instrument: Instrument):
         texts = (*plan.personal, *plan.other)
         if len(texts) <= MAX_CATEGORY_COLUMNS:
             dtypes |= dict.fromkeys(texts, "category")
-        return dtypes | {columns[0]: "float64" for columns in plan.items.values() if columns}
+        cells = (*plan.items.values(), *plan.relations.values())
+        return dtypes | {columns[0]: "float64" for columns in cells if columns}
 
     return prepare
 
@@ -334,6 +359,7 @@ def column_matches(index: int, table: RawTable, plan: ColumnPlan) -> list[Column
     """How every column of a sheet was understood, in the sheet's column order."""
     kinds = {c: ("item", i, how) for i, (c, how) in plan.items.items()}
     kinds |= {c: ("role", r, "header") for r, c in plan.roles.items()}
+    kinds |= {c: ("relation", cell, how) for cell, (c, how) in plan.relations.items()}
     kinds |= {c: ("personal", None, None) for c in plan.personal}
     matches = []
     for column in table.frame.columns:

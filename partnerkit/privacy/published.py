@@ -1,9 +1,10 @@
 """Read what outputs published, as an attacker would, and attack it (:func:`.audit.audit`).
 
 Every (n, mean) pair of a group in a JSON output (``score`` records, ``trend``'s
-rounds and changes, ``gaps``' groups, ``reliability``'s items, ``areas``' records)
-is a published sum of finest cells; every record marked ``suppressed`` is a target,
-and so is every finest cell below ``min_n``, named by an output or not.
+rounds and changes, ``gaps``' groups, ``reliability``'s items, ``areas``' records,
+``relations``' matrix cells: a rater type's ratings of one target) is a published
+sum of finest cells; every record marked ``suppressed`` is a target, and so is every
+finest cell below ``min_n``, named by an output or not.
 """
 
 from __future__ import annotations
@@ -81,7 +82,10 @@ def facts(doc: dict, key_names: Sequence[str]) -> list[dict]:
             labels = {k: rec.get(k) for k in key_names if k in rec}
             labels = {k: None if _missing(v) else v for k, v in labels.items()}
             dim = rec.get("dimension")
-            if "groups" in rec:  # gaps
+            if "relation" in rec and "rater" in rec:  # relations: a matrix cell
+                measure = f"{rec['relation']}:{rec.get('target_id')}"
+                add(measure, {**labels, "actor": rec["rater"]}, rec)
+            elif "groups" in rec:  # gaps
                 name = rec.get("between") or between
                 for group in rec["groups"]:
                     add(dim, {**labels, name: group["group"]}, group)
@@ -190,6 +194,7 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         if measure not in values:
             continue
         x = values[measure]
+        lo_point, hi_point = _bounds(inst, measure)
         ok = ~np.isnan(x)
         n_cell = np.bincount(cube.cell_of_row[ok], minlength=len(cube.cells)).astype(float)
         s_cell = np.bincount(cube.cell_of_row[ok], weights=x[ok], minlength=len(cube.cells))
@@ -250,7 +255,7 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         target_cells = list(targets.values())
         tg = stack_rows([position[t[~known[t]]] for t in target_cells], variables.size)
         lo, hi = sum_bounds(
-            eq, np.array(rhs), n_cell[variables] * scale.min, n_cell[variables] * scale.max, tg,
+            eq, np.array(rhs), n_cell[variables] * lo_point, n_cell[variables] * hi_point, tg,
             tolerance=1e-6 * np.maximum(1.0, np.abs(rhs)),
         )  # fmt: skip
         const = np.array([s_cell[t[known[t]]].sum() for t in target_cells])
@@ -274,13 +279,25 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
     return cells, points, used
 
 
+def _bounds(inst, measure: str) -> tuple[int, int]:
+    """The scale of a measure: a relation cell's own scale, else the instrument's."""
+    from ..instrument import RELATION_SEP
+
+    relation = measure.split(RELATION_SEP)[0] if RELATION_SEP in measure else None
+    for rel in inst.relations:
+        if rel.id == relation:
+            return rel.scale.min, rel.scale.max
+    return inst.scale.min, inst.scale.max
+
+
 def _cell_label(cube, cell: int, position: int):
     value = cube.values[position][cube.cells[cell, position]]
     return None if _missing(value) else value
 
 
 def _measure_values(survey: Survey, respondent_scores, wanted: set) -> dict[str, np.ndarray]:
-    """Every row's dimension score, and every item (reverse-keyed), as the commands read them."""
+    """Every row's dimension score, every item (reverse-keyed) and every relation cell,
+    as the commands read them."""
     inst = survey.instrument
     out = {}
     scores = respondent_scores(survey).scores
@@ -292,4 +309,7 @@ def _measure_values(survey: Survey, respondent_scores, wanted: set) -> dict[str,
             if item.id in wanted and item.id in survey.data.columns:
                 x = survey.data[item.id].to_numpy(dtype="float64")
                 out[item.id] = inst.scale.min + inst.scale.max - x if item.reverse else x
+    for column in inst.relation_columns:  # relation cells, as answered (each on its own scale)
+        if column in wanted and column in survey.data.columns:
+            out[column] = survey.data[column].to_numpy(dtype="float64")
     return out

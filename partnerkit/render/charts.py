@@ -848,3 +848,96 @@ def trajectory_chart(result) -> str | None:
         return _svg(fig, canvas, name="trajectory",
                     title=t("chart.trajectory_title", lang, first=labels[0], last=labels[-1]),
                     desc=t("chart.trajectory_desc", lang), series=len(dims))  # fmt: skip
+
+
+# --------------------------------------------------------------- relations (issue 21)
+
+
+def relations_balance_chart(report: Report) -> str | None:
+    """Per actor, actual and desired influence as the others rate it, joined by the gap."""
+    result = report.relations
+    if result is None or result.balance.empty:
+        return None
+    rows = [r for r in result.balance.to_dict("records") if not r["suppressed"]]
+    if not rows:
+        return None
+    _mpl, Figure, canvas, ticker, _line, rc = _matplotlib()
+    lang = report.lang
+    inst = report.survey.instrument
+    scale = inst.relation(result.relations[0]).scale
+    actual, desired = t("relations.actual", lang), t("relations.desired", lang)
+    with _mpl.rc_context(rc):
+        fig = Figure(figsize=(WIDTH, 0.45 * len(rows) + 1.3), layout="constrained")
+        ax = fig.add_subplot()
+        for i, r in enumerate(rows):
+            flagged = r["flagged"] is True
+            ax.plot(
+                [r["desired"], r["actual"]], [i, i], color=FLAG_COLOUR if flagged else "#7A7A7A",
+                lw=4 if flagged else 2, solid_capstyle="round", zorder=2,
+            )  # fmt: skip
+        ax.plot([r["desired"] for r in rows], range(len(rows)), "o", mfc="white",
+                mec=LINE_COLOUR, ms=8, ls="none", zorder=3, label=desired)  # fmt: skip
+        ax.plot([r["actual"] for r in rows], range(len(rows)), "o", color=LINE_COLOUR, ms=8,
+                ls="none", zorder=3, label=actual)  # fmt: skip
+        ax.set_yticks(range(len(rows)), [_wrap(r["target"], 26) for r in rows])
+        ax.invert_yaxis()
+        ax.set_xlim(scale.min - 0.1, scale.max + 0.1)
+        ax.xaxis.set_major_formatter(_number_formatter(ticker, lang, 0))
+        ax.set_xlabel(f"{scale.name(scale.min, lang)} … {scale.name(scale.max, lang)}")
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+        title = t("relations.balance", lang)
+        desc = "; ".join(
+            f"{r['target']}: {number(r['actual'], lang)} / {number(r['desired'], lang)}"
+            for r in rows
+        )
+        return _svg(fig, canvas, name="balance", title=title, desc=desc, series=2)
+
+
+def trust_diagram(report: Report) -> str | None:
+    """Actor types in a circle, an arrow from each rater type to each target type whose
+    width grows with the mean trust (hidden cells draw no arrow)."""
+
+    result = report.relations
+    if result is None:
+        return None
+    trust = next((r for r in result.relations if report.survey.instrument.relation(r).kind
+                  == "trust"), None)  # fmt: skip
+    if trust is None:
+        return None
+    records = result.records
+    cells = records[(records["relation"] == trust) & ~records["suppressed"] & ~records["self"]]
+    if cells.empty:
+        return None
+    _mpl, Figure, canvas, _ticker, _line, rc = _matplotlib()
+    from matplotlib.patches import FancyArrowPatch
+
+    lang = report.lang
+    scale = report.survey.instrument.relation(trust).scale
+    actors = list(dict.fromkeys([*cells["rater"], *cells["target"]]))
+    angle = {a: math.pi / 2 - 2 * math.pi * i / len(actors) for i, a in enumerate(actors)}
+    where = {a: (math.cos(v), math.sin(v)) for a, v in angle.items()}
+    with _mpl.rc_context(rc):
+        fig = Figure(figsize=(WIDTH * 0.75, WIDTH * 0.7), layout="constrained")
+        ax = fig.add_subplot()
+        ax.set_aspect("equal")
+        ax.axis("off")
+        for r in cells.to_dict("records"):
+            weight = (r["mean"] - scale.min) / (scale.max - scale.min)
+            ax.add_patch(
+                FancyArrowPatch(
+                    where[r["rater"]], where[r["target"]], arrowstyle="-|>", mutation_scale=10,
+                    connectionstyle="arc3,rad=0.12", lw=0.4 + 3.6 * weight ** 2,
+                    color=LINE_COLOUR, alpha=0.25 + 0.6 * weight, shrinkA=18, shrinkB=18,
+                )
+            )  # fmt: skip
+        for a, (x, y) in where.items():
+            ax.plot([x], [y], "o", ms=22, color="white", mec="#333333", zorder=3)
+            ax.annotate(_wrap(a, 16), (x * 1.28, y * 1.2), ha="center", va="center", fontsize=9)
+        ax.set_xlim(-1.6, 1.6)
+        ax.set_ylim(-1.45, 1.45)
+        title = report.survey.instrument.relation(trust).label(lang)
+        desc = "; ".join(
+            f"{r['rater']} → {r['target']}: {number(r['mean'], lang)}"
+            for r in cells.to_dict("records")
+        )
+        return _svg(fig, canvas, name="trust", title=title, desc=desc, series=1)

@@ -59,6 +59,8 @@ def render_html(report: Report) -> str:
         sections.append(("areas", t("html.areas", lang), _areas(report, charts.areas_chart)))
     if report.area_model is not None:
         sections.append(("area-model", t("html.area_model", lang), _area_model(report)))
+    if report.relations is not None:
+        sections.append(("relations", t("html.relations", lang), _relations(report, charts)))
     sections.append(("reliability", t("html.reliability", lang), _reliability(report)))
     sections.append(("method", t("report.method", lang), _method(report)))
 
@@ -729,3 +731,98 @@ def _method(report: Report) -> str:
             + "</tbody></table></div>"
         )
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------- relations
+
+
+def _relations(report: Report, charts) -> str:
+    """Heat maps per relation, how the others see each actor, the influence balance with
+    its chart, and the trust diagram (issue 21)."""
+    from .views import relation_groups
+
+    result = report.relations
+    lang = report.lang
+    inst = report.survey.instrument
+    where = t("html.in_round", lang, round=report.round) if report.round else ""
+    out = [f'<p class="intro">{_e(t("html.relations.intro", lang))}</p>']
+    for _context, tables in relation_groups(result):
+        for rel_id, records in tables["matrices"]:
+            relation = inst.relation(rel_id)
+            targets = list(dict.fromkeys(r["target"] for r in records))
+            cell = {(r["rater"], r["target"]): r for r in records}
+            rows = []
+            for rater in dict.fromkeys(r["rater"] for r in records):
+                cells = [_relation_cell(cell.get((rater, x)), report, relation) for x in targets]
+                rows.append(_row(rater, cells))
+            head = [_e(t("relations.rater", lang)), *(_e(x) for x in targets)]
+            caption = t("relations.matrix", lang, relation=relation.label(lang)) + where
+            out.append(_table(caption, head, rows, "relations"))
+        if tables["balance"]:
+            out.append(_figure(charts.relations_balance_chart(report)))
+            head = [
+                _e(t("relations.target", lang)), _e(t("relations.actual", lang)),
+                _e(t("relations.desired", lang)), _e(t("relations.gap", lang)),
+                _e(t("html.p_adj", lang)), "⚑",
+            ]  # fmt: skip
+            rows = [
+                _row(r["target"], [
+                    f"<td>{_num(r['actual'], lang)}</td>", f"<td>{_num(r['desired'], lang)}</td>",
+                    f"<td>{_num(r['diff'], lang)}</td>", f"<td>{_p(r['p_adj'], lang)}</td>",
+                    f"<td>{'⚑' if r['flagged'] is True else ''}</td>",
+                ])
+                for r in tables["balance"]
+            ]  # fmt: skip
+            out.append(_table(t("relations.balance", lang) + where, head, rows, "balance"))
+        for row in tables["concentration"]:
+            if row["top_target"] is not None:
+                text = (
+                    f"{t('relations.concentration', lang)}: {t('relations.top', lang).lower()} "
+                    f"{row['top_target']} ({number(100 * row['top_share'], lang, 0)} %), "
+                    f"{t('relations.gini', lang)} {_num(row['gini'], lang)}"
+                )
+                out.append(f"<p>{_e(text)}</p>")
+    out.append(_figure(charts.trust_diagram(report)))
+    scale = inst.relation(result.relations[0]).scale
+    legend = t(
+        "relations.legend",
+        lang,
+        lo=scale.min,
+        hi=scale.max,
+        low_name=scale.name(scale.min, lang),
+        high_name=scale.name(scale.max, lang),
+        high=bound(_relation_bound(inst, scale, "strength"), lang),
+        low=bound(_relation_bound(inst, scale, "attention"), lang),
+    )
+    out.append(
+        f'<p class="legend">{_e(legend)}<br>{_e(t("legend.hidden", lang, min_n=report.min_n))}</p>'
+    )
+    return "\n".join(out)
+
+
+def _relation_bound(inst, scale, zone: str) -> float:
+    own = inst.scale
+    value = getattr(inst.zones, zone)
+    return scale.min + (value - own.min) * (scale.max - scale.min) / (own.max - own.min)
+
+
+def _relation_cell(record: dict | None, report: Report, relation) -> str:
+    lang = report.lang
+    if record is None:
+        return "<td></td>"
+    if record["suppressed"]:
+        return _hidden_cell(record, report.min_n)
+    inst = report.survey.instrument
+    mean = record["mean"]
+    if mean >= _relation_bound(inst, relation.scale, "strength") - 1e-9:
+        zone, mark = "strength", "▲"
+    elif mean < _relation_bound(inst, relation.scale, "attention") - 1e-9:
+        zone, mark = "concern", "▼"
+    else:
+        zone, mark = "attention", ""
+    style = ' style="font-style: italic"' if record["self"] else ""
+    return (
+        f'<td class="z-{zone}"{style}><span class="v">{number(mean, lang)}'
+        f' <span class="mark" aria-hidden="true">{mark}</span></span>'
+        f'<span class="n">n={int(record["n"])}</span></td>'
+    )

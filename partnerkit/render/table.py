@@ -19,6 +19,7 @@ from ..gaps import GapsResult
 from ..i18n import HIDDEN, ZONE_MARK, bound, number, signed, t
 from ..instrument_tools import InstrumentListing, InstrumentView
 from ..privacy_check import PrivacyCheckResult
+from ..relations import RelationsResult
 from ..reliability import ReliabilityResult
 from ..scoring import ScoreResult
 from ..trajectory import TrajectoryResult
@@ -236,10 +237,15 @@ def _validate(result, width: int, **_options) -> RenderableType:
 
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         table.add_column("Column", max_width=width - 40, overflow="ellipsis", no_wrap=True)
-        table.add_column("Read as", max_width=24)
+        table.add_column("Read as", max_width=24, overflow="ellipsis", no_wrap=True)
         table.add_column("How", max_width=10)
         for c in report.columns:
-            target = f"{c.kind}: {c.target}" if c.kind in ("item", "role") else _KIND_TEXT[c.kind]
+            if c.kind == "relation":  # "trust:police": the relation and the rated actor
+                target = c.target
+            elif c.kind in ("item", "role"):
+                target = f"{c.kind}: {c.target}"
+            else:
+                target = _KIND_TEXT[c.kind]
             style = {"personal": "magenta", "other": "dim"}.get(c.kind, "")
             column = c.column
             if c.label and c.label != c.column:  # the statement of a battery reads best
@@ -1003,3 +1009,178 @@ def _privacy_check(result: PrivacyCheckResult, width: int, **_options) -> Render
 
 
 _AUDIT_COLUMNS = {"measure", "n", "low", "high", "width", "sensitive", "protected"}
+
+
+# --------------------------------------------------------------- relations
+
+
+@_view.register(RelationsResult)
+def _relations(result, width: int, quiet: bool = False, **_options) -> RenderableType:
+    from .views import relation_groups
+
+    lang = result.lang
+    inst = result.survey.instrument
+    parts: list[RenderableType] = []
+    for context, tables in relation_groups(result):
+        if context:
+            parts.append(Text(context, style="bold underline"))
+        for rel_id, matrix in tables["matrices"]:
+            parts.append(_relation_matrix(inst.relation(rel_id), matrix, result))
+        if tables["self_other"]:
+            parts.append(_self_other_table(result, tables["self_other"]))
+        if tables["balance"]:
+            parts.append(_balance_table(result, tables["balance"]))
+        if tables["concentration"]:
+            row = tables["concentration"][0]
+            if row["top_target"] is not None:
+                parts.append(
+                    Text(
+                        f"{t('relations.concentration', lang)}: {t('relations.top', lang).lower()} "
+                        f"{row['top_target']} ({number(100 * row['top_share'], lang, 0)} %), "
+                        f"{t('relations.gini', lang)} {_num(row['gini'], lang)}"
+                    )
+                )
+    findings = "\n".join(f"⚑ {f}" for f in result.findings) or t("relations.no_findings", lang)
+    parts.append(Text(findings, style="bold"))
+    if not quiet:
+        scale = inst.relation(result.relations[0]).scale
+        legend = t(
+            "relations.legend",
+            lang,
+            lo=scale.min,
+            hi=scale.max,
+            low_name=scale.name(scale.min, lang),
+            high_name=scale.name(scale.max, lang),
+            high=bound(_relation_bound(inst, scale, "strength"), lang),
+            low=bound(_relation_bound(inst, scale, "attention"), lang),
+        )
+        family = t(f"family.{result.adjust}", lang, m=result.family)
+        parts += [
+            Text(f"{legend} {family}", style="dim"),
+            Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"),
+        ]
+    return Group(*parts)
+
+
+def _relation_bound(inst, scale, zone: str) -> float:
+    """The instrument's zone bound carried over to a relation's scale."""
+    own = inst.scale
+    value = getattr(inst.zones, zone)
+    return scale.min + (value - own.min) * (scale.max - scale.min) / (own.max - own.min)
+
+
+def _relation_cell(record: dict | None, result, scale) -> Text:
+    lang = result.lang
+    if record is None:
+        return Text("")
+    if record["suppressed"]:
+        return Text(f"{HIDDEN} {_hidden_n(record, result.min_n)}".rstrip(), style="dim")
+    inst = result.survey.instrument
+    mean = record["mean"]
+    if mean >= _relation_bound(inst, scale, "strength") - 1e-9:
+        mark, style = "▲", "green"
+    elif mean < _relation_bound(inst, scale, "attention") - 1e-9:
+        mark, style = "▼", "red"
+    else:
+        mark, style = " ", "yellow"
+    if record["self"]:
+        style += " italic"
+    return Text(f"{number(mean, lang)} {mark}", style=style)
+
+
+def _relation_matrix(relation, records: list[dict], result) -> Table:
+    lang = result.lang
+    inst = result.survey.instrument
+    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    targets = list(dict.fromkeys(r["target"] for r in records))
+    raters = list(dict.fromkeys(r["rater"] for r in records))
+    table = Table(
+        title=t("relations.matrix", lang, relation=relation.label(lang)),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column(t("relations.rater", lang), max_width=14, overflow="ellipsis", no_wrap=True)
+    for target in targets:
+        table.add_column(actors.get(target, target), justify="right", max_width=11)
+    table.add_column("n", justify="right")
+    cell = {(r["rater"], r["target"]): r for r in records}
+    for rater in raters:
+        row = [cell.get((rater, target)) for target in targets]
+        ns = [r["n"] for r in row if r is not None and r["n"] is not None]
+        table.add_row(
+            actors.get(rater, rater),
+            *(_relation_cell(r, result, relation.scale) for r in row),
+            str(max(ns)) if ns else "",
+        )
+    return table
+
+
+def _self_other_table(result, records: list[dict]) -> Table:
+    lang = result.lang
+    inst = result.survey.instrument
+    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    relations = list(dict.fromkeys(r["relation"] for r in records))
+    table = Table(
+        title=t("relations.self_other", lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column(t("relations.target", lang), max_width=14, no_wrap=True)
+    for rel in relations:
+        name = inst.relation(rel).label(lang)
+        table.add_column(
+            f"{name}\n{t('relations.self', lang)} / {t('relations.others', lang)}",
+            justify="right",
+            max_width=20,
+        )
+    cell = {(r["target"], r["relation"]): r for r in records}
+    for target in dict.fromkeys(r["target"] for r in records):
+        texts = []
+        for rel in relations:
+            r = cell.get((target, rel))
+            if r is None or r["gap"] is None or r["gap"] != r["gap"]:
+                texts.append(Text(HIDDEN, style="dim"))
+                continue
+            flag = "⚑" if r["flagged"] else " "
+            texts.append(
+                Text(
+                    f"{number(r['self_mean'], lang)} / {number(r['others_mean'], lang)} "
+                    f"{number(r['gap'], lang)}{flag}",
+                    style="bold red" if r["flagged"] else "",
+                )
+            )
+        table.add_row(actors.get(target, target), *texts)
+    return table
+
+
+def _balance_table(result, records: list[dict]) -> Table:
+    lang = result.lang
+    inst = result.survey.instrument
+    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    table = Table(
+        title=t("relations.balance", lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column(t("relations.target", lang), max_width=14, no_wrap=True)
+    for key in ("relations.actual", "relations.desired", "relations.gap"):
+        table.add_column(t(key, lang), justify="right")
+    table.add_column("n", justify="right")
+    for r in records:
+        flag = "⚑" if r["flagged"] else " "
+        gap = (
+            Text("")
+            if r["diff"] is None
+            else Text(f"{number(r['diff'], lang)}{flag}", style="bold red" if r["flagged"] else "")
+        )
+        table.add_row(
+            actors.get(r["target"], r["target"]),
+            _num(r["actual"], lang),
+            _num(r["desired"], lang),
+            gap,
+            "" if r["n_pairs"] is None else str(r["n_pairs"]),
+        )
+    return table

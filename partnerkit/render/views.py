@@ -243,3 +243,45 @@ def _group_record(group: dict, dimension: str) -> dict:
         "suppressed": group["suppressed"],
         "suppressed_reason": group.get("suppressed_reason"),
     }
+
+
+def relation_groups(result) -> list[tuple[str, dict]]:
+    """The relation tables of every by-group, in reading order: ``(context, tables)`` with
+    ``tables`` holding ``matrices`` (relation id, records), ``self_other``, ``balance``
+    and ``concentration`` record lists."""
+    from .records import to_records
+
+    names = [k.name for k in result.keys]
+
+    def key(record: dict) -> tuple:
+        return tuple(record[n] for n in names)
+
+    matrix = to_records(result.records)
+    contexts = list(dict.fromkeys(key(r) for r in matrix))
+    tables = {
+        name: to_records(frame)
+        for name, frame in (
+            ("self_other", result.self_other),
+            ("balance", result.balance),
+            ("concentration", result.concentration),
+        )
+    }
+    out = []
+    for context in contexts:
+        mine = [r for r in matrix if key(r) == context]
+        relations = list(dict.fromkeys(r["relation"] for r in mine))
+        out.append(
+            (
+                " · ".join(str(v) for v in context),
+                {
+                    "matrices": [
+                        (rel, [r for r in mine if r["relation"] == rel]) for rel in relations
+                    ],
+                    **{
+                        name: [r for r in rows if key(r) == context]
+                        for name, rows in tables.items()
+                    },
+                },
+            )
+        )
+    return out

@@ -49,6 +49,9 @@ def render_xlsx(report: Report) -> bytes:
         _trajectory(book.create_sheet(t("xlsx.trajectory", lang)), report)
     if report.area_model is not None:
         _area_model(book.create_sheet(t("xlsx.area_model", lang)), report)
+    if report.relations is not None:
+        for relation in report.relations.relations:
+            _relation_sheet(book, report, relation)
     _method(book.create_sheet(t("report.method", lang)), report)
     book.move_sheet(chart_data, offset=len(book.sheetnames))
     for sheet in book:
@@ -653,3 +656,64 @@ def _column_title(column: str, lang: str) -> str:
     if column in titles:
         return titles[column]
     return t(f"col.{column}", lang) if has_text(f"col.{column}") else column
+
+
+# ---------------------------------------------------------------- relations
+
+
+def _relation_sheet(book, report: Report, relation_id: str) -> None:
+    """One relation's rater x target matrix with colour scale formatting (issue 21)."""
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.utils import get_column_letter
+
+    from .views import relation_groups
+
+    lang = report.lang
+    inst = report.survey.instrument
+    relation = inst.relation(relation_id)
+    name = xlsx_text(relation.label(lang))[:31]
+    for bad in "[]:*?/\\":
+        name = name.replace(bad, " ")
+    sheet = book.create_sheet(name)
+    caption = t("relations.matrix", lang, relation=relation.label(lang))
+    if report.round is not None:
+        caption += t("html.in_round", lang, round=report.round)
+    sheet.cell(row=1, column=1, value=xlsx_text(caption))
+    row = 3
+    for _context, tables in relation_groups(report.relations):
+        records = dict(tables["matrices"]).get(relation_id, [])
+        targets = list(dict.fromkeys(r["target"] for r in records))
+        raters = list(dict.fromkeys(r["rater"] for r in records))
+        _header(sheet, row, [t("relations.rater", lang), *targets, "n"])
+        cell = {(r["rater"], r["target"]): r for r in records}
+        first = row + 1
+        for i, rater in enumerate(raters):
+            r_row = first + i
+            sheet.cell(row=r_row, column=1, value=xlsx_text(rater))
+            ns = []
+            for j, target in enumerate(targets):
+                rec = cell.get((rater, target))
+                if rec is None:
+                    continue
+                if rec["suppressed"]:
+                    _hidden(sheet, r_row, 2 + j, _hidden_text(rec, report.min_n))
+                else:
+                    _number(sheet, r_row, 2 + j, rec["mean"])
+                    ns.append(rec["n"])
+            if ns:
+                sheet.cell(row=r_row, column=2 + len(targets), value=int(max(ns)))
+        last = first + len(raters) - 1
+        if targets and raters:
+            area = f"B{first}:{get_column_letter(1 + len(targets))}{last}"
+            scale = relation.scale
+            sheet.conditional_formatting.add(
+                area,
+                ColorScaleRule(
+                    start_type="num", start_value=scale.min, start_color=_RED,
+                    mid_type="num", mid_value=(scale.min + scale.max) / 2, mid_color=_YELLOW,
+                    end_type="num", end_value=scale.max, end_color=_GREEN,
+                ),
+            )  # fmt: skip
+        _widths(sheet, {"A": 24} | {get_column_letter(2 + j): 13 for j in range(len(targets))})
+        _finish(sheet, first - 1, 2 + len(targets), last)
+        row = last + 3
