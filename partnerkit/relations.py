@@ -394,17 +394,14 @@ class _Cells:
     """The anonymity pattern's decision for a set of raters of one by-group."""
 
     def __init__(self, survey: Survey, keys, lang: str, pattern):
-        import pandas as pd
-
-        from .survey import ROW_COLUMN, SOURCE_COLUMN
+        from .protect import row_keys
 
         self.pattern = pattern
         data = survey.data
         if survey.read_data is None:
             self.positions = np.arange(len(data))
         else:
-            run = pd.MultiIndex.from_arrays([data[SOURCE_COLUMN], data[ROW_COLUMN]])
-            self.positions = pattern.row_index.get_indexer(run)
+            self.positions = pattern.positions(row_keys(data))
 
         self._cells: dict[tuple, np.ndarray] = {}
 

@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-CHART_IDS = ("profile", "gaps", "trend", "areas")
+CHART_IDS = ("profile", "gaps", "trend", "trajectory", "areas", "caterpillar-equality")
 
 
 # ----------------------------------------------------------------- fixtures
@@ -197,6 +197,16 @@ def _expected_series(report) -> dict[str, int]:
             + int((flagged["benchmark_diff"] < 0).any())
             + int(part["area"].isna().any())
         )
+    if report.trajectory is not None:  # small multiples: a panel per dimension (issue 22)
+        lines = report.trajectory.records
+        for key in report.trajectory.keys:
+            lines = lines[lines[key.name].isna()]
+        expected["trajectory"] = lines["dimension"].nunique()
+    if report.area_model is not None:  # estimate with interval, the areas' mean, any flag
+        focus = report.survey.instrument.focus
+        model = report.area_model.records
+        shown = model[(model["dimension"] == focus) & model["estimate"].notna()]
+        expected[f"caterpillar-{focus}"] = 2 + int((shown["flagged"] == True).any())  # noqa: E712
     return expected
 
 
@@ -238,13 +248,15 @@ def test_every_chart_is_inline_svg_with_a_title(html_da, areas_report):
             "da",
             ["Hovedfund", "Sådan vurderer partnerne partnerskabet",
              "Hvor ser partnerne forskelligt på samarbejdet?", "Udvikling fra runde til runde",
-             "Boligområderne side om side", "Relationer mellem aktørerne",
+             "Udvikling over alle runder", "Boligområderne side om side",
+             "Boligområder i en flerniveaumodel", "Relationer mellem aktørerne",
              "Måler udsagnene det samme?", "Metode"],
         ),
         (
             "en",
             ["Findings", "How the partners rate the partnership", "Where do the partners disagree?",
-             "Change between rounds", "Housing areas side by side", "Relations between actors",
+             "Change between rounds", "Trajectory over all rounds", "Housing areas side by side",
+             "Areas in a multilevel model", "Relations between actors",
              "Do the statements measure one thing?", "Method"],
         ),
     ],
