@@ -25,7 +25,7 @@ MARKS = "●◐○"
 
 @pytest.fixture(scope="module")
 def areas_result():
-    return areas(read_survey(AREAS), sort="equality", trend=True, lang="da")
+    return areas(read_survey(AREAS), sort="equality", trend=True, lang="da", method="welch")
 
 
 @pytest.mark.parametrize("width", [60, 80, 100, 120])
