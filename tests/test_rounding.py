@@ -120,7 +120,9 @@ def test_every_mark_matches_its_printed_number_on_a_real_export(runner, tmp_path
 
 def test_findings_cite_the_numbers_the_tables_show(runner):
     """Issue 20: the text said '0,4 point' where the chart said '+0,35'."""
-    out = invoke(runner, "areas", EXAMPLES / "areas", "--format", "json", "--method", "welch").stdout
+    out = invoke(
+        runner, "areas", EXAMPLES / "areas", "--format", "json", "--method", "welch"
+    ).stdout
     records = json.loads(out)["results"]
     shown = {
         (r["area"], r["dimension_name"]): signed(r["benchmark_diff"], "da")

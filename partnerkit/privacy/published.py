@@ -150,7 +150,6 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
     frame_columns = [*columns, *(["sector"] if "actor" in columns and "sector" in whole else [])]
     cube = build_cube(whole[frame_columns], columns)
     inst = survey.instrument
-    scale = inst.scale
     points = resolve_protection(inst, protection)
     threshold = min_n or next(
         (d["meta"]["min_n"] for d in docs if d.get("meta", {}).get("min_n")), 5
