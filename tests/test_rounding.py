@@ -135,3 +135,18 @@ def test_findings_cite_the_numbers_the_tables_show(runner):
     for area, diff, side in findings:
         sign = "+" if side == "over" else "−"
         assert any(k[0] == area and v == f"{sign}{diff}" for k, v in shown.items())
+
+
+def test_trajectories_show_no_signed_zero(runner):
+    """A yearly change that rounds to zero is '0.00', never '−0.00' (the long series'
+    agendas: −0.004 a year), in the table and in the chart's panel titles."""
+    long = EXAMPLES / "partnerskab_lang_2017-2024.csv"
+    text = invoke(runner, "trend", long, "--over-time", "--lang", "en").stdout
+    assert "Understanding each" in text
+    assert not re.search(r"[−+-]0[,.]0+(?!\d)", text)
+    from partnerkit import read_survey
+    from partnerkit.render.charts import trajectory_chart
+    from partnerkit.trajectory import trajectory
+
+    svg = trajectory_chart(trajectory(read_survey(long), [], lang="en"))
+    assert svg is not None and not re.search(r"[−+-]0[,.]0+ a year", svg)

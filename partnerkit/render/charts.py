@@ -832,9 +832,8 @@ def trajectory_chart(result) -> str | None:
                 colour = FLAG_COLOUR if line["significant"] else LINE_COLOUR
                 ax.plot([x0, x1], [line["fitted_first"], line["fitted_last"]], color=colour,
                         lw=2 if line["significant"] else 1.3)  # fmt: skip
-                sign = "+" if slope >= 0 else "−"
                 mark = (" ▲" if slope > 0 else " ▼") if line["significant"] else ""
-                title += f"\n{sign}{number(abs(slope), lang)} {per}{mark}"
+                title += f"\n{signed(slope, lang)} {per}{mark}"
             ax.set_title(title, fontsize=9, loc="left")
             ax.set_ylim(inst.scale.min, inst.scale.max)
             _scale_ticks(ax, ticker, inst, lang, axis="y")

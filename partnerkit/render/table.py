@@ -665,9 +665,8 @@ def _trajectory(result, width: int, quiet: bool = False, **_options) -> Renderab
                 cells = [Text(HIDDEN, style="dim"), ""]
             else:
                 mark = ("▲" if slope > 0 else "▼") if rec["significant"] else " "
-                sign = "+" if slope >= 0 else "−"
                 cells = [
-                    Text(f"{sign}{number(abs(slope), lang)}{mark}",
+                    Text(f"{signed(slope, lang)}{mark}",
                          style="bold" if rec["significant"] else ""),
                     f"{number(rec['slope_low'], lang)} – "
                     f"{number(rec['slope_high'], lang)}",
