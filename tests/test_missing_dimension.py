@@ -190,3 +190,36 @@ def test_the_row_in_danish(runner, reworded, tmp_path, command):
     result = invoke(runner, name, path, "-i", instrument, "--lang", "da", *COMMANDS[command])
     assert result.exit_code == 0, result.output
     assert f"Samlet: {NOTE_DA}" in result.stdout
+
+
+@pytest.mark.parametrize("column", ["Aktørtype", "Area"])
+def test_every_report_section_shows_the_row(runner, reworded, tmp_path, column):
+    """The report's page and workbook: the row in the scores, gaps (with an actor column),
+    trend, reliability and area sheets (with an area column), not only the scores."""
+    from html import unescape
+
+    from openpyxl import load_workbook
+
+    path, instrument = reworded
+    frame = pd.read_csv(path).rename(columns={"Team": column})
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    xlsx, html = tmp_path / "r.xlsx", tmp_path / "r.html"
+    result = invoke(runner, "report", path, "-i", instrument, "-o", xlsx, "-o", html, "-q")
+    assert result.exit_code == 0, result.output
+    page = unescape(html.read_text(encoding="utf-8"))
+    sections = page.split("<h2")
+    with_row = {s.split(">", 1)[1].split("<", 1)[0] for s in sections[1:] if NOTE_EN in s}
+    assert {"How the partners rate the partnership", "Change between rounds",
+            "Do the statements measure one thing?"} <= with_row  # fmt: skip
+    if column == "Aktørtype":
+        assert "Where do the partners disagree?" in with_row
+    book = load_workbook(xlsx)
+    sheets = {
+        sheet.title
+        for sheet in book
+        if any(c.value == NOTE_EN for row in sheet.iter_rows() for c in row)
+    }
+    expected = {"Scores", "Trend", "Reliability"}
+    expected |= {"Gaps"} if column == "Aktørtype" else {"Areas", "Areas (model)"}
+    assert expected <= sheets
