@@ -223,3 +223,26 @@ def test_every_report_section_shows_the_row(runner, reworded, tmp_path, column):
     expected = {"Scores", "Trend", "Reliability"}
     expected |= {"Gaps"} if column == "Aktørtype" else {"Areas", "Areas (model)"}
     assert expected <= sheets
+
+
+def test_privacy_check_reads_the_rows(runner, reworded, tmp_path):
+    """The published JSON of every command, with its no_columns record, attacked together:
+    the record is no figure (no n, no mean) and no hidden group, so nothing breaks."""
+    path, instrument = reworded
+    frame = pd.read_csv(path).rename(columns={"Team": "Aktørtype"})
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    published = []
+    for k, args in enumerate(
+        [["gaps"], ["trend"], ["trend", "--over-time"], ["reliability"], ["score", "--by", "actor"]]
+    ):
+        out = tmp_path / f"p{k}.json"
+        result = invoke(
+            runner, *args[:1], path, "-i", instrument, "-f", "json", "-o", out, *args[1:]
+        )
+        assert result.exit_code == 0, result.output
+        assert [r["dimension"] for r in json.loads(out.read_text())["results"]][-1] == "overall"
+        published += ["-p", out]
+    result = invoke(runner, "privacy-check", path, "-i", instrument, *published)
+    assert result.exit_code == 0, result.output
+    assert "0 hidden groups attacked" in result.stdout
