@@ -209,6 +209,11 @@ def gaps(
     untested = _untested(frame, key_names, lang)
     if focus_frame is not None and between_key.name != "sector":
         untested += _untested(focus_frame, key_names, lang)
+    from .scoring import add_missing_dimensions
+
+    frame = add_missing_dimensions(
+        frame, survey, lang, between=between_key.name, groups=[], pairwise=[]
+    )  # a dimension without item columns: a row saying so (issue 19)
     return GapsResult(
         records=frame,
         focus=focus_frame,

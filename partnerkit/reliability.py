@@ -185,8 +185,11 @@ def reliability(
         "dimension", "dimension_name", *key_names, *DIMENSION_COLUMNS, "suppressed",
         "suppressed_reason", "items", "flags",
     ]  # fmt: skip
+    from .scoring import add_missing_dimensions
+
+    records = add_missing_dimensions(records[columns], survey, lang, items=[], flags=[])
     return ReliabilityResult(
-        records=records[columns],
+        records=records,
         survey=survey,
         keys=tuple(keys),
         min_n=min_n,

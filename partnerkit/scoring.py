@@ -332,6 +332,68 @@ def with_missing_dimensions(records: pd.DataFrame, survey: Survey, lang: str) ->
     return out.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
 
 
+def add_missing_dimensions(
+    records: pd.DataFrame, survey: Survey, lang: str, **fill
+) -> pd.DataFrame:
+    """``records`` of any command with one record per dimension that has no item columns,
+    in the instrument's order (issue 19): ``suppressed_reason`` ``"no_columns"`` (the
+    column is added after ``suppressed``, or at the end, when the records lack it),
+    ``suppressed`` true, yes/no columns false, every other column empty unless ``fill``
+    gives its value. The records stay as they are when every dimension has a column."""
+    import pandas as pd
+
+    missing = missing_dimensions(survey)
+    if not missing:
+        return records
+    inst = survey.instrument
+    columns = list(records.columns)
+    if "suppressed_reason" not in columns:
+        at = columns.index("suppressed") + 1 if "suppressed" in columns else len(columns)
+        columns.insert(at, "suppressed_reason")
+    given = {
+        "dimension": missing,
+        "dimension_name": [inst.dimension(d).label(lang) for d in missing],
+        "suppressed": True,
+        "suppressed_reason": "no_columns",
+        **fill,
+    }
+    old = records.copy()
+    if "suppressed_reason" not in old.columns:
+        old["suppressed_reason"] = None
+    rows = {}
+    for column in columns:
+        dtype = old[column].dtype
+        if column in fill and isinstance(fill[column], list):
+            rows[column] = None  # a list (groups, items): one per record, set below
+        elif column in given:
+            rows[column] = given[column]
+        elif pd.api.types.is_bool_dtype(dtype):
+            rows[column] = False
+        elif pd.api.types.is_integer_dtype(dtype):
+            old[column] = pd.array(old[column], dtype="Int64")
+            rows[column] = pd.NA
+        elif pd.api.types.is_float_dtype(dtype):
+            rows[column] = np.nan
+        else:
+            rows[column] = None
+    new = pd.DataFrame(rows, index=range(len(missing)))
+    for column in columns:  # lists (groups, items) cannot be broadcast: one per record
+        if column in fill and isinstance(fill[column], list):
+            new[column] = [list(fill[column]) for _ in missing]
+    for column in new.columns:
+        if pd.api.types.is_integer_dtype(old[column].dtype):
+            new[column] = pd.array(new[column], dtype="Int64")
+        elif pd.api.types.is_float_dtype(old[column].dtype):
+            new[column] = new[column].astype(float)
+    out = pd.concat([old[columns], new[columns]], ignore_index=True) if len(old) else new[columns]
+    for column in out.columns:
+        if out[column].dtype == object:  # texts: None where missing, never NaN
+            out[column] = out[column].where(out[column].notna(), None)
+    order = {d.id: i for i, d in enumerate(inst.dimensions)}
+    rank = out["dimension"].map(order).to_numpy()
+    return out.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+
 def _clipped_intervals(records: pd.DataFrame, scale) -> tuple[str, ...]:
     """A note when a shown record's 95% interval reaches an end of the scale (it was clipped)."""
     shown = records[~records["suppressed"].astype(bool)]

@@ -163,7 +163,7 @@ def trajectory(
     """
     import pandas as pd
 
-    from .scoring import respondent_scores, score_survey
+    from .scoring import add_missing_dimensions, respondent_scores, score_survey
     from .stats import adjust_p
     from .stats.mixed import linear_trend
 
@@ -280,6 +280,7 @@ def trajectory(
         frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
     for count in ("n_first", "n_last", "n_obs", "n_respondents", "rounds"):
         frame[count] = pd.array(frame[count], dtype="Int64")
+    frame = add_missing_dimensions(frame, survey, lang, unit=unit)  # a row saying so (issue 19)
     return TrajectoryResult(
         records=frame,
         rounds=per_round,

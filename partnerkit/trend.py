@@ -156,7 +156,7 @@ def trend(
     """
     import pandas as pd
 
-    from .scoring import respondent_scores, score_survey
+    from .scoring import add_missing_dimensions, respondent_scores, score_survey
     from .stats import adjust_p
 
     _check_choices(baseline, test, paired, adjust, alpha)
@@ -233,6 +233,7 @@ def trend(
     for count in ("n_from", "n_to"):  # integers in JSON and CSV, also beside hidden rows
         frame[count] = pd.array(frame[count], dtype="Int64")
     findings = tuple(_findings(frame, key_names, lang))
+    frame = add_missing_dimensions(frame, survey, lang)  # a row saying so (issue 19)
     return TrendResult(
         records=frame.reset_index(drop=True),
         rounds=per_round,

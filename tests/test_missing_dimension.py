@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from .conftest import EXAMPLE_XLSX, invoke
+from .test_outputs import strict
 from .test_shapes import OTHER_TOML, _shape
 
 NOTE_EN = "no columns for this dimension's items: wrong --instrument?"
@@ -132,3 +133,116 @@ def test_the_default_instrument_finding_few_items_suggests_instrument(runner, tm
     assert "found only 9 of its 30 items" in result.stderr
     assert "--instrument FILE" in result.stderr
     assert "partnerkit instrument init" in result.stderr
+
+
+COMMANDS = {  # every command with its two views where it has two (issue 19, point 4)
+    "reliability": [],
+    "gaps": ["--between", "Team"],
+    "trend": [],
+    "trend-over-time": ["--over-time"],
+    "areas": ["--method", "model"],
+    "areas-welch": ["--method", "welch"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+def test_every_command_and_format_shows_the_row(runner, reworded, tmp_path, command, fmt):
+    path, instrument = reworded
+    if command.startswith("areas"):  # the team is the housing area
+        frame = pd.read_csv(path).rename(columns={"Team": "Area"})
+        path = tmp_path / "areas.csv"
+        frame.to_csv(path, index=False)
+    name = command.split("-")[0]
+    result = invoke(runner, name, path, "-i", instrument, "-q", "-f", fmt, *COMMANDS[command])
+    assert result.exit_code == 0, result.output
+    assert "no column for any item" in result.stderr  # -q keeps the warning
+    if fmt in ("table", "markdown"):
+        assert f"Overall: {NOTE_EN}" in result.stdout
+        return
+    if fmt == "json":  # strict JSON, valid against docs/schema (null round_from and all)
+        records = strict(result.stdout)["results"]
+    else:
+        records = pd.read_csv(StringIO(result.stdout), dtype=str, keep_default_na=False)
+        records = records.to_dict("records")
+    rows = [r for r in records if r["dimension"] == "overall"]
+    assert len(rows) == 1  # one record for the dimension, in the instrument's order (last)
+    assert records[-1]["dimension"] == "overall"
+    row = rows[0]
+    assert row["suppressed_reason"] == "no_columns"
+    empty = None if fmt == "json" else ""
+    for stat in ("n", "mean", "alpha", "diff", "slope", "gap", "p", "estimate"):
+        if stat in row:
+            assert row[stat] == empty, stat
+    if fmt == "json":  # the privacy counts ignore the reason: nothing is hidden for privacy
+        hidden = json.loads(result.stdout)["meta"]["privacy"]["hidden"]
+        assert "no_columns" not in hidden
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_the_row_in_danish(runner, reworded, tmp_path, command):
+    path, instrument = reworded
+    if command.startswith("areas"):
+        frame = pd.read_csv(path).rename(columns={"Team": "Area"})
+        path = tmp_path / "areas.csv"
+        frame.to_csv(path, index=False)
+    name = command.split("-")[0]
+    result = invoke(runner, name, path, "-i", instrument, "--lang", "da", *COMMANDS[command])
+    assert result.exit_code == 0, result.output
+    assert f"Samlet: {NOTE_DA}" in result.stdout
+
+
+@pytest.mark.parametrize("column", ["Aktørtype", "Area"])
+def test_every_report_section_shows_the_row(runner, reworded, tmp_path, column):
+    """The report's page and workbook: the row in the scores, gaps (with an actor column),
+    trend, reliability and area sheets (with an area column), not only the scores."""
+    from html import unescape
+
+    from openpyxl import load_workbook
+
+    path, instrument = reworded
+    frame = pd.read_csv(path).rename(columns={"Team": column})
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    xlsx, html = tmp_path / "r.xlsx", tmp_path / "r.html"
+    result = invoke(runner, "report", path, "-i", instrument, "-o", xlsx, "-o", html, "-q")
+    assert result.exit_code == 0, result.output
+    page = unescape(html.read_text(encoding="utf-8"))
+    sections = page.split("<h2")
+    with_row = {s.split(">", 1)[1].split("<", 1)[0] for s in sections[1:] if NOTE_EN in s}
+    assert {"How the partners rate the partnership", "Change between rounds",
+            "Do the statements measure one thing?"} <= with_row  # fmt: skip
+    if column == "Aktørtype":
+        assert "Where do the partners disagree?" in with_row
+    book = load_workbook(xlsx)
+    sheets = {
+        sheet.title
+        for sheet in book
+        if any(c.value == NOTE_EN for row in sheet.iter_rows() for c in row)
+    }
+    expected = {"Scores", "Trend", "Reliability"}
+    expected |= {"Gaps"} if column == "Aktørtype" else {"Areas", "Areas (model)"}
+    assert expected <= sheets
+
+
+def test_privacy_check_reads_the_rows(runner, reworded, tmp_path):
+    """The published JSON of every command, with its no_columns record, attacked together:
+    the record is no figure (no n, no mean) and no hidden group, so nothing breaks."""
+    path, instrument = reworded
+    frame = pd.read_csv(path).rename(columns={"Team": "Aktørtype"})
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    published = []
+    for k, args in enumerate(
+        [["gaps"], ["trend"], ["trend", "--over-time"], ["reliability"], ["score", "--by", "actor"]]
+    ):
+        out = tmp_path / f"p{k}.json"
+        result = invoke(
+            runner, *args[:1], path, "-i", instrument, "-f", "json", "-o", out, *args[1:]
+        )
+        assert result.exit_code == 0, result.output
+        assert [r["dimension"] for r in json.loads(out.read_text())["results"]][-1] == "overall"
+        published += ["-p", out]
+    result = invoke(runner, "privacy-check", path, "-i", instrument, *published)
+    assert result.exit_code == 0, result.output
+    assert "0 hidden groups attacked" in result.stdout

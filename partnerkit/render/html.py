@@ -340,6 +340,9 @@ def _gap_cells(rec: dict, lang: str) -> list[str]:
 
 
 def _gap_row(rec: dict, lang: str) -> str:
+    if rec.get("suppressed_reason") == "no_columns":  # a dimension the export lacks
+        cells = [_hidden_cell(rec, 0, lang), *(["<td></td>"] * 4)]
+        return _row(rec["dimension_name"], cells)
     shown = {g["group"]: g for g in rec["groups"] if not g["suppressed"] and g["mean"] is not None}
     cells = []
     for key in ("max_group", "min_group"):

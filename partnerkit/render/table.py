@@ -117,6 +117,21 @@ def _score(
     return Group(*parts)
 
 
+def _no_columns(result) -> list[RenderableType]:
+    """One line per dimension none of whose items has a column (issue 19), under the
+    tables of every command: "Overall: no columns for this dimension's items: ..."."""
+    rec = result.records
+    if "suppressed_reason" not in rec.columns:
+        return []
+    names = rec.loc[rec["suppressed_reason"] == "no_columns", "dimension_name"]
+    text = t("dimension.no_columns", result.lang)
+    return [Text(f"{name}: {text}", style="bold") for name in dict.fromkeys(names)]
+
+
+def _no_columns_cell(lang: str) -> Text:
+    return Text(t("dimension.no_columns.short", lang), style="bold")
+
+
 def _tables(result, title, dims, names, columns, width, extra=None) -> list[RenderableType]:
     """One table, or several of balanced size when the group columns do not fit ``width``.
 
@@ -384,6 +399,9 @@ def _reliability(
         name = rec["dimension_name"] if rec["dimension"] != previous else ""
         previous = rec["dimension"]
         groups = [short.get(rec[k], rec[k]) if rec[k] is not None else t("all", lang) for k in keys]
+        if rec["suppressed_reason"] == "no_columns":
+            table.add_row(name, *groups, _no_columns_cell(lang), "", "", "", "", "", "")
+            continue
         if rec["suppressed"]:
             table.add_row(name, *groups, HIDDEN, "", "", "", "", "", "")
             continue
@@ -405,7 +423,7 @@ def _reliability(
             str(rec["k"]),
             Text(", ".join(marks_here), style="yellow"),
         )
-    parts: list[RenderableType] = [Text(title, style="bold"), table]
+    parts: list[RenderableType] = [Text(title, style="bold"), table, *_no_columns(result)]
     if messages:
         parts.append(Text("\n".join(f"! {m}" for m in messages), style="yellow"))
     if items:
@@ -507,6 +525,8 @@ def _trend(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
             for cell in cells:
                 if cell is None:
                     rendered.append(Text(""))
+                elif cell.get("suppressed_reason") == "no_columns":
+                    rendered.append(_no_columns_cell(lang))
                 elif cell["suppressed"]:
                     rendered.append(Text(f"{HIDDEN}\n{_hidden_n(cell, result.min_n)}", style="dim"))
                 else:
@@ -520,6 +540,7 @@ def _trend(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
             means = [c["mean"] if c and not c["suppressed"] else None for c in cells]
             table.add_row(name, *rendered, sparkline(means))
         parts.append(table)
+    parts += _no_columns(result)
     parts += _trend_notes(result, quiet)
     return Group(*parts)
 
@@ -577,6 +598,7 @@ def _gaps(result, width: int, quiet: bool = False, **_options) -> RenderableType
         gap_cells = {dim: _gap_cell(rec, lang) for dim, rec in gap_column.items()}
         extra = (t("gaps.gap", lang), gap_cells)
         parts += _tables(result, title, dims, names, columns, width, extra)
+    parts += _no_columns(result)
     findings = "\n".join(f"⚑ {f}" for f in result.findings) or t("gaps.none", lang)
     used = [u for u in dict.fromkeys(result.records["test"].dropna())]
     tests = ", ".join(t(f"test.{u}", lang) for u in used) or "–"
@@ -601,6 +623,8 @@ def _gaps(result, width: int, quiet: bool = False, **_options) -> RenderableType
 
 
 def _gap_cell(record: dict | None, lang: str) -> Text:
+    if record is not None and record.get("suppressed_reason") == "no_columns":
+        return _no_columns_cell(lang)
     if record is None or record["gap"] is None or record["gap"] != record["gap"]:
         return Text("")
     text = f"{number(record['gap'], lang)} {'⚑' if record['flagged'] else ' '}"
@@ -631,6 +655,10 @@ def _trajectory(result, width: int, quiet: bool = False, **_options) -> Renderab
     parts: list[RenderableType] = [Text(title, style="bold")]
     per = t(f"trajectory.per.{result.unit}", lang)
     records = result.records
+    lacking = []  # the dimensions without item columns: a row in every group's table
+    if "suppressed_reason" in records.columns:
+        lacking = records.loc[records["suppressed_reason"] == "no_columns", "dimension"].tolist()
+        records = records[records["suppressed_reason"] != "no_columns"]
     groups = list(dict.fromkeys(tuple(r) for r in records[keys].itertuples(index=False)))
     if not keys:
         groups = [()]
@@ -673,7 +701,10 @@ def _trajectory(result, width: int, quiet: bool = False, **_options) -> Renderab
                 ]  # fmt: skip
             table.add_row(name, spark, first + number(rec["mean_first"], lang),
                           number(rec["mean_last"], lang) + last, *cells)  # fmt: skip
+        for dim in lacking:
+            table.add_row(inst.dimension(dim).label(lang), "", _no_columns_cell(lang), "", "", "")
         parts.append(table)
+    parts += _no_columns(result)
     if not quiet:
         findings = "\n".join(f"• {f}" for f in result.findings)
         if findings:
@@ -730,6 +761,7 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
         last = area is not None and area == areas[-1]
         rows.append((label, line, [_area_cell(r, lang) for r in records], last))
     parts = _area_panels(title, t("areas.area", lang), extras, dims, shorts, rows, width, lang)
+    parts += _no_columns(result)
     if result.with_trend:
         parts += _area_changes(result, dims, shorts, areas, cell, width)
     if result.focus:
@@ -803,6 +835,10 @@ def _areas_model(result, width: int, quiet: bool) -> RenderableType:
     for dim in dict.fromkeys(rec["dimension"]):
         rows = rec[(rec["dimension"] == dim) & rec["area"].notna()]
         name = inst.dimension(dim).label(lang)
+        reasons = rec.loc[rec["dimension"] == dim, "suppressed_reason"]
+        if not len(rows) and (reasons == "no_columns").any():  # no item columns (issue 19)
+            parts.append(Text(f"{name}: {t('dimension.no_columns', lang)}", style="bold"))
+            continue
         m = model.get(dim)
         head = (
             name if m is None else f"{name} ({t('all', lang)}: {number(m['overall_mean'], lang)})"
@@ -912,6 +948,8 @@ def _area_n(rows, n, result) -> Text:
 def _area_cell(record: dict | None, lang: str) -> Text:
     if record is None:
         return Text("")
+    if record.get("suppressed_reason") == "no_columns":
+        return _no_columns_cell(lang)
     if record["suppressed"]:
         return Text(HIDDEN, style="dim")
     zone = record["zone"]

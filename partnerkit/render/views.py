@@ -165,6 +165,10 @@ def trend_groups(result) -> list[tuple[str, list[tuple[str, list]]]]:
                     cell["marker"] = markers.get((group, dim, r), " ")
                 cells.append(cell)
             rows.append((names[dim], cells))
+        if "suppressed_reason" in records.columns:  # a dimension without item columns
+            lacking = records[records["suppressed_reason"] == "no_columns"]
+            for rec in lacking.to_dict("records"):
+                rows.append((rec["dimension_name"], [rec] + [None] * (len(result.round_order) - 1)))
         out.append((f"{title}\n{label}" if label else title, rows))
     return out
 
@@ -199,12 +203,20 @@ def gaps_tables(result) -> list[tuple[str, list, dict, list, dict]]:
     )
     groups = result.groups
     out = []
-    contexts = result.records[keys].drop_duplicates().itertuples(index=False) if keys else [()]
+    import pandas as pd
+
+    records = result.records
+    lacking = records.iloc[:0]
+    if "suppressed_reason" in records.columns:  # a dimension without item columns: a row
+        lacking = records[records["suppressed_reason"] == "no_columns"]  # in every table
+        records = records[records["suppressed_reason"] != "no_columns"]
+    contexts = records[keys].drop_duplicates().itertuples(index=False) if keys else [()]
     for context in contexts:
-        rec_part, grp_part = result.records, groups
+        rec_part, grp_part = records, groups
         for k, v in zip(keys, context, strict=True):
             rec_part = rec_part[rec_part[k] == v]
             grp_part = grp_part[grp_part[k] == v]
+        rec_part = pd.concat([rec_part, lacking]) if len(lacking) else rec_part
         label = " · ".join(
             f"{key_name(k, lang).capitalize()} {v}" for k, v in zip(keys, context, strict=True)
         )

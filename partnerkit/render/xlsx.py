@@ -451,7 +451,8 @@ def _area_model(sheet, report: Report) -> None:
     columns = ["dimension_name", "area", "n", "mean", "estimate", "estimate_low",
                "estimate_high", "overall_mean", "rank", "rank_low", "rank_high", "model_p_adj",
                "flagged"]  # fmt: skip
-    records = result.records[result.records["area"].notna()]
+    lacking = result.records["suppressed_reason"] == "no_columns"  # a row saying so
+    records = result.records[result.records["area"].notna() | lacking]
     records = records.astype(object).where(records.notna(), None)
     _table(sheet, 1, records, columns, report.lang, report.min_n)
     _widths(sheet, {"A": 38, "B": 18} | {get_column_letter(c): 12 for c in range(3, 15)})
@@ -619,6 +620,10 @@ def _table(sheet, start: int, frame, columns: list[str], lang: str, min_n: int) 
     _header(sheet, start, [_column_title(c, lang) for c in columns])
     counts = {"n", "n_from", "n_to", "k", "rank"}
     for i, rec in enumerate(frame.to_dict("records"), start=start + 1):
+        if rec.get("suppressed_reason") == "no_columns":  # a dimension the export lacks
+            sheet.cell(row=i, column=1, value=xlsx_text(str(rec.get(columns[0]))))
+            _hidden(sheet, i, 2, _hidden_text(rec, min_n, lang))
+            continue
         hidden = bool(rec.get("suppressed"))
         for j, column in enumerate(columns, start=1):
             value = rec.get(column)
