@@ -150,3 +150,15 @@ def test_trajectories_show_no_signed_zero(runner):
 
     svg = trajectory_chart(trajectory(read_survey(long), [], lang="en"))
     assert svg is not None and not re.search(r"[−+-]0[,.]0+ a year", svg)
+
+
+def test_relation_gaps_carry_their_sign(runner):
+    """The self-other gap and the influence balance are differences: '+0.58' and
+    '−0.67', as elsewhere (they printed '0.58' and '-0.67')."""
+    text = invoke(
+        runner, "relations", EXAMPLES / "partnerskab_2022-2024.xlsx", "--lang", "en",
+        "--relation", "influence_desired",
+    ).stdout  # fmt: skip
+    differences = text[text.index("How the others see each actor") :]
+    assert re.search(r"\+\d\.\d\d⚑", differences) and re.search(r"−\d\.\d\d⚑", differences)
+    assert not re.search(r"(?<![\d.])-\d\.\d\d", differences)

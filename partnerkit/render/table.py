@@ -1184,7 +1184,7 @@ def _self_other_table(result, records: list[dict]) -> Table:
             texts.append(
                 Text(
                     f"{number(r['self_mean'], lang)} / {number(r['others_mean'], lang)} "
-                    f"{number(r['gap'], lang)}{flag}",
+                    f"{signed(r['gap'], lang)}{flag}",
                     style="bold red" if r["flagged"] else "",
                 )
             )
@@ -1211,7 +1211,7 @@ def _balance_table(result, records: list[dict]) -> Table:
         gap = (
             Text("")
             if r["diff"] is None
-            else Text(f"{number(r['diff'], lang)}{flag}", style="bold red" if r["flagged"] else "")
+            else Text(f"{signed(r['diff'], lang)}{flag}", style="bold red" if r["flagged"] else "")
         )
         table.add_row(
             actors.get(r["target"], r["target"]),
