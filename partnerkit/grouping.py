@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import OptionError
+from .errors import OptionError, SurveyReadError
 from .i18n import t
 from .instrument import ROLES, SECTORS
 from .text import norm_header
@@ -312,3 +312,28 @@ def round_order(survey: Survey) -> list[str]:
     if "round" not in survey.data.columns:
         return []
     return natural_order(survey.data["round"].dropna().unique().tolist())
+
+
+def keys_over_rounds(
+    survey: Survey, by: Sequence[str] | None, purpose: str
+) -> tuple[list[GroupKey], list[str], Sequence[str]]:
+    """The ``--by`` keys (and their names) of a command that follows a survey over its
+    rounds (``trend``, its ``--over-time`` view), and the rounds in order: at least two,
+    or an error that ends with ``purpose`` ("rounds to compare")."""
+    if "round" not in survey.data.columns:
+        where = ", ".join(s.where for s in survey.sources)
+        raise SurveyReadError(
+            f"{where}: no round information. Give one file per round with the year or round in "
+            "the name (area_2023.xlsx), a round column, or --round with a single file."
+        )
+    by = list(by or [])
+    if any(k.strip().casefold() == "round" for k in by):
+        raise OptionError("--by round: trend compares rounds already; group by actor or area.")
+    keys = resolve_keys(survey, by)
+    rounds = round_order(survey)
+    if len(rounds) < 2:
+        raise SurveyReadError(
+            f"only one round ({', '.join(rounds) or 'none'}) in the input: give at least two "
+            f"{purpose}."
+        )
+    return keys, [k.name for k in keys], rounds

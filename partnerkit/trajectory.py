@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from .errors import OptionError, SurveyReadError
-from .grouping import group_rows, resolve_keys, round_order
+from .errors import OptionError
+from .grouping import group_rows, keys_over_rounds
 from .i18n import number, t
 from .result import Result
 from .survey import Survey
@@ -175,23 +175,7 @@ def trajectory(
         raise OptionError(f"--alpha {alpha}: must lie between 0 and 1.")
     inst = survey.instrument
     lang = lang or inst.language
-    if "round" not in survey.data.columns:
-        where = ", ".join(s.where for s in survey.sources)
-        raise SurveyReadError(
-            f"{where}: no round information. Give one file per round with the year or round in "
-            "the name (area_2023.xlsx), a round column, or --round with a single file."
-        )
-    by = list(by or [])
-    if any(k.strip().casefold() == "round" for k in by):
-        raise OptionError("--by round: trend compares rounds already; group by actor or area.")
-    keys = resolve_keys(survey, by)
-    key_names = [k.name for k in keys]
-    rounds = round_order(survey)
-    if len(rounds) < 2:
-        raise SurveyReadError(
-            f"only one round ({', '.join(rounds) or 'none'}) in the input: give at least two "
-            "rounds for a trajectory."
-        )
+    keys, key_names, rounds = keys_over_rounds(survey, by, "rounds for a trajectory")
     positions, unit = round_positions(rounds)
     scored = score_survey(survey, [*key_names, "round"], min_n=min_n, lang=lang)
     per_round = scored.records[scored.records["round"].notna()].reset_index(drop=True)
