@@ -152,7 +152,11 @@ ActorMapOpt = Annotated[
 ]
 LangOpt = Annotated[
     Lang | None,
-    typer.Option(help="Language of tables and reports [default: the instrument's]."),
+    typer.Option(
+        envvar="PARTNERKIT_LANG",
+        help="Language of tables and reports: da or en (also PARTNERKIT_LANG, or lang in "
+        "partnerkit.toml) [default: the instrument's].",
+    ),
 ]
 RoundsOpt = Annotated[
     str | None,

@@ -23,7 +23,8 @@ BLOCK = re.compile(r"(<!-- (run|help): (.+?) -->\n)(.*?)(<!-- end -->)", re.DOTA
 
 def run(command: str) -> str:
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    env = {**os.environ, "PATH": path, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+    own = {k: v for k, v in os.environ.items() if k != "PARTNERKIT_LANG"}  # as documented
+    env = {**own, "PATH": path, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
     out = subprocess.run(
         command,
         shell=True,

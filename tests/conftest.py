@@ -173,5 +173,7 @@ def invoke(runner: CliRunner, *args: object):
 @pytest.fixture(autouse=True)
 def _no_columns(monkeypatch):
     """Tables in a pipe are as wide as COLUMNS (issue 20): the tests' own outputs must not
-    depend on the shell that runs them; a test that wants a width sets it."""
+    depend on the shell that runs them; a test that wants a width sets it. The same for
+    the language (PARTNERKIT_LANG)."""
     monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("PARTNERKIT_LANG", raising=False)

@@ -179,3 +179,24 @@ def test_read_survey_takes_rounds_as_the_option_writes_them():
     chosen = read_survey(EXAMPLE_CSV, rounds="2024,2022")
     assert chosen.round_order == ("2024", "2022")
     assert len(chosen.data) == len(expected.data)
+
+
+def test_the_language_comes_from_partnerkit_lang_unless_lang_is_given(tmp_path, monkeypatch):
+    """--lang, else PARTNERKIT_LANG, else the project file's lang, else the instrument's
+    (Danish for the bundled one); a value that is not da or en is a usage error."""
+    from typer.testing import CliRunner
+
+    from tests.conftest import invoke
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    danish = invoke(runner, "score", EXAMPLE_CSV, "-q").stdout
+    assert danish.startswith("Partnerskabsmåling")
+    monkeypatch.setenv("PARTNERKIT_LANG", "en")
+    assert invoke(runner, "score", EXAMPLE_CSV, "-q").stdout.startswith("Partnership survey")
+    assert invoke(runner, "score", EXAMPLE_CSV, "-q", "--lang", "da").stdout == danish
+    (tmp_path / "partnerkit.toml").write_text('lang = "da"\n', encoding="utf-8")
+    assert invoke(runner, "score", EXAMPLE_CSV, "-q").stdout.startswith("Partnership survey")
+    monkeypatch.setenv("PARTNERKIT_LANG", "fr")
+    wrong = invoke(runner, "score", EXAMPLE_CSV, "-q")
+    assert wrong.exit_code == 2 and "PARTNERKIT_LANG" in wrong.output
