@@ -198,6 +198,19 @@ class Zones:
             return "strength"
         return "attention" if mean >= self.attention else "concern"
 
+    def carried(self, source, target) -> Zones:
+        """The same bounds on another scale (a relation's own), placed proportionally:
+        4.0 and 3.0 on 1-5 are 4.0 and 3.0 on 1-5, 3.25 and 2.5 on 1-4.
+
+        >>> Zones(4.0, 3.0).carried(Scale(1, 5, 3.0), Scale(1, 4, 2.5))
+        Zones(strength=3.25, attention=2.5)
+        """
+        factor = (target.max - target.min) / (source.max - source.min)
+        return Zones(
+            strength=target.min + (self.strength - source.min) * factor,
+            attention=target.min + (self.attention - source.min) * factor,
+        )
+
 
 @dataclass(frozen=True)
 class Instrument:

@@ -678,10 +678,7 @@ def _network(matrix: pd.DataFrame, keys, rel: Relation, inst) -> pd.DataFrame:
     import pandas as pd
 
     names = [k.name for k in keys]
-    own = inst.scale
-    bound = rel.scale.min + (inst.zones.strength - own.min) * (
-        (rel.scale.max - rel.scale.min) / (own.max - own.min)
-    )
+    bound = inst.zones.carried(inst.scale, rel.scale).strength
     rows = []
     groups = matrix.groupby(names, sort=False) if names else [((), matrix)]
     for label, group in groups:

@@ -162,3 +162,21 @@ def test_relation_gaps_carry_their_sign(runner):
     differences = text[text.index("How the others see each actor") :]
     assert re.search(r"\+\d\.\d\d⚑", differences) and re.search(r"−\d\.\d\d⚑", differences)
     assert not re.search(r"(?<![\d.])-\d\.\d\d", differences)
+
+
+def test_relation_cells_take_the_zone_of_the_mean_as_shown():
+    """A relation cell printed 4.00 is a strength (the old bound test took 3.996 below
+    4.0 and printed '4.00' without ▲); on a 1-4 relation scale the bounds are carried
+    proportionally (4.0 and 3.0 on 1-5 are 3.25 and 2.5 on 1-4: computed by hand)."""
+    from partnerkit.instrument import Scale, load_instrument
+    from partnerkit.render.views import relation_zone
+
+    inst = load_instrument()
+    scale = inst.relation("trust").scale
+    assert (scale.min, scale.max) == (1, 5)
+    assert relation_zone(inst, scale, 3.996) == "strength"
+    assert relation_zone(inst, scale, 3.994) == "attention"
+    assert relation_zone(inst, scale, 2.995) == "attention"
+    four = Scale(1, 4, 2.5)
+    assert relation_zone(inst, four, 3.25) == "strength"
+    assert relation_zone(inst, four, 2.494) == "concern"

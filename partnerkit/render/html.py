@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 
 from ..i18n import HIDDEN, ZONE_MARK, bound, join_words, key_name, number, signed, t
 from ..output import terminal_text
-from .views import areas_legend, areas_rounds, ledger_summary, score_tables, trend_groups
+from .views import (
+    areas_legend,
+    areas_rounds,
+    concentration_text,
+    ledger_summary,
+    relation_groups,
+    relation_legend,
+    relation_zone,
+    score_tables,
+    trend_groups,
+)
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -742,8 +752,6 @@ def _method(report: Report) -> str:
 def _relations(report: Report, charts) -> str:
     """Heat maps per relation, how the others see each actor, the influence balance with
     its chart, and the trust diagram (issue 21)."""
-    from .views import relation_groups
-
     result = report.relations
     lang = report.lang
     inst = report.survey.instrument
@@ -778,35 +786,15 @@ def _relations(report: Report, charts) -> str:
             ]  # fmt: skip
             out.append(_table(t("relations.balance", lang) + where, head, rows, "balance"))
         for row in tables["concentration"]:
-            if row["top_target"] is not None:
-                text = (
-                    f"{t('relations.concentration', lang)}: {t('relations.top', lang).lower()} "
-                    f"{row['top_target']} ({number(100 * row['top_share'], lang, 0)} %), "
-                    f"{t('relations.gini', lang)} {_num(row['gini'], lang)}"
-                )
+            text = concentration_text(row, lang)
+            if text is not None:
                 out.append(f"<p>{_e(text)}</p>")
     out.append(_figure(charts.trust_diagram(report)))
-    scale = inst.relation(result.relations[0]).scale
-    legend = t(
-        "relations.legend",
-        lang,
-        lo=scale.min,
-        hi=scale.max,
-        low_name=scale.name(scale.min, lang),
-        high_name=scale.name(scale.max, lang),
-        high=bound(_relation_bound(inst, scale, "strength"), lang),
-        low=bound(_relation_bound(inst, scale, "attention"), lang),
-    )
+    legend = relation_legend(result, lang)
     out.append(
         f'<p class="legend">{_e(legend)}<br>{_e(t("legend.hidden", lang, min_n=report.min_n))}</p>'
     )
     return "\n".join(out)
-
-
-def _relation_bound(inst, scale, zone: str) -> float:
-    own = inst.scale
-    value = getattr(inst.zones, zone)
-    return scale.min + (value - own.min) * (scale.max - scale.min) / (own.max - own.min)
 
 
 def _relation_cell(record: dict | None, report: Report, relation) -> str:
@@ -815,14 +803,9 @@ def _relation_cell(record: dict | None, report: Report, relation) -> str:
         return "<td></td>"
     if record["suppressed"]:
         return _hidden_cell(record, report.min_n)
-    inst = report.survey.instrument
     mean = record["mean"]
-    if mean >= _relation_bound(inst, relation.scale, "strength") - 1e-9:
-        zone, mark = "strength", "▲"
-    elif mean < _relation_bound(inst, relation.scale, "attention") - 1e-9:
-        zone, mark = "concern", "▼"
-    else:
-        zone, mark = "attention", ""
+    zone = relation_zone(report.survey.instrument, relation.scale, mean)
+    mark = {"strength": "▲", "concern": "▼"}.get(zone, "")
     style = ' style="font-style: italic"' if record["self"] else ""
     return (
         f'<td class="z-{zone}"{style}><span class="v">{number(mean, lang)}'

@@ -25,7 +25,17 @@ from ..scoring import ScoreResult
 from ..trajectory import TrajectoryResult
 from ..trend import TrendResult
 from ..validate import ValidationResult
-from .views import areas_legend, areas_rounds, comment_text, ledger_summary, score_tables
+from .views import (
+    areas_legend,
+    areas_rounds,
+    comment_text,
+    concentration_text,
+    ledger_summary,
+    relation_groups,
+    relation_legend,
+    relation_zone,
+    score_tables,
+)
 
 ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
 _DIM_WIDTH = 22  # the dimension column
@@ -1053,8 +1063,6 @@ _AUDIT_COLUMNS = {"measure", "n", "low", "high", "width", "sensitive", "protecte
 
 @_view.register(RelationsResult)
 def _relations(result, width: int, quiet: bool = False, **_options) -> RenderableType:
-    from .views import relation_groups
-
     lang = result.lang
     inst = result.survey.instrument
     parts: list[RenderableType] = []
@@ -1068,29 +1076,13 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
         if tables["balance"]:
             parts.append(_balance_table(result, tables["balance"]))
         if tables["concentration"]:
-            row = tables["concentration"][0]
-            if row["top_target"] is not None:
-                parts.append(
-                    Text(
-                        f"{t('relations.concentration', lang)}: {t('relations.top', lang).lower()} "
-                        f"{row['top_target']} ({number(100 * row['top_share'], lang, 0)} %), "
-                        f"{t('relations.gini', lang)} {_num(row['gini'], lang)}"
-                    )
-                )
+            text = concentration_text(tables["concentration"][0], lang)
+            if text is not None:
+                parts.append(Text(text))
     findings = "\n".join(f"⚑ {f}" for f in result.findings) or t("relations.no_findings", lang)
     parts.append(Text(findings, style="bold"))
     if not quiet:
-        scale = inst.relation(result.relations[0]).scale
-        legend = t(
-            "relations.legend",
-            lang,
-            lo=scale.min,
-            hi=scale.max,
-            low_name=scale.name(scale.min, lang),
-            high_name=scale.name(scale.max, lang),
-            high=bound(_relation_bound(inst, scale, "strength"), lang),
-            low=bound(_relation_bound(inst, scale, "attention"), lang),
-        )
+        legend = relation_legend(result, lang)
         family = t(f"family.{result.adjust}", lang, m=result.family)
         parts += [
             Text(f"{legend} {family}", style="dim"),
@@ -1099,27 +1091,15 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
     return Group(*parts)
 
 
-def _relation_bound(inst, scale, zone: str) -> float:
-    """The instrument's zone bound carried over to a relation's scale."""
-    own = inst.scale
-    value = getattr(inst.zones, zone)
-    return scale.min + (value - own.min) * (scale.max - scale.min) / (own.max - own.min)
-
-
 def _relation_cell(record: dict | None, result, scale) -> Text:
     lang = result.lang
     if record is None:
         return Text("")
     if record["suppressed"]:
         return Text(f"{HIDDEN} {_hidden_n(record, result.min_n)}".rstrip(), style="dim")
-    inst = result.survey.instrument
     mean = record["mean"]
-    if mean >= _relation_bound(inst, scale, "strength") - 1e-9:
-        mark, style = "▲", "green"
-    elif mean < _relation_bound(inst, scale, "attention") - 1e-9:
-        mark, style = "▼", "red"
-    else:
-        mark, style = " ", "yellow"
+    zone = relation_zone(result.survey.instrument, scale, mean)
+    mark, style = {"strength": ("▲", "green"), "concern": ("▼", "red")}.get(zone, (" ", "yellow"))
     if record["self"]:
         style += " italic"
     return Text(f"{number(mean, lang)} {mark}", style=style)

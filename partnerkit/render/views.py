@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..i18n import join_words, key_name, number, t
+from ..i18n import HIDDEN, bound, join_words, key_name, number, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -297,3 +297,34 @@ def relation_groups(result) -> list[tuple[str, dict]]:
             )
         )
     return out
+
+
+def relation_zone(inst, scale, mean: float) -> str | None:
+    """The zone of a relation cell's mean as shown: the instrument's zones carried to
+    the relation's own scale (:meth:`~partnerkit.instrument.Zones.carried`)."""
+    return inst.zones.carried(inst.scale, scale).of(mean)
+
+
+def relation_legend(result, lang: str) -> str:
+    """What a relation heat map's marks mean, on the first relation's scale."""
+    inst = result.survey.instrument
+    scale = inst.relation(result.relations[0]).scale
+    zones = inst.zones.carried(inst.scale, scale)
+    return t(
+        "relations.legend", lang, lo=scale.min, hi=scale.max,
+        low_name=scale.name(scale.min, lang), high_name=scale.name(scale.max, lang),
+        high=bound(zones.strength, lang), low=bound(zones.attention, lang),
+    )  # fmt: skip
+
+
+def concentration_text(row: dict, lang: str) -> str | None:
+    """ "Concentration: most influential X (40 %), Gini 0.21"; ``None`` when not shown."""
+    if row["top_target"] is None:
+        return None
+    gini = row["gini"]
+    gini = HIDDEN if gini is None or gini != gini else number(gini, lang)
+    return (
+        f"{t('relations.concentration', lang)}: {t('relations.top', lang).lower()} "
+        f"{row['top_target']} ({number(100 * row['top_share'], lang, 0)} %), "
+        f"{t('relations.gini', lang)} {gini}"
+    )
