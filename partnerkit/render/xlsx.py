@@ -345,24 +345,14 @@ def _trend(sheet, report: Report) -> None:
     rounds = list(trend.round_order)
     per_round = trend.rounds
     dims = list(dict.fromkeys(per_round["dimension"]))
-    names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
     significant = {
         (r["dimension"], r["round_to"]): r["diff"]
         for r in trend.records.to_dict("records")
         if r["significant"]
     }
     _header(sheet, 1, [t("dimension", lang), *rounds, *[f"{r} ▲▼" for r in rounds[1:]]])
+    _round_means(sheet, per_round, dims, rounds, report)
     for i, dim in enumerate(dims, start=2):
-        sheet.cell(row=i, column=1, value=xlsx_text(names[dim]))
-        for j, round_ in enumerate(rounds, start=2):
-            rec = per_round[(per_round["dimension"] == dim) & (per_round["round"] == round_)]
-            if rec.empty:
-                continue
-            rec = rec.iloc[0].to_dict()
-            if rec["suppressed"]:
-                _hidden(sheet, i, j, _hidden_text(rec, report.min_n, lang))
-            else:
-                _number(sheet, i, j, rec["mean"])
         for j, round_ in enumerate(rounds[1:], start=2 + len(rounds)):
             diff = significant.get((dim, round_))
             if diff is not None:
@@ -393,6 +383,25 @@ def _trend(sheet, report: Report) -> None:
     _finish(sheet, 1, max(len(columns), 1 + 2 * len(rounds)), start + len(trend.records))
 
 
+def _round_means(sheet, per_round, dims: list[str], rounds: list[str], report: Report) -> None:
+    """A dimension per row from row 2 (its name in column A), the mean of every round
+    from column B; hidden means as hidden cells, rounds without a record left empty."""
+    names = {d.id: d.label(report.lang) for d in report.survey.instrument.dimensions}
+    cells: dict[tuple, dict] = {}
+    for r in per_round.to_dict("records"):  # the first record of a cell, as before
+        cells.setdefault((r["dimension"], r["round"]), r)
+    for i, dim in enumerate(dims, start=2):
+        sheet.cell(row=i, column=1, value=xlsx_text(names[dim]))
+        for j, round_ in enumerate(rounds, start=2):
+            rec = cells.get((dim, round_))
+            if rec is None:
+                continue
+            if rec["suppressed"]:
+                _hidden(sheet, i, j, _hidden_text(rec, report.min_n, report.lang))
+            else:
+                _number(sheet, i, j, rec["mean"])
+
+
 def _trajectory(sheet, report: Report) -> None:
     """trend --over-time: the lines, then one native line chart per dimension (small
     multiples, two a row) of the round means shown."""
@@ -406,17 +415,7 @@ def _trajectory(sheet, report: Report) -> None:
     dims = list(dict.fromkeys(result.records["dimension"]))
     names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
     _header(sheet, 1, [t("dimension", lang), *rounds])
-    for i, dim in enumerate(dims, start=2):
-        sheet.cell(row=i, column=1, value=xlsx_text(names[dim]))
-        for j, round_ in enumerate(rounds, start=2):
-            rec = per_round[(per_round["dimension"] == dim) & (per_round["round"] == round_)]
-            if rec.empty:
-                continue
-            rec = rec.iloc[0].to_dict()
-            if rec["suppressed"]:
-                _hidden(sheet, i, j, _hidden_text(rec, report.min_n))
-            else:
-                _number(sheet, i, j, rec["mean"])
+    _round_means(sheet, per_round, dims, rounds, report)
     last_row = 1 + len(dims)
     start = last_row + 2
     columns = ["dimension_name", "round_first", "round_last", "mean_first", "mean_last",
