@@ -241,6 +241,15 @@ def _errors(data: bytes, prefix: bytes) -> list[tuple[int, int, str]]:
     return found
 
 
+def _rel_targets(rels) -> dict[str, str]:
+    """A workbook's relationship ids to their parts' paths in the zip (``xl/...``)."""
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return targets
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part (``xl/worksheets/sheet1.xml``) to sheet name, from the workbook."""
     from xml.etree.ElementTree import fromstring
@@ -250,11 +259,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, SyntaxError):
         return {}
-    targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[rel.get("Id")] = target
+    targets = _rel_targets(rels)
     parts = {}
     for element in book.iter():
         if element.tag.endswith("}sheet"):
@@ -917,10 +922,7 @@ def _xlsb_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         rels = fromstring(archive.read("xl/_rels/workbook.bin.rels"))
     except (KeyError, SyntaxError):
         return {}
-    targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    targets = _rel_targets(rels)
     parts = {}
     for kind, at, size in _xlsb_records(book):
         if kind != _XLSB_SHEET or size < 12:
