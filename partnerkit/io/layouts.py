@@ -135,8 +135,6 @@ def detect_header(
     return HeaderSpec(1, names, {}, duplicates, layout or detect_layout(names, sheet))
 
 
-#: Qualtrics' header variants: their names as the README lists them, and header rows
-QUALTRICS_VARIANTS = {"current": 3, "2016-17": 3, "legacy": 2}
 _LEGACY_TAG = re.compile(r"V\d+")
 
 
