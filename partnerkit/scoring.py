@@ -69,8 +69,7 @@ def item_like_columns(survey: Survey) -> list[str]:
     does not know."""
     import pandas as pd
 
-    relations = set(survey.instrument.relation_columns)  # read as relation cells (issue 21)
-    columns = [c for c in survey.other_columns if c not in relations]
+    columns = list(survey.other_columns)
     if not columns:
         return []
     scale = survey.instrument.scale

@@ -173,8 +173,10 @@ class Survey:
 
     @property
     def other_columns(self) -> tuple[str, ...]:
-        """Columns that are neither items, roles nor bookkeeping (usable with ``--by``)."""
-        skip = {*self.items, *self.roles, ROW_COLUMN, SOURCE_COLUMN, SECTOR_COLUMN}
+        """Columns that are neither items, relation cells, roles nor bookkeeping (usable
+        with ``--by``)."""
+        skip = {*self.items, *self.instrument.relation_columns, *self.roles}
+        skip |= {ROW_COLUMN, SOURCE_COLUMN, SECTOR_COLUMN}
         return tuple(c for c in self.data.columns if c not in skip)
 
     def input_paths(self) -> tuple[Path, ...]:

@@ -561,3 +561,18 @@ def test_example_trust_network_grows_denser_over_the_rounds():
     res = relations(read_survey(EXAMPLE_XLSX), ["round"])
     density = dict(zip(res.network["round"], res.network["density"], strict=True))
     assert density["2022"] < density["2023"] < density["2024"]
+
+
+def test_relation_cells_are_neither_grouping_columns_nor_unused_item_look_alikes(runner):
+    """The example's 28 relation cells are read as relations: --by does not offer them,
+    and the warning about a dimension without columns does not list them as columns
+    that look like items."""
+    from partnerkit.scoring import item_like_columns
+
+    survey = read_survey(EXAMPLE_XLSX)
+    cells = survey.instrument.relation_columns
+    assert len(cells) == 28 and set(cells) <= set(survey.data.columns)
+    assert not set(cells) & set(survey.other_columns)
+    assert not set(cells) & set(item_like_columns(survey))
+    out = invoke(runner, "score", EXAMPLE_XLSX, "--by", "nothing")
+    assert out.exit_code == 2 and "influence:" not in out.output
