@@ -191,7 +191,7 @@ def _zone_formatting(sheet, cells: str, first_cell: str, report: Report) -> None
         sheet.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=fill))
 
 
-def _hidden_text(record: dict, min_n: int, lang: str = "en") -> str:
+def _hidden_text(record: dict, min_n: int, lang: str) -> str:
     if record.get("suppressed_reason") == "no_columns":  # a dimension the export lacks
         return t("dimension.no_columns", lang)
     return f"{HIDDEN} n<{min_n}" if record.get("suppressed_reason") == "min_n" else HIDDEN
@@ -700,7 +700,7 @@ def _relation_sheet(book, report: Report, relation_id: str) -> None:
                 if rec is None:
                     continue
                 if rec["suppressed"]:
-                    _hidden(sheet, r_row, 2 + j, _hidden_text(rec, report.min_n))
+                    _hidden(sheet, r_row, 2 + j, _hidden_text(rec, report.min_n, lang))
                 else:
                     _number(sheet, r_row, 2 + j, rec["mean"])
                     ns.append(rec["n"])
