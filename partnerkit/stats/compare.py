@@ -1003,7 +1003,8 @@ def games_howell(groups: Sequence[ArrayLike], labels: Sequence[str]) -> pd.DataF
     Notes
     -----
     Games & Howell (1976): ``p = P(Q_{k, df} > sqrt(2) |t|)`` from
-    ``scipy.stats.studentized_range``. Agrees with pingouin
+    :func:`~partnerkit.stats.studentized_range.studentized_range_sf` (as
+    ``scipy.stats.studentized_range``, without its import). Agrees with pingouin
     ``pairwise_gameshowell``, whose ``diff`` and ``T`` are signed ``A - B``
     (the opposite of ours).
 
@@ -1015,7 +1016,8 @@ def games_howell(groups: Sequence[ArrayLike], labels: Sequence[str]) -> pd.DataF
     (['housing', 'residents', 'residents'], [2.0, 5.0, 3.0])
     """
     import pandas as pd
-    from scipy import stats
+
+    from .studentized_range import studentized_range_sf
 
     labels = list(labels)
     cleaned, n = _groups(groups)
@@ -1036,9 +1038,7 @@ def games_howell(groups: Sequence[ArrayLike], labels: Sequence[str]) -> pd.DataF
         p = np.full(i.size, np.nan)
         ok = ~undefined
         if ok.any():
-            p[ok] = np.clip(
-                stats.studentized_range.sf(np.sqrt(2) * np.abs(statistic[ok]), k, df[ok]), 0, 1
-            )
+            p[ok] = studentized_range_sf(np.sqrt(2) * np.abs(statistic[ok]), k, df[ok])
     return pd.DataFrame(
         {
             "group_a": [labels[x] for x in i],
