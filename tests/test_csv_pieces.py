@@ -265,7 +265,7 @@ def test_building_a_part_twice_gives_the_same_part(tmp_path):
     assert table.owned
     first = build_part(0, table, plan, warnings, inst)
     again = build_part(0, table, plan, warnings, inst)
-    pd.testing.assert_frame_equal(first.data, again.data)
+    pd.testing.assert_frame_equal(first.data.to_frame(), again.data.to_frame())
     assert first.dont_know == again.dont_know and sum(first.dont_know.values()) > 0
     assert first.excluded == again.excluded and first.invalid == again.invalid
 

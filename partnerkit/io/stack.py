@@ -22,7 +22,7 @@ from ..survey import (
     Survey,
     merge_exclusions,
 )
-from .part import EXAMPLES, Part
+from .part import EXAMPLES, Columns, Part
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: a part's (or a run of parts') rows and don't-know cells
-Frames = tuple["pd.DataFrame", "pd.DataFrame"]
+Frames = tuple["pd.DataFrame | Columns", "pd.DataFrame | Columns"]
 
 
 def stack_parts(
@@ -217,15 +217,50 @@ def _numbered(data: pd.DataFrame, parts: list[Part]) -> pd.DataFrame:
     return data.assign(**{SOURCE_COLUMN: place[data[SOURCE_COLUMN].to_numpy()]})
 
 
-def stack_frames(frames: list[Frames]) -> Frames:
+def stack_frames(frames: list[Frames]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Frames one under the other; items a file lacks have no don't-know cells (False)."""
+    data = _stack([d for d, _ in frames])
+    dk = _stack([k for _, k in frames])
+    return data, dk if len(frames) == 1 else dk.fillna(False).astype(bool)
+
+
+def _stack(pieces: list[pd.DataFrame | Columns]) -> pd.DataFrame:
+    """One frame of the pieces, one under the other, as ``pd.concat(..., ignore_index=True)``.
+
+    Parts with the same columns (the usual batch: one export layout) are stacked column
+    by column: numpy arrays of one dtype by ``np.concatenate``, extension arrays of one
+    dtype (a round's categorical) by their own concatenation, and a column whose pieces
+    differ in type (actor categoricals with each file's own categories) by ``pd.concat``
+    of that column alone, so every column is typed as ``pd.concat`` of frames types it.
+    """
     import pandas as pd
 
-    if len(frames) == 1:
-        return frames[0]
-    data = pd.concat([d for d, _ in frames], ignore_index=True)
-    dk = pd.concat([k for _, k in frames], ignore_index=True)
-    return data, dk.fillna(False).astype(bool)
+    columns = [p for p in pieces if isinstance(p, Columns)]
+    if len(columns) != len(pieces) or len({p.names for p in columns}) > 1:
+        frames = [p.to_frame() if isinstance(p, Columns) else p for p in pieces]
+        if len(frames) == 1:
+            return frames[0]
+        return pd.concat(frames, ignore_index=True)
+    rows = pd.RangeIndex(sum(p.length for p in columns))
+    if not columns[0].names:
+        return pd.DataFrame(index=rows)
+    out = {}
+    for j, name in enumerate(columns[0].names):
+        arrays = [p.arrays[j] for p in columns]
+        first = arrays[0]
+        if isinstance(first, np.ndarray) and all(
+            isinstance(a, np.ndarray) and a.dtype == first.dtype for a in arrays
+        ):
+            out[name] = np.concatenate(arrays) if len(arrays) > 1 else first
+        elif isinstance(first, pd.api.extensions.ExtensionArray) and all(
+            isinstance(a, type(first)) and a.dtype == first.dtype for a in arrays
+        ):
+            out[name] = type(first)._concat_same_type(arrays)
+        else:
+            out[name] = pd.concat(
+                [pd.Series(a, copy=False) for a in arrays], ignore_index=True
+            ).array
+    return pd.DataFrame(out, index=rows, copy=False)
 
 
 MAX_DUPLICATE_SHARE = 0.05  # more repeated ids than this: the column is not a respondent id
