@@ -125,7 +125,7 @@ def list_sheets(path: Path, visible: bool = False) -> list[str]:
 
 
 #: sheet names (every, shown) of the workbooks read in this process, by file version
-_SHEETS: dict[tuple[str, int, int], tuple[list[str], list[str]]] = {}
+_SHEETS: dict[tuple[int, int, int, int], tuple[list[str], list[str]]] = {}
 
 
 def _open_workbook(path: Path):
@@ -251,8 +251,8 @@ def guard_workbook(path: Path) -> None:
     _GUARDED.add(key)
 
 
-#: workbooks already pre-scanned in this process: (path, size, mtime)
-_GUARDED: set[tuple[str, int, int]] = set()
+#: workbooks already pre-scanned in this process, by :func:`.prescan.file_key`
+_GUARDED: set[tuple[int, int, int, int]] = set()
 
 
 def _guard_zip(path: Path) -> None:

@@ -273,10 +273,12 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 _ERROR_CELLS: dict[tuple, dict[str, list[tuple[int, int, str]]]] = {}
 
 
-def file_key(path: Path) -> tuple[str, int, int]:
-    """A file's version: its path, size and modification time."""
+def file_key(path: Path) -> tuple[int, int, int, int]:
+    """A file's version: the file itself (device and inode, whatever path or link names
+    it), its size and modification time. One ``stat``: resolving the path as well took
+    a ``lstat`` per folder of it, 0.3 ms a file, five times a file (issue 23)."""
     stat = path.stat()
-    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
