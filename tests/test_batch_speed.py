@@ -44,6 +44,10 @@ COLUMNS = {
     "bools": [True, False, True, False],
     "none": [None, 1.0, None, 2.0],
     "spaces": ["  ", "a", " ", "b"],
+    "only spaces": [" ", "", "\t", "  "],
+    "true false and text": ["TRUE", "Ja", "FALSE", ""],
+    "text and none": [None, "a", "b", ""],
+    "numbers and text": ["1", "Nej", "", "2"],
 }
 
 
@@ -56,7 +60,8 @@ def test_rows_typed_as_pandas_text_parser_types_them(first):
     expected = text_parser([list(r) for r in rows], names)
     got = frame_from_rows([list(r) for r in rows], names)
     # frame_from_rows also blanks cells of white space (its _tidy step): do the same
-    expected["spaces"] = expected["spaces"].mask(expected["spaces"].str.strip() == "")
+    for name in ("spaces", "only spaces"):
+        expected[name] = expected[name].mask(expected[name].str.strip() == "")
     pd.testing.assert_frame_equal(got, expected)
 
 

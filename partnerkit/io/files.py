@@ -424,6 +424,7 @@ def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
     through ``TextParser``, a row at a time in Python, was a quarter of ``areas`` on
     many small files (1,000 files of 30 rows: 4.6 s of 20 s, issue 23).
     """
+    import numpy as np
     import pandas as pd
     from pandas._libs import lib
     from pandas.io.parsers import TextParser
@@ -435,12 +436,22 @@ def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
     grid = lib.to_object_array(rows, min_width=width)
     first = grid[0, 0] if width else None
     numbers: dict[int, object] = {}
+    tidy = [True] * width  # columns _tidy still looks at
     if not (isinstance(first, str) and first.startswith("\ufeff")):  # the parser strips a BOM
         for j in range(width):
             try:
                 numbers[j] = lib.maybe_convert_numeric(grid[:, j], _MISSING, False)[0]
-            except (ValueError, TypeError):  # texts: typed by the parser below
-                continue
+            except (ValueError, TypeError):  # texts: typed below
+                column = grid[:, j]
+                if lib.is_string_array(column) and not _BOOL_WORDS.issuperset(column):
+                    # texts only, not all TRUE/FALSE: the parser keeps them as they are, ""
+                    # missing (it took 0.3 ms a file of 1,000 small ones); blank texts
+                    # missing as _tidy makes them, unless every cell is (then _tidy does)
+                    blank = [u for u in pd.unique(column) if not u.strip()]
+                    missing = np.isin(column, blank) if blank else column == ""
+                    if not missing.all():
+                        numbers[j] = np.where(missing, np.nan, column)  # typed by the frame
+                        tidy[j] = False
     rest = [j for j in range(width) if j not in numbers]
     if rest:
         parser = TextParser(
@@ -454,10 +465,12 @@ def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
         for j, name in zip(rest, parsed.columns, strict=True):
             numbers[j] = parsed[name]
     frame = pd.DataFrame({names[j]: numbers[j] for j in range(width)}, copy=False)
-    return _tidy(frame)
+    return _tidy(frame, [names[j] for j in range(width) if tidy[j]])
 
 
 _MISSING = {""}  # the parser's missing values with keep_default_na=False, na_values=[""]
+#: texts the parser reads as booleans (pandas' default true and false values), and ""
+_BOOL_WORDS = frozenset({"", "True", "TRUE", "true", "False", "FALSE", "false"})
 
 
 # ------------------------------------------------------------------------ CSV
@@ -829,12 +842,13 @@ def _blank(value: object) -> bool:
     return _text(value).strip() == ""
 
 
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cells holding only white space become missing."""
+def _tidy(frame: pd.DataFrame, names: list[str] | None = None) -> pd.DataFrame:
+    """Cells holding only white space become missing (in the columns ``names``, else all)."""
     import numpy as np
     import pandas as pd
 
-    for name in frame.columns[frame.dtypes.map(lambda d: not pd.api.types.is_numeric_dtype(d))]:
+    dtypes = frame.dtypes if names is None else frame.dtypes[names]
+    for name in [n for n, d in dtypes.items() if not pd.api.types.is_numeric_dtype(d)]:
         col = frame[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
             blank = [c for c in col.cat.categories if isinstance(c, str) and not c.strip()]
