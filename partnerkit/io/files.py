@@ -436,7 +436,6 @@ def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
     grid = lib.to_object_array(rows, min_width=width)
     first = grid[0, 0] if width else None
     numbers: dict[int, object] = {}
-    tidy = [True] * width  # columns _tidy still looks at
     if not (isinstance(first, str) and first.startswith("\ufeff")):  # the parser strips a BOM
         for j in range(width):
             try:
@@ -451,7 +450,6 @@ def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
                     missing = np.isin(column, blank) if blank else column == ""
                     if not missing.all():
                         numbers[j] = np.where(missing, np.nan, column)  # typed by the frame
-                        tidy[j] = False
     rest = [j for j in range(width) if j not in numbers]
     if rest:
         parser = TextParser(
@@ -465,7 +463,7 @@ def frame_from_rows(rows: list[list], names: list[str]) -> pd.DataFrame:
         for j, name in zip(rest, parsed.columns, strict=True):
             numbers[j] = parsed[name]
     frame = pd.DataFrame({names[j]: numbers[j] for j in range(width)}, copy=False)
-    return _tidy(frame, [names[j] for j in range(width) if tidy[j]])
+    return _tidy(frame, [names[j] for j in rest]) if rest else frame  # numbers need none
 
 
 _MISSING = {""}  # the parser's missing values with keep_default_na=False, na_values=[""]
