@@ -131,3 +131,47 @@ def test_a_bad_header_is_refused_each_time_naming_its_own_file():
     plan_columns(twice, inst, "third.xlsx", problems)
     plan_columns(twice, inst, "fourth.xlsx", problems)
     assert [p.split(":")[0] for p in problems] == ["third.xlsx", "fourth.xlsx"]
+
+
+def _parts_columns():
+    """Parts as build_part makes them: floats, int32/int64, Int64 ids, categoricals with each
+    file's own categories (actor) or the same ones (round), texts, an Index (sector)."""
+    from partnerkit.io.part import Columns
+
+    def part(actors, n_round, ids, extra=None):
+        n = len(actors)
+        cols = {
+            "respondent": pd.array(ids, dtype="Int64"),
+            "round": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), [n_round]),
+            "actor": pd.Categorical(actors),
+            "sector": pd.Index(["public" if a == "Kommune" else "civil" for a in actors]),
+            "a1": np.arange(n, dtype=float),
+            "_source": np.zeros(n, dtype=np.int32),
+            "_row": np.arange(n, dtype=np.int64) + 2,
+        }
+        cols |= extra or {}
+        return Columns.of(cols, n)
+
+    same = [
+        part(["Kommune", "Politi"], "2024", [1, 2]),
+        part(["Skole"], "2024", [None]),
+        part(["Politi", "Skole", "Kommune"], "2024", [3, 4, 5]),
+    ]
+    other = [
+        *same[:2],
+        part(["Kommune"], "2023", [7], {"a2": np.array([np.nan])}),  # another round, a column more
+    ]
+    return same, other
+
+
+@pytest.mark.parametrize("case", ["same columns", "different columns"])
+def test_parts_stack_as_pandas_concat_stacks_their_frames(case):
+    from partnerkit.io.stack import stack_frames
+
+    same, other = _parts_columns()
+    parts = same if case == "same columns" else other
+    dk = [type(p).of({"a1": np.zeros(p.length, dtype=bool)}, p.length) for p in parts]
+    data, dont_know = stack_frames(list(zip(parts, dk, strict=True)))
+    expected = pd.concat([p.to_frame() for p in parts], ignore_index=True)  # the replaced path
+    pd.testing.assert_frame_equal(data, expected)
+    assert dont_know.dtypes.eq(bool).all() and len(dont_know) == len(expected)
