@@ -78,6 +78,7 @@ def test_broadcasts_and_returns_nan_for_undefined_points_without_warning():
     assert p[3] == pytest.approx(0.14627148, abs=1e-8)
     assert studentized_range_sf(2.0, 3, [4.0, 8.0]).shape == (2,)
     assert float(studentized_range_sf(0.0, 6, 3.0)) == 1.0
+    assert studentized_range_sf([-1.0, -50.0], 3, [4.0, np.inf]).tolist() == [1.0, 1.0]
 
 
 def test_needs_no_scipy_stats():

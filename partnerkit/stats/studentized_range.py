@@ -69,7 +69,7 @@ def _range_table(k: int) -> tuple[np.ndarray, np.ndarray]:
 def _range_sf(w: np.ndarray, k: int) -> np.ndarray:
     """``P(R > w)`` for the range R of k standard normals, interpolated from the table."""
     log_tail, slope = _range_table(k)
-    x = np.minimum(w, _W_MAX) / _STEP
+    x = np.clip(w, 0.0, _W_MAX) / _STEP  # a range is never negative: P(R > w < 0) = 1
     i = np.minimum(x.astype(np.intp), log_tail.size - 2)
     t = x - i
     t2, t3 = t * t, t * t * t
@@ -88,7 +88,7 @@ def studentized_range_sf(q: ArrayLike, k: int, df: ArrayLike) -> np.ndarray:
     Parameters
     ----------
     q
-        Values of the statistic (>= 0), broadcast against ``df``.
+        Values of the statistic, broadcast against ``df`` (below 0 the probability is 1).
     k
         Number of groups (>= 2).
     df
