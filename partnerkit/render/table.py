@@ -31,6 +31,7 @@ from .views import (
     comment_text,
     concentration_text,
     ledger_summary,
+    relation_changes,
     relation_groups,
     relation_legend,
     relation_zone,
@@ -1079,6 +1080,8 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
             text = concentration_text(tables["concentration"][0], lang)
             if text is not None:
                 parts.append(Text(text))
+    if any(k.column == "round" for k in result.keys):
+        parts.append(_relation_changes(result))
     findings = "\n".join(f"⚑ {f}" for f in result.findings) or t("relations.no_findings", lang)
     parts.append(Text(findings, style="bold"))
     if not quiet:
@@ -1089,6 +1092,30 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
             Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"),
         ]
     return Group(*parts)
+
+
+def _relation_changes(result) -> RenderableType:
+    """The significant changes between rounds (cells and concentration), or a line
+    saying how many were tested."""
+    lang = result.lang
+    head, rows = relation_changes(result)
+    if not rows:
+        tested = int(
+            result.changes["p"].notna().sum() + result.concentration_change["p"].notna().sum()
+        )
+        return Text(t("relations.no_changes", lang, m=tested))
+    table = Table(
+        title=t("relations.changes", lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for i, name in enumerate(head):
+        right = i >= len(head) - 4
+        table.add_column(name, justify="right" if right else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return Group(table, Text(t("relations.changes_legend", lang), style="dim"))
 
 
 def _relation_cell(record: dict | None, result, scale) -> Text:
