@@ -93,6 +93,7 @@ class RelationsResult(Result):
     adjust: str
     alpha: float
     gap: float
+    changed: tuple[str, ...] = ()  # the findings of changes between rounds (in ``findings``)
     family: int = 0
     family_scope: str = "relations"  # "relations", or "report" when adjusted with the report's
 
@@ -139,8 +140,39 @@ class RelationsResult(Result):
             adjust=adjust,
             family=size,
             family_scope=scope,
-            findings=tuple(_findings(*tables, list(self.keys), inst, self.lang)),
+            **_found(*tables, list(self.keys), inst, self.lang),
         )
+
+    def with_changes(self, over: RelationsResult, last: str) -> RelationsResult:
+        """This result (one round, ``last``) with the changes between rounds of ``over``
+        (the same relations ``--by round``), as the report shows them. ``over`` decided
+        its cells in a pattern over every round; a change into or out of ``last`` whose
+        cell (or concentration) this result hides shows no numbers either, so no table
+        of one output reveals what another hides."""
+        from dataclasses import replace
+
+        shown = self.records.loc[~self.records["suppressed"], ["relation", "rater_id", "target_id"]]
+        shown = set(shown.itertuples(index=False, name=None))
+        changes = over.changes.copy()
+        touches = (changes["round_from"] == last) | (changes["round_to"] == last)
+        cells = changes[["relation", "rater_id", "target_id"]].itertuples(index=False, name=None)
+        hide = touches.to_numpy() & ~np.array([c in shown for c in cells], dtype=bool)
+        texts = ("test", "pairing", "effect", "flagged", "suppressed", "note")
+        blank = [c for c in CHANGE_COLUMNS[8:] if c not in texts]
+        changes.loc[hide, blank] = np.nan
+        changes.loc[hide, ["test", "pairing", "effect"]] = None
+        changes.loc[hide, "suppressed"] = True
+        changes.loc[hide, "note"] = "suppressed"
+        changes.loc[hide, "flagged"] = False
+        conc = over.concentration_change.copy()
+        visible = self.concentration.loc[self.concentration["top_target"].notna(), "relation"]
+        touches = (conc["round_from"] == last) | (conc["round_to"] == last)
+        hide = touches & ~conc["relation"].isin(set(visible))
+        columns = ["value_from", "value_to", "diff", "p", "p_adj"]
+        conc.loc[hide, columns] = np.nan
+        conc.loc[hide, "suppressed"] = True
+        conc.loc[hide, "flagged"] = False
+        return replace(self, changes=changes, concentration_change=conc)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -288,7 +320,7 @@ def relations(
     p_all = np.concatenate([tab["p"].to_numpy(dtype=float) for tab in tables])
     p_adj = adjust_p(p_all, adjust) if p_all.size else p_all
     _flag(tables, p_adj, alpha, gap)
-    findings = _findings(*tables, keys, inst, lang)
+    found = _found(*tables, keys, inst, lang)
     return RelationsResult(
         records=records,
         self_other=self_other_t,
@@ -303,7 +335,7 @@ def relations(
         lang=lang,
         ledger=survey.ledger,
         keys=tuple(keys),
-        findings=tuple(findings),
+        **found,
         relations=tuple(r.id for r in chosen),
         adjust=adjust,
         alpha=alpha,
@@ -1054,18 +1086,7 @@ def _reciprocity(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.Dat
 def _findings(
     self_other, balance, reciprocity, changes, concentration_change, keys, inst, lang
 ) -> list[str]:
-
-    names = [k.name for k in keys]
-
-    def where(row) -> str:
-        parts = [str(row[n]) for n in names if n in row and row[n] is not None]
-        return f"{', '.join(parts)}: " if parts else ""
-
-    def num(x) -> str:
-        return number(x, lang)
-
-    def rel_name(row) -> str:
-        return inst.relation(row["relation"]).label(lang).lower()
+    where, num, rel_name = _words(keys, inst, lang)
 
     out = []
     for row in balance[balance["flagged"]].to_dict("records") if len(balance) else ():
@@ -1092,6 +1113,39 @@ def _findings(
             where(row)
             + t("finding.reciprocity", lang, a=high, b=low, relation=rel_name(row), **values)
         )
+    return out
+
+
+def _words(keys, inst, lang):
+    """A finding's words: ``where`` (its by-group), ``num`` (a number) and ``rel_name``."""
+    names = [k.name for k in keys]
+
+    def where(row) -> str:
+        parts = [str(row[n]) for n in names if n in row and row[n] is not None]
+        return f"{', '.join(parts)}: " if parts else ""
+
+    def num(x) -> str:
+        return number(x, lang)
+
+    def rel_name(row) -> str:
+        return inst.relation(row["relation"]).label(lang).lower()
+
+    return where, num, rel_name
+
+
+def _found(*tables_keys_inst_lang) -> dict[str, tuple[str, ...]]:
+    """``findings`` (every finding) and ``changed`` (those of changes between rounds)."""
+    snapshot = _findings(*tables_keys_inst_lang)
+    changed = _change_findings(*tables_keys_inst_lang)
+    return {"findings": (*snapshot, *changed), "changed": tuple(changed)}
+
+
+def _change_findings(
+    self_other, balance, reciprocity, changes, concentration_change, keys, inst, lang
+) -> list[str]:
+    where, num, rel_name = _words(keys, inst, lang)
+
+    out = []
     for row in changes[changes["flagged"]].to_dict("records") if len(changes) else ():
         values = {
             "rater": row["rater"],

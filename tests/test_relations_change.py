@@ -214,3 +214,46 @@ def test_example_changes_between_consecutive_rounds_and_first_to_last():
     pairs = set(zip(res.changes["round_from"], res.changes["round_to"], strict=True))
     assert pairs == {("2022", "2023"), ("2023", "2024"), ("2022", "2024")}
     assert not res.changes.loc[res.changes["suppressed"], "diff"].notna().any()
+
+
+def test_report_shows_the_significant_changes_and_joins_them_to_its_family(tmp_path: Path):
+    from partnerkit.report import build_report
+
+    rep = build_report(read_survey(EXAMPLE_XLSX), lang="en")
+    rel = rep.relations
+    assert len(rel.changes) and rel.family_scope == "report"
+    flagged = rel.changes[rel.changes["flagged"]]
+    assert len(flagged)
+    from partnerkit.render import render
+
+    page = render(rep, "html")
+    assert "Changes between rounds, unlikely to be chance" in page
+    first = flagged.iloc[0]
+    assert any(
+        f.startswith(f"{first['relation'].capitalize()} from {first['rater']}")
+        for f in rep.all_findings
+    )
+
+
+def test_report_change_into_the_latest_round_follows_the_heat_map_it_sits_beside():
+    """A cell the report's latest heat map hides shows no change into that round, even
+    when the pattern over every round showed it (no output reveals what another hides)."""
+    from dataclasses import replace
+
+    survey = read_survey(EXAMPLE_XLSX)
+    from partnerkit.grouping import select_rounds
+
+    latest = relations(select_rounds(survey, ["2024"]), [], relation=["trust"], lang="en")
+    over = relations(survey, ["round"], relation=["trust"], lang="en")
+    ch = over.changes
+    shown = ch[~ch["suppressed"] & (ch["round_to"] == "2024")].iloc[0]
+    rec = latest.records.copy()
+    at = (rec["rater_id"] == shown["rater_id"]) & (rec["target_id"] == shown["target_id"])
+    rec.loc[at, "suppressed"] = True  # as if the latest pattern had hidden it
+    got = replace(latest, records=rec).with_changes(over, "2024").changes
+    same = (got["rater_id"] == shown["rater_id"]) & (got["target_id"] == shown["target_id"])
+    into = got[same & ((got["round_to"] == "2024") | (got["round_from"] == "2024"))]
+    assert len(into) and into["suppressed"].all()
+    assert into[["mean_from", "mean_to", "diff", "p"]].isna().all().all()
+    earlier = got[same & (got["round_to"] == "2023") & (got["round_from"] == "2022")]
+    assert earlier["mean_to"].tolist() == ch.loc[earlier.index, "mean_to"].tolist()
