@@ -119,8 +119,23 @@ def role_columns(
                 )
         elif role == "respondent":
             roles[role] = _ids(series)
+        elif role == "organisation" and instrument.organisations:
+            roles[role], unknown = _canonical(series, instrument.organisation_lookup, {})
+            if unknown:
+                listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
+                warnings.append(
+                    f"{name}: organisation value(s) {listed}"
+                    f"{' ...' if len(unknown) > 5 else ''} are not organisations of instrument "
+                    f"'{instrument.id}'; they rate as their actor type's other organisations "
+                    "(add them to [[organisations]] or their aliases)."
+                )
         else:
             roles[role] = _as_text(series)
+    if "organisation" in roles and "actor" not in roles and instrument.organisations:
+        # no actor-type column: each respondent's type is its organisation's
+        of = {o.id: o.actor for o in instrument.organisations}
+        roles["actor"] = roles["organisation"].map(of)
+        roles["sector"] = roles["actor"].map({a.id: a.sector for a in instrument.actors})
     return roles, warnings
 
 
@@ -170,16 +185,23 @@ def _canonical_actors(
 ) -> tuple[pd.Categorical, list[str]]:
     """Actor values as the instrument's actor ids where they match (directly or through the
     actor map); others kept as given."""
-    by_id = {a.id: a for a in instrument.actors}
+    return _canonical(series, instrument.actor_lookup, actor_map)
+
+
+def _canonical(
+    series: pd.Series, lookup: Mapping[str, object], mapped: Mapping[str, str]
+) -> tuple[pd.Categorical, list[str]]:
+    """Values as the ids of the actor types or organisations ``lookup`` names (directly or
+    through ``mapped``, answer text to id); others kept as given, and listed."""
     unknown: list[str] = []
 
     def canonical(value):
         text = as_shown(value)
-        mapped = actor_map.get(norm_header(text))
-        actor = by_id[mapped] if mapped else instrument.actor_lookup.get(norm_header(text))
-        if actor is None and instrument.actors and text:
+        to = mapped.get(norm_header(text))
+        found = lookup.get(norm_header(to if to else text))
+        if found is None and lookup and text:
             unknown.append(text)
-        return actor.id if actor else (text or None)
+        return found.id if found else (text or None)
 
     return _recode(series, canonical), unknown
 
