@@ -919,6 +919,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Hidden cells show no change.",
     ),
     "relations.relation": ("Relation", "Relation"),
+    "relations.other_organisations": ("{actor}: øvrige", "{actor}: others"),
     "unit.pp": ("%-point", "pp"),
     "relations.rounds": ("Runder", "Rounds"),
     "relations.from": ("Fra", "From"),

@@ -274,11 +274,27 @@ def relations(
     frame = _Frame(survey, keys, lang)
     pattern = _pattern(survey, keys, min_n, chosen)
     cells = _Cells(survey, keys, lang, pattern)
+    by_org = [r for r in chosen if r.organisations]
+    if by_org and not _has_organisations(survey):
+        raise MappingError(
+            f"relations: relation '{by_org[0].id}' rates named organisations, but no column "
+            "of the survey names the respondent's organisation (a header such as "
+            "'Organisationens navn', or one given as [columns] organisation in the instrument)."
+        )
+    org_frame = _Frame(survey, keys, lang, _OrgUnits(survey, min_n, lang)) if by_org else None
 
     matrix, self_other, balance, reciprocity, concentration, network = [], [], [], [], [], []
     changes, concentration_change = [], []
     over_rounds = any(k.column == "round" for k in keys)
     for rel in chosen:
+        if rel.organisations:  # the matrix, its changes and the network of organisations
+            moments = {t_: org_frame.moments(survey.data[rel.column(t_)]) for t_ in rel.targets}
+            matrix.append(_matrix(org_frame, rel, moments, cells))
+            if over_rounds:
+                changes.append(_changes(survey, org_frame, rel, matrix[-1]))
+            if rel.kind == "trust":
+                network.append(_network(matrix[-1], keys, rel, inst))
+            continue
         moments = {target: frame.moments(survey.data[rel.column(target)]) for target in rel.targets}
         matrix.append(_matrix(frame, rel, moments, cells))
         self_other.append(_self_other(frame, rel, moments, cells))
@@ -388,9 +404,12 @@ def _chosen_relations(survey: Survey, wanted: Sequence[str] | None) -> list[Rela
 
 
 class _Frame:
-    """Group codes of every respondent: the by-group and the rater's actor type."""
+    """Group codes of every respondent: the by-group and the rater's unit (its actor type,
+    or with ``units`` a named organisation or its actor type's other organisations)."""
 
-    def __init__(self, survey: Survey, keys: Sequence[GroupKey], lang: str):
+    def __init__(
+        self, survey: Survey, keys: Sequence[GroupKey], lang: str, units: _OrgUnits | None = None
+    ):
         import pandas as pd
 
         data = survey.data
@@ -418,18 +437,33 @@ class _Frame:
             range(len(self.by_labels)),
             key=lambda g: tuple(r.get(v, 0) for r, v in zip(rank, self.by_labels[g], strict=True)),
         )
-        self.actors = [a.id for a in survey.instrument.actors]
-        index = {a: i for i, a in enumerate(self.actors)}
-        rater = data["actor"].astype(object).map(index)
-        self.rater = rater.fillna(-1).to_numpy(dtype=np.intp)  # -1: no actor type
+        inst = survey.instrument
+        self.labels = {a.id: a.label(lang) for a in inst.actors}
+        self.labels |= {o.id: o.label(lang) for o in inst.organisations}
+        if units is None:
+            self.actors = [a.id for a in inst.actors]
+            index = {a: i for i, a in enumerate(self.actors)}
+            rater = data["actor"].astype(object).map(index)
+            self.rater = rater.fillna(-1).to_numpy(dtype=np.intp)  # -1: no actor type
+        else:
+            self.actors, self.rater = units.ids, units.rater
+            self.labels |= units.labels
+        self.units = units
         self.n_by = len(self.by_labels)
         self.n_actor = len(self.actors)
         self.code = np.where(self.rater >= 0, self.by_code * self.n_actor + self.rater, -1)
         self.lang = lang
-        self.inst = survey.instrument
+        self.inst = inst
 
-    def label(self, actor: str) -> str:
-        return next(a for a in self.inst.actors if a.id == actor).label(self.lang)
+    def label(self, unit: str) -> str:
+        return self.labels[unit]
+
+    def is_self(self, rater: str, target: str) -> bool:
+        """Whether the cell holds self-ratings: the rater is the target, or (a merged row of
+        organisations) the target is one of the merged organisations."""
+        if rater == target:
+            return True
+        return self.units is not None and target in self.units.merged.get(rater, ())
 
     def moments(self, column) -> dict[str, np.ndarray]:
         """n, sum and sum of squared deviations per (by-group, rater), shape (by, actor)."""
@@ -447,6 +481,40 @@ class _Frame:
         return {"n": n.reshape(shape), "s": s.reshape(shape), "ss": ss.reshape(shape)}
 
 
+class _OrgUnits:
+    """The rater rows of a matrix of named organisations: each organisation with at least
+    ``min_n`` respondents in the survey as read, then per actor type its other
+    organisations (and its respondents without one) merged, ``other:<actor id>``."""
+
+    def __init__(self, survey: Survey, min_n: int, lang: str):
+        inst = survey.instrument
+        whole = survey.as_read["organisation"].astype(object)
+        counts = whole.value_counts()
+        known = {o.id for o in inst.organisations}
+        large = [o for o in inst.organisations if counts.get(o.id, 0) >= min_n]
+        self.large = {o.id for o in large}
+        types = list(inst.actors)
+        self.ids = [o.id for o in large] + [f"other:{a.id}" for a in types]
+        self.labels = {o.id: o.label(lang) for o in large}
+        self.labels |= {
+            f"other:{a.id}": t("relations.other_organisations", lang, actor=a.label(lang))
+            for a in types
+        }
+        #: merged row -> the named organisations in it (their ratings of themselves are there)
+        self.merged = {
+            f"other:{a.id}": {o.id for o in inst.organisations if o.actor == a.id} - self.large
+            for a in types
+        }
+        index = {u: i for i, u in enumerate(self.ids)}
+        data = survey.data
+        org = data["organisation"].astype(object).to_numpy()
+        actor = data["actor"].astype(object).to_numpy() if "actor" in data else org * np.nan
+        own = np.array([index.get(o, -1) if o in self.large else -1 for o in org], dtype=np.intp)
+        rest = np.array([index.get(f"other:{a}", -1) for a in actor], dtype=np.intp)
+        self.rater = np.where(own >= 0, own, rest)
+        self.unknown = sorted({str(o) for o in org if o == o and o is not None} - known)
+
+
 def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation]):
     from .protect import survey_pattern
 
@@ -458,10 +526,16 @@ def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation]):
 
     kind = "relations:" + ",".join(columns)
     scale = chosen[0].scale
+    # with named organisations every relation output shares one pattern over them too
+    orgs = [GroupKey("organisation", "organisation")] if _has_organisations(survey) else []
     return survey_pattern(
-        survey, [*keys, GroupKey("actor", "actor")], min_n, measures, kind,
+        survey, [*keys, GroupKey("actor", "actor"), *orgs], min_n, measures, kind,
         scale=(scale.min, scale.max),
     )  # fmt: skip
+
+
+def _has_organisations(survey: Survey) -> bool:
+    return bool(survey.instrument.organisations) and "organisation" in survey.data.columns
 
 
 class _Cells:
@@ -528,7 +602,7 @@ def _matrix(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.DataFram
                         "rater_id": rater,
                         "target": frame.label(target),
                         "target_id": target,
-                        "self": rater == target,
+                        "self": frame.is_self(rater, target),
                         "n": pd.NA if hidden else int(n),
                         "mean": np.nan if hidden else mean,
                         "sd": np.nan if hidden else sd,
@@ -798,7 +872,7 @@ def _changes(survey: Survey, frame: _Frame, rel: Relation, matrix: pd.DataFrame)
                             "rater_id": rater,
                             "target": rec_from["target"],
                             "target_id": target,
-                            "self": rater == target,
+                            "self": frame.is_self(rater, target),
                             "round_from": r_from,
                             "round_to": r_to,
                             **{c: res.get(c) for c in CHANGE_COLUMNS[8:]},
@@ -995,7 +1069,7 @@ def _network(matrix: pd.DataFrame, keys, rel: Relation, inst) -> pd.DataFrame:
     for label, group in groups:
         label = label if isinstance(label, tuple) else (label,)
         shown = group[~group["suppressed"] & ~group["self"]]
-        nodes = set(shown["rater_id"])
+        nodes = set(shown["rater_id"]) & set(shown["target_id"])  # named orgs, not merged rows
         while True:  # drop types with a hidden rating of another node
             kept = {
                 a

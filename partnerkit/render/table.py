@@ -36,6 +36,7 @@ from .views import (
     relation_legend,
     relation_zone,
     score_tables,
+    short_names,
 )
 
 ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
@@ -1135,7 +1136,7 @@ def _relation_cell(record: dict | None, result, scale) -> Text:
 def _relation_matrix(relation, records: list[dict], result) -> Table:
     lang = result.lang
     inst = result.survey.instrument
-    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    actors = short_names(inst, lang)
     targets = list(dict.fromkeys(r["target"] for r in records))
     raters = list(dict.fromkeys(r["rater"] for r in records))
     table = Table(
@@ -1143,6 +1144,7 @@ def _relation_matrix(relation, records: list[dict], result) -> Table:
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
+        collapse_padding=len(targets) > 8,  # ten organisations still fit 100 columns
     )
     table.add_column(t("relations.rater", lang), max_width=14, overflow="ellipsis", no_wrap=True)
     for target in targets:
@@ -1163,7 +1165,7 @@ def _relation_matrix(relation, records: list[dict], result) -> Table:
 def _self_other_table(result, records: list[dict]) -> Table:
     lang = result.lang
     inst = result.survey.instrument
-    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    actors = short_names(inst, lang)
     relations = list(dict.fromkeys(r["relation"] for r in records))
     table = Table(
         title=t("relations.self_other", lang),
@@ -1202,7 +1204,7 @@ def _self_other_table(result, records: list[dict]) -> Table:
 def _balance_table(result, records: list[dict]) -> Table:
     lang = result.lang
     inst = result.survey.instrument
-    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    actors = short_names(inst, lang)
     table = Table(
         title=t("relations.balance", lang),
         title_justify="left",

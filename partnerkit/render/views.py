@@ -330,6 +330,18 @@ def concentration_text(row: dict, lang: str) -> str | None:
     )
 
 
+def short_names(inst, lang: str) -> dict[str, str]:
+    """Full label to short label of every actor type, named organisation and merged row
+    of organisations ("School: others"), for narrow table headers."""
+    out = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    out |= {o.label(lang): o.short_label(lang) for o in inst.organisations}
+    if inst.organisations:
+        for a in inst.actors:
+            full = t("relations.other_organisations", lang, actor=a.label(lang))
+            out[full] = t("relations.other_organisations", lang, actor=a.short_label(lang))
+    return out
+
+
 def relation_changes(result) -> tuple[list[str], list[list[str]]]:
     """The significant changes between rounds of a relations result (``--by round``):
     a header and one row of texts per flagged matrix cell or concentration measure,
@@ -339,7 +351,7 @@ def relation_changes(result) -> tuple[list[str], list[list[str]]]:
     lang = result.lang
     inst = result.survey.instrument
     others = [k.name for k in result.keys if k.column != "round"]
-    short = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    short = short_names(inst, lang)
     head = [
         *others,
         t("relations.relation", lang),
