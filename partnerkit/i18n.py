@@ -919,6 +919,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Hidden cells show no change.",
     ),
     "relations.relation": ("Relation", "Relation"),
+    "relations.network": (
+        "Netværk af {relation} (en pil A → B når A's svarpersoner giver B {bound} eller mere): "
+        "{nodes} organisationer, {edges} pile, tæthed {density}, gensidighed {reciprocity}, "
+        "centralisering (indgrad) {centralisation}",
+        "{relation} network (an arrow A → B where A's raters give B {bound} or more): "
+        "{nodes} organisations, {edges} arrows, density {density}, reciprocity {reciprocity}, "
+        "in-degree centralisation {centralisation}",
+    ),
     "relations.other_organisations": ("{actor}: øvrige", "{actor}: others"),
     "unit.pp": ("%-point", "pp"),
     "relations.rounds": ("Runder", "Rounds"),

@@ -31,6 +31,7 @@ from .views import (
     comment_text,
     concentration_text,
     ledger_summary,
+    network_text,
     relation_changes,
     relation_groups,
     relation_legend,
@@ -1079,6 +1080,10 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
             parts.append(_balance_table(result, tables["balance"]))
         if tables["concentration"]:
             text = concentration_text(tables["concentration"][0], lang)
+            if text is not None:
+                parts.append(Text(text))
+        for row in tables["network"]:
+            text = network_text(row, inst, lang)
             if text is not None:
                 parts.append(Text(text))
     if any(k.column == "round" for k in result.keys):

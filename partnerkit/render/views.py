@@ -276,6 +276,7 @@ def relation_groups(result) -> list[tuple[str, dict]]:
             ("self_other", result.self_other),
             ("balance", result.balance),
             ("concentration", result.concentration),
+            ("network", result.network),
         )
     }
     out = []
@@ -328,6 +329,23 @@ def concentration_text(row: dict, lang: str) -> str | None:
         f"{row['top_target']} ({number(100 * row['top_share'], lang, 0)} %), "
         f"{t('relations.gini', lang)} {gini}"
     )
+
+
+def network_text(row: dict, inst, lang: str) -> str | None:
+    """The trust network of named organisations in one line; ``None`` for actor types
+    (their network is in the JSON) or a network of fewer than two organisations."""
+    if not inst.relation(row["relation"]).organisations or row["nodes"] < 2:
+        return None
+
+    def num(x):
+        return HIDDEN if x is None or x != x else number(x, lang)
+
+    return t(
+        "relations.network", lang, relation=inst.relation(row["relation"]).label(lang),
+        bound=bound(row["threshold"], lang), nodes=row["nodes"], edges=row["edges"],
+        density=num(row["density"]), reciprocity=num(row["reciprocity"]),
+        centralisation=num(row["in_centralisation"]),
+    )  # fmt: skip
 
 
 def short_names(inst, lang: str) -> dict[str, str]:
