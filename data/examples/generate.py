@@ -158,7 +158,7 @@ def simulate(rng: np.random.Generator) -> pd.DataFrame:
                         for item in dim.items:
                             agree = int(np.clip(np.rint(mu + rng.normal(0, 0.55)), 1, 5))
                             value = 6 - agree if item.reverse else agree
-                            if rng.random() < 0.02:
+                            if rng.random() < 0.04:
                                 value = 6  # Ved ikke
                             elif rng.random() < 0.015:
                                 value = 0  # left blank
@@ -350,7 +350,7 @@ def simulate_areas(rng: np.random.Generator) -> dict[tuple[str, int], pd.DataFra
                     for item in dim.items:
                         agree = int(np.clip(np.rint(mu + rng.normal(0, 0.55)), 1, 5))
                         value = 6 - agree if item.reverse else agree
-                        if rng.random() < 0.02:
+                        if rng.random() < 0.04:
                             value = 6
                         row[item.id] = value
                 rows.append(row)
@@ -420,7 +420,7 @@ def simulate_long(rng: np.random.Generator) -> pd.DataFrame:
                     for item in dim.items:
                         agree = int(np.clip(np.rint(mu + rng.normal(0, 0.55)), 1, 5))
                         value = 6 - agree if item.reverse else agree
-                        if rng.random() < 0.02:
+                        if rng.random() < 0.04:
                             value = 6
                         row[item.id] = value
                 rows.append(row)
@@ -498,8 +498,8 @@ def write_network(out: Path = HERE) -> None:
             if rater == "politi" and target == "afdeling":
                 mu += 0.8  # the police trust the tenants' board; it is not returned
             value = int(np.clip(np.rint(mu + rng.normal(0, 0.6)), 1, 5))
-            if rng.random() < 0.02:
-                value = 6  # Ved ikke
+            if rng.random() < 0.02:  # Ved ikke, rarely here
+                value = 6
             row[f"{relation.stem_text('da')} - {org.label('da')}"] = value
         rows.append(row)
     frame = pd.DataFrame(rows)
