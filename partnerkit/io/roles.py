@@ -110,24 +110,23 @@ def role_columns(
             sectors = {a.id: a.sector for a in instrument.actors}
             roles["sector"] = roles[role].map(sectors)
             if unknown:
-                listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
                 warnings.append(
-                    f"{name}: actor value(s) {listed}"
-                    f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
-                    f"'{instrument.id}'; they are kept as their own groups (map them to actor "
-                    "types with --actor-map)."
+                    _not_known(
+                        name, "actor", unknown, f"actor types of instrument '{instrument.id}'"
+                    )
+                    + "; they are kept as their own groups (map them to actor types with "
+                    "--actor-map)."
                 )
         elif role == "respondent":
             roles[role] = _ids(series)
         elif role == "organisation" and instrument.organisations:
             roles[role], unknown = _canonical(series, instrument.organisation_lookup, {})
             if unknown:
-                listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
+                what = f"organisations of instrument '{instrument.id}'"
                 warnings.append(
-                    f"{name}: organisation value(s) {listed}"
-                    f"{' ...' if len(unknown) > 5 else ''} are not organisations of instrument "
-                    f"'{instrument.id}'; they rate as their actor type's other organisations "
-                    "(add them to [[organisations]] or their aliases)."
+                    _not_known(name, "organisation", unknown, what)
+                    + "; they rate as their actor type's other organisations (add them to "
+                    "[[organisations]] or their aliases)."
                 )
         else:
             roles[role] = _as_text(series)
@@ -137,6 +136,13 @@ def role_columns(
         roles["actor"] = roles["organisation"].map(of)
         roles["sector"] = roles["actor"].map({a.id: a.sector for a in instrument.actors})
     return roles, warnings
+
+
+def _not_known(name: str, role: str, unknown: list[str], what: str) -> str:
+    """ "<file>: actor value(s) 'a', 'b' ... are not <what>" (the first five)."""
+    listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
+    more = " ..." if len(unknown) > 5 else ""
+    return f"{name}: {role} value(s) {listed}{more} are not {what}"
 
 
 def constant(value: str, count: int) -> pd.Categorical:
