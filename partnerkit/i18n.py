@@ -779,6 +779,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "template.lists": ("Lister", "Lists"),
     "template.area": ("Boligområde", "Housing area"),
     "template.actor": ("Aktørtype", "Actor type"),
+    "template.organisation": ("Organisationens navn", "Organisation name"),
     "template.level": ("Rolle", "Role"),
     "template.level.board": ("Bestyrelse/ledelse", "Board/management"),
     "template.level.steering": ("Styregruppe", "Steering group"),

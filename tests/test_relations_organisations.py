@@ -293,3 +293,15 @@ def test_network_example_runs_with_its_instrument(runner):
     assert "Trust: rater (rows) × rated (columns)" in out.stdout
     assert "Police: others" in out.stdout  # two police officers rate inside their type
     assert "Trust network (an arrow A → B" in out.stdout
+
+
+def test_template_has_the_organisation_grid_and_column(tmp_path: Path, inst):
+    from openpyxl import load_workbook
+
+    from partnerkit.template import write_template
+
+    path = write_template(tmp_path / "template.xlsx", inst, lang="en")
+    sheet = load_workbook(path)["Responses"]
+    headers = [c.value for c in sheet[1]]
+    assert f"{STEM} - Gamma Housing" in headers
+    assert headers[-1] == "Organisation name"

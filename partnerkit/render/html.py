@@ -793,8 +793,11 @@ def _relations(report: Report, charts) -> str:
     out.append(_figure(charts.trust_diagram(report)))
     head, rows = relation_changes(result)
     if rows:
-        rows = [_row(r[0], [f"<td>{_e(x)}</td>" for x in r[1:]]) for r in rows]
-        heads = [_e(h) for h in head]
+        rows = [
+            _row(r[0], [f'<td class="text">{_e(r[1])}</td>', *(f"<td>{_e(x)}</td>" for x in r[2:])])
+            for r in rows
+        ]
+        heads = [_e(h) for h in head[:-1]] + [_e(t("html.p_adj", lang))]
         out.append(_table(t("relations.changes", lang), heads, rows, "changes", left=2))
         out.append(f'<p class="legend">{_e(t("relations.changes_legend", lang))}</p>')
     legend = relation_legend(result, lang)
