@@ -508,7 +508,7 @@ class _OrgUnits:
         index = {u: i for i, u in enumerate(self.ids)}
         data = survey.data
         org = data["organisation"].astype(object).to_numpy()
-        actor = data["actor"].astype(object).to_numpy() if "actor" in data else org * np.nan
+        actor = data["actor"].astype(object).to_numpy()  # relations() needs an actor column
         own = np.array([index.get(o, -1) if o in self.large else -1 for o in org], dtype=np.intp)
         rest = np.array([index.get(f"other:{a}", -1) for a in actor], dtype=np.intp)
         self.rater = np.where(own >= 0, own, rest)

@@ -286,8 +286,8 @@ def test_privacy_check_reads_matrices_of_organisations(runner, tmp_path: Path, i
 
 def test_network_example_runs_with_its_instrument(runner):
     out = invoke(
-        runner, "relations", EXAMPLES / "netvaerk_2024.xlsx",
-        "-i", EXAMPLES / "netvaerk.toml", "--lang", "en",
+        runner, "relations", EXAMPLES.parent / "netvaerk" / "netvaerk_2024.xlsx",
+        "-i", EXAMPLES.parent / "netvaerk" / "netvaerk.toml", "--lang", "en",
     )  # fmt: skip
     assert out.exit_code == 0, out.output
     assert "Trust: rater (rows) × rated (columns)" in out.stdout

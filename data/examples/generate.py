@@ -49,7 +49,9 @@ level stays with them), the others answer once. Trust grows steadily in Nørreva
 (about 0.12 points a year) and slowly in Solhøjparken; equality rises from 2020,
 when the decision forum starts; time and resources stay flat in the concern zone.
 
-``netvaerk_2024.xlsx`` (with the instrument ``netvaerk.toml``) is one round of a
+``../netvaerk/netvaerk_2024.xlsx`` (with the instrument ``netvaerk.toml`` beside it;
+a folder of its own, so that ``partnerkit score data/examples`` reads surveys of one
+instrument) is one round of a
 partnership of ten named organisations: 71 partners name their organisation
 ("Organisationens navn", some by an alias) and rate their trust in each
 organisation. The police, the kindergarten and the childminders have fewer than
@@ -455,9 +457,10 @@ def main(out: Path = HERE) -> None:
     count = areas_folder(simulate_areas(area_rng), area_rng, out / "areas")
     print(f"wrote {count} responses in {len(AREAS_MANY) * len(ROUNDS)} files to {out / 'areas'}")
     write_long(out)
-    write_network(out)
+    write_network(NETWORK_DIR if out == HERE else out / "netvaerk")
 
 
+NETWORK_DIR = HERE.parent / "netvaerk"
 #: organisation id -> respondents in the network example
 NETWORK = {
     "social": 10, "boern": 8, "vestbo": 12, "afdeling": 10, "politi": 2, "skolen": 8,
@@ -472,10 +475,10 @@ TRUSTED = {
 CORE = {"social", "boern", "vestbo", "afdeling"}
 
 
-def write_network(out: Path = HERE) -> None:
+def write_network(out: Path) -> None:
     """The named-organisation example (its own random stream)."""
     rng = np.random.default_rng(SEED + 3)
-    inst = load_instrument(HERE / "netvaerk.toml")
+    inst = load_instrument(NETWORK_DIR / "netvaerk.toml")
     orgs = {o.id: o for o in inst.organisations}
     raters = [org for org, count in NETWORK.items() for _ in range(count)]
     rng.shuffle(raters)
@@ -506,6 +509,7 @@ def write_network(out: Path = HERE) -> None:
     frame = frame.rename(
         columns={"trust_1": inst.items[0].text["da"], "trust_2": inst.items[1].text["da"]}
     )
+    out.mkdir(parents=True, exist_ok=True)
     path = out / "netvaerk_2024.xlsx"
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="Sheet1", index=False)
