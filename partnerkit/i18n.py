@@ -779,6 +779,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "template.lists": ("Lister", "Lists"),
     "template.area": ("Boligområde", "Housing area"),
     "template.actor": ("Aktørtype", "Actor type"),
+    "template.organisation": ("Organisationens navn", "Organisation name"),
     "template.level": ("Rolle", "Role"),
     "template.level.board": ("Bestyrelse/ledelse", "Board/management"),
     "template.level.steering": ("Styregruppe", "Steering group"),
@@ -836,6 +837,46 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{a} har mere {relation} til {b} ({more}) end {b} har til {a} ({less})",
         "{a} rates {b} higher on {relation} ({more}) than {b} rates {a} ({less})",
     ),
+    "finding.cell_rose": (
+        "{relation} fra {rater} til {target} steg fra {old} til {new} ({r_from}→{r_to})",
+        "{relation} from {rater} to {target} rose from {old} to {new} ({r_from}→{r_to})",
+    ),
+    "finding.cell_fell": (
+        "{relation} fra {rater} til {target} faldt fra {old} til {new} ({r_from}→{r_to})",
+        "{relation} from {rater} to {target} fell from {old} to {new} ({r_from}→{r_to})",
+    ),
+    "finding.cell_rose_self": (
+        "{rater}s {relation} til sig selv steg fra {old} til {new} ({r_from}→{r_to})",
+        "{relation} of {rater} in itself rose from {old} to {new} ({r_from}→{r_to})",
+    ),
+    "finding.cell_fell_self": (
+        "{rater}s {relation} til sig selv faldt fra {old} til {new} ({r_from}→{r_to})",
+        "{relation} of {rater} in itself fell from {old} to {new} ({r_from}→{r_to})",
+    ),
+    "finding.top_share_rose": (
+        "den mest indflydelsesrige aktørs andel af {relation} steg fra {old} til {new} "
+        "({r_from}→{r_to}): magten samles mere",
+        "the most influential actor's share of {relation} rose from {old} to {new} "
+        "({r_from}→{r_to}): power is more concentrated",
+    ),
+    "finding.top_share_fell": (
+        "den mest indflydelsesrige aktørs andel af {relation} faldt fra {old} til {new} "
+        "({r_from}→{r_to}): magten deles mere",
+        "the most influential actor's share of {relation} fell from {old} to {new} "
+        "({r_from}→{r_to}): power is more evenly shared",
+    ),
+    "finding.gini_rose": (
+        "Gini-koefficienten for {relation} steg fra {old} til {new} ({r_from}→{r_to}): "
+        "magten samles mere",
+        "the Gini coefficient of {relation} rose from {old} to {new} ({r_from}→{r_to}): "
+        "power is more concentrated",
+    ),
+    "finding.gini_fell": (
+        "Gini-koefficienten for {relation} faldt fra {old} til {new} ({r_from}→{r_to}): "
+        "magten deles mere",
+        "the Gini coefficient of {relation} fell from {old} to {new} ({r_from}→{r_to}): "
+        "power is more evenly shared",
+    ),
     "relations.matrix": (
         "{relation}: bedømmer (rækker) × bedømt (kolonner)",
         "{relation}: rater (rows) × rated (columns)",
@@ -862,6 +903,38 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "relations.top": ("Mest indflydelse", "Most influence"),
     "relations.share": ("Andel", "Share"),
     "relations.gini": ("Gini", "Gini"),
+    "relations.changes": (
+        "Ændringer mellem runderne, næppe tilfældige",
+        "Changes between rounds, unlikely to be chance",
+    ),
+    "relations.no_changes": (
+        "Ingen ændring mellem runderne er næppe tilfældig ({m} testet).",
+        "No change between rounds is unlikely to be chance ({m} tested).",
+    ),
+    "relations.changes_legend": (
+        "Hver celles ændring er testet som i trend (Welchs t-test; parret når et id knytter "
+        "runderne); koncentrationens ændring med en permutationstest. Skjulte celler har "
+        "ingen ændring.",
+        "Each cell's change is tested as trend tests a dimension (Welch's t-test; paired "
+        "when an id links the rounds); the concentration's change by a permutation test. "
+        "Hidden cells show no change.",
+    ),
+    "relations.relation": ("Relation", "Relation"),
+    "relations.network": (
+        "Netværk af {relation} (en pil A → B når A's svarpersoner giver B {bound} eller mere): "
+        "{nodes} organisationer, {edges} pile, tæthed {density}, gensidighed {reciprocity}, "
+        "centralisering (indgrad) {centralisation}",
+        "{relation} network (an arrow A → B where A's raters give B {bound} or more): "
+        "{nodes} organisations, {edges} arrows, density {density}, reciprocity {reciprocity}, "
+        "in-degree centralisation {centralisation}",
+    ),
+    "relations.other_organisations": ("{actor}: øvrige", "{actor}: others"),
+    "unit.pp": ("%-point", "pp"),
+    "relations.rounds": ("Runder", "Rounds"),
+    "relations.from": ("Fra", "From"),
+    "relations.to": ("Til", "To"),
+    "relations.change": ("Ændring", "Change"),
+    "relations.top_share": ("Største andel", "Top share"),
     "relations.reciprocity": ("Gensidighed: {relation}", "Reciprocity: {relation}"),
     "relations.pair": ("Par", "Pair"),
     "relations.asymmetry": ("Asymmetri", "Asymmetry"),

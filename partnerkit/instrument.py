@@ -20,7 +20,7 @@ from .text import CONTROL, norm, norm_header
 
 DEFAULT_INSTRUMENT = "partnerskab"
 LANGUAGES = ("da", "en")
-ROLES = ("actor", "round", "area", "respondent")
+ROLES = ("actor", "round", "area", "respondent", "organisation")
 SECTORS = ("public", "housing", "civil_society", "private", "other")
 #: Answer texts that mean "no answer" on every scale, whatever the instrument declares
 #: (SurveyXact, SPSS and the platforms write them in Danish, Norwegian and English).
@@ -44,6 +44,17 @@ DEFAULT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "round": ("Runde", "År", "Måling", "Round", "Wave", "Year", "Survey round"),
     "area": ("Boligområde", "Område", "Helhedsplan", "Area", "Housing area", "Estate"),
     "respondent": ("ID", "Respondent", "Respondent ID", "Respondent-ID", "Respondentnummer"),
+    # a named organisation (of an instrument's [[organisations]]); "Organisation" alone is
+    # the actor type's header, as it is in most exports
+    "organisation": (
+        "Organisationens navn",
+        "Navn på organisation",
+        "Din organisation",
+        "Organisation name",
+        "Organization name",
+        "Your organisation",
+        "Named organisation",
+    ),
 }
 
 
@@ -95,6 +106,23 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Organisation:
+    """A named organisation of the partnership (``[[organisations]]``), of one actor type."""
+
+    id: str
+    name: Mapping[str, str]
+    actor: str  # the actor type's id
+    aliases: tuple[str, ...] = ()
+    short: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, lang: str) -> str:
+        return _pick(self.name, lang)
+
+    def short_label(self, lang: str) -> str:
+        return _pick(self.short, lang) if self.short else self.label(lang)
+
+
+@dataclass(frozen=True)
 class Relation:
     """A grid question whose statements are actor types: each rater rates each target.
 
@@ -106,8 +134,8 @@ class Relation:
     name: Mapping[str, str]
     stem: Mapping[str, str]
     scale: Scale
-    targets: tuple[str, ...]  # actor ids, or () with ``organisations``
-    organisations: bool = False  # targets are named organisations (the header's statement)
+    targets: tuple[str, ...]  # actor ids, or organisation ids with ``organisations``
+    organisations: bool = False  # targets are the instrument's [[organisations]]
     compares: str | None = None  # the relation this desired one is paired with
     kind: str = "rating"  # "influence", "desired", "trust", "value" or "rating"
     short: Mapping[str, str] = field(default_factory=dict)
@@ -231,6 +259,7 @@ class Instrument:
     source: str = "<memory>"
     focus: str | None = None  # the dimension compared by sector in `gaps` (shared power)
     relations: tuple[Relation, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
 
     def relation(self, relation_id: str) -> Relation:
         return next(r for r in self.relations if r.id == relation_id)
@@ -266,11 +295,17 @@ class Instrument:
     @cached_property
     def actor_lookup(self) -> Mapping[str, Actor]:
         """Normalised actor name or alias (any language) to the actor."""
-        lookup: dict[str, Actor] = {}
-        for actor in self.actors:
-            for text in (actor.id, *actor.name.values(), *actor.aliases):
-                lookup.setdefault(norm_header(text), actor)
-        return lookup
+        return _lookup(self.actors)
+
+    @cached_property
+    def organisation_lookup(self) -> Mapping[str, Organisation]:
+        """Normalised organisation name or alias (any language) to the organisation."""
+        return _lookup(self.organisations)
+
+    def named(self, target: str) -> Actor | Organisation:
+        """The actor type or organisation a relation's target id names."""
+        found = next((a for a in self.actors if a.id == target), None)
+        return found or next(o for o in self.organisations if o.id == target)
 
 
 # --------------------------------------------------------------------- loading
@@ -501,7 +536,7 @@ class _Checker:
 
 
 _TOP_KEYS = {"id", "version", "language", "title", "min_n", "scale", "zones", "columns", "focus"}
-_TOP_KEYS |= {"actors", "dimensions", "protection", "dominance", "relations"}
+_TOP_KEYS |= {"actors", "dimensions", "protection", "dominance", "relations", "organisations"}
 
 
 def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | None:
@@ -550,7 +585,10 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
                     f"dimensions[{d}].items[{i}].id",
                     f"'{item.id}' is a header of the {role} column; give the item another id",
                 )
-    relations = _build_relations(c, data.get("relations", []), languages, scale, actors)
+    organisations = _build_organisations(c, data.get("organisations", []), languages, actors)
+    relations = _build_relations(
+        c, data.get("relations", []), languages, scale, actors, organisations
+    )
     if problems or scale is None or zones is None:
         return None
     return Instrument(
@@ -569,6 +607,7 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
         source=source,
         focus=focus,
         relations=relations,
+        organisations=organisations,
     )
 
 
@@ -791,7 +830,58 @@ def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
 _RELATION_KEYS = {"id", "name", "short", "stem", "scale", "targets", "compares", "kind"}
 
 
-def _build_relations(c: _Checker, data, languages, scale, actors) -> tuple[Relation, ...]:
+def _build_organisations(c: _Checker, data, languages, actors) -> tuple[Organisation, ...]:
+    """``[[organisations]]``: the partnership's named organisations, each of an actor type."""
+    if not isinstance(data, list):
+        c.add("organisations", "must be a list of [[organisations]] tables")
+        return ()
+    lookup = _lookup(actors)
+    actor_ids = {a.id for a in actors}
+    out: list[Organisation] = []
+    ids: set[str] = set()
+    for i, entry in enumerate(data):
+        where = f"organisations[{i}]"
+        if not isinstance(entry, Mapping):
+            c.add(where, "must be a table")
+            continue
+        c.unknown(entry, {"id", "name", "short", "actor", "aliases"}, where)
+        org_id = c.string(entry, "id", where) or ""
+        if org_id in ids:
+            c.add(f"{where}.id", f"duplicate organisation id '{org_id}'")
+        if org_id in actor_ids:
+            c.add(f"{where}.id", f"'{org_id}' is an actor type's id; give the organisation another")
+        if RELATION_SEP in org_id:
+            c.add(f"{where}.id", f"must not hold '{RELATION_SEP}'")
+        ids.add(org_id)
+        raw = entry.get("name")
+        name = (
+            dict.fromkeys(languages, raw)
+            if isinstance(raw, str) and raw.strip()
+            else c.texts(entry, "name", where, languages)
+        )
+        actor_raw = entry.get("actor")
+        actor = lookup.get(norm_header(actor_raw)) if isinstance(actor_raw, str) else None
+        if actor is None:
+            c.add(
+                f"{where}.actor",
+                f"must name an actor type ({', '.join(a.id for a in actors) or 'none declared'}),"
+                f" got {actor_raw!r}",
+            )
+        out.append(
+            Organisation(
+                id=org_id,
+                name=name,
+                actor=actor.id if actor else "",
+                aliases=c.strings(entry, "aliases", where),
+                short=c.texts(entry, "short", where, languages) if "short" in entry else {},
+            )
+        )
+    return tuple(out)
+
+
+def _build_relations(
+    c: _Checker, data, languages, scale, actors, organisations=()
+) -> tuple[Relation, ...]:
     """``[[relations]]``: grid questions rating actor types (or named organisations)."""
     if not isinstance(data, list):
         c.add("relations", "must be a list of [[relations]] tables")
@@ -799,6 +889,7 @@ def _build_relations(c: _Checker, data, languages, scale, actors) -> tuple[Relat
     out: list[Relation] = []
     ids: set[str] = set()
     actor_ids = [a.id for a in actors]
+    organisations_declared = organisations
     for r, entry in enumerate(data):
         where = f"relations[{r}]"
         if not isinstance(entry, Mapping):
@@ -854,10 +945,9 @@ def _build_relations(c: _Checker, data, languages, scale, actors) -> tuple[Relat
         if not organisations and not targets:
             c.add(f"{where}.targets", "no actor type to rate; declare [[actors]] first")
         if organisations:
-            c.add(
-                f"{where}.targets",
-                'named organisations are not read yet; list actor types (or "actors")',
-            )
+            targets = tuple(o.id for o in organisations_declared)
+            if not targets:
+                c.add(f"{where}.targets", "no organisation to rate; declare [[organisations]]")
         compares = entry.get("compares")
         out.append(
             Relation(
@@ -882,6 +972,15 @@ def _build_relations(c: _Checker, data, languages, scale, actors) -> tuple[Relat
         elif other.targets != rel.targets or other.scale.points != rel.scale.points:
             c.add(f"relations[{r}].compares", f"'{other.id}' has other targets or another scale")
     return tuple(out)
+
+
+def _lookup(named) -> dict:
+    """Normalised id, names and aliases of actor types or organisations to each."""
+    lookup: dict = {}
+    for one in named:
+        for text in (one.id, *one.name.values(), *one.aliases):
+            lookup.setdefault(norm_header(text), one)
+    return lookup
 
 
 def _pick(texts: Mapping[str, str], lang: str) -> str:

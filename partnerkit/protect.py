@@ -35,8 +35,10 @@ _CACHE_SIZE = 8
 def cube_keys(survey: Survey, keys: Sequence[GroupKey] = ()) -> list[str]:
     """The pattern's keys: the roles of the survey and the run's other ``--by`` columns."""
     whole = survey.as_read
-    roles = [r for r in ROLES if r in whole.columns and r != "respondent"]
-    extra = [k.column for k in keys if k.column not in ROLES and k.column != "sector"]
+    # a named organisation is a key only where a run publishes it (the relations of
+    # organisations): in every pattern it would hide actor types to protect small ones
+    roles = [r for r in ROLES if r in whole.columns and r not in ("respondent", "organisation")]
+    extra = [k.column for k in keys if k.column not in roles and k.column != "sector"]
     return [*roles, *dict.fromkeys(extra)]
 
 

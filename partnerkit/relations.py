@@ -58,6 +58,18 @@ CONCENTRATION_COLUMNS = ("relation", "targets", "top_target", "top_share", "gini
 NETWORK_COLUMNS = (
     "relation", "nodes", "edges", "threshold", "density", "reciprocity", "in_centralisation",
 )  # fmt: skip
+CHANGE_COLUMNS = (
+    "relation", "rater", "rater_id", "target", "target_id", "self", "round_from", "round_to",
+    "n_from", "n_to", "mean_from", "mean_to", "diff", "diff_ci_low", "diff_ci_high", "test",
+    "statistic", "df", "p", "p_adj", "hedges_g", "g_av", "effect", "pairing", "n_pairs",
+    "flagged", "suppressed", "note",
+)  # fmt: skip
+CONCENTRATION_CHANGE_COLUMNS = (
+    "relation", "measure", "round_from", "round_to", "value_from", "value_to", "diff",
+    "test", "permutations", "p", "p_adj", "flagged", "suppressed",
+)  # fmt: skip
+#: Random relabellings of the concentration's permutation test (all of them when fewer).
+PERMUTATIONS = 1999
 RECIPROCITY_COLUMNS = (
     "relation", "a", "b", "a_to_b", "n_a", "b_to_a", "n_b", "asymmetry", "statistic", "df",
     "p", "p_adj", "flagged",
@@ -75,10 +87,13 @@ class RelationsResult(Result):
     concentration: pd.DataFrame
     reciprocity: pd.DataFrame
     network: pd.DataFrame
+    changes: pd.DataFrame  # each matrix cell's change between rounds (``--by round``)
+    concentration_change: pd.DataFrame  # top share and Gini compared between rounds
     relations: tuple[str, ...]
     adjust: str
     alpha: float
     gap: float
+    changed: tuple[str, ...] = ()  # the findings of changes between rounds (in ``findings``)
     family: int = 0
     family_scope: str = "relations"  # "relations", or "report" when adjusted with the report's
 
@@ -96,15 +111,23 @@ class RelationsResult(Result):
 
     def family_p(self) -> np.ndarray:
         """The p-values of every test that can become a finding (self-other, balance,
-        reciprocity), in that order."""
-        tables = (self.self_other, self.balance, self.reciprocity)
-        return np.concatenate([tab["p"].to_numpy(dtype=float) for tab in tables])
+        reciprocity, the cells' and the concentration's changes), in that order."""
+        return np.concatenate([tab["p"].to_numpy(dtype=float) for tab in self._family()])
+
+    def _family(self) -> tuple[pd.DataFrame, ...]:
+        return (
+            self.self_other,
+            self.balance,
+            self.reciprocity,
+            self.changes,
+            self.concentration_change,
+        )
 
     def with_family(self, p_adj: np.ndarray, adjust: str, size: int, scope: str) -> RelationsResult:
         """This result with ``p_adj`` adjusted in a larger family (the report's)."""
         from dataclasses import replace
 
-        tables = (self.self_other.copy(), self.balance.copy(), self.reciprocity.copy())
+        tables = tuple(tab.copy() for tab in self._family())
         _flag(tables, p_adj, self.alpha, self.gap)
         inst = self.survey.instrument
         return replace(
@@ -112,11 +135,44 @@ class RelationsResult(Result):
             self_other=tables[0],
             balance=tables[1],
             reciprocity=tables[2],
+            changes=tables[3],
+            concentration_change=tables[4],
             adjust=adjust,
             family=size,
             family_scope=scope,
-            findings=tuple(_findings(*tables, list(self.keys), inst, self.lang)),
+            **_found(*tables, list(self.keys), inst, self.lang),
         )
+
+    def with_changes(self, over: RelationsResult, last: str) -> RelationsResult:
+        """This result (one round, ``last``) with the changes between rounds of ``over``
+        (the same relations ``--by round``), as the report shows them. ``over`` decided
+        its cells in a pattern over every round; a change into or out of ``last`` whose
+        cell (or concentration) this result hides shows no numbers either, so no table
+        of one output reveals what another hides."""
+        from dataclasses import replace
+
+        shown = self.records.loc[~self.records["suppressed"], ["relation", "rater_id", "target_id"]]
+        shown = set(shown.itertuples(index=False, name=None))
+        changes = over.changes.copy()
+        touches = (changes["round_from"] == last) | (changes["round_to"] == last)
+        cells = changes[["relation", "rater_id", "target_id"]].itertuples(index=False, name=None)
+        hide = touches.to_numpy() & ~np.array([c in shown for c in cells], dtype=bool)
+        texts = ("test", "pairing", "effect", "flagged", "suppressed", "note")
+        blank = [c for c in CHANGE_COLUMNS[8:] if c not in texts]
+        changes.loc[hide, blank] = np.nan
+        changes.loc[hide, ["test", "pairing", "effect"]] = None
+        changes.loc[hide, "suppressed"] = True
+        changes.loc[hide, "note"] = "suppressed"
+        changes.loc[hide, "flagged"] = False
+        conc = over.concentration_change.copy()
+        visible = self.concentration.loc[self.concentration["top_target"].notna(), "relation"]
+        touches = (conc["round_from"] == last) | (conc["round_to"] == last)
+        hide = touches & ~conc["relation"].isin(set(visible))
+        columns = ["value_from", "value_to", "diff", "p", "p_adj"]
+        conc.loc[hide, columns] = np.nan
+        conc.loc[hide, "suppressed"] = True
+        conc.loc[hide, "flagged"] = False
+        return replace(self, changes=changes, concentration_change=conc)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -125,6 +181,8 @@ class RelationsResult(Result):
             "concentration": self.concentration,
             "reciprocity": self.reciprocity,
             "network": self.network,
+            "changes": self.changes,
+            "concentration_change": self.concentration_change,
         }
 
 
@@ -216,23 +274,47 @@ def relations(
     frame = _Frame(survey, keys, lang)
     pattern = _pattern(survey, keys, min_n, chosen)
     cells = _Cells(survey, keys, lang, pattern)
+    by_org = [r for r in chosen if r.organisations]
+    if by_org and not _has_organisations(survey):
+        raise MappingError(
+            f"relations: relation '{by_org[0].id}' rates named organisations, but no column "
+            "of the survey names the respondent's organisation (a header such as "
+            "'Organisationens navn', or one given as [columns] organisation in the instrument)."
+        )
+    org_frame = _Frame(survey, keys, lang, _OrgUnits(survey, min_n, lang)) if by_org else None
 
     matrix, self_other, balance, reciprocity, concentration, network = [], [], [], [], [], []
+    changes, concentration_change = [], []
+    over_rounds = any(k.column == "round" for k in keys)
     for rel in chosen:
+        if rel.organisations:  # the matrix, its changes and the network of organisations
+            moments = {t_: org_frame.moments(survey.data[rel.column(t_)]) for t_ in rel.targets}
+            matrix.append(_matrix(org_frame, rel, moments, cells))
+            if over_rounds:
+                changes.append(_changes(survey, org_frame, rel, matrix[-1]))
+            if rel.kind == "trust":
+                network.append(_network(matrix[-1], keys, rel, inst))
+            continue
         moments = {target: frame.moments(survey.data[rel.column(target)]) for target in rel.targets}
         matrix.append(_matrix(frame, rel, moments, cells))
         self_other.append(_self_other(frame, rel, moments, cells))
+        if over_rounds:
+            changes.append(_changes(survey, frame, rel, matrix[-1]))
         if rel.kind == "trust":
             reciprocity.append(_reciprocity(frame, rel, moments, cells))
             network.append(_network(matrix[-1], keys, rel, inst))
         if rel.kind == "influence":
             concentration.append(_concentration(frame, rel, moments, cells))
+            if over_rounds:
+                concentration_change.append(
+                    _concentration_changes(survey, frame, rel, concentration[-1])
+                )
         if rel.kind == "desired" and rel.compares in {r.id for r in chosen}:
             balance.append(_balance(survey, frame, inst.relation(rel.compares), rel, cells))
     import pandas as pd
 
-    def joined(parts, columns):
-        names = [k.name for k in keys]
+    def joined(parts, columns, names=None):
+        names = [k.name for k in keys] if names is None else names
         return (
             pd.concat(parts, ignore_index=True)
             if parts
@@ -245,13 +327,16 @@ def relations(
     reciprocity_t = joined(reciprocity, RECIPROCITY_COLUMNS)
     concentration_t = joined(concentration, CONCENTRATION_COLUMNS)
     network_t = joined(network, NETWORK_COLUMNS)
+    others = [k.name for k in keys if k.column != "round"]
+    changes_t = joined(changes, CHANGE_COLUMNS, others)
+    concentration_change_t = joined(concentration_change, CONCENTRATION_CHANGE_COLUMNS, others)
 
     # one family: every test of this output
-    tables = (self_other_t, balance_t, reciprocity_t)
+    tables = (self_other_t, balance_t, reciprocity_t, changes_t, concentration_change_t)
     p_all = np.concatenate([tab["p"].to_numpy(dtype=float) for tab in tables])
     p_adj = adjust_p(p_all, adjust) if p_all.size else p_all
     _flag(tables, p_adj, alpha, gap)
-    findings = _findings(self_other_t, balance_t, reciprocity_t, keys, inst, lang)
+    found = _found(*tables, keys, inst, lang)
     return RelationsResult(
         records=records,
         self_other=self_other_t,
@@ -259,12 +344,14 @@ def relations(
         concentration=concentration_t,
         reciprocity=reciprocity_t,
         network=network_t,
+        changes=changes_t,
+        concentration_change=concentration_change_t,
         survey=survey,
         min_n=min_n,
         lang=lang,
         ledger=survey.ledger,
         keys=tuple(keys),
-        findings=tuple(findings),
+        **found,
         relations=tuple(r.id for r in chosen),
         adjust=adjust,
         alpha=alpha,
@@ -274,12 +361,15 @@ def relations(
 
 
 def _flag(tables, p_adj: np.ndarray, alpha: float, gap: float) -> None:
-    """Set ``p_adj`` and ``flagged`` of the self-other, balance and reciprocity tables."""
+    """Set ``p_adj`` and ``flagged`` of the self-other, balance, reciprocity, change and
+    concentration-change tables. A difference in scale points must also be at least
+    ``gap``; a change of concentration (a share, a Gini) only needs ``p_adj < alpha``."""
     start = 0
-    for tab, diff in zip(tables, ("gap", "diff", "asymmetry"), strict=True):
+    diffs = ("gap", "diff", "asymmetry", "diff", None)
+    for tab, diff in zip(tables, diffs, strict=True):
         tab["p_adj"] = p_adj[start : start + len(tab)]
         start += len(tab)
-        size = tab[diff].abs().to_numpy(dtype=float)
+        size = np.inf if diff is None else tab[diff].abs().to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
             tab["flagged"] = (tab["p_adj"].to_numpy(dtype=float) < alpha) & (size >= gap - 1e-9)
 
@@ -314,9 +404,12 @@ def _chosen_relations(survey: Survey, wanted: Sequence[str] | None) -> list[Rela
 
 
 class _Frame:
-    """Group codes of every respondent: the by-group and the rater's actor type."""
+    """Group codes of every respondent: the by-group and the rater's unit (its actor type,
+    or with ``units`` a named organisation or its actor type's other organisations)."""
 
-    def __init__(self, survey: Survey, keys: Sequence[GroupKey], lang: str):
+    def __init__(
+        self, survey: Survey, keys: Sequence[GroupKey], lang: str, units: _OrgUnits | None = None
+    ):
         import pandas as pd
 
         data = survey.data
@@ -344,18 +437,33 @@ class _Frame:
             range(len(self.by_labels)),
             key=lambda g: tuple(r.get(v, 0) for r, v in zip(rank, self.by_labels[g], strict=True)),
         )
-        self.actors = [a.id for a in survey.instrument.actors]
-        index = {a: i for i, a in enumerate(self.actors)}
-        rater = data["actor"].astype(object).map(index)
-        self.rater = rater.fillna(-1).to_numpy(dtype=np.intp)  # -1: no actor type
+        inst = survey.instrument
+        self.labels = {a.id: a.label(lang) for a in inst.actors}
+        self.labels |= {o.id: o.label(lang) for o in inst.organisations}
+        if units is None:
+            self.actors = [a.id for a in inst.actors]
+            index = {a: i for i, a in enumerate(self.actors)}
+            rater = data["actor"].astype(object).map(index)
+            self.rater = rater.fillna(-1).to_numpy(dtype=np.intp)  # -1: no actor type
+        else:
+            self.actors, self.rater = units.ids, units.rater
+            self.labels |= units.labels
+        self.units = units
         self.n_by = len(self.by_labels)
         self.n_actor = len(self.actors)
         self.code = np.where(self.rater >= 0, self.by_code * self.n_actor + self.rater, -1)
         self.lang = lang
-        self.inst = survey.instrument
+        self.inst = inst
 
-    def label(self, actor: str) -> str:
-        return next(a for a in self.inst.actors if a.id == actor).label(self.lang)
+    def label(self, unit: str) -> str:
+        return self.labels[unit]
+
+    def is_self(self, rater: str, target: str) -> bool:
+        """Whether the cell holds self-ratings: the rater is the target, or (a merged row of
+        organisations) the target is one of the merged organisations."""
+        if rater == target:
+            return True
+        return self.units is not None and target in self.units.merged.get(rater, ())
 
     def moments(self, column) -> dict[str, np.ndarray]:
         """n, sum and sum of squared deviations per (by-group, rater), shape (by, actor)."""
@@ -373,6 +481,40 @@ class _Frame:
         return {"n": n.reshape(shape), "s": s.reshape(shape), "ss": ss.reshape(shape)}
 
 
+class _OrgUnits:
+    """The rater rows of a matrix of named organisations: each organisation with at least
+    ``min_n`` respondents in the survey as read, then per actor type its other
+    organisations (and its respondents without one) merged, ``other:<actor id>``."""
+
+    def __init__(self, survey: Survey, min_n: int, lang: str):
+        inst = survey.instrument
+        whole = survey.as_read["organisation"].astype(object)
+        counts = whole.value_counts()
+        known = {o.id for o in inst.organisations}
+        large = [o for o in inst.organisations if counts.get(o.id, 0) >= min_n]
+        self.large = {o.id for o in large}
+        types = list(inst.actors)
+        self.ids = [o.id for o in large] + [f"other:{a.id}" for a in types]
+        self.labels = {o.id: o.label(lang) for o in large}
+        self.labels |= {
+            f"other:{a.id}": t("relations.other_organisations", lang, actor=a.label(lang))
+            for a in types
+        }
+        #: merged row -> the named organisations in it (their ratings of themselves are there)
+        self.merged = {
+            f"other:{a.id}": {o.id for o in inst.organisations if o.actor == a.id} - self.large
+            for a in types
+        }
+        index = {u: i for i, u in enumerate(self.ids)}
+        data = survey.data
+        org = data["organisation"].astype(object).to_numpy()
+        actor = data["actor"].astype(object).to_numpy()  # relations() needs an actor column
+        own = np.array([index.get(o, -1) if o in self.large else -1 for o in org], dtype=np.intp)
+        rest = np.array([index.get(f"other:{a}", -1) for a in actor], dtype=np.intp)
+        self.rater = np.where(own >= 0, own, rest)
+        self.unknown = sorted({str(o) for o in org if o == o and o is not None} - known)
+
+
 def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation]):
     from .protect import survey_pattern
 
@@ -384,10 +526,16 @@ def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation]):
 
     kind = "relations:" + ",".join(columns)
     scale = chosen[0].scale
+    # with named organisations every relation output shares one pattern over them too
+    orgs = [GroupKey("organisation", "organisation")] if _has_organisations(survey) else []
     return survey_pattern(
-        survey, [*keys, GroupKey("actor", "actor")], min_n, measures, kind,
+        survey, [*keys, GroupKey("actor", "actor"), *orgs], min_n, measures, kind,
         scale=(scale.min, scale.max),
     )  # fmt: skip
+
+
+def _has_organisations(survey: Survey) -> bool:
+    return bool(survey.instrument.organisations) and "organisation" in survey.data.columns
 
 
 class _Cells:
@@ -454,7 +602,7 @@ def _matrix(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.DataFram
                         "rater_id": rater,
                         "target": frame.label(target),
                         "target_id": target,
-                        "self": rater == target,
+                        "self": frame.is_self(rater, target),
                         "n": pd.NA if hidden else int(n),
                         "mean": np.nan if hidden else mean,
                         "sd": np.nan if hidden else sd,
@@ -652,6 +800,243 @@ def _concentration(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.D
     return pd.DataFrame(rows, columns=[*names, *CONCENTRATION_COLUMNS])
 
 
+def _round_groups(frame: _Frame) -> list[tuple[tuple, list[tuple[str, int]]]]:
+    """The by-groups in rounds: (labels of the other keys, [(round, by-group) in order])."""
+    at = next(i for i, k in enumerate(frame.keys) if k.column == "round")
+    out: dict[tuple, list[tuple[str, int]]] = {}
+    for by in frame.by_order:
+        labels = frame.by_labels[by]
+        out.setdefault(labels[:at] + labels[at + 1 :], []).append((labels[at], by))
+    return list(out.items())
+
+
+def _round_pairs(rounds: list) -> list[tuple]:
+    """Consecutive rounds, and the first against the last when they are not consecutive."""
+    from itertools import pairwise
+
+    pairs = list(pairwise(rounds))
+    return [*pairs, (rounds[0], rounds[-1])] if len(rounds) > 2 else pairs
+
+
+def _changes(survey: Survey, frame: _Frame, rel: Relation, matrix: pd.DataFrame) -> pd.DataFrame:
+    """Each matrix cell's change between rounds, tested as ``trend`` tests a dimension.
+
+    The cell's respondents of two rounds go through :func:`partnerkit.trend.compare_rounds`
+    (Welch's t-test, the paired or partially overlapping t-test for respondents an id
+    links); a cell the pattern hides in either round shows no change (``note``
+    "suppressed").
+    """
+    import pandas as pd
+
+    from .trend import compare_rounds, link_rounds
+
+    at = next(i for i, k in enumerate(frame.keys) if k.column == "round")
+    others = [k.name for i, k in enumerate(frame.keys) if i != at]
+    data = survey.data
+    respondent = data["respondent"].to_numpy(dtype=object) if "respondent" in data.columns else None
+    cell = {
+        (frame.by_labels.index(labels), rater, target): rec
+        for labels, rater, target, rec in zip(
+            matrix[[k.name for k in frame.keys]].itertuples(index=False, name=None),
+            matrix["rater_id"],
+            matrix["target_id"],
+            matrix.to_dict("records"),
+            strict=True,
+        )
+    }
+    columns = {t_: data[rel.column(t_)].to_numpy(dtype=float) for t_ in rel.targets}
+    rows = []
+    for labels, rounds in _round_groups(frame):
+        by_of = dict(rounds)
+        for r_from, r_to in _round_pairs([r for r, _ in rounds]):
+            g_from, g_to = by_of[r_from], by_of[r_to]
+            for r, rater in enumerate(frame.actors):
+                rows_from = (frame.by_code == g_from) & (frame.rater == r)
+                rows_to = (frame.by_code == g_to) & (frame.rater == r)
+                link = None
+                for target in rel.targets:
+                    rec_from = cell.get((g_from, rater, target))
+                    rec_to = cell.get((g_to, rater, target))
+                    if rec_from is None or rec_to is None:
+                        continue
+                    if link is None:  # once per rater type and pair of rounds
+                        link = link_rounds(respondent, rows_from, rows_to, "auto", "welch")
+                    res = compare_rounds(
+                        columns[target], rows_from, rows_to, rec_from, rec_to, link, "welch"
+                    )
+                    rows.append(
+                        {
+                            **dict(zip(others, labels, strict=True)),
+                            "relation": rel.id,
+                            "rater": rec_from["rater"],
+                            "rater_id": rater,
+                            "target": rec_from["target"],
+                            "target_id": target,
+                            "self": frame.is_self(rater, target),
+                            "round_from": r_from,
+                            "round_to": r_to,
+                            **{c: res.get(c) for c in CHANGE_COLUMNS[8:]},
+                            "p_adj": np.nan,
+                            "flagged": False,
+                        }
+                    )
+    out = pd.DataFrame(rows, columns=[*others, *CHANGE_COLUMNS])
+    for column in ("n_from", "n_to", "n_pairs"):
+        out[column] = pd.array(out[column], dtype="Int64")
+    for column in CHANGE_COLUMNS[10:19]:
+        if column not in ("test",):
+            out[column] = pd.to_numeric(out[column]).astype(float)
+    return out
+
+
+def concentration_change(
+    x_from: np.ndarray,
+    x_to: np.ndarray,
+    floor: float,
+    *,
+    permutations: int = PERMUTATIONS,
+    seed: int = 20261207,
+) -> dict[str, dict[str, float]]:
+    """Permutation test of the change in the concentration of a profile between rounds.
+
+    ``x_from`` and ``x_to`` hold one row per respondent and one column per target
+    (NaN where not answered). A round's profile is every target's mean less ``floor``;
+    the statistics are the top share and the Gini coefficient of that profile. Under
+    the null hypothesis the round labels are exchangeable, so the respondents of both
+    rounds are split again into groups of the same sizes: every split when there are
+    at most ``permutations`` of them (an exact test), otherwise ``permutations``
+    random splits with a fixed seed, and p = (1 + #{|d*| ≥ |d|}) / (permutations + 1).
+
+    Returns
+    -------
+    dict
+        ``{"top_share": {...}, "gini": {...}}``, each with ``value_from``,
+        ``value_to``, ``diff`` (to minus from), ``p`` and ``permutations`` (the
+        splits counted; ``exact`` 1 when they were all of them).
+
+    >>> a = np.array([[5.0, 1.0], [5.0, 1.0]]); b = np.array([[3.0, 3.0], [3.0, 3.0]])
+    >>> res = concentration_change(a, b, 1.0)
+    >>> res["gini"]["diff"], round(res["gini"]["p"], 4)
+    (-0.5, 0.3333)
+
+    Notes
+    -----
+    A two-sided permutation test of a difference (Good 2005, *Permutation,
+    Parametric, and Bootstrap Tests of Hypotheses*, ch. 3); respondents, not single
+    answers, are exchanged, so each keeps its whole row of ratings.
+    """
+    from itertools import combinations
+    from math import comb
+
+    x = np.vstack([x_from, x_to])
+    answered = ~np.isnan(x)
+    values = np.where(answered, x, 0.0)
+    counts = answered.astype(float)
+    n, n_a = len(x), len(x_from)
+    total_s, total_n = values.sum(axis=0), counts.sum(axis=0)
+
+    def measures(split: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(top share, Gini) of both sides of each split (rows of a 0/1 matrix)."""
+        s_a, n_a_ = split @ values, split @ counts
+        with np.errstate(invalid="ignore", divide="ignore"):
+            prof_a = s_a / n_a_ - floor
+            prof_b = (total_s - s_a) / (total_n - n_a_) - floor
+        out = []
+        for prof in (prof_a, prof_b):
+            k = prof.shape[1]
+            total = prof.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = prof.max(axis=1) / total
+                g = np.abs(prof[:, :, None] - prof[:, None, :]).sum(axis=(1, 2)) / (2 * k * total)
+            out.append((share, g))
+        return out[1][0] - out[0][0], out[1][1] - out[0][1]
+
+    observed = np.zeros((1, n))
+    observed[0, :n_a] = 1
+    d_share, d_gini = (float(v[0]) for v in measures(observed))
+    exact = comb(n, n_a) <= permutations
+    if exact:
+        splits = np.zeros((comb(n, n_a), n))
+        for i, chosen in enumerate(combinations(range(n), n_a)):
+            splits[i, list(chosen)] = 1
+    else:
+        rng = np.random.default_rng(seed)
+        order = rng.random((permutations, n)).argsort(axis=1)
+        splits = (order < n_a).astype(float)
+    share, g = [], []
+    block = max(1, 20_000_000 // max(n, 1))  # at most ~160 MB of splits at a time
+    for start in range(0, len(splits), block):
+        s_, g_ = measures(splits[start : start + block])
+        share.append(s_)
+        g.append(g_)
+    share, g = np.concatenate(share), np.concatenate(g)
+    out = {}
+    for name, d, null in (("top_share", d_share, share), ("gini", d_gini, g)):
+        hits = int(np.count_nonzero(np.abs(null) >= abs(d) - 1e-12))
+        p = hits / len(null) if exact else (1 + hits) / (permutations + 1)
+        out[name] = {"diff": d, "p": float(p) if d == d else np.nan, "permutations": len(null)}
+        out[name]["exact"] = int(exact)
+    return out
+
+
+def _concentration_changes(
+    survey: Survey, frame: _Frame, rel: Relation, concentration: pd.DataFrame
+) -> pd.DataFrame:
+    """Top share and Gini of one influence relation compared between rounds
+    (:func:`concentration_change`); a round whose concentration is hidden is not tested."""
+    import pandas as pd
+
+    at = next(i for i, k in enumerate(frame.keys) if k.column == "round")
+    others = [k.name for i, k in enumerate(frame.keys) if i != at]
+    names = [k.name for k in frame.keys]
+    shown = {
+        tuple(labels): rec
+        for labels, rec in zip(
+            concentration[names].itertuples(index=False, name=None),
+            concentration.to_dict("records"),
+            strict=True,
+        )
+    }
+    x = np.column_stack([survey.data[rel.column(t_)].to_numpy(dtype=float) for t_ in rel.targets])
+    rows = []
+    for labels, rounds in _round_groups(frame):
+        by_of = dict(rounds)
+        for r_from, r_to in _round_pairs([r for r, _ in rounds]):
+            g_from, g_to = by_of[r_from], by_of[r_to]
+            rec_from = shown.get(frame.by_labels[g_from])
+            rec_to = shown.get(frame.by_labels[g_to])
+            if rec_from is None or rec_to is None:
+                continue
+            hidden = rec_from["top_target"] is None or rec_to["top_target"] is None
+            test = {}
+            if not hidden:
+                sides = [(frame.by_code == g) & (frame.rater >= 0) for g in (g_from, g_to)]
+                test = concentration_change(x[sides[0]], x[sides[1]], rel.scale.min)
+            for measure in ("top_share", "gini"):
+                res = test.get(measure, {})
+                rows.append(
+                    {
+                        **dict(zip(others, labels, strict=True)),
+                        "relation": rel.id,
+                        "measure": measure,
+                        "round_from": r_from,
+                        "round_to": r_to,
+                        "value_from": np.nan if hidden else float(rec_from[measure]),
+                        "value_to": np.nan if hidden else float(rec_to[measure]),
+                        "diff": res.get("diff", np.nan),
+                        "test": None if hidden else "permutation",
+                        "permutations": pd.NA if hidden else res["permutations"],
+                        "p": res.get("p", np.nan),
+                        "p_adj": np.nan,
+                        "flagged": False,
+                        "suppressed": hidden,
+                    }
+                )
+    out = pd.DataFrame(rows, columns=[*others, *CONCENTRATION_CHANGE_COLUMNS])
+    out["permutations"] = pd.array(out["permutations"], dtype="Int64")
+    return out
+
+
 def in_centralisation(graph) -> float:
     """Freeman's in-degree centralisation of a directed graph: ``Σ (max_in − in_i)`` over
     its largest possible value ``(n − 1)²`` (a star whose arms all point to the hub).
@@ -684,7 +1069,7 @@ def _network(matrix: pd.DataFrame, keys, rel: Relation, inst) -> pd.DataFrame:
     for label, group in groups:
         label = label if isinstance(label, tuple) else (label,)
         shown = group[~group["suppressed"] & ~group["self"]]
-        nodes = set(shown["rater_id"])
+        nodes = set(shown["rater_id"]) & set(shown["target_id"])  # named orgs, not merged rows
         while True:  # drop types with a hidden rating of another node
             kept = {
                 a
@@ -772,19 +1157,10 @@ def _reciprocity(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.Dat
     return pd.DataFrame(rows, columns=[*(k.name for k in frame.keys), *RECIPROCITY_COLUMNS])
 
 
-def _findings(self_other, balance, reciprocity, keys, inst, lang) -> list[str]:
-
-    names = [k.name for k in keys]
-
-    def where(row) -> str:
-        parts = [str(row[n]) for n in names]
-        return f"{', '.join(parts)}: " if parts else ""
-
-    def num(x) -> str:
-        return number(x, lang)
-
-    def rel_name(row) -> str:
-        return inst.relation(row["relation"]).label(lang).lower()
+def _findings(
+    self_other, balance, reciprocity, changes, concentration_change, keys, inst, lang
+) -> list[str]:
+    where, num, rel_name = _words(keys, inst, lang)
 
     out = []
     for row in balance[balance["flagged"]].to_dict("records") if len(balance) else ():
@@ -812,3 +1188,65 @@ def _findings(self_other, balance, reciprocity, keys, inst, lang) -> list[str]:
             + t("finding.reciprocity", lang, a=high, b=low, relation=rel_name(row), **values)
         )
     return out
+
+
+def _words(keys, inst, lang):
+    """A finding's words: ``where`` (its by-group), ``num`` (a number) and ``rel_name``."""
+    names = [k.name for k in keys]
+
+    def where(row) -> str:
+        parts = [str(row[n]) for n in names if n in row and row[n] is not None]
+        return f"{', '.join(parts)}: " if parts else ""
+
+    def num(x) -> str:
+        return number(x, lang)
+
+    def rel_name(row) -> str:
+        return inst.relation(row["relation"]).label(lang).lower()
+
+    return where, num, rel_name
+
+
+def _found(*tables_keys_inst_lang) -> dict[str, tuple[str, ...]]:
+    """``findings`` (every finding) and ``changed`` (those of changes between rounds)."""
+    snapshot = _findings(*tables_keys_inst_lang)
+    changed = _change_findings(*tables_keys_inst_lang)
+    return {"findings": (*snapshot, *changed), "changed": tuple(changed)}
+
+
+def _change_findings(
+    self_other, balance, reciprocity, changes, concentration_change, keys, inst, lang
+) -> list[str]:
+    where, num, rel_name = _words(keys, inst, lang)
+
+    out = []
+    for row in changes[changes["flagged"]].to_dict("records") if len(changes) else ():
+        values = {
+            "rater": row["rater"],
+            "target": row["target"],
+            "old": num(row["mean_from"]),
+            "new": num(row["mean_to"]),
+            "r_from": row["round_from"],
+            "r_to": row["round_to"],
+        }
+        text = "finding.cell_rose" if row["diff"] > 0 else "finding.cell_fell"
+        text += "_self" if row["self"] else ""
+        out.append(where(row) + _capital(t(text, lang, relation=rel_name(row), **values)))
+    flagged = concentration_change[concentration_change["flagged"]]
+    for row in flagged.to_dict("records") if len(flagged) else ():
+        share = row["measure"] == "top_share"
+        values = {
+            "old": f"{number(100 * row['value_from'], lang, 0)} %"
+            if share
+            else num(row["value_from"]),
+            "new": f"{number(100 * row['value_to'], lang, 0)} %" if share else num(row["value_to"]),
+            "r_from": row["round_from"],
+            "r_to": row["round_to"],
+        }
+        text = f"finding.{row['measure']}_{'rose' if row['diff'] > 0 else 'fell'}"
+        out.append(where(row) + _capital(t(text, lang, relation=rel_name(row), **values)))
+    return out
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

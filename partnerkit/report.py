@@ -72,7 +72,8 @@ class Report:
             found += list(self.areas.findings)
         if self.relations is not None:
             prefix = f"{self.round}: " if self.round is not None else ""
-            found += [f"{prefix}{f}" for f in self.relations.findings]
+            changed = self.relations.changed  # these name their rounds
+            found += [f if f in changed else f"{prefix}{f}" for f in self.relations.findings]
         return found
 
     @property
@@ -157,6 +158,9 @@ def build_report(
         from .relations import relations
 
         relation_result = relations(latest, [], min_n=min_n, lang=lang, adjust=adjust)
+        if len(rounds) > 1:  # each cell's change between rounds joins the family
+            over = relations(survey, ["round"], min_n=min_n, lang=lang, adjust=adjust)
+            relation_result = relation_result.with_changes(over, rounds[-1])
     gap_result, trend_all, trend_actor, area_result, relation_result = report_family(
         gap_result, trend_all, trend_actor, area_result, adjust, relations=relation_result
     )

@@ -71,7 +71,6 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
     headers += [item.label(lang) for item in inst.items]
     # relation grids (issue 21): `Stem - Target` columns, answers on each relation's own scale
     relation_spans = []
-    names = {a.id: a.label(lang) for a in inst.actors}
     for r, relation in enumerate(inst.relations):
         rel_answers = [relation.scale.name(p, lang) for p in relation.scale.points]
         rel_answers.append(relation.scale.name("missing", lang))
@@ -79,8 +78,12 @@ def template_workbook(instrument: Instrument | str | Path | None = None, lang: s
         for row, entry in enumerate(rel_answers, start=1):
             _text(lists[f"{list_column}{row}"], entry)
         first = len(headers) + 1
-        headers += [f"{relation.stem_text(lang)} - {names[t_]}" for t_ in relation.targets]
+        headers += [
+            f"{relation.stem_text(lang)} - {inst.named(t_).label(lang)}" for t_ in relation.targets
+        ]
         relation_spans.append((list_column, len(rel_answers), first, len(headers)))
+    if inst.organisations:  # the respondent's named organisation (a header the reader knows)
+        headers.append(t("template.organisation", lang))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, header in enumerate(headers, start=1):

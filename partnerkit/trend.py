@@ -190,7 +190,7 @@ def trend(
         for r_from, r_to in pairs:
             rows_from = in_group & (round_of == r_from)
             rows_to = in_group & (round_of == r_to)
-            link = _link(respondent, rows_from, rows_to, paired, test)
+            link = link_rounds(respondent, rows_from, rows_to, paired, test)
             for dim, scores in columns.items():
                 rec_from = lookup.get((labels, r_from, dim))
                 rec_to = lookup.get((labels, r_to, dim))
@@ -203,7 +203,7 @@ def trend(
                     "round_to": r_to,
                 }
                 records.append(
-                    base | _compare(scores, rows_from, rows_to, rec_from, rec_to, link, test)
+                    base | compare_rounds(scores, rows_from, rows_to, rec_from, rec_to, link, test)
                 )
     frame = pd.DataFrame(records)
     if frame.empty:
@@ -269,7 +269,7 @@ class _Link:
     positions_to: np.ndarray | None = None
 
 
-def _link(respondent, rows_from, rows_to, paired: str, test: str) -> _Link:
+def link_rounds(respondent, rows_from, rows_to, paired: str, test: str) -> _Link:
     """Link every respondent whose id appears once in each round (``paired`` "auto"/"yes")."""
     if paired == "no" or test == "brunner-munzel":
         return _Link()
@@ -291,7 +291,7 @@ def _link(respondent, rows_from, rows_to, paired: str, test: str) -> _Link:
     return _Link(ids_from[common].to_numpy(), ids_to[common].to_numpy())
 
 
-def _compare(scores, rows_from, rows_to, rec_from, rec_to, link: _Link, test: str) -> dict:
+def compare_rounds(scores, rows_from, rows_to, rec_from, rec_to, link: _Link, test: str) -> dict:
     """One dimension, one group, two rounds: the table's numbers, the test and its effect.
 
     The difference, the test and the effect size describe the same people: everyone

@@ -497,7 +497,11 @@ def test_report_shows_relation_views_in_both_languages(lang):
     # the relation tests joined the report's one family, and their findings are listed
     assert report.relations.family == report.gaps.family
     assert report.relations.family_scope == "report"
-    assert all(f in report.all_findings for f in (f"2024: {x}" for x in report.relations.findings))
+    snapshot = [f for f in report.relations.findings if f not in report.relations.changed]
+    assert all(f in report.all_findings for f in (f"2024: {x}" for x in snapshot))
+    # the changes between rounds name their own rounds
+    assert report.relations.changed
+    assert all(f in report.all_findings for f in report.relations.changed)
 
 
 def test_report_workbook_has_a_sheet_per_relation_with_colour_scale(tmp_path: Path):

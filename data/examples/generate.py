@@ -49,6 +49,17 @@ level stays with them), the others answer once. Trust grows steadily in Nørreva
 (about 0.12 points a year) and slowly in Solhøjparken; equality rises from 2020,
 when the decision forum starts; time and resources stay flat in the concern zone.
 
+``../netvaerk/netvaerk_2024.xlsx`` (with the instrument ``netvaerk.toml`` beside it;
+a folder of its own, so that ``partnerkit score data/examples`` reads surveys of one
+instrument) is one round of a
+partnership of ten named organisations: 71 partners name their organisation
+("Organisationens navn", some by an alias) and rate their trust in each
+organisation. The police, the kindergarten and the childminders have fewer than
+five respondents, so they rate only inside their actor type's other organisations. The
+municipality's two departments, the housing company and the tenants' board trust
+each other much; everyone trusts the police less, and the police's trust in the
+tenants' board is not returned.
+
 Run ``python data/examples/generate.py [FOLDER]`` to write them again.
 """
 
@@ -446,6 +457,63 @@ def main(out: Path = HERE) -> None:
     count = areas_folder(simulate_areas(area_rng), area_rng, out / "areas")
     print(f"wrote {count} responses in {len(AREAS_MANY) * len(ROUNDS)} files to {out / 'areas'}")
     write_long(out)
+    write_network(NETWORK_DIR if out == HERE else out / "netvaerk")
+
+
+NETWORK_DIR = HERE.parent / "netvaerk"
+#: organisation id -> respondents in the network example
+NETWORK = {
+    "social": 10, "boern": 8, "vestbo": 12, "afdeling": 10, "politi": 2, "skolen": 8,
+    "kloeveren": 3, "dagplejen": 4, "spiren": 8, "lektiecafe": 6,
+}  # fmt: skip
+#: how much each organisation is trusted on average (1-5)
+TRUSTED = {
+    "social": 3.9, "boern": 3.8, "vestbo": 4.1, "afdeling": 3.9, "politi": 2.7,
+    "skolen": 3.6, "kloeveren": 3.5, "dagplejen": 3.3, "spiren": 3.5, "lektiecafe": 3.4,
+}  # fmt: skip
+#: the strong core: these trust each other more
+CORE = {"social", "boern", "vestbo", "afdeling"}
+
+
+def write_network(out: Path) -> None:
+    """The named-organisation example (its own random stream)."""
+    rng = np.random.default_rng(SEED + 3)
+    inst = load_instrument(NETWORK_DIR / "netvaerk.toml")
+    orgs = {o.id: o for o in inst.organisations}
+    raters = [org for org, count in NETWORK.items() for _ in range(count)]
+    rng.shuffle(raters)
+    rows = []
+    relation = inst.relation("trust")
+    for i, rater in enumerate(raters):
+        named = orgs[rater]
+        # some write their organisation by an alias, as people do
+        name = named.aliases[0] if named.aliases and rng.random() < 0.3 else named.label("da")
+        row = {"ID": i + 1, "Organisationens navn": name}
+        leniency = rng.normal(0, 0.3)
+        for item in ("trust_1", "trust_2"):
+            row[item] = int(np.clip(np.rint(3.6 + leniency + rng.normal(0, 0.7)), 1, 5))
+        for target, org in orgs.items():
+            mu = TRUSTED[target] + leniency
+            if rater in CORE and target in CORE:
+                mu += 0.4
+            if rater == target:
+                mu += 0.5
+            if rater == "politi" and target == "afdeling":
+                mu += 0.8  # the police trust the tenants' board; it is not returned
+            value = int(np.clip(np.rint(mu + rng.normal(0, 0.6)), 1, 5))
+            if rng.random() < 0.02:  # Ved ikke, rarely here
+                value = 6
+            row[f"{relation.stem_text('da')} - {org.label('da')}"] = value
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame = frame.rename(
+        columns={"trust_1": inst.items[0].text["da"], "trust_2": inst.items[1].text["da"]}
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "netvaerk_2024.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="Sheet1", index=False)
+    print(f"wrote {len(frame)} responses of {len(orgs)} named organisations to {path}")
 
 
 def write_long(out: Path = HERE) -> None:

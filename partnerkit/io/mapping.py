@@ -108,12 +108,11 @@ def relation_keys(instrument: Instrument) -> dict[str, str]:
     """Normalised ``Stem - Target`` and ``Stem [Target]`` headers of every relation cell
     (the target by its id, names and aliases, the stem in every language) to the cell's
     column id (``"trust:police"``)."""
-    actors = {a.id: a for a in instrument.actors}
     keys: dict[str, str] = {}
     for relation in instrument.relations:
         for target in relation.targets:
-            actor = actors[target]
-            names = (*actor.name.values(), *actor.aliases, actor.id)
+            named = instrument.named(target)  # an actor type or a named organisation
+            names = (*named.name.values(), *named.aliases, named.id)
             for stem in relation.stem.values():
                 for name in names:
                     for header in (f"{stem} [{name}]", *(f"{stem}{d}{name}" for d in _DASHES)):

@@ -110,18 +110,39 @@ def role_columns(
             sectors = {a.id: a.sector for a in instrument.actors}
             roles["sector"] = roles[role].map(sectors)
             if unknown:
-                listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
                 warnings.append(
-                    f"{name}: actor value(s) {listed}"
-                    f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
-                    f"'{instrument.id}'; they are kept as their own groups (map them to actor "
-                    "types with --actor-map)."
+                    _not_known(
+                        name, "actor", unknown, f"actor types of instrument '{instrument.id}'"
+                    )
+                    + "; they are kept as their own groups (map them to actor types with "
+                    "--actor-map)."
                 )
         elif role == "respondent":
             roles[role] = _ids(series)
+        elif role == "organisation" and instrument.organisations:
+            roles[role], unknown = _canonical(series, instrument.organisation_lookup, {})
+            if unknown:
+                what = f"organisations of instrument '{instrument.id}'"
+                warnings.append(
+                    _not_known(name, "organisation", unknown, what)
+                    + "; they rate as their actor type's other organisations (add them to "
+                    "[[organisations]] or their aliases)."
+                )
         else:
             roles[role] = _as_text(series)
+    if "organisation" in roles and "actor" not in roles and instrument.organisations:
+        # no actor-type column: each respondent's type is its organisation's
+        of = {o.id: o.actor for o in instrument.organisations}
+        roles["actor"] = roles["organisation"].map(of)
+        roles["sector"] = roles["actor"].map({a.id: a.sector for a in instrument.actors})
     return roles, warnings
+
+
+def _not_known(name: str, role: str, unknown: list[str], what: str) -> str:
+    """ "<file>: actor value(s) 'a', 'b' ... are not <what>" (the first five)."""
+    listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
+    more = " ..." if len(unknown) > 5 else ""
+    return f"{name}: {role} value(s) {listed}{more} are not {what}"
 
 
 def constant(value: str, count: int) -> pd.Categorical:
@@ -170,16 +191,23 @@ def _canonical_actors(
 ) -> tuple[pd.Categorical, list[str]]:
     """Actor values as the instrument's actor ids where they match (directly or through the
     actor map); others kept as given."""
-    by_id = {a.id: a for a in instrument.actors}
+    return _canonical(series, instrument.actor_lookup, actor_map)
+
+
+def _canonical(
+    series: pd.Series, lookup: Mapping[str, object], mapped: Mapping[str, str]
+) -> tuple[pd.Categorical, list[str]]:
+    """Values as the ids of the actor types or organisations ``lookup`` names (directly or
+    through ``mapped``, answer text to id); others kept as given, and listed."""
     unknown: list[str] = []
 
     def canonical(value):
         text = as_shown(value)
-        mapped = actor_map.get(norm_header(text))
-        actor = by_id[mapped] if mapped else instrument.actor_lookup.get(norm_header(text))
-        if actor is None and instrument.actors and text:
+        to = mapped.get(norm_header(text))
+        found = lookup.get(norm_header(to if to else text))
+        if found is None and lookup and text:
             unknown.append(text)
-        return actor.id if actor else (text or None)
+        return found.id if found else (text or None)
 
     return _recode(series, canonical), unknown
 

@@ -85,6 +85,7 @@ def facts(doc: dict, key_names: Sequence[str]) -> list[dict]:
             if "relation" in rec and "rater" in rec:  # relations: a matrix cell
                 measure = f"{rec['relation']}:{rec.get('target_id')}"
                 add(measure, {**labels, "actor": rec["rater"]}, rec)
+                out[-1]["rater_id"] = rec.get("rater_id")
             elif "groups" in rec:  # gaps
                 name = rec.get("between") or between
                 for group in rec["groups"]:
@@ -145,11 +146,18 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
                 keys[name] = GroupKey(name, name)
         else:
             keys[name] = resolve_keys(base, [name])[0]
-    extra = [k for k in keys.values() if k.column not in ROLES and k.column != "sector"]
+    inst = survey.instrument
+    org_ids = {o.id for o in inst.organisations} if "organisation" in whole.columns else set()
+    if org_ids:  # a matrix of named organisations: the organisation is a key of the cube
+        keys["organisation"] = GroupKey("organisation", "organisation")
+    extra = [
+        k
+        for k in keys.values()
+        if (k.column not in ROLES or k.column == "organisation") and k.column != "sector"
+    ]
     columns = cube_keys(base, extra)
     frame_columns = [*columns, *(["sector"] if "actor" in columns and "sector" in whole else [])]
     cube = build_cube(whole[frame_columns], columns)
-    inst = survey.instrument
     points = resolve_protection(inst, protection)
     threshold = min_n or next(
         (d["meta"]["min_n"] for d in docs if d.get("meta", {}).get("min_n")), 5
@@ -168,10 +176,22 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
     round_of = whole["round"].astype(object).to_numpy() if "round" in whole else None
     area_of = whole["area"].astype(object).to_numpy() if "area" in whole else None
     measures: dict[str, list] = {}
+    org_of = whole["organisation"].astype(object).to_numpy() if org_ids else None
+    actor_of = whole["actor"].astype(object).to_numpy() if "actor" in whole else None
     for doc in docs:
         doc_lang = lang or doc.get("meta", {}).get("lang") or inst.language
-        for f in facts(doc, list(keys)):
+        doc_facts = facts(doc, list(keys))
+        # the organisations rating on their own rows; a merged row holds the others
+        named = {f.get("rater_id") for f in doc_facts} & org_ids
+        for f in doc_facts:
             mask = np.ones(len(whole), dtype=bool)
+            rater = f.get("rater_id") or ""
+            if org_ids and (rater in org_ids or rater.startswith("other:")):
+                f["labels"].pop("actor", None)  # the rows are the organisation's
+                if rater in org_ids:
+                    mask &= org_of == rater
+                else:
+                    mask &= (actor_of == rater.split(":", 1)[1]) & ~np.isin(org_of, list(named))
             for name, value in f["labels"].items():
                 if value is not None and name in keys:
                     mask &= labels_of(name, doc_lang) == value
@@ -184,6 +204,8 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
                     [(a, r) in pairs for a, r in zip(area_labels, round_of, strict=True)]
                 )
             f["cells"] = np.unique(cube.cell_of_row[mask])
+            if org_ids and (rater in org_ids or rater.startswith("other:")):
+                f["labels"]["organisation"] = rater  # said in the report, matched above
             measures.setdefault(f["measure"], []).append(f)
 
     values = _measure_values(base, respondent_scores, set(measures))

@@ -22,6 +22,7 @@ from .views import (
     areas_rounds,
     concentration_text,
     ledger_summary,
+    relation_changes,
     relation_groups,
     relation_legend,
     relation_zone,
@@ -790,6 +791,15 @@ def _relations(report: Report, charts) -> str:
             if text is not None:
                 out.append(f"<p>{_e(text)}</p>")
     out.append(_figure(charts.trust_diagram(report)))
+    head, rows = relation_changes(result)
+    if rows:
+        rows = [
+            _row(r[0], [f'<td class="text">{_e(r[1])}</td>', *(f"<td>{_e(x)}</td>" for x in r[2:])])
+            for r in rows
+        ]
+        heads = [_e(h) for h in head[:-1]] + [_e(t("html.p_adj", lang))]
+        out.append(_table(t("relations.changes", lang), heads, rows, "changes", left=2))
+        out.append(f'<p class="legend">{_e(t("relations.changes_legend", lang))}</p>')
     legend = relation_legend(result, lang)
     out.append(
         f'<p class="legend">{_e(legend)}<br>{_e(t("legend.hidden", lang, min_n=report.min_n))}</p>'

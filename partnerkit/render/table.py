@@ -31,10 +31,13 @@ from .views import (
     comment_text,
     concentration_text,
     ledger_summary,
+    network_text,
+    relation_changes,
     relation_groups,
     relation_legend,
     relation_zone,
     score_tables,
+    short_names,
 )
 
 ZONE_STYLE = {"strength": "green", "attention": "yellow", "concern": "red"}
@@ -1079,6 +1082,12 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
             text = concentration_text(tables["concentration"][0], lang)
             if text is not None:
                 parts.append(Text(text))
+        for row in tables["network"]:
+            text = network_text(row, inst, lang)
+            if text is not None:
+                parts.append(Text(text))
+    if any(k.column == "round" for k in result.keys):
+        parts.append(_relation_changes(result))
     findings = "\n".join(f"⚑ {f}" for f in result.findings) or t("relations.no_findings", lang)
     parts.append(Text(findings, style="bold"))
     if not quiet:
@@ -1089,6 +1098,30 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
             Text(t("legend.hidden", lang, min_n=result.min_n), style="dim"),
         ]
     return Group(*parts)
+
+
+def _relation_changes(result) -> RenderableType:
+    """The significant changes between rounds (cells and concentration), or a line
+    saying how many were tested."""
+    lang = result.lang
+    head, rows = relation_changes(result)
+    if not rows:
+        tested = int(
+            result.changes["p"].notna().sum() + result.concentration_change["p"].notna().sum()
+        )
+        return Text(t("relations.no_changes", lang, m=tested))
+    table = Table(
+        title=t("relations.changes", lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for i, name in enumerate(head):
+        right = i >= len(head) - 4
+        table.add_column(name, justify="right" if right else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return Group(table, Text(t("relations.changes_legend", lang), style="dim"))
 
 
 def _relation_cell(record: dict | None, result, scale) -> Text:
@@ -1108,7 +1141,7 @@ def _relation_cell(record: dict | None, result, scale) -> Text:
 def _relation_matrix(relation, records: list[dict], result) -> Table:
     lang = result.lang
     inst = result.survey.instrument
-    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    actors = short_names(inst, lang)
     targets = list(dict.fromkeys(r["target"] for r in records))
     raters = list(dict.fromkeys(r["rater"] for r in records))
     table = Table(
@@ -1116,6 +1149,7 @@ def _relation_matrix(relation, records: list[dict], result) -> Table:
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
+        collapse_padding=len(targets) > 8,  # ten organisations still fit 100 columns
     )
     table.add_column(t("relations.rater", lang), max_width=14, overflow="ellipsis", no_wrap=True)
     for target in targets:
@@ -1136,7 +1170,7 @@ def _relation_matrix(relation, records: list[dict], result) -> Table:
 def _self_other_table(result, records: list[dict]) -> Table:
     lang = result.lang
     inst = result.survey.instrument
-    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    actors = short_names(inst, lang)
     relations = list(dict.fromkeys(r["relation"] for r in records))
     table = Table(
         title=t("relations.self_other", lang),
@@ -1175,7 +1209,7 @@ def _self_other_table(result, records: list[dict]) -> Table:
 def _balance_table(result, records: list[dict]) -> Table:
     lang = result.lang
     inst = result.survey.instrument
-    actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    actors = short_names(inst, lang)
     table = Table(
         title=t("relations.balance", lang),
         title_justify="left",

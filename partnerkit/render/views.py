@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..i18n import HIDDEN, bound, join_words, key_name, number, t
+from ..i18n import HIDDEN, bound, join_words, key_name, number, signed, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -276,6 +276,7 @@ def relation_groups(result) -> list[tuple[str, dict]]:
             ("self_other", result.self_other),
             ("balance", result.balance),
             ("concentration", result.concentration),
+            ("network", result.network),
         )
     }
     out = []
@@ -328,3 +329,93 @@ def concentration_text(row: dict, lang: str) -> str | None:
         f"{row['top_target']} ({number(100 * row['top_share'], lang, 0)} %), "
         f"{t('relations.gini', lang)} {gini}"
     )
+
+
+def network_text(row: dict, inst, lang: str) -> str | None:
+    """The trust network of named organisations in one line; ``None`` for actor types
+    (their network is in the JSON) or a network of fewer than two organisations."""
+    if not inst.relation(row["relation"]).organisations or row["nodes"] < 2:
+        return None
+
+    def num(x):
+        return HIDDEN if x is None or x != x else number(x, lang)
+
+    return t(
+        "relations.network", lang, relation=inst.relation(row["relation"]).label(lang),
+        bound=bound(row["threshold"], lang), nodes=row["nodes"], edges=row["edges"],
+        density=num(row["density"]), reciprocity=num(row["reciprocity"]),
+        centralisation=num(row["in_centralisation"]),
+    )  # fmt: skip
+
+
+def short_names(inst, lang: str) -> dict[str, str]:
+    """Full label to short label of every actor type, named organisation and merged row
+    of organisations ("School: others"), for narrow table headers."""
+    out = {a.label(lang): a.short_label(lang) for a in inst.actors}
+    out |= {o.label(lang): o.short_label(lang) for o in inst.organisations}
+    if inst.organisations:
+        for a in inst.actors:
+            full = t("relations.other_organisations", lang, actor=a.label(lang))
+            out[full] = t("relations.other_organisations", lang, actor=a.short_label(lang))
+    return out
+
+
+def relation_changes(result) -> tuple[list[str], list[list[str]]]:
+    """The significant changes between rounds of a relations result (``--by round``):
+    a header and one row of texts per flagged matrix cell or concentration measure,
+    ``[<other keys>, relation, rater → rated, rounds, from, to, change, p_adj]``."""
+    from .records import to_records
+
+    lang = result.lang
+    inst = result.survey.instrument
+    others = [k.name for k in result.keys if k.column != "round"]
+    short = short_names(inst, lang)
+    head = [
+        *others,
+        t("relations.relation", lang),
+        f"{t('relations.rater', lang)} → {t('relations.target', lang).lower()}",
+        t("relations.rounds", lang),
+        t("relations.from", lang),
+        t("relations.to", lang),
+        t("relations.change", lang),
+        "p_adj",
+    ]
+    rows = []
+    for r in to_records(result.changes[result.changes["flagged"]]):
+        rows.append(
+            [
+                *(str(r[k]) for k in others),
+                inst.relation(r["relation"]).label(lang),
+                f"{short.get(r['rater'], r['rater'])} → {short.get(r['target'], r['target'])}",
+                f"{r['round_from']}→{r['round_to']}",
+                number(r["mean_from"], lang),
+                number(r["mean_to"], lang),
+                signed(r["diff"], lang),
+                _p(r["p_adj"], lang),
+            ]
+        )
+    changed = result.concentration_change
+    for r in to_records(changed[changed["flagged"]]):
+        share = r["measure"] == "top_share"
+        value = (
+            (lambda x: f"{number(100 * x, lang, 0)} %") if share else (lambda x: number(x, lang))
+        )
+        diff = signed(100 * r["diff"], lang, 0) + " " + t("unit.pp", lang) if share else None
+        diff = diff or signed(r["diff"], lang)
+        rows.append(
+            [
+                *(str(r[k]) for k in others),
+                inst.relation(r["relation"]).label(lang),
+                t("relations.top_share" if share else "relations.gini", lang),
+                f"{r['round_from']}→{r['round_to']}",
+                value(r["value_from"]),
+                value(r["value_to"]),
+                diff,
+                _p(r["p_adj"], lang),
+            ]
+        )
+    return head, rows
+
+
+def _p(value: float, lang: str) -> str:
+    return f"< {number(0.001, lang, 3)}" if value < 0.001 else number(value, lang, 3)
