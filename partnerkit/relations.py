@@ -505,14 +505,14 @@ class _OrgUnits:
             f"other:{a.id}": {o.id for o in inst.organisations if o.actor == a.id} - self.large
             for a in types
         }
-        index = {u: i for i, u in enumerate(self.ids)}
         data = survey.data
-        org = data["organisation"].astype(object).to_numpy()
-        actor = data["actor"].astype(object).to_numpy()  # relations() needs an actor column
-        own = np.array([index.get(o, -1) if o in self.large else -1 for o in org], dtype=np.intp)
-        rest = np.array([index.get(f"other:{a}", -1) for a in actor], dtype=np.intp)
-        self.rater = np.where(own >= 0, own, rest)
-        self.unknown = sorted({str(o) for o in org if o == o and o is not None} - known)
+        org = data["organisation"].astype(object)
+        actor = data["actor"].astype(object)  # relations() needs an actor column
+        # vectorised: each row's organisation (if large) or its actor type's merged row
+        own = org.map({o: i for i, o in enumerate(self.ids) if o in self.large})
+        rest = actor.map({a.id: len(large) + i for i, a in enumerate(types)})
+        self.rater = own.fillna(rest).fillna(-1).to_numpy(dtype=np.intp)
+        self.unknown = sorted(str(o) for o in org.dropna().unique() if o not in known)
 
 
 def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation]):
