@@ -151,6 +151,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{area} ligger {diff} point under de andre boligområder på {dimension}.",
         "{area} is {diff} points below the other areas on {dimension}.",
     ),
+    "areas.above_other": (
+        "{area} ligger {diff} point over {other} på {dimension}.",
+        "{area} is {diff} points above {other} on {dimension}.",
+    ),
+    "areas.below_other": (
+        "{area} ligger {diff} point under {other} på {dimension}.",
+        "{area} is {diff} points below {other} on {dimension}.",
+    ),
     "areas.model_above": (
         "{area} ligger over gennemsnittet af boligområderne på {dimension}: {estimate} "
         "(95 % CI {low}-{high}) mod {overall}.",
@@ -338,7 +346,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "p ikke justeret for de {m} test: flere fund kan være tilfældige.",
         "p not adjusted for the {m} tests: several findings may be chance.",
     ),
-    "findings.more": ("… og {n} mere i tabellerne.", "… and {n} more in the tables."),
+    "findings.more": ("… og {n} flere: {where}.", "… and {n} more: {where}."),
+    "findings.more_in": ("{n} under «{where}»", "{n} under “{where}”"),
+    "findings.section.gaps": ("Forskelle mellem aktørtyperne", "Gaps between actor types"),
+    "findings.section.trend": ("Ændringer over tid", "Changes over time"),
+    "findings.section.areas": ("Boligområderne", "Housing areas"),
+    "findings.section.relations": ("Relationer mellem aktørerne", "Relations between actors"),
     "effect.negligible": ("en ubetydelig effekt ({size})", "a negligible effect ({size})"),
     "effect.small": ("en lille effekt ({size})", "a small effect ({size})"),
     "effect.medium": ("en middelstor effekt ({size})", "a medium effect ({size})"),
