@@ -594,18 +594,20 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{groups}. Black vertical tick: {all}. The background shows the zones {zones}.",
     ),
     "chart.trend_title": (
-        "Gennemsnit for alle svar pr. runde, én boks pr. dimension",
-        "Mean of all respondents per round, one panel per dimension",
+        "Gennemsnit pr. runde, én boks pr. dimension, én linje pr. aktørtype",
+        "Mean per round, one panel per dimension, one line per actor type",
     ),
     "chart.trend_desc": (
         "Små linjediagrammer, ét pr. dimension: {dims}. Runderne vandret ({rounds}), "
-        "gennemsnittet lodret med værdien skrevet ved hvert punkt. En stor trekant (▲ op, "
-        "▼ ned) markerer en ændring, der næppe er tilfældig, og nævnes i boksen.",
+        "gennemsnittet lodret på hele skalaen {lo}-{hi}. Én linje pr. gruppe, navngivet ved "
+        "linjens ende: {groups}; hver har sin farve, sin markør og sin streg. Skjulte runder "
+        "er huller i linjen. ▲ eller ▼ efter et navn markerer en ændring, der næppe er "
+        "tilfældig.",
         "Small line charts, one per dimension: {dims}. Rounds across ({rounds}), the mean up "
-        "with its value written at each point. A large triangle (▲ up, ▼ down) marks a change "
-        "unlikely to be chance, also written in the panel.",
+        "on the whole scale {lo}-{hi}. One line per group, named at the line's end: {groups}; "
+        "each has its own colour, marker and dash. Hidden rounds are gaps in a line. ▲ or ▼ "
+        "after a name marks a change that is unlikely to be chance.",
     ),
-    "chart.trend_line": ("Gennemsnit (alle svar)", "Mean (all respondents)"),
     "chart.trend_up": ("steg, næppe tilfældigt", "rose, unlikely to be chance"),
     "chart.trend_down": ("faldt, næppe tilfældigt", "fell, unlikely to be chance"),
     "chart.gaps_title": (

@@ -182,9 +182,10 @@ def _expected_series(report) -> dict[str, int]:
         sum(not g["suppressed"] and _visible(g["mean"]) for g in groups) >= 2
         for groups in report.gaps.records["groups"]
     )
-    if report.trend is not None:
-        rounds = report.trend.rounds
-        expected["trend"] = rounds[~rounds["suppressed"].astype(bool)]["dimension"].nunique()
+    if report.trend is not None:  # a line per actor group with a visible mean, and everyone
+        rounds = report.trend_by_actor.rounds
+        shown = rounds[~rounds["suppressed"].astype(bool) & rounds["mean"].notna()]
+        expected["trend"] = shown["actor"].dropna().nunique() + 1
     if report.areas is not None:
         focus = report.survey.instrument.focus
         part = report.areas.records
@@ -414,6 +415,10 @@ def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
                 svg = page.locator(f"svg#chart-{chart}")
                 assert svg.count() == 1, chart
                 assert svg.get_attribute("data-series") == str(count), chart
+                if chart == "trend":  # small multiples: a panel per dimension shown
+                    dims = report.trend.rounds
+                    dims = dims[~dims["suppressed"].astype(bool)]["dimension"].nunique()
+                    assert svg.get_attribute("data-panels") == str(dims)
                 box = svg.bounding_box()
                 assert box is not None and box["width"] > 600, (chart, box)
             relation_charts = 2 if report.relations is not None else 0  # balance, trust

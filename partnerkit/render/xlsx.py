@@ -39,7 +39,7 @@ def render_xlsx(report: Report) -> bytes:
     chart_data = _summary(book, summary, report)
     _scores(book.create_sheet(t("xlsx.scores", lang)), report)
     if report.trend is not None:
-        _trend(book.create_sheet(t("xlsx.trend", lang)), report)
+        _trend(book.create_sheet(t("xlsx.trend", lang)), report, chart_data)
     if report.gaps is not None:
         _gaps(book.create_sheet(t("xlsx.gaps", lang)), report)
     _reliability(book.create_sheet(t("xlsx.reliability", lang)), report)
@@ -336,8 +336,7 @@ def _scores(sheet, report: Report) -> None:
     _finish(sheet, 1, last_col, len(records) + 1)
 
 
-def _trend(sheet, report: Report) -> None:
-    from openpyxl.chart import LineChart, Reference
+def _trend(sheet, report: Report, data) -> None:
     from openpyxl.utils import get_column_letter
 
     lang = report.lang
@@ -361,19 +360,7 @@ def _trend(sheet, report: Report) -> None:
     cells = f"B2:{get_column_letter(1 + len(rounds))}{last_row}"
     _zone_formatting(sheet, cells, "B2", report)
 
-    chart = LineChart()
-    chart.title = t("xlsx.chart_trend", lang)
-    chart.y_axis.title = t("xlsx.mean", lang)
-    chart.x_axis.title = t("round", lang)
-    chart.y_axis.scaling.min = report.survey.instrument.scale.min
-    chart.y_axis.scaling.max = report.survey.instrument.scale.max
-    chart.height, chart.width = 12, 22
-    data = Reference(sheet, min_col=1, max_col=1 + len(rounds), min_row=2, max_row=last_row)
-    chart.add_data(data, from_rows=True, titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=2, max_col=1 + len(rounds), min_row=1))
-    sheet.add_chart(chart, f"A{last_row + 3}")
-
-    start = last_row + 30
+    start = _trend_charts(sheet, data, report, last_row + 3)
     columns = [
         "dimension_name", "round_from", "round_to", "n_from", "n_to", "diff", "diff_ci_low",
         "diff_ci_high", "test", "p", "p_adj", "hedges_g", "significant",
@@ -381,6 +368,75 @@ def _trend(sheet, report: Report) -> None:
     _table(sheet, start, trend.records, columns, lang, report.min_n)
     _widths(sheet, {"A": 38} | {get_column_letter(c): 12 for c in range(2, 15)})
     _finish(sheet, 1, max(len(columns), 1 + 2 * len(rounds)), start + len(trend.records))
+
+
+#: Excel's own marker symbols and dash patterns, one of each per line (the SVG's are
+#: matplotlib's): with the Okabe-Ito colours no two lines look alike, also in greyscale.
+_SYMBOLS = ("circle", "square", "triangle", "diamond", "x", "star", "plus", "dash", "dot")
+_DASHES = ("solid", "dash", "sysDot", "dashDot", "lgDash", "lgDashDot", "sysDash",
+           "lgDashDotDot", "sysDashDot", "sysDashDotDot")  # fmt: skip
+_CHART_ROWS = 16  # rows a trend chart takes, with a blank row after it
+
+
+def _trend_charts(sheet, data, report: Report, row: int) -> int:
+    """Small multiples in the workbook: a native line chart per dimension, two a row from
+    ``row``, an actor group per line (the lines of the HTML chart,
+    :func:`~partnerkit.render.charts.trend_lines`), the value axis on the instrument's
+    scale. Their numbers sit on the chart-data sheet, where a hidden round is an empty
+    cell, drawn as a gap (a text cell would be drawn as zero). Returns the first row
+    after the charts."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.chart.marker import Marker
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.line import LineProperties
+
+    from .charts import trend_lines
+
+    lang = report.lang
+    scale = report.survey.instrument.scale
+    order, dims, lines = trend_lines(report)
+    names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
+    top = data.max_row + 2
+    for k, dim in enumerate(dims):
+        head = top + k * (len(lines) + 2)
+        _header(data, head, [names[dim], *order])
+        for i, line in enumerate(lines, start=1):
+            data.cell(row=head + i, column=1, value=xlsx_text(line.label))
+            for j, mean in enumerate(line.means[dim], start=2):
+                if mean is not None:  # a hidden round stays an empty cell: a gap
+                    _number(data, head + i, j, mean)
+        chart = LineChart()
+        chart.title = xlsx_text(names[dim])
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = scale.min, scale.max
+        chart.y_axis.majorUnit = 1
+        chart.y_axis.number_format = "0"
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        chart.display_blanks = "gap"
+        chart.height, chart.width = 7.5, 12.5
+        chart.legend.position = "r"
+        values = Reference(data, min_col=1, max_col=1 + len(order), min_row=head + 1,
+                           max_row=head + len(lines))  # fmt: skip
+        chart.add_data(values, from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(data, min_col=2, max_col=1 + len(order), min_row=head))
+        groups = [line for line in lines if line.group is not None]
+        for series, line in zip(chart.series, lines, strict=True):
+            overall = line.group is None
+            index = groups.index(line) if not overall else 0
+            colour = line.style["color"].lstrip("#")
+            dash = "solid" if overall else _DASHES[index % len(_DASHES)]
+            series.graphicalProperties = GraphicalProperties(
+                ln=LineProperties(solidFill=colour, prstDash=dash, w=38100 if overall else 19050)
+            )
+            symbol = "circle" if overall else _SYMBOLS[index % len(_SYMBOLS)]
+            series.marker = Marker(symbol=symbol, size=5 if overall else 6)
+            series.marker.graphicalProperties = GraphicalProperties(
+                solidFill=colour, ln=LineProperties(solidFill="1A1A1A" if not overall else colour)
+            )
+            series.smooth = False
+        column = "A" if k % 2 == 0 else "D"
+        sheet.add_chart(chart, f"{column}{row + _CHART_ROWS * (k // 2)}")
+    return row + _CHART_ROWS * ((len(dims) + 1) // 2)
 
 
 def _round_means(sheet, per_round, dims: list[str], rounds: list[str], report: Report) -> None:
