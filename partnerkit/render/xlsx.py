@@ -375,7 +375,7 @@ def _trend(sheet, report: Report, data) -> None:
 _SYMBOLS = ("circle", "square", "triangle", "diamond", "x", "star", "plus", "dash", "dot")
 _DASHES = ("solid", "dash", "sysDot", "dashDot", "lgDash", "lgDashDot", "sysDash",
            "lgDashDotDot", "sysDashDot", "sysDashDotDot")  # fmt: skip
-_CHART_ROWS = 16  # rows a trend chart takes, with a blank row after it
+_CHART_ROWS = 18  # rows a trend chart takes, with a blank row after it
 
 
 def _trend_charts(sheet, data, report: Report, row: int) -> int:
@@ -389,6 +389,8 @@ def _trend_charts(sheet, data, report: Report, row: int) -> int:
     from openpyxl.chart.marker import Marker
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.drawing.line import LineProperties
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+    from openpyxl.worksheet.pagebreak import Break
 
     from .charts import trend_lines
 
@@ -413,7 +415,6 @@ def _trend_charts(sheet, data, report: Report, row: int) -> int:
         chart.y_axis.delete = False
         chart.x_axis.delete = False
         chart.display_blanks = "gap"
-        chart.height, chart.width = 7.5, 12.5
         chart.legend.position = "r"
         values = Reference(data, min_col=1, max_col=1 + len(order), min_row=head + 1,
                            max_row=head + len(lines))  # fmt: skip
@@ -434,8 +435,18 @@ def _trend_charts(sheet, data, report: Report, row: int) -> int:
                 solidFill=colour, ln=LineProperties(solidFill="1A1A1A" if not overall else colour)
             )
             series.smooth = False
-        column = "A" if k % 2 == 0 else "D"
-        sheet.add_chart(chart, f"{column}{row + _CHART_ROWS * (k // 2)}")
+        # anchored to cells at both corners, so the two charts of a row share its width
+        # whatever width the columns end up with (A-D and F-K: about equal); a row's
+        # first line stays empty, so a page break there cuts no chart's border
+        block = row + _CHART_ROWS * (k // 2)  # 1-based: the block's empty first row
+        first, last = (0, 4) if k % 2 == 0 else (5, 11)
+        chart.anchor = TwoCellAnchor(
+            _from=AnchorMarker(col=first, row=block),  # 0-based: the row after ``block``
+            to=AnchorMarker(col=last, row=block + _CHART_ROWS - 2),
+        )
+        sheet.add_chart(chart)
+        if k % 6 == 0:  # three rows of charts a page, never a chart across a page break
+            sheet.row_breaks.append(Break(id=block - 1))
     return row + _CHART_ROWS * ((len(dims) + 1) // 2)
 
 
