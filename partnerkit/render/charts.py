@@ -515,15 +515,17 @@ def trend_chart(report: Report) -> str | None:
     desc = t("chart.trend_desc", lang, dims=", ".join(names[d] for d in dims),
              rounds=", ".join(order), groups=", ".join(line.label for line in lines),
              lo=scale.min, hi=scale.max)  # fmt: skip
-    return _svg(
-        fig,
-        canvas,
-        name="trend",
-        title=t("chart.trend_title", lang),
-        desc=desc,
-        series=len(lines),
-        panels=len(dims),
-    )
+    mpl, _figure, _canvas, _ticker, _line, rc = _matplotlib()
+    with mpl.rc_context(rc):  # saved as drawn: text as text, ids salted the same way
+        return _svg(
+            fig,
+            canvas,
+            name="trend",
+            title=t("chart.trend_title", lang),
+            desc=desc,
+            series=len(lines),
+            panels=len(dims),
+        )
 
 
 def _triangle(Line2D, marker: str, label: str):
