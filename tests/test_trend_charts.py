@@ -179,11 +179,13 @@ def test_the_workbook_draws_a_native_chart_per_dimension(report, tmp_path):
     cells = _cells(report).set_index(["group", "dimension", "round"])
     names = {"Alpha": "alpha", "Beta": "beta"}
     # openpyxl writes the chart namespace as the default one (no "c:" prefix); the trend's
-    # charts draw from the chart-data sheet (the trajectory sheet's from its own table)
+    # charts (a line per group shown) and those of the trajectory sheet (everyone) draw
+    # from the chart-data sheet
     line_charts = [
         x for x in _chart_parts(path).values() if "<lineChart>" in x and "'Chart data'!" in x
     ]
-    assert len(line_charts) == 2
+    assert sorted(x.count("<ser>") for x in line_charts) == [1, 1, 5, 5]  # 4 groups shown
+    assert [type(c).__name__ for c in book["Trajectory per year"]._charts] == ["LineChart"] * 2
     for xml in line_charts:
         assert '<min val="1"' in xml and '<max val="7"' in xml
         assert 'dispBlanksAs val="gap"' in xml

@@ -46,7 +46,7 @@ def render_xlsx(report: Report) -> bytes:
     if report.areas is not None:
         _areas(book.create_sheet(t("xlsx.areas", lang)), report)
     if report.trajectory is not None:
-        _trajectory(book.create_sheet(t("xlsx.trajectory", lang)), report)
+        _trajectory(book.create_sheet(t("xlsx.trajectory", lang)), report, chart_data)
     if report.area_model is not None:
         _area_model(book.create_sheet(t("xlsx.area_model", lang)), report)
     if report.relations is not None:
@@ -360,7 +360,9 @@ def _trend(sheet, report: Report, data) -> None:
     cells = f"B2:{get_column_letter(1 + len(rounds))}{last_row}"
     _zone_formatting(sheet, cells, "B2", report)
 
-    start = _trend_charts(sheet, data, report, last_row + 3)
+    from .charts import trend_lines
+
+    start = _line_charts(sheet, data, report, last_row + 3, *trend_lines(report))
     columns = [
         "dimension_name", "round_from", "round_to", "n_from", "n_to", "diff", "diff_ci_low",
         "diff_ci_high", "test", "p", "p_adj", "hedges_g", "significant",
@@ -378,13 +380,13 @@ _DASHES = ("solid", "dash", "sysDot", "dashDot", "lgDash", "lgDashDot", "sysDash
 _CHART_ROWS = 18  # rows a trend chart takes, with a blank row after it
 
 
-def _trend_charts(sheet, data, report: Report, row: int) -> int:
-    """Small multiples in the workbook: a native line chart per dimension, two a row from
-    ``row``, an actor group per line (the lines of the HTML chart,
-    :func:`~partnerkit.render.charts.trend_lines`), the value axis on the instrument's
-    scale. Their numbers sit on the chart-data sheet, where a hidden round is an empty
-    cell, drawn as a gap (a text cell would be drawn as zero). Returns the first row
-    after the charts."""
+def _line_charts(sheet, data, report: Report, row: int, order, dims, lines) -> int:
+    """Small multiples in the workbook: a native line chart per dimension of ``dims``,
+    two a row from ``row``, a line per :class:`~partnerkit.render.charts.TrendLine`
+    (those of the HTML chart) over the rounds ``order``, the value axis on the
+    instrument's scale. Their numbers sit on the chart-data sheet, where a hidden round
+    is an empty cell, drawn as a gap (Excel draws a text cell as zero). Returns the
+    first row after the charts."""
     from openpyxl.chart import LineChart, Reference
     from openpyxl.chart.marker import Marker
     from openpyxl.chart.shapes import GraphicalProperties
@@ -392,11 +394,8 @@ def _trend_charts(sheet, data, report: Report, row: int) -> int:
     from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
     from openpyxl.worksheet.pagebreak import Break
 
-    from .charts import trend_lines
-
     lang = report.lang
     scale = report.survey.instrument.scale
-    order, dims, lines = trend_lines(report)
     names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
     top = data.max_row + 2
     for k, dim in enumerate(dims):
@@ -415,7 +414,10 @@ def _trend_charts(sheet, data, report: Report, row: int) -> int:
         chart.y_axis.delete = False
         chart.x_axis.delete = False
         chart.display_blanks = "gap"
-        chart.legend.position = "r"
+        if len(lines) > 1:
+            chart.legend.position = "r"
+        else:  # one line: its chart's title names it
+            chart.legend = None
         values = Reference(data, min_col=1, max_col=1 + len(order), min_row=head + 1,
                            max_row=head + len(lines))  # fmt: skip
         chart.add_data(values, from_rows=True, titles_from_data=True)
@@ -469,18 +471,18 @@ def _round_means(sheet, per_round, dims: list[str], rounds: list[str], report: R
                 _number(sheet, i, j, rec["mean"])
 
 
-def _trajectory(sheet, report: Report) -> None:
+def _trajectory(sheet, report: Report, data) -> None:
     """trend --over-time: the lines, then one native line chart per dimension (small
-    multiples, two a row) of the round means shown."""
-    from openpyxl.chart import LineChart, Reference
+    multiples, two a row) of the round means shown; a hidden round is a gap."""
     from openpyxl.utils import get_column_letter
+
+    from .charts import OVERALL_STYLE, TrendLine
 
     lang = report.lang
     result = report.trajectory
     rounds = list(result.round_order)
     per_round = result.rounds
     dims = list(dict.fromkeys(result.records["dimension"]))
-    names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
     _header(sheet, 1, [t("dimension", lang), *rounds])
     _round_means(sheet, per_round, dims, rounds, report)
     last_row = 1 + len(dims)
@@ -490,22 +492,18 @@ def _trajectory(sheet, report: Report) -> None:
                "model"]  # fmt: skip
     records = result.records.astype(object).where(result.records.notna(), None)
     _table(sheet, start, records, columns, lang, report.min_n)
-    chart_row = start + len(result.records) + 3
-    scale = report.survey.instrument.scale
-    for k, dim in enumerate(dims):
-        chart = LineChart()
-        chart.title = xlsx_text(names[dim])
-        chart.y_axis.scaling.min, chart.y_axis.scaling.max = scale.min, scale.max
-        chart.height, chart.width = 6, 11
-        chart.legend = None
-        row = 2 + k
-        chart.add_data(Reference(sheet, min_col=1, max_col=1 + len(rounds), min_row=row),
-                       from_rows=True, titles_from_data=True)  # fmt: skip
-        chart.set_categories(Reference(sheet, min_col=2, max_col=1 + len(rounds), min_row=1))
-        anchor = f"{'A' if k % 2 == 0 else 'H'}{chart_row + 13 * (k // 2)}"
-        sheet.add_chart(chart, anchor)
+    everyone = per_round
+    for key in result.keys:  # the means of everyone (the overall group)
+        everyone = everyone[everyone[key.name].isna()]
+    shown = everyone[~everyone["suppressed"].astype(bool) & everyone["mean"].notna()]
+    means = {(r["dimension"], str(r["round"])): float(r["mean"]) for r in shown.to_dict("records")}
+    line = TrendLine(group=None, label=t("all", lang), style=OVERALL_STYLE,
+                     means={d: [means.get((d, str(r))) for r in rounds] for d in dims},
+                     changes={d: [] for d in dims})  # fmt: skip
+    order = [str(r) for r in rounds]
+    end = _line_charts(sheet, data, report, start + len(result.records) + 3, order, dims, [line])
     _widths(sheet, {"A": 38} | {get_column_letter(c): 12 for c in range(2, 15)})
-    _finish(sheet, 1, max(len(columns), 1 + len(rounds)), chart_row + 13 * ((len(dims) + 1) // 2))
+    _finish(sheet, 1, max(len(columns), 1 + len(rounds)), end)
 
 
 def _area_model(sheet, report: Report) -> None:
