@@ -459,12 +459,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "html.p_adj": ("p (justeret)", "p (adjusted)"),
     "html.trend": ("Udvikling fra runde til runde", "Change between rounds"),
     "html.trend.intro": (
-        "Gennemsnittet af alle svar i hver runde ({rounds}). ▲ og ▼ markerer en ændring fra "
-        "{compare}, som næppe er tilfældig; små udsving uden markering kan skyldes, at det "
-        "ikke er de samme personer, der svarer hvert år.",
-        "The mean of all respondents in each round ({rounds}). ▲ and ▼ mark a change from "
-        "{compare} that is unlikely to be chance; small moves without a mark may come from "
-        "different people answering each year.",
+        "Ét lille diagram pr. dimension med gennemsnittet i hver runde ({rounds}): en linje "
+        "pr. aktørtype, navngivet ved linjens ende, og alle svar tilsammen i sort. ▲ og ▼ "
+        "markerer en ændring fra {compare}, som næppe er tilfældig; små udsving uden "
+        "markering kan skyldes, at det ikke er de samme personer, der svarer hvert år.",
+        "A small chart per dimension with the mean of each round ({rounds}): a line per "
+        "actor type, named at the line's end, and all respondents together in black. ▲ and "
+        "▼ mark a change from {compare} that is unlikely to be chance; small moves without a "
+        "mark may come from different people answering each year.",
     ),
     "html.trend.table": ("Gennemsnit pr. runde", "Mean per round"),
     "html.trend.actor": (

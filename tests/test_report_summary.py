@@ -137,7 +137,8 @@ def test_tables_never_hyphenate_and_numbers_never_break(areas_report):
 def test_the_first_print_page_holds_title_and_summary(areas_report, tmp_path):
     """In Chromium's print layout (A4 less 15 mm margins: 680 × 1009 CSS px) the summary
     ends on the first page and the first section starts the second; no table cell
-    hyphenates, and no cell holding a number wraps."""
+    hyphenates, no cell holding a number wraps, and no value, zone word or n runs out of
+    its column ("opmærksomhed" did in a column of eight)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     path = tmp_path / "report.html"
     path.write_text(render_html(areas_report), encoding="utf-8")
@@ -160,12 +161,17 @@ def test_the_first_print_page_holds_title_and_summary(areas_report, tmp_path):
                   return [td.className, s.hyphens, s.whiteSpace, td.textContent];
                 })"""
             )
+            overflowing = page.evaluate(
+                """() => [...document.querySelectorAll('td .v, td .zw, td .n')]
+                  .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)"""
+            )
             pdf = page.pdf(format="A4", margin={"top": "15mm", "bottom": "15mm"})
         finally:
             browser.close()
     assert box["after"] == "page"
     assert box["bottom"] <= 1009, box
     assert pdf.startswith(b"%PDF")
+    assert overflowing == []  # a value, zone word or n wider than its column
     assert cells
     for cls, hyphens, space, text in cells:
         assert hyphens == "manual", (cls, text)

@@ -448,8 +448,9 @@ def _trend_figure(report: Report):
                      strict=False))  # fmt: skip
     ncols = 2 if len(dims) > 1 else 1
     nrows = max(1, math.ceil(len(dims) / ncols))
-    panel = 2.05  # inches: nine labels of 7.5 pt fit beside a panel this high
-    gap = 9.5 / 72 / (panel - 0.75) * (hi - lo)  # one label's height, in scale points
+    panel = 1.8  # inches: seven labels of 7.5 pt fit beside a panel this high; five rows of
+    # panels and the section's intro fit on one printed A4 page
+    gap = 9 / 72 / (panel - 0.7) * (hi - lo)  # one label's height, in scale points
     xs = list(range(len(order)))
     with _mpl.rc_context(rc):
         fig = Figure(figsize=(WIDTH, panel * nrows + 0.5), layout="constrained")
