@@ -24,35 +24,21 @@ from partnerkit.render.xlsx import render_xlsx
 from partnerkit.report import build_report
 from tests.conftest import TINY_TOML, write_table
 
-SEVEN = TINY_TOML.replace(
-    """[scale]
-min = 1
-max = 5
-favourable = 4
-missing_codes = [6]
-
-[scale.labels]
-"1" = ["Strongly disagree", "Helt uenig"]
-"2" = ["Disagree", "Delvist uenig"]
-"3" = ["Neither agree nor disagree", "Hverken enig eller uenig"]
-"4" = ["Agree", "Delvist enig"]
-"5" = ["Strongly agree", "Helt enig"]
-""",
-    """[scale]
-min = 1
-max = 7
-favourable = 5
-missing_codes = [8]
-
-[scale.labels]
-"1" = ["Strongly disagree", "Helt uenig"]
-"2" = ["Disagree", "Uenig"]
-"3" = ["Somewhat disagree", "Delvis uenig"]
-"4" = ["Neither agree nor disagree", "Hverken enig eller uenig"]
-"5" = ["Somewhat agree", "Delvis enig"]
-"6" = ["Agree", "Enig"]
-"7" = ["Strongly agree", "Helt enig"]
-""",
+#: The answer labels of a 7-point agreement scale (English, Danish).
+LABELS_7 = (
+    ("Strongly disagree", "Helt uenig"), ("Disagree", "Uenig"),
+    ("Somewhat disagree", "Delvis uenig"),
+    ("Neither agree nor disagree", "Hverken enig eller uenig"),
+    ("Somewhat agree", "Delvis enig"), ("Agree", "Enig"), ("Strongly agree", "Helt enig"),
+)  # fmt: skip
+#: The tiny instrument on that scale: its [scale] table up to the missing label replaced.
+SEVEN = re.sub(
+    r"\[scale\]\n.*?(?=missing = )",
+    "[scale]\nmin = 1\nmax = 7\nfavourable = 5\nmissing_codes = [8]\n\n[scale.labels]\n"
+    + "".join(f'"{k}" = ["{en}", "{da}"]\n' for k, (en, da) in enumerate(LABELS_7, start=1)),
+    TINY_TOML,
+    count=1,
+    flags=re.S,
 )
 
 #: Respondents per actor group and round: Police is always below min_n = 5, Volunteer
