@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import OptionError, SurveyReadError
 from .grouping import natural_order
-from .result import Result
+from .result import Finding, Result
 from .survey import Exclusion, Survey
 from .text import norm_header
 
@@ -394,16 +394,28 @@ def _sorted(records: pd.DataFrame, sort_id: str | None, by: str = "mean") -> pd.
 
 
 def _findings(records: pd.DataFrame, lang: str, method: str) -> list[str]:
+    """The flagged areas in words, grouped by area and largest difference first.
+
+    With two areas each is compared with the other, so "A above B" and "B below A"
+    are one finding: it is said once, from the area above, naming the other
+    (issue 20)."""
     from .i18n import number, t
 
     out = []
     column = "model_diff" if method == "model" else "benchmark_diff"
     flagged = records[records["flagged"].astype(bool)]
+    named = list(dict.fromkeys(records["area"].dropna()))
+    if len(named) == 2:  # the area below mirrors the one above: left out
+        place = ["dimension", *(["round"] if "round" in flagged.columns else [])]
+        above = flagged[flagged[column] > 0]
+        mirrored = flagged[place].merge(above[place], how="left", indicator=True)["_merge"]
+        flagged = flagged[(flagged[column] > 0).to_numpy() | (mirrored != "both").to_numpy()]
     order = {a: i for i, a in enumerate(dict.fromkeys(flagged["area"]))}
     flagged = flagged.assign(
         _area=flagged["area"].map(order), _size=-flagged[column].astype(float).abs()
     ).sort_values(["_area", "_size"], kind="stable")  # grouped by area, largest first
     for rec in flagged.to_dict("records"):
+        extra = {}
         if method == "model":
             key = "areas.model_above" if rec[column] > 0 else "areas.model_below"
             extra = {
@@ -412,9 +424,11 @@ def _findings(records: pd.DataFrame, lang: str, method: str) -> list[str]:
                 "high": number(rec["estimate_high"], lang),
                 "overall": number(rec["overall_mean"], lang),
             }
+        elif len(named) == 2:
+            key = "areas.above_other" if rec[column] > 0 else "areas.below_other"
+            extra = {"other": next(a for a in named if a != rec["area"])}
         else:
             key = "areas.above" if rec[column] > 0 else "areas.below"
-            extra = {}
         line = t(
             key,
             lang,
@@ -423,7 +437,9 @@ def _findings(records: pd.DataFrame, lang: str, method: str) -> list[str]:
             diff=number(abs(rec[column]), lang),
             **extra,
         )
-        out.append(f"{rec['round']}: {line}" if rec.get("round") else line)
+        text = f"{rec['round']}: {line}" if rec.get("round") else line
+        out.append(Finding(text, section="areas", dimension=rec["dimension"], area=rec["area"],
+                           size=abs(float(rec[column]))))  # fmt: skip
     return out
 
 

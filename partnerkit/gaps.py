@@ -19,7 +19,7 @@ import numpy as np
 from .errors import OptionError
 from .grouping import GroupKey, group_codes, resolve_keys
 from .i18n import number, t
-from .result import Result
+from .result import Finding, Result
 from .survey import Survey
 
 if TYPE_CHECKING:
@@ -457,7 +457,11 @@ def _findings(frame: pd.DataFrame, key_names: list[str], lang: str) -> list[str]
             gap=number(rec["gap"], lang),
             high=rec["max_group"],
         )
-        out.append(f"{context}: {line}" if context else line)
+        area = rec["area"] if "area" in key_names else None
+        out.append(
+            Finding(f"{context}: {line}" if context else line, section="gaps",
+                    dimension=rec["dimension"], area=area, size=abs(float(rec["gap"])))
+        )  # fmt: skip
     return out
 
 

@@ -151,6 +151,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{area} ligger {diff} point under de andre boligområder på {dimension}.",
         "{area} is {diff} points below the other areas on {dimension}.",
     ),
+    "areas.above_other": (
+        "{area} ligger {diff} point over {other} på {dimension}.",
+        "{area} is {diff} points above {other} on {dimension}.",
+    ),
+    "areas.below_other": (
+        "{area} ligger {diff} point under {other} på {dimension}.",
+        "{area} is {diff} points below {other} on {dimension}.",
+    ),
     "areas.model_above": (
         "{area} ligger over gennemsnittet af boligområderne på {dimension}: {estimate} "
         "(95 % CI {low}-{high}) mod {overall}.",
@@ -338,7 +346,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "p ikke justeret for de {m} test: flere fund kan være tilfældige.",
         "p not adjusted for the {m} tests: several findings may be chance.",
     ),
-    "findings.more": ("… og {n} mere i tabellerne.", "… and {n} more in the tables."),
+    "findings.more": ("… og {n} flere: {where}.", "… and {n} more: {where}."),
+    "findings.more_in": ("{n} under «{where}»", "{n} under “{where}”"),
+    "findings.section.gaps": ("Forskelle mellem aktørtyperne", "Gaps between actor types"),
+    "findings.section.trend": ("Ændringer over tid", "Changes over time"),
+    "findings.section.areas": ("Boligområderne", "Housing areas"),
+    "findings.section.relations": ("Relationer mellem aktørerne", "Relations between actors"),
     "effect.negligible": ("en ubetydelig effekt ({size})", "a negligible effect ({size})"),
     "effect.small": ("en lille effekt ({size})", "a small effect ({size})"),
     "effect.medium": ("en middelstor effekt ({size})", "a medium effect ({size})"),
@@ -446,12 +459,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "html.p_adj": ("p (justeret)", "p (adjusted)"),
     "html.trend": ("Udvikling fra runde til runde", "Change between rounds"),
     "html.trend.intro": (
-        "Gennemsnittet af alle svar i hver runde ({rounds}). ▲ og ▼ markerer en ændring fra "
-        "{compare}, som næppe er tilfældig; små udsving uden markering kan skyldes, at det "
-        "ikke er de samme personer, der svarer hvert år.",
-        "The mean of all respondents in each round ({rounds}). ▲ and ▼ mark a change from "
-        "{compare} that is unlikely to be chance; small moves without a mark may come from "
-        "different people answering each year.",
+        "Ét lille diagram pr. dimension med gennemsnittet i hver runde ({rounds}): en linje "
+        "pr. aktørtype, navngivet ved linjens ende, og alle svar tilsammen i sort. ▲ og ▼ "
+        "markerer en ændring fra {compare}, som næppe er tilfældig; små udsving uden "
+        "markering kan skyldes, at det ikke er de samme personer, der svarer hvert år.",
+        "A small chart per dimension with the mean of each round ({rounds}): a line per "
+        "actor type, named at the line's end, and all respondents together in black. ▲ and "
+        "▼ mark a change from {compare} that is unlikely to be chance; small moves without a "
+        "mark may come from different people answering each year.",
     ),
     "html.trend.table": ("Gennemsnit pr. runde", "Mean per round"),
     "html.trend.actor": (
@@ -581,18 +596,20 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{groups}. Black vertical tick: {all}. The background shows the zones {zones}.",
     ),
     "chart.trend_title": (
-        "Gennemsnit for alle svar pr. runde, én boks pr. dimension",
-        "Mean of all respondents per round, one panel per dimension",
+        "Gennemsnit pr. runde, én boks pr. dimension, én linje pr. aktørtype",
+        "Mean per round, one panel per dimension, one line per actor type",
     ),
     "chart.trend_desc": (
         "Små linjediagrammer, ét pr. dimension: {dims}. Runderne vandret ({rounds}), "
-        "gennemsnittet lodret med værdien skrevet ved hvert punkt. En stor trekant (▲ op, "
-        "▼ ned) markerer en ændring, der næppe er tilfældig, og nævnes i boksen.",
+        "gennemsnittet lodret på hele skalaen {lo}-{hi}. Én linje pr. gruppe, navngivet ved "
+        "linjens ende: {groups}; hver har sin farve, sin markør og sin streg. Skjulte runder "
+        "er huller i linjen. ▲ eller ▼ efter et navn markerer en ændring, der næppe er "
+        "tilfældig.",
         "Small line charts, one per dimension: {dims}. Rounds across ({rounds}), the mean up "
-        "with its value written at each point. A large triangle (▲ up, ▼ down) marks a change "
-        "unlikely to be chance, also written in the panel.",
+        "on the whole scale {lo}-{hi}. One line per group, named at the line's end: {groups}; "
+        "each has its own colour, marker and dash. Hidden rounds are gaps in a line. ▲ or ▼ "
+        "after a name marks a change that is unlikely to be chance.",
     ),
-    "chart.trend_line": ("Gennemsnit (alle svar)", "Mean (all respondents)"),
     "chart.trend_up": ("steg, næppe tilfældigt", "rose, unlikely to be chance"),
     "chart.trend_down": ("faldt, næppe tilfældigt", "fell, unlikely to be chance"),
     "chart.gaps_title": (

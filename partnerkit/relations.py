@@ -32,7 +32,7 @@ import numpy as np
 from .errors import MappingError, OptionError
 from .grouping import GroupKey, group_codes, resolve_keys
 from .i18n import number, t
-from .result import Result
+from .result import Finding, Result
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1162,11 +1162,21 @@ def _findings(
 ) -> list[str]:
     where, num, rel_name = _words(keys, inst, lang)
 
+    def finding(row, text: str, relation, points: float) -> Finding:
+        """In points of the instrument's scale, so relation findings order among the rest."""
+        span = relation.scale.max - relation.scale.min if relation is not None else 1
+        size = abs(points) * (inst.scale.max - inst.scale.min) / span
+        area = row["area"] if "area" in names else None
+        return Finding(where(row) + text, section="relations", area=area, size=size,
+                       dimension=relation.id if relation is not None else None)  # fmt: skip
+
+    influence = next((r for r in inst.relations if r.kind == "influence"), None)
     out = []
     for row in balance[balance["flagged"]].to_dict("records") if len(balance) else ():
         text = "finding.balance_more" if row["diff"] > 0 else "finding.balance_less"
         values = {"actual": num(row["actual"]), "desired": num(row["desired"])}
-        out.append(where(row) + t(text, lang, target=row["target"], **values))
+        out.append(finding(row, t(text, lang, target=row["target"], **values), influence,
+                           row["diff"]))  # fmt: skip
     for row in self_other[self_other["flagged"]].to_dict("records") if len(self_other) else ():
         text = "finding.self_lower" if row["gap"] < 0 else "finding.self_higher"
         values = {
@@ -1174,19 +1184,16 @@ def _findings(
             "own": num(row["self_mean"]),
             "others": num(row["others_mean"]),
         }
-        out.append(
-            where(row) + t(text, lang, target=row["target"], relation=rel_name(row), **values)
-        )
+        text = t(text, lang, target=row["target"], relation=rel_name(row), **values)
+        out.append(finding(row, text, inst.relation(row["relation"]), row["gap"]))
     for row in reciprocity[reciprocity["flagged"]].to_dict("records") if len(reciprocity) else ():
         high, low = (row["a"], row["b"]) if row["asymmetry"] > 0 else (row["b"], row["a"])
         values = {
             "more": num(max(row["a_to_b"], row["b_to_a"])),
             "less": num(min(row["a_to_b"], row["b_to_a"])),
         }
-        out.append(
-            where(row)
-            + t("finding.reciprocity", lang, a=high, b=low, relation=rel_name(row), **values)
-        )
+        text = t("finding.reciprocity", lang, a=high, b=low, relation=rel_name(row), **values)
+        out.append(finding(row, text, inst.relation(row["relation"]), row["asymmetry"]))
     return out
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .grouping import round_order
+from .result import Finding
 from .survey import Survey
 
 if TYPE_CHECKING:
@@ -26,8 +27,13 @@ if TYPE_CHECKING:
     from .trend import TrendResult
 
 
-#: Findings on the report's first page before "and N more in the tables".
+#: Findings on the report's first page, at most; then "and N more", saying where.
 FINDINGS_SHOWN = 12
+#: At most this many findings of one area, or of one analysis of the whole partnership
+#: (gaps, trend, relations): with 12 areas one area's six findings filled half the page.
+FINDINGS_PER_GROUP = 3
+#: The analyses findings come from, in the order the report shows them.
+FINDING_SECTIONS = ("gaps", "trend", "relations", "areas")
 
 
 @dataclass(frozen=True)
@@ -55,46 +61,104 @@ class Report:
         return self.scores.min_n
 
     @property
-    def all_findings(self) -> list[str]:
+    def all_findings(self) -> list[Finding]:
         """Every flagged gap and significant change, each naming its round(s).
 
-        The snapshot's gaps are prefixed with the round they come from; each
-        analysis lists its findings grouped and largest effect first.
+        The snapshot's gaps and relations are prefixed with the round they come from;
+        each analysis lists its findings grouped and largest effect first.
         """
-        found = []
+        found: list[Finding] = []
+        prefix = f"{self.round}: " if self.round is not None else ""
         if self.gaps is not None:
-            prefix = f"{self.round}: " if self.round is not None else ""
-            found += [f"{prefix}{f}" for f in self.gaps.findings]
+            found += [_finding(f, "gaps", prefix) for f in self.gaps.findings]
         for result in (self.trend, self.trend_by_actor):
             if result is not None:
-                found += [f for f in result.findings if f not in found]
+                found += [_finding(f, "trend") for f in result.findings if f not in found]
         if self.areas is not None:
-            found += list(self.areas.findings)
+            found += [_finding(f, "areas") for f in self.areas.findings]
         if self.relations is not None:
-            prefix = f"{self.round}: " if self.round is not None else ""
             changed = self.relations.changed  # these name their rounds
-            found += [f if f in changed else f"{prefix}{f}" for f in self.relations.findings]
+            found += [
+                _finding(f, "relations", "" if f in changed else prefix)
+                for f in self.relations.findings
+            ]
         return found
 
     @property
-    def findings(self) -> list[str]:
-        """The findings a board reads first: at most :data:`FINDINGS_SHOWN`, then how many more."""
-        from .i18n import t
+    def finding_groups(self) -> tuple[list[tuple[str, list[Finding]]], dict[str, int]]:
+        """The findings a board reads first, and how many more each analysis holds.
 
+        At most :data:`FINDINGS_PER_GROUP` of each area (or of each analysis of the whole
+        partnership), then the :data:`FINDINGS_SHOWN` largest of those. They come back
+        per analysis (``(section, findings)`` in :data:`FINDING_SECTIONS` order); an
+        analysis's findings are grouped by area (the area with the largest first) and,
+        within an area, by dimension, the largest difference first. The second value
+        counts the findings left out, per section.
+        """
         found = self.all_findings
-        if len(found) <= FINDINGS_SHOWN:
-            return found
-        rest = len(found) - FINDINGS_SHOWN
-        return [*found[:FINDINGS_SHOWN], t("findings.more", self.lang, n=rest)]
+        groups: dict[tuple, list[int]] = {}
+        for i, f in enumerate(found):
+            groups.setdefault((f.section, f.area), []).append(i)
+        candidates = []
+        for members in groups.values():
+            members = sorted(members, key=lambda i: -found[i].size)  # stable: ties keep order
+            candidates += members[:FINDINGS_PER_GROUP]
+        chosen = set(sorted(candidates, key=lambda i: (-found[i].size, i))[:FINDINGS_SHOWN])
+        rest: dict[str, int] = {}
+        for i, f in enumerate(found):
+            if i not in chosen:
+                rest[f.section] = rest.get(f.section, 0) + 1
+        out = []
+        for section in FINDING_SECTIONS:
+            mine = [i for i in sorted(chosen) if found[i].section == section]
+            if not mine:
+                continue
+            top_area: dict = {}
+            top_dim: dict = {}
+            for i in mine:
+                f = found[i]
+                top_area[f.area] = max(top_area.get(f.area, 0.0), f.size)
+                key = (f.area, f.dimension)
+                top_dim[key] = max(top_dim.get(key, 0.0), f.size)
+            mine.sort(
+                key=lambda i: (
+                    found[i].area is not None,  # the whole partnership before its areas
+                    -top_area[found[i].area],
+                    -top_dim[(found[i].area, found[i].dimension)],
+                    -found[i].size,
+                    i,
+                )
+            )
+            out.append((section, [found[i] for i in mine]))
+        return out, rest
+
+    def more_findings(self, where: dict[str, str]) -> str | None:
+        """ "… and 9 more: 5 under «Trend» and 4 under «Areas»." (None when none are left
+        out); ``where`` names each section as the output shows it (heading, sheet)."""
+        from .i18n import join_words, t
+
+        _groups, rest = self.finding_groups
+        if not rest:
+            return None
+        places = [
+            t("findings.more_in", self.lang, n=rest[s], where=where[s])
+            for s in FINDING_SECTIONS
+            if s in rest
+        ]
+        n = sum(rest.values())
+        return t("findings.more", self.lang, n=n, where=join_words(places, self.lang))
 
     @property
-    def untested(self) -> list[str]:
-        """Gaps and changes shown without a test, said in words."""
-        out = []
-        for result in (self.gaps, self.trend, self.trend_by_actor):
-            if result is not None:
-                out += [u for u in result.untested if u not in out]
-        return out
+    def findings(self) -> list[str]:
+        """The findings a board reads first (:attr:`finding_groups`) in one list, then how
+        many more and in which sections of the workbook."""
+        from .i18n import t
+
+        groups, _rest = self.finding_groups
+        found: list[str] = [f for _section, members in groups for f in members]
+        sheets = {s: t(f"xlsx.{s}", self.lang) for s in FINDING_SECTIONS if s != "relations"}
+        more = self.more_findings(sheets | {"relations": t("html.relations", self.lang)})
+        return [*found, more] if more else found
 
     @property
     def family(self) -> str:
@@ -229,6 +293,13 @@ def report_family(
             matched["p_adj"].to_numpy(dtype=float), adjust, size, "report"
         )
     return gaps, trend_all, trend_by_actor, areas, *more
+
+
+def _finding(text: str, section: str, prefix: str = "") -> Finding:
+    """``text`` as a :class:`~partnerkit.result.Finding` of ``section``, after ``prefix``."""
+    if isinstance(text, Finding):
+        return text.retold(prefix + text)
+    return Finding(prefix + text, section=section)
 
 
 def _adjust(p, method: str):

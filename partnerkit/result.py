@@ -21,6 +21,33 @@ if TYPE_CHECKING:
     from .survey import Ledger, Survey
 
 
+class Finding(str):
+    """A finding's text (a ``str``, as JSON and every renderer take it), with what a report
+    needs to order, group and cap its findings: the analysis it comes from (``gaps``,
+    ``trend``, ``areas``, ``relations``), its dimension (or relation) id, its area (None
+    for the whole partnership) and its size: the difference the text cites, in points of
+    its scale (without sign; :attr:`partnerkit.report.Report.finding_groups` divides by
+    the scale's range so relation scales and the instrument's compare)."""
+
+    section: str
+    dimension: str | None
+    area: str | None
+    size: float
+
+    def __new__(
+        cls, text: str, *, section: str, dimension=None, area=None, size: float = 0.0
+    ) -> Finding:
+        self = super().__new__(cls, text)
+        self.section, self.dimension, self.area = section, dimension, area
+        self.size = float(size) if size == size else 0.0
+        return self
+
+    def retold(self, text: str) -> Finding:
+        """The same finding in other words (a prefix such as its round)."""
+        return Finding(text, section=self.section, dimension=self.dimension, area=self.area,
+                       size=self.size)  # fmt: skip
+
+
 # kw_only: the subclasses add fields without defaults after these defaulted ones, and
 # every result is built with keywords anyway.
 @dataclass(frozen=True, kw_only=True)

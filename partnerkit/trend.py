@@ -21,7 +21,7 @@ import numpy as np
 from .errors import OptionError
 from .grouping import group_rows, keys_over_rounds
 from .i18n import half_up, number, signed, t
-from .result import Result
+from .result import Finding, Result
 from .survey import Survey
 
 if TYPE_CHECKING:
@@ -442,7 +442,11 @@ def _findings(frame: pd.DataFrame, key_names: list[str], lang: str) -> list[str]
             r_to=rec["round_to"],
             effect=effect,
         )
-        out.append(f"{group}: {line}" if group else line)
+        area = rec["area"] if "area" in key_names else None
+        out.append(
+            Finding(f"{group}: {line}" if group else line, section="trend",
+                    dimension=rec["dimension"], area=area, size=abs(float(rec["diff"])))
+        )  # fmt: skip
     return out
 
 

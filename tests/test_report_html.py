@@ -182,9 +182,10 @@ def _expected_series(report) -> dict[str, int]:
         sum(not g["suppressed"] and _visible(g["mean"]) for g in groups) >= 2
         for groups in report.gaps.records["groups"]
     )
-    if report.trend is not None:
-        rounds = report.trend.rounds
-        expected["trend"] = rounds[~rounds["suppressed"].astype(bool)]["dimension"].nunique()
+    if report.trend is not None:  # a line per actor group with a visible mean, and everyone
+        rounds = report.trend_by_actor.rounds
+        shown = rounds[~rounds["suppressed"].astype(bool) & rounds["mean"].notna()]
+        expected["trend"] = shown["actor"].dropna().nunique() + 1
     if report.areas is not None:
         focus = report.survey.instrument.focus
         part = report.areas.records
@@ -280,8 +281,13 @@ def test_numbers_follow_the_language(html_da, html_en, report_da):
 def test_findings_come_first(report_en, html_en):
     findings = html_en.index('<section id="findings"')
     assert findings < html_en.index('<section id="profile"')
-    for finding in report_en.findings:
-        assert finding in unescape(html_en)
+    summary = unescape(html_en[findings : html_en.index('<section id="profile"')])
+    groups, rest = report_en.finding_groups
+    for _section, found in groups:
+        for finding in found:
+            assert finding in summary
+    more = sum(rest.values())
+    assert (f"… and {more} more: " in summary) == bool(more)
 
 
 def test_method_notes_name_version_checksums_and_ledger(report_da, html_da):
@@ -409,6 +415,10 @@ def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
                 svg = page.locator(f"svg#chart-{chart}")
                 assert svg.count() == 1, chart
                 assert svg.get_attribute("data-series") == str(count), chart
+                if chart == "trend":  # small multiples: a panel per dimension shown
+                    dims = report.trend.rounds
+                    dims = dims[~dims["suppressed"].astype(bool)]["dimension"].nunique()
+                    assert svg.get_attribute("data-panels") == str(dims)
                 box = svg.bounding_box()
                 assert box is not None and box["width"] > 600, (chart, box)
             relation_charts = 2 if report.relations is not None else 0  # balance, trust
@@ -425,15 +435,18 @@ def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
 def test_findings_name_their_family_round_and_are_capped(report_en, html_en):
     from dataclasses import replace
 
-    from partnerkit.report import FINDINGS_SHOWN
+    from partnerkit.report import FINDINGS_PER_GROUP
 
     family = report_en.gaps.family
     assert report_en.gaps.family_scope == "report" and report_en.trend.family == family
     assert f"Benjamini-Hochberg across all {family} tests of this output" in unescape(html_en)
-    assert all(f.startswith("2024: ") for f in report_en.findings[: len(report_en.gaps.findings)])
+    groups = dict(report_en.finding_groups[0])
+    assert all(f.startswith("2024: ") for f in groups["gaps"])
     many = replace(
         report_en, gaps=replace(report_en.gaps, findings=tuple(f"g{i}" for i in range(20)))
     )
     found = many.findings
-    rest = len(many.all_findings) - FINDINGS_SHOWN
-    assert len(found) == FINDINGS_SHOWN + 1 and found[-1] == f"… and {rest} more in the tables."
+    shown = len(found) - 1
+    rest = len(many.all_findings) - shown
+    assert sum(f.startswith("2024: g") for f in found) == FINDINGS_PER_GROUP
+    assert found[-1].startswith(f"… and {rest} more: 17 under “Gaps”")

@@ -19,6 +19,7 @@ import io
 import math
 import re
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
@@ -30,7 +31,14 @@ if TYPE_CHECKING:
 #: Okabe & Ito (2008), without black (kept for the overall) and yellow last (low contrast).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h", "p", "*")
+#: Dash patterns of group lines, one per line with the markers (greyscale print).
+DASHES = ("-", "--", ":", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)), (0, (1, 3)),
+          (0, (3, 1, 1, 1)), (0, (6, 2, 2, 2)), (0, (2, 1)))  # fmt: skip
 OVERALL_COLOUR = "#000000"
+#: All respondents: black, thick and solid, small white-edged dots (no group uses black).
+OVERALL_STYLE = {"color": OVERALL_COLOUR, "marker": "o", "ls": "-"}
+#: Direct labels in a colour too light to read as text are written darker.
+LABEL_COLOUR = {"#F0E442": "#8A7F00", "#56B4E9": "#1F7FB8", "#E69F00": "#A86B00"}
 FLAG_COLOUR = "#D55E00"  # vermillion: flagged gaps, significant changes, flagged areas
 LINE_COLOUR = "#0072B2"
 ZONE_FILL = {"concern": "#FBE5D9", "attention": "#FDF3D2", "strength": "#DCEFE6"}
@@ -80,7 +88,9 @@ def _matplotlib():
     return matplotlib, Figure, FigureCanvasSVG, ticker, Line2D, rc
 
 
-def _svg(fig, canvas_class, *, name: str, title: str, desc: str, series: int) -> str:
+def _svg(
+    fig, canvas_class, *, name: str, title: str, desc: str, series: int, panels: int | None = None
+) -> str:
     """The figure as an inlinable ``<svg>`` element."""
     canvas_class(fig)
     buffer = io.StringIO()
@@ -110,7 +120,8 @@ def _svg(fig, canvas_class, *, name: str, title: str, desc: str, series: int) ->
     tag = tag.replace(
         "<svg",
         f'<svg id="chart-{name}" class="chart" role="img" '
-        f'aria-labelledby="{name}-title {name}-desc" data-series="{series}"',
+        f'aria-labelledby="{name}-title {name}-desc" data-series="{series}"'
+        + ("" if panels is None else f' data-panels="{panels}"'),
         1,
     )
     head = (
@@ -334,127 +345,187 @@ def profile_chart(report: Report) -> str:
 # -------------------------------------------------------------------- trend
 
 
-def trend_panels(report: Report) -> list[str]:
-    """Dimensions of the trend chart that have at least one visible round."""
+@dataclass(frozen=True)
+class TrendLine:
+    """One group's line in the trend chart: its label, its style and, per dimension,
+    the mean of every round in order (None where the round is hidden or missing: a gap,
+    never a drawn point), with ▲/▼ where a change into that round is significant."""
+
+    group: str | None  # None: all respondents
+    label: str
+    style: dict
+    means: dict[str, list[float | None]]
+    changes: dict[str, list[str]]
+
+
+def trend_lines(report: Report) -> tuple[list[str], list[str], list[TrendLine]]:
+    """The rounds, the dimensions (panels) with a visible mean, and the lines: every actor
+    group with a visible mean (from the trend by actor), then all respondents."""
     if report.trend is None:
-        return []
-    rounds = report.trend.rounds
+        return [], [], []
+    lang = report.lang
+    result = report.trend_by_actor if report.trend_by_actor is not None else report.trend
+    order = [str(r) for r in result.round_order]
+    key = result.keys[0].name if result.keys else None
+    rounds = result.rounds
     shown = rounds[~rounds["suppressed"].astype(bool) & rounds["mean"].notna()]
-    return [d for d in dict.fromkeys(rounds["dimension"]) if d in set(shown["dimension"])]
+    dims = [d for d in dict.fromkeys(rounds["dimension"]) if d in set(shown["dimension"])]
+    if key is None:
+        groups: list = [None]
+    else:
+        visible = set(shown[key].dropna())
+        groups = [g for g in dict.fromkeys(rounds[key].dropna()) if g in visible] + [None]
+    means: dict[tuple, float] = {}
+    for r in shown.to_dict("records"):
+        group = r[key] if key is not None and _visible(r[key]) else None
+        means[(group, r["dimension"], str(r["round"]))] = float(r["mean"])
+    marks: dict[tuple, str] = {}
+    for r in result.records.to_dict("records"):
+        if r["significant"] is True and not r["suppressed"]:
+            group = r[key] if key is not None and _visible(r[key]) else None
+            marks[(group, r["dimension"], str(r["round_to"]))] = "▲" if r["diff"] > 0 else "▼"
+    short = {a.label(lang): a.short_label(lang) for a in report.survey.instrument.actors}
+    styles = series_styles(len(groups) - 1)
+    lines = []
+    for j, group in enumerate(groups):
+        style = styles[j] if group is not None else OVERALL_STYLE
+        lines.append(
+            TrendLine(
+                group=group,
+                label=t("all", lang) if group is None else short.get(group, str(group)),
+                style=style,
+                means={d: [means.get((group, d, r)) for r in order] for d in dims},
+                changes={
+                    d: [marks[(group, d, r)] for r in order if (group, d, r) in marks] for d in dims
+                },
+            )
+        )
+    return order, dims, lines
 
 
-def trend_chart(report: Report) -> str | None:
-    """Small multiples: the overall mean per round, one panel per dimension."""
-    if report.trend is None:
-        return None
+def series_styles(count: int) -> list[dict]:
+    """Colour, marker and dash of ``count`` group lines: the Okabe-Ito colours, and a
+    marker and a dash pattern that both change with every line, so no two lines look
+    alike in colour or in greyscale print."""
+    return [
+        {
+            "color": PALETTE[j % len(PALETTE)],
+            "marker": MARKERS[j % len(MARKERS)],
+            "ls": DASHES[j % len(DASHES)],
+        }
+        for j in range(count)
+    ]
+
+
+def _spread(wanted: list[float], gap: float, lo: float, hi: float) -> list[float]:
+    """Label heights near ``wanted``, at least ``gap`` apart, inside ``lo``-``hi``."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = [wanted[i] for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    if placed and placed[-1] > hi:
+        placed[-1] = hi
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    if placed and placed[0] < lo:
+        shift = lo - placed[0]
+        placed = [min(y + shift, hi) for y in placed]
+    out = [0.0] * len(wanted)
+    for k, i in enumerate(order):
+        out[i] = placed[k]
+    return out
+
+
+def _trend_figure(report: Report):
+    """The trend's small multiples as a matplotlib figure, with the dimensions and lines
+    drawn (for :func:`trend_chart` and the tests)."""
     _mpl, Figure, canvas, ticker, Line2D, rc = _matplotlib()
     lang = report.lang
     inst = report.survey.instrument
-    result = report.trend
-    order = [str(r) for r in result.round_order]
-    rounds = result.rounds
-    names = dict(zip(rounds["dimension"], rounds["dimension_name"], strict=False))
-    dims = trend_panels(report)
-    means: dict[tuple[str, str], float] = {}
-    for r in rounds.to_dict("records"):
-        if not r["suppressed"] and _visible(r["mean"]):
-            means[(r["dimension"], str(r["round"]))] = float(r["mean"])
-    changes = {}
-    for r in result.records.to_dict("records"):
-        if r["significant"] is True and not r["suppressed"]:
-            changes.setdefault(r["dimension"], []).append(r)
-    values = list(means.values()) or [inst.scale.min, inst.scale.max]
-    y_lo = max(inst.scale.min, math.floor((min(values) - 0.25) * 2) / 2)
-    y_hi = min(inst.scale.max, math.ceil((max(values) + 0.3) * 2) / 2)
+    lo, hi = inst.scale.min, inst.scale.max
+    order, dims, lines = trend_lines(report)
+    names = dict(zip(report.trend.rounds["dimension"], report.trend.rounds["dimension_name"],
+                     strict=False))  # fmt: skip
     ncols = 2 if len(dims) > 1 else 1
     nrows = max(1, math.ceil(len(dims) / ncols))
+    panel = 1.8  # inches: seven labels of 7.5 pt fit beside a panel this high; five rows of
+    # panels and the section's intro fit on one printed A4 page
+    gap = 9 / 72 / (panel - 0.7) * (hi - lo)  # one label's height, in scale points
+    xs = list(range(len(order)))
     with _mpl.rc_context(rc):
-        fig = Figure(figsize=(WIDTH, 1.75 * nrows + 0.55), layout="constrained")
+        fig = Figure(figsize=(WIDTH, panel * nrows + 0.5), layout="constrained")
         axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
-        xs = list(range(len(order)))
         for ax, dim in zip(axes, dims, strict=False):
+            ax.set_gid(f"panel-{dim}")
             _shade_zones(ax, inst, lang, vertical=False, labels=False)
-            ys = [means.get((dim, r), float("nan")) for r in order]
-            ax.plot(xs, ys, color=LINE_COLOUR, lw=2, marker="o", ms=6, mec="#FFFFFF", zorder=3)
-            for x, y in zip(xs, ys, strict=True):
-                if y != y:
+            ends = []
+            for line in lines:
+                ys = [float("nan") if v is None else v for v in line.means[dim]]
+                shown = [i for i, v in enumerate(ys) if v == v]
+                if not shown:
                     continue
-                above = y < y_hi - 0.22 * (y_hi - y_lo)
-                ax.annotate(
-                    number(y, lang),
-                    (x, y),
-                    xytext=(0, 8 if above else -9),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom" if above else "top",
-                    fontsize=9,
-                    zorder=5,
-                )
-            notes = []
-            for change in changes.get(dim, []):
-                r_to = str(change["round_to"])
-                if (dim, r_to) not in means:
-                    continue
-                up = change["diff"] > 0
-                ax.plot(
-                    order.index(r_to),
-                    means[(dim, r_to)],
-                    marker="^" if up else "v",
-                    ms=12,
-                    color=FLAG_COLOUR,
-                    mec="#1A1A1A",
-                    mew=0.7,
-                    ls="none",
-                    zorder=4,
-                )
-                notes.append(
-                    f"{'▲' if up else '▼'} {signed(change['diff'], lang)} "
-                    f"{change['round_from']}→{r_to}"
-                )
-            if notes:
-                rising = all(c["diff"] > 0 for c in changes.get(dim, []))
-                ax.text(
-                    0.98,
-                    0.06 if rising else 0.94,
-                    "\n".join(notes),
-                    transform=ax.transAxes,
-                    ha="right",
-                    va="bottom" if rising else "top",
-                    fontsize=9,
-                    fontweight="bold",
-                    color="#A33F00",
-                    zorder=6,
-                    bbox=_NOTE_BOX,
-                )
-            ax.set_title(_wrap(names[dim], 44), loc="left", fontsize=10, fontweight="bold")
-            ax.set_xlim(-0.4, len(order) - 0.6)
-            ax.set_ylim(y_lo, y_hi)
-            ax.yaxis.set_major_locator(ticker.MultipleLocator(0.5))
-            ax.yaxis.set_major_formatter(_number_formatter(ticker, lang, 1))
+                overall = line.group is None
+                drawn = ax.plot(
+                    xs, ys, lw=2.6 if overall else 1.5, ms=4.5 if overall else 5,
+                    mec="#FFFFFF" if overall else "#1A1A1A", mew=0.5,
+                    zorder=4 if overall else 3, **line.style,
+                )  # fmt: skip
+                drawn[0].set_gid(f"line-{dim}-{line.label}")
+                ends.append((line, shown[-1], ys[shown[-1]]))
+            heights = _spread([y for _, _, y in ends], gap, lo + gap / 2, hi - gap / 2)
+            for (line, x, y), at in zip(ends, heights, strict=True):
+                colour = LABEL_COLOUR.get(line.style["color"], line.style["color"])
+                marks = "".join(dict.fromkeys(line.changes[dim]))
+                ax.plot([x, len(order) - 1 + 0.18], [y, at], color=line.style["color"], lw=0.6,
+                        ls=":", zorder=2, clip_on=False)  # fmt: skip
+                ax.text(len(order) - 1 + 0.22, at, f"{line.label} {marks}".strip(), ha="left",
+                        va="center", fontsize=7.5, color=colour, clip_on=False,
+                        fontweight="bold" if line.group is None else "normal")  # fmt: skip
+            ax.set_title(_wrap(names[dim], 44), loc="left", fontsize=9.5, fontweight="bold")
+            ax.set_xlim(-0.2, len(order) - 1 + 0.15)
+            ax.set_ylim(lo, hi)
+            _scale_ticks(ax, ticker, inst, lang, axis="y")
             ax.set_xticks(xs, order)
-            ax.tick_params(labelsize=9)
+            ax.tick_params(labelsize=8.5)
             ax.tick_params(axis="x", labelbottom=True)
         for ax in axes[len(dims) :]:
             ax.set_visible(False)
-        handles = [
-            Line2D(
-                [], [], color=LINE_COLOUR, lw=2, marker="o", ms=6, label=t("chart.trend_line", lang)
-            )
-        ]
-        if any(c["diff"] > 0 for cs in changes.values() for c in cs):
-            handles.append(_triangle(Line2D, "^", t("chart.trend_up", lang)))
-        if any(c["diff"] < 0 for cs in changes.values() for c in cs):
-            handles.append(_triangle(Line2D, "v", t("chart.trend_down", lang)))
+        handles = []
+        if any("▲" in c for line in lines for cs in line.changes.values() for c in cs):
+            handles.append(Line2D([], [], ls="none", marker="^", color="#222222",
+                                  label=t("chart.trend_up", lang)))  # fmt: skip
+        if any("▼" in c for line in lines for cs in line.changes.values() for c in cs):
+            handles.append(Line2D([], [], ls="none", marker="v", color="#222222",
+                                  label=t("chart.trend_down", lang)))  # fmt: skip
         handles += _zone_patches(inst, lang)
-        fig.legend(handles=handles, loc="outside lower center", ncol=3)
-        dim_names = ", ".join(names[d] for d in dims)
+        fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8.5)
+    return fig, canvas, order, dims, lines
+
+
+def trend_chart(report: Report) -> str | None:
+    """Small multiples: one panel per dimension, each actor group a line labelled at its
+    end (▲/▼ after a name: a significant change), all respondents in black; the value axis
+    spans the instrument's scale; hidden rounds are gaps in a line."""
+    if report.trend is None:
+        return None
+    fig, canvas, order, dims, lines = _trend_figure(report)
+    lang = report.lang
+    names = dict(zip(report.trend.rounds["dimension"], report.trend.rounds["dimension_name"],
+                     strict=False))  # fmt: skip
+    scale = report.survey.instrument.scale
+    desc = t("chart.trend_desc", lang, dims=", ".join(names[d] for d in dims),
+             rounds=", ".join(order), groups=", ".join(line.label for line in lines),
+             lo=scale.min, hi=scale.max)  # fmt: skip
+    mpl, _figure, _canvas, _ticker, _line, rc = _matplotlib()
+    with mpl.rc_context(rc):  # saved as drawn: text as text, ids salted the same way
         return _svg(
             fig,
             canvas,
             name="trend",
             title=t("chart.trend_title", lang),
-            desc=t("chart.trend_desc", lang, dims=dim_names, rounds=", ".join(order)),
-            series=len(dims),
+            desc=desc,
+            series=len(lines),
+            panels=len(dims),
         )
 
 

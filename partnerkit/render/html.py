@@ -123,17 +123,35 @@ def _subtitle(report: Report) -> str:
     return " · ".join(parts)
 
 
+#: The section of the page that shows each analysis's findings in full.
+_FINDING_PLACES = {"gaps": "gaps", "trend": "trend", "areas": "areas", "relations": "relations"}
+
+
 def _findings(report: Report) -> str:
+    """The summary: the findings grouped by analysis (at most 3 of an area, 12 in all,
+    :attr:`~partnerkit.report.Report.finding_groups`), then how many more and where."""
     lang = report.lang
-    found = report.findings
-    if found:
-        items = "".join(f"<li>{_e(f)}</li>" for f in found)
-        content = f'<p class="intro">{_e(t("html.findings.intro", lang))}</p>\n<ul>{items}</ul>'
+    groups, _rest = report.finding_groups
+    if groups:
+        parts = [f'<p class="intro">{_e(t("html.findings.intro", lang))}</p>']
+        for section, found in groups:
+            items = "".join(f"<li>{_e(f)}</li>" for f in found)
+            head = _e(t(f"findings.section.{section}", lang))
+            parts.append(f'<h3>{head}</h3>\n<ul class="found">{items}</ul>')
+        where = {
+            s: f'<a href="#{sid}">{_e(t(f"html.{sid}", lang))}</a>'
+            for s, sid in _FINDING_PLACES.items()
+        }
+        mark = "\ue000"  # private use: never in a catalogue text
+        more = report.more_findings({s: f"{mark}{s}{mark}" for s in where})
+        if more is not None:  # the headings become links after the text is escaped
+            text = _e(more)
+            for s, link in where.items():
+                text = text.replace(f"{mark}{s}{mark}", link)
+            parts.append(f'<p class="more">{text}</p>')
+        content = "\n".join(parts)
     else:
         content = f"<p>{_e(t('html.findings.none', lang))}</p>"
-    if report.untested:
-        items = "".join(f"<li>{_e(u)}</li>" for u in report.untested)
-        content += f'\n<ul class="untested">{items}</ul>'
     if report.gaps is not None or report.trend is not None or report.areas is not None:
         content += f'\n<p class="note">{_e(report.family)}</p>'
     return (
@@ -182,14 +200,11 @@ def _hidden_cell(record: dict, min_n: int, lang: str = "en") -> str:
     return f'<td class="hidden">{HIDDEN}</td>'
 
 
-_BREAKS = {"opmærksomhed": "opmærk\u00adsomhed"}  # soft hyphen: narrow columns in print
-
-
 def _zone(zone: str | None, lang: str) -> tuple[str, str]:
     if zone not in ZONE_MARK:
         return "", ""
     word = t(f"zone.{zone}", lang)
-    return ZONE_MARK[zone], _BREAKS.get(word, word)
+    return ZONE_MARK[zone], word
 
 
 def _score_cell(record: dict | None, lang: str, min_n: int, marker: str = "") -> str:
@@ -336,7 +351,16 @@ def _gaps(report: Report, chart) -> str:
     out.append(
         f'<p class="legend">{_e(legend)}<br>{_e(t("legend.hidden", lang, min_n=report.min_n))}</p>'
     )
+    out.append(_untested(result.untested))
     return "\n".join(out)
+
+
+def _untested(lines) -> str:
+    """Gaps and changes shown without a test, in words, under their own section (the
+    summary on the first page holds the findings only)."""
+    if not lines:
+        return ""
+    return '<ul class="untested">' + "".join(f"<li>{_e(u)}</li>" for u in lines) + "</ul>"
 
 
 def _gap_cells(rec: dict, lang: str) -> list[str]:
@@ -395,6 +419,10 @@ def _trend(report: Report, chart) -> str:
             )
         out.append(_table(t("html.trend.table", lang), head, body, "trend"))
     out.append(_trend_legend(result, lang))
+    untested = [*result.untested]
+    if report.trend_by_actor is not None:
+        untested += [u for u in report.trend_by_actor.untested if u not in untested]
+    out.append(_untested(untested))
     if report.trend_by_actor is not None:
         out.append(_trend_by_actor(report))
     return "\n".join(out)

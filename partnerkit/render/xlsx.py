@@ -39,14 +39,14 @@ def render_xlsx(report: Report) -> bytes:
     chart_data = _summary(book, summary, report)
     _scores(book.create_sheet(t("xlsx.scores", lang)), report)
     if report.trend is not None:
-        _trend(book.create_sheet(t("xlsx.trend", lang)), report)
+        _trend(book.create_sheet(t("xlsx.trend", lang)), report, chart_data)
     if report.gaps is not None:
         _gaps(book.create_sheet(t("xlsx.gaps", lang)), report)
     _reliability(book.create_sheet(t("xlsx.reliability", lang)), report)
     if report.areas is not None:
         _areas(book.create_sheet(t("xlsx.areas", lang)), report)
     if report.trajectory is not None:
-        _trajectory(book.create_sheet(t("xlsx.trajectory", lang)), report)
+        _trajectory(book.create_sheet(t("xlsx.trajectory", lang)), report, chart_data)
     if report.area_model is not None:
         _area_model(book.create_sheet(t("xlsx.area_model", lang)), report)
     if report.relations is not None:
@@ -336,8 +336,7 @@ def _scores(sheet, report: Report) -> None:
     _finish(sheet, 1, last_col, len(records) + 1)
 
 
-def _trend(sheet, report: Report) -> None:
-    from openpyxl.chart import LineChart, Reference
+def _trend(sheet, report: Report, data) -> None:
     from openpyxl.utils import get_column_letter
 
     lang = report.lang
@@ -361,19 +360,9 @@ def _trend(sheet, report: Report) -> None:
     cells = f"B2:{get_column_letter(1 + len(rounds))}{last_row}"
     _zone_formatting(sheet, cells, "B2", report)
 
-    chart = LineChart()
-    chart.title = t("xlsx.chart_trend", lang)
-    chart.y_axis.title = t("xlsx.mean", lang)
-    chart.x_axis.title = t("round", lang)
-    chart.y_axis.scaling.min = report.survey.instrument.scale.min
-    chart.y_axis.scaling.max = report.survey.instrument.scale.max
-    chart.height, chart.width = 12, 22
-    data = Reference(sheet, min_col=1, max_col=1 + len(rounds), min_row=2, max_row=last_row)
-    chart.add_data(data, from_rows=True, titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=2, max_col=1 + len(rounds), min_row=1))
-    sheet.add_chart(chart, f"A{last_row + 3}")
+    from .charts import trend_lines
 
-    start = last_row + 30
+    start = _line_charts(sheet, data, report, last_row + 3, *trend_lines(report))
     columns = [
         "dimension_name", "round_from", "round_to", "n_from", "n_to", "diff", "diff_ci_low",
         "diff_ci_high", "test", "p", "p_adj", "hedges_g", "significant",
@@ -381,6 +370,86 @@ def _trend(sheet, report: Report) -> None:
     _table(sheet, start, trend.records, columns, lang, report.min_n)
     _widths(sheet, {"A": 38} | {get_column_letter(c): 12 for c in range(2, 15)})
     _finish(sheet, 1, max(len(columns), 1 + 2 * len(rounds)), start + len(trend.records))
+
+
+#: Excel's own marker symbols and dash patterns, one of each per line (the SVG's are
+#: matplotlib's): with the Okabe-Ito colours no two lines look alike, also in greyscale.
+_SYMBOLS = ("circle", "square", "triangle", "diamond", "x", "star", "plus", "dash", "dot")
+_DASHES = ("solid", "dash", "sysDot", "dashDot", "lgDash", "lgDashDot", "sysDash",
+           "lgDashDotDot", "sysDashDot", "sysDashDotDot")  # fmt: skip
+_CHART_ROWS = 18  # rows a trend chart takes, with a blank row after it
+
+
+def _line_charts(sheet, data, report: Report, row: int, order, dims, lines) -> int:
+    """Small multiples in the workbook: a native line chart per dimension of ``dims``,
+    two a row from ``row``, a line per :class:`~partnerkit.render.charts.TrendLine`
+    (those of the HTML chart) over the rounds ``order``, the value axis on the
+    instrument's scale. Their numbers sit on the chart-data sheet, where a hidden round
+    is an empty cell, drawn as a gap (Excel draws a text cell as zero). Returns the
+    first row after the charts."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.chart.marker import Marker
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.line import LineProperties
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+    from openpyxl.worksheet.pagebreak import Break
+
+    lang = report.lang
+    scale = report.survey.instrument.scale
+    names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
+    top = data.max_row + 2
+    for k, dim in enumerate(dims):
+        head = top + k * (len(lines) + 2)
+        _header(data, head, [names[dim], *order])
+        for i, line in enumerate(lines, start=1):
+            data.cell(row=head + i, column=1, value=xlsx_text(line.label))
+            for j, mean in enumerate(line.means[dim], start=2):
+                if mean is not None:  # a hidden round stays an empty cell: a gap
+                    _number(data, head + i, j, mean)
+        chart = LineChart()
+        chart.title = xlsx_text(names[dim])
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = scale.min, scale.max
+        chart.y_axis.majorUnit = 1
+        chart.y_axis.number_format = "0"
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        chart.display_blanks = "gap"
+        if len(lines) > 1:
+            chart.legend.position = "r"
+        else:  # one line: its chart's title names it
+            chart.legend = None
+        values = Reference(data, min_col=1, max_col=1 + len(order), min_row=head + 1,
+                           max_row=head + len(lines))  # fmt: skip
+        chart.add_data(values, from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(data, min_col=2, max_col=1 + len(order), min_row=head))
+        groups = [line for line in lines if line.group is not None]
+        for series, line in zip(chart.series, lines, strict=True):
+            overall = line.group is None
+            index = groups.index(line) if not overall else 0
+            colour = line.style["color"].lstrip("#")
+            dash = "solid" if overall else _DASHES[index % len(_DASHES)]
+            series.graphicalProperties = GraphicalProperties(
+                ln=LineProperties(solidFill=colour, prstDash=dash, w=38100 if overall else 19050)
+            )
+            symbol = "circle" if overall else _SYMBOLS[index % len(_SYMBOLS)]
+            series.marker = Marker(symbol=symbol, size=5 if overall else 6)
+            series.marker.graphicalProperties = GraphicalProperties(
+                solidFill=colour, ln=LineProperties(solidFill="1A1A1A" if not overall else colour)
+            )
+            series.smooth = False
+        # anchored to cells at both corners, so the two charts of a row share its width
+        # whatever width the columns end up with (A-D and F-K: about equal); a row's
+        # first line stays empty, so a page break there cuts no chart's border
+        block = row + _CHART_ROWS * (k // 2)  # 1-based: the block's empty first row
+        first, last = (0, 4) if k % 2 == 0 else (5, 11)
+        chart.anchor = TwoCellAnchor(
+            _from=AnchorMarker(col=first, row=block),  # 0-based: the row after ``block``
+            to=AnchorMarker(col=last, row=block + _CHART_ROWS - 2),
+        )
+        sheet.add_chart(chart)
+        if k % 6 == 0:  # three rows of charts a page, never a chart across a page break
+            sheet.row_breaks.append(Break(id=block - 1))
+    return row + _CHART_ROWS * ((len(dims) + 1) // 2)
 
 
 def _round_means(sheet, per_round, dims: list[str], rounds: list[str], report: Report) -> None:
@@ -402,18 +471,18 @@ def _round_means(sheet, per_round, dims: list[str], rounds: list[str], report: R
                 _number(sheet, i, j, rec["mean"])
 
 
-def _trajectory(sheet, report: Report) -> None:
+def _trajectory(sheet, report: Report, data) -> None:
     """trend --over-time: the lines, then one native line chart per dimension (small
-    multiples, two a row) of the round means shown."""
-    from openpyxl.chart import LineChart, Reference
+    multiples, two a row) of the round means shown; a hidden round is a gap."""
     from openpyxl.utils import get_column_letter
+
+    from .charts import OVERALL_STYLE, TrendLine
 
     lang = report.lang
     result = report.trajectory
     rounds = list(result.round_order)
     per_round = result.rounds
     dims = list(dict.fromkeys(result.records["dimension"]))
-    names = {d.id: d.label(lang) for d in report.survey.instrument.dimensions}
     _header(sheet, 1, [t("dimension", lang), *rounds])
     _round_means(sheet, per_round, dims, rounds, report)
     last_row = 1 + len(dims)
@@ -423,22 +492,18 @@ def _trajectory(sheet, report: Report) -> None:
                "model"]  # fmt: skip
     records = result.records.astype(object).where(result.records.notna(), None)
     _table(sheet, start, records, columns, lang, report.min_n)
-    chart_row = start + len(result.records) + 3
-    scale = report.survey.instrument.scale
-    for k, dim in enumerate(dims):
-        chart = LineChart()
-        chart.title = xlsx_text(names[dim])
-        chart.y_axis.scaling.min, chart.y_axis.scaling.max = scale.min, scale.max
-        chart.height, chart.width = 6, 11
-        chart.legend = None
-        row = 2 + k
-        chart.add_data(Reference(sheet, min_col=1, max_col=1 + len(rounds), min_row=row),
-                       from_rows=True, titles_from_data=True)  # fmt: skip
-        chart.set_categories(Reference(sheet, min_col=2, max_col=1 + len(rounds), min_row=1))
-        anchor = f"{'A' if k % 2 == 0 else 'H'}{chart_row + 13 * (k // 2)}"
-        sheet.add_chart(chart, anchor)
+    everyone = per_round
+    for key in result.keys:  # the means of everyone (the overall group)
+        everyone = everyone[everyone[key.name].isna()]
+    shown = everyone[~everyone["suppressed"].astype(bool) & everyone["mean"].notna()]
+    means = {(r["dimension"], str(r["round"])): float(r["mean"]) for r in shown.to_dict("records")}
+    line = TrendLine(group=None, label=t("all", lang), style=OVERALL_STYLE,
+                     means={d: [means.get((d, str(r))) for r in rounds] for d in dims},
+                     changes={d: [] for d in dims})  # fmt: skip
+    order = [str(r) for r in rounds]
+    end = _line_charts(sheet, data, report, start + len(result.records) + 3, order, dims, [line])
     _widths(sheet, {"A": 38} | {get_column_letter(c): 12 for c in range(2, 15)})
-    _finish(sheet, 1, max(len(columns), 1 + len(rounds)), chart_row + 13 * ((len(dims) + 1) // 2))
+    _finish(sheet, 1, max(len(columns), 1 + len(rounds)), end)
 
 
 def _area_model(sheet, report: Report) -> None:
