@@ -1159,17 +1159,8 @@ def _reciprocity(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.Dat
 
 def _findings(
     self_other, balance, reciprocity, changes, concentration_change, keys, inst, lang
-) -> list[str]:
-    where, num, rel_name = _words(keys, inst, lang)
-
-    def finding(row, text: str, relation, points: float) -> Finding:
-        """In points of the instrument's scale, so relation findings order among the rest."""
-        span = relation.scale.max - relation.scale.min if relation is not None else 1
-        size = abs(points) * (inst.scale.max - inst.scale.min) / span
-        area = row["area"] if "area" in names else None
-        return Finding(where(row) + text, section="relations", area=area, size=size,
-                       dimension=relation.id if relation is not None else None)  # fmt: skip
-
+) -> list[Finding]:
+    num, rel_name, finding = _words(keys, inst, lang)
     influence = next((r for r in inst.relations if r.kind == "influence"), None)
     out = []
     for row in balance[balance["flagged"]].to_dict("records") if len(balance) else ():
@@ -1198,7 +1189,9 @@ def _findings(
 
 
 def _words(keys, inst, lang):
-    """A finding's words: ``where`` (its by-group), ``num`` (a number) and ``rel_name``."""
+    """A finding's words: ``num`` (a number), ``rel_name`` (a relation's name) and
+    ``finding`` (a text after its by-group, as a :class:`Finding` sized for the report's
+    order)."""
     names = [k.name for k in keys]
 
     def where(row) -> str:
@@ -1211,7 +1204,15 @@ def _words(keys, inst, lang):
     def rel_name(row) -> str:
         return inst.relation(row["relation"]).label(lang).lower()
 
-    return where, num, rel_name
+    def finding(row, text: str, relation, points: float) -> Finding:
+        """In points of the instrument's scale, so relation findings order among the rest."""
+        span = relation.scale.max - relation.scale.min if relation is not None else 1
+        size = abs(points) * (inst.scale.max - inst.scale.min) / span
+        area = row["area"] if "area" in names else None
+        return Finding(where(row) + text, section="relations", area=area, size=size,
+                       dimension=relation.id if relation is not None else None)  # fmt: skip
+
+    return num, rel_name, finding
 
 
 def _found(*tables_keys_inst_lang) -> dict[str, tuple[str, ...]]:
@@ -1223,8 +1224,8 @@ def _found(*tables_keys_inst_lang) -> dict[str, tuple[str, ...]]:
 
 def _change_findings(
     self_other, balance, reciprocity, changes, concentration_change, keys, inst, lang
-) -> list[str]:
-    where, num, rel_name = _words(keys, inst, lang)
+) -> list[Finding]:
+    num, rel_name, finding = _words(keys, inst, lang)
 
     out = []
     for row in changes[changes["flagged"]].to_dict("records") if len(changes) else ():
@@ -1238,7 +1239,9 @@ def _change_findings(
         }
         text = "finding.cell_rose" if row["diff"] > 0 else "finding.cell_fell"
         text += "_self" if row["self"] else ""
-        out.append(where(row) + _capital(t(text, lang, relation=rel_name(row), **values)))
+        relation = inst.relation(row["relation"])
+        out.append(finding(row, _capital(t(text, lang, relation=rel_name(row), **values)),
+                           relation, row["diff"]))  # fmt: skip
     flagged = concentration_change[concentration_change["flagged"]]
     for row in flagged.to_dict("records") if len(flagged) else ():
         share = row["measure"] == "top_share"
@@ -1251,7 +1254,10 @@ def _change_findings(
             "r_to": row["round_to"],
         }
         text = f"finding.{row['measure']}_{'rose' if row['diff'] > 0 else 'fell'}"
-        out.append(where(row) + _capital(t(text, lang, relation=rel_name(row), **values)))
+        # a share or a Gini coefficient (no relation scale): sized as that fraction of
+        # the instrument's scale
+        out.append(finding(row, _capital(t(text, lang, relation=rel_name(row), **values)),
+                           None, row["diff"]))  # fmt: skip
     return out
 
 
