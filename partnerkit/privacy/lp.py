@@ -403,7 +403,7 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
         values, codes[:, m] = np.unique(coords[:, m], return_inverse=True)
         sizes.append(len(values))
         p = (parents or {}).get(m)
-        parent_of.append(np.zeros(len(values), dtype=np.int64) if p is None else np.asarray(p)[values])
+        parent_of.append(np.zeros(len(values), np.int64) if p is None else np.asarray(p)[values])
     if math.prod(sizes) >= 2**62:
         return down_reach, up_reach
     linear = np.ravel_multi_index(codes.T, sizes)
@@ -428,9 +428,7 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
     widest = max(_ALTERNATES.values())
     alternates = []  # per key: (anchors, widest) other value codes, -1 where none
     for m in range(k):
-        alternates.append(
-            _alternates(eq, codes, sizes, m, parent_of[m], slack, anchor_var, widest)
-        )
+        alternates.append(_alternates(eq, codes, sizes, m, parent_of[m], slack, anchor_var, widest))
 
     anchor_codes = codes[anchor_var]
     box_vars, box_ids, box_signs, box_anchor = [], [], [], []
@@ -497,7 +495,16 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
                    out=reach)  # fmt: skip
     if span and use.any():
         down_span, up_span = _span_reach(
-            t_of, var[corner], sign[corner], box[corner], gain, use, target_of_box, up, down, n_t,
+            t_of,
+            var[corner],
+            sign[corner],
+            box[corner],
+            gain,
+            use,
+            target_of_box,
+            up,
+            down,
+            n_t,
             n_vars,
         )
         np.maximum(up_reach, up_span, out=up_reach)
@@ -524,9 +531,7 @@ def _span_reach(t_of, var, sign, box, gain, use, target_of_box, up, down, n_t, n
     limits = np.concatenate([up[cell], down[cell]])
     reach = []
     for direction in (-1.0, 1.0):
-        res = linprog(
-            -direction * g, A_ub=both, b_ub=limits, bounds=(None, None), method="highs"
-        )
+        res = linprog(-direction * g, A_ub=both, b_ub=limits, bounds=(None, None), method="highs")
         if res.status != 0:
             return np.zeros(n_t), np.zeros(n_t)
         moved = np.bincount(target_of_box[used], weights=g * res.x, minlength=n_t)
