@@ -107,6 +107,138 @@ def test_certify_never_claims_more_than_the_lp_finds():
     assert proved > 50  # it proves a good share, or it would be of no use
 
 
+def _cube_margins(shape):
+    """Cells of a table of ``shape`` (row-major codes) and every sum over one key with the
+    others fixed (a 2x2x2 table: its 12 two-way margins, as 0/1 rows)."""
+    import itertools
+
+    coords = np.array(list(itertools.product(*[range(s) for s in shape])))
+    rows = []
+    for m in range(len(shape)):
+        others = [j for j in range(len(shape)) if j != m]
+        for fixed in itertools.product(*[range(shape[j]) for j in others]):
+            rows.append((coords[:, others] == fixed).all(axis=1).astype(float))
+    return coords, np.array(rows)
+
+
+def test_a_box_moves_a_two_by_two_by_two_table_as_far_as_the_lp_by_hand():
+    """Eight hidden cells of n = 1 (sums 1..5), every two-way margin published: the only
+    move that keeps them is the cube, +1 on cells with an even number of keys changed
+    from (0, 0, 0), -1 on the others (8 cells - rank 7 of the margins = 1). Truth 3
+    everywhere but x000 = 4 and x001 = 2 (a "-" corner). By hand: up, s <= min(5 - 4,
+    5 - 3 on the other + corners; 2 - 1, 3 - 1 on the - corners) = 1; down, s <= min(4 - 1,
+    3 - 1; 5 - 2, 5 - 3) = 2; so x000 lies in [2, 5], and the box finds exactly that."""
+    from partnerkit.privacy.lp import box_reach
+
+    coords, eq = _cube_margins((2, 2, 2))
+    truth = np.full(8, 3.0)
+    truth[0], truth[1] = 4.0, 2.0  # (0,0,0) and (0,0,1)
+    lower, upper = np.ones(8), np.full(8, 5.0)
+    down, up = box_reach(eq, truth, lower, upper, np.eye(8)[:1], coords)
+    assert (down[0], up[0]) == pytest.approx((2.0, 1.0))
+    low, high = sum_bounds(eq, eq @ truth, lower, upper, np.eye(8)[:1])
+    assert (low[0], high[0]) == pytest.approx((2.0, 5.0))  # the LP agrees
+
+
+def test_a_box_is_never_used_when_it_would_change_a_published_sum():
+    """A 2x2 table with its rows, columns and x00 + x11 published (a diagonal sum, no
+    lattice group): the box +1 -1 -1 +1 changes the diagonal by 2, so no move is left and
+    the reach is 0, as the LP's single point (x00 = 2: rows 5, 5, columns 5, 5,
+    diagonal 4 with x00 = x11 by the margins, so x00 = 2)."""
+    from partnerkit.privacy.lp import box_reach
+
+    coords, eq = _cube_margins((2, 2))
+    eq = np.vstack([eq, [1, 0, 0, 1]])
+    truth = np.array([2.0, 3.0, 3.0, 2.0])
+    down, up = box_reach(eq, truth, np.ones(4), np.full(4, 5.0), np.eye(4), coords)
+    assert down.tolist() == [0.0] * 4 and up.tolist() == [0.0] * 4
+    low, high = sum_bounds(eq, eq @ truth, np.ones(4), np.full(4, 5.0), np.eye(4))
+    assert low.tolist() == pytest.approx(truth) and high.tolist() == pytest.approx(truth)
+
+
+def test_boxes_never_reach_beyond_the_lp():
+    """On random three-key tables (random hidden cells, random published groups of the
+    lattice: each key at a value or all), every reach, with and without the span LP, lies
+    within the exact LP's interval (HiGHS, the reference), and the boxes prove most of
+    the cells the LP finds protected."""
+    import itertools
+
+    from partnerkit.privacy.lp import box_reach
+
+    rng = np.random.default_rng(15)
+    proved = protected = 0
+    for _ in range(40):
+        shape = tuple(int(v) for v in rng.integers(2, 5, 3))
+        coords = np.array(list(itertools.product(*[range(v) for v in shape])))
+        hidden = np.flatnonzero(rng.random(len(coords)) < 0.6)
+        if hidden.size < 4:
+            continue
+        groups = []
+        for choice in itertools.product(*[[*range(v), None] for v in shape]):
+            inside = np.ones(len(coords), dtype=bool)
+            for m, value in enumerate(choice):
+                if value is not None:
+                    inside &= coords[:, m] == value
+            finest = None not in choice  # a cell: the hidden ones are not published
+            if not finest and rng.random() < 0.7 and inside[hidden].any():
+                groups.append(inside[hidden].astype(float))
+        eq = np.array(groups)
+        n = rng.integers(1, 6, hidden.size).astype(float)
+        truth = n * rng.uniform(1, 5, hidden.size).round(1)
+        lower, upper = n, 5 * n
+        targets = np.eye(hidden.size)
+        low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+        for span in (False, True):
+            down, up = box_reach(eq, truth, lower, upper, targets, coords[hidden], span=span)
+            assert (truth - down >= low - 1e-6).all() and (truth + up <= high + 1e-6).all()
+        safe = (high - low) >= n - 1e-9
+        protected += int(safe.sum())
+        proved += int((safe & (down + up >= n - 1e-9)).sum())
+    assert proved > 0.5 * protected  # of use: most protected cells are proved by boxes
+
+
+def test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp(monkeypatch):
+    """A generated survey of 4 areas x 3 rounds x 8 actor types (groups of 1-6): the
+    pattern decided with the certificates (boxes, local LPs) is the pattern decided with
+    the exact LP for every sensitive group (the certificates switched off)."""
+    from partnerkit.privacy import lp as lp_module
+    from partnerkit.privacy.lp import scaled_protection
+    from partnerkit.privacy.pattern import decide_pattern
+
+    sizes = {"municipality": (6, "public"), "police": (2, "public"), "school": (4, "public"),
+             "housing": (5, "housing"), "volunteer": (3, "civil"), "resident": (6, "civil"),
+             "business": (1, "private"), "other": (1, "other")}  # fmt: skip
+    rows = [
+        (actor, sector, 2020 + r, f"area {a}")
+        for a in range(4)
+        for r in range(3)
+        for actor, (n, sector) in sizes.items()
+        for _ in range(n)
+    ]
+    frame = pd.DataFrame(rows, columns=["actor", "sector", "round", "area"])
+    rng = np.random.default_rng(7)
+    measures = {f"d{i}": np.clip(rng.normal(3.5, 1.0, len(frame)), 1, 5).round(1) for i in range(3)}
+    keys = ["actor", "round", "area"]
+
+    def decide():
+        pattern = decide_pattern(
+            frame, keys, measures, min_n=5, scale=(1, 5), protection=scaled_protection(1, 5)
+        )
+        return {
+            m: (p.hidden_cell.tolist(), sorted(p.by_hash.items()))
+            for m, p in pattern.measures.items()
+        }
+
+    certified = decide()
+    monkeypatch.setattr(
+        lp_module,
+        "box_reach",
+        lambda eq, truth, *a, **k: (np.zeros(np.shape(a[2])[0]), np.zeros(np.shape(a[2])[0])),
+    )
+    monkeypatch.setattr(lp_module, "certify", lambda *a, **k: np.zeros(np.shape(a[4])[0], bool))
+    assert decide() == certified
+
+
 # ------------------------------------------------------------- the known leak
 
 
