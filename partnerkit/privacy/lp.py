@@ -334,6 +334,9 @@ def _widths(a, t, up, down) -> np.ndarray:
 # a box over one key has 2 corners, over three 8): 3 + 9 + 8 boxes per anchor and key
 # set on a three-key cube.
 _ALTERNATES = {1: 3, 2: 3, 3: 2}
+# ... and for the few targets the span LP looks at (boxes through values hidden in few
+# places crowd the first choices out when a neighbour of an exposed group is hidden)
+_ALTERNATES_WIDE = {1: 6, 2: 5, 3: 4}
 _ANCHORS = 6  # cells of a target a box may start from
 
 
@@ -373,6 +376,10 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
         Optional ``{key position: parent code of each value code}`` (an actor type's
         sector): another value in the same parent is tried first, as a box that
         stays within a sector keeps the sector's sums.
+    span
+        For a few targets: more boxes each, and the linear program over the weights
+        of a target's boxes (the best point of their span within the bounds; as
+        sound, since every such point keeps every published sum).
 
     Returns
     -------
@@ -425,7 +432,8 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
     if anchor_var.size == 0:
         return down_reach, up_reach
     slack = np.minimum(up, down)
-    widest = max(_ALTERNATES.values())
+    alternates_per = _ALTERNATES_WIDE if span else _ALTERNATES
+    widest = max(alternates_per.values())
     alternates = []  # per key: (anchors, widest) other value codes, -1 where none
     for m in range(k):
         alternates.append(_alternates(eq, codes, sizes, m, parent_of[m], slack, anchor_var, widest))
@@ -434,7 +442,7 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
     box_vars, box_ids, box_signs, box_anchor = [], [], [], []
     n_boxes = 0
     for size in range(1, k + 1):
-        width = _ALTERNATES.get(size, 1)
+        width = alternates_per.get(size, 1)
         for keys in itertools.combinations(range(k), size):
             for choice in itertools.product(range(width), repeat=size):
                 alt = np.stack([alternates[m][:, j] for m, j in zip(keys, choice, strict=True)], 1)
@@ -598,7 +606,7 @@ def _alternates(eq, codes, sizes, m, parent_of, slack, anchor_var, widest) -> np
     own_line = line[anchor_var]
     key = line_s * width + parent[by]
     own = own_line * width + parent[anchor_var]
-    steps = np.arange(_CANDIDATES + 1)
+    steps = np.arange(max(_CANDIDATES, widest) + 1)
     pos = np.concatenate(
         [
             np.searchsorted(key, own, side="left")[:, None] + steps,
