@@ -390,19 +390,31 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
         pid = pid.reshape(-1)
         blocks = _blocks(cube)
         before = np.inf
+        proved = np.zeros(len(n_cls), dtype=bool)  # proofs hold as more groups are hidden
         for lp_round in range(AUDIT_ROUNDS + 1):
             _fixpoint(hidden, reason, n_cls, pid, pp, pc, min_n)
             if lp_round == AUDIT_ROUNDS:
                 audited = False  # not proved safe in the rounds: privacy-check is the audit
                 break
             exposed = _exposed_classes(
-                cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks
+                cube,
+                rows,
+                n_cls,
+                hidden,
+                reason,
+                s_cell,
+                n_cell,
+                scale,
+                protection,
+                blocks,
+                proved,
             )
             if exposed.size == 0:
                 break
-            # hiding neighbours no longer helps (groups no certificate proves, on a
-            # structure too large for the exact LP): left to privacy-check
-            stuck = exposed.size >= before
+            # hiding neighbours no longer helps groups no certificate proves, on a
+            # structure too large for the exact LP: left to privacy-check
+            large = _hidden_cells(rows, hidden).sum() > FULL_LP_CELLS
+            stuck = large and exposed.size >= before
             before = exposed.size
             if stuck or not _protect(exposed, hidden, reason, n_cls, pid, pp, pc, rows):
                 audited = False
@@ -473,13 +485,19 @@ def _blocks(cube: Cube) -> np.ndarray | None:
     return None
 
 
-def _exposed_classes(cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks):
+def _exposed_classes(
+    cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks, proved
+):
     """Sensitive classes (below ``min_n``, or unanimous) whose mean the visible classes pin to an
     interval narrower than ``protection``. A group hidden only to protect another is
-    not sensitive: its interval may be narrow (a group of 40 beside one of 1)."""
+    not sensitive: its interval may be narrow (a group of 40 beside one of 1).
+
+    ``proved`` marks the classes proved safe in an earlier round, and gets the new
+    ones: a proof holds when more groups are hidden (its points keep every published
+    sum, and hiding a group only takes a sum away), so they are not attacked again."""
     from .lp import box_reach, certify, exposure, sum_bounds
 
-    cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY))
+    cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY) & ~proved)
     if cand.size == 0:
         return cand
     cell_hidden = _hidden_cells(rows, hidden)
@@ -493,31 +511,31 @@ def _exposed_classes(cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, p
     lower, upper = n_cell[variables] * scale[0], n_cell[variables] * scale[1]
     truth, needed = s_cell[variables], protection * n_cls[cand]
     truth_t = targets @ truth
-    # most targets are proved safe by two consistent points, without an LP: first along
-    # boxes of hidden cells (cheap, vectorised), then along the null space of the
-    # equations near the target
+    # most targets are proved safe by two consistent points, without the full LP: first
+    # along boxes of hidden cells (cheap, vectorised), then along more boxes and their
+    # best combination, then by an LP near the target; the rest by the exact LP
     coords = cube.cells[variables]
     down, up = box_reach(eq, truth, lower, upper, targets, coords, cube.parent)
     rest = np.flatnonzero(exposure(truth_t - down, truth_t + up, n_cls[cand], protection))
-    if rest.size == 0:
-        return rest
-    down, up = box_reach(eq, truth, lower, upper, targets[rest], coords, cube.parent, span=True)
-    rest = rest[exposure(truth_t[rest] - down, truth_t[rest] + up, n_cls[cand[rest]], protection)]
-    if rest.size == 0:
-        return rest
-    safe = certify(
-        eq, truth, lower, upper, targets[rest], needed[rest],
-        None if blocks is None else blocks[variables],
-    )  # fmt: skip
-    rest = rest[~safe]
-    if rest.size == 0:
-        return rest
-    if variables.size > FULL_LP_CELLS:
-        # too large for an LP per group in every run: unproved counts as exposed, so a
-        # neighbour is hidden (safe; privacy-check computes the exact intervals)
-        return cand[rest]
-    lo, hi = sum_bounds(eq, rhs, lower, upper, targets[rest])
-    return cand[rest[exposure(lo, hi, n_cls[cand[rest]], protection)]]
+    if rest.size:
+        down, up = box_reach(eq, truth, lower, upper, targets[rest], coords, cube.parent, span=True)
+        rest = rest[
+            exposure(truth_t[rest] - down, truth_t[rest] + up, n_cls[cand[rest]], protection)
+        ]
+    if rest.size:
+        safe = certify(
+            eq, truth, lower, upper, targets[rest], needed[rest],
+            None if blocks is None else blocks[variables],
+        )  # fmt: skip
+        rest = rest[~safe]
+    if rest.size and variables.size <= FULL_LP_CELLS:
+        lo, hi = sum_bounds(eq, rhs, lower, upper, targets[rest])
+        rest = rest[exposure(lo, hi, n_cls[cand[rest]], protection)]
+    # above FULL_LP_CELLS an LP per group in every run is too slow: unproved counts as
+    # exposed, so a neighbour is hidden (safe; privacy-check computes exact intervals)
+    proved[cand] = True
+    proved[cand[rest]] = False
+    return cand[rest]
 
 
 def _protect(exposed, hidden, reason, n, pid, pp, pc, rows) -> bool:
