@@ -140,6 +140,30 @@ def test_a_box_moves_a_two_by_two_by_two_table_as_far_as_the_lp_by_hand():
     assert (low[0], high[0]) == pytest.approx((2.0, 5.0))  # the LP agrees
 
 
+def test_components_solved_apart_give_the_intervals_of_one_lp():
+    """Two independent 2x2 tables (cells n = 1, sums 1..5) in one system: the one of
+    test_a_two_by_two_table_with_margins (rows 8, 4, columns 7, 5: x00 in [4, 5] by
+    hand) and one with rows 6, 6, columns 6, 6 (x00 = 6 - x01 = x11, so x00 in [1, 5]).
+    sum_bounds solves each component apart; one scipy linprog over the whole system per
+    target and direction gives the same intervals."""
+    from scipy.linalg import block_diag
+    from scipy.optimize import linprog
+
+    one = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]], dtype=float)
+    eq = block_diag(one, one)
+    rhs = np.array([8.0, 4, 7, 5, 6, 6, 6, 6])
+    lower, upper = np.ones(8), np.full(8, 5.0)
+    low, high = sum_bounds(eq, rhs, lower, upper, np.eye(8))
+    assert low.tolist() == pytest.approx([4, 3, 2, 1, 1, 1, 1, 1])
+    assert high.tolist() == pytest.approx([5, 4, 3, 2, 5, 5, 5, 5])
+    bounds = list(zip(lower, upper, strict=True))
+    for t in range(8):
+        c = np.eye(8)[t]
+        whole_low = linprog(c, A_eq=eq, b_eq=rhs, bounds=bounds, method="highs").fun
+        whole_high = -linprog(-c, A_eq=eq, b_eq=rhs, bounds=bounds, method="highs").fun
+        assert (low[t], high[t]) == pytest.approx((whole_low, whole_high))
+
+
 def test_a_box_is_never_used_when_it_would_change_a_published_sum():
     """A 2x2 table with its rows, columns and x00 + x11 published (a diagonal sum, no
     lattice group): the box +1 -1 -1 +1 changes the diagonal by 2, so no move is left and
