@@ -14,6 +14,10 @@ Cheaper exact reasoning first: cells no published equation touches keep their bo
 a hidden group whose cells are exactly those of one equation is known exactly; the
 rest is solved per connected component, the LPs of many targets stacked into one
 block-diagonal problem (two solves per batch).
+
+Proofs without the full LP (sound, not complete), for the audit inside every run:
+:func:`box_reach` moves the hidden sums along boxes of cells that keep every
+published sum; :func:`certify` solves the LP on the cells near a group.
 """
 
 from __future__ import annotations
