@@ -14,10 +14,15 @@ Cheaper exact reasoning first: cells no published equation touches keep their bo
 a hidden group whose cells are exactly those of one equation is known exactly; the
 rest is solved per connected component, the LPs of many targets stacked into one
 block-diagonal problem (two solves per batch).
+
+Proofs without the full LP (sound, not complete), for the audit inside every run:
+:func:`box_reach` moves the hidden sums along boxes of cells that keep every
+published sum; :func:`certify` solves the LP on the cells near a group.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -83,7 +88,6 @@ def sum_bounds(equations, rhs, lower, upper, targets, tolerance=None) -> tuple[n
     component of the variables; a target equal to an equation is returned without LP.
     """
     from scipy import sparse
-    from scipy.sparse.csgraph import connected_components
 
     eq = sparse.csr_matrix(equations, dtype=float)
     tg = sparse.csr_matrix(targets, dtype=float)
@@ -111,8 +115,7 @@ def sum_bounds(equations, rhs, lower, upper, targets, tolerance=None) -> tuple[n
             solved[t] = True
     touched = np.zeros(n_vars, dtype=bool)
     touched[eq.indices] = True
-    adjacency = (eq.T @ eq).tocsr()
-    _, comp = connected_components(adjacency, directed=False)
+    comp = components(eq)
     for c in np.unique(comp[touched]):
         variables = np.flatnonzero(comp == c)
         rows = np.flatnonzero(np.asarray(eq[:, variables].sum(axis=1)).ravel() > 0)
@@ -130,6 +133,22 @@ def sum_bounds(equations, rhs, lower, upper, targets, tolerance=None) -> tuple[n
         low[wanted] += lo - base_lo
         high[wanted] += hi - base_hi
     return low, high
+
+
+def components(equations) -> np.ndarray:
+    """Connected component of each variable: variables are linked when an equation holds
+    both (the graph of variables and equations, linear in its entries; ``eq.T @ eq``
+    has a margin's cells squared: 14,000 hidden cells took gigabytes)."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    eq = sparse.csr_matrix(equations)
+    n_eq, n_vars = eq.shape
+    if n_eq == 0:
+        return np.arange(n_vars)
+    graph = sparse.bmat([[None, eq.T], [eq, None]], format="csr")
+    _, label = connected_components(graph, directed=False)
+    return label[:n_vars]
 
 
 def _row(matrix, i: int) -> np.ndarray:
@@ -226,7 +245,6 @@ def certify(equations, truth, lower, upper, targets, needed, blocks=None) -> np.
     (:func:`sum_bounds`). Sound, not complete: a target it leaves may still be safe.
     """
     from scipy import sparse
-    from scipy.sparse.csgraph import connected_components
 
     eq = sparse.csr_matrix(equations, dtype=float)
     tg = sparse.csr_matrix(targets, dtype=float)
@@ -234,7 +252,7 @@ def certify(equations, truth, lower, upper, targets, needed, blocks=None) -> np.
     done = np.zeros(tg.shape[0], dtype=bool)
     if n_vars == 0 or tg.shape[0] == 0:
         return done
-    _, comp = connected_components((eq.T @ eq).tocsr(), directed=False)
+    comp = components(eq)
     blocks = np.zeros(n_vars, dtype=np.intp) if blocks is None else np.asarray(blocks)
     # each target's component and block (a target over several of either needs the LP)
     t_rows = [tg.indices[tg.indptr[i] : tg.indptr[i + 1]] for i in range(tg.shape[0])]
@@ -275,18 +293,19 @@ def certify(equations, truth, lower, upper, targets, needed, blocks=None) -> np.
 
 
 def _certify_local(eq, truth, lower, upper, targets, needed) -> np.ndarray:
-    """:func:`certify` on one local set of cells (dense): a cell whose true sum is at a
-    bound stops every direction through it on one side, so the directions are taken
-    both with and without the cells at a bound (those held at their true sums)."""
-    a = eq[np.diff(eq.tocsr().indptr) > 0].toarray()
-    t = targets.toarray()
-    up, down = upper - truth, truth - lower
-    tight = np.minimum(up, down) <= 1e-9 * np.maximum(1.0, upper)
-    width = _widths(a, t, up, down)
-    if tight.any():
-        free = ~tight
-        width = np.maximum(width, _widths(a[:, free], t[:, free], up[free], down[free]))
-    return width >= needed * (1 + 1e-9)
+    """:func:`certify` on one local set of cells: the LP with every other cell held at
+    its true sum (so every point it finds is consistent with everything published)."""
+    eq = sparse_rows(eq)
+    low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+    return high - low >= needed * (1 + 1e-9)
+
+
+def sparse_rows(matrix):
+    """``matrix`` as CSR without its empty rows."""
+    from scipy import sparse
+
+    matrix = sparse.csr_matrix(matrix)
+    return matrix[np.diff(matrix.indptr) > 0]
 
 
 def _widths(a, t, up, down) -> np.ndarray:
@@ -313,3 +332,336 @@ def _widths(a, t, up, down) -> np.ndarray:
         back = np.where(d > 0, down / d, np.where(d < 0, up / -d, np.inf)).min(axis=1)
         width = (np.maximum(forward, 0) + np.maximum(back, 0)) * gain
     return np.where(keeps & (gain > 1e-9) & np.isfinite(width), width, 0.0)
+
+
+# Alternative values tried per key for a box over ``size`` keys (more for small boxes:
+# a box over one key has 2 corners, over three 8): 3 + 9 + 8 boxes per anchor and key
+# set on a three-key cube.
+_ALTERNATES = {1: 3, 2: 3, 3: 2}
+# ... and for the few targets the span LP looks at (boxes through values hidden in few
+# places crowd the first choices out when a neighbour of an exposed group is hidden)
+_ALTERNATES_WIDE = {1: 6, 2: 5, 3: 4}
+_ANCHORS = 6  # cells of a target a box may start from
+
+
+def box_reach(equations, truth, lower, upper, targets, coords, parents=None, span=False):
+    """How far each target's sum moves, down and up, along "boxes" of hidden cells.
+
+    A box is the cheapest move that keeps the margins of a table: in a table of
+    cells with coordinates (actor, round, area, ...), choose a target cell ``a``, a
+    set ``M`` of keys and, for each key in ``M``, another value; the box's corners are
+    the ``2^|M|`` cells with each key of ``M`` at ``a``'s value or the other one, and
+    the direction ``d`` is +1 on corners with an even number of changed keys, -1 on
+    the others (a 2x2 table's +1 -1 -1 +1). Any published sum over a set that holds
+    both values of some key of ``M``, or neither, is unchanged by ``d``, and so is
+    every such equation; the other equations are checked: only boxes whose every
+    corner is a variable (a hidden cell) and with ``equations @ d == 0`` are used.
+
+    Proof that the reach is sound (the LP interval holds it). Let ``x(s) = truth + s d``.
+    (1) ``equations @ x(s) = equations @ truth``: every published figure is what it
+    was, for every ``s``. (2) Each corner has ``|d_c| = 1``, so ``x(s)`` stays within
+    ``[lower, upper]`` for ``-s_b <= s <= s_f`` with ``s_f`` the smallest of ``upper_c -
+    truth_c`` over corners with ``d_c = +1`` and ``truth_c - lower_c`` over those with
+    ``d_c = -1`` (``s_b`` the other way round); cells off the box keep their true sums.
+    So ``x(s_f)`` and ``x(-s_b)`` are both consistent with everything published, and
+    the target's sum takes ``t.truth + g s_f`` and ``t.truth - g s_b`` there, with
+    ``g = t.d > 0`` (a box with ``g < 0`` is used reversed). The LP's minimum is at
+    most the smallest of these values over all boxes and its maximum at least the
+    largest: the returned reaches are lower bounds of the LP's ``high - t.truth`` and
+    ``t.truth - low``, so ``down + up`` is a lower bound of the interval's width.
+
+    Parameters
+    ----------
+    equations, truth, lower, upper, targets
+        As in :func:`sum_bounds` (``truth``: the true sum of each variable).
+    coords
+        ``(variables, keys)`` integer codes: each variable's cell in the table.
+    parents
+        Optional ``{key position: parent code of each value code}`` (an actor type's
+        sector): another value in the same parent is tried first, as a box that
+        stays within a sector keeps the sector's sums.
+    span
+        For a few targets: more boxes each, and the linear program over the weights
+        of a target's boxes (the best point of their span within the bounds; as
+        sound, since every such point keeps every published sum).
+
+    Returns
+    -------
+    (down, up)
+        Per target, how far below and above its true sum it provably may lie.
+    """
+    import itertools
+
+    from scipy import sparse
+
+    eq = sparse.csr_matrix(equations, dtype=float)
+    tg = sparse.csr_matrix(targets, dtype=float)
+    tg.sort_indices()
+    coords = np.asarray(coords, dtype=np.int64)
+    n_vars = eq.shape[1]
+    n_t = tg.shape[0]
+    down_reach, up_reach = np.zeros(n_t), np.zeros(n_t)
+    if n_vars == 0 or n_t == 0 or coords.ndim != 2 or coords.shape[1] == 0:
+        return down_reach, up_reach
+    truth = np.asarray(truth, dtype=float)
+    up = np.maximum(np.asarray(upper, dtype=float) - truth, 0.0)
+    down = np.maximum(truth - np.asarray(lower, dtype=float), 0.0)
+    k = coords.shape[1]
+    # each key's codes compressed to 0..m-1, so that a cell is one int64
+    codes = np.empty_like(coords)
+    sizes, parent_of = [], []
+    for m in range(k):
+        values, codes[:, m] = np.unique(coords[:, m], return_inverse=True)
+        sizes.append(len(values))
+        p = (parents or {}).get(m)
+        parent_of.append(np.zeros(len(values), np.int64) if p is None else np.asarray(p)[values])
+    if math.prod(sizes) >= 2**62:
+        return down_reach, up_reach
+    linear = np.ravel_multi_index(codes.T, sizes)
+    order = np.argsort(linear, kind="stable")
+    sorted_linear = linear[order]
+
+    def variable_at(cells: np.ndarray) -> np.ndarray:
+        """Variable index of each cell (rows of codes), -1 where none."""
+        lin = np.ravel_multi_index(cells.T, sizes)
+        pos = np.minimum(np.searchsorted(sorted_linear, lin), len(order) - 1)
+        return np.where(sorted_linear[pos] == lin, order[pos], -1)
+
+    # anchors: up to _ANCHORS cells of each target
+    lengths = np.diff(tg.indptr)
+    rank = np.arange(tg.nnz) - np.repeat(tg.indptr[:-1], lengths)
+    pick = rank < _ANCHORS
+    anchor_var = tg.indices[pick]
+    anchor_target = np.repeat(np.arange(n_t), lengths)[pick]
+    if anchor_var.size == 0:
+        return down_reach, up_reach
+    slack = np.minimum(up, down)
+    alternates_per = _ALTERNATES_WIDE if span else _ALTERNATES
+    widest = max(alternates_per.values())
+    alternates = []  # per key: (anchors, widest) other value codes, -1 where none
+    for m in range(k):
+        alternates.append(_alternates(eq, codes, sizes, m, parent_of[m], slack, anchor_var, widest))
+
+    anchor_codes = codes[anchor_var]
+    box_vars, box_ids, box_signs, box_anchor = [], [], [], []
+    n_boxes = 0
+    for size in range(1, k + 1):
+        width = alternates_per.get(size, 1)
+        for keys in itertools.combinations(range(k), size):
+            for choice in itertools.product(range(width), repeat=size):
+                alt = np.stack([alternates[m][:, j] for m, j in zip(keys, choice, strict=True)], 1)
+                valid = (alt >= 0).all(axis=1)
+                corners, signs = [], []
+                for bits in itertools.product((0, 1), repeat=size):
+                    cell = anchor_codes.copy()
+                    for m, b, col in zip(keys, bits, range(size), strict=True):
+                        if b:
+                            cell[:, m] = np.maximum(alt[:, col], 0)
+                    var = variable_at(cell)
+                    valid &= var >= 0
+                    corners.append(var)
+                    signs.append(-1.0 if sum(bits) % 2 else 1.0)
+                rows = np.flatnonzero(valid)
+                if rows.size == 0:
+                    continue
+                ids = n_boxes + np.arange(rows.size)
+                n_boxes += rows.size
+                for var, sign in zip(corners, signs, strict=True):
+                    box_vars.append(var[rows])
+                    box_ids.append(ids)
+                    box_signs.append(np.full(rows.size, sign))
+                box_anchor.append(rows)
+    if n_boxes == 0:
+        return down_reach, up_reach
+    var = np.concatenate(box_vars)
+    box = np.concatenate(box_ids)
+    sign = np.concatenate(box_signs)
+    target_of_box = anchor_target[np.concatenate(box_anchor)]
+    d = sparse.csc_matrix((sign, (var, box)), shape=(n_vars, n_boxes))
+    moved = eq @ d
+    moved.eliminate_zeros()
+    keeps = np.diff(sparse.csc_matrix(moved).indptr) == 0  # every published sum unchanged
+    # g = t.d, the target's cells among the corners
+    tg_keys = np.repeat(np.arange(n_t), lengths) * n_vars + tg.indices  # sorted: tg is CSR
+    corner_keys = target_of_box[box] * n_vars + var
+    found = np.minimum(np.searchsorted(tg_keys, corner_keys), tg_keys.size - 1)
+    inside = tg_keys[found] == corner_keys
+    gain = np.bincount(box, weights=sign * inside, minlength=n_boxes)
+    sign = sign * np.where(gain < 0, -1.0, 1.0)[box]
+    gain = np.abs(gain)
+    forward = np.where(sign > 0, up[var], down[var])
+    backward = np.where(sign > 0, down[var], up[var])
+    s_f = np.full(n_boxes, np.inf)
+    s_b = np.full(n_boxes, np.inf)
+    np.minimum.at(s_f, box, forward)
+    np.minimum.at(s_b, box, backward)
+    use = keeps & (gain > 0)
+    np.maximum.at(up_reach, target_of_box[use], gain[use] * s_f[use])
+    np.maximum.at(down_reach, target_of_box[use], gain[use] * s_b[use])
+    # all of a target's boxes at once, each weighted by how far it moves on its own
+    corner = use[box]
+    t_of = target_of_box[box[corner]]
+    for reach, step, ahead, behind in ((up_reach, s_f, up, down), (down_reach, s_b, down, up)):
+        np.maximum(reach, _joint_reach(t_of, var[corner], sign[corner], step, box[corner],
+                                       gain, use, target_of_box, ahead, behind, n_t, n_vars),
+                   out=reach)  # fmt: skip
+    if span and use.any():
+        down_span, up_span = _span_reach(
+            t_of,
+            var[corner],
+            sign[corner],
+            box[corner],
+            gain,
+            use,
+            target_of_box,
+            up,
+            down,
+            n_t,
+            n_vars,
+        )
+        np.maximum(up_reach, up_span, out=up_reach)
+        np.maximum(down_reach, down_span, out=down_reach)
+    return down_reach, up_reach
+
+
+def _span_reach(t_of, var, sign, box, gain, use, target_of_box, up, down, n_t, n_vars):
+    """The lowest and highest sum of each target over ``truth + sum_j w_j d_j`` within the
+    bounds (``w`` free): one LP whose blocks are the targets (independent, so the
+    optimum of the sum is each block's own). Sound as :func:`box_reach`: each such
+    point keeps every published sum."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    used = np.flatnonzero(use)
+    column = np.full(use.size, -1)
+    column[used] = np.arange(used.size)
+    keys, row = np.unique(t_of.astype(np.int64) * n_vars + var, return_inverse=True)
+    a = sparse.csr_matrix((sign, (row.reshape(-1), column[box])), shape=(keys.size, used.size))
+    cell = keys % n_vars
+    g = gain[used]
+    both = sparse.vstack([a, -a], format="csr")  # each cell within [truth - down, truth + up]
+    limits = np.concatenate([up[cell], down[cell]])
+    reach = []
+    for direction in (-1.0, 1.0):
+        res = linprog(-direction * g, A_ub=both, b_ub=limits, bounds=(None, None), method="highs")
+        if res.status != 0:
+            return np.zeros(n_t), np.zeros(n_t)
+        moved = np.bincount(target_of_box[used], weights=g * res.x, minlength=n_t)
+        reach.append(np.maximum(direction * moved, 0.0))
+    return reach[0], reach[1]
+
+
+def _joint_reach(t_of, var, sign, step, box, gain, use, target_of_box, ahead, behind, n_t, n_vars):
+    """How far a target's sum moves along the sum of its boxes, each weighted by its own
+    step ``w_j`` (a sound bound, as in :func:`box_reach`).
+
+    Along ``D = sum_j w_j d_j`` with ``d_j = +-1`` on box ``j``'s corners, a cell moves
+    ``lambda * sum_j w_j d_jc``, which is at most ``lambda * (sum of w_j over the boxes with
+    d_jc = +1)`` upwards and ``lambda * (sum over d_jc = -1)`` downwards; so ``truth + lambda
+    D`` stays within the bounds for ``lambda = min(1, ahead_c / plus_c, behind_c /
+    minus_c)`` over the cells, keeps every published sum (each ``d_j`` does), and moves
+    the target's sum by ``lambda * sum_j w_j g_j``.
+    """
+    weight = step[box]
+    cell = t_of.astype(np.int64) * n_vars + var
+    keys, which = np.unique(cell, return_inverse=True)
+    plus = np.bincount(which, weights=weight * (sign > 0), minlength=keys.size)
+    minus = np.bincount(which, weights=weight * (sign < 0), minlength=keys.size)
+    cell_var = keys % n_vars
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.minimum(
+            np.where(plus > 0, ahead[cell_var] / plus, np.inf),
+            np.where(minus > 0, behind[cell_var] / minus, np.inf),
+        )
+    scale = np.ones(n_t)
+    np.minimum.at(scale, keys // n_vars, ratio)
+    moved = np.bincount(target_of_box[use], weights=(step * gain)[use], minlength=n_t)
+    return scale * moved
+
+
+# Other values looked at per anchor and key before the compatible ones are chosen.
+_CANDIDATES = 8
+
+
+def _alternates(eq, codes, sizes, m, parent_of, slack, anchor_var, widest) -> np.ndarray:
+    """For each anchor, up to ``widest`` other values of key ``m`` for its boxes.
+
+    The candidates are the anchor's line (the hidden cells equal to it but for key
+    ``m``): first those with the same parent (the same sector), then the rest, the
+    most slack first. A candidate is dropped when a published sum within the line
+    holds the anchor and not the candidate, or the other way round (the line's sector
+    total when the candidate is of another sector): every box through both would
+    change that sum, whatever its other corners.
+    """
+    from scipy import sparse
+
+    n_vars, k = codes.shape
+    others = [j for j in range(k) if j != m]
+    line = (
+        np.ravel_multi_index(codes[:, others].T, [sizes[j] for j in others])
+        if others
+        else np.zeros(n_vars, dtype=np.int64)
+    )
+    parent = parent_of[codes[:, m]]
+    width = int(parent.max()) + 1 if parent.size else 1
+    # the members of each line, same parent together, the most slack first
+    by = np.lexsort((-slack, parent, line))
+    line_s = line[by]
+    own_line = line[anchor_var]
+    key = line_s * width + parent[by]
+    own = own_line * width + parent[anchor_var]
+    steps = np.arange(max(_CANDIDATES, widest) + 1)
+    pos = np.concatenate(
+        [
+            np.searchsorted(key, own, side="left")[:, None] + steps,
+            np.searchsorted(line_s, own_line, side="left")[:, None] + steps,
+        ],
+        axis=1,
+    )
+    ends = np.concatenate(
+        [
+            np.repeat(np.searchsorted(key, own, side="right")[:, None], steps.size, 1),
+            np.repeat(np.searchsorted(line_s, own_line, side="right")[:, None], steps.size, 1),
+        ],
+        axis=1,
+    )
+    other = np.where(pos < ends, by[np.minimum(pos, n_vars - 1)], -1)
+    other[other == anchor_var[:, None]] = -1
+    # published sums within one line: a candidate on the other side of one is useless
+    eq = eq.tocsr()
+    filled_rows = np.flatnonzero(np.diff(eq.indptr) > 0)
+    if filled_rows.size:
+        starts = eq.indptr[filled_rows]
+        low = np.minimum.reduceat(line[eq.indices], starts)
+        high = np.maximum.reduceat(line[eq.indices], starts)
+        within = filled_rows[low == high]
+    else:
+        within = filled_rows
+    if within.size:
+        pairs = np.flatnonzero(other.ravel() >= 0)
+        anchor_of = np.repeat(anchor_var, other.shape[1])[pairs]
+        cand_of = other.ravel()[pairs]
+        move = sparse.csc_matrix(
+            (
+                np.concatenate([np.ones(pairs.size), -np.ones(pairs.size)]),
+                (np.concatenate([anchor_of, cand_of]), np.tile(np.arange(pairs.size), 2)),
+            ),
+            shape=(n_vars, pairs.size),
+        )
+        moved = sparse.csc_matrix(eq[within] @ move)
+        moved.eliminate_zeros()
+        broken = np.diff(moved.indptr) > 0
+        flat = other.ravel()
+        flat[pairs[broken]] = -1
+        other = flat.reshape(other.shape)
+    cand = np.where(other >= 0, codes[np.maximum(other, 0), m], -1)
+    # first occurrences only, in order, the first `widest` of them
+    chosen = np.full((len(anchor_var), widest), -1, dtype=np.int64)
+    filled = np.zeros(len(anchor_var), dtype=np.intp)
+    for j in range(cand.shape[1]):
+        c = cand[:, j]
+        new = (c >= 0) & (filled < widest) & ~(chosen == c[:, None]).any(axis=1)
+        rows = np.flatnonzero(new)
+        chosen[rows, filled[rows]] = c[rows]
+        filled[rows] += 1
+    return chosen

@@ -15,8 +15,12 @@ actor types) or to "All":
    (a group and its children along one key) the hidden members must not be a
    single one, and hidden children must pool at least ``min_n`` respondents;
    the smallest visible child is hidden until that holds everywhere;
-3. then the audit (:mod:`.audit`) attacks the pattern with linear programming;
-   any exposed group gets its smallest visible neighbour hidden, and 2-3 repeat.
+3. then the audit attacks the pattern, at every size: each sensitive group is
+   proved safe by two points consistent with every visible group (boxes of hidden
+   cells, :func:`.lp.box_reach`; then an LP near the group, :func:`.lp.certify`),
+   else by the exact LP over all hidden cells (:func:`.lp.sum_bounds`; above
+   ``FULL_LP_CELLS`` hidden cells an unproved group counts as exposed); any exposed
+   group gets its smallest visible neighbour hidden, and 2-3 repeat.
 
 Groups with the same respondents (a sector with one actor type) are one group,
 shown or hidden together. A table's group that is not in the lattice (the "All"
@@ -38,14 +42,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _RNG_SEED = 20261215  # hash weights of cells: fixed, so patterns are reproducible
-# Above this many (sensitive targets x hidden cells) per measure, a run decides the
-# pattern by the partition rule alone and leaves the audit to ``privacy-check``: the
-# example folder (12 areas x 3 rounds) took 34 s per run with the LP, the bundled
-# example 0.4 s (measured, benchmarks/privacy.py and issue 15). Proving most targets
-# safe without LP (lp.certify) did not change the order of magnitude on 6 areas x 4
-# rounds x 8 actor types (10 s; issue 15), so the cut-off stays.
-AUDIT_BUDGET = 3_000
-AUDIT_ROUNDS = 6  # LP rounds per measure before leaving the rest to privacy-check
+# Above this many hidden cells in a measure, a group no certificate proves safe is
+# treated as exposed instead of solving the full LP (on 200 areas x 10 rounds, 14,000
+# hidden cells, one LP took 1 s, and about 50 groups per dimension needed one).
+FULL_LP_CELLS = 3_000
+AUDIT_ROUNDS = 6  # audit rounds per measure before leaving the rest to privacy-check
 
 #: Why a group is hidden: the primary reasons (sensitive groups the audit attacks),
 #: then "secondary" (hidden to protect another group).
@@ -233,7 +234,7 @@ class MeasurePattern:
     by_hash: dict  # (h1, h2) -> (hidden, reason)
     visible_rows: object  # sparse (visible classes x cells)
     counts: dict = field(default_factory=dict)  # reason -> hidden classes
-    audited: bool = True  # False: the LP audit was skipped (AUDIT_BUDGET)
+    audited: bool = True  # False: a sensitive group was left unproved after AUDIT_ROUNDS
     spread: tuple | None = None  # (min, max) answer per cell: the dominance rule is on
 
 
@@ -388,18 +389,35 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
         _, pid = np.unique(pid, return_inverse=True)
         pid = pid.reshape(-1)
         blocks = _blocks(cube)
+        before = np.inf
+        proved = np.zeros(len(n_cls), dtype=bool)  # proofs hold as more groups are hidden
         for lp_round in range(AUDIT_ROUNDS + 1):
             _fixpoint(hidden, reason, n_cls, pid, pp, pc, min_n)
-            too_large = _audit_size(rows, hidden, reason, n_cls) > AUDIT_BUDGET
-            if too_large or lp_round == AUDIT_ROUNDS:
-                audited = False  # too large to audit in every run: privacy-check does
+            if lp_round == AUDIT_ROUNDS:
+                audited = False  # not proved safe in the rounds: privacy-check is the audit
                 break
             exposed = _exposed_classes(
-                rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks
+                cube,
+                rows,
+                n_cls,
+                hidden,
+                reason,
+                s_cell,
+                n_cell,
+                scale,
+                protection,
+                blocks,
+                proved,
             )
             if exposed.size == 0:
                 break
-            if not _protect(exposed, hidden, reason, n_cls, pid, pp, pc, rows):
+            # hiding neighbours no longer helps groups no certificate proves, on a
+            # structure too large for the exact LP: left to privacy-check
+            large = _hidden_cells(rows, hidden).sum() > FULL_LP_CELLS
+            stuck = large and exposed.size >= before
+            before = exposed.size
+            if stuck or not _protect(exposed, hidden, reason, n_cls, pid, pp, pc, rows):
+                audited = False
                 break
     by_hash = {}
     empty = ~(n_cls > 0)
@@ -424,11 +442,6 @@ def _unanimous(rows, spread) -> np.ndarray:
     hi = np.maximum.reduceat(high[rows.indices], starts)
     out[nonempty] = hi - lo <= 0
     return out
-
-
-def _audit_size(rows, hidden, reason, n) -> int:
-    targets = int((hidden & np.isin(reason, PRIMARY) & (n > 0)).sum())
-    return targets * int(_hidden_cells(rows, hidden).sum())
 
 
 def _hidden_cells(rows, hidden: np.ndarray) -> np.ndarray:
@@ -472,13 +485,19 @@ def _blocks(cube: Cube) -> np.ndarray | None:
     return None
 
 
-def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks):
+def _exposed_classes(
+    cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks, proved
+):
     """Sensitive classes (below ``min_n``, or unanimous) whose mean the visible classes pin to an
     interval narrower than ``protection``. A group hidden only to protect another is
-    not sensitive: its interval may be narrow (a group of 40 beside one of 1)."""
-    from .lp import certify, exposure, sum_bounds
+    not sensitive: its interval may be narrow (a group of 40 beside one of 1).
 
-    cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY))
+    ``proved`` marks the classes proved safe in an earlier round, and gets the new
+    ones: a proof holds when more groups are hidden (its points keep every published
+    sum, and hiding a group only takes a sum away), so they are not attacked again."""
+    from .lp import box_reach, certify, exposure, sum_bounds
+
+    cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY) & ~proved)
     if cand.size == 0:
         return cand
     cell_hidden = _hidden_cells(rows, hidden)
@@ -490,16 +509,33 @@ def _exposed_classes(rows, n_cls, hidden, reason, s_cell, n_cell, scale, protect
     rhs = eq @ s_cell[variables]
     targets = rows[cand][:, variables]
     lower, upper = n_cell[variables] * scale[0], n_cell[variables] * scale[1]
-    # most targets are proved safe by two consistent points, without an LP
-    safe = certify(
-        eq, s_cell[variables], lower, upper, targets, protection * n_cls[cand],
-        None if blocks is None else blocks[variables],
-    )  # fmt: skip
-    rest = np.flatnonzero(~safe)
-    if rest.size == 0:
-        return rest
-    lo, hi = sum_bounds(eq, rhs, lower, upper, targets[rest])
-    return cand[rest[exposure(lo, hi, n_cls[cand[rest]], protection)]]
+    truth, needed = s_cell[variables], protection * n_cls[cand]
+    truth_t = targets @ truth
+    # most targets are proved safe by two consistent points, without the full LP: first
+    # along boxes of hidden cells (cheap, vectorised), then along more boxes and their
+    # best combination, then by an LP near the target; the rest by the exact LP
+    coords = cube.cells[variables]
+    down, up = box_reach(eq, truth, lower, upper, targets, coords, cube.parent)
+    rest = np.flatnonzero(exposure(truth_t - down, truth_t + up, n_cls[cand], protection))
+    if rest.size:
+        down, up = box_reach(eq, truth, lower, upper, targets[rest], coords, cube.parent, span=True)
+        rest = rest[
+            exposure(truth_t[rest] - down, truth_t[rest] + up, n_cls[cand[rest]], protection)
+        ]
+    if rest.size:
+        safe = certify(
+            eq, truth, lower, upper, targets[rest], needed[rest],
+            None if blocks is None else blocks[variables],
+        )  # fmt: skip
+        rest = rest[~safe]
+    if rest.size and variables.size <= FULL_LP_CELLS:
+        lo, hi = sum_bounds(eq, rhs, lower, upper, targets[rest])
+        rest = rest[exposure(lo, hi, n_cls[cand[rest]], protection)]
+    # above FULL_LP_CELLS an LP per group in every run is too slow: unproved counts as
+    # exposed, so a neighbour is hidden (safe; privacy-check computes exact intervals)
+    proved[cand] = True
+    proved[cand[rest]] = False
+    return cand[rest]
 
 
 def _protect(exposed, hidden, reason, n, pid, pp, pc, rows) -> bool:
