@@ -1,7 +1,9 @@
 """Texts a board or a respondent sees, in Danish and English.
 
-Messages for analysts (errors, warnings, help) are in English; everything
-rendered into tables and reports goes through :func:`t`.
+Everything rendered into tables and reports goes through :func:`t`. Messages for
+analysts (errors, warnings, ``validate``'s report) are :class:`Message` objects: English
+text as a ``str`` (the library's messages), and Danish on the command line under
+``--lang da``. The command-line help stays English (the Typer convention).
 """
 
 from __future__ import annotations
@@ -955,3 +957,390 @@ def join_words(words: list[str], lang: str) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {t('and', lang)} {words[-1]}"
+
+
+class Message(str):
+    """A message for an analyst (an error, a warning): its English text as a ``str``, and
+    its catalogue key and named values, so the command line can show it in Danish.
+
+    Raised as ``InputFileError(Message("error.no_file", path=path))``; a value that is
+    itself a Message (a file's place, a reason) is shown in the same language.
+
+    >>> m = Message("error.no_file", path="x.csv")
+    >>> print(m, m.text("da"), sep="\n")
+    x.csv: no such file. Check the path and the file name.
+    x.csv: filen findes ikke. Tjek stien og filnavnet.
+    """
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, **values: object) -> Message:
+        self = super().__new__(cls, t(key, "en", **values))
+        self.key, self.values = key, values
+        return self
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang, **{k: in_lang(v, lang) for k, v in self.values.items()})
+
+    def __reduce__(self):  # pickled for --jobs worker processes: key and values, not text
+        return (_message, (self.key, self.values))
+
+
+def _message(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+def in_lang(text: object, lang: str) -> object:
+    """``text`` in ``lang`` when it is a :class:`Message`, else as it is."""
+    return text.text(lang) if isinstance(text, Message) else text
+
+
+# Messages for analysts (issue 20, point 6): errors, warnings and notes of the command line
+# and validate's report. The English text is the library's message (``str(error)``), the
+# Danish one is shown under --lang da; named values (path, sheet, column, row) in both.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    # command line (issue 20, point 6): the frame of every message
+    "cli.error": ("Fejl", "Error"),
+    "cli.warning": ("Advarsel", "Warning"),
+    "cli.interrupted": ("afbrudt.", "interrupted."),
+    "cli.bug": (
+        "uventet {kind}: {error}. Det er en fejl i partnerkit; kør igen med --traceback, og "
+        "rapportér den.",
+        "unexpected {kind}: {error}. This is a bug in partnerkit; run again with --traceback "
+        "and report it.",
+    ),
+    "cli.failed": ("{count} fil(er) kunne ikke læses:", "{count} file(s) could not be read:"),
+    "cli.wrote": ("Skrev {path}", "Wrote {path}"),
+    "cli.wrote_project": (
+        "Skrev {path}. Angiv dens inputs, og kør så `partnerkit areas`.",
+        "Wrote {path}. Set its inputs, then run `partnerkit areas`.",
+    ),
+    "cli.wrote_instrument": (
+        "Skrev {path}. Ret den til, og kør så `partnerkit instrument check {path}`.",
+        "Wrote {path}. Edit it, then run `partnerkit instrument check {path}`.",
+    ),
+    "cli.problems": ("{path}: {count} problem(er) fundet.", "{path}: {count} problem(s) found."),
+    "cli.exposed": (
+        "{count} skjult(e) gruppe(r) under min_n kan regnes ud til inden for {protection:g} "
+        "skalapoint; offentliggør ikke disse output sammen.",
+        "{count} hidden group(s) below min_n can be worked out to within {protection:g} "
+        "scale points; do not publish these outputs together.",
+    ),
+    "where.sheet": ("{path}, ark '{sheet}'", "{path}, sheet '{sheet}'"),
+    # errors: files and sheets
+    "error.no_file": (
+        "{path}: filen findes ikke. Tjek stien og filnavnet.",
+        "{path}: no such file. Check the path and the file name.",
+    ),
+    "error.is_folder": (
+        "{path}: er en mappe; angiv en spørgeskemafil i den (eller en mappe med en SurveyXact "
+        "CSV-eksport med dataset.csv, structure.csv og labels.csv).",
+        "{path}: is a folder; give a survey file inside it (or a SurveyXact CSV export "
+        "folder holding dataset.csv, structure.csv and labels.csv).",
+    ),
+    "error.empty_file": (
+        "{path}: filen er tom (0 byte). Eksportér spørgeskemaet igen.",
+        "{path}: the file is empty (0 bytes). Export the survey again.",
+    ),
+    "error.sheet_csv": (
+        "{path}: --sheet gælder regneark, ikke CSV-filer.",
+        "{path}: --sheet applies to spreadsheets, not to CSV files.",
+    ),
+    "error.gzip": (
+        "{path}: er gzip-komprimeret; pak den ud først (gunzip), eller send den ind via en "
+        "pipe: `zcat {path} | partnerkit score -`.",
+        "{path}: is gzip-compressed; decompress it first (gunzip), or pipe it in: "
+        "`zcat {path} | partnerkit score -`.",
+    ),
+    "error.file_type": (
+        "{path}: filtypen '{suffix}' understøttes ikke. partnerkit læser {supported}; "
+        "eksportér spørgeskemaet i en af dem.",
+        "{path}: unsupported file type '{suffix}'. partnerkit reads {supported}; export the "
+        "survey in one of them.",
+    ),
+    "error.not_text.gzip": (
+        "{path}: er gzip-komprimeret, ikke en CSV-fil; pak den ud først (gunzip), eller send "
+        "den ind via en pipe: `zcat {path} | partnerkit score -`.",
+        "{path}: is gzip-compressed, not a CSV file; decompress it first (gunzip), or pipe "
+        "it in: `zcat {path} | partnerkit score -`.",
+    ),
+    "error.not_text.zip": (
+        "{path}: er et zip-arkiv (en xlsx- eller ods-projektmappe?), ikke en CSV-fil; giv den "
+        "den filendelse, den blev gemt med, fx .xlsx.",
+        "{path}: is a zip archive (an xlsx or ods workbook?), not a CSV file; give it the "
+        "extension it was saved with, such as .xlsx.",
+    ),
+    "error.not_text.office": (
+        "{path}: er en Excel- eller Office-fil, ikke en CSV-fil; giv den den filendelse, den "
+        "blev gemt med, fx .xls.",
+        "{path}: is an Excel or Office file, not a CSV file; give it the extension it was "
+        "saved with, such as .xls.",
+    ),
+    "error.not_text.utf32": (
+        "{path}: er UTF-32-kodet; gem den som UTF-8 (eller UTF-16), og prøv igen.",
+        "{path}: is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again.",
+    ),
+    "error.no_sheets": (
+        "{path}: projektmappen har ingen ark.",
+        "{path}: the workbook has no sheets.",
+    ),
+    "error.no_sheet": (
+        "{path}: intet ark '{sheet}'. Projektmappen har {listed}; vælg et med --sheet.",
+        "{path}: no sheet '{sheet}'. The workbook has {listed}; choose one with --sheet.",
+    ),
+    "error.sheet_empty": (
+        "{where}: er tomt. Eksportér spørgeskemaet med svarene.",
+        "{where}: is empty. Export the survey with its answers.",
+    ),
+    "error.csv_empty": (
+        "{path}: er tom. Eksportér spørgeskemaet med svarene.",
+        "{path}: is empty. Export the survey with its answers.",
+    ),
+    "error.csv_unreadable": (
+        "{path}: de første rækker kan ikke læses som CSV ({problem}). Tjek, at filen er en "
+        "CSV-eksport af spørgeskemaet.",
+        "{path}: the first rows cannot be read as CSV ({problem}). Check that the file is a "
+        "CSV export of the survey.",
+    ),
+    "error.decode": (
+        "{path}: filen kan ikke afkodes som {encoding}. Gem den som UTF-8, og prøv igen.",
+        "{path}: cannot decode the file as {encoding}. Save it as UTF-8 and try again.",
+    ),
+    "error.nul": (
+        "{path}: indeholder en NUL-byte på linje {line}; filen er beskadiget eller ikke en "
+        "CSV-fil. Eksportér den igen.",
+        "{path}: contains a NUL byte on line {line}; the file is damaged or not a CSV "
+        "file. Export it again.",
+    ),
+    "error.mixed_encoding": (
+        "{path}: blander UTF-8-tekst med en anden tegnkodning (første byte, der ikke er UTF-8, "
+        "på linje {line}); bogstaver som æ, ø og å ville blive læst forkert. Gem filen igen "
+        "som UTF-8.",
+        "{path}: mixes UTF-8 text with another encoding (first non-UTF-8 byte on line "
+        "{line}); letters such as æ, ø and å would be read wrongly. Save the file again as "
+        "UTF-8.",
+    ),
+    "error.at": ("{where}: {problem}", "{where}: {problem}"),
+    "error.too_wide": (
+        "række {row} har {cells} celler, men overskriftsrækken har {header}. Tjek "
+        "skilletegnet, eller sæt tekst, der indeholder det, i anførselstegn, og eksportér "
+        "igen.",
+        "row {row} has {cells} cells but the header has {header}. Check the delimiter, "
+        "or quote text that contains it, and export again.",
+    ),
+    "error.csv_parse": (
+        "CSV-filen kan ikke læses ({problem}).",
+        "cannot parse the CSV ({problem}).",
+    ),
+    "error.no_answers": (
+        "{where}: har en overskriftsrække, men ingen svar. Eksportér spørgeskemaet med svarene.",
+        "{where}: has a header row but no answers. Export the survey with responses.",
+    ),
+    "error.pattern": (
+        "{pattern}: ingen fil passer til dette mønster.",
+        "{pattern}: no file matches this pattern.",
+    ),
+    "error.empty_folder": (
+        "{path}: er en mappe uden spørgeskemafiler (ledte efter {supported}).",
+        "{path}: is a folder with no survey files in it (looked for {supported}).",
+    ),
+    "error.stdin_empty": (
+        "{what}: intet kom ind. Send en CSV-fil ind via en pipe, som i "
+        "`partnerkit score - < survey.csv`.",
+        "{what}: nothing came in. Pipe a CSV file in, as in `partnerkit score - < survey.csv`.",
+    ),
+    "error.none_read": (
+        "ingen af de {count} filer kunne læses; den første: {first}",
+        "none of the {count} files could be read; the first: {first}",
+    ),
+    # errors: columns and the instrument
+    "error.no_items": (
+        "{where}: ingen kolonne passer til et udsagn i instrumentet '{instrument}'. Kør "
+        "`partnerkit validate {path}` for at se, hvordan kolonnerne blev læst, eller vælg "
+        "instrumentet med --instrument.",
+        "{where}: no column matches any item of instrument '{instrument}'. Run "
+        "`partnerkit validate {path}` to see how the columns were read, or choose the "
+        "instrument with --instrument.",
+    ),
+    "error.header_twice": (
+        "{where}: overskriften '{header}' står {count} gange (kolonne {positions}); omdøb "
+        "eller fjern den ekstra kolonne.",
+        "{where}: the header '{header}' appears {count} times (columns {positions}); rename "
+        "or remove the extra column.",
+    ),
+    "error.header_row": (
+        "{where}: overskriftsrækken ser ud til at være række {found}, ikke række {row}. Slet "
+        "rækkerne over kolonneoverskrifterne (titler, noter), og prøv igen.",
+        "{where}: the header row seems to be row {found}, not row {row}. Delete the rows "
+        "above the column headers (titles, notes) and try again.",
+    ),
+    "error.strict": ("{message} (--strict)", "{message} (--strict)"),
+    "error.instrument": ("{source}: {problem}{more}", "{source}: {problem}{more}"),
+    "error.instrument.more": (
+        " ({count} problem(er) mere; kør `partnerkit instrument check {source}`)",
+        " ({count} more problem(s); run `partnerkit instrument check {source}`)",
+    ),
+    "error.no_instrument": (
+        "{name}: ingen instrumentfil og intet medfølgende instrument med det navn "
+        "(medfølgende: {bundled}). Angiv stien til en TOML-fil, eller kør "
+        "`partnerkit instrument init my.toml` for at begynde på et.",
+        "{name}: no such instrument file, and no bundled instrument of that name "
+        "(bundled: {bundled}). Give a path to a TOML file, or run "
+        "`partnerkit instrument init my.toml` to start one.",
+    ),
+    "error.instrument_unreadable": (
+        "{path}: instrumentet kan ikke læses ({problem}).",
+        "{path}: cannot read the instrument ({problem}).",
+    ),
+    "error.instrument_toml": ("{source}: {problem}.", "{source}: {problem}."),
+    # errors: options
+    "error.by_respondent": (
+        "{option} respondent ville vise enkeltpersoners svar; gruppér efter aktør, runde, "
+        "område eller en anden kolonne.",
+        "{option} respondent would show single persons' answers; group by actor, round, area "
+        "or another column.",
+    ),
+    "error.by_ambiguous": (
+        "{option} {name}: flere kolonner har dette navn ({listed}). Angiv kolonnens "
+        "overskrift eller eksportnavn i stedet.",
+        "{option} {name}: several columns go by this name ({listed}). Give the column's "
+        "header or export tag instead.",
+    ),
+    "error.by_personal": (
+        "{option} {name}: '{column}' identificerer personer og blev fjernet; partnerkit "
+        "grupperer aldrig efter personoplysninger.",
+        "{option} {name}: '{column}' identifies people and was dropped; partnerkit never "
+        "groups by personal data.",
+    ),
+    "error.by_unknown": (
+        "{option} {name}: ingen sådan kolonne i {files}. Brug actor, round, area eller en af "
+        "de andre kolonner: {choices}.",
+        "{option} {name}: no such column in {files}. Use actor, round, area or one of the "
+        "other columns: {choices}.",
+    ),
+    "error.no_role": (
+        "{given}: {files} har ingen {role}-kolonne (ledte efter overskrifter som {aliases}). "
+        "Omdøb kolonnen, angiv dens overskrift under [columns] {role} i instrumentet, eller "
+        "gruppér efter en anden kolonne.",
+        "{given}: {files} has no {role} column (looked for headers such as {aliases}). Rename "
+        "the column, declare its header under [columns] {role} in the instrument, or group "
+        "by another column.",
+    ),
+    "error.files": ("{count} filer", "{count} files"),
+    "error.none": ("ingen", "none"),
+    "error.rounds_none": (
+        "--rounds: {files} har ingen oplysning om runder (ingen rundekolonne og intet årstal "
+        "eller rundenummer i filnavnene).",
+        "--rounds: {files} has no round information (no round column, and no year or round "
+        "in the file names).",
+    ),
+    "error.rounds_empty": (
+        "--rounds: angiv mindst én runde, fx --rounds 2023,2024.",
+        "--rounds: name at least one round, for example --rounds 2023,2024.",
+    ),
+    "error.rounds_twice": (
+        "--rounds: runde {rounds} er nævnt to gange; nævn hver runde én gang.",
+        "--rounds: round {rounds} is named twice; name each round once.",
+    ),
+    "error.rounds_missing": (
+        "--rounds: ingen runde {missing} i {files}; runderne er {present}.",
+        "--rounds: no round {missing} in {files}; the rounds are {present}.",
+    ),
+    "error.no_rounds": (
+        "{where}: ingen oplysning om runder. Angiv én fil pr. runde med årstal eller runde i "
+        "navnet (area_2023.xlsx), en rundekolonne eller --round med en enkelt fil.",
+        "{where}: no round information. Give one file per round with the year or round in "
+        "the name (area_2023.xlsx), a round column, or --round with a single file.",
+    ),
+    "error.by_round_trend": (
+        "--by round: trend sammenligner allerede runder; gruppér efter aktør eller område.",
+        "--by round: trend compares rounds already; group by actor or area.",
+    ),
+    "error.one_round": (
+        "kun én runde ({rounds}) i input: angiv mindst to {purpose}.",
+        "only one round ({rounds}) in the input: give at least two {purpose}.",
+    ),
+    "error.area_from": (
+        "--area-from {value}: vælg en af {choices}.",
+        "--area-from {value}: choose one of {choices}.",
+    ),
+    "error.no_inputs": ("ingen inputfiler angivet.", "no input files given."),
+    "error.round_one_file": (
+        "--round gælder en enkelt fil; navngiv i stedet filerne efter runde.",
+        "--round applies to a single file; name the files by round instead.",
+    ),
+    "error.min_n": ("--min-n: {problem}.", "--min-n: {problem}."),
+    "error.no_input": (
+        "intet input: angiv spørgeskemafiler, mapper eller mønstre, eller kør hvor en "
+        "partnerkit.toml nævner dem (partnerkit init skriver en).",
+        "no input: give survey files, folders or patterns, or run where a partnerkit.toml "
+        "lists them (partnerkit init writes one).",
+    ),
+    "error.no_project": (
+        "--project {path}: projektfilen findes ikke.",
+        "--project {path}: no such project file.",
+    ),
+    "error.project_unreadable": (
+        "{path}: projektfilen kan ikke læses ({problem}).",
+        "{path}: cannot read the project file ({problem}).",
+    ),
+    "error.project_key": (
+        "{path}: ukendt nøgle '{key}' (tilladt: {allowed}).",
+        "{path}: unknown key '{key}' (allowed: {allowed}).",
+    ),
+    "error.project_value": ("{path}: {key}: {problem}.", "{path}: {key}: {problem}."),
+    "error.project_lang": (
+        "{path}: lang: 'da' eller 'en', fik {value!r}.",
+        "{path}: lang: 'da' or 'en', got {value!r}.",
+    ),
+    "error.published_missing": (
+        "--published {path}: filen findes ikke.",
+        "--published {path}: no such file.",
+    ),
+    "error.not_json": (
+        "{path}: ikke et JSON-output fra partnerkit ({problem}). Skriv et med -f json.",
+        "{path}: not a JSON output of partnerkit ({problem}). Write one with -f json.",
+    ),
+    "error.no_meta": (
+        "{path}: ikke et JSON-output fra partnerkit (intet 'meta'-objekt).",
+        "{path}: not a JSON output of partnerkit (no 'meta' object).",
+    ),
+    # errors: outputs
+    "error.output_format": (
+        "{path}: formatet kan ikke ses af filendelsen '{suffix}'. Brug en af {known}, eller "
+        "angiv --format.",
+        "{path}: cannot tell the format from the extension '{suffix}'. Use one of {known}, "
+        "or give --format.",
+    ),
+    "error.output_is_input": (
+        "{path}: er en af inputfilerne; vælg en anden sti til output.",
+        "{path}: is one of the input files; choose another output path.",
+    ),
+    "error.output_folder_missing": (
+        "{path}: mappen {folder} findes ikke.",
+        "{path}: the folder {folder} does not exist.",
+    ),
+    "error.output_unwritable": (
+        "{path}: kan ikke skrive ({problem}).",
+        "{path}: cannot write ({problem}).",
+    ),
+    "error.output_is_folder": (
+        "{path}: er en mappe; angiv et filnavn.",
+        "{path}: is a folder; give a file name.",
+    ),
+    "error.output_protected": (
+        "{path}: er skrivebeskyttet; vælg en anden sti til output, eller gør den skrivbar.",
+        "{path}: is write-protected; choose another output path or make it writable.",
+    ),
+    "error.output_exists": (
+        "{path}: findes og er ikke skrevet af partnerkit (eller er ændret siden); brug "
+        "--force for at erstatte den.",
+        "{path}: exists and was not written by partnerkit (or was changed since); "
+        "use --force to replace it.",
+    ),
+    "purpose.compare": ("runder at sammenligne", "rounds to compare"),
+    "purpose.trajectory": ("runder til en udvikling", "rounds for a trajectory"),
+}
+_TEXTS.update(_MESSAGES)

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InstrumentError
-from .i18n import half_up
+from .i18n import Message, half_up
 from .text import CONTROL, norm, norm_header
 
 DEFAULT_INSTRUMENT = "partnerskab"
@@ -308,11 +308,11 @@ def load_instrument(spec: str | Path | None = None) -> Instrument:
     if problems or instrument is None:
         first = problems[0] if problems else Problem("", "invalid instrument")
         more = (
-            f" ({len(problems) - 1} more problem(s); run `partnerkit instrument check {source}`)"
+            Message("error.instrument.more", count=len(problems) - 1, source=source)
             if len(problems) > 1
             else ""
         )
-        raise InstrumentError(f"{source}: {first}{more}")
+        raise InstrumentError(Message("error.instrument", source=source, problem=first, more=more))
     return instrument
 
 
@@ -336,14 +336,14 @@ def _instrument_text(spec: str | Path | None) -> tuple[str, str]:
     path = Path(name)
     if not path.is_file():
         raise InstrumentError(
-            f"{name}: no such instrument file, and no bundled instrument of that name "
-            f"(bundled: {', '.join(list_instruments())}). Give a path to a TOML file, "
-            "or run `partnerkit instrument init my.toml` to start one."
+            Message("error.no_instrument", name=name, bundled=", ".join(list_instruments()))
         )
     try:
         return str(path), path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InstrumentError(f"{path}: cannot read the instrument ({exc}).") from exc
+        raise InstrumentError(
+            Message("error.instrument_unreadable", path=path, problem=exc)
+        ) from exc
 
 
 def _parse_toml(source: str, text: str) -> dict:

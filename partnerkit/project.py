@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OptionError
+from .i18n import Message
 from .instrument import dominance_problem, min_n_problem, protection_problem
 from .io.inputs import AREA_FROM
 
@@ -66,7 +67,7 @@ def find_project(path: str | Path | None = None) -> Project | None:
     if path.is_dir():
         path = path / PROJECT_FILE
     if not path.is_file():
-        raise OptionError(f"--project {path}: no such project file.")
+        raise OptionError(Message("error.no_project", path=path))
     return load_project(path)
 
 
@@ -77,11 +78,13 @@ def load_project(path: Path) -> Project:
     try:
         data = loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, TomlProblem) as exc:
-        raise OptionError(f"{path}: cannot read the project file ({exc}).") from None
+        raise OptionError(Message("error.project_unreadable", path=path, problem=exc)) from None
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise OptionError(
-            f"{path}: unknown key '{unknown[0]}' (allowed: {', '.join(sorted(_KEYS))})."
+            Message(
+                "error.project_key", path=path, key=unknown[0], allowed=", ".join(sorted(_KEYS))
+            )
         )
     inputs = data.get("inputs", [])
     if isinstance(inputs, str):
@@ -101,7 +104,7 @@ def load_project(path: Path) -> Project:
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
         raise OptionError(f"{path}: jobs: a whole number, 0 for one per CPU, got {jobs!r}.")
     if data.get("lang") not in (None, "da", "en"):
-        raise OptionError(f"{path}: lang: 'da' or 'en', got {data['lang']!r}.")
+        raise OptionError(Message("error.project_lang", path=path, value=data["lang"]))
     output = data.get("output", {})
     if not isinstance(output, dict):
         raise OptionError(f"{path}: [output]: a table (format = ...).")
@@ -255,7 +258,7 @@ def resolve_options(options: ReadOptions) -> RunSettings:
         actor_map = project.resolve(project.actor_map)
     cpus = usable_cpus()
     if options.min_n is not None and min_n_problem(options.min_n):
-        raise OptionError(f"--min-n: {min_n_problem(options.min_n)}.")
+        raise OptionError(Message("error.min_n", problem=min_n_problem(options.min_n)))
     rounds = options.rounds
     if isinstance(rounds, str):  # as typed after --rounds; an empty one keeps every round
         rounds = rounds.split(",") if rounds else None
@@ -295,10 +298,7 @@ def _paths(files: Sequence[str] | None, project: Project | None) -> tuple[str, .
         return tuple(files)
     if project and project.inputs:
         return tuple(project.resolve(p) for p in project.inputs)
-    raise OptionError(
-        "no input: give survey files, folders or patterns, or run where a partnerkit.toml "
-        "lists them (partnerkit init writes one)."
-    )
+    raise OptionError(Message("error.no_input"))
 
 
 def _format(output: Path | None, fmt: str | None, project: Project | None) -> Format:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .i18n import Message
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -47,7 +49,7 @@ class Source:
 
     @property
     def where(self) -> str:
-        return f"{self.path}, sheet '{self.sheet}'" if self.sheet else self.path
+        return Message("where.sheet", path=self.path, sheet=self.sheet) if self.sheet else self.path
 
     def to_dict(self) -> dict:
         out = {"path": self.path, "sheet": self.sheet, "layout": self.layout, "rows": self.rows}

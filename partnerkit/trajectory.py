@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import OptionError
 from .grouping import group_rows, keys_over_rounds
-from .i18n import number, t
+from .i18n import Message, number, t
 from .result import Result
 from .survey import Survey
 
@@ -175,7 +175,7 @@ def trajectory(
         raise OptionError(f"--alpha {alpha}: must lie between 0 and 1.")
     inst = survey.instrument
     lang = lang or inst.language
-    keys, key_names, rounds = keys_over_rounds(survey, by, "rounds for a trajectory")
+    keys, key_names, rounds = keys_over_rounds(survey, by, Message("purpose.trajectory"))
     positions, unit = round_positions(rounds)
     scored = score_survey(survey, [*key_names, "round"], min_n=min_n, lang=lang)
     per_round = scored.records[scored.records["round"].notna()].reset_index(drop=True)

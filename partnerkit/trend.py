@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import OptionError
 from .grouping import group_rows, keys_over_rounds
-from .i18n import half_up, number, signed, t
+from .i18n import Message, half_up, number, signed, t
 from .result import Result
 from .survey import Survey
 
@@ -162,7 +162,7 @@ def trend(
     _check_choices(baseline, test, paired, adjust, alpha)
     inst = survey.instrument
     lang = lang or inst.language
-    keys, key_names, rounds = keys_over_rounds(survey, by, "rounds to compare")
+    keys, key_names, rounds = keys_over_rounds(survey, by, Message("purpose.compare"))
     scored = score_survey(survey, [*key_names, "round"], min_n=min_n, lang=lang)
     per_round = scored.records[scored.records["round"].notna()].reset_index(drop=True)
     rs = respondent_scores(survey)

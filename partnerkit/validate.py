@@ -136,6 +136,7 @@ def validate(
     sheet: str | int | None = None,
     strict: bool = False,
     layout: str | None = None,
+    lang: str = "en",
 ) -> ValidationResult:
     """Read each export the way ``score`` would, and report how it was understood.
 
@@ -202,4 +203,4 @@ def validate(
                 problems=tuple(problems),
             )
         )
-    return ValidationResult(files=tuple(reports), instrument=instrument, strict=strict)
+    return ValidationResult(files=tuple(reports), instrument=instrument, strict=strict, lang=lang)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import MappingError, PartnerkitError, SurveyReadError
+from ..i18n import Message
 from ..instrument import ROLES, Instrument
 from ..survey import ROW_COLUMN, SOURCE_COLUMN, ColumnMatch, Exclusion, InvalidCell, Source
 from .decode import BLANK, VALID, decode_columns
@@ -61,9 +62,7 @@ def read_part(
     table, plan, warnings = inspect_sheet(path, instrument, sheet, layout=layout)
     if not plan.items:
         raise MappingError(
-            f"{table.where}: no column matches any item of instrument '{instrument.id}'. "
-            f"Run `partnerkit validate {path}` to see how the columns were read, "
-            "or choose the instrument with --instrument."
+            Message("error.no_items", where=table.where, instrument=instrument.id, path=path)
         )
     return build_part(
         index, table, plan, warnings, instrument, round_value, actor_map, area_value, consume=True
@@ -334,8 +333,13 @@ def _plan(table: RawTable, instrument: Instrument, problems: list[str] | None) -
         twice = plan_columns([header], instrument, table.where, None, table.alternates)
         if twice.items or twice.roles:
             raise MappingError(
-                f"{table.where}: the header '{header}' appears {len(positions)} times (columns "
-                f"{', '.join(map(str, positions))}); rename or remove the extra column."
+                Message(
+                    "error.header_twice",
+                    where=table.where,
+                    header=header,
+                    count=len(positions),
+                    positions=", ".join(map(str, positions)),
+                )
             )
     if not plan.items and table.layout == "plain":
         _check_header_row(table, instrument)
@@ -349,9 +353,12 @@ def _check_header_row(table: RawTable, instrument: Instrument) -> None:
         texts = [str(v) for v in row if isinstance(v, str) and v.strip()]
         if texts and plan_columns(texts, instrument, table.where, []).items:
             raise SurveyReadError(
-                f"{table.where}: the header row seems to be row {table.header_row + offset}, "
-                f"not row {table.header_row}. Delete the rows above the column headers (titles, "
-                "notes) and try again."
+                Message(
+                    "error.header_row",
+                    where=table.where,
+                    found=table.header_row + offset,
+                    row=table.header_row,
+                )
             )
 
 
