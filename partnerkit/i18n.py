@@ -992,6 +992,26 @@ def _message(key: str, values: dict) -> Message:
     return Message(key, **values)
 
 
+class Joined(Message):
+    """Texts (some of them Messages) joined by ``sep``, each shown in the message's language.
+
+    >>> Joined([Message("error.none"), "x"], " / ").text("da")
+    'ingen / x'
+    """
+
+    def __new__(cls, parts, sep: str = ", ") -> Joined:
+        parts = tuple(parts)
+        self = str.__new__(cls, sep.join(parts))
+        self.parts, self.sep = parts, sep
+        return self
+
+    def text(self, lang: str) -> str:
+        return self.sep.join(str(in_lang(part, lang)) for part in self.parts)
+
+    def __reduce__(self):
+        return (Joined, (self.parts, self.sep))
+
+
 def in_lang(text: object, lang: str) -> object:
     """``text`` in ``lang`` when it is a :class:`Message`, else as it is."""
     return text.text(lang) if isinstance(text, Message) else text
@@ -1342,5 +1362,136 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "purpose.compare": ("runder at sammenligne", "rounds to compare"),
     "purpose.trajectory": ("runder til en udvikling", "rounds for a trajectory"),
+    # warnings
+    "warn.min_n": (
+        "min_n er {min_n}, under de anbefalede {default}: så små grupper kan afsløre enkelte "
+        "partnere. Del disse resultater med omtanke.",
+        "min_n is {min_n}, below the recommended {default}: groups this small can identify "
+        "single partners. Share these results with care.",
+    ),
+    "warn.brunner_munzel": (
+        "Brunner-Munzel sammenligner uafhængige stikprøver; runderne blev ikke parret.",
+        "Brunner-Munzel compares independent samples; rounds were not paired.",
+    ),
+    "warn.no_groups": (
+        "ingen aktør- eller rundekolonne fundet: kun samlede scorer vises.",
+        "no actor or round column found: only overall scores are shown.",
+    ),
+    "warn.clipped": (
+        "{count} 95%-interval(ler) for små eller spredte grupper rækker ud over skalaen "
+        "({lo}-{hi}) og vises afskåret ved den.",
+        "{count} 95% interval(s) of small or spread-out groups reach past the scale "
+        "({lo}-{hi}) and are shown clipped to it.",
+    ),
+    "warn.coverage": (
+        "instrument '{instrument}': {missing} af {total} dimension(er) har ingen kolonne til "
+        "noget udsagn og viser derfor ingen scorer: {dims}. Ingen kolonner til denne "
+        "dimensions udsagn: forkert --instrument?{unused}{advice}",
+        "instrument '{instrument}': {missing} of {total} dimension(s) have no column for any "
+        "item, so they show no scores: {dims}. No columns for this dimension's items: wrong "
+        "--instrument?{unused}{advice}",
+    ),
+    "warn.coverage.dim": ("'{label}' ({id}; udsagn {items})", "'{label}' ({id}; items {items})"),
+    "warn.coverage.unused": (
+        " Kolonner, der ligner udsagn, men ikke passer til nogen: {shown}{more}.",
+        " Columns that look like items but match none: {shown}{more}.",
+    ),
+    "warn.more": (" og {count} mere", " and {count} more"),
+    "warn.coverage.default": (
+        " Standardinstrumentet '{instrument}' fandt kun {found} af sine {total} udsagn: angiv "
+        "dit eget med --instrument FIL, eller skriv et med "
+        "`partnerkit instrument init my_instrument.toml`.",
+        " The default instrument '{instrument}' found only {found} of its {total} items: give "
+        "your own with --instrument FILE, or write one with "
+        "`partnerkit instrument init my_instrument.toml`.",
+    ),
+    "warn.hidden_sheets": (
+        "{path}: skjult(e) ark {listed} ikke læst; et skjult ark læses kun, når det nævnes "
+        "med --sheet.",
+        "{path}: hidden sheet(s) {listed} not read; a hidden sheet is read only when named "
+        "with --sheet.",
+    ),
+    "warn.merged": (
+        "{where}: {role}-kolonnen '{column}' har flettede celler (række {rows}); kun den "
+        "første række i hver holder værdien, de andre læses som ikke angivet. Ophæv "
+        "fletningen, og skriv værdien i hver række.",
+        "{where}: the {role} column '{column}' has merged cells (rows {rows}); only the first "
+        "row of each holds the value, the others are read as not given. Unmerge the cells and "
+        "fill the value into every row.",
+    ),
+    "warn.items_missing": (
+        "{where}: {missing} af {total} udsagn har ingen kolonne ({items}).",
+        "{where}: {missing} of {total} items have no column ({items}).",
+    ),
+    "warn.dimension_half": (
+        "{where}: dimensionen '{dimension}' har {present} af {total} udsagn; færre end "
+        "halvdelen, så den kan ikke scores.",
+        "{where}: dimension '{dimension}' has {present} of {total} items; fewer than half, "
+        "so it cannot be scored.",
+    ),
+    "warn.controls": (
+        "{name}: kontroltegn fjernet fra {role}-værdi(er) {listed}; de kan ikke vises i en "
+        "projektmappe, et diagram eller en terminal.",
+        "{name}: control characters removed from {role} value(s) {listed}; they cannot be "
+        "shown in a workbook, a chart or a terminal.",
+    ),
+    "warn.unknown_actors": (
+        "{name}: aktørværdi(er) {listed}{more} er ikke aktørtyper i instrumentet "
+        "'{instrument}'; de beholdes som egne grupper (knyt dem til aktørtyper med "
+        "--actor-map).",
+        "{name}: actor value(s) {listed}{more} are not actor types of instrument "
+        "'{instrument}'; they are kept as their own groups (map them to actor types with "
+        "--actor-map).",
+    ),
+    "warn.identical": (
+        "{path} er identisk med {first} (de samme bytes): læst én gang.",
+        "{path} is identical to {first} (the same bytes): read once.",
+    ),
+    "warn.links": (
+        "{count} symbolsk(e) link(s) i mappen peger uden for den og blev ikke læst "
+        "({listed}); læs dem med --follow-links.",
+        "{count} symbolic link(s) in the folder point outside it and were not read "
+        "({listed}); read them with --follow-links.",
+    ),
+    "warn.file_twice": (
+        "{left} ({rows} rækker) indeholder {what} {kept} (samme spørgeskema eksporteret to "
+        "gange, eller en del af det): læst én gang, fra {kept}.",
+        "{left} ({rows} rows) holds {what} {kept} (the same survey exported twice, or part "
+        "of it): read once, from {kept}.",
+    ),
+    "warn.file_twice.same": ("de samme svar som", "the same responses as"),
+    "warn.file_twice.within": ("svar, der alle står i", "responses all in"),
+    "warn.repeated_rows": (
+        "{count} rækker i {files} gentager respondenter fra en tidligere fil (samme id og "
+        "svar); hver tælles én gang, gentagelserne som dubletter.",
+        "{count} rows of {files} repeat respondents of an earlier file (the same id and "
+        "answers); each is counted once, the repeats as duplicates.",
+    ),
+    "scope.round_area": ("runde og område", "round and area"),
+    "scope.round": ("runde", "round"),
+    "scope.area": ("område", "area"),
+    "scope.survey": ("spørgeskema", "survey"),
+    "warn.ids_across": (
+        "respondent-id'erne i '{column}' gentages på tværs af filer i samme {scope} ({count} "
+        "af {rows} rækker; {named}), så ingen række blev udeladt som dublet. Filerne ser ud "
+        "til at nummerere deres respondenter hver for sig: er de forskellige områder eller "
+        "runder, så lad hver sige hvilken (en område- eller rundekolonne, én mappe pr. område "
+        "lige under den læste mappe, eller navne som --area-from beskriver); holder to af dem "
+        "samme spørgeskema, så læs det én gang.",
+        "the respondent ids in '{column}' repeat across files in the same {scope} ({count} of "
+        "{rows} rows; {named}), so no row was dropped as a duplicate. The files seem to number "
+        "their respondents each on their own: if they are different areas or rounds, let each "
+        "say which (an area or round column, one folder per area directly below the folder "
+        "read, or names as --area-from describes); if two of them hold the same survey, read "
+        "it once.",
+    ),
+    "warn.ids_within": (
+        "respondent-id-kolonnen '{column}' gentager værdier i {count} af {rows} rækker i samme "
+        "{scope}, så den ligner ikke et id; ingen række blev udeladt som dublet. Holder en "
+        "anden kolonne id'erne, så angiv den under [columns] respondent i instrumentet.",
+        "the respondent id column '{column}' repeats values in {count} of {rows} rows in the "
+        "same {scope}, so it does not look like an id; no row was dropped as a duplicate. If "
+        "another column holds the ids, name it under [columns] respondent in the instrument.",
+    ),
 }
 _TEXTS.update(_MESSAGES)

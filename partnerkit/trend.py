@@ -176,7 +176,7 @@ def trend(
              for i in range(1, len(rounds))]  # fmt: skip
     warnings = list(scored.warnings)
     if test == "brunner-munzel" and paired == "yes":
-        warnings.append("Brunner-Munzel compares independent samples; rounds were not paired.")
+        warnings.append(Message("warn.brunner_munzel"))
 
     records = []
     lookup = _records_by_group(per_round, key_names)

@@ -289,10 +289,7 @@ def drop_identical(inputs: list[Input]) -> tuple[list[Input], list[str]]:
                         digest.update(block)
             key = digest.hexdigest()
             if key in first:
-                skipped[k] = (
-                    f"{inputs[k].path} is identical to {first[key].path} (the same bytes): "
-                    "read once."
-                )
+                skipped[k] = Message("warn.identical", path=inputs[k].path, first=first[key].path)
             else:
                 first[key] = inputs[k]
     kept = [item for k, item in enumerate(inputs) if k not in skipped]

@@ -269,10 +269,7 @@ def _hidden_sheets(path: Path) -> list[str]:
     if not hidden:
         return []
     listed = ", ".join(f"'{name}'" for name in hidden)
-    return [
-        f"{path}: hidden sheet(s) {listed} not read; a hidden sheet is read only when named "
-        "with --sheet."
-    ]
+    return [Message("warn.hidden_sheets", path=path, listed=listed)]
 
 
 def _merged_roles(table: RawTable, plan: ColumnPlan) -> list[str]:
@@ -292,9 +289,7 @@ def _merged_roles(table: RawTable, plan: ColumnPlan) -> list[str]:
         if spans:
             shown = ", ".join(f"{a}-{b}" for a, b in spans[:5]) + (" ..." if len(spans) > 5 else "")
             out.append(
-                f"{table.where}: the {role} column '{column}' has merged cells (rows {shown}); "
-                "only the first row of each holds the value, the others are read as not "
-                "given. Unmerge the cells and fill the value into every row."
+                Message("warn.merged", where=table.where, role=role, column=column, rows=shown)
             )
     return out
 
@@ -380,15 +375,26 @@ def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable
     warnings = []
     missing = [i for i in instrument.item_ids if i not in plan.items]
     if missing:
+        items = f"{', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''}"
         warnings.append(
-            f"{table.where}: {len(missing)} of {len(instrument.items)} items have no column "
-            f"({', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''})."
+            Message(
+                "warn.items_missing",
+                where=table.where,
+                missing=len(missing),
+                total=len(instrument.items),
+                items=items,
+            )
         )
     for dim in instrument.dimensions:
         present = sum(item.id in plan.items for item in dim.items)
         if present and present * 2 < len(dim.items):
             warnings.append(
-                f"{table.where}: dimension '{dim.id}' has {present} of {len(dim.items)} items; "
-                "fewer than half, so it cannot be scored."
+                Message(
+                    "warn.dimension_half",
+                    where=table.where,
+                    dimension=dim.id,
+                    present=present,
+                    total=len(dim.items),
+                )
             )
     return warnings

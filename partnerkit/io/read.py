@@ -126,10 +126,7 @@ def read_survey(
         survey = replace(survey, ledger=ledger)
     if skipped:
         listed = ", ".join(str(p) for p in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
-        note = (
-            f"{len(skipped)} symbolic link(s) in the folder point outside it and were not "
-            f"read ({listed}); read them with --follow-links."
-        )
+        note = Message("warn.links", count=len(skipped), listed=listed)
         ledger = replace(survey.ledger, warnings=(note, *survey.ledger.warnings))
         survey = replace(survey, ledger=ledger)
     if isinstance(rounds, str):  # "2022,2024", as --rounds takes them

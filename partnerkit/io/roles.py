@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InputFileError, SurveyReadError
+from ..i18n import Message
 from ..instrument import Instrument
 from ..text import CONTROL, as_label, norm_header, short, without_controls
 from .files import check_input_path, sniff_delimiter, sniff_encoding
@@ -101,21 +102,22 @@ def role_columns(
         controlled = _with_controls(series) if role != "respondent" else []
         if controlled:  # removed below, by as_shown
             listed = ", ".join(repr(short(v, 60)) for v in controlled[:5])
-            warnings.append(
-                f"{name}: control characters removed from {role} value(s) {listed}; they "
-                "cannot be shown in a workbook, a chart or a terminal."
-            )
+            warnings.append(Message("warn.controls", name=name, role=role, listed=listed))
         if role == "actor":
             roles[role], unknown = _canonical_actors(series, instrument, actor_map)
             sectors = {a.id: a.sector for a in instrument.actors}
             roles["sector"] = roles[role].map(sectors)
             if unknown:
                 listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
+                more = " ..." if len(unknown) > 5 else ""
                 warnings.append(
-                    f"{name}: actor value(s) {listed}"
-                    f"{' ...' if len(unknown) > 5 else ''} are not actor types of instrument "
-                    f"'{instrument.id}'; they are kept as their own groups (map them to actor "
-                    "types with --actor-map)."
+                    Message(
+                        "warn.unknown_actors",
+                        name=name,
+                        listed=listed,
+                        more=more,
+                        instrument=instrument.id,
+                    )
                 )
         elif role == "respondent":
             roles[role] = _ids(series)
