@@ -975,9 +975,9 @@ class Message(str):
     key: str
     values: dict
 
-    def __new__(cls, key: str, **values: object) -> Message:
-        self = super().__new__(cls, t(key, "en", **values))
-        self.key, self.values = key, values
+    def __new__(cls, text_key: str, /, **values: object) -> Message:
+        self = super().__new__(cls, t(text_key, "en", **values))
+        self.key, self.values = text_key, values
         return self
 
     def text(self, lang: str) -> str:
@@ -1492,6 +1492,70 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "the respondent id column '{column}' repeats values in {count} of {rows} rows in the "
         "same {scope}, so it does not look like an id; no row was dropped as a duplicate. If "
         "another column holds the ids, name it under [columns] respondent in the instrument.",
+    ),
+    # validate's report
+    "validate.ok": ("✓ kan scores", "✓ can be scored"),
+    "validate.not_ok": ("✗ kan ikke scores", "✗ cannot be scored"),
+    "validate.read": (
+        "{layout}, overskriftsrække {row}, {rows} datarækker",
+        "{layout}, header row {row}, {rows} data rows",
+    ),
+    "validate.encoding": (
+        ", {encoding}, skilletegn {delimiter}",
+        ", {encoding}, delimiter {delimiter}",
+    ),
+    "validate.columns": ("Kolonne|Læst som|Hvordan", "Column|Read as|How"),
+    "validate.kind.personal": ("personoplysning: fjernet", "personal data: dropped"),
+    "validate.kind.other": ("ignoreret", "ignored"),
+    "validate.kind.item": ("udsagn", "item"),
+    "validate.kind.role": ("rolle", "role"),
+    "validate.missing": (
+        "Udsagn uden kolonne ({count} af {total}): {items}",
+        "Items with no column ({count} of {total}): {items}",
+    ),
+    "validate.all": (
+        "Hvert udsagn i '{instrument}' har en kolonne.",
+        "Every item of '{instrument}' has a column.",
+    ),
+    "validate.invalid": ("Ugyldige svar", "Invalid answers"),
+    "validate.invalid_columns": ("Kolonne|Værdi|Antal|Rækker", "Column|Value|Count|Rows"),
+    "validate.rows": (
+        "Rækker: {read} læst, {scorable} kan scores",
+        "Rows: {read} read, {scorable} can be scored",
+    ),
+    "validate.excluded": (
+        "; {rows} udeladt: {reason} (række {rows_at})",
+        "; {rows} excluded: {reason} (row {rows_at})",
+    ),
+    "validate.problem": ("Problem", "Problem"),
+    "validate.no_items": (
+        "{where}: ingen kolonne passer til et udsagn i instrumentet '{instrument}'.",
+        "{where}: no column matches any item of instrument '{instrument}'.",
+    ),
+    "validate.strict_missing": (
+        "{where}: {count} udsagn har ingen kolonne",
+        "{where}: {count} item(s) have no column",
+    ),
+    "validate.strict_invalid": (
+        "{where}: {count} ugyldig(e) celle(r)",
+        "{where}: {count} invalid cell(s)",
+    ),
+    "excluded.empty_row": ("tom række", "empty row"),
+    "excluded.no_item_answered": (
+        "intet udsagn besvaret på skalaen (kun tomme, ved ikke eller ugyldige)",
+        "no item answered on the scale (only blank, don't know or invalid)",
+    ),
+    "excluded.duplicate_respondent": (
+        "dublet af respondent-id i samme runde og område (sidste række beholdt)",
+        "duplicate respondent id in the same round and area (last row kept)",
+    ),
+    "excluded.too_few_items": (
+        "færre end halvdelen af udsagnene besvaret i hver dimension",
+        "fewer than half the items of every dimension answered",
+    ),
+    "excluded.round_not_selected": (
+        "en runde, der ikke er valgt med --rounds",
+        "a round not chosen with --rounds",
     ),
 }
 _TEXTS.update(_MESSAGES)

@@ -16,7 +16,7 @@ from rich.text import Text
 # Acceptable for a command run by hand; --help never loads this module.
 from ..areas import AreasResult
 from ..gaps import GapsResult
-from ..i18n import HIDDEN, ZONE_MARK, bound, number, signed, t
+from ..i18n import HIDDEN, ZONE_MARK, bound, in_lang, number, signed, t
 from ..instrument_tools import InstrumentListing, InstrumentView
 from ..privacy_check import PrivacyCheckResult
 from ..relations import RelationsResult
@@ -226,51 +226,45 @@ def _legend(result) -> Text:
 
 # ---------------------------------------------------------------- validate
 
-_KIND_TEXT = {
-    "item": "item",
-    "role": "role",
-    "personal": "personal data: dropped",
-    "other": "ignored",
-}
-
 
 @_view.register(ValidationResult)
 def _validate(result, width: int, **_options) -> RenderableType:
     from ..io.layouts import LAYOUTS
     from ..io.mapping import statements
-    from ..survey import EXCLUSION_REASONS
 
+    lang = result.lang
     parts: list[RenderableType] = []
     for report in result.files:
         src = report.source
         status = (
-            Text("✓ can be scored", style="green")
+            Text(t("validate.ok", lang), style="green")
             if report.can_score
-            else Text("✗ cannot be scored", style="bold red")
+            else Text(t("validate.not_ok", lang), style="bold red")
         )
-        head = Text(f"{src.where}", style="bold")
-        head.append(
-            f"\n{LAYOUTS.get(src.layout, src.layout)}, header row {report.header_row}, "
-            f"{src.rows} data rows",
-            style="",
-        )
+        head = Text(f"{in_lang(src.where, lang)}", style="bold")
+        layout = LAYOUTS.get(src.layout, src.layout)
+        read = t("validate.read", lang, layout=layout, row=report.header_row, rows=src.rows)
+        head.append(f"\n{read}", style="")
         if src.encoding:
-            head.append(f", {src.encoding}, delimiter {src.delimiter!r}")
+            head.append(
+                t("validate.encoding", lang, encoding=src.encoding, delimiter=repr(src.delimiter))
+            )
         head.append("  ")
         head.append(status)
         parts.append(head)
 
+        column, read_as, how = t("validate.columns", lang).split("|")
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        table.add_column("Column", max_width=width - 40, overflow="ellipsis", no_wrap=True)
-        table.add_column("Read as", max_width=24, overflow="ellipsis", no_wrap=True)
-        table.add_column("How", max_width=10)
+        table.add_column(column, max_width=width - 40, overflow="ellipsis", no_wrap=True)
+        table.add_column(read_as, max_width=24, overflow="ellipsis", no_wrap=True)
+        table.add_column(how, max_width=10)
         for c in report.columns:
             if c.kind == "relation":  # "trust:police": the relation and the rated actor
                 target = c.target
             elif c.kind in ("item", "role"):
-                target = f"{c.kind}: {c.target}"
+                target = f"{t('validate.kind.' + c.kind, lang)}: {c.target}"
             else:
-                target = _KIND_TEXT[c.kind]
+                target = t(f"validate.kind.{c.kind}", lang)
             style = {"personal": "magenta", "other": "dim"}.get(c.kind, "")
             column = c.column
             if c.label and c.label != c.column:  # the statement of a battery reads best
@@ -280,40 +274,44 @@ def _validate(result, width: int, **_options) -> RenderableType:
 
         items = result.instrument.item_ids
         if report.missing_items:
-            parts.append(
-                Text(
-                    f"Items with no column ({len(report.missing_items)} of {len(items)}): "
-                    + ", ".join(report.missing_items),
-                    style="yellow",
-                )
+            missing = t(
+                "validate.missing",
+                lang,
+                count=len(report.missing_items),
+                total=len(items),
+                items=", ".join(report.missing_items),
             )
+            parts.append(Text(missing, style="yellow"))
         else:
-            parts.append(
-                Text(f"Every item of '{result.instrument.id}' has a column.", style="green")
-            )
+            every = t("validate.all", lang, instrument=result.instrument.id)
+            parts.append(Text(every, style="green"))
         if report.invalid_cells:
-            bad = Table(title="Invalid answers", title_justify="left", box=box.SIMPLE_HEAD)
-            bad.add_column("Column", max_width=40, overflow="ellipsis", no_wrap=True)
-            bad.add_column("Value", max_width=20)
-            bad.add_column("Count", justify="right")
-            bad.add_column("Rows", max_width=24)
+            title = t("validate.invalid", lang)
+            bad = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+            column, value, count, rows = t("validate.invalid_columns", lang).split("|")
+            bad.add_column(column, max_width=40, overflow="ellipsis", no_wrap=True)
+            bad.add_column(value, max_width=20)
+            bad.add_column(count, justify="right")
+            bad.add_column(rows, max_width=24)
             for cell in report.invalid_cells:
                 rows = ", ".join(e.rsplit(":", 1)[-1] for e in cell.examples)
                 bad.add_row(cell.column, cell.value, str(cell.count), rows)
             parts.append(bad)
-        rows = Text(f"Rows: {src.rows} read, {report.rows_scorable} can be scored")
+        rows = Text(t("validate.rows", lang, read=src.rows, scorable=report.rows_scorable))
         for e in report.excluded:
             example = ", ".join(x.rsplit(":", 1)[-1] for x in e.examples[:5])
-            rows.append(f"; {e.rows} excluded: {EXCLUSION_REASONS[e.reason]} (row {example})")
+            reason = t(f"excluded.{e.reason}", lang)
+            rows.append(t("validate.excluded", lang, rows=e.rows, reason=reason, rows_at=example))
         parts.append(rows)
+        problem_word, warning_word = t("validate.problem", lang), t("cli.warning", lang)
         for problem in report.problems:
-            parts.append(Text(f"Problem: {problem}", style="bold red"))
+            parts.append(Text(f"{problem_word}: {in_lang(problem, lang)}", style="bold red"))
         for warning in report.warnings:
-            parts.append(Text(f"Warning: {warning}", style="yellow"))
+            parts.append(Text(f"{warning_word}: {in_lang(warning, lang)}", style="yellow"))
         parts.append(Text(""))
     if result.strict:
         for problem in result.strict_problems:
-            parts.append(Text(f"--strict: {problem}", style="bold red"))
+            parts.append(Text(f"--strict: {in_lang(problem, lang)}", style="bold red"))
     return Group(*parts)
 
 
