@@ -32,7 +32,7 @@ app = typer.Typer(
     name="partnerkit",
     help="Score, compare and report partnership surveys of social-housing area programmes.\n\n"
     "Danish output (tables, reports, errors, warnings and validate's report): give --lang da, "
-    "set PARTNERKIT_LANG=da, or write lang = \"da\" in partnerkit.toml. This help is in "
+    'set PARTNERKIT_LANG=da, or write lang = "da" in partnerkit.toml. This help is in '
     "English.",
     no_args_is_help=True,
     add_completion=False,

@@ -254,10 +254,12 @@ def _validate(result, width: int, **_options) -> RenderableType:
         parts.append(head)
 
         column, read_as, how = t("validate.columns", lang).split("|")
+        # a long header wraps, never cut (issue 20: the names of an export's columns are
+        # what a user checks here); what it was read as stays on one line
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        table.add_column(column, max_width=width - 40, overflow="ellipsis", no_wrap=True)
-        table.add_column(read_as, max_width=24, overflow="ellipsis", no_wrap=True)
-        table.add_column(how, max_width=10)
+        table.add_column(column, ratio=1, overflow="fold")
+        table.add_column(read_as, no_wrap=True)
+        table.add_column(how, no_wrap=True)
         for c in report.columns:
             if c.kind == "relation":  # "trust:police": the relation and the rated actor
                 target = c.target
@@ -289,7 +291,7 @@ def _validate(result, width: int, **_options) -> RenderableType:
             title = t("validate.invalid", lang)
             bad = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
             column, value, count, rows = t("validate.invalid_columns", lang).split("|")
-            bad.add_column(column, max_width=40, overflow="ellipsis", no_wrap=True)
+            bad.add_column(column, max_width=40, overflow="fold")
             bad.add_column(value, max_width=20)
             bad.add_column(count, justify="right")
             bad.add_column(rows, max_width=24)
@@ -768,7 +770,8 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
         label = Text(name, style="" if area is not None else "bold")
         last = area is not None and area == areas[-1]
         rows.append((label, line, [_area_cell(r, lang) for r in records], last))
-    parts = _area_panels(title, t("areas.area", lang), extras, dims, shorts, rows, width, lang)
+    headers = [shorts[d] for d in dims]
+    parts = _panels(title, t("areas.area", lang), extras, headers, rows, width, lang)
     parts += _no_columns(result)
     if result.with_trend:
         parts += _area_changes(result, dims, shorts, areas, cell, width)
@@ -784,29 +787,30 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
     return Group(*parts)
 
 
-_AREA_CELL = 6  # "4,25●▲"; the table's box puts a space between columns
+_CELL = 6  # a narrow column's cell: "4,25●▲", "4,16 ▲"; the box puts a space between columns
 _AREA_HEADER = 12  # a dimension's short name longer than this is cut with "…"
-_AREA_NAME = 24  # an area's name longer than this wraps (it is never cut)
+_NAME = 24  # a row's name (an area, a rater) longer than this wraps (it is never cut)
 
 
 def _area_header(short: str) -> str:
     return short if len(short) <= _AREA_HEADER else f"{short[: _AREA_HEADER - 1]}…"
 
 
-def _area_panels(title, first, extras, dims, shorts, rows, width, lang) -> list[RenderableType]:
-    """Areas as rows, one narrow column per dimension; when the dimensions do not fit
-    ``width``, consecutive panels of balanced size, each repeating the area's name and
-    the ``extras`` columns ``(header, width)``, titled "(continued)" after the first.
+def _panels(title, first, extras, headers, rows, width, lang) -> list[RenderableType]:
+    """Named rows (areas, raters) and one narrow column per header (dimensions, rated
+    actors); when the columns do not fit ``width``, consecutive panels of balanced size,
+    each repeating the row's name and the ``extras`` columns ``(header, width)``, titled
+    "(continued)" after the first. No header or name is cut.
 
-    ``rows``: ``(name, extra cells, dimension cells, end of section)``.
+    ``rows``: ``(name, extra cells, cells, end of section)``.
     """
-    name_width = min(max(len(first), *(len(r[0].plain) for r in rows)), _AREA_NAME)
+    name_width = min(max(len(first), *(len(r[0].plain) for r in rows)), _NAME)
     # every column is followed by the box's one-space divider; the edges take one each
     fixed = 2 + name_width + sum(w + 1 for _, w in extras)
-    need = [max(_AREA_CELL, len(shorts[d])) + 1 for d in dims]
+    need = [max(_CELL, len(header)) + 1 for header in headers]
     room = max(width - fixed, max(need))
     chunks = max(1, math.ceil(sum(need) / room))
-    while chunks < len(dims) and max(_runs(need, chunks, sum)) > room:
+    while chunks < len(headers) and max(_runs(need, chunks, sum)) > room:
         chunks += 1
     parts: list[RenderableType] = []
     start = 0
@@ -819,7 +823,7 @@ def _area_panels(title, first, extras, dims, shorts, rows, width, lang) -> list[
         for header, w in extras:
             table.add_column(header, justify="right", min_width=w, no_wrap=True)
         for j in part:
-            table.add_column(shorts[dims[j]], justify="right", width=need[j] - 1, no_wrap=True)
+            table.add_column(headers[j], justify="right", width=need[j] - 1, no_wrap=True)
         for name, extra, cells, end in rows:
             table.add_row(name, *extra, *(cells[j] for j in part), end_section=end)
         parts.append(table)
@@ -990,9 +994,8 @@ def _area_changes(result, dims, shorts, areas, cell, width) -> list[RenderableTy
         rows.append((Text(area), [spans[-1]], cells, False))
     span_width = max((len(s) for s in spans), default=0) + 1
     title = f"{t('areas.change_title', lang)} (▲ ▼ {t('trend.marked', lang)})"
-    return _area_panels(
-        title, t("areas.area", lang), [("", span_width)], dims, shorts, rows, width, lang
-    )
+    headers = [shorts[d] for d in dims]
+    return _panels(title, t("areas.area", lang), [("", span_width)], headers, rows, width, lang)
 
 
 def _area_focus(result, dims, cell) -> list[RenderableType]:
@@ -1068,7 +1071,7 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
         if context:
             parts.append(Text(context, style="bold underline"))
         for rel_id, matrix in tables["matrices"]:
-            parts.append(_relation_matrix(inst.relation(rel_id), matrix, result))
+            parts += _relation_matrix(inst.relation(rel_id), matrix, result, width)
         if tables["self_other"]:
             parts.append(_self_other_table(result, tables["self_other"]))
         if tables["balance"]:
@@ -1103,32 +1106,24 @@ def _relation_cell(record: dict | None, result, scale) -> Text:
     return Text(f"{number(mean, lang)} {mark}", style=style)
 
 
-def _relation_matrix(relation, records: list[dict], result) -> Table:
+def _relation_matrix(relation, records: list[dict], result, width: int) -> list[RenderableType]:
+    """Raters as rows, rated actors as columns, in continued panels when they do not fit."""
     lang = result.lang
     inst = result.survey.instrument
     actors = {a.label(lang): a.short_label(lang) for a in inst.actors}
     targets = list(dict.fromkeys(r["target"] for r in records))
     raters = list(dict.fromkeys(r["rater"] for r in records))
-    table = Table(
-        title=t("relations.matrix", lang, relation=relation.label(lang)),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    table.add_column(t("relations.rater", lang), max_width=14, overflow="ellipsis", no_wrap=True)
-    for target in targets:
-        table.add_column(actors.get(target, target), justify="right", max_width=11)
-    table.add_column("n", justify="right")
     cell = {(r["rater"], r["target"]): r for r in records}
+    rows = []
     for rater in raters:
         row = [cell.get((rater, target)) for target in targets]
         ns = [r["n"] for r in row if r is not None and r["n"] is not None]
-        table.add_row(
-            actors.get(rater, rater),
-            *(_relation_cell(r, result, relation.scale) for r in row),
-            str(max(ns)) if ns else "",
-        )
-    return table
+        cells = [_relation_cell(r, result, relation.scale) for r in row]
+        rows.append((Text(actors.get(rater, rater)), [str(max(ns)) if ns else ""], cells, False))
+    n_width = max(1, *(len(r[1][0]) for r in rows))
+    title = t("relations.matrix", lang, relation=relation.label(lang))
+    headers = [actors.get(target, target) for target in targets]
+    return _panels(title, t("relations.rater", lang), [("n", n_width)], headers, rows, width, lang)
 
 
 def _self_other_table(result, records: list[dict]) -> Table:
