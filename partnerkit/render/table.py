@@ -153,22 +153,16 @@ def _tables(result, title, dims, names, columns, width, extra=None) -> list[Rend
     longest = [min(max(_CELL_WIDTH, *(len(w) for w in h.split())), _WORD_MAX) for h in headers]
     need = [w + 2 for w in longest]
     room = width - _DIM_WIDTH - 6 - (10 if extra else 0)
-    chunks = max(1, math.ceil(sum(need) / room))
-    while chunks < len(columns) and max(_runs(need, chunks, sum)) > room:
-        chunks += 1
     tables = []
-    start = 0
-    for i, size in enumerate(_runs(need, chunks, len)):
-        part = list(zip(headers, columns, strict=True))[start : start + size]
-        start += size
-        heading = title if i == 0 else f"{title.splitlines()[0]} ({t('continued', lang)})"
-        tables.append(Text(heading, style="bold"))
+    for i, run in enumerate(_panel_runs(need, room)):
+        part = list(zip(headers, columns, strict=True))[run.start : run.stop]
+        tables.append(_panel_title(title, i, lang))
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
         table.add_column("", max_width=_DIM_WIDTH, min_width=12)
         for header, _ in part:
             wide = min(max(_COL_MAX, *(len(w) for w in header.split())), _WORD_MAX)
             table.add_column(header, justify="right", min_width=_CELL_WIDTH, max_width=wide)
-        last = extra is not None and start == len(columns)
+        last = extra is not None and run.stop == len(columns)
         if last:
             table.add_column(extra[0], justify="right", no_wrap=True)
         for dim in dims:
@@ -187,10 +181,27 @@ def _header(label: str, short: dict[str, str]) -> str:
     return label
 
 
-def _runs(need: list[int], chunks: int, measure) -> list:
-    """Split ``need`` into ``chunks`` consecutive runs of about equal width."""
+def _panel_runs(need: list[int], room: int) -> list[range]:
+    """The columns of each panel: as few consecutive runs of about equal width as fit
+    ``room`` (each column's ``need`` includes its divider); one column may overflow alone.
+    The one splitting of every command's tables (issue 20: cut names and marks before)."""
+    chunks = max(1, math.ceil(sum(need) / room))
+    while chunks < len(need) and max(_runs(need, chunks)) > room:
+        chunks += 1
     size = math.ceil(len(need) / chunks)
-    return [measure(need[i : i + size]) for i in range(0, len(need), size)]
+    return [range(i, min(i + size, len(need))) for i in range(0, len(need), size)]
+
+
+def _runs(need: list[int], chunks: int) -> list[int]:
+    """The widths of ``need`` split into ``chunks`` consecutive runs of about equal size."""
+    size = math.ceil(len(need) / chunks)
+    return [sum(need[i : i + size]) for i in range(0, len(need), size)]
+
+
+def _panel_title(title: str, index: int, lang: str) -> Text:
+    """A panel's title: the table's, then its first line with "(continued)"."""
+    text = title if index == 0 else f"{title.splitlines()[0]} ({t('continued', lang)})"
+    return Text(text, style="bold")
 
 
 def _cell(record: dict | None, lang: str, min_n: int) -> Text:
@@ -809,15 +820,9 @@ def _panels(title, first, extras, headers, rows, width, lang) -> list[Renderable
     fixed = 2 + name_width + sum(w + 1 for _, w in extras)
     need = [max(_CELL, len(header)) + 1 for header in headers]
     room = max(width - fixed, max(need))
-    chunks = max(1, math.ceil(sum(need) / room))
-    while chunks < len(headers) and max(_runs(need, chunks, sum)) > room:
-        chunks += 1
     parts: list[RenderableType] = []
-    start = 0
-    for i, size in enumerate(_runs(need, chunks, len)):
-        part = range(start, start + size)
-        start += size
-        parts.append(Text(title if i == 0 else f"{title} ({t('continued', lang)})", style="bold"))
+    for i, part in enumerate(_panel_runs(need, room)):
+        parts.append(_panel_title(title, i, lang))
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=0, collapse_padding=True)
         table.add_column(first, min_width=name_width, max_width=name_width, overflow="fold")
         for header, w in extras:
