@@ -1282,10 +1282,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "kun én runde ({rounds}) i input: angiv mindst to {purpose}.",
         "only one round ({rounds}) in the input: give at least two {purpose}.",
     ),
-    "error.area_from": (
-        "--area-from {value}: vælg en af {choices}.",
-        "--area-from {value}: choose one of {choices}.",
-    ),
     "error.no_inputs": ("ingen inputfiler angivet.", "no input files given."),
     "error.round_one_file": (
         "--round gælder en enkelt fil; navngiv i stedet filerne efter runde.",
@@ -1556,6 +1552,195 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "excluded.round_not_selected": (
         "en runde, der ikke er valgt med --rounds",
         "a round not chosen with --rounds",
+    ),
+    # errors: options of the analyses
+    "error.choose": (
+        "{option} {value}: vælg en af {choices}.",
+        "{option} {value}: choose one of {choices}.",
+    ),
+    "error.alpha": (
+        "--alpha {alpha}: skal ligge mellem 0 og 1.",
+        "--alpha {alpha}: must lie between 0 and 1.",
+    ),
+    "error.gap_alpha": (
+        "--gap skal være mindst 0 og --alpha mellem 0 og 1.",
+        "--gap must be at least 0 and --alpha between 0 and 1.",
+    ),
+    "error.by_between": (
+        "--by {key}: det er allerede den nøgle, der sammenlignes (--between).",
+        "--by {key}: it is already the key compared (--between).",
+    ),
+    "error.no_groups": (
+        "--between {key}: ingen grupper at sammenligne.",
+        "--between {key}: no groups to compare.",
+    ),
+    "error.paired_no_id": (
+        "--paired yes: spørgeskemaet har ingen kolonne med respondent-id til at koble runder.",
+        "--paired yes: the survey has no respondent id column to link rounds.",
+    ),
+    "error.paired_no_link": (
+        "--paired yes: intet respondent-id kobler runder i dette spørgeskema.",
+        "--paired yes: no respondent id links rounds in this survey.",
+    ),
+    "error.no_areas": (
+        "{where}: ingen oplysning om boligområder. Hav én mappe pr. område "
+        "(surveys/<område>/2024.xlsx), navngiv filerne <område>_<runde>.csv, eller tilføj en "
+        "områdekolonne.",
+        "{where}: no area information. Keep one folder per area (surveys/<area>/2024.xlsx), "
+        "name files <area>_<round>.csv, or add an area column.",
+    ),
+    "error.focus": (
+        "--focus {focus}: intet område med det navn; områderne er {areas}.",
+        "--focus {focus}: no area of that name; the areas are {areas}.",
+    ),
+    "error.compare_round_none": (
+        "--compare-round: input har ingen oplysning om runder.",
+        "--compare-round: the input has no round information.",
+    ),
+    "error.compare_round": (
+        "--compare-round {round}: ingen sådan runde; runderne er {rounds}.",
+        "--compare-round {round}: no such round; the rounds are {rounds}.",
+    ),
+    "error.sort": (
+        "--sort {sort}: ingen sådan dimension; brug en af {choices}.",
+        "--sort {sort}: no such dimension; use one of {choices}.",
+    ),
+    "error.relations_no_actor": (
+        "relations: spørgeskemaet har ingen aktørkolonne, så bedømmerne kan ikke grupperes. "
+        "Tilføj en kolonne med aktørtype (fx 'Aktørtype'), eller knyt den med --actor-map.",
+        "relations: the survey has no actor column, so raters cannot be grouped. Add an "
+        "actor-type column (for example 'Aktørtype') or map it with --actor-map.",
+    ),
+    "error.relations_by_actor": (
+        "--by actor: bedømmerens aktørtype er allerede matricens rækker.",
+        "--by actor: the rater's actor type is already the matrix's rows.",
+    ),
+    "error.relations_none": (
+        "relations: instrumentet '{instrument}' angiver ingen [[relations]]; se "
+        "docs/instrument.md om relationsspørgsmålene.",
+        "relations: instrument '{instrument}' declares no [[relations]]; see "
+        "docs/instrument.md for the relation questions.",
+    ),
+    "error.relations_columns": (
+        "relations: {where} har ingen kolonne til relationsspørgsmålene i instrumentet "
+        "'{instrument}' (overskrifter som '{stem} - <aktørtype>'). Kør `partnerkit validate` "
+        "for at se, hvordan kolonnerne blev læst.",
+        "relations: {where} has no column of the relation questions of instrument "
+        "'{instrument}' (headers like '{stem} - <actor type>'). Run `partnerkit validate` to "
+        "see how the columns were read.",
+    ),
+    "error.relation_unknown": (
+        "--relation {relation}: ikke en relation i dette spørgeskema (vælg mellem {choices}).",
+        "--relation {relation}: not a relation of this survey (choose from {choices}).",
+    ),
+    # errors: layouts and actor maps
+    "error.layout_unknown": (
+        "--layout {layout}: ukendt layout; vælg en af {choices}.",
+        "--layout {layout}: unknown layout; choose one of {choices}.",
+    ),
+    "error.layout_answers": (
+        "{place}: --layout {layout} tager række {row} som overskriftsrække, men den ligner "
+        "svar ({why}); at læse den sådan ville tabe en respondent. Udelad --layout, så "
+        "layoutet genkendes, eller vælg det, filen har.",
+        "{place}: --layout {layout} takes row {row} as a header row, but it looks like "
+        "answers ({why}); reading it so would drop a respondent. Leave out --layout to have "
+        "the layout recognised, or choose the one the file has.",
+    ),
+    "error.not_surveyxact": (
+        "{path}: er ikke en SurveyXact-eksport; angiv projektmappen (arkene Dataset, "
+        "Structure, Labels) eller mappen med dataset.csv, structure.csv og labels.csv.",
+        "{path}: is not a SurveyXact export; give the workbook (sheets Dataset, Structure, "
+        "Labels) or the folder holding dataset.csv, structure.csv and labels.csv.",
+    ),
+    "error.not_surveyxact_sheets": (
+        "{path}: er ikke en SurveyXact-projektmappe (den skal have arkene Dataset, Structure "
+        "og Labels; den har {sheets}).",
+        "{path}: is not a SurveyXact workbook (it needs the sheets Dataset, Structure and "
+        "Labels; it has {sheets}).",
+    ),
+    "error.not_surveyxact_workbook": (
+        "{path}: er ikke en SurveyXact-projektmappe (ingen ark Dataset og Labels).",
+        "{path}: is not a SurveyXact workbook (no Dataset and Labels sheets).",
+    ),
+    "error.dataset_empty": ("{where}: er tomt.", "{where}: is empty."),
+    "error.datasets_differ": (
+        "{path}: Dataset-arkene er forskellige i både kolonner og rækker; eksportér "
+        "spørgeskemaet igen som ét datasæt.",
+        "{path}: the Dataset sheets differ in both columns and rows; export the survey again "
+        "as one dataset.",
+    ),
+    "error.spss_package": (
+        "{path}: SPSS-filer kræver den valgfrie pakke pyreadstat. Installér den med "
+        "`pip install 'partnerkit[spss]'`, eller eksportér spørgeskemaet som xlsx eller CSV.",
+        "{path}: reading SPSS files needs the optional package pyreadstat. Install it with "
+        "`pip install 'partnerkit[spss]'`, or export the survey as xlsx or CSV.",
+    ),
+    "error.spss_unreadable": (
+        "{path}: SPSS-filen kan ikke læses ({problem}).",
+        "{path}: cannot read the SPSS file ({problem}).",
+    ),
+    "error.spss_empty": (
+        "{path}: har variabler, men ingen svar.",
+        "{path}: has variables but no answers.",
+    ),
+    "error.actor_map_decode": (
+        "{path}: aktørkortet kan ikke afkodes som {encoding}.",
+        "{path}: cannot decode the actor map as {encoding}.",
+    ),
+    "error.actor_map_row": (
+        "{path}, række {row}: en række i aktørkortet skal have to celler: svaret og aktørtypen.",
+        "{path}, row {row}: an actor map row needs two cells: the answer and the actor type.",
+    ),
+    "error.actor_map_actor": (
+        "{path}, række {row}: '{actor}' er ikke en aktørtype i instrumentet '{instrument}' "
+        "(kendte: {known}).",
+        "{path}, row {row}: '{actor}' is not an actor type of instrument '{instrument}' "
+        "(known: {known}).",
+    ),
+    # errors: size limits
+    "error.unzipped": (
+        "{path}: projektmappen fylder {size:,.0f} MB udpakket, mere end grænsen på "
+        "{limit:,.0f} MB. Er filen ægte, så hæv grænsen med PARTNERKIT_MAX_UNZIPPED_MB.",
+        "{path}: the workbook unpacks to {size:,.0f} MB, more than the limit of {limit:,.0f} "
+        "MB. If the file is genuine, raise the limit with PARTNERKIT_MAX_UNZIPPED_MB.",
+    ),
+    "error.entities": (
+        "{path}: projektmappen erklærer XML-entiteter ({member}), som Excel aldrig skriver, og "
+        "som kan vokse uden grænse; den læses ikke. Gem filen igen fra et regnearksprogram.",
+        "{path}: the workbook declares XML entities ({member}), which Excel never writes and "
+        "which can expand without bound; refusing to read it. Save the file again from a "
+        "spreadsheet program.",
+    ),
+    "error.cells_declared": (
+        "{path}: et ark erklærer {cells:,} celler ({rows:,} rækker x {columns:,} kolonner), "
+        "mere end grænsen på {limit:,} celler. Er filen ægte, så hæv grænsen med "
+        "PARTNERKIT_MAX_CELLS.",
+        "{path}: a sheet declares {cells:,} cells ({rows:,} rows x {columns:,} columns), more "
+        "than the limit of {limit:,} cells. If the file is genuine, raise the limit with "
+        "PARTNERKIT_MAX_CELLS.",
+    ),
+    "error.cells": (
+        "{where}: {rows:,} rækker x {columns:,} kolonner er mere end grænsen på {limit:,} "
+        "celler. Er filen ægte, så hæv grænsen med PARTNERKIT_MAX_CELLS.",
+        "{where}: {rows:,} rows x {columns:,} columns is more than the limit of {limit:,} "
+        "cells. If the file is genuine, raise the limit with PARTNERKIT_MAX_CELLS.",
+    ),
+    "error.workbook": (
+        "{path}: projektmappen kan ikke læses: {hint}.",
+        "{path}: cannot read the workbook: {hint}.",
+    ),
+    "error.workbook.encrypted": (
+        "den ser ud til at være beskyttet med adgangskode (krypteret); gem en ubeskyttet kopi, "
+        "og prøv igen",
+        "it looks password-protected (encrypted); save an unprotected copy and try again",
+    ),
+    "error.workbook.not_spreadsheet": (
+        "det er ikke et regneark; er det en CSV-fil, så giv den endelsen .csv",
+        "it is not a spreadsheet; if it is a CSV file, give it the .csv extension",
+    ),
+    "error.workbook.damaged": (
+        "den er måske beskadiget ({problem}); åbn og gem den igen i Excel",
+        "it may be damaged ({problem}); open and save it again in Excel",
     ),
 }
 _TEXTS.update(_MESSAGES)

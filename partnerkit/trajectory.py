@@ -168,11 +168,15 @@ def trajectory(
     from .stats.mixed import linear_trend
 
     if adjust not in ("bh", "holm", "none"):
-        raise OptionError(f"--adjust {adjust}: choose one of bh, holm, none.")
+        raise OptionError(
+            Message("error.choose", option="--adjust", value=adjust, choices="bh, holm, none")
+        )
     if paired not in ("auto", "yes", "no"):
-        raise OptionError(f"--paired {paired}: choose one of auto, yes, no.")
+        raise OptionError(
+            Message("error.choose", option="--paired", value=paired, choices="auto, yes, no")
+        )
     if not 0 < alpha < 1:
-        raise OptionError(f"--alpha {alpha}: must lie between 0 and 1.")
+        raise OptionError(Message("error.alpha", alpha=alpha))
     inst = survey.instrument
     lang = lang or inst.language
     keys, key_names, rounds = keys_over_rounds(survey, by, Message("purpose.trajectory"))
@@ -192,7 +196,7 @@ def trajectory(
         if (frame.drop_duplicates().groupby("id").size() >= 2).any():
             ids = codes
     if paired == "yes" and ids is None:
-        raise OptionError("--paired yes: no respondent id links rounds in this survey.")
+        raise OptionError(Message("error.paired_no_link"))
     lookup = {}
     for rec in per_round.to_dict("records"):
         lookup[(tuple(rec[k] for k in key_names), rec["round"], rec["dimension"])] = rec

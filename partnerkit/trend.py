@@ -247,9 +247,11 @@ def _check_choices(baseline, test, paired, adjust, alpha) -> None:
         ("--adjust", adjust, ADJUSTMENTS),
     ):
         if value not in choices:
-            raise OptionError(f"{name} {value}: choose one of {', '.join(choices)}.")
+            raise OptionError(
+                Message("error.choose", option=name, value=value, choices=", ".join(choices))
+            )
     if not 0 < alpha < 1:
-        raise OptionError(f"--alpha {alpha}: must lie between 0 and 1.")
+        raise OptionError(Message("error.alpha", alpha=alpha))
 
 
 def _records_by_group(per_round: pd.DataFrame, key_names: list[str]) -> dict:
@@ -275,9 +277,7 @@ def _link(respondent, rows_from, rows_to, paired: str, test: str) -> _Link:
         return _Link()
     if respondent is None:
         if paired == "yes":
-            raise OptionError(
-                "--paired yes: the survey has no respondent id column to link rounds."
-            )
+            raise OptionError(Message("error.paired_no_id"))
         return _Link()
     import pandas as pd
 

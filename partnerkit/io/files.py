@@ -262,9 +262,12 @@ def _guard_zip(path: Path) -> None:
             total = sum(m.file_size for m in members)
             if total > max_unzipped_bytes():
                 raise SurveyReadError(
-                    f"{path}: the workbook unpacks to {total / 2**20:,.0f} MB, more than the "
-                    f"limit of {max_unzipped_bytes() / 2**20:,.0f} MB. If the file is genuine, "
-                    "raise the limit with PARTNERKIT_MAX_UNZIPPED_MB."
+                    Message(
+                        "error.unzipped",
+                        path=path,
+                        size=total / 2**20,
+                        limit=max_unzipped_bytes() / 2**20,
+                    )
                 )
             for member in members:
                 if not member.filename.endswith((".xml", ".rels", ".vml")):
@@ -273,9 +276,7 @@ def _guard_zip(path: Path) -> None:
                     head = part.read(4096)
                 if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
                     raise SurveyReadError(
-                        f"{path}: the workbook declares XML entities ({member.filename}), which "
-                        "Excel never writes and which can expand without bound; refusing to "
-                        "read it. Save the file again from a spreadsheet program."
+                        Message("error.entities", path=path, member=member.filename)
                     )
                 if member.filename.startswith(("xl/worksheets/sheet", "content.xml")):
                     _guard_dimension(path, head)
@@ -297,9 +298,14 @@ def _guard_dimension(path: Path, head: bytes) -> None:
     height = int(match.group(4)) - int(match.group(2)) + 1
     if width * height > max_cells():
         raise SurveyReadError(
-            f"{path}: a sheet declares {width * height:,} cells ({height:,} rows x {width:,} "
-            f"columns), more than the limit of {max_cells():,} cells. If the file is genuine, "
-            "raise the limit with PARTNERKIT_MAX_CELLS."
+            Message(
+                "error.cells_declared",
+                path=path,
+                cells=width * height,
+                rows=height,
+                columns=width,
+                limit=max_cells(),
+            )
         )
 
 
@@ -328,9 +334,13 @@ def sheet_cells(path: Path, sheet: str | int | None = None):
         data = book.get_sheet_by_name(name)
         if data.total_height * max(data.total_width, 1) > max_cells():
             raise SurveyReadError(
-                f"{path}, sheet '{name}': {data.total_height:,} rows x {data.total_width:,} "
-                f"columns is more than the limit of {max_cells():,} cells. If the file is "
-                "genuine, raise the limit with PARTNERKIT_MAX_CELLS."
+                Message(
+                    "error.cells",
+                    where=Message("where.sheet", path=path, sheet=name),
+                    rows=data.total_height,
+                    columns=data.total_width,
+                    limit=max_cells(),
+                )
             )
         rows = data.to_python(skip_empty_area=False)
         merged = tuple(data.merged_cell_ranges or ())
@@ -849,12 +859,12 @@ def _unreadable_workbook(path: Path, exc: Exception) -> InputFileError:
     with path.open("rb") as fh:
         magic = fh.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in (".xlsx", ".xlsm"):
-        hint = "it looks password-protected (encrypted); save an unprotected copy and try again"
+        hint = Message("error.workbook.encrypted")
     elif not magic.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
-        hint = "it is not a spreadsheet; if it is a CSV file, give it the .csv extension"
+        hint = Message("error.workbook.not_spreadsheet")
     else:
-        hint = f"it may be damaged ({_first_line(exc)}); open and save it again in Excel"
-    return InputFileError(f"{path}: cannot read the workbook: {hint}.")
+        hint = Message("error.workbook.damaged", problem=_first_line(exc))
+    return InputFileError(Message("error.workbook", path=path, hint=hint))
 
 
 def _first_line(exc: Exception) -> str:

@@ -93,7 +93,11 @@ def read_survey(
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
     if area_from not in AREA_FROM:
-        raise OptionError(Message("error.area_from", value=area_from, choices=", ".join(AREA_FROM)))
+        raise OptionError(
+            Message(
+                "error.choose", option="--area-from", value=area_from, choices=", ".join(AREA_FROM)
+            )
+        )
     skipped: list[Path] = []
     inputs = expand_inputs(
         [paths] if isinstance(paths, str | Path) else paths, follow_links, skipped

@@ -42,7 +42,9 @@ def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: cannot decode the actor map as {encoding}.") from exc
+        raise InputFileError(
+            Message("error.actor_map_decode", path=path, encoding=encoding)
+        ) from exc
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text[:65536])))
     mapping: dict[str, str] = {}
     known = ", ".join(a.label(instrument.language) for a in instrument.actors)
@@ -51,17 +53,20 @@ def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
         if not any(cells):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise SurveyReadError(
-                f"{path}, row {number}: an actor map row needs two cells: the answer and the "
-                "actor type."
-            )
+            raise SurveyReadError(Message("error.actor_map_row", path=path, row=number))
         actor = instrument.actor_lookup.get(norm_header(cells[1]))
         if actor is None:
             if number == 1 and norm_header(cells[1]) in _HEADER_WORDS:  # "answer,actor"
                 continue
             raise SurveyReadError(
-                f"{path}, row {number}: '{cells[1]}' is not an actor type of instrument "
-                f"'{instrument.id}' (known: {known})."
+                Message(
+                    "error.actor_map_actor",
+                    path=path,
+                    row=number,
+                    actor=cells[1],
+                    instrument=instrument.id,
+                    known=known,
+                )
             )
         mapping[norm_header(cells[0])] = actor.id
     return mapping
