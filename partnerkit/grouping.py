@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import OptionError, SurveyReadError
-from .i18n import Message, t
+from .i18n import Joined, Message, t
 from .instrument import ROLES, SECTORS
 from .text import norm_header
 
@@ -306,7 +306,7 @@ def keys_over_rounds(
     rounds (``trend``, its ``--over-time`` view), and the rounds in order: at least two,
     or an error that ends with ``purpose`` ("rounds to compare")."""
     if "round" not in survey.data.columns:
-        where = ", ".join(s.where for s in survey.sources)
+        where = Joined(s.where for s in survey.sources)
         raise SurveyReadError(Message("error.no_rounds", where=where))
     by = list(by or [])
     if any(k.strip().casefold() == "round" for k in by):

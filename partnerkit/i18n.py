@@ -1742,5 +1742,39 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "den er måske beskadiget ({problem}); åbn og gem den igen i Excel",
         "it may be damaged ({problem}); open and save it again in Excel",
     ),
+    # errors: the project file and starter files
+    "project.inputs": (
+        "en liste af filer, mapper eller mønstre",
+        "a list of files, folders or patterns",
+    ),
+    "project.one_of": ("en af {choices}, fik {value!r}", "one of {choices}, got {value!r}"),
+    "project.jobs": (
+        "et helt tal, 0 for ét pr. CPU, fik {value!r}",
+        "a whole number, 0 for one per CPU, got {value!r}",
+    ),
+    "project.table": ("en tabel (format = ...)", "a table (format = ...)"),
+    "project.formats": ("en af {choices}", "one of {choices}"),
+    "error.project_exists": (
+        "{path}: findes allerede; angiv --force for at erstatte den.",
+        "{path}: exists already; give --force to replace it.",
+    ),
+    "error.instrument_suffix": (
+        "{path}: en instrumentfil ender på .toml.",
+        "{path}: an instrument file ends in .toml.",
+    ),
+    "error.instrument_exists": (
+        "{path}: findes allerede; vælg et andet navn, eller angiv --force.",
+        "{path}: exists already; choose another name or give --force.",
+    ),
+    "error.template_suffix": (
+        "{path}: skabelonen er en Excel-projektmappe; angiv en sti, der ender på .xlsx.",
+        "{path}: the template is an Excel workbook; give a path ending in .xlsx.",
+    ),
+    "error.nothing_scorable": (
+        "{where}: ingen dimension har mindst halvdelen af sine udsagn som kolonner, så intet "
+        "kan scores. Kør `partnerkit validate` for at se, hvilke kolonner der blev knyttet.",
+        "{where}: no dimension has at least half of its items as columns, so nothing can be "
+        "scored. Run `partnerkit validate` to see which columns were mapped.",
+    ),
 }
 _TEXTS.update(_MESSAGES)

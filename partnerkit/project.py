@@ -90,10 +90,17 @@ def load_project(path: Path) -> Project:
     if isinstance(inputs, str):
         inputs = [inputs]
     if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
-        raise OptionError(f"{path}: inputs: a list of files, folders or patterns.")
+        raise OptionError(
+            Message(
+                "error.project_value", path=path, key="inputs", problem=Message("project.inputs")
+            )
+        )
     area_from = data.get("area_from")
     if area_from is not None and area_from not in AREA_FROM:
-        raise OptionError(f"{path}: area_from: one of {', '.join(AREA_FROM)}, got {area_from!r}.")
+        problem = Message("project.one_of", choices=", ".join(AREA_FROM), value=area_from)
+        raise OptionError(
+            Message("error.project_value", path=path, key="area_from", problem=problem)
+        )
     if data.get("min_n") is not None and min_n_problem(data["min_n"]):
         raise OptionError(f"{path}: min_n: {min_n_problem(data['min_n'])}.")
     if data.get("protection") is not None and protection_problem(data["protection"]):
@@ -102,12 +109,16 @@ def load_project(path: Path) -> Project:
         raise OptionError(f"{path}: dominance: {dominance_problem(data['dominance'])}.")
     jobs = data.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
-        raise OptionError(f"{path}: jobs: a whole number, 0 for one per CPU, got {jobs!r}.")
+        problem = Message("project.jobs", value=jobs)
+        raise OptionError(Message("error.project_value", path=path, key="jobs", problem=problem))
     if data.get("lang") not in (None, "da", "en"):
         raise OptionError(Message("error.project_lang", path=path, value=data["lang"]))
     output = data.get("output", {})
     if not isinstance(output, dict):
-        raise OptionError(f"{path}: [output]: a table (format = ...).")
+        problem = Message("project.table")
+        raise OptionError(
+            Message("error.project_value", path=path, key="[output]", problem=problem)
+        )
     project = Project(
         path=path.resolve(),
         instrument=data.get("instrument"),
@@ -309,8 +320,11 @@ def _format(output: Path | None, fmt: str | None, project: Project | None) -> Fo
         try:
             return Format(project.output["format"])
         except ValueError:
+            problem = Message("project.formats", choices=", ".join(f.value for f in Format))
             raise OptionError(
-                f"{project.path}: [output] format: one of {', '.join(f.value for f in Format)}."
+                Message(
+                    "error.project_value", path=project.path, key="[output] format", problem=problem
+                )
             ) from None
     return format_for(output, None if fmt is None else Format(fmt))
 
@@ -363,7 +377,7 @@ def write_starter(path: Path, force: bool = False) -> Path:
     if path.is_dir():
         path = path / PROJECT_FILE
     if path.exists() and not force:
-        raise OptionError(f"{path}: exists already; give --force to replace it.")
+        raise OptionError(Message("error.project_exists", path=path))
     # refused above unless --force; the rest of the output policy applies (write_output)
     write_output(STARTER, path, "toml", force=True)
     return path

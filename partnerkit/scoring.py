@@ -142,11 +142,8 @@ def respondent_scores(survey: Survey) -> RespondentScores:
     scale = inst.scale
     dims = scoreable_dimensions(survey)
     if not dims:
-        where = ", ".join(s.where for s in survey.sources)
-        raise SurveyReadError(
-            f"{where}: no dimension has at least half of its items as columns, so nothing "
-            "can be scored. Run `partnerkit validate` to see which columns were mapped."
-        )
+        where = Joined(s.where for s in survey.sources)
+        raise SurveyReadError(Message("error.nothing_scorable", where=where))
     n = len(survey.data)
     turn = scale.min + scale.max
     columns = {
