@@ -881,7 +881,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(text_key: str, lang: str, **values: object) -> str:
+def t(text_key: str, lang: str, /, **values: object) -> str:
     """The text ``text_key`` in ``lang`` (English when the language is unknown)."""
     da, en = _TEXTS[text_key]
     text = da if lang == "da" else en
@@ -1287,7 +1287,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "--round gælder en enkelt fil; navngiv i stedet filerne efter runde.",
         "--round applies to a single file; name the files by round instead.",
     ),
-    "error.min_n": ("--min-n: {problem}.", "--min-n: {problem}."),
+    "error.option_problem": ("{option}: {problem}.", "{option}: {problem}."),
     "error.no_input": (
         "intet input: angiv spørgeskemafiler, mapper eller mønstre, eller kør hvor en "
         "partnerkit.toml nævner dem (partnerkit init skriver en).",
@@ -1775,6 +1775,54 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "kan scores. Kør `partnerkit validate` for at se, hvilke kolonner der blev knyttet.",
         "{where}: no dimension has at least half of its items as columns, so nothing can be "
         "scored. Run `partnerkit validate` to see which columns were mapped.",
+    ),
+    # problems of a value, in the same words for every source (option, instrument, project)
+    "problem.control": (
+        "indeholder et kontroltegn (U+{code:04X}); fjern det",
+        "holds a control character (U+{code:04X}); remove it",
+    ),
+    "problem.min_n": (
+        "skal være et helt tal på mindst {floor}, fik {value!r}",
+        "must be a whole number of at least {floor}, got {value!r}",
+    ),
+    "problem.protection": (
+        "skal være et positivt antal skalapoint, fik {value!r}",
+        "must be a positive number of scale points, got {value!r}",
+    ),
+    "problem.protection_range": (
+        "må højst være skalaens spænd ({range} point på {lo}-{hi}), fik {value!r}",
+        "must be at most the scale's range ({range} points on {lo}-{hi}), got {value!r}",
+    ),
+    "problem.dominance": (
+        "skal være true eller false, fik {value!r}",
+        "must be true or false, got {value!r}",
+    ),
+    # problems of an instrument file (instrument check, and the first in the error)
+    "problem.missing_table": ("tabel mangler", "missing table"),
+    "problem.table": ("skal være en tabel, fik {kind}", "must be a table, got {kind}"),
+    "problem.missing": ("mangler", "missing"),
+    "problem.text": (
+        "skal være en ikke-tom tekst, fik {kind}",
+        "must be a non-empty text, got {kind}",
+    ),
+    "problem.integer": (
+        "skal være et helt tal, fik {value!r}",
+        "must be an integer, got {value!r}",
+    ),
+    "problem.number": ("skal være et tal, fik {value!r}", "must be a number, got {value!r}"),
+    "problem.texts": (
+        "skal være en liste af tekster, fik {value!r}",
+        "must be a list of texts, got {value!r}",
+    ),
+    "problem.missing_texts": (
+        "mangler; angiv en tabel med tekster pr. sprog",
+        "missing; give a table of texts per language",
+    ),
+    "problem.empty_text": ("skal være en ikke-tom tekst", "must be a non-empty text"),
+    "problem.missing_lang": ("mangler teksten på '{lang}'", "missing the '{lang}' text"),
+    "problem.unknown_key": (
+        "ukendt nøgle (tilladt: {allowed})",
+        "unknown key (allowed: {allowed})",
     ),
 }
 _TEXTS.update(_MESSAGES)

@@ -102,11 +102,18 @@ def load_project(path: Path) -> Project:
             Message("error.project_value", path=path, key="area_from", problem=problem)
         )
     if data.get("min_n") is not None and min_n_problem(data["min_n"]):
-        raise OptionError(f"{path}: min_n: {min_n_problem(data['min_n'])}.")
+        problem = min_n_problem(data["min_n"])
+        raise OptionError(Message("error.project_value", path=path, key="min_n", problem=problem))
     if data.get("protection") is not None and protection_problem(data["protection"]):
-        raise OptionError(f"{path}: protection: {protection_problem(data['protection'])}.")
+        problem = protection_problem(data["protection"])
+        raise OptionError(
+            Message("error.project_value", path=path, key="protection", problem=problem)
+        )
     if data.get("dominance") is not None and dominance_problem(data["dominance"]):
-        raise OptionError(f"{path}: dominance: {dominance_problem(data['dominance'])}.")
+        problem = dominance_problem(data["dominance"])
+        raise OptionError(
+            Message("error.project_value", path=path, key="dominance", problem=problem)
+        )
     jobs = data.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
         problem = Message("project.jobs", value=jobs)
@@ -235,7 +242,9 @@ def with_privacy_settings(survey: Survey, project: Project | None) -> Survey:
     if project.protection is not None:
         problem = protection_problem(project.protection, inst.scale)
         if problem:
-            raise OptionError(f"{project.path}: protection: {problem}.")
+            raise OptionError(
+                Message("error.project_value", path=project.path, key="protection", problem=problem)
+            )
         changes["protection"] = float(project.protection)
     if project.dominance is not None:
         changes["dominance"] = project.dominance
@@ -269,7 +278,9 @@ def resolve_options(options: ReadOptions) -> RunSettings:
         actor_map = project.resolve(project.actor_map)
     cpus = usable_cpus()
     if options.min_n is not None and min_n_problem(options.min_n):
-        raise OptionError(Message("error.min_n", problem=min_n_problem(options.min_n)))
+        raise OptionError(
+            Message("error.option_problem", option="--min-n", problem=min_n_problem(options.min_n))
+        )
     rounds = options.rounds
     if isinstance(rounds, str):  # as typed after --rounds; an empty one keeps every round
         rounds = rounds.split(",") if rounds else None
