@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import pickle
-import string
 from pathlib import Path
 
 import pandas as pd
@@ -19,31 +18,20 @@ import partnerkit
 from partnerkit.errors import InputFileError
 from partnerkit.i18n import _MESSAGES, Joined, Message, in_lang, t
 from tests.conftest import EXAMPLE_CSV, EXAMPLE_XLSX, invoke
+from tests.test_i18n import _calls, _fields
 
 PACKAGE = Path(partnerkit.__file__).parent
 
 
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
 def _message_calls():
     """Every ``Message("key", name=...)`` written in the package: (where, key, names)."""
-    for path in sorted(PACKAGE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "Message"
-                and node.args
-            ):
-                where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
-                names = {k.arg for k in node.keywords}
-                first = node.args[0]
-                keys = [first.value] if isinstance(first, ast.Constant) else None
-                if path.name != "i18n.py":  # Message's own helpers pass keys through
-                    yield where, keys, names
+    for path, node in _calls("Message"):
+        where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        names = {k.arg for k in node.keywords}
+        first = node.args[0]
+        keys = [first.value] if isinstance(first, ast.Constant) else None
+        if path.name != "i18n.py":  # Message's own helpers pass keys through
+            yield where, keys, names
 
 
 def test_every_message_raised_names_a_catalogue_key_and_fills_its_values():
