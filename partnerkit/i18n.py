@@ -967,8 +967,9 @@ class Message(str):
     itself a Message (a file's place, a reason) is shown in the same language.
 
     >>> m = Message("error.no_file", path="x.csv")
-    >>> print(m, m.text("da"), sep="\n")
+    >>> print(m)
     x.csv: no such file. Check the path and the file name.
+    >>> print(m.text("da"))
     x.csv: filen findes ikke. Tjek stien og filnavnet.
     """
 
