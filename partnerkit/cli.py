@@ -20,7 +20,6 @@ import typer
 
 from ._version import __version__
 from .errors import ExitCode, OptionError, PartnerkitError
-from .i18n import Message, in_lang, t
 from .interrupts import INTERRUPTED, interrupted_at_once
 from .output import Format, format_for, terminal_text
 
@@ -802,6 +801,8 @@ def report(
     native Excel charts in the workbook and inline SVG in the page. Nothing is
     written unless every output can be.
     """
+    from .i18n import Message
+
     with reporting(traceback, lang=lang, project=project):
         from .project import ReadOptions
         from .render import write_reports
@@ -949,6 +950,8 @@ def privacy_check(
     Exit code 1 when a group below min_n is pinned to less than --protection. The
     report shows intervals of hidden groups: keep it to analysts.
     """
+    from .i18n import Message
+
     with reporting(traceback, project=project):
         from .privacy_check import privacy_check as run_check
         from .project import ReadOptions
@@ -1052,6 +1055,8 @@ def template(
     traceback: TracebackOpt = False,
 ) -> None:
     """Write a questionnaire workbook with drop-down answers, ready to fill and score."""
+    from .i18n import Message
+
     with reporting(traceback, lang=lang):
         from .template import write_template
 
@@ -1069,6 +1074,8 @@ def init(
     traceback: TracebackOpt = False,
 ) -> None:
     """Write a commented partnerkit.toml: the settings of a yearly run."""
+    from .i18n import Message
+
     with reporting(traceback):
         from .project import write_starter
 
@@ -1115,6 +1122,8 @@ def instrument_init(
     traceback: TracebackOpt = False,
 ) -> None:
     """Write a commented starter instrument (a copy of the default) to adapt."""
+    from .i18n import Message
+
     with reporting(traceback):
         from .instrument_tools import init_instrument
 
@@ -1128,6 +1137,8 @@ def instrument_check(
     traceback: TracebackOpt = False,
 ) -> None:
     """Check an instrument file and report every problem at once (exit 1 if any)."""
+    from .i18n import Message
+
     with reporting(traceback):
         from rich.console import Console
 
@@ -1167,6 +1178,7 @@ class Run(NamedTuple):
 def _read(options: ReadOptions) -> Run:
     """Read the inputs of a command, with its options settled against the project file."""
     from .errors import MappingError
+    from .i18n import Message
     from .instrument import DEFAULT_INSTRUMENT
     from .project import resolve_options
     from .scoring import coverage_message
@@ -1218,6 +1230,8 @@ def _finish(run: Run, result, force: bool = False, **options) -> None:
 
 def _report_failures(survey: Survey) -> None:
     """List the files that could not be read, and exit 1 if there were any."""
+    from .i18n import t
+
     failed = survey.failed
     if failed:
         text = t("cli.failed", _lang, count=len(failed))
@@ -1245,6 +1259,8 @@ def reporting(
     The language of the command's messages is decided first (:func:`message_lang`), so
     every error and warning of the run is in it; an error raised before that is English.
     """
+    from .i18n import Message
+
     global _lang
     outer, _lang = _lang, "en"
     try:
@@ -1303,12 +1319,16 @@ def message_lang(lang: Lang | None = None, project: Path | None = None) -> str:
 
 
 def _error(message: str) -> None:
+    from .i18n import in_lang, t
+
     text = terminal_text(" ".join(str(in_lang(message, _lang)).split()))
     prefix = t("cli.error", _lang)
     typer.echo(typer.style(f"{prefix}: ", fg="red", bold=True) + text, err=True)
 
 
 def _warn(warnings) -> None:
+    from .i18n import in_lang, t
+
     prefix = t("cli.warning", _lang)
     for warning in warnings:
         text = terminal_text(str(in_lang(warning, _lang)))
@@ -1316,6 +1336,8 @@ def _warn(warnings) -> None:
 
 
 def _note(message: str) -> None:
+    from .i18n import in_lang
+
     typer.echo(typer.style(terminal_text(str(in_lang(message, _lang))), dim=True), err=True)
 
 
@@ -1329,6 +1351,7 @@ def emit(
 ) -> None:
     """Render ``result`` to standard output, or write it to ``output`` under the output
     policy (:func:`partnerkit.output.write_output`)."""
+    from .i18n import Message
     from .output import write_output
     from .render import render
 
@@ -1368,6 +1391,8 @@ def _pipe_width() -> int:
 
 def main() -> None:
     """Entry point of the ``partnerkit`` console script."""
+    from .i18n import Message
+
     # partnerkit does no linear algebra, but OpenBLAS starts a thread per core when
     # numpy is imported, and those threads spin for a while on the cores that parsing
     # and scoring use (measured: 0.15 s of CPU on a 1,000,000-row CSV, 1 s over 1,000

@@ -16,7 +16,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from .errors import OptionError, OutputError
-from .i18n import Message
 from .interrupts import keep, remove_if_interrupted
 from .text import shown
 
@@ -41,6 +40,8 @@ _EXTENSIONS = {
 
 def format_for(path: Path | None, fmt: Format | None) -> Format:
     """The format to write: ``fmt`` if given, else from the output file's extension."""
+    from .i18n import Message
+
     if fmt is not None:
         return fmt
     if path is None:
@@ -95,6 +96,8 @@ def write_atomic(
     temporary file is created 0600). :func:`write_output` applies the whole policy.
     """
     import tempfile
+
+    from .i18n import Message
 
     target = path.resolve()
     if _same_file(path, tuple(inputs)) is not None:
@@ -411,6 +414,8 @@ def write_output(
     - Written atomically (a temporary file beside it, then a rename), with the mode the
       umask allows (``0666 & ~umask``) or, when replacing, the replaced file's mode.
     """
+    from .i18n import Message
+
     if _special(path):
         raw = shown(data).encode("utf-8") if isinstance(data, str) else data
         if str(path) == "-":
@@ -438,6 +443,8 @@ def check_output(path: Path, inputs: tuple[Path, ...] = (), force: bool = False)
     A command that writes several files checks them all first, so that a refusal of the
     second leaves no first behind.
     """
+    from .i18n import Message
+
     if _special(path):
         return None
     if path.is_dir():
