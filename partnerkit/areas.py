@@ -16,6 +16,7 @@ import numpy as np
 
 from .errors import OptionError, SurveyReadError
 from .grouping import natural_order
+from .i18n import Message
 from .result import Finding, Result
 from .survey import Exclusion, Survey
 from .text import norm_header
@@ -180,14 +181,15 @@ def areas(
         gap = 0.5 * (inst.scale.max - inst.scale.min) / 4
     if "area" not in survey.data.columns:
         where = ", ".join(s.where for s in survey.sources[:3])
-        raise SurveyReadError(
-            f"{where}: no area information. Keep one folder per area (surveys/<area>/2024.xlsx), "
-            "name files <area>_<round>.csv, or add an area column."
-        )
+        raise SurveyReadError(Message("error.no_areas", where=where))
     if adjust not in ("bh", "holm", "none"):
-        raise OptionError(f"--adjust {adjust}: choose one of bh, holm, none.")
+        raise OptionError(
+            Message("error.choose", option="--adjust", value=adjust, choices="bh, holm, none")
+        )
     if method not in METHODS:
-        raise OptionError(f"--method {method}: choose one of {', '.join(METHODS)}.")
+        raise OptionError(
+            Message("error.choose", option="--method", value=method, choices=", ".join(METHODS))
+        )
     full = survey
     survey, chosen = _choose_round(survey, round)
     scored = score_survey(survey, ["area"], min_n=min_n, lang=lang)
@@ -230,10 +232,8 @@ def areas(
         records = _with_changes(records, full, chosen, min_n, lang, alpha)
     sort_id = _dimension_id(inst, sort, lang) if sort else None
     if focus is not None and focus not in set(records["area"].dropna()):
-        raise OptionError(
-            f"--focus {focus}: no area of that name; the areas are "
-            f"{', '.join(natural_order(records['area'].dropna().unique().tolist()))}."
-        )
+        areas = ", ".join(natural_order(records["area"].dropna().unique().tolist()))
+        raise OptionError(Message("error.focus", focus=focus, areas=areas))
     records = _sorted(records, sort_id)
     first = [c for c in records.columns if c not in (*BENCHMARK_COLUMNS, *CHANGE_COLUMNS)]
     change = list(CHANGE_COLUMNS) if trend else []
@@ -310,14 +310,12 @@ def _choose_round(survey: Survey, round_: str | None) -> tuple[Survey, dict]:
     data = survey.data
     if "round" not in data.columns:
         if round_ is not None:
-            raise OptionError("--compare-round: the input has no round information.")
+            raise OptionError(Message("error.compare_round_none"))
         return survey, {}
     order = {r: i for i, r in enumerate(natural_order(data["round"].dropna().unique().tolist()))}
     if round_ is not None:
         if round_ not in order:
-            raise OptionError(
-                f"--compare-round {round_}: no such round; the rounds are {', '.join(order)}."
-            )
+            raise OptionError(Message("error.compare_round", round=round_, rounds=", ".join(order)))
         chosen = {a: round_ for a in data["area"].dropna().astype(object).unique()}
     else:
         rank = data["round"].astype(object).map(order)
@@ -372,9 +370,7 @@ def _dimension_id(inst, sort: str, lang: str) -> str:
         names = {dim.id, *dim.name.values(), *dim.short.values()}
         if wanted in {norm_header(n) for n in names}:
             return dim.id
-    raise OptionError(
-        f"--sort {sort}: no such dimension; use one of {', '.join(inst.dimension_ids)}."
-    )
+    raise OptionError(Message("error.sort", sort=sort, choices=", ".join(inst.dimension_ids)))
 
 
 def _sorted(records: pd.DataFrame, sort_id: str | None, by: str = "mean") -> pd.DataFrame:
@@ -557,10 +553,8 @@ def _model_result(
         records = _with_changes(records, full, chosen, min_n, lang, alpha)
     sort_id = _dimension_id(inst, sort, lang) if sort else None
     if focus is not None and focus not in set(records["area"].dropna()):
-        raise OptionError(
-            f"--focus {focus}: no area of that name; the areas are "
-            f"{', '.join(natural_order(records['area'].dropna().unique().tolist()))}."
-        )
+        areas = ", ".join(natural_order(records["area"].dropna().unique().tolist()))
+        raise OptionError(Message("error.focus", focus=focus, areas=areas))
     records = _sorted(records, sort_id, "estimate")
     first = [c for c in records.columns if c not in (*MODEL_COLUMNS, *CHANGE_COLUMNS)]
     change = list(CHANGE_COLUMNS) if trend else []

@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="partnerkit",
-    help="Score, compare and report partnership surveys of social-housing area programmes.",
+    help="Score, compare and report partnership surveys of social-housing area programmes.\n\n"
+    "Danish output (tables, reports, errors, warnings and validate's report): give --lang da, "
+    'set PARTNERKIT_LANG=da, or write lang = "da" in partnerkit.toml. This help is in '
+    "English.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -295,7 +298,7 @@ def score(
 
     Groups with fewer than --min-n respondents show no statistics.
     """
-    with reporting(traceback):
+    with reporting(traceback, lang=lang, project=project):
         from .project import ReadOptions
         from .scoring import score_survey
 
@@ -398,7 +401,7 @@ def trend(
     adjusted across every test of the output (Benjamini-Hochberg by default).
     --over-time shows the trajectory over all rounds: the change per year.
     """
-    with reporting(traceback):
+    with reporting(traceback, lang=lang, project=project):
         from .project import ReadOptions
         from .trend import trend as run_trend
 
@@ -515,7 +518,7 @@ def gaps(
     rank tests), p adjusted across every test of the output; gaps of --gap points with p_adj below
     --alpha are flagged. Shared power (equality) is also shown by sector.
     """
-    with reporting(traceback):
+    with reporting(traceback, lang=lang, project=project):
         from .gaps import gaps as run_gaps
         from .project import ReadOptions
 
@@ -610,7 +613,7 @@ def relations(
     (paired t-test) and the concentration of influence (top share, Gini); and
     trust A->B against B->A. p is adjusted across every test of the output.
     """
-    with reporting(traceback):
+    with reporting(traceback, lang=lang, project=project):
         from .project import ReadOptions
         from .relations import relations as run_relations
 
@@ -714,7 +717,7 @@ def areas(
     pool of the others instead. One unreadable file is listed at the end without
     stopping the others.
     """
-    with reporting(traceback):
+    with reporting(traceback, lang=lang, project=project):
         from .areas import areas as run_areas
         from .project import ReadOptions
 
@@ -798,7 +801,9 @@ def report(
     native Excel charts in the workbook and inline SVG in the page. Nothing is
     written unless every output can be.
     """
-    with reporting(traceback):
+    from .i18n import Message
+
+    with reporting(traceback, lang=lang, project=project):
         from .project import ReadOptions
         from .render import write_reports
         from .report import build_report
@@ -836,7 +841,7 @@ def report(
             _warn(result.warnings)
         for path in write_reports(result, list(output), run.inputs, force=force):
             if not run.settings.quiet:
-                _note(f"Wrote {path}")
+                _note(Message("cli.wrote", path=path))
         _report_failures(run.survey)
 
 
@@ -875,7 +880,7 @@ def reliability(
     Alpha from pairwise covariances (as R psych alpha()) with a Feldt 95% interval;
     flags for alpha below 0.70, weak or reversed items, few respondents or items.
     """
-    with reporting(traceback):
+    with reporting(traceback, lang=lang, project=project):
         from .project import ReadOptions
         from .reliability import reliability as run_reliability
 
@@ -945,7 +950,9 @@ def privacy_check(
     Exit code 1 when a group below min_n is pinned to less than --protection. The
     report shows intervals of hidden groups: keep it to analysts.
     """
-    with reporting(traceback):
+    from .i18n import Message
+
+    with reporting(traceback, project=project):
         from .privacy_check import privacy_check as run_check
         from .project import ReadOptions
 
@@ -966,7 +973,7 @@ def privacy_check(
         )
         for path in published:
             if not path.is_file():
-                raise OptionError(f"--published {path}: no such file.")
+                raise OptionError(Message("error.published_missing", path=path))
         result = run_check(
             run.survey,
             published,
@@ -976,10 +983,7 @@ def privacy_check(
         )
         _finish(run, result)
         if result.exposed:
-            _error(
-                f"{result.exposed} hidden group(s) below min_n can be worked out to within "
-                f"{result.protection:g} scale points; do not publish these outputs together."
-            )
+            _error(Message("cli.exposed", count=result.exposed, protection=result.protection))
             raise typer.Exit(ExitCode.ERROR)
 
 
@@ -996,6 +1000,7 @@ def validate(
     format: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    lang: LangOpt = None,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
@@ -1004,7 +1009,7 @@ def validate(
     Exit code 0 when every file can be scored, 1 when one cannot (or, with
     --strict, when an item has no column or a cell is invalid).
     """
-    with reporting(traceback):
+    with reporting(traceback, lang=lang, project=project):
         from .project import ReadOptions, resolve_options
         from .validate import validate as run_validate
 
@@ -1025,6 +1030,7 @@ def validate(
             sheet=settings.sheet,
             strict=strict,
             layout=settings.layout,
+            lang=_lang,
         )
         emit(result, settings.format, output, inputs=settings.inputs, force=force)
         if not result.passed:
@@ -1049,12 +1055,14 @@ def template(
     traceback: TracebackOpt = False,
 ) -> None:
     """Write a questionnaire workbook with drop-down answers, ready to fill and score."""
-    with reporting(traceback):
+    from .i18n import Message
+
+    with reporting(traceback, lang=lang):
         from .template import write_template
 
         write_template(output, instrument, lang.value if lang else None, force=force)
         if not quiet:
-            _note(f"Wrote {output}")
+            _note(Message("cli.wrote", path=output))
 
 
 @app.command()
@@ -1066,11 +1074,13 @@ def init(
     traceback: TracebackOpt = False,
 ) -> None:
     """Write a commented partnerkit.toml: the settings of a yearly run."""
+    from .i18n import Message
+
     with reporting(traceback):
         from .project import write_starter
 
         written = write_starter(path, force=force)
-        _note(f"Wrote {written}. Set its inputs, then run `partnerkit areas`.")
+        _note(Message("cli.wrote_project", path=written))
 
 
 instrument_app = typer.Typer(
@@ -1099,7 +1109,7 @@ def instrument_show(
     traceback: TracebackOpt = False,
 ) -> None:
     """Show an instrument's scale, dimensions and items (reverse-keyed items marked)."""
-    with reporting(traceback):
+    with reporting(traceback, lang=lang):
         from .instrument_tools import show_instrument
 
         emit(show_instrument(name, lang), format_for(None, format), None)
@@ -1112,11 +1122,13 @@ def instrument_init(
     traceback: TracebackOpt = False,
 ) -> None:
     """Write a commented starter instrument (a copy of the default) to adapt."""
+    from .i18n import Message
+
     with reporting(traceback):
         from .instrument_tools import init_instrument
 
         init_instrument(path, force=force)
-        _note(f"Wrote {path}. Edit it, then run `partnerkit instrument check {path}`.")
+        _note(Message("cli.wrote_instrument", path=path))
 
 
 @instrument_app.command("check")
@@ -1125,6 +1137,8 @@ def instrument_check(
     traceback: TracebackOpt = False,
 ) -> None:
     """Check an instrument file and report every problem at once (exit 1 if any)."""
+    from .i18n import Message
+
     with reporting(traceback):
         from rich.console import Console
 
@@ -1135,7 +1149,7 @@ def instrument_check(
         if problems:
             for problem in problems:
                 console.print(terminal_text(f"{path}: {problem}"), markup=False)
-            _error(f"{path}: {len(problems)} problem(s) found.")
+            _error(Message("cli.problems", path=path, count=len(problems)))
             raise typer.Exit(ExitCode.ERROR)
         inst = load_instrument(path)
         console.print(
@@ -1164,6 +1178,7 @@ class Run(NamedTuple):
 def _read(options: ReadOptions) -> Run:
     """Read the inputs of a command, with its options settled against the project file."""
     from .errors import MappingError
+    from .i18n import Message
     from .instrument import DEFAULT_INSTRUMENT
     from .project import resolve_options
     from .scoring import coverage_message
@@ -1174,7 +1189,7 @@ def _read(options: ReadOptions) -> Run:
     # a dimension with no columns would vanish from every table: said even with -q
     missing = coverage_message(survey, survey.instrument.id == DEFAULT_INSTRUMENT)
     if missing and options.strict:
-        raise MappingError(f"{missing} (--strict)")
+        raise MappingError(Message("error.strict", message=missing))
     if missing:
         _warn([missing])
     return Run(survey, settings)
@@ -1215,9 +1230,12 @@ def _finish(run: Run, result, force: bool = False, **options) -> None:
 
 def _report_failures(survey: Survey) -> None:
     """List the files that could not be read, and exit 1 if there were any."""
+    from .i18n import t
+
     failed = survey.failed
     if failed:
-        typer.secho(f"{len(failed)} file(s) could not be read:", fg="red", bold=True, err=True)
+        text = t("cli.failed", _lang, count=len(failed))
+        typer.secho(text, fg="red", bold=True, err=True)
         for failure in failed:
             _error(failure.message)
         raise typer.Exit(ExitCode.ERROR)
@@ -1233,33 +1251,63 @@ def _stderr():
 
 
 @contextmanager
-def reporting(show_traceback: bool) -> Iterator[None]:
-    """Turn known errors into one ``Error: ...`` line and an exit code."""
+def reporting(
+    show_traceback: bool, lang: Lang | None = None, project: Path | None = None
+) -> Iterator[None]:
+    """Turn known errors into one ``Error: ...`` line and an exit code.
+
+    The language of the command's messages is decided first (:func:`message_lang`), so
+    every error and warning of the run is in it; an error raised before that is English.
+    """
+    from .i18n import Message
+
+    global _lang
+    outer, _lang = _lang, "en"
     try:
+        _lang = message_lang(lang, project)
         yield
     except (typer.Exit, typer.Abort):
         raise
     except OptionError as exc:
         if show_traceback:
             raise
-        _error(str(exc))
+        _error(exc.message)
         raise typer.Exit(ExitCode.USAGE) from None
     except PartnerkitError as exc:
         if show_traceback:
             raise
-        _error(str(exc))
+        _error(exc.message)
         raise typer.Exit(ExitCode.ERROR) from None
     except KeyboardInterrupt:
-        _error("interrupted.")
+        _error(Message("cli.interrupted"))
         raise typer.Exit(INTERRUPTED) from None
     except Exception as exc:
         if show_traceback:
             raise
-        _error(
-            f"unexpected {type(exc).__name__}: {exc}. This is a bug in partnerkit; "
-            "run again with --traceback and report it."
-        )
+        _error(Message("cli.bug", kind=type(exc).__name__, error=exc))
         raise typer.Exit(ExitCode.ERROR) from None
+    finally:
+        _lang = outer
+
+
+_lang = "en"  # the language of the running command's messages, set by reporting()
+
+
+def message_lang(lang: Lang | None = None, project: Path | None = None) -> str:
+    """The language of errors, warnings and notes: ``--lang``, else ``PARTNERKIT_LANG``,
+    else the project file's ``lang`` (``--project``, else partnerkit.toml here), else
+    English. Decided from the parsed command line before anything is read; a broken
+    project file leaves it English (its own error says what is wrong)."""
+    chosen = lang or os.environ.get("PARTNERKIT_LANG", "").strip()
+    if chosen in ("da", "en"):
+        return str(chosen)
+    from .project import find_project
+
+    try:
+        found = find_project(project)
+    except PartnerkitError:
+        return "en"
+    return found.lang if found is not None and found.lang else "en"
 
 
 # Status lines go through click (loaded with the CLI anyway): importing rich for them
@@ -1271,17 +1319,26 @@ def reporting(show_traceback: bool) -> Iterator[None]:
 
 
 def _error(message: str) -> None:
-    text = terminal_text(" ".join(message.split()))
-    typer.echo(typer.style("Error: ", fg="red", bold=True) + text, err=True)
+    from .i18n import in_lang, t
+
+    text = terminal_text(" ".join(str(in_lang(message, _lang)).split()))
+    prefix = t("cli.error", _lang)
+    typer.echo(typer.style(f"{prefix}: ", fg="red", bold=True) + text, err=True)
 
 
 def _warn(warnings) -> None:
+    from .i18n import in_lang, t
+
+    prefix = t("cli.warning", _lang)
     for warning in warnings:
-        typer.echo(typer.style("Warning: ", fg="yellow") + terminal_text(warning), err=True)
+        text = terminal_text(str(in_lang(warning, _lang)))
+        typer.echo(typer.style(f"{prefix}: ", fg="yellow") + text, err=True)
 
 
 def _note(message: str) -> None:
-    typer.echo(typer.style(terminal_text(message), dim=True), err=True)
+    from .i18n import in_lang
+
+    typer.echo(typer.style(terminal_text(str(in_lang(message, _lang))), dim=True), err=True)
 
 
 def emit(
@@ -1294,6 +1351,7 @@ def emit(
 ) -> None:
     """Render ``result`` to standard output, or write it to ``output`` under the output
     policy (:func:`partnerkit.output.write_output`)."""
+    from .i18n import Message
     from .output import write_output
     from .render import render
 
@@ -1302,7 +1360,7 @@ def emit(
         text = render(result, fmt, width=100, **options)
         write_output(text, output, fmt.value, inputs, force=force)
         if not quiet and str(output) != "-":
-            _note(f"Wrote {output}")
+            _note(Message("cli.wrote", path=output))
         return
     if fmt is Format.table:
         from rich.console import Console
@@ -1333,6 +1391,8 @@ def _pipe_width() -> int:
 
 def main() -> None:
     """Entry point of the ``partnerkit`` console script."""
+    from .i18n import Message
+
     # partnerkit does no linear algebra, but OpenBLAS starts a thread per core when
     # numpy is imported, and those threads spin for a while on the cores that parsing
     # and scoring use (measured: 0.15 s of CPU on a 1,000,000-row CSV, 1 s over 1,000
@@ -1345,7 +1405,7 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code
     except KeyboardInterrupt:  # raised by code of its own (a test, a debugger)
-        _error("interrupted.")
+        _error(Message("cli.interrupted"))
         code = INTERRUPTED
     else:  # pragma: no cover - typer always ends with SystemExit
         code = 0

@@ -2,7 +2,7 @@
 
 The library raises these; it never prints or exits. The command-line interface
 catches :class:`PartnerkitError` in one place and turns it into one
-``Error: ...`` line with exit code :attr:`ExitCode.ERROR`.
+``Error: ...`` line (``Fejl: ...`` under ``--lang da``) with exit code :attr:`ExitCode.ERROR`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ class ExitCode(IntEnum):
 
 class PartnerkitError(Exception):
     """Base class of every error partnerkit reports to a user."""
+
+    @property
+    def message(self) -> str:
+        """The message as raised: text, or an ``i18n.Message`` the command line shows in
+        the user's language (``str(error)`` is always the English text)."""
+        return self.args[0] if self.args else ""
 
 
 class InputFileError(PartnerkitError, OSError):

@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import OptionError
 from .grouping import GroupKey, group_codes, resolve_keys
-from .i18n import number, t
+from .i18n import Message, number, t
 from .result import Finding, Result
 from .survey import Survey
 
@@ -165,19 +165,23 @@ def gaps(
     from .stats import adjust_p
 
     if test not in TESTS:
-        raise OptionError(f"--test {test}: choose one of {', '.join(TESTS)}.")
+        raise OptionError(
+            Message("error.choose", option="--test", value=test, choices=", ".join(TESTS))
+        )
     if adjust not in ("holm", "bh", "none"):
-        raise OptionError(f"--adjust {adjust}: choose one of holm, bh, none.")
+        raise OptionError(
+            Message("error.choose", option="--adjust", value=adjust, choices="holm, bh, none")
+        )
     inst = survey.instrument
     if gap is None:
         gap = GAP_1_5 * (inst.scale.max - inst.scale.min) / 4
     if gap < 0 or not 0 < alpha < 1:
-        raise OptionError("--gap must be at least 0 and --alpha between 0 and 1.")
+        raise OptionError(Message("error.gap_alpha"))
     lang = lang or inst.language
     (between_key,) = resolve_keys(survey, [between], option="--between")
     keys = resolve_keys(survey, list(by or []))
     if between_key.name in {k.name for k in keys}:
-        raise OptionError(f"--by {between_key.name}: it is already the key compared (--between).")
+        raise OptionError(Message("error.by_between", key=between_key.name))
     min_n_value, _ = resolve_min_n(min_n, inst.min_n)
     if merge_small:
         survey = merge(survey, [between_key, *keys], min_n_value)
@@ -267,7 +271,7 @@ def _compare_groups(survey, between, keys, test, min_n, lang, missing):
             out.append(row)
     frame = pd.DataFrame(out)
     if frame.empty:
-        raise OptionError(f"--between {between.name}: no groups to compare.")
+        raise OptionError(Message("error.no_groups", key=between.name))
     for column in ("p_adj", "adjust"):
         frame[column] = None
     frame["flagged"] = False

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import OptionError, SurveyReadError
-from .i18n import t
+from .i18n import Joined, Message, t
 from .instrument import ROLES, SECTORS
 from .text import norm_header
 
@@ -65,10 +65,7 @@ def _resolve(survey: Survey, name: str, option: str) -> GroupKey:
     key = norm_header(name)
     keyword = next((k for k, words in KEYWORDS.items() if key in words), None)
     if keyword == "respondent":
-        raise OptionError(
-            f"{option} respondent would show single persons' answers; group by actor, "
-            "round, area or another column."
-        )
+        raise OptionError(Message("error.by_respondent", option=option))
     headers = _headers(survey)  # (header, column of data, how it is known)
     exact = list(
         dict.fromkeys(col for text, col, how in headers if how == "header" and text == name)
@@ -82,23 +79,16 @@ def _resolve(survey: Survey, name: str, option: str) -> GroupKey:
         return _key(name, found[0])
     if len(found) > 1:
         listed = "; ".join(_describe(survey, c) for c in found[:12])
-        raise OptionError(
-            f"{option} {name}: several columns go by this name ({listed}). "
-            "Give the column's header or export tag instead."
-        )
+        raise OptionError(Message("error.by_ambiguous", option=option, name=name, listed=listed))
     if keyword is not None:
         role = "actor" if keyword == "sector" else keyword
         raise OptionError(_missing_role(survey, role, f"{option} {name}"))
     dropped = [c for c in survey.ledger.dropped_columns if norm_header(c) == key]
     if dropped:
-        raise OptionError(
-            f"{option} {name}: '{dropped[0]}' identifies people and was dropped; "
-            "partnerkit never groups by personal data."
-        )
-    choices = ", ".join(f"'{c}'" for c in survey.other_columns[:12]) or "none"
+        raise OptionError(Message("error.by_personal", option=option, name=name, column=dropped[0]))
+    choices = ", ".join(f"'{c}'" for c in survey.other_columns[:12]) or Message("error.none")
     raise OptionError(
-        f"{option} {name}: no such column in {_files(survey)}. Use actor, round, area "
-        f"or one of the other columns: {choices}."
+        Message("error.by_unknown", option=option, name=name, files=_files(survey), choices=choices)
     )
 
 
@@ -133,16 +123,12 @@ def _describe(survey: Survey, column: str) -> str:
 def _missing_role(survey: Survey, role: str, given: str | None = None) -> str:
     aliases = ", ".join(survey.instrument.role_aliases[role][:6])
     given = given or f"--by {role}"
-    return (
-        f"{given}: {_files(survey)} has no {role} column (looked for headers such as "
-        f"{aliases}). Rename the column, declare its header under [columns] {role} in "
-        "the instrument, or group by another column."
-    )
+    return Message("error.no_role", given=given, files=_files(survey), role=role, aliases=aliases)
 
 
 def _files(survey: Survey) -> str:
     paths = [s.path for s in survey.sources]
-    return paths[0] if len(paths) == 1 else f"{len(paths)} files"
+    return paths[0] if len(paths) == 1 else Message("error.files", count=len(paths))
 
 
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
@@ -270,24 +256,23 @@ def select_rounds(survey: Survey, rounds: Sequence[str]) -> Survey:
     from .survey import ROW_COLUMN, SOURCE_COLUMN, Exclusion
 
     if "round" not in survey.data.columns:
-        raise OptionError(
-            f"--rounds: {_files(survey)} has no round information (no round column, and no year "
-            "or round in the file names)."
-        )
+        raise OptionError(Message("error.rounds_none", files=_files(survey)))
     wanted = [str(r).strip() for r in rounds if str(r).strip()]
     if not wanted:
-        raise OptionError("--rounds: name at least one round, for example --rounds 2023,2024.")
+        raise OptionError(Message("error.rounds_empty"))
     repeated = sorted({r for r in wanted if wanted.count(r) > 1})
     if repeated:
-        raise OptionError(
-            f"--rounds: round {', '.join(repeated)} is named twice; name each round once."
-        )
+        raise OptionError(Message("error.rounds_twice", rounds=", ".join(repeated)))
     present = natural_order(survey.data["round"].dropna().unique().tolist())
     missing = [r for r in wanted if r not in present]
     if missing:
         raise OptionError(
-            f"--rounds: no round {', '.join(missing)} in {_files(survey)}; the rounds are "
-            f"{', '.join(map(str, present))}."
+            Message(
+                "error.rounds_missing",
+                missing=", ".join(missing),
+                files=_files(survey),
+                present=", ".join(map(str, present)),
+            )
         )
     keep = survey.data["round"].isin(wanted).to_numpy()
     dropped = survey.data.loc[~keep, [SOURCE_COLUMN, ROW_COLUMN]].head(10)
@@ -321,19 +306,14 @@ def keys_over_rounds(
     rounds (``trend``, its ``--over-time`` view), and the rounds in order: at least two,
     or an error that ends with ``purpose`` ("rounds to compare")."""
     if "round" not in survey.data.columns:
-        where = ", ".join(s.where for s in survey.sources)
-        raise SurveyReadError(
-            f"{where}: no round information. Give one file per round with the year or round in "
-            "the name (area_2023.xlsx), a round column, or --round with a single file."
-        )
+        where = Joined(s.where for s in survey.sources)
+        raise SurveyReadError(Message("error.no_rounds", where=where))
     by = list(by or [])
     if any(k.strip().casefold() == "round" for k in by):
-        raise OptionError("--by round: trend compares rounds already; group by actor or area.")
+        raise OptionError(Message("error.by_round_trend"))
     keys = resolve_keys(survey, by)
     rounds = round_order(survey)
     if len(rounds) < 2:
-        raise SurveyReadError(
-            f"only one round ({', '.join(rounds) or 'none'}) in the input: give at least two "
-            f"{purpose}."
-        )
+        shown = ", ".join(rounds) or Message("error.none")
+        raise SurveyReadError(Message("error.one_round", rounds=shown, purpose=purpose))
     return keys, [k.name for k in keys], rounds

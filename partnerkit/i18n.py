@@ -1,7 +1,9 @@
 """Texts a board or a respondent sees, in Danish and English.
 
-Messages for analysts (errors, warnings, help) are in English; everything
-rendered into tables and reports goes through :func:`t`.
+Everything rendered into tables and reports goes through :func:`t`. Messages for
+analysts (errors, warnings, ``validate``'s report) are :class:`Message` objects: English
+text as a ``str`` (the library's messages), and Danish on the command line under
+``--lang da``. The command-line help stays English (the Typer convention).
 """
 
 from __future__ import annotations
@@ -969,7 +971,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(text_key: str, lang: str, **values: object) -> str:
+def t(text_key: str, lang: str, /, **values: object) -> str:
     """The text ``text_key`` in ``lang`` (English when the language is unknown)."""
     da, en = _TEXTS[text_key]
     text = da if lang == "da" else en
@@ -1045,3 +1047,881 @@ def join_words(words: list[str], lang: str) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {t('and', lang)} {words[-1]}"
+
+
+class Message(str):
+    """A message for an analyst (an error, a warning): its English text as a ``str``, and
+    its catalogue key and named values, so the command line can show it in Danish.
+
+    Raised as ``InputFileError(Message("error.no_file", path=path))``; a value that is
+    itself a Message (a file's place, a reason) is shown in the same language.
+
+    >>> m = Message("error.no_file", path="x.csv")
+    >>> print(m)
+    x.csv: no such file. Check the path and the file name.
+    >>> print(m.text("da"))
+    x.csv: filen findes ikke. Tjek stien og filnavnet.
+    """
+
+    key: str
+    values: dict
+
+    def __new__(cls, text_key: str, /, **values: object) -> Message:
+        self = super().__new__(cls, t(text_key, "en", **values))
+        self.key, self.values = text_key, values
+        return self
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang, **{k: in_lang(v, lang) for k, v in self.values.items()})
+
+    def __reduce__(self):  # pickled for --jobs worker processes: key and values, not text
+        return (_message, (self.key, self.values))
+
+
+def _message(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+class Joined(Message):
+    """Texts (some of them Messages) joined by ``sep``, each shown in the message's language.
+
+    >>> Joined([Message("error.none"), "x"], " / ").text("da")
+    'ingen / x'
+    """
+
+    def __new__(cls, parts, sep: str = ", ") -> Joined:
+        parts = tuple(parts)
+        self = str.__new__(cls, sep.join(parts))
+        self.parts, self.sep = parts, sep
+        return self
+
+    def text(self, lang: str) -> str:
+        return self.sep.join(str(in_lang(part, lang)) for part in self.parts)
+
+    def __reduce__(self):
+        return (Joined, (self.parts, self.sep))
+
+
+def in_lang(text: object, lang: str) -> object:
+    """``text`` in ``lang`` when it is a :class:`Message`, else as it is."""
+    return text.text(lang) if isinstance(text, Message) else text
+
+
+# Messages for analysts (issue 20, point 6): errors, warnings and notes of the command line
+# and validate's report. The English text is the library's message (``str(error)``), the
+# Danish one is shown under --lang da; named values (path, sheet, column, row) in both.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    # command line (issue 20, point 6): the frame of every message
+    "cli.error": ("Fejl", "Error"),
+    "cli.warning": ("Advarsel", "Warning"),
+    "cli.interrupted": ("afbrudt.", "interrupted."),
+    "cli.bug": (
+        "uventet {kind}: {error}. Det er en fejl i partnerkit; kør igen med --traceback, og "
+        "rapportér den.",
+        "unexpected {kind}: {error}. This is a bug in partnerkit; run again with --traceback "
+        "and report it.",
+    ),
+    "cli.failed": ("{count} fil(er) kunne ikke læses:", "{count} file(s) could not be read:"),
+    "cli.wrote": ("Skrev {path}", "Wrote {path}"),
+    "cli.wrote_project": (
+        "Skrev {path}. Angiv dens inputs, og kør så `partnerkit areas`.",
+        "Wrote {path}. Set its inputs, then run `partnerkit areas`.",
+    ),
+    "cli.wrote_instrument": (
+        "Skrev {path}. Ret den til, og kør så `partnerkit instrument check {path}`.",
+        "Wrote {path}. Edit it, then run `partnerkit instrument check {path}`.",
+    ),
+    "cli.problems": ("{path}: {count} problem(er) fundet.", "{path}: {count} problem(s) found."),
+    "cli.exposed": (
+        "{count} skjult(e) gruppe(r) under min_n kan regnes ud til inden for {protection:g} "
+        "skalapoint; offentliggør ikke disse output sammen.",
+        "{count} hidden group(s) below min_n can be worked out to within {protection:g} "
+        "scale points; do not publish these outputs together.",
+    ),
+    "where.sheet": ("{path}, ark '{sheet}'", "{path}, sheet '{sheet}'"),
+    # errors: files and sheets
+    "error.no_file": (
+        "{path}: filen findes ikke. Tjek stien og filnavnet.",
+        "{path}: no such file. Check the path and the file name.",
+    ),
+    "error.is_folder": (
+        "{path}: er en mappe; angiv en spørgeskemafil i den (eller en mappe med en SurveyXact "
+        "CSV-eksport med dataset.csv, structure.csv og labels.csv).",
+        "{path}: is a folder; give a survey file inside it (or a SurveyXact CSV export "
+        "folder holding dataset.csv, structure.csv and labels.csv).",
+    ),
+    "error.empty_file": (
+        "{path}: filen er tom (0 byte). Eksportér spørgeskemaet igen.",
+        "{path}: the file is empty (0 bytes). Export the survey again.",
+    ),
+    "error.sheet_csv": (
+        "{path}: --sheet gælder regneark, ikke CSV-filer.",
+        "{path}: --sheet applies to spreadsheets, not to CSV files.",
+    ),
+    "error.gzip": (
+        "{path}: er gzip-komprimeret; pak den ud først (gunzip), eller send den ind via en "
+        "pipe: `zcat {path} | partnerkit score -`.",
+        "{path}: is gzip-compressed; decompress it first (gunzip), or pipe it in: "
+        "`zcat {path} | partnerkit score -`.",
+    ),
+    "error.file_type": (
+        "{path}: filtypen '{suffix}' understøttes ikke. partnerkit læser {supported}; "
+        "eksportér spørgeskemaet i en af dem.",
+        "{path}: unsupported file type '{suffix}'. partnerkit reads {supported}; export the "
+        "survey in one of them.",
+    ),
+    "error.not_text.gzip": (
+        "{path}: er gzip-komprimeret, ikke en CSV-fil; pak den ud først (gunzip), eller send "
+        "den ind via en pipe: `zcat {path} | partnerkit score -`.",
+        "{path}: is gzip-compressed, not a CSV file; decompress it first (gunzip), or pipe "
+        "it in: `zcat {path} | partnerkit score -`.",
+    ),
+    "error.not_text.zip": (
+        "{path}: er et zip-arkiv (en xlsx- eller ods-projektmappe?), ikke en CSV-fil; giv den "
+        "den filendelse, den blev gemt med, fx .xlsx.",
+        "{path}: is a zip archive (an xlsx or ods workbook?), not a CSV file; give it the "
+        "extension it was saved with, such as .xlsx.",
+    ),
+    "error.not_text.office": (
+        "{path}: er en Excel- eller Office-fil, ikke en CSV-fil; giv den den filendelse, den "
+        "blev gemt med, fx .xls.",
+        "{path}: is an Excel or Office file, not a CSV file; give it the extension it was "
+        "saved with, such as .xls.",
+    ),
+    "error.not_text.utf32": (
+        "{path}: er UTF-32-kodet; gem den som UTF-8 (eller UTF-16), og prøv igen.",
+        "{path}: is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again.",
+    ),
+    "error.no_sheets": (
+        "{path}: projektmappen har ingen ark.",
+        "{path}: the workbook has no sheets.",
+    ),
+    "error.no_sheet": (
+        "{path}: intet ark '{sheet}'. Projektmappen har {listed}; vælg et med --sheet.",
+        "{path}: no sheet '{sheet}'. The workbook has {listed}; choose one with --sheet.",
+    ),
+    "error.sheet_empty": (
+        "{where}: er tomt. Eksportér spørgeskemaet med svarene.",
+        "{where}: is empty. Export the survey with its answers.",
+    ),
+    "error.csv_empty": (
+        "{path}: er tom. Eksportér spørgeskemaet med svarene.",
+        "{path}: is empty. Export the survey with its answers.",
+    ),
+    "error.csv_unreadable": (
+        "{path}: de første rækker kan ikke læses som CSV ({problem}). Tjek, at filen er en "
+        "CSV-eksport af spørgeskemaet.",
+        "{path}: the first rows cannot be read as CSV ({problem}). Check that the file is a "
+        "CSV export of the survey.",
+    ),
+    "error.decode": (
+        "{path}: filen kan ikke afkodes som {encoding}. Gem den som UTF-8, og prøv igen.",
+        "{path}: cannot decode the file as {encoding}. Save it as UTF-8 and try again.",
+    ),
+    "error.nul": (
+        "{path}: indeholder en NUL-byte på linje {line}; filen er beskadiget eller ikke en "
+        "CSV-fil. Eksportér den igen.",
+        "{path}: contains a NUL byte on line {line}; the file is damaged or not a CSV "
+        "file. Export it again.",
+    ),
+    "error.mixed_encoding": (
+        "{path}: blander UTF-8-tekst med en anden tegnkodning (første byte, der ikke er UTF-8, "
+        "på linje {line}); bogstaver som æ, ø og å ville blive læst forkert. Gem filen igen "
+        "som UTF-8.",
+        "{path}: mixes UTF-8 text with another encoding (first non-UTF-8 byte on line "
+        "{line}); letters such as æ, ø and å would be read wrongly. Save the file again as "
+        "UTF-8.",
+    ),
+    "error.at": ("{where}: {problem}", "{where}: {problem}"),
+    "error.too_wide": (
+        "række {row} har {cells} celler, men overskriftsrækken har {header}. Tjek "
+        "skilletegnet, eller sæt tekst, der indeholder det, i anførselstegn, og eksportér "
+        "igen.",
+        "row {row} has {cells} cells but the header has {header}. Check the delimiter, "
+        "or quote text that contains it, and export again.",
+    ),
+    "error.csv_parse": (
+        "CSV-filen kan ikke læses ({problem}).",
+        "cannot parse the CSV ({problem}).",
+    ),
+    "error.no_answers": (
+        "{where}: har en overskriftsrække, men ingen svar. Eksportér spørgeskemaet med svarene.",
+        "{where}: has a header row but no answers. Export the survey with responses.",
+    ),
+    "error.pattern": (
+        "{pattern}: ingen fil passer til dette mønster.",
+        "{pattern}: no file matches this pattern.",
+    ),
+    "error.empty_folder": (
+        "{path}: er en mappe uden spørgeskemafiler (ledte efter {supported}).",
+        "{path}: is a folder with no survey files in it (looked for {supported}).",
+    ),
+    "error.stdin_empty": (
+        "{what}: intet kom ind. Send en CSV-fil ind via en pipe, som i "
+        "`partnerkit score - < survey.csv`.",
+        "{what}: nothing came in. Pipe a CSV file in, as in `partnerkit score - < survey.csv`.",
+    ),
+    "error.none_read": (
+        "ingen af de {count} filer kunne læses; den første: {first}",
+        "none of the {count} files could be read; the first: {first}",
+    ),
+    # errors: columns and the instrument
+    "error.no_items": (
+        "{where}: ingen kolonne passer til et udsagn i instrumentet '{instrument}'. Kør "
+        "`partnerkit validate {path}` for at se, hvordan kolonnerne blev læst, eller vælg "
+        "instrumentet med --instrument.",
+        "{where}: no column matches any item of instrument '{instrument}'. Run "
+        "`partnerkit validate {path}` to see how the columns were read, or choose the "
+        "instrument with --instrument.",
+    ),
+    "error.header_twice": (
+        "{where}: overskriften '{header}' står {count} gange (kolonne {positions}); omdøb "
+        "eller fjern den ekstra kolonne.",
+        "{where}: the header '{header}' appears {count} times (columns {positions}); rename "
+        "or remove the extra column.",
+    ),
+    "error.header_row": (
+        "{where}: overskriftsrækken ser ud til at være række {found}, ikke række {row}. Slet "
+        "rækkerne over kolonneoverskrifterne (titler, noter), og prøv igen.",
+        "{where}: the header row seems to be row {found}, not row {row}. Delete the rows "
+        "above the column headers (titles, notes) and try again.",
+    ),
+    "error.strict": ("{message} (--strict)", "{message} (--strict)"),
+    "error.instrument": ("{source}: {problem}{more}", "{source}: {problem}{more}"),
+    "error.instrument.more": (
+        " ({count} problem(er) mere; kør `partnerkit instrument check {source}`)",
+        " ({count} more problem(s); run `partnerkit instrument check {source}`)",
+    ),
+    "error.no_instrument": (
+        "{name}: ingen instrumentfil og intet medfølgende instrument med det navn "
+        "(medfølgende: {bundled}). Angiv stien til en TOML-fil, eller kør "
+        "`partnerkit instrument init my.toml` for at begynde på et.",
+        "{name}: no such instrument file, and no bundled instrument of that name "
+        "(bundled: {bundled}). Give a path to a TOML file, or run "
+        "`partnerkit instrument init my.toml` to start one.",
+    ),
+    "error.instrument_unreadable": (
+        "{path}: instrumentet kan ikke læses ({problem}).",
+        "{path}: cannot read the instrument ({problem}).",
+    ),
+    "error.instrument_toml": ("{source}: {problem}.", "{source}: {problem}."),
+    # errors: options
+    "error.by_respondent": (
+        "{option} respondent ville vise enkeltpersoners svar; gruppér efter aktør, runde, "
+        "område eller en anden kolonne.",
+        "{option} respondent would show single persons' answers; group by actor, round, area "
+        "or another column.",
+    ),
+    "error.by_ambiguous": (
+        "{option} {name}: flere kolonner har dette navn ({listed}). Angiv kolonnens "
+        "overskrift eller eksportnavn i stedet.",
+        "{option} {name}: several columns go by this name ({listed}). Give the column's "
+        "header or export tag instead.",
+    ),
+    "error.by_personal": (
+        "{option} {name}: '{column}' identificerer personer og blev fjernet; partnerkit "
+        "grupperer aldrig efter personoplysninger.",
+        "{option} {name}: '{column}' identifies people and was dropped; partnerkit never "
+        "groups by personal data.",
+    ),
+    "error.by_unknown": (
+        "{option} {name}: ingen sådan kolonne i {files}. Brug actor, round, area eller en af "
+        "de andre kolonner: {choices}.",
+        "{option} {name}: no such column in {files}. Use actor, round, area or one of the "
+        "other columns: {choices}.",
+    ),
+    "error.no_role": (
+        "{given}: {files} har ingen {role}-kolonne (ledte efter overskrifter som {aliases}). "
+        "Omdøb kolonnen, angiv dens overskrift under [columns] {role} i instrumentet, eller "
+        "gruppér efter en anden kolonne.",
+        "{given}: {files} has no {role} column (looked for headers such as {aliases}). Rename "
+        "the column, declare its header under [columns] {role} in the instrument, or group "
+        "by another column.",
+    ),
+    "error.files": ("{count} filer", "{count} files"),
+    "error.none": ("ingen", "none"),
+    "error.rounds_none": (
+        "--rounds: {files} har ingen oplysning om runder (ingen rundekolonne og intet årstal "
+        "eller rundenummer i filnavnene).",
+        "--rounds: {files} has no round information (no round column, and no year or round "
+        "in the file names).",
+    ),
+    "error.rounds_empty": (
+        "--rounds: angiv mindst én runde, fx --rounds 2023,2024.",
+        "--rounds: name at least one round, for example --rounds 2023,2024.",
+    ),
+    "error.rounds_twice": (
+        "--rounds: runde {rounds} er nævnt to gange; nævn hver runde én gang.",
+        "--rounds: round {rounds} is named twice; name each round once.",
+    ),
+    "error.rounds_missing": (
+        "--rounds: ingen runde {missing} i {files}; runderne er {present}.",
+        "--rounds: no round {missing} in {files}; the rounds are {present}.",
+    ),
+    "error.no_rounds": (
+        "{where}: ingen oplysning om runder. Angiv én fil pr. runde med årstal eller runde i "
+        "navnet (area_2023.xlsx), en rundekolonne eller --round med en enkelt fil.",
+        "{where}: no round information. Give one file per round with the year or round in "
+        "the name (area_2023.xlsx), a round column, or --round with a single file.",
+    ),
+    "error.by_round_trend": (
+        "--by round: trend sammenligner allerede runder; gruppér efter aktør eller område.",
+        "--by round: trend compares rounds already; group by actor or area.",
+    ),
+    "error.one_round": (
+        "kun én runde ({rounds}) i input: angiv mindst to {purpose}.",
+        "only one round ({rounds}) in the input: give at least two {purpose}.",
+    ),
+    "error.no_inputs": ("ingen inputfiler angivet.", "no input files given."),
+    "error.round_one_file": (
+        "--round gælder en enkelt fil; navngiv i stedet filerne efter runde.",
+        "--round applies to a single file; name the files by round instead.",
+    ),
+    "error.option_problem": ("{option}: {problem}.", "{option}: {problem}."),
+    "error.no_input": (
+        "intet input: angiv spørgeskemafiler, mapper eller mønstre, eller kør hvor en "
+        "partnerkit.toml nævner dem (partnerkit init skriver en).",
+        "no input: give survey files, folders or patterns, or run where a partnerkit.toml "
+        "lists them (partnerkit init writes one).",
+    ),
+    "error.no_project": (
+        "--project {path}: projektfilen findes ikke.",
+        "--project {path}: no such project file.",
+    ),
+    "error.project_unreadable": (
+        "{path}: projektfilen kan ikke læses ({problem}).",
+        "{path}: cannot read the project file ({problem}).",
+    ),
+    "error.project_key": (
+        "{path}: ukendt nøgle '{key}' (tilladt: {allowed}).",
+        "{path}: unknown key '{key}' (allowed: {allowed}).",
+    ),
+    "error.project_value": ("{path}: {key}: {problem}.", "{path}: {key}: {problem}."),
+    "error.project_lang": (
+        "{path}: lang: 'da' eller 'en', fik {value!r}.",
+        "{path}: lang: 'da' or 'en', got {value!r}.",
+    ),
+    "error.published_missing": (
+        "--published {path}: filen findes ikke.",
+        "--published {path}: no such file.",
+    ),
+    "error.not_json": (
+        "{path}: ikke et JSON-output fra partnerkit ({problem}). Skriv et med -f json.",
+        "{path}: not a JSON output of partnerkit ({problem}). Write one with -f json.",
+    ),
+    "error.no_meta": (
+        "{path}: ikke et JSON-output fra partnerkit (intet 'meta'-objekt).",
+        "{path}: not a JSON output of partnerkit (no 'meta' object).",
+    ),
+    # errors: outputs
+    "error.output_format": (
+        "{path}: formatet kan ikke ses af filendelsen '{suffix}'. Brug en af {known}, eller "
+        "angiv --format.",
+        "{path}: cannot tell the format from the extension '{suffix}'. Use one of {known}, "
+        "or give --format.",
+    ),
+    "error.output_is_input": (
+        "{path}: er en af inputfilerne; vælg en anden sti til output.",
+        "{path}: is one of the input files; choose another output path.",
+    ),
+    "error.output_folder_missing": (
+        "{path}: mappen {folder} findes ikke.",
+        "{path}: the folder {folder} does not exist.",
+    ),
+    "error.output_unwritable": (
+        "{path}: kan ikke skrive ({problem}).",
+        "{path}: cannot write ({problem}).",
+    ),
+    "error.output_is_folder": (
+        "{path}: er en mappe; angiv et filnavn.",
+        "{path}: is a folder; give a file name.",
+    ),
+    "error.output_protected": (
+        "{path}: er skrivebeskyttet; vælg en anden sti til output, eller gør den skrivbar.",
+        "{path}: is write-protected; choose another output path or make it writable.",
+    ),
+    "error.output_exists": (
+        "{path}: findes og er ikke skrevet af partnerkit (eller er ændret siden); brug "
+        "--force for at erstatte den.",
+        "{path}: exists and was not written by partnerkit (or was changed since); "
+        "use --force to replace it.",
+    ),
+    "purpose.compare": ("runder at sammenligne", "rounds to compare"),
+    "purpose.trajectory": ("runder til en udvikling", "rounds for a trajectory"),
+    # warnings
+    "warn.min_n": (
+        "min_n er {min_n}, under de anbefalede {default}: så små grupper kan afsløre enkelte "
+        "partnere. Del disse resultater med omtanke.",
+        "min_n is {min_n}, below the recommended {default}: groups this small can identify "
+        "single partners. Share these results with care.",
+    ),
+    "warn.brunner_munzel": (
+        "Brunner-Munzel sammenligner uafhængige stikprøver; runderne blev ikke parret.",
+        "Brunner-Munzel compares independent samples; rounds were not paired.",
+    ),
+    "warn.no_groups": (
+        "ingen aktør- eller rundekolonne fundet: kun samlede scorer vises.",
+        "no actor or round column found: only overall scores are shown.",
+    ),
+    "warn.clipped": (
+        "{count} 95%-interval(ler) for små eller spredte grupper rækker ud over skalaen "
+        "({lo}-{hi}) og vises afskåret ved den.",
+        "{count} 95% interval(s) of small or spread-out groups reach past the scale "
+        "({lo}-{hi}) and are shown clipped to it.",
+    ),
+    "warn.coverage": (
+        "instrument '{instrument}': {missing} af {total} dimension(er) har ingen kolonne til "
+        "noget udsagn og viser derfor ingen scorer: {dims}. Ingen kolonner til denne "
+        "dimensions udsagn: forkert --instrument?{unused}{advice}",
+        "instrument '{instrument}': {missing} of {total} dimension(s) have no column for any "
+        "item, so they show no scores: {dims}. No columns for this dimension's items: wrong "
+        "--instrument?{unused}{advice}",
+    ),
+    "warn.coverage.dim": ("'{label}' ({id}; udsagn {items})", "'{label}' ({id}; items {items})"),
+    "warn.coverage.unused": (
+        " Kolonner, der ligner udsagn, men ikke passer til nogen: {shown}{more}.",
+        " Columns that look like items but match none: {shown}{more}.",
+    ),
+    "warn.more": (" og {count} mere", " and {count} more"),
+    "warn.coverage.default": (
+        " Standardinstrumentet '{instrument}' fandt kun {found} af sine {total} udsagn: angiv "
+        "dit eget med --instrument FIL, eller skriv et med "
+        "`partnerkit instrument init my_instrument.toml`.",
+        " The default instrument '{instrument}' found only {found} of its {total} items: give "
+        "your own with --instrument FILE, or write one with "
+        "`partnerkit instrument init my_instrument.toml`.",
+    ),
+    "warn.hidden_sheets": (
+        "{path}: skjult(e) ark {listed} ikke læst; et skjult ark læses kun, når det nævnes "
+        "med --sheet.",
+        "{path}: hidden sheet(s) {listed} not read; a hidden sheet is read only when named "
+        "with --sheet.",
+    ),
+    "warn.merged": (
+        "{where}: {role}-kolonnen '{column}' har flettede celler (række {rows}); kun den "
+        "første række i hver holder værdien, de andre læses som ikke angivet. Ophæv "
+        "fletningen, og skriv værdien i hver række.",
+        "{where}: the {role} column '{column}' has merged cells (rows {rows}); only the first "
+        "row of each holds the value, the others are read as not given. Unmerge the cells and "
+        "fill the value into every row.",
+    ),
+    "warn.items_missing": (
+        "{where}: {missing} af {total} udsagn har ingen kolonne ({items}).",
+        "{where}: {missing} of {total} items have no column ({items}).",
+    ),
+    "warn.dimension_half": (
+        "{where}: dimensionen '{dimension}' har {present} af {total} udsagn; færre end "
+        "halvdelen, så den kan ikke scores.",
+        "{where}: dimension '{dimension}' has {present} of {total} items; fewer than half, "
+        "so it cannot be scored.",
+    ),
+    "warn.controls": (
+        "{name}: kontroltegn fjernet fra {role}-værdi(er) {listed}; de kan ikke vises i en "
+        "projektmappe, et diagram eller en terminal.",
+        "{name}: control characters removed from {role} value(s) {listed}; they cannot be "
+        "shown in a workbook, a chart or a terminal.",
+    ),
+    "warn.unknown_actors": (
+        "{name}: aktørværdi(er) {listed}{more} er ikke aktørtyper i instrumentet "
+        "'{instrument}'; de beholdes som egne grupper (knyt dem til aktørtyper med "
+        "--actor-map).",
+        "{name}: actor value(s) {listed}{more} are not actor types of instrument "
+        "'{instrument}'; they are kept as their own groups (map them to actor types with "
+        "--actor-map).",
+    ),
+    "warn.unknown_organisations": (
+        "{name}: organisationsværdi(er) {listed}{more} er ikke organisationer i instrumentet "
+        "'{instrument}'; de bedømmer som deres aktørtypes øvrige organisationer (tilføj dem "
+        "under [[organisations]] eller deres aliases).",
+        "{name}: organisation value(s) {listed}{more} are not organisations of instrument "
+        "'{instrument}'; they rate as their actor type's other organisations (add them to "
+        "[[organisations]] or their aliases).",
+    ),
+    "warn.identical": (
+        "{path} er identisk med {first} (de samme bytes): læst én gang.",
+        "{path} is identical to {first} (the same bytes): read once.",
+    ),
+    "warn.links": (
+        "{count} symbolsk(e) link(s) i mappen peger uden for den og blev ikke læst "
+        "({listed}); læs dem med --follow-links.",
+        "{count} symbolic link(s) in the folder point outside it and were not read "
+        "({listed}); read them with --follow-links.",
+    ),
+    "warn.file_twice": (
+        "{left} ({rows} rækker) indeholder {what} {kept} (samme spørgeskema eksporteret to "
+        "gange, eller en del af det): læst én gang, fra {kept}.",
+        "{left} ({rows} rows) holds {what} {kept} (the same survey exported twice, or part "
+        "of it): read once, from {kept}.",
+    ),
+    "warn.file_twice.same": ("de samme svar som", "the same responses as"),
+    "warn.file_twice.within": ("svar, der alle står i", "responses all in"),
+    "warn.repeated_rows": (
+        "{count} rækker i {files} gentager respondenter fra en tidligere fil (samme id og "
+        "svar); hver tælles én gang, gentagelserne som dubletter.",
+        "{count} rows of {files} repeat respondents of an earlier file (the same id and "
+        "answers); each is counted once, the repeats as duplicates.",
+    ),
+    "scope.round_area": ("runde og område", "round and area"),
+    "scope.round": ("runde", "round"),
+    "scope.area": ("område", "area"),
+    "scope.survey": ("spørgeskema", "survey"),
+    "warn.ids_across": (
+        "respondent-id'erne i '{column}' gentages på tværs af filer i samme {scope} ({count} "
+        "af {rows} rækker; {named}), så ingen række blev udeladt som dublet. Filerne ser ud "
+        "til at nummerere deres respondenter hver for sig: er de forskellige områder eller "
+        "runder, så lad hver sige hvilken (en område- eller rundekolonne, én mappe pr. område "
+        "lige under den læste mappe, eller navne som --area-from beskriver); holder to af dem "
+        "samme spørgeskema, så læs det én gang.",
+        "the respondent ids in '{column}' repeat across files in the same {scope} ({count} of "
+        "{rows} rows; {named}), so no row was dropped as a duplicate. The files seem to number "
+        "their respondents each on their own: if they are different areas or rounds, let each "
+        "say which (an area or round column, one folder per area directly below the folder "
+        "read, or names as --area-from describes); if two of them hold the same survey, read "
+        "it once.",
+    ),
+    "warn.ids_within": (
+        "respondent-id-kolonnen '{column}' gentager værdier i {count} af {rows} rækker i samme "
+        "{scope}, så den ligner ikke et id; ingen række blev udeladt som dublet. Holder en "
+        "anden kolonne id'erne, så angiv den under [columns] respondent i instrumentet.",
+        "the respondent id column '{column}' repeats values in {count} of {rows} rows in the "
+        "same {scope}, so it does not look like an id; no row was dropped as a duplicate. If "
+        "another column holds the ids, name it under [columns] respondent in the instrument.",
+    ),
+    # validate's report
+    "validate.ok": ("✓ kan scores", "✓ can be scored"),
+    "validate.not_ok": ("✗ kan ikke scores", "✗ cannot be scored"),
+    "validate.read": (
+        "{layout}, overskriftsrække {row}, {rows} datarækker",
+        "{layout}, header row {row}, {rows} data rows",
+    ),
+    "validate.encoding": (
+        ", {encoding}, skilletegn {delimiter}",
+        ", {encoding}, delimiter {delimiter}",
+    ),
+    "validate.columns": ("Kolonne|Læst som|Hvordan", "Column|Read as|How"),
+    "validate.kind.personal": ("personoplysning: fjernet", "personal data: dropped"),
+    "validate.kind.other": ("ignoreret", "ignored"),
+    "validate.kind.item": ("udsagn", "item"),
+    "validate.kind.role": ("rolle", "role"),
+    "validate.missing": (
+        "Udsagn uden kolonne ({count} af {total}): {items}",
+        "Items with no column ({count} of {total}): {items}",
+    ),
+    "validate.all": (
+        "Hvert udsagn i '{instrument}' har en kolonne.",
+        "Every item of '{instrument}' has a column.",
+    ),
+    "validate.invalid": ("Ugyldige svar", "Invalid answers"),
+    "validate.invalid_columns": ("Kolonne|Værdi|Antal|Rækker", "Column|Value|Count|Rows"),
+    "validate.rows": (
+        "Rækker: {read} læst, {scorable} kan scores",
+        "Rows: {read} read, {scorable} can be scored",
+    ),
+    "validate.excluded": (
+        "; {rows} udeladt: {reason} (række {rows_at})",
+        "; {rows} excluded: {reason} (row {rows_at})",
+    ),
+    "validate.problem": ("Problem", "Problem"),
+    "validate.no_items": (
+        "{where}: ingen kolonne passer til et udsagn i instrumentet '{instrument}'.",
+        "{where}: no column matches any item of instrument '{instrument}'.",
+    ),
+    "validate.strict_missing": (
+        "{where}: {count} udsagn har ingen kolonne",
+        "{where}: {count} item(s) have no column",
+    ),
+    "validate.strict_invalid": (
+        "{where}: {count} ugyldig(e) celle(r)",
+        "{where}: {count} invalid cell(s)",
+    ),
+    "excluded.empty_row": ("tom række", "empty row"),
+    "excluded.no_item_answered": (
+        "intet udsagn besvaret på skalaen (kun tomme, ved ikke eller ugyldige)",
+        "no item answered on the scale (only blank, don't know or invalid)",
+    ),
+    "excluded.duplicate_respondent": (
+        "dublet af respondent-id i samme runde og område (sidste række beholdt)",
+        "duplicate respondent id in the same round and area (last row kept)",
+    ),
+    "excluded.too_few_items": (
+        "færre end halvdelen af udsagnene besvaret i hver dimension",
+        "fewer than half the items of every dimension answered",
+    ),
+    "excluded.round_not_selected": (
+        "en runde, der ikke er valgt med --rounds",
+        "a round not chosen with --rounds",
+    ),
+    # errors: options of the analyses
+    "error.choose": (
+        "{option} {value}: vælg en af {choices}.",
+        "{option} {value}: choose one of {choices}.",
+    ),
+    "error.alpha": (
+        "--alpha {alpha}: skal ligge mellem 0 og 1.",
+        "--alpha {alpha}: must lie between 0 and 1.",
+    ),
+    "error.gap_alpha": (
+        "--gap skal være mindst 0 og --alpha mellem 0 og 1.",
+        "--gap must be at least 0 and --alpha between 0 and 1.",
+    ),
+    "error.by_between": (
+        "--by {key}: det er allerede den nøgle, der sammenlignes (--between).",
+        "--by {key}: it is already the key compared (--between).",
+    ),
+    "error.no_groups": (
+        "--between {key}: ingen grupper at sammenligne.",
+        "--between {key}: no groups to compare.",
+    ),
+    "error.paired_no_id": (
+        "--paired yes: spørgeskemaet har ingen kolonne med respondent-id til at koble runder.",
+        "--paired yes: the survey has no respondent id column to link rounds.",
+    ),
+    "error.paired_no_link": (
+        "--paired yes: intet respondent-id kobler runder i dette spørgeskema.",
+        "--paired yes: no respondent id links rounds in this survey.",
+    ),
+    "error.no_areas": (
+        "{where}: ingen oplysning om boligområder. Hav én mappe pr. område "
+        "(surveys/<område>/2024.xlsx), navngiv filerne <område>_<runde>.csv, eller tilføj en "
+        "områdekolonne.",
+        "{where}: no area information. Keep one folder per area (surveys/<area>/2024.xlsx), "
+        "name files <area>_<round>.csv, or add an area column.",
+    ),
+    "error.focus": (
+        "--focus {focus}: intet område med det navn; områderne er {areas}.",
+        "--focus {focus}: no area of that name; the areas are {areas}.",
+    ),
+    "error.compare_round_none": (
+        "--compare-round: input har ingen oplysning om runder.",
+        "--compare-round: the input has no round information.",
+    ),
+    "error.compare_round": (
+        "--compare-round {round}: ingen sådan runde; runderne er {rounds}.",
+        "--compare-round {round}: no such round; the rounds are {rounds}.",
+    ),
+    "error.sort": (
+        "--sort {sort}: ingen sådan dimension; brug en af {choices}.",
+        "--sort {sort}: no such dimension; use one of {choices}.",
+    ),
+    "error.relations_no_actor": (
+        "relations: spørgeskemaet har ingen aktørkolonne, så bedømmerne kan ikke grupperes. "
+        "Tilføj en kolonne med aktørtype (fx 'Aktørtype'), eller knyt den med --actor-map.",
+        "relations: the survey has no actor column, so raters cannot be grouped. Add an "
+        "actor-type column (for example 'Aktørtype') or map it with --actor-map.",
+    ),
+    "error.relations_by_actor": (
+        "--by actor: bedømmerens aktørtype er allerede matricens rækker.",
+        "--by actor: the rater's actor type is already the matrix's rows.",
+    ),
+    "error.relations_none": (
+        "relations: instrumentet '{instrument}' angiver ingen [[relations]]; se "
+        "docs/instrument.md om relationsspørgsmålene.",
+        "relations: instrument '{instrument}' declares no [[relations]]; see "
+        "docs/instrument.md for the relation questions.",
+    ),
+    "error.relations_columns": (
+        "relations: {where} har ingen kolonne til relationsspørgsmålene i instrumentet "
+        "'{instrument}' (overskrifter som '{stem} - <aktørtype>'). Kør `partnerkit validate` "
+        "for at se, hvordan kolonnerne blev læst.",
+        "relations: {where} has no column of the relation questions of instrument "
+        "'{instrument}' (headers like '{stem} - <actor type>'). Run `partnerkit validate` to "
+        "see how the columns were read.",
+    ),
+    "error.relation_unknown": (
+        "--relation {relation}: ikke en relation i dette spørgeskema (vælg mellem {choices}).",
+        "--relation {relation}: not a relation of this survey (choose from {choices}).",
+    ),
+    # errors: layouts and actor maps
+    "error.layout_unknown": (
+        "--layout {layout}: ukendt layout; vælg en af {choices}.",
+        "--layout {layout}: unknown layout; choose one of {choices}.",
+    ),
+    "error.layout_answers": (
+        "{place}: --layout {layout} tager række {row} som overskriftsrække, men den ligner "
+        "svar ({why}); at læse den sådan ville tabe en respondent. Udelad --layout, så "
+        "layoutet genkendes, eller vælg det, filen har.",
+        "{place}: --layout {layout} takes row {row} as a header row, but it looks like "
+        "answers ({why}); reading it so would drop a respondent. Leave out --layout to have "
+        "the layout recognised, or choose the one the file has.",
+    ),
+    "error.not_surveyxact": (
+        "{path}: er ikke en SurveyXact-eksport; angiv projektmappen (arkene Dataset, "
+        "Structure, Labels) eller mappen med dataset.csv, structure.csv og labels.csv.",
+        "{path}: is not a SurveyXact export; give the workbook (sheets Dataset, Structure, "
+        "Labels) or the folder holding dataset.csv, structure.csv and labels.csv.",
+    ),
+    "error.not_surveyxact_sheets": (
+        "{path}: er ikke en SurveyXact-projektmappe (den skal have arkene Dataset, Structure "
+        "og Labels; den har {sheets}).",
+        "{path}: is not a SurveyXact workbook (it needs the sheets Dataset, Structure and "
+        "Labels; it has {sheets}).",
+    ),
+    "error.not_surveyxact_workbook": (
+        "{path}: er ikke en SurveyXact-projektmappe (ingen ark Dataset og Labels).",
+        "{path}: is not a SurveyXact workbook (no Dataset and Labels sheets).",
+    ),
+    "error.dataset_empty": ("{where}: er tomt.", "{where}: is empty."),
+    "error.datasets_differ": (
+        "{path}: Dataset-arkene er forskellige i både kolonner og rækker; eksportér "
+        "spørgeskemaet igen som ét datasæt.",
+        "{path}: the Dataset sheets differ in both columns and rows; export the survey again "
+        "as one dataset.",
+    ),
+    "error.spss_package": (
+        "{path}: SPSS-filer kræver den valgfrie pakke pyreadstat. Installér den med "
+        "`pip install 'partnerkit[spss]'`, eller eksportér spørgeskemaet som xlsx eller CSV.",
+        "{path}: reading SPSS files needs the optional package pyreadstat. Install it with "
+        "`pip install 'partnerkit[spss]'`, or export the survey as xlsx or CSV.",
+    ),
+    "error.spss_unreadable": (
+        "{path}: SPSS-filen kan ikke læses ({problem}).",
+        "{path}: cannot read the SPSS file ({problem}).",
+    ),
+    "error.spss_empty": (
+        "{path}: har variabler, men ingen svar.",
+        "{path}: has variables but no answers.",
+    ),
+    "error.actor_map_decode": (
+        "{path}: aktørkortet kan ikke afkodes som {encoding}.",
+        "{path}: cannot decode the actor map as {encoding}.",
+    ),
+    "error.actor_map_row": (
+        "{path}, række {row}: en række i aktørkortet skal have to celler: svaret og aktørtypen.",
+        "{path}, row {row}: an actor map row needs two cells: the answer and the actor type.",
+    ),
+    "error.actor_map_actor": (
+        "{path}, række {row}: '{actor}' er ikke en aktørtype i instrumentet '{instrument}' "
+        "(kendte: {known}).",
+        "{path}, row {row}: '{actor}' is not an actor type of instrument '{instrument}' "
+        "(known: {known}).",
+    ),
+    # errors: size limits
+    "error.unzipped": (
+        "{path}: projektmappen fylder {size:,.0f} MB udpakket, mere end grænsen på "
+        "{limit:,.0f} MB. Er filen ægte, så hæv grænsen med PARTNERKIT_MAX_UNZIPPED_MB.",
+        "{path}: the workbook unpacks to {size:,.0f} MB, more than the limit of {limit:,.0f} "
+        "MB. If the file is genuine, raise the limit with PARTNERKIT_MAX_UNZIPPED_MB.",
+    ),
+    "error.entities": (
+        "{path}: projektmappen erklærer XML-entiteter ({member}), som Excel aldrig skriver, og "
+        "som kan vokse uden grænse; den læses ikke. Gem filen igen fra et regnearksprogram.",
+        "{path}: the workbook declares XML entities ({member}), which Excel never writes and "
+        "which can expand without bound; refusing to read it. Save the file again from a "
+        "spreadsheet program.",
+    ),
+    "error.cells_declared": (
+        "{path}: et ark erklærer {cells:,} celler ({rows:,} rækker x {columns:,} kolonner), "
+        "mere end grænsen på {limit:,} celler. Er filen ægte, så hæv grænsen med "
+        "PARTNERKIT_MAX_CELLS.",
+        "{path}: a sheet declares {cells:,} cells ({rows:,} rows x {columns:,} columns), more "
+        "than the limit of {limit:,} cells. If the file is genuine, raise the limit with "
+        "PARTNERKIT_MAX_CELLS.",
+    ),
+    "error.cells": (
+        "{where}: {rows:,} rækker x {columns:,} kolonner er mere end grænsen på {limit:,} "
+        "celler. Er filen ægte, så hæv grænsen med PARTNERKIT_MAX_CELLS.",
+        "{where}: {rows:,} rows x {columns:,} columns is more than the limit of {limit:,} "
+        "cells. If the file is genuine, raise the limit with PARTNERKIT_MAX_CELLS.",
+    ),
+    "error.workbook": (
+        "{path}: projektmappen kan ikke læses: {hint}.",
+        "{path}: cannot read the workbook: {hint}.",
+    ),
+    "error.workbook.encrypted": (
+        "den ser ud til at være beskyttet med adgangskode (krypteret); gem en ubeskyttet kopi, "
+        "og prøv igen",
+        "it looks password-protected (encrypted); save an unprotected copy and try again",
+    ),
+    "error.workbook.not_spreadsheet": (
+        "det er ikke et regneark; er det en CSV-fil, så giv den endelsen .csv",
+        "it is not a spreadsheet; if it is a CSV file, give it the .csv extension",
+    ),
+    "error.workbook.damaged": (
+        "den er måske beskadiget ({problem}); åbn og gem den igen i Excel",
+        "it may be damaged ({problem}); open and save it again in Excel",
+    ),
+    # errors: the project file and starter files
+    "project.inputs": (
+        "en liste af filer, mapper eller mønstre",
+        "a list of files, folders or patterns",
+    ),
+    "project.one_of": ("en af {choices}, fik {value!r}", "one of {choices}, got {value!r}"),
+    "project.jobs": (
+        "et helt tal, 0 for ét pr. CPU, fik {value!r}",
+        "a whole number, 0 for one per CPU, got {value!r}",
+    ),
+    "project.table": ("en tabel (format = ...)", "a table (format = ...)"),
+    "project.formats": ("en af {choices}", "one of {choices}"),
+    "error.project_exists": (
+        "{path}: findes allerede; angiv --force for at erstatte den.",
+        "{path}: exists already; give --force to replace it.",
+    ),
+    "error.instrument_suffix": (
+        "{path}: en instrumentfil ender på .toml.",
+        "{path}: an instrument file ends in .toml.",
+    ),
+    "error.instrument_exists": (
+        "{path}: findes allerede; vælg et andet navn, eller angiv --force.",
+        "{path}: exists already; choose another name or give --force.",
+    ),
+    "error.template_suffix": (
+        "{path}: skabelonen er en Excel-projektmappe; angiv en sti, der ender på .xlsx.",
+        "{path}: the template is an Excel workbook; give a path ending in .xlsx.",
+    ),
+    "error.nothing_scorable": (
+        "{where}: ingen dimension har mindst halvdelen af sine udsagn som kolonner, så intet "
+        "kan scores. Kør `partnerkit validate` for at se, hvilke kolonner der blev knyttet.",
+        "{where}: no dimension has at least half of its items as columns, so nothing can be "
+        "scored. Run `partnerkit validate` to see which columns were mapped.",
+    ),
+    # problems of a value, in the same words for every source (option, instrument, project)
+    "problem.control": (
+        "indeholder et kontroltegn (U+{code:04X}); fjern det",
+        "holds a control character (U+{code:04X}); remove it",
+    ),
+    "problem.min_n": (
+        "skal være et helt tal på mindst {floor}, fik {value!r}",
+        "must be a whole number of at least {floor}, got {value!r}",
+    ),
+    "problem.protection": (
+        "skal være et positivt antal skalapoint, fik {value!r}",
+        "must be a positive number of scale points, got {value!r}",
+    ),
+    "problem.protection_range": (
+        "må højst være skalaens spænd ({range} point på {lo}-{hi}), fik {value!r}",
+        "must be at most the scale's range ({range} points on {lo}-{hi}), got {value!r}",
+    ),
+    "problem.dominance": (
+        "skal være true eller false, fik {value!r}",
+        "must be true or false, got {value!r}",
+    ),
+    # problems of an instrument file (instrument check, and the first in the error)
+    "problem.missing_table": ("tabel mangler", "missing table"),
+    "problem.table": ("skal være en tabel, fik {kind}", "must be a table, got {kind}"),
+    "problem.missing": ("mangler", "missing"),
+    "problem.text": (
+        "skal være en ikke-tom tekst, fik {kind}",
+        "must be a non-empty text, got {kind}",
+    ),
+    "problem.integer": (
+        "skal være et helt tal, fik {value!r}",
+        "must be an integer, got {value!r}",
+    ),
+    "problem.number": ("skal være et tal, fik {value!r}", "must be a number, got {value!r}"),
+    "problem.texts": (
+        "skal være en liste af tekster, fik {value!r}",
+        "must be a list of texts, got {value!r}",
+    ),
+    "problem.missing_texts": (
+        "mangler; angiv en tabel med tekster pr. sprog",
+        "missing; give a table of texts per language",
+    ),
+    "problem.empty_text": ("skal være en ikke-tom tekst", "must be a non-empty text"),
+    "problem.missing_lang": ("mangler teksten på '{lang}'", "missing the '{lang}' text"),
+    "problem.unknown_key": (
+        "ukendt nøgle (tilladt: {allowed})",
+        "unknown key (allowed: {allowed})",
+    ),
+}
+_TEXTS.update(_MESSAGES)

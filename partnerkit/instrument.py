@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InstrumentError
-from .i18n import half_up
+from .i18n import Joined, Message, half_up
 from .text import CONTROL, norm, norm_header
 
 DEFAULT_INSTRUMENT = "partnerskab"
@@ -343,11 +343,14 @@ def load_instrument(spec: str | Path | None = None) -> Instrument:
     if problems or instrument is None:
         first = problems[0] if problems else Problem("", "invalid instrument")
         more = (
-            f" ({len(problems) - 1} more problem(s); run `partnerkit instrument check {source}`)"
+            Message("error.instrument.more", count=len(problems) - 1, source=source)
             if len(problems) > 1
             else ""
         )
-        raise InstrumentError(f"{source}: {first}{more}")
+        problem = Joined([first.key, first.message], ": ") if first.key else first.message
+        raise InstrumentError(
+            Message("error.instrument", source=source, problem=problem, more=more)
+        )
     return instrument
 
 
@@ -371,14 +374,14 @@ def _instrument_text(spec: str | Path | None) -> tuple[str, str]:
     path = Path(name)
     if not path.is_file():
         raise InstrumentError(
-            f"{name}: no such instrument file, and no bundled instrument of that name "
-            f"(bundled: {', '.join(list_instruments())}). Give a path to a TOML file, "
-            "or run `partnerkit instrument init my.toml` to start one."
+            Message("error.no_instrument", name=name, bundled=", ".join(list_instruments()))
         )
     try:
         return str(path), path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InstrumentError(f"{path}: cannot read the instrument ({exc}).") from exc
+        raise InstrumentError(
+            Message("error.instrument_unreadable", path=path, problem=exc)
+        ) from exc
 
 
 def _parse_toml(source: str, text: str) -> dict:
@@ -412,7 +415,7 @@ MAX_SCALE_POINTS = 101
 def control_problem(text: str) -> str | None:
     found = CONTROL.search(text)
     if found:
-        return f"holds a control character (U+{ord(found.group()):04X}); remove it"
+        return Message("problem.control", code=ord(found.group()))
     return None
 
 
@@ -423,7 +426,7 @@ MIN_N_FLOOR = 1
 def min_n_problem(value: object) -> str | None:
     """What is wrong with ``value`` as a min_n, in the same words for every source."""
     if isinstance(value, bool) or not isinstance(value, int) or value < MIN_N_FLOOR:
-        return f"must be a whole number of at least {MIN_N_FLOOR}, got {value!r}"
+        return Message("problem.min_n", floor=MIN_N_FLOOR, value=value)
     return None
 
 
@@ -431,18 +434,21 @@ def protection_problem(value: object, scale: Scale | None = None) -> str | None:
     """What is wrong with ``value`` as a protection width (scale points), in the same
     words for every source: positive, and at most the scale's range."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        return f"must be a positive number of scale points, got {value!r}"
+        return Message("problem.protection", value=value)
     if scale is not None and value > scale.max - scale.min:
-        return (
-            f"must be at most the scale's range ({scale.max - scale.min} points on "
-            f"{scale.min}-{scale.max}), got {value!r}"
+        return Message(
+            "problem.protection_range",
+            range=scale.max - scale.min,
+            lo=scale.min,
+            hi=scale.max,
+            value=value,
         )
     return None
 
 
 def dominance_problem(value: object) -> str | None:
     """What is wrong with ``value`` as the dominance switch."""
-    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+    return None if isinstance(value, bool) else Message("problem.dominance", value=value)
 
 
 class _Checker:
@@ -458,22 +464,22 @@ class _Checker:
         value = data.get(key)
         if value is None:
             if required:
-                self.add(_join(where, key), "missing table")
+                self.add(_join(where, key), Message("problem.missing_table"))
             return {}
         if not isinstance(value, Mapping):
-            self.add(_join(where, key), f"must be a table, got {_kind(value)}")
+            self.add(_join(where, key), Message("problem.table", kind=_kind(value)))
             return {}
         return value
 
     def string(self, data: Mapping, key: str, where: str, default: str | None = None) -> str | None:
         value = data.get(key, default)
         if value is None:
-            self.add(_join(where, key), "missing")
+            self.add(_join(where, key), Message("problem.missing"))
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str) or not value.strip():
-            self.add(_join(where, key), f"must be a non-empty text, got {_kind(value)}")
+            self.add(_join(where, key), Message("problem.text", kind=_kind(value)))
             return None
         if control_problem(value):
             self.add(_join(where, key), control_problem(value))
@@ -483,12 +489,12 @@ class _Checker:
     def number(self, data: Mapping, key: str, where: str, default=None, integer=False):
         value = data.get(key, default)
         if value is None:
-            self.add(_join(where, key), "missing")
+            self.add(_join(where, key), Message("problem.missing"))
             return None
         ok = isinstance(value, int) if integer else isinstance(value, int | float)
         if isinstance(value, bool) or not ok:
-            wanted = "an integer" if integer else "a number"
-            self.add(_join(where, key), f"must be {wanted}, got {value!r}")
+            wanted = "problem.integer" if integer else "problem.number"
+            self.add(_join(where, key), Message(wanted, value=value))
             return None
         return value
 
@@ -497,7 +503,7 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.add(_join(where, key), f"must be a list of texts, got {value!r}")
+            self.add(_join(where, key), Message("problem.texts", value=value))
             return ()
         for v in value:
             if control_problem(v):
@@ -514,25 +520,26 @@ class _Checker:
                 return {}
             return dict.fromkeys(languages, value)
         if not isinstance(value, Mapping) or not value:
-            self.add(_join(where, key), "missing; give a table of texts per language")
+            self.add(_join(where, key), Message("problem.missing_texts"))
             return {}
         out = {}
         for lang, text in value.items():
             if not isinstance(text, str) or not text.strip():
-                self.add(_join(where, f"{key}.{lang}"), "must be a non-empty text")
+                self.add(_join(where, f"{key}.{lang}"), Message("problem.empty_text"))
             elif control_problem(text):
                 self.add(_join(where, f"{key}.{lang}"), control_problem(text))
             else:
                 out[lang] = text.strip()
         for lang in languages:
             if lang not in value:
-                self.add(_join(where, key), f"missing the '{lang}' text")
+                self.add(_join(where, key), Message("problem.missing_lang", lang=lang))
         return out
 
     def unknown(self, data: Mapping, allowed: set[str], where: str) -> None:
         for key in data:
             if key not in allowed:
-                self.add(_join(where, key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+                allowed_keys = ", ".join(sorted(allowed))
+                self.add(_join(where, key), Message("problem.unknown_key", allowed=allowed_keys))
 
 
 _TOP_KEYS = {"id", "version", "language", "title", "min_n", "scale", "zones", "columns", "focus"}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OptionError
+from .i18n import Message
 from .instrument import DEFAULT_INSTRUMENT, Instrument, list_instruments, load_instrument
 
 if TYPE_CHECKING:
@@ -130,9 +131,9 @@ def init_instrument(path: Path, force: bool = False) -> Path:
     from .output import write_output
 
     if path.suffix.lower() != ".toml":
-        raise OptionError(f"{path}: an instrument file ends in .toml.")
+        raise OptionError(Message("error.instrument_suffix", path=path))
     if path.exists() and not force:
-        raise OptionError(f"{path}: exists already; choose another name or give --force.")
+        raise OptionError(Message("error.instrument_exists", path=path))
     instrument_id = re.sub(r"\W+", "_", path.stem).strip("_") or "my_instrument"
     # refused above unless --force; the rest of the output policy applies (write_output)
     write_output(starter_text(instrument_id), path, "toml", force=True)

@@ -40,6 +40,8 @@ _EXTENSIONS = {
 
 def format_for(path: Path | None, fmt: Format | None) -> Format:
     """The format to write: ``fmt`` if given, else from the output file's extension."""
+    from .i18n import Message
+
     if fmt is not None:
         return fmt
     if path is None:
@@ -49,8 +51,7 @@ def format_for(path: Path | None, fmt: Format | None) -> Format:
     except KeyError:
         known = ", ".join(_EXTENSIONS)
         raise OptionError(
-            f"{path}: cannot tell the format from the extension '{path.suffix}'. "
-            f"Use one of {known}, or give --format."
+            Message("error.output_format", path=path, suffix=path.suffix, known=known)
         ) from None
 
 
@@ -96,11 +97,13 @@ def write_atomic(
     """
     import tempfile
 
+    from .i18n import Message
+
     target = path.resolve()
     if _same_file(path, tuple(inputs)) is not None:
-        raise OutputError(f"{path}: is one of the input files; choose another output path.")
+        raise OutputError(Message("error.output_is_input", path=path))
     if not target.parent.is_dir():
-        raise OutputError(f"{path}: the folder {path.parent} does not exist.")
+        raise OutputError(Message("error.output_folder_missing", path=path, folder=path.parent))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         remove_if_interrupted(tmp)  # by the command line's Ctrl-C handler
@@ -116,7 +119,9 @@ def write_atomic(
         finally:
             keep(tmp)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from exc
+        raise OutputError(
+            Message("error.output_unwritable", path=path, problem=exc.strerror or exc)
+        ) from exc
 
 
 # Strict JSON ------------------------------------------------------------------
@@ -409,6 +414,8 @@ def write_output(
     - Written atomically (a temporary file beside it, then a rename), with the mode the
       umask allows (``0666 & ~umask``) or, when replacing, the replaced file's mode.
     """
+    from .i18n import Message
+
     if _special(path):
         raw = shown(data).encode("utf-8") if isinstance(data, str) else data
         if str(path) == "-":
@@ -422,7 +429,9 @@ def write_output(
             with path.open("ab") as fh:
                 fh.write(raw)
         except OSError as exc:
-            raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from exc
+            raise OutputError(
+                Message("error.output_unwritable", path=path, problem=exc.strerror or exc)
+            ) from exc
         return
     write_atomic(stamp(data, kind), path, inputs, mode=check_output(path, inputs, force))
 
@@ -434,24 +443,21 @@ def check_output(path: Path, inputs: tuple[Path, ...] = (), force: bool = False)
     A command that writes several files checks them all first, so that a refusal of the
     second leaves no first behind.
     """
+    from .i18n import Message
+
     if _special(path):
         return None
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name.")
+        raise OutputError(Message("error.output_is_folder", path=path))
     same = _same_file(path, inputs)
     if same is not None:
-        raise OutputError(f"{path}: is one of the input files; choose another output path.")
+        raise OutputError(Message("error.output_is_input", path=path))
     mode = None
     if path.exists():
         st = path.stat()
         if not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
-            raise OutputError(
-                f"{path}: is write-protected; choose another output path or make it writable."
-            )
+            raise OutputError(Message("error.output_protected", path=path))
         if not force and not written_by_partnerkit(path):
-            raise OutputError(
-                f"{path}: exists and was not written by partnerkit (or was changed since); "
-                "use --force to replace it."
-            )
+            raise OutputError(Message("error.output_exists", path=path))
         mode = stat.S_IMODE(st.st_mode)
     return mode

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OptionError
+from .i18n import Message
 from .instrument import dominance_problem, min_n_problem, protection_problem
 from .io.inputs import AREA_FROM
 
@@ -66,7 +67,7 @@ def find_project(path: str | Path | None = None) -> Project | None:
     if path.is_dir():
         path = path / PROJECT_FILE
     if not path.is_file():
-        raise OptionError(f"--project {path}: no such project file.")
+        raise OptionError(Message("error.no_project", path=path))
     return load_project(path)
 
 
@@ -77,34 +78,54 @@ def load_project(path: Path) -> Project:
     try:
         data = loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, TomlProblem) as exc:
-        raise OptionError(f"{path}: cannot read the project file ({exc}).") from None
+        raise OptionError(Message("error.project_unreadable", path=path, problem=exc)) from None
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise OptionError(
-            f"{path}: unknown key '{unknown[0]}' (allowed: {', '.join(sorted(_KEYS))})."
+            Message(
+                "error.project_key", path=path, key=unknown[0], allowed=", ".join(sorted(_KEYS))
+            )
         )
     inputs = data.get("inputs", [])
     if isinstance(inputs, str):
         inputs = [inputs]
     if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
-        raise OptionError(f"{path}: inputs: a list of files, folders or patterns.")
+        raise OptionError(
+            Message(
+                "error.project_value", path=path, key="inputs", problem=Message("project.inputs")
+            )
+        )
     area_from = data.get("area_from")
     if area_from is not None and area_from not in AREA_FROM:
-        raise OptionError(f"{path}: area_from: one of {', '.join(AREA_FROM)}, got {area_from!r}.")
+        problem = Message("project.one_of", choices=", ".join(AREA_FROM), value=area_from)
+        raise OptionError(
+            Message("error.project_value", path=path, key="area_from", problem=problem)
+        )
     if data.get("min_n") is not None and min_n_problem(data["min_n"]):
-        raise OptionError(f"{path}: min_n: {min_n_problem(data['min_n'])}.")
+        problem = min_n_problem(data["min_n"])
+        raise OptionError(Message("error.project_value", path=path, key="min_n", problem=problem))
     if data.get("protection") is not None and protection_problem(data["protection"]):
-        raise OptionError(f"{path}: protection: {protection_problem(data['protection'])}.")
+        problem = protection_problem(data["protection"])
+        raise OptionError(
+            Message("error.project_value", path=path, key="protection", problem=problem)
+        )
     if data.get("dominance") is not None and dominance_problem(data["dominance"]):
-        raise OptionError(f"{path}: dominance: {dominance_problem(data['dominance'])}.")
+        problem = dominance_problem(data["dominance"])
+        raise OptionError(
+            Message("error.project_value", path=path, key="dominance", problem=problem)
+        )
     jobs = data.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
-        raise OptionError(f"{path}: jobs: a whole number, 0 for one per CPU, got {jobs!r}.")
+        problem = Message("project.jobs", value=jobs)
+        raise OptionError(Message("error.project_value", path=path, key="jobs", problem=problem))
     if data.get("lang") not in (None, "da", "en"):
-        raise OptionError(f"{path}: lang: 'da' or 'en', got {data['lang']!r}.")
+        raise OptionError(Message("error.project_lang", path=path, value=data["lang"]))
     output = data.get("output", {})
     if not isinstance(output, dict):
-        raise OptionError(f"{path}: [output]: a table (format = ...).")
+        problem = Message("project.table")
+        raise OptionError(
+            Message("error.project_value", path=path, key="[output]", problem=problem)
+        )
     project = Project(
         path=path.resolve(),
         instrument=data.get("instrument"),
@@ -221,7 +242,9 @@ def with_privacy_settings(survey: Survey, project: Project | None) -> Survey:
     if project.protection is not None:
         problem = protection_problem(project.protection, inst.scale)
         if problem:
-            raise OptionError(f"{project.path}: protection: {problem}.")
+            raise OptionError(
+                Message("error.project_value", path=project.path, key="protection", problem=problem)
+            )
         changes["protection"] = float(project.protection)
     if project.dominance is not None:
         changes["dominance"] = project.dominance
@@ -255,7 +278,9 @@ def resolve_options(options: ReadOptions) -> RunSettings:
         actor_map = project.resolve(project.actor_map)
     cpus = usable_cpus()
     if options.min_n is not None and min_n_problem(options.min_n):
-        raise OptionError(f"--min-n: {min_n_problem(options.min_n)}.")
+        raise OptionError(
+            Message("error.option_problem", option="--min-n", problem=min_n_problem(options.min_n))
+        )
     rounds = options.rounds
     if isinstance(rounds, str):  # as typed after --rounds; an empty one keeps every round
         rounds = rounds.split(",") if rounds else None
@@ -295,10 +320,7 @@ def _paths(files: Sequence[str] | None, project: Project | None) -> tuple[str, .
         return tuple(files)
     if project and project.inputs:
         return tuple(project.resolve(p) for p in project.inputs)
-    raise OptionError(
-        "no input: give survey files, folders or patterns, or run where a partnerkit.toml "
-        "lists them (partnerkit init writes one)."
-    )
+    raise OptionError(Message("error.no_input"))
 
 
 def _format(output: Path | None, fmt: str | None, project: Project | None) -> Format:
@@ -309,8 +331,11 @@ def _format(output: Path | None, fmt: str | None, project: Project | None) -> Fo
         try:
             return Format(project.output["format"])
         except ValueError:
+            problem = Message("project.formats", choices=", ".join(f.value for f in Format))
             raise OptionError(
-                f"{project.path}: [output] format: one of {', '.join(f.value for f in Format)}."
+                Message(
+                    "error.project_value", path=project.path, key="[output] format", problem=problem
+                )
             ) from None
     return format_for(output, None if fmt is None else Format(fmt))
 
@@ -363,7 +388,7 @@ def write_starter(path: Path, force: bool = False) -> Path:
     if path.is_dir():
         path = path / PROJECT_FILE
     if path.exists() and not force:
-        raise OptionError(f"{path}: exists already; give --force to replace it.")
+        raise OptionError(Message("error.project_exists", path=path))
     # refused above unless --force; the rest of the output policy applies (write_output)
     write_output(STARTER, path, "toml", force=True)
     return path

@@ -31,7 +31,7 @@ import numpy as np
 
 from .errors import MappingError, OptionError
 from .grouping import GroupKey, group_codes, resolve_keys
-from .i18n import number, t
+from .i18n import Message, number, t
 from .result import Finding, Result
 
 if TYPE_CHECKING:
@@ -262,13 +262,10 @@ def relations(
     min_n = min_n or inst.min_n or DEFAULT_MIN_N
     chosen = _chosen_relations(survey, relation)
     if "actor" not in survey.data.columns:
-        raise MappingError(
-            "relations: the survey has no actor column, so raters cannot be grouped. "
-            "Add an actor-type column (for example 'Aktørtype') or map it with --actor-map."
-        )
+        raise MappingError(Message("error.relations_no_actor"))
     keys = resolve_keys(survey, list(by))
     if any(k.column in ("actor", "sector") for k in keys):
-        raise OptionError("--by actor: the rater's actor type is already the matrix's rows.")
+        raise OptionError(Message("error.relations_by_actor"))
     scale = chosen[0].scale
     gap = GAP_1_5 * (scale.max - scale.min) / 4 if gap is None else gap
     frame = _Frame(survey, keys, lang)
@@ -378,16 +375,12 @@ def _chosen_relations(survey: Survey, wanted: Sequence[str] | None) -> list[Rela
     inst = survey.instrument
     present = [r for r in inst.relations if any(c in survey.data.columns for c in r.columns)]
     if not inst.relations:
-        raise MappingError(
-            f"relations: instrument '{inst.id}' declares no [[relations]]; see "
-            "docs/instrument.md for the relation questions."
-        )
+        raise MappingError(Message("error.relations_none", instrument=inst.id))
     if not present:
         where = ", ".join(s.path for s in survey.sources[:3])
+        stem = inst.relations[0].stem_text(inst.language)
         raise MappingError(
-            f"relations: {where} has no column of the relation questions of instrument "
-            f"'{inst.id}' (headers like '{inst.relations[0].stem_text(inst.language)} - "
-            "<actor type>'). Run `partnerkit validate` to see how the columns were read."
+            Message("error.relations_columns", where=where, instrument=inst.id, stem=stem)
         )
     if not wanted:
         return present
@@ -395,8 +388,7 @@ def _chosen_relations(survey: Survey, wanted: Sequence[str] | None) -> list[Rela
     unknown = [w for w in wanted if w not in ids]
     if unknown:
         raise OptionError(
-            f"--relation {unknown[0]}: not a relation of this survey "
-            f"(choose from {', '.join(ids)})."
+            Message("error.relation_unknown", relation=unknown[0], choices=", ".join(ids))
         )
     # the balance of a desired relation needs its actual one
     needed = set(wanted) | {r.compares for r in present if r.id in wanted and r.compares}

@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import SurveyReadError
 from .grouping import GroupKey, group_codes, group_order, resolve_keys
-from .i18n import half_up
+from .i18n import Joined, Message, half_up
 from .parallel import thread_map
 from .privacy.threshold import resolve_min_n
 from .protect import hide
@@ -93,8 +93,6 @@ def coverage_message(survey: Survey, default_instrument: bool = False) -> str | 
     has at least one): which dimensions and items, the unused columns that look like
     items, and, when the default instrument maps fewer than half its items, the advice
     to choose or write an instrument."""
-    from .i18n import t
-
     missing = missing_dimensions(survey)
     if not missing:
         return None
@@ -104,24 +102,28 @@ def coverage_message(survey: Survey, default_instrument: bool = False) -> str | 
     for dim_id in missing:
         dim = inst.dimension(dim_id)
         items = ", ".join(i.id for i in dim.items)
-        parts.append(f"'{dim.label(lang)}' ({dim_id}; items {items})")
-    text = (
-        f"instrument '{inst.id}': {len(missing)} of {len(inst.dimensions)} dimension(s) "
-        f"have no column for any item, so they show no scores: {'; '.join(parts)}. "
-        + t("dimension.no_columns", "en").capitalize()
-    )
-    unused = item_like_columns(survey)
+        parts.append(Message("warn.coverage.dim", label=dim.label(lang), id=dim_id, items=items))
+    unused, advice = item_like_columns(survey), ""
     if unused:
         shown = ", ".join(f"'{c}'" for c in unused[:12])
-        more = f" and {len(unused) - 12} more" if len(unused) > 12 else ""
-        text += f" Columns that look like items but match none: {shown}{more}."
+        more = Message("warn.more", count=len(unused) - 12) if len(unused) > 12 else ""
+        unused = Message("warn.coverage.unused", shown=shown, more=more)
     if default_instrument and 2 * len(survey.items) < len(inst.items):
-        text += (
-            f" The default instrument '{inst.id}' found only {len(survey.items)} of its "
-            f"{len(inst.items)} items: give your own with --instrument FILE, or write one "
-            "with `partnerkit instrument init my_instrument.toml`."
+        advice = Message(
+            "warn.coverage.default",
+            instrument=inst.id,
+            found=len(survey.items),
+            total=len(inst.items),
         )
-    return text
+    return Message(
+        "warn.coverage",
+        instrument=inst.id,
+        missing=len(missing),
+        total=len(inst.dimensions),
+        dims=Joined(parts, "; "),
+        unused=unused or "",
+        advice=advice,
+    )
 
 
 def respondent_scores(survey: Survey) -> RespondentScores:
@@ -140,11 +142,8 @@ def respondent_scores(survey: Survey) -> RespondentScores:
     scale = inst.scale
     dims = scoreable_dimensions(survey)
     if not dims:
-        where = ", ".join(s.where for s in survey.sources)
-        raise SurveyReadError(
-            f"{where}: no dimension has at least half of its items as columns, so nothing "
-            "can be scored. Run `partnerkit validate` to see which columns were mapped."
-        )
+        where = Joined(s.where for s in survey.sources)
+        raise SurveyReadError(Message("error.nothing_scorable", where=where))
     n = len(survey.data)
     turn = scale.min + scale.max
     columns = {
@@ -284,7 +283,7 @@ def score_survey(
     warnings = (*min_n_warnings, *survey.ledger.warnings)
     warnings += _clipped_intervals(records, inst.scale)
     if not keys:
-        warnings += ("no actor or round column found: only overall scores are shown.",)
+        warnings += (Message("warn.no_groups"),)
     comments = None
     if include_comments:
         from .comments import collect_comments
@@ -401,10 +400,7 @@ def _clipped_intervals(records: pd.DataFrame, scale) -> tuple[str, ...]:
     clipped = int(np.count_nonzero(spread & ((lo <= scale.min) | (hi >= scale.max))))
     if not clipped:
         return ()
-    return (
-        f"{clipped} 95% interval(s) of small or spread-out groups reach past the scale "
-        f"({scale.min}-{scale.max}) and are shown clipped to it.",
-    )
+    return (Message("warn.clipped", count=clipped, lo=scale.min, hi=scale.max),)
 
 
 def group_statistics(

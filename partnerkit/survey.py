@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .i18n import Message, t
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -19,12 +21,15 @@ if TYPE_CHECKING:
 
 #: Reasons a row is not scored, with their plain-language meaning.
 EXCLUSION_REASONS: Mapping[str, str] = {
-    "empty_row": "empty row",
-    "no_item_answered": "no item answered on the scale (only blank, don't know or invalid)",
-    "duplicate_respondent": "duplicate respondent id in the same round and area (last row kept)",
-    "too_few_items": "fewer than half the items of every dimension answered",
-    "round_not_selected": "a round not chosen with --rounds",
-}
+    reason: t(f"excluded.{reason}", "en")
+    for reason in (
+        "empty_row",
+        "no_item_answered",
+        "duplicate_respondent",
+        "too_few_items",
+        "round_not_selected",
+    )
+}  # in Danish too: the catalogue's excluded.* texts
 
 #: Columns of :attr:`Survey.data` that are not items or source columns.
 ROW_COLUMN = "_row"  # row number in the file, 1-based as a spreadsheet shows it
@@ -47,7 +52,7 @@ class Source:
 
     @property
     def where(self) -> str:
-        return f"{self.path}, sheet '{self.sheet}'" if self.sheet else self.path
+        return Message("where.sheet", path=self.path, sheet=self.sheet) if self.sheet else self.path
 
     def to_dict(self) -> dict:
         out = {"path": self.path, "sheet": self.sheet, "layout": self.layout, "rows": self.rows}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .i18n import t
+from .i18n import Message, t
 from .instrument import Instrument, load_instrument
 
 ROWS = 1000  # response rows with drop-down lists
@@ -142,9 +142,7 @@ def write_template(
     from .output import write_output
 
     if path.suffix.lower() != ".xlsx":
-        raise OptionError(
-            f"{path}: the template is an Excel workbook; give a path ending in .xlsx."
-        )
+        raise OptionError(Message("error.template_suffix", path=path))
     buffer = io.BytesIO()
     template_workbook(instrument, lang).save(buffer)
     inputs = (Path(instrument),) if isinstance(instrument, str | Path) else ()

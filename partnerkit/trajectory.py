@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import OptionError
 from .grouping import group_rows, keys_over_rounds
-from .i18n import number, t
+from .i18n import Message, number, t
 from .result import Result
 from .survey import Survey
 
@@ -168,14 +168,18 @@ def trajectory(
     from .stats.mixed import linear_trend
 
     if adjust not in ("bh", "holm", "none"):
-        raise OptionError(f"--adjust {adjust}: choose one of bh, holm, none.")
+        raise OptionError(
+            Message("error.choose", option="--adjust", value=adjust, choices="bh, holm, none")
+        )
     if paired not in ("auto", "yes", "no"):
-        raise OptionError(f"--paired {paired}: choose one of auto, yes, no.")
+        raise OptionError(
+            Message("error.choose", option="--paired", value=paired, choices="auto, yes, no")
+        )
     if not 0 < alpha < 1:
-        raise OptionError(f"--alpha {alpha}: must lie between 0 and 1.")
+        raise OptionError(Message("error.alpha", alpha=alpha))
     inst = survey.instrument
     lang = lang or inst.language
-    keys, key_names, rounds = keys_over_rounds(survey, by, "rounds for a trajectory")
+    keys, key_names, rounds = keys_over_rounds(survey, by, Message("purpose.trajectory"))
     positions, unit = round_positions(rounds)
     scored = score_survey(survey, [*key_names, "round"], min_n=min_n, lang=lang)
     per_round = scored.records[scored.records["round"].notna()].reset_index(drop=True)
@@ -192,7 +196,7 @@ def trajectory(
         if (frame.drop_duplicates().groupby("id").size() >= 2).any():
             ids = codes
     if paired == "yes" and ids is None:
-        raise OptionError("--paired yes: no respondent id links rounds in this survey.")
+        raise OptionError(Message("error.paired_no_link"))
     lookup = {}
     for rec in per_round.to_dict("records"):
         lookup[(tuple(rec[k] for k in key_names), rec["round"], rec["dimension"])] = rec

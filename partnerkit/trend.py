@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import OptionError
 from .grouping import group_rows, keys_over_rounds
-from .i18n import half_up, number, signed, t
+from .i18n import Message, half_up, number, signed, t
 from .result import Finding, Result
 from .survey import Survey
 
@@ -162,7 +162,7 @@ def trend(
     _check_choices(baseline, test, paired, adjust, alpha)
     inst = survey.instrument
     lang = lang or inst.language
-    keys, key_names, rounds = keys_over_rounds(survey, by, "rounds to compare")
+    keys, key_names, rounds = keys_over_rounds(survey, by, Message("purpose.compare"))
     scored = score_survey(survey, [*key_names, "round"], min_n=min_n, lang=lang)
     per_round = scored.records[scored.records["round"].notna()].reset_index(drop=True)
     rs = respondent_scores(survey)
@@ -176,7 +176,7 @@ def trend(
              for i in range(1, len(rounds))]  # fmt: skip
     warnings = list(scored.warnings)
     if test == "brunner-munzel" and paired == "yes":
-        warnings.append("Brunner-Munzel compares independent samples; rounds were not paired.")
+        warnings.append(Message("warn.brunner_munzel"))
 
     records = []
     lookup = _records_by_group(per_round, key_names)
@@ -247,9 +247,11 @@ def _check_choices(baseline, test, paired, adjust, alpha) -> None:
         ("--adjust", adjust, ADJUSTMENTS),
     ):
         if value not in choices:
-            raise OptionError(f"{name} {value}: choose one of {', '.join(choices)}.")
+            raise OptionError(
+                Message("error.choose", option=name, value=value, choices=", ".join(choices))
+            )
     if not 0 < alpha < 1:
-        raise OptionError(f"--alpha {alpha}: must lie between 0 and 1.")
+        raise OptionError(Message("error.alpha", alpha=alpha))
 
 
 def _records_by_group(per_round: pd.DataFrame, key_names: list[str]) -> dict:
@@ -275,9 +277,7 @@ def link_rounds(respondent, rows_from, rows_to, paired: str, test: str) -> _Link
         return _Link()
     if respondent is None:
         if paired == "yes":
-            raise OptionError(
-                "--paired yes: the survey has no respondent id column to link rounds."
-            )
+            raise OptionError(Message("error.paired_no_id"))
         return _Link()
     import pandas as pd
 

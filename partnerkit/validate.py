@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import PartnerkitError
+from .i18n import Message
 from .instrument import Instrument, load_instrument
 from .io import build_part, column_matches, inspect_sheet, stack_parts
 from .survey import ColumnMatch, Exclusion, InvalidCell, Source
@@ -83,10 +84,14 @@ class ValidationResult:
         out = []
         for f in self.files:
             if f.missing_items:
-                out.append(f"{f.source.where}: {len(f.missing_items)} item(s) have no column")
+                out.append(
+                    Message(
+                        "validate.strict_missing", where=f.source.where, count=len(f.missing_items)
+                    )
+                )
             invalid = sum(c.count for c in f.invalid_cells)
             if invalid:
-                out.append(f"{f.source.where}: {invalid} invalid cell(s)")
+                out.append(Message("validate.strict_invalid", where=f.source.where, count=invalid))
         return out
 
     @property
@@ -136,6 +141,7 @@ def validate(
     sheet: str | int | None = None,
     strict: bool = False,
     layout: str | None = None,
+    lang: str = "en",
 ) -> ValidationResult:
     """Read each export the way ``score`` would, and report how it was understood.
 
@@ -173,7 +179,7 @@ def validate(
         )
         if not plan.items:
             problems.append(
-                f"{table.where}: no column matches any item of instrument '{instrument.id}'."
+                Message("validate.no_items", where=table.where, instrument=instrument.id)
             )
         if problems:
             reports.append(FileReport(**report, problems=tuple(problems)))
@@ -183,7 +189,7 @@ def validate(
         try:
             rs = respondent_scores(survey)
         except PartnerkitError as exc:
-            problems.append(str(exc))
+            problems.append(exc.message)
             scored, too_few = 0, Exclusion("too_few_items", 0)
         else:
             scored = int(rs.scored.sum())
@@ -202,4 +208,4 @@ def validate(
                 problems=tuple(problems),
             )
         )
-    return ValidationResult(files=tuple(reports), instrument=instrument, strict=strict)
+    return ValidationResult(files=tuple(reports), instrument=instrument, strict=strict, lang=lang)

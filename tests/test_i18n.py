@@ -34,18 +34,24 @@ def _literal_keys(node: ast.expr) -> list[str]:
     return []
 
 
-def _used_keys() -> dict[str, str]:
-    used = {}
+def _calls(name: str):
+    """Every call ``name(first, ...)`` written in the package: (path, call node)."""
     for path, tree in _trees():
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "t"
+                and node.func.id == name
                 and node.args
             ):
-                for key in _literal_keys(node.args[0]):
-                    used[key] = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+                yield path, node
+
+
+def _used_keys() -> dict[str, str]:
+    used = {}
+    for path, node in _calls("t"):
+        for key in _literal_keys(node.args[0]):
+            used[key] = f"{path.relative_to(PACKAGE)}:{node.lineno}"
     return used
 
 

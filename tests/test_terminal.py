@@ -120,3 +120,50 @@ def test_instrument_show_frame_in_danish_and_english(runner):
     assert "Skala: 1 Helt uenig" in da and "Zoner: styrke ≥ 4,0" in da and "Udsagn" in da
     assert "Scale:" not in da and "Zones:" not in da and "Statement" not in da
     assert "Scale: 1 Strongly disagree" in en and "Zones: strength ≥ 4.0" in en
+
+
+LONG = EXAMPLES / "partnerskab_lang_2017-2024.csv"
+COMMANDS = {
+    "score --by actor": ["score", EXAMPLE_XLSX, "--by", "actor"],
+    "score --by round": ["score", EXAMPLE_XLSX, "--by", "round"],
+    "gaps": ["gaps", EXAMPLE_XLSX],
+    "trend": ["trend", EXAMPLE_XLSX],
+    "reliability": ["reliability", EXAMPLE_XLSX],
+    "relations": ["relations", EXAMPLE_XLSX],
+    "areas": ["areas", AREAS],
+    "areas --trend": ["areas", AREAS, "--trend", "--method", "welch"],
+    "trend --over-time": ["trend", LONG, "--over-time"],
+    "instrument show": ["instrument", "show", "partnerskab"],
+    "validate": ["validate", EXAMPLE_XLSX],
+}
+MARKS_AND_FLAGS = "●◐○▲▼⚑↺"
+
+
+def _tokens(text: str) -> dict[str, int]:
+    """Words of a rendering, with how often each occurs; box lines and the text
+    caterpillars of ``areas`` (drawn to the width: ``──●──``) left out."""
+    from collections import Counter
+
+    return Counter(w for w in text.split() if "─" not in w)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_at_80_columns_keeps_every_word_and_mark(runner, monkeypatch, command):
+    """A table too wide for 80 columns continues in panels: every name, header word, zone
+    mark and flag of the 200-column rendering is in the 80-column one, whole (a cut
+    "Kommu…" or a header broken inside a word loses the word), no line is longer than 80
+    and none ends in spaces."""
+    texts = {}
+    for width in (200, 80):
+        monkeypatch.setenv("COLUMNS", str(width))
+        result = invoke(runner, *COMMANDS[command])
+        assert result.exit_code == 0, result.output
+        texts[width] = result.stdout
+    narrow = texts[80].splitlines()
+    assert max(cell_len(line) for line in narrow) <= 80
+    assert all(line == line.rstrip() for line in narrow)
+    wide, cut = _tokens(texts[200]), _tokens(texts[80])
+    lost = {w: n for w, n in wide.items() if cut[w] < n}
+    assert not lost, lost
+    for mark in MARKS_AND_FLAGS:
+        assert texts[80].count(mark) >= texts[200].count(mark), mark

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError, SurveyReadError
+from ..i18n import Message
 from .limits import max_cells, max_unzipped_bytes
 
 if TYPE_CHECKING:
@@ -74,7 +75,11 @@ class RawTable:
     @property
     def where(self) -> str:
         """``file`` or ``file, sheet 'name'`` for messages."""
-        return f"{self.path}, sheet '{self.sheet}'" if self.sheet else str(self.path)
+        return (
+            Message("where.sheet", path=self.path, sheet=self.sheet)
+            if self.sheet
+            else str(self.path)
+        )
 
 
 @dataclass(frozen=True)
@@ -91,14 +96,11 @@ class HeaderSpec:
 def check_input_path(path: Path) -> None:
     """Raise a clear error when ``path`` cannot be an input file."""
     if not path.exists():
-        raise InputFileError(f"{path}: no such file. Check the path and the file name.")
+        raise InputFileError(Message("error.no_file", path=path))
     if path.is_dir():
-        raise InputFileError(
-            f"{path}: is a folder; give a survey file inside it (or a SurveyXact CSV export "
-            "folder holding dataset.csv, structure.csv and labels.csv)."
-        )
+        raise InputFileError(Message("error.is_folder", path=path))
     if path.stat().st_size == 0:
-        raise SurveyReadError(f"{path}: the file is empty (0 bytes). Export the survey again.")
+        raise SurveyReadError(Message("error.empty_file", path=path))
 
 
 def list_sheets(path: Path, visible: bool = False) -> list[str]:
@@ -165,31 +167,29 @@ def read_sheet(
         return read_spreadsheet(path, sheet, header)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
-            raise SurveyReadError(f"{path}: --sheet applies to spreadsheets, not to CSV files.")
+            raise SurveyReadError(Message("error.sheet_csv", path=path))
         _guard_not_text(path)
         return read_csv(path, header, prepare)
     if suffix == ".gz":
-        raise InputFileError(
-            f"{path}: is gzip-compressed; decompress it first (gunzip), or pipe it in: "
-            f"`zcat {path} | partnerkit score -`."
-        )
+        raise InputFileError(Message("error.gzip", path=path))
     raise InputFileError(
-        f"{path}: unsupported file type '{path.suffix or '(none)'}'. partnerkit reads "
-        f"{', '.join(SUPPORTED)}; export the survey in one of them."
+        Message(
+            "error.file_type",
+            path=path,
+            suffix=path.suffix or "(none)",
+            supported=", ".join(SUPPORTED),
+        )
     )
 
 
 #: what a text file's first bytes say it really is, and what to do
 _NOT_TEXT = (
-    (b"\x1f\x8b", "is gzip-compressed, not a CSV file; decompress it first (gunzip), or pipe "
-     "it in: `zcat FILE | partnerkit score -`"),
-    (b"PK\x03\x04", "is a zip archive (an xlsx or ods workbook?), not a CSV file; give it "
-     "the extension it was saved with, such as .xlsx"),
-    (b"\xd0\xcf\x11\xe0", "is an Excel or Office file, not a CSV file; give it the "
-     "extension it was saved with, such as .xls"),
-    (b"\xff\xfe\x00\x00", "is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again"),
-    (b"\x00\x00\xfe\xff", "is UTF-32 encoded; save it as UTF-8 (or UTF-16) and try again"),
-)  # fmt: skip
+    (b"\x1f\x8b", "error.not_text.gzip"),
+    (b"PK\x03\x04", "error.not_text.zip"),
+    (b"\xd0\xcf\x11\xe0", "error.not_text.office"),
+    (b"\xff\xfe\x00\x00", "error.not_text.utf32"),
+    (b"\x00\x00\xfe\xff", "error.not_text.utf32"),
+)
 
 
 def _guard_not_text(path: Path) -> None:
@@ -199,7 +199,7 @@ def _guard_not_text(path: Path) -> None:
         magic = fh.read(8)
     for start, what in _NOT_TEXT:
         if magic.startswith(start):
-            raise InputFileError(f"{path}: {what}.".replace("FILE", str(path)))
+            raise InputFileError(Message(what, path=path))
 
 
 def resolve_sheet(
@@ -208,7 +208,7 @@ def resolve_sheet(
     """The sheet name that ``sheet`` (name, 1-based number or None) refers to; None is the
     first of the ``shown`` (visible) sheets, when the workbook says which are."""
     if not names:
-        raise SurveyReadError(f"{path}: the workbook has no sheets.")
+        raise SurveyReadError(Message("error.no_sheets", path=path))
     if sheet is None:
         return (shown or names)[0]
     if isinstance(sheet, str) and sheet in names:
@@ -220,9 +220,7 @@ def resolve_sheet(
     if str(sheet).isdigit() and 1 <= int(sheet) <= len(names):
         return names[int(sheet) - 1]
     listed = ", ".join(f"'{n}'" for n in names)
-    raise SurveyReadError(
-        f"{path}: no sheet '{sheet}'. The workbook has {listed}; choose one with --sheet."
-    )
+    raise SurveyReadError(Message("error.no_sheet", path=path, sheet=sheet, listed=listed))
 
 
 # ---------------------------------------------------------------- spreadsheets
@@ -264,9 +262,12 @@ def _guard_zip(path: Path) -> None:
             total = sum(m.file_size for m in members)
             if total > max_unzipped_bytes():
                 raise SurveyReadError(
-                    f"{path}: the workbook unpacks to {total / 2**20:,.0f} MB, more than the "
-                    f"limit of {max_unzipped_bytes() / 2**20:,.0f} MB. If the file is genuine, "
-                    "raise the limit with PARTNERKIT_MAX_UNZIPPED_MB."
+                    Message(
+                        "error.unzipped",
+                        path=path,
+                        size=total / 2**20,
+                        limit=max_unzipped_bytes() / 2**20,
+                    )
                 )
             for member in members:
                 if not member.filename.endswith((".xml", ".rels", ".vml")):
@@ -275,9 +276,7 @@ def _guard_zip(path: Path) -> None:
                     head = part.read(4096)
                 if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
                     raise SurveyReadError(
-                        f"{path}: the workbook declares XML entities ({member.filename}), which "
-                        "Excel never writes and which can expand without bound; refusing to "
-                        "read it. Save the file again from a spreadsheet program."
+                        Message("error.entities", path=path, member=member.filename)
                     )
                 if member.filename.startswith(("xl/worksheets/sheet", "content.xml")):
                     _guard_dimension(path, head)
@@ -299,9 +298,14 @@ def _guard_dimension(path: Path, head: bytes) -> None:
     height = int(match.group(4)) - int(match.group(2)) + 1
     if width * height > max_cells():
         raise SurveyReadError(
-            f"{path}: a sheet declares {width * height:,} cells ({height:,} rows x {width:,} "
-            f"columns), more than the limit of {max_cells():,} cells. If the file is genuine, "
-            "raise the limit with PARTNERKIT_MAX_CELLS."
+            Message(
+                "error.cells_declared",
+                path=path,
+                cells=width * height,
+                rows=height,
+                columns=width,
+                limit=max_cells(),
+            )
         )
 
 
@@ -330,9 +334,13 @@ def sheet_cells(path: Path, sheet: str | int | None = None):
         data = book.get_sheet_by_name(name)
         if data.total_height * max(data.total_width, 1) > max_cells():
             raise SurveyReadError(
-                f"{path}, sheet '{name}': {data.total_height:,} rows x {data.total_width:,} "
-                f"columns is more than the limit of {max_cells():,} cells. If the file is "
-                "genuine, raise the limit with PARTNERKIT_MAX_CELLS."
+                Message(
+                    "error.cells",
+                    where=Message("where.sheet", path=path, sheet=name),
+                    rows=data.total_height,
+                    columns=data.total_width,
+                    limit=max_cells(),
+                )
             )
         rows = data.to_python(skip_empty_area=False)
         merged = tuple(data.merged_cell_ranges or ())
@@ -394,9 +402,8 @@ def read_spreadsheet(
     while rows and all(_blank(c) for c in rows[-1]):  # trailing empty rows of the used range
         rows.pop()
     if not rows or not any(not _blank(c) for c in rows[0]):
-        raise SurveyReadError(
-            f"{path}, sheet '{name}': is empty. Export the survey with its answers."
-        )
+        where = Message("where.sheet", path=path, sheet=name)
+        raise SurveyReadError(Message("error.sheet_empty", where=where))
     spec = (header or one_header_row)([[_text(c) for c in row] for row in rows[:3]], name)
     frame = frame_from_rows(rows[spec.rows :], spec.names)
     table = RawTable(
@@ -510,12 +517,9 @@ def read_csv(
         records = csv.reader(io.StringIO(lines, newline=""), delimiter=delimiter)
         first = list(itertools.islice(records, _SNIFF_LINES))
     except csv.Error as exc:  # a cell over 128 KB
-        raise SurveyReadError(
-            f"{path}: the first rows cannot be read as CSV ({exc}). Check that the file is a "
-            "CSV export of the survey."
-        ) from None
+        raise SurveyReadError(Message("error.csv_unreadable", path=path, problem=exc)) from None
     if not first or not any(c.strip() for c in first[0]):
-        raise SurveyReadError(f"{path}: is empty. Export the survey with its answers.")
+        raise SurveyReadError(Message("error.csv_empty", path=path))
     spec = (header or one_header_row)(first, None)
     dtypes = prepare(spec.names, spec.alternates) if prepare else {}
     width = _record_width(lines, delimiter, spec.rows)
@@ -537,15 +541,15 @@ def read_csv(
             encoding = "cp1252"  # Danish Excel's default; UTF-8 failed past the sniffed sample
             frame, owned = _parse_csv(path, delimiter, encoding, spec, dtypes, width, pieces)
     except UnicodeDecodeError:
-        raise SurveyReadError(
-            f"{path}: cannot decode the file as {encoding}. Save it as UTF-8 and try again."
-        ) from None
+        raise SurveyReadError(Message("error.decode", path=path, encoding=encoding)) from None
     except pd.errors.EmptyDataError:
         frame, owned = pd.DataFrame(columns=spec.names), {}
     except SurveyReadError:  # already says what is wrong (it is a ValueError too)
         raise
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SurveyReadError(f"{path}: {_parser_problem(exc, len(spec.names))}") from exc
+        raise SurveyReadError(
+            Message("error.at", where=path, problem=_parser_problem(exc, len(spec.names)))
+        ) from exc
     table = RawTable(
         _without_trailing_blank_lines(_tidy(frame)),
         path,
@@ -639,9 +643,8 @@ def _parse_csv(
         except pd.errors.ParserWarning:  # the first row is wider than the sample showed
             wider = _record_width(_head_text(path, encoding), delimiter, spec.rows)
             if wider - len(spec.names) > MAX_EXTRA_CELLS or wider <= len(names):
-                raise SurveyReadError(
-                    f"{path}: {_too_wide(spec.rows + 1, wider, len(spec.names))}"
-                ) from None
+                problem = _too_wide(spec.rows + 1, wider, len(spec.names))
+                raise SurveyReadError(Message("error.at", where=path, problem=problem)) from None
         except pd.errors.ParserError as exc:  # a later row is wider: by how much?
             wider = _cells_seen(exc)
             if wider is None or wider - len(spec.names) > MAX_EXTRA_CELLS:
@@ -654,7 +657,7 @@ def _parse_csv(
         row = int(np.flatnonzero(filled.any(axis=1))[0])
         cells = len(spec.names) + 1 + int(np.flatnonzero(filled[row])[-1])
         message = _too_wide(spec.rows + 1 + row, cells, len(spec.names))
-        raise SurveyReadError(f"{path}: {message}")
+        raise SurveyReadError(Message("error.at", where=path, problem=message))
     return frame.drop(columns=list(extras)), owned
 
 
@@ -663,10 +666,7 @@ MAX_EXTRA_CELLS = 16
 
 
 def _too_wide(row: int | str, cells: int | str, header: int) -> str:
-    return (
-        f"row {row} has {cells} cells but the header has {header}. Check the delimiter, "
-        "or quote text that contains it, and export again."
-    )
+    return Message("error.too_wide", row=row, cells=cells, header=header)
 
 
 def _cells_seen(exc: Exception) -> int | None:
@@ -706,7 +706,7 @@ def _parser_problem(exc: Exception, header: int) -> str:
     match = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", text)
     if match:
         return _too_wide(match.group(1), match.group(2), header)
-    return f"cannot parse the CSV ({text})."
+    return Message("error.csv_parse", problem=text)
 
 
 def sniff_encoding(head: bytes, path: Path | None = None) -> str:
@@ -724,10 +724,7 @@ def sniff_encoding(head: bytes, path: Path | None = None) -> str:
         if max(even, odd) > len(head[:4096]) // 4:
             return "utf-16-be" if even > odd else "utf-16-le"
         line = head[: head.index(b"\x00")].count(b"\n") + 1
-        raise SurveyReadError(
-            f"{path}: contains a NUL byte on line {line}; the file is damaged or not a CSV "
-            "file. Export it again."
-        )
+        raise SurveyReadError(Message("error.nul", path=path, line=line))
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -742,10 +739,7 @@ def _guard_nul(path: Path) -> None:
         at = data.find(b"\x00")
         if at >= 0:
             line = data[:at].count(b"\n") + 1
-            raise SurveyReadError(
-                f"{path}: contains a NUL byte on line {line}; the file is damaged or not a CSV "
-                "file. Export it again."
-            )
+            raise SurveyReadError(Message("error.nul", path=path, line=line))
 
 
 _UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
@@ -758,11 +752,7 @@ def _guard_mixed_encoding(path: Path | None, exc: UnicodeDecodeError, data: byte
     if data is not None and _UTF8_LETTER.search(data):
         bad = _first_invalid_utf8(data)
         line = data[:bad].count(b"\n") + 1
-        raise SurveyReadError(
-            f"{path}: mixes UTF-8 text with another encoding (first non-UTF-8 byte on line "
-            f"{line}); letters such as æ, ø and å would be read wrongly. Save the file again as "
-            "UTF-8."
-        )
+        raise SurveyReadError(Message("error.mixed_encoding", path=path, line=line))
 
 
 def _first_invalid_utf8(data: bytes) -> int:
@@ -874,21 +864,19 @@ def _check_not_empty(table: RawTable) -> None:
     frame = table.frame  # column by column: stops at the first column with a value
     filled = (frame.iloc[:, j].notna().any() for j in range(frame.shape[1]))
     if frame.shape[0] == 0 or not any(filled):
-        raise SurveyReadError(
-            f"{table.where}: has a header row but no answers. Export the survey with responses."
-        )
+        raise SurveyReadError(Message("error.no_answers", where=table.where))
 
 
 def _unreadable_workbook(path: Path, exc: Exception) -> InputFileError:
     with path.open("rb") as fh:
         magic = fh.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in (".xlsx", ".xlsm"):
-        hint = "it looks password-protected (encrypted); save an unprotected copy and try again"
+        hint = Message("error.workbook.encrypted")
     elif not magic.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
-        hint = "it is not a spreadsheet; if it is a CSV file, give it the .csv extension"
+        hint = Message("error.workbook.not_spreadsheet")
     else:
-        hint = f"it may be damaged ({_first_line(exc)}); open and save it again in Excel"
-    return InputFileError(f"{path}: cannot read the workbook: {hint}.")
+        hint = Message("error.workbook.damaged", problem=_first_line(exc))
+    return InputFileError(Message("error.workbook", path=path, hint=hint))
 
 
 def _first_line(exc: Exception) -> str:

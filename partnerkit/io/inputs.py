@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputFileError, OptionError, SurveyReadError
+from ..i18n import Message
 from .files import SUPPORTED
 from .rounds import _NUMBERED, _YEAR
 
@@ -97,7 +98,7 @@ def expand_inputs(
         if glob.has_magic(text) and not path.exists():
             matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207 (absolute patterns)
             if not matches:
-                raise OptionError(f"{text}: no file matches this pattern.")
+                raise OptionError(Message("error.pattern", pattern=text))
             base = _pattern_base(text)  # surveys/*/2024.csv: areas are the folders below surveys
             for match in matches:
                 candidate = Path(match)
@@ -111,8 +112,7 @@ def expand_inputs(
             found = list(_search(path, follow_links, skipped))
             if not found:
                 raise InputFileError(
-                    f"{path}: is a folder with no survey files in it (looked for "
-                    f"{', '.join(SUPPORTED)})."
+                    Message("error.empty_folder", path=path, supported=", ".join(SUPPORTED))
                 )
             for item in found:
                 add(Input(item, path))
@@ -231,9 +231,7 @@ def spool(path: Path) -> Path:
     target = SpooledPath(target)
     if target.stat().st_size == 0:
         what = "standard input" if str(path) == "-" else f"{path} (a pipe)"
-        raise SurveyReadError(
-            f"{what}: nothing came in. Pipe a CSV file in, as in `partnerkit score - < survey.csv`."
-        )
+        raise SurveyReadError(Message("error.stdin_empty", what=what))
     return target
 
 
@@ -291,10 +289,7 @@ def drop_identical(inputs: list[Input]) -> tuple[list[Input], list[str]]:
                         digest.update(block)
             key = digest.hexdigest()
             if key in first:
-                skipped[k] = (
-                    f"{inputs[k].path} is identical to {first[key].path} (the same bytes): "
-                    "read once."
-                )
+                skipped[k] = Message("warn.identical", path=inputs[k].path, first=first[key].path)
             else:
                 first[key] = inputs[k]
     kept = [item for k, item in enumerate(inputs) if k not in skipped]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError, OptionError, SurveyReadError
+from ..i18n import Message
 from .files import (
     SPREADSHEET_SUFFIXES,
     SPSS_SUFFIXES,
@@ -208,9 +209,7 @@ def _check_header_rows(
         else:
             continue
         raise SurveyReadError(
-            f"{place}: --layout {layout} takes row {offset} as a header row, but it looks like "
-            f"answers ({why}); reading it so would drop a respondent. Leave out --layout to "
-            "have the layout recognised, or choose the one the file has."
+            Message("error.layout_answers", place=place, layout=layout, row=offset, why=why)
         )
 
 
@@ -225,16 +224,15 @@ def read_export(
     ``prepare`` lets a plain CSV skip columns and type role columns while parsing.
     """
     if layout is not None and layout not in LAYOUTS:
-        raise OptionError(f"--layout {layout}: unknown layout; choose one of {', '.join(LAYOUTS)}.")
+        raise OptionError(
+            Message("error.layout_unknown", layout=layout, choices=", ".join(LAYOUTS))
+        )
     folder = _surveyxact_folder(path)
     if layout in (None, "surveyxact") and folder is not None:
         return read_surveyxact_csv(folder)
     check_input_path(path)
     if layout == "surveyxact" and path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-        raise SurveyReadError(
-            f"{path}: is not a SurveyXact export; give the workbook (sheets Dataset, Structure, "
-            "Labels) or the folder holding dataset.csv, structure.csv and labels.csv."
-        )
+        raise SurveyReadError(Message("error.not_surveyxact", path=path))
     suffix = path.suffix.lower()
     if suffix in SPSS_SUFFIXES or layout == "spss":
         return read_spss(path)
@@ -243,10 +241,8 @@ def read_export(
         if _surveyxact_sheets(names) is not None:
             return read_surveyxact_workbook(path, names)
         if layout == "surveyxact":
-            raise SurveyReadError(
-                f"{path}: is not a SurveyXact workbook (it needs the sheets Dataset, Structure "
-                f"and Labels; it has {', '.join(repr(n) for n in names)})."
-            )
+            sheets = ", ".join(repr(n) for n in names)
+            raise SurveyReadError(Message("error.not_surveyxact_sheets", path=path, sheets=sheets))
     return read_sheet(path, sheet, partial(detect_header, layout=layout, where=str(path)), prepare)
 
 
@@ -280,9 +276,7 @@ def read_surveyxact_workbook(path: Path, names: list[str]) -> RawTable:
 
     found = _surveyxact_sheets(names)
     if found is None:
-        raise SurveyReadError(
-            f"{path}: is not a SurveyXact workbook (no Dataset and Labels sheets)."
-        )
+        raise SurveyReadError(Message("error.not_surveyxact_workbook", path=path))
     datasets, structure_sheet, labels_sheet = found
     parts = []
     for name in datasets:
@@ -292,7 +286,11 @@ def read_surveyxact_workbook(path: Path, names: list[str]) -> RawTable:
         header, duplicates = unique_names(rows[0])
         parts.append((frame_from_rows(rows[1:], header), duplicates))
     if not parts:
-        raise SurveyReadError(f"{path}, sheet '{datasets[0]}': is empty.")
+        raise SurveyReadError(
+            Message(
+                "error.dataset_empty", where=Message("where.sheet", path=path, sheet=datasets[0])
+            )
+        )
     _, label_rows = sheet_rows(path, labels_sheet)
     structure_rows = sheet_rows(path, structure_sheet)[1] if structure_sheet else []
     frame = _join_datasets(path, [p for p, _ in parts])
@@ -383,10 +381,7 @@ def _join_datasets(path: Path, frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.concat(frames, ignore_index=True)
     if all(len(f) == len(frames[0]) for f in frames):
         return pd.concat(frames, axis=1)
-    raise SurveyReadError(
-        f"{path}: the Dataset sheets differ in both columns and rows; export the survey again "
-        "as one dataset."
-    )
+    raise SurveyReadError(Message("error.datasets_differ", path=path))
 
 
 def _surveyxact_table(
@@ -443,17 +438,14 @@ def read_spss(path: Path) -> RawTable:
     try:
         import pyreadstat
     except ImportError:
-        raise InputFileError(
-            f"{path}: reading SPSS files needs the optional package pyreadstat. Install it with "
-            "`pip install 'partnerkit[spss]'`, or export the survey as xlsx or CSV."
-        ) from None
+        raise InputFileError(Message("error.spss_package", path=path)) from None
     from .prescan import scan_sav
 
     scan_sav(path)  # the case count the header declares, before pyreadstat allocates it
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # pyreadstat raises its own error types
-        raise InputFileError(f"{path}: cannot read the SPSS file ({exc}).") from exc
+        raise InputFileError(Message("error.spss_unreadable", path=path, problem=exc)) from exc
     frame = _spss_missing(frame, meta)
     labels = {
         column: {float(code): " ".join(str(text).split()) for code, text in mapping.items()}
@@ -466,7 +458,7 @@ def read_spss(path: Path) -> RawTable:
     }
     frame = decode_labels(frame, labels)
     if frame.empty:
-        raise SurveyReadError(f"{path}: has variables but no answers.")
+        raise SurveyReadError(Message("error.spss_empty", path=path))
     alternates = {c: (texts[c],) for c in frame.columns if c in texts}
     return RawTable(frame=frame, path=path, sheet=None, layout="spss", alternates=alternates)
 

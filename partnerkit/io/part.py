@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import MappingError, PartnerkitError, SurveyReadError
+from ..i18n import Message
 from ..instrument import ROLES, Instrument
 from ..survey import ROW_COLUMN, SOURCE_COLUMN, ColumnMatch, Exclusion, InvalidCell, Source
 from .decode import BLANK, VALID, decode_columns
@@ -85,9 +86,7 @@ def read_part(
     table, plan, warnings = inspect_sheet(path, instrument, sheet, layout=layout)
     if not plan.items:
         raise MappingError(
-            f"{table.where}: no column matches any item of instrument '{instrument.id}'. "
-            f"Run `partnerkit validate {path}` to see how the columns were read, "
-            "or choose the instrument with --instrument."
+            Message("error.no_items", where=table.where, instrument=instrument.id, path=path)
         )
     return build_part(
         index, table, plan, warnings, instrument, round_value, actor_map, area_value, consume=True
@@ -291,10 +290,7 @@ def _hidden_sheets(path: Path) -> list[str]:
     if not hidden:
         return []
     listed = ", ".join(f"'{name}'" for name in hidden)
-    return [
-        f"{path}: hidden sheet(s) {listed} not read; a hidden sheet is read only when named "
-        "with --sheet."
-    ]
+    return [Message("warn.hidden_sheets", path=path, listed=listed)]
 
 
 def _merged_roles(table: RawTable, plan: ColumnPlan) -> list[str]:
@@ -314,9 +310,7 @@ def _merged_roles(table: RawTable, plan: ColumnPlan) -> list[str]:
         if spans:
             shown = ", ".join(f"{a}-{b}" for a, b in spans[:5]) + (" ..." if len(spans) > 5 else "")
             out.append(
-                f"{table.where}: the {role} column '{column}' has merged cells (rows {shown}); "
-                "only the first row of each holds the value, the others are read as not "
-                "given. Unmerge the cells and fill the value into every row."
+                Message("warn.merged", where=table.where, role=role, column=column, rows=shown)
             )
     return out
 
@@ -355,8 +349,13 @@ def _plan(table: RawTable, instrument: Instrument, problems: list[str] | None) -
         twice = plan_columns([header], instrument, table.where, None, table.alternates)
         if twice.items or twice.roles:
             raise MappingError(
-                f"{table.where}: the header '{header}' appears {len(positions)} times (columns "
-                f"{', '.join(map(str, positions))}); rename or remove the extra column."
+                Message(
+                    "error.header_twice",
+                    where=table.where,
+                    header=header,
+                    count=len(positions),
+                    positions=", ".join(map(str, positions)),
+                )
             )
     if not plan.items and table.layout == "plain":
         _check_header_row(table, instrument)
@@ -370,9 +369,12 @@ def _check_header_row(table: RawTable, instrument: Instrument) -> None:
         texts = [str(v) for v in row if isinstance(v, str) and v.strip()]
         if texts and plan_columns(texts, instrument, table.where, []).items:
             raise SurveyReadError(
-                f"{table.where}: the header row seems to be row {table.header_row + offset}, "
-                f"not row {table.header_row}. Delete the rows above the column headers (titles, "
-                "notes) and try again."
+                Message(
+                    "error.header_row",
+                    where=table.where,
+                    found=table.header_row + offset,
+                    row=table.header_row,
+                )
             )
 
 
@@ -394,15 +396,26 @@ def _coverage_warnings(plan: ColumnPlan, instrument: Instrument, table: RawTable
     warnings = []
     missing = [i for i in instrument.item_ids if i not in plan.items]
     if missing:
+        items = f"{', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''}"
         warnings.append(
-            f"{table.where}: {len(missing)} of {len(instrument.items)} items have no column "
-            f"({', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''})."
+            Message(
+                "warn.items_missing",
+                where=table.where,
+                missing=len(missing),
+                total=len(instrument.items),
+                items=items,
+            )
         )
     for dim in instrument.dimensions:
         present = sum(item.id in plan.items for item in dim.items)
         if present and present * 2 < len(dim.items):
             warnings.append(
-                f"{table.where}: dimension '{dim.id}' has {present} of {len(dim.items)} items; "
-                "fewer than half, so it cannot be scored."
+                Message(
+                    "warn.dimension_half",
+                    where=table.where,
+                    dimension=dim.id,
+                    present=present,
+                    total=len(dim.items),
+                )
             )
     return warnings

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import OptionError, PartnerkitError, SurveyReadError
+from ..i18n import Message
 from ..instrument import Instrument, load_instrument
 from ..survey import Survey
 from .inputs import AREA_FROM, drop_identical, expand_inputs
@@ -92,15 +93,19 @@ def read_survey(
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
     if area_from not in AREA_FROM:
-        raise OptionError(f"--area-from {area_from}: choose one of {', '.join(AREA_FROM)}.")
+        raise OptionError(
+            Message(
+                "error.choose", option="--area-from", value=area_from, choices=", ".join(AREA_FROM)
+            )
+        )
     skipped: list[Path] = []
     inputs = expand_inputs(
         [paths] if isinstance(paths, str | Path) else paths, follow_links, skipped
     )
     if not inputs:
-        raise OptionError("no input files given.")
+        raise OptionError(Message("error.no_inputs"))
     if round is not None and len(inputs) > 1:
-        raise OptionError("--round applies to a single file; name the files by round instead.")
+        raise OptionError(Message("error.round_one_file"))
     inputs, identical = drop_identical(inputs)  # the same file twice: read once, and said
     several = len(inputs) > 1
     mapping = as_actor_map(actor_map, instrument)
@@ -116,7 +121,7 @@ def read_survey(
             failed[0].error
             if len(failed) == 1
             else SurveyReadError(
-                f"none of the {len(failed)} files could be read; the first: {failed[0].message}"
+                Message("error.none_read", count=len(failed), first=failed[0].message)
             )
         )
     survey = replace(stack_parts(parts, instrument, frames), failed=failed)
@@ -125,10 +130,7 @@ def read_survey(
         survey = replace(survey, ledger=ledger)
     if skipped:
         listed = ", ".join(str(p) for p in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
-        note = (
-            f"{len(skipped)} symbolic link(s) in the folder point outside it and were not "
-            f"read ({listed}); read them with --follow-links."
-        )
+        note = Message("warn.links", count=len(skipped), listed=listed)
         ledger = replace(survey.ledger, warnings=(note, *survey.ledger.warnings))
         survey = replace(survey, ledger=ledger)
     if isinstance(rounds, str):  # "2022,2024", as --rounds takes them
@@ -157,7 +159,7 @@ def _read_task(index: int, task) -> Part | Failure:
     try:
         return read_part(index, path, instrument, sheet, layout, round_value, mapping, area)
     except PartnerkitError as exc:
-        return Failure(str(path), str(exc), exc)
+        return Failure(str(path), exc.message, exc)
 
 
 def _read_batch_in_worker(batch: list[tuple[int, tuple]]) -> tuple[list, Frames | None]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InputFileError, SurveyReadError
+from ..i18n import Message
 from ..instrument import Instrument
 from ..text import CONTROL, as_label, norm_header, short, without_controls
 from .files import check_input_path, sniff_delimiter, sniff_encoding
@@ -41,7 +42,9 @@ def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: cannot decode the actor map as {encoding}.") from exc
+        raise InputFileError(
+            Message("error.actor_map_decode", path=path, encoding=encoding)
+        ) from exc
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text[:65536])))
     mapping: dict[str, str] = {}
     known = ", ".join(a.label(instrument.language) for a in instrument.actors)
@@ -50,17 +53,20 @@ def read_actor_map(path: str | Path, instrument: Instrument) -> dict[str, str]:
         if not any(cells):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise SurveyReadError(
-                f"{path}, row {number}: an actor map row needs two cells: the answer and the "
-                "actor type."
-            )
+            raise SurveyReadError(Message("error.actor_map_row", path=path, row=number))
         actor = instrument.actor_lookup.get(norm_header(cells[1]))
         if actor is None:
             if number == 1 and norm_header(cells[1]) in _HEADER_WORDS:  # "answer,actor"
                 continue
             raise SurveyReadError(
-                f"{path}, row {number}: '{cells[1]}' is not an actor type of instrument "
-                f"'{instrument.id}' (known: {known})."
+                Message(
+                    "error.actor_map_actor",
+                    path=path,
+                    row=number,
+                    actor=cells[1],
+                    instrument=instrument.id,
+                    known=known,
+                )
             )
         mapping[norm_header(cells[0])] = actor.id
     return mapping
@@ -101,32 +107,36 @@ def role_columns(
         controlled = _with_controls(series) if role != "respondent" else []
         if controlled:  # removed below, by as_shown
             listed = ", ".join(repr(short(v, 60)) for v in controlled[:5])
-            warnings.append(
-                f"{name}: control characters removed from {role} value(s) {listed}; they "
-                "cannot be shown in a workbook, a chart or a terminal."
-            )
+            warnings.append(Message("warn.controls", name=name, role=role, listed=listed))
         if role == "actor":
             roles[role], unknown = _canonical_actors(series, instrument, actor_map)
             sectors = {a.id: a.sector for a in instrument.actors}
             roles["sector"] = roles[role].map(sectors)
             if unknown:
+                listed, more = _not_known(unknown)
                 warnings.append(
-                    _not_known(
-                        name, "actor", unknown, f"actor types of instrument '{instrument.id}'"
+                    Message(
+                        "warn.unknown_actors",
+                        name=name,
+                        listed=listed,
+                        more=more,
+                        instrument=instrument.id,
                     )
-                    + "; they are kept as their own groups (map them to actor types with "
-                    "--actor-map)."
                 )
         elif role == "respondent":
             roles[role] = _ids(series)
         elif role == "organisation" and instrument.organisations:
             roles[role], unknown = _canonical(series, instrument.organisation_lookup, {})
             if unknown:
-                what = f"organisations of instrument '{instrument.id}'"
+                listed, more = _not_known(unknown)
                 warnings.append(
-                    _not_known(name, "organisation", unknown, what)
-                    + "; they rate as their actor type's other organisations (add them to "
-                    "[[organisations]] or their aliases)."
+                    Message(
+                        "warn.unknown_organisations",
+                        name=name,
+                        listed=listed,
+                        more=more,
+                        instrument=instrument.id,
+                    )
                 )
         else:
             roles[role] = _as_text(series)
@@ -138,11 +148,10 @@ def role_columns(
     return roles, warnings
 
 
-def _not_known(name: str, role: str, unknown: list[str], what: str) -> str:
-    """ "<file>: actor value(s) 'a', 'b' ... are not <what>" (the first five)."""
+def _not_known(unknown: list[str]) -> tuple[str, str]:
+    """A warning's unknown values: the first five listed, and " ..." when there are more."""
     listed = ", ".join(repr(short(str(u), 60)) for u in unknown[:5])
-    more = " ..." if len(unknown) > 5 else ""
-    return f"{name}: {role} value(s) {listed}{more} are not {what}"
+    return listed, " ..." if len(unknown) > 5 else ""
 
 
 def constant(value: str, count: int) -> pd.Categorical:

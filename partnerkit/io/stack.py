@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import Joined, Message
 from ..instrument import Instrument
 from ..survey import (
     ROW_COLUMN,
@@ -151,10 +152,15 @@ def _repeated_files(data: pd.DataFrame, dk: pd.DataFrame, parts: list[Part], ins
         y = max(containers, key=lambda k: (sizes.loc[k], -k))  # the largest, the first
         drop.add(int(x))
         left, kept = parts[int(x)].source, parts[y].source
-        what = "the same responses as" if sizes.loc[x] == sizes.loc[y] else "responses all in"
+        what = "warn.file_twice.same" if sizes.loc[x] == sizes.loc[y] else "warn.file_twice.within"
         notes.append(
-            f"{left.where} ({left.rows} rows) holds {what} {kept.where} (the same survey "
-            f"exported twice, or part of it): read once, from {kept.where}."
+            Message(
+                "warn.file_twice",
+                left=left.where,
+                rows=left.rows,
+                what=Message(what),
+                kept=kept.where,
+            )
         )
     if drop:
         keep_rows = ~rows["s"].isin(drop).to_numpy()
@@ -172,11 +178,8 @@ def _repeated_files(data: pd.DataFrame, dk: pd.DataFrame, parts: list[Part], ins
     first = rows.groupby("h")["s"].transform("min").to_numpy()
     repeated = (rows["s"].to_numpy() != first) & data["respondent"].notna().to_numpy()
     if repeated.any():
-        files = ", ".join(dict.fromkeys(parts[s].source.where for s in rows["s"][repeated]))
-        notes.append(
-            f"{int(repeated.sum())} rows of {files} repeat respondents of an earlier file (the "
-            "same id and answers); each is counted once, the repeats as duplicates."
-        )
+        files = Joined(dict.fromkeys(parts[s].source.where for s in rows["s"][repeated]))
+        notes.append(Message("warn.repeated_rows", count=int(repeated.sum()), files=files))
     return data, dk, parts, repeated, notes
 
 
@@ -300,25 +303,16 @@ def _id_warning(data: pd.DataFrame, sources: list[Source], id_column: str, keys:
     spread = repeats.groupby(keys, observed=True)[SOURCE_COLUMN].nunique()
     count = int(data.duplicated(keys, keep="last").sum())
     rows = int(data["respondent"].notna().sum())
-    scope = "round and area" if len(keys) == 3 else "round" if "round" in keys else "area"
-    scope = scope if len(keys) > 1 else "survey"
+    scope = "round_area" if len(keys) == 3 else "round" if "round" in keys else "area"
+    scope = Message(f"scope.{scope if len(keys) > 1 else 'survey'}")
     if (spread > 1).mean() > 0.5:  # mostly the same id in different files
         files = list(dict.fromkeys(sources[s].where for s in repeats[SOURCE_COLUMN]))
-        named = ", ".join(files[:2]) + (f" and {len(files) - 2} more" if len(files) > 2 else "")
-        return (
-            f"the respondent ids in '{id_column}' repeat across files in the same {scope} "
-            f"({count} of {rows} rows; {named}), so no row was dropped as a duplicate. The "
-            "files seem to number their respondents each on their own: if they are different "
-            "areas or rounds, let each say which (an area or round column, one folder per area "
-            "directly below the folder read, or names as --area-from describes); if two of "
-            "them hold the same survey, read it once."
+        more = [Message("warn.more", count=len(files) - 2)] if len(files) > 2 else []
+        named = Joined([Joined(files[:2]), *more], "")
+        return Message(
+            "warn.ids_across", column=id_column, scope=scope, count=count, rows=rows, named=named
         )
-    return (
-        f"the respondent id column '{id_column}' repeats values in {count} of {rows} rows in "
-        f"the same {scope}, so it does not look like an id; no row was dropped as a duplicate. "
-        "If another column holds the ids, name it under [columns] respondent in the "
-        "instrument."
-    )
+    return Message("warn.ids_within", column=id_column, scope=scope, count=count, rows=rows)
 
 
 def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:

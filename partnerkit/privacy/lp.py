@@ -47,13 +47,16 @@ def resolve_protection(instrument, option: float | None = None) -> float:
     ``protection`` (a project file's is set there when the survey is read), else
     :data:`DEFAULT_PROTECTION` on a 1-5 scale, scaled to the instrument's range."""
     from ..errors import OptionError
+    from ..i18n import Message
     from ..instrument import protection_problem
 
     scale = instrument.scale
     if option is not None:
         problem = protection_problem(option, scale)
         if problem:
-            raise OptionError(f"--protection: {problem}.")
+            raise OptionError(
+                Message("error.option_problem", option="--protection", problem=problem)
+            )
         return float(option)
     if instrument.protection is not None:
         return float(instrument.protection)

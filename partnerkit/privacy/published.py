@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..grouping import GroupKey, group_labels, resolve_keys
+from ..i18n import Message
 from ..instrument import ROLES
 
 if TYPE_CHECKING:
@@ -35,11 +36,9 @@ def document(item) -> dict:
         try:
             doc = json.loads(Path(item).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise SurveyReadError(
-                f"{item}: not a JSON output of partnerkit ({exc}). Write one with -f json."
-            ) from exc
+            raise SurveyReadError(Message("error.not_json", path=item, problem=exc)) from exc
         if not isinstance(doc, dict) or "meta" not in doc:
-            raise SurveyReadError(f"{item}: not a JSON output of partnerkit (no 'meta' object).")
+            raise SurveyReadError(Message("error.no_meta", path=item))
         return doc
     if isinstance(item, str):
         return json.loads(item)

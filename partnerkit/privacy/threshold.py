@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import Message
+
 DEFAULT_MIN_N = 5
 
 
@@ -15,10 +17,7 @@ def resolve_min_n(option: int | None, instrument_min_n: int | None) -> tuple[int
     min_n = option if option is not None else instrument_min_n or DEFAULT_MIN_N
     warnings = []
     if min_n < DEFAULT_MIN_N:
-        warnings.append(
-            f"min_n is {min_n}, below the recommended {DEFAULT_MIN_N}: groups this small "
-            "can identify single partners. Share these results with care."
-        )
+        warnings.append(Message("warn.min_n", min_n=min_n, default=DEFAULT_MIN_N))
     return min_n, warnings
 
 

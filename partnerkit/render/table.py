@@ -16,7 +16,7 @@ from rich.text import Text
 # Acceptable for a command run by hand; --help never loads this module.
 from ..areas import AreasResult
 from ..gaps import GapsResult
-from ..i18n import HIDDEN, ZONE_MARK, bound, number, signed, t
+from ..i18n import HIDDEN, ZONE_MARK, bound, in_lang, number, signed, t
 from ..instrument_tools import InstrumentListing, InstrumentView
 from ..privacy_check import PrivacyCheckResult
 from ..relations import RelationsResult
@@ -156,22 +156,16 @@ def _tables(result, title, dims, names, columns, width, extra=None) -> list[Rend
     longest = [min(max(_CELL_WIDTH, *(len(w) for w in h.split())), _WORD_MAX) for h in headers]
     need = [w + 2 for w in longest]
     room = width - _DIM_WIDTH - 6 - (10 if extra else 0)
-    chunks = max(1, math.ceil(sum(need) / room))
-    while chunks < len(columns) and max(_runs(need, chunks, sum)) > room:
-        chunks += 1
     tables = []
-    start = 0
-    for i, size in enumerate(_runs(need, chunks, len)):
-        part = list(zip(headers, columns, strict=True))[start : start + size]
-        start += size
-        heading = title if i == 0 else f"{title.splitlines()[0]} ({t('continued', lang)})"
-        tables.append(Text(heading, style="bold"))
+    for i, run in enumerate(_panel_runs(need, room)):
+        part = list(zip(headers, columns, strict=True))[run.start : run.stop]
+        tables.append(_panel_title(title, i, lang))
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
         table.add_column("", max_width=_DIM_WIDTH, min_width=12)
         for header, _ in part:
             wide = min(max(_COL_MAX, *(len(w) for w in header.split())), _WORD_MAX)
             table.add_column(header, justify="right", min_width=_CELL_WIDTH, max_width=wide)
-        last = extra is not None and start == len(columns)
+        last = extra is not None and run.stop == len(columns)
         if last:
             table.add_column(extra[0], justify="right", no_wrap=True)
         for dim in dims:
@@ -190,10 +184,27 @@ def _header(label: str, short: dict[str, str]) -> str:
     return label
 
 
-def _runs(need: list[int], chunks: int, measure) -> list:
-    """Split ``need`` into ``chunks`` consecutive runs of about equal width."""
+def _panel_runs(need: list[int], room: int) -> list[range]:
+    """The columns of each panel: as few consecutive runs of about equal width as fit
+    ``room`` (each column's ``need`` includes its divider); one column may overflow alone.
+    The one splitting of every command's tables (issue 20: cut names and marks before)."""
+    chunks = max(1, math.ceil(sum(need) / room))
+    while chunks < len(need) and max(_runs(need, chunks)) > room:
+        chunks += 1
     size = math.ceil(len(need) / chunks)
-    return [measure(need[i : i + size]) for i in range(0, len(need), size)]
+    return [range(i, min(i + size, len(need))) for i in range(0, len(need), size)]
+
+
+def _runs(need: list[int], chunks: int) -> list[int]:
+    """The widths of ``need`` split into ``chunks`` consecutive runs of about equal size."""
+    size = math.ceil(len(need) / chunks)
+    return [sum(need[i : i + size]) for i in range(0, len(need), size)]
+
+
+def _panel_title(title: str, index: int, lang: str) -> Text:
+    """A panel's title: the table's, then its first line with "(continued)"."""
+    text = title if index == 0 else f"{title.splitlines()[0]} ({t('continued', lang)})"
+    return Text(text, style="bold")
 
 
 def _cell(record: dict | None, lang: str, min_n: int) -> Text:
@@ -229,51 +240,47 @@ def _legend(result) -> Text:
 
 # ---------------------------------------------------------------- validate
 
-_KIND_TEXT = {
-    "item": "item",
-    "role": "role",
-    "personal": "personal data: dropped",
-    "other": "ignored",
-}
-
 
 @_view.register(ValidationResult)
 def _validate(result, width: int, **_options) -> RenderableType:
     from ..io.layouts import LAYOUTS
     from ..io.mapping import statements
-    from ..survey import EXCLUSION_REASONS
 
+    lang = result.lang
     parts: list[RenderableType] = []
     for report in result.files:
         src = report.source
         status = (
-            Text("✓ can be scored", style="green")
+            Text(t("validate.ok", lang), style="green")
             if report.can_score
-            else Text("✗ cannot be scored", style="bold red")
+            else Text(t("validate.not_ok", lang), style="bold red")
         )
-        head = Text(f"{src.where}", style="bold")
-        head.append(
-            f"\n{LAYOUTS.get(src.layout, src.layout)}, header row {report.header_row}, "
-            f"{src.rows} data rows",
-            style="",
-        )
+        head = Text(f"{in_lang(src.where, lang)}", style="bold")
+        layout = LAYOUTS.get(src.layout, src.layout)
+        read = t("validate.read", lang, layout=layout, row=report.header_row, rows=src.rows)
+        head.append(f"\n{read}", style="")
         if src.encoding:
-            head.append(f", {src.encoding}, delimiter {src.delimiter!r}")
+            head.append(
+                t("validate.encoding", lang, encoding=src.encoding, delimiter=repr(src.delimiter))
+            )
         head.append("  ")
         head.append(status)
         parts.append(head)
 
+        column, read_as, how = t("validate.columns", lang).split("|")
+        # a long header wraps, never cut (issue 20: the names of an export's columns are
+        # what a user checks here); what it was read as stays on one line
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        table.add_column("Column", max_width=width - 40, overflow="ellipsis", no_wrap=True)
-        table.add_column("Read as", max_width=24, overflow="ellipsis", no_wrap=True)
-        table.add_column("How", max_width=10)
+        table.add_column(column, ratio=1, overflow="fold")
+        table.add_column(read_as, no_wrap=True)
+        table.add_column(how, no_wrap=True)
         for c in report.columns:
             if c.kind == "relation":  # "trust:police": the relation and the rated actor
                 target = c.target
             elif c.kind in ("item", "role"):
-                target = f"{c.kind}: {c.target}"
+                target = f"{t('validate.kind.' + c.kind, lang)}: {c.target}"
             else:
-                target = _KIND_TEXT[c.kind]
+                target = t(f"validate.kind.{c.kind}", lang)
             style = {"personal": "magenta", "other": "dim"}.get(c.kind, "")
             column = c.column
             if c.label and c.label != c.column:  # the statement of a battery reads best
@@ -283,40 +290,44 @@ def _validate(result, width: int, **_options) -> RenderableType:
 
         items = result.instrument.item_ids
         if report.missing_items:
-            parts.append(
-                Text(
-                    f"Items with no column ({len(report.missing_items)} of {len(items)}): "
-                    + ", ".join(report.missing_items),
-                    style="yellow",
-                )
+            missing = t(
+                "validate.missing",
+                lang,
+                count=len(report.missing_items),
+                total=len(items),
+                items=", ".join(report.missing_items),
             )
+            parts.append(Text(missing, style="yellow"))
         else:
-            parts.append(
-                Text(f"Every item of '{result.instrument.id}' has a column.", style="green")
-            )
+            every = t("validate.all", lang, instrument=result.instrument.id)
+            parts.append(Text(every, style="green"))
         if report.invalid_cells:
-            bad = Table(title="Invalid answers", title_justify="left", box=box.SIMPLE_HEAD)
-            bad.add_column("Column", max_width=40, overflow="ellipsis", no_wrap=True)
-            bad.add_column("Value", max_width=20)
-            bad.add_column("Count", justify="right")
-            bad.add_column("Rows", max_width=24)
+            title = t("validate.invalid", lang)
+            bad = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+            column, value, count, rows = t("validate.invalid_columns", lang).split("|")
+            bad.add_column(column, max_width=40, overflow="fold")
+            bad.add_column(value, max_width=20)
+            bad.add_column(count, justify="right")
+            bad.add_column(rows, max_width=24)
             for cell in report.invalid_cells:
                 rows = ", ".join(e.rsplit(":", 1)[-1] for e in cell.examples)
                 bad.add_row(cell.column, cell.value, str(cell.count), rows)
             parts.append(bad)
-        rows = Text(f"Rows: {src.rows} read, {report.rows_scorable} can be scored")
+        rows = Text(t("validate.rows", lang, read=src.rows, scorable=report.rows_scorable))
         for e in report.excluded:
             example = ", ".join(x.rsplit(":", 1)[-1] for x in e.examples[:5])
-            rows.append(f"; {e.rows} excluded: {EXCLUSION_REASONS[e.reason]} (row {example})")
+            reason = t(f"excluded.{e.reason}", lang)
+            rows.append(t("validate.excluded", lang, rows=e.rows, reason=reason, rows_at=example))
         parts.append(rows)
+        problem_word, warning_word = t("validate.problem", lang), t("cli.warning", lang)
         for problem in report.problems:
-            parts.append(Text(f"Problem: {problem}", style="bold red"))
+            parts.append(Text(f"{problem_word}: {in_lang(problem, lang)}", style="bold red"))
         for warning in report.warnings:
-            parts.append(Text(f"Warning: {warning}", style="yellow"))
+            parts.append(Text(f"{warning_word}: {in_lang(warning, lang)}", style="yellow"))
         parts.append(Text(""))
     if result.strict:
         for problem in result.strict_problems:
-            parts.append(Text(f"--strict: {problem}", style="bold red"))
+            parts.append(Text(f"--strict: {in_lang(problem, lang)}", style="bold red"))
     return Group(*parts)
 
 
@@ -773,7 +784,8 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
         label = Text(name, style="" if area is not None else "bold")
         last = area is not None and area == areas[-1]
         rows.append((label, line, [_area_cell(r, lang) for r in records], last))
-    parts = _area_panels(title, t("areas.area", lang), extras, dims, shorts, rows, width, lang)
+    headers = [shorts[d] for d in dims]
+    parts = _panels(title, t("areas.area", lang), extras, headers, rows, width, lang)
     parts += _no_columns(result)
     if result.with_trend:
         parts += _area_changes(result, dims, shorts, areas, cell, width)
@@ -789,42 +801,37 @@ def _areas(result, width: int, quiet: bool = False, **_options) -> RenderableTyp
     return Group(*parts)
 
 
-_AREA_CELL = 6  # "4,25●▲"; the table's box puts a space between columns
+_CELL = 6  # a narrow column's cell: "4,25●▲", "4,16 ▲"; the box puts a space between columns
 _AREA_HEADER = 12  # a dimension's short name longer than this is cut with "…"
-_AREA_NAME = 24  # an area's name longer than this wraps (it is never cut)
+_NAME = 24  # a row's name (an area, a rater) longer than this wraps (it is never cut)
 
 
 def _area_header(short: str) -> str:
     return short if len(short) <= _AREA_HEADER else f"{short[: _AREA_HEADER - 1]}…"
 
 
-def _area_panels(title, first, extras, dims, shorts, rows, width, lang) -> list[RenderableType]:
-    """Areas as rows, one narrow column per dimension; when the dimensions do not fit
-    ``width``, consecutive panels of balanced size, each repeating the area's name and
-    the ``extras`` columns ``(header, width)``, titled "(continued)" after the first.
+def _panels(title, first, extras, headers, rows, width, lang) -> list[RenderableType]:
+    """Named rows (areas, raters) and one narrow column per header (dimensions, rated
+    actors); when the columns do not fit ``width``, consecutive panels of balanced size,
+    each repeating the row's name and the ``extras`` columns ``(header, width)``, titled
+    "(continued)" after the first. No header or name is cut.
 
-    ``rows``: ``(name, extra cells, dimension cells, end of section)``.
+    ``rows``: ``(name, extra cells, cells, end of section)``.
     """
-    name_width = min(max(len(first), *(len(r[0].plain) for r in rows)), _AREA_NAME)
+    name_width = min(max(len(first), *(len(r[0].plain) for r in rows)), _NAME)
     # every column is followed by the box's one-space divider; the edges take one each
     fixed = 2 + name_width + sum(w + 1 for _, w in extras)
-    need = [max(_AREA_CELL, len(shorts[d])) + 1 for d in dims]
+    need = [max(_CELL, len(header)) + 1 for header in headers]
     room = max(width - fixed, max(need))
-    chunks = max(1, math.ceil(sum(need) / room))
-    while chunks < len(dims) and max(_runs(need, chunks, sum)) > room:
-        chunks += 1
     parts: list[RenderableType] = []
-    start = 0
-    for i, size in enumerate(_runs(need, chunks, len)):
-        part = range(start, start + size)
-        start += size
-        parts.append(Text(title if i == 0 else f"{title} ({t('continued', lang)})", style="bold"))
+    for i, part in enumerate(_panel_runs(need, room)):
+        parts.append(_panel_title(title, i, lang))
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=0, collapse_padding=True)
         table.add_column(first, min_width=name_width, max_width=name_width, overflow="fold")
         for header, w in extras:
             table.add_column(header, justify="right", min_width=w, no_wrap=True)
         for j in part:
-            table.add_column(shorts[dims[j]], justify="right", width=need[j] - 1, no_wrap=True)
+            table.add_column(headers[j], justify="right", width=need[j] - 1, no_wrap=True)
         for name, extra, cells, end in rows:
             table.add_row(name, *extra, *(cells[j] for j in part), end_section=end)
         parts.append(table)
@@ -995,9 +1002,8 @@ def _area_changes(result, dims, shorts, areas, cell, width) -> list[RenderableTy
         rows.append((Text(area), [spans[-1]], cells, False))
     span_width = max((len(s) for s in spans), default=0) + 1
     title = f"{t('areas.change_title', lang)} (▲ ▼ {t('trend.marked', lang)})"
-    return _area_panels(
-        title, t("areas.area", lang), [("", span_width)], dims, shorts, rows, width, lang
-    )
+    headers = [shorts[d] for d in dims]
+    return _panels(title, t("areas.area", lang), [("", span_width)], headers, rows, width, lang)
 
 
 def _area_focus(result, dims, cell) -> list[RenderableType]:
@@ -1073,7 +1079,7 @@ def _relations(result, width: int, quiet: bool = False, **_options) -> Renderabl
         if context:
             parts.append(Text(context, style="bold underline"))
         for rel_id, matrix in tables["matrices"]:
-            parts.append(_relation_matrix(inst.relation(rel_id), matrix, result))
+            parts += _relation_matrix(inst.relation(rel_id), matrix, result, width)
         if tables["self_other"]:
             parts.append(_self_other_table(result, tables["self_other"]))
         if tables["balance"]:
@@ -1138,33 +1144,24 @@ def _relation_cell(record: dict | None, result, scale) -> Text:
     return Text(f"{number(mean, lang)} {mark}", style=style)
 
 
-def _relation_matrix(relation, records: list[dict], result) -> Table:
+def _relation_matrix(relation, records: list[dict], result, width: int) -> list[RenderableType]:
+    """Raters as rows, rated actors as columns, in continued panels when they do not fit."""
     lang = result.lang
     inst = result.survey.instrument
     actors = short_names(inst, lang)
     targets = list(dict.fromkeys(r["target"] for r in records))
     raters = list(dict.fromkeys(r["rater"] for r in records))
-    table = Table(
-        title=t("relations.matrix", lang, relation=relation.label(lang)),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=len(targets) > 8,  # ten organisations still fit 100 columns
-    )
-    table.add_column(t("relations.rater", lang), max_width=14, overflow="ellipsis", no_wrap=True)
-    for target in targets:
-        table.add_column(actors.get(target, target), justify="right", max_width=11)
-    table.add_column("n", justify="right")
     cell = {(r["rater"], r["target"]): r for r in records}
+    rows = []
     for rater in raters:
         row = [cell.get((rater, target)) for target in targets]
         ns = [r["n"] for r in row if r is not None and r["n"] is not None]
-        table.add_row(
-            actors.get(rater, rater),
-            *(_relation_cell(r, result, relation.scale) for r in row),
-            str(max(ns)) if ns else "",
-        )
-    return table
+        cells = [_relation_cell(r, result, relation.scale) for r in row]
+        rows.append((Text(actors.get(rater, rater)), [str(max(ns)) if ns else ""], cells, False))
+    n_width = max(1, *(len(r[1][0]) for r in rows))
+    title = t("relations.matrix", lang, relation=relation.label(lang))
+    headers = [actors.get(target, target) for target in targets]
+    return _panels(title, t("relations.rater", lang), [("n", n_width)], headers, rows, width, lang)
 
 
 def _self_other_table(result, records: list[dict]) -> Table:

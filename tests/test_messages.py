@@ -1,0 +1,309 @@
+"""Errors, warnings and validate's report in the user's language (issue 20, point 6).
+
+Messages are :class:`partnerkit.i18n.Message` objects: a catalogue key with named values,
+English as a ``str`` (the library's message, unchanged), Danish on the command line under
+``--lang da``, ``PARTNERKIT_LANG=da`` or the project file's ``lang``.
+"""
+
+from __future__ import annotations
+
+import ast
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import partnerkit
+from partnerkit.errors import InputFileError
+from partnerkit.i18n import _MESSAGES, Joined, Message, in_lang, t
+from tests.conftest import EXAMPLE_CSV, EXAMPLE_XLSX, invoke
+from tests.test_i18n import _calls, _fields
+
+PACKAGE = Path(partnerkit.__file__).parent
+
+
+def _message_calls():
+    """Every ``Message("key", name=...)`` written in the package: (where, key, names)."""
+    for path, node in _calls("Message"):
+        where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        names = {k.arg for k in node.keywords}
+        first = node.args[0]
+        keys = [first.value] if isinstance(first, ast.Constant) else None
+        if path.name != "i18n.py":  # Message's own helpers pass keys through
+            yield where, keys, names
+
+
+def test_every_message_raised_names_a_catalogue_key_and_fills_its_values():
+    calls = list(_message_calls())
+    assert len(calls) > 80  # the walk sees the raise sites of every layer
+    computed = [where for where, keys, _ in calls if keys is None]
+    assert len(computed) <= 4, computed  # keys chosen from a table: checked below
+    for where, keys, names in calls:
+        if keys is None:
+            continue
+        (key,) = keys
+        assert key in _MESSAGES, f"{where}: {key} is not in the catalogue"
+        da, en = _MESSAGES[key]
+        assert _fields(en) == names, f"{where}: {key} takes {_fields(en)}, given {names}"
+        assert _fields(da) == names, f"{where}: {key} (da) takes {_fields(da)}, given {names}"
+
+
+def test_keys_chosen_from_a_table_are_in_the_catalogue():
+    from partnerkit.io.files import _NOT_TEXT
+
+    for _, key in _NOT_TEXT:
+        assert _fields(_MESSAGES[key][1]) == {"path"}, key
+    for key in ("warn.file_twice.same", "warn.file_twice.within"):
+        assert key in _MESSAGES
+    for scope in ("round_area", "round", "area", "survey"):
+        assert f"scope.{scope}" in _MESSAGES
+
+
+@pytest.mark.parametrize("key", sorted(_MESSAGES))
+def test_every_message_formats_in_both_languages_with_its_values(key):
+    da, en = _MESSAGES[key]
+    values = dict.fromkeys(_fields(en), 7)  # a number fits every field, {protection:g} too
+    message = Message(key, **values)
+    assert str(message) == en.format(**values)
+    assert message.text("da") == da.format(**values)
+    assert message.text("en") == str(message)
+
+
+def test_a_message_is_english_text_and_keeps_its_key_through_pickling():
+    # --jobs reads files in worker processes: their errors come back pickled
+    message = Message("error.no_sheet", path="a.xlsx", sheet="X", listed="'Ark1'")
+    assert message == "a.xlsx: no sheet 'X'. The workbook has 'Ark1'; choose one with --sheet."
+    error = pickle.loads(pickle.dumps(InputFileError(message)))
+    assert str(error) == message
+    assert error.message.text("da") == (
+        "a.xlsx: intet ark 'X'. Projektmappen har 'Ark1'; vælg et med --sheet."
+    )
+    joined = pickle.loads(pickle.dumps(Joined([Message("scope.area"), "x"], " + ")))
+    assert (str(joined), joined.text("da")) == ("area + x", "område + x")
+    assert in_lang("plain text", "da") == "plain text"
+
+
+def test_a_value_that_is_a_message_follows_the_language():
+    where = Message("where.sheet", path="a.xlsx", sheet="Data")
+    message = Message("error.sheet_empty", where=where)
+    assert message == "a.xlsx, sheet 'Data': is empty. Export the survey with its answers."
+    assert message.text("da") == "a.xlsx, ark 'Data': er tomt. Eksportér spørgeskemaet med svarene."
+
+
+# ------------------------------------------------------------------ the command line
+
+
+@pytest.fixture
+def empty_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "tom.csv"
+    path.write_bytes(b"")
+    return path
+
+
+@pytest.fixture
+def unrelated_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "andet.csv"
+    pd.DataFrame({"Farve": ["rød", "blå"], "Tal": [1, 2]}).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def gzip_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "svar.csv"
+    path.write_bytes(b"\x1f\x8b\x08\x00rest")
+    return path
+
+
+# (arguments, Danish line, English line, exit code): the English lines are today's messages
+COMMON = {
+    "file not found": (
+        ["score", "findes_ikke.xlsx"],
+        "Fejl: findes_ikke.xlsx: filen findes ikke. Tjek stien og filnavnet.",
+        "Error: findes_ikke.xlsx: no such file. Check the path and the file name.",
+        1,
+    ),
+    "unknown sheet": (
+        ["score", EXAMPLE_XLSX, "--sheet", "Ark9"],
+        f"Fejl: {EXAMPLE_XLSX}: intet ark 'Ark9'. Projektmappen har 'Sheet1'; vælg et med --sheet.",
+        f"Error: {EXAMPLE_XLSX}: no sheet 'Ark9'. The workbook has 'Sheet1'; choose one with "
+        "--sheet.",
+        1,
+    ),
+    "unknown --by column": (
+        ["score", EXAMPLE_CSV, "--by", "Hobby"],
+        f"Fejl: --by Hobby: ingen sådan kolonne i {EXAMPLE_CSV}. Brug actor, round, area "
+        "eller en af de andre kolonner: 'Rolle'.",
+        f"Error: --by Hobby: no such column in {EXAMPLE_CSV}. Use actor, round, area or one "
+        "of the other columns: 'Rolle'.",
+        2,
+    ),
+    "--rounds naming an absent round": (
+        ["score", EXAMPLE_CSV, "--rounds", "2019"],
+        f"Fejl: --rounds: ingen runde 2019 i {EXAMPLE_CSV}; runderne er 2022, 2023, 2024.",
+        f"Error: --rounds: no round 2019 in {EXAMPLE_CSV}; the rounds are 2022, 2023, 2024.",
+        2,
+    ),
+    "an unknown instrument": (
+        ["score", EXAMPLE_CSV, "--instrument", "ukendt"],
+        "Fejl: ukendt: ingen instrumentfil og intet medfølgende instrument med det navn "
+        "(medfølgende: partnerskab). Angiv stien til en TOML-fil, eller kør "
+        "`partnerkit instrument init my.toml` for at begynde på et.",
+        "Error: ukendt: no such instrument file, and no bundled instrument of that name "
+        "(bundled: partnerskab). Give a path to a TOML file, or run "
+        "`partnerkit instrument init my.toml` to start one.",
+        1,
+    ),
+    "an output format the extension does not tell": (
+        ["score", EXAMPLE_CSV, "-o", "ud.pdf"],
+        "Fejl: ud.pdf: formatet kan ikke ses af filendelsen '.pdf'. Brug en af",
+        "Error: ud.pdf: cannot tell the format from the extension '.pdf'. Use one of",
+        2,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COMMON))
+def test_common_errors_in_danish_and_english_with_the_same_exit_code(runner, case):
+    args, danish, english, code = COMMON[case]
+    da = invoke(runner, *args, "--lang", "da")
+    en = invoke(runner, *args, "--lang", "en")
+    assert (da.exit_code, en.exit_code) == (code, code), da.output
+    assert da.stderr.startswith(danish), da.stderr
+    assert en.stderr.startswith(english), en.stderr
+    assert len(da.stderr.splitlines()) == 1 and "Traceback" not in da.output
+
+
+def test_errors_of_unreadable_files_in_danish(runner, empty_csv, gzip_csv, unrelated_csv):
+    result = invoke(runner, "score", empty_csv, "--lang", "da")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"Fejl: {empty_csv}: filen er tom (0 byte). Eksportér spørgeskemaet igen.\n"
+    )
+    result = invoke(runner, "score", gzip_csv, "--lang", "da")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Fejl: {gzip_csv}: er gzip-komprimeret, ikke en CSV-fil;")
+    result = invoke(runner, "score", unrelated_csv, "--lang", "da")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Fejl: {unrelated_csv}: ingen kolonne passer til et udsagn i instrumentet "
+        f"'partnerskab'. Kør `partnerkit validate {unrelated_csv}` for at se, hvordan "
+        "kolonnerne blev læst, eller vælg instrumentet med --instrument.\n"
+    )
+
+
+def test_bad_option_values_in_danish_exit_2(runner):
+    result = invoke(runner, "score", EXAMPLE_CSV, "--min-n", "0", "--lang", "da")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Fejl: --min-n: ")
+    result = invoke(runner, "trend", EXAMPLE_CSV, "--by", "round", "--lang", "da")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Fejl: --by round: trend sammenligner allerede runder; gruppér efter aktør eller område.\n"
+    )
+    # Click's own usage errors keep exit code 2 (and Click's English)
+    assert invoke(runner, "score", EXAMPLE_CSV, "--lang", "da", "--format", "xml").exit_code == 2
+
+
+def test_privacy_check_input_errors_in_danish(runner, tmp_path):
+    missing = tmp_path / "ikke_her.json"
+    result = invoke(
+        runner, "privacy-check", EXAMPLE_CSV, "--published", missing, "--project", tmp_path
+    )
+    assert result.exit_code == 2  # English: no language was asked for
+    assert result.stderr.startswith(f"Error: --project {tmp_path / 'partnerkit.toml'}")
+    (tmp_path / "partnerkit.toml").write_text('lang = "da"\n', encoding="utf-8")
+    result = invoke(
+        runner, "privacy-check", EXAMPLE_CSV, "--published", missing, "--project", tmp_path
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"Fejl: --published {missing}: filen findes ikke.\n"
+    not_json = tmp_path / "ud.json"
+    not_json.write_text("[1, 2", encoding="utf-8")
+    result = invoke(
+        runner, "privacy-check", EXAMPLE_CSV, "--published", not_json, "--project", tmp_path
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Fejl: {not_json}: ikke et JSON-output fra partnerkit (")
+
+
+def test_the_language_comes_from_the_option_then_the_environment_then_the_project(
+    runner, tmp_path, monkeypatch
+):
+    english = "Error: findes_ikke.csv: no such file."
+    danish = "Fejl: findes_ikke.csv: filen findes ikke."
+    monkeypatch.chdir(tmp_path)
+    assert invoke(runner, "score", "findes_ikke.csv").stderr.startswith(english)
+    (tmp_path / "partnerkit.toml").write_text('lang = "da"\n', encoding="utf-8")
+    assert invoke(runner, "score", "findes_ikke.csv").stderr.startswith(danish)
+    assert invoke(runner, "score", "findes_ikke.csv", "--lang", "en").stderr.startswith(english)
+    monkeypatch.setenv("PARTNERKIT_LANG", "en")
+    assert invoke(runner, "score", "findes_ikke.csv").stderr.startswith(english)
+    assert invoke(runner, "score", "findes_ikke.csv", "--lang", "da").stderr.startswith(danish)
+    # commands without --lang follow the environment and the project file too
+    monkeypatch.setenv("PARTNERKIT_LANG", "da")
+    result = invoke(runner, "validate", "findes_ikke.csv")
+    assert result.stderr.startswith(danish)
+    # a broken project file: its error comes before the language is known, in English
+    (tmp_path / "partnerkit.toml").write_text('lang = "da"\nfarve = 1\n', encoding="utf-8")
+    monkeypatch.delenv("PARTNERKIT_LANG")
+    result = invoke(runner, "score", EXAMPLE_CSV)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {tmp_path / 'partnerkit.toml'}: unknown key 'farve'")
+
+
+def test_warnings_in_danish(runner):
+    result = invoke(runner, "score", EXAMPLE_CSV, "--min-n", "2", "--lang", "da")
+    assert result.exit_code == 0
+    assert (
+        "Advarsel: min_n er 2, under de anbefalede 5: så små grupper kan afsløre enkelte "
+        "partnere. Del disse resultater med omtanke."
+    ) in result.stderr.splitlines()
+    assert "Warning" not in result.stderr
+    english = invoke(runner, "score", EXAMPLE_CSV, "--min-n", "2", "--lang", "en")
+    assert "Warning: min_n is 2, below the recommended 5" in english.stderr
+
+
+def test_a_missing_dimension_warns_in_danish_with_its_parts(runner, tmp_path):
+    from partnerkit.validate import validate
+
+    (report,) = validate(EXAMPLE_XLSX).files
+    learning = [c.column for c in report.columns if str(c.target).startswith("learning_")]
+    assert len(learning) == 3
+    path = tmp_path / "uden_laering.csv"
+    pd.read_excel(EXAMPLE_XLSX, engine="openpyxl").drop(columns=learning).to_csv(path, index=False)
+    result = invoke(runner, "score", path, "--lang", "da")
+    assert result.exit_code == 0
+    assert (
+        "Advarsel: instrument 'partnerskab': 1 af 10 dimension(er) har ingen kolonne til "
+        "noget udsagn og viser derfor ingen scorer: 'Fælles læring' (learning; udsagn "
+        "learning_1, learning_2, learning_3). Ingen kolonner til denne dimensions udsagn: "
+        "forkert --instrument?"
+    ) in result.stderr.splitlines()
+    english = invoke(runner, "score", path, "--lang", "en")
+    assert (
+        "Warning: instrument 'partnerskab': 1 of 10 dimension(s) have no column for any item, "
+        "so they show no scores: 'Fælles læring' (learning; items learning_1, learning_2, "
+        "learning_3). No columns for this dimension's items: wrong --instrument?"
+    ) in english.stderr.splitlines()
+
+
+def test_validate_reports_in_danish(runner):
+    result = invoke(runner, "validate", EXAMPLE_XLSX, "--lang", "da")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"{EXAMPLE_XLSX}, ark 'Sheet1'" in out
+    assert "Microsoft Forms, overskriftsrække 1, 293 datarækker  ✓ kan scores" in out
+    assert "personoplysning: fjernet" in out and "udsagn: shared_purpose_1" in out
+    assert "Rækker: 293 læst, 291 kan scores; 1 udeladt: intet udsagn besvaret" in out
+    english = invoke(runner, "validate", EXAMPLE_XLSX).stdout
+    assert "Microsoft Forms, header row 1, 293 data rows  ✓ can be scored" in english
+    assert "Rows: 293 read, 291 can be scored; 1 excluded: no item answered" in english
+
+
+def test_the_help_says_how_to_get_danish_output(runner):
+    help_text = " ".join(invoke(runner, "--help").stdout.split())
+    assert "Danish output" in help_text and "--lang da" in help_text
+    assert "PARTNERKIT_LANG=da" in help_text and 'lang = "da"' in help_text
+    assert t("cli.error", "da") == "Fejl" and t("cli.warning", "da") == "Advarsel"
