@@ -76,6 +76,14 @@ def survey_pattern(
         else replace(survey, data=whole, dont_know=None, round_order=None, read_data=None)
     )
     frame_columns = [*columns, *(["sector"] if "actor" in columns and "sector" in whole else [])]
+    # nested in the patterns without each extra column (see decide_pattern's ``within``)
+    extra = columns[len(cube_keys(survey)) :]
+    within = [
+        survey_pattern(
+            survey, [k for k in keys if k.column != e], min_n, measures, kind, protection, scale
+        )
+        for e in extra
+    ]
     pattern = decide_pattern(
         whole[frame_columns],
         columns,
@@ -86,6 +94,7 @@ def survey_pattern(
         secondary=SECONDARY,
         dominance=dominance,
         row_keys=row_keys(whole),
+        within=within,
     )
     _CACHE.append((key, whole, pattern))
     del _CACHE[:-_CACHE_SIZE]
