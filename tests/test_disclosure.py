@@ -324,6 +324,68 @@ def test_an_extra_by_column_and_the_runs_without_it_hold_together(runner, tmp_pa
         assert found.cells["sensitive"].any() and found.ok, found.exposed.head().to_string()
 
 
+def _two_extra_columns(path) -> pd.DataFrame:
+    """The example with 'Køn' and 'Alder' (age band), correlated with each other and with
+    the actor type: 'Andet' (12 respondents, 1-3 per actor type) mostly under 30,
+    residents mostly 60 or over, staff of the municipality mostly 30-59."""
+    frame = pd.read_excel(path, engine="calamine")
+    rng = np.random.default_rng(7)
+    gender = rng.choice(["Kvinde", "Mand", "Andet"], len(frame), p=[0.5, 0.46, 0.04])
+    actor = frame["Aktørtype"].astype(str).to_numpy()
+    young = np.where(gender == "Andet", 0.7, np.where(actor == "Beboerrepræsentant", 0.05, 0.2))
+    old = np.where(actor == "Beboerrepræsentant", 0.7, np.where(actor == "Kommune", 0.05, 0.3))
+    draw = rng.random(len(frame))
+    frame["Køn"] = gender
+    frame["Alder"] = np.where(
+        draw < young, "Under 30", np.where(draw < young + old, "60+", "30-59")
+    )
+    return frame
+
+
+TWO_COLUMN_RUNS = [
+    ["score", "--by", "actor"],
+    ["score", "--by", "Køn"],
+    ["score", "--by", "Alder"],
+    ["score", "--by", "Køn", "--by", "actor"],
+    ["score", "--by", "Alder", "--by", "actor"],
+    ["score", "--by", "Alder", "--by", "round"],
+    ["score", "--by", "Køn", "--by", "Alder"],
+    ["gaps", "--between", "Køn"],
+]
+
+
+@pytest.mark.parametrize("nested", [True, False], ids=["nested", "independent"])
+def test_runs_by_different_extra_columns_hold_together(runner, tmp_path, monkeypatch, nested):
+    """(d) Runs grouped by two different, correlated extra columns, their crossing and
+    the role keys, audited together. Each extra column's pattern nests in the pattern
+    without it (its groups with the column at "All" keep that pattern's decisions), so
+    every run agrees on the groups they share and nothing is exposed. Decided on their
+    own (``protect.NESTED`` off, as before), the same runs do expose groups."""
+    from partnerkit import protect
+    from partnerkit.grouping import resolve_keys
+    from partnerkit.scoring import score_pattern
+
+    monkeypatch.setattr(protect, "NESTED", nested)
+    monkeypatch.setattr(protect, "_CACHE", [])
+    path = write_table(tmp_path / "two.csv", _two_extra_columns(EXAMPLE))
+    survey = read_survey(path)
+    documents = _outputs(runner, path, TWO_COLUMN_RUNS)
+    found = audit(documents, survey)
+    assert found.cells["sensitive"].sum() > 50
+    assert found.ok == nested, found.exposed.head().to_string()
+    if nested:  # the groups the runs share: one decision (the police of 2024, by hand)
+        base = score_pattern(survey, [], 5)
+        for column in ("Køn", "Alder"):
+            own = score_pattern(survey, resolve_keys(survey, [column]), 5)
+            police = np.flatnonzero(
+                (survey.as_read["actor"] == "police") & (survey.as_read["round"] == "2024")
+            )
+            for measure in base.measures:
+                assert own.decide(measure, own.cells_of(police)) == base.decide(
+                    measure, base.cells_of(police)
+                )
+
+
 SURVEYXACT_RUNS = [
     ["score", "--by", "s_2"],
     ["score", "--by", "s_1"],
