@@ -14,9 +14,15 @@ actor types) or to "All":
 2. secondary suppression, a cheap rule first: within every published partition
    (a group and its children along one key) the hidden members must not be a
    single one, and hidden children must pool at least ``min_n`` respondents;
-   the smallest visible child is hidden until that holds everywhere;
+   the cheapest extra groups that make this hold everywhere are hidden (a group
+   costs its respondents, a sector of several actor types half of them), found
+   exactly by integer programming on small lattices, greedily on large ones;
 3. then the audit (:mod:`.audit`) attacks the pattern with linear programming;
-   any exposed group gets its smallest visible neighbour hidden, and 2-3 repeat.
+   any exposed group gets its cheapest visible neighbour hidden, and 2-3 repeat.
+
+A pattern over extra ``--by`` columns nests in the patterns without each of them
+(``within``): the groups those decide keep their decisions, so runs grouped by
+different columns agree on every group they share.
 
 Groups with the same respondents (a sector with one actor type) are one group,
 shown or hidden together. A table's group that is not in the lattice (the "All"
@@ -533,7 +539,7 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n, locked) -> bool:
 
     members_pid = np.concatenate([pid, np.arange(n_parts)])
     members = np.concatenate([pc, parent_of])
-    of_part = unit(members_pid, members)  # (partition x class), via unit on the pairs
+    of_part = unit(members_pid, members)  # partitions x classes: its members
     alone = of_part[members_pid] - 2 * unit(np.arange(len(members)), members)
     pooled_by = unit(pid, pc, n[pc].astype(float))
     pooled = (
