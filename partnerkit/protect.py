@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 #: Secondary suppression on (a switch for tests that show what it prevents).
 SECONDARY = True
+#: A pattern with extra --by columns nests in the patterns without each (a switch for
+#: tests that show what it prevents).
+NESTED = True
 
 _CACHE: list[tuple[tuple, object, Pattern]] = []  # (key, frame kept alive, pattern)
 _CACHE_SIZE = 8
@@ -68,7 +71,7 @@ def survey_pattern(
         own = survey.instrument.scale
         points = points * (hi - lo) / (own.max - own.min)
     dominance = survey.instrument.dominance
-    key = (id(whole), tuple(columns), min_n, kind, points, dominance, SECONDARY, lo, hi)
+    key = (id(whole), tuple(columns), min_n, kind, points, dominance, SECONDARY, NESTED, lo, hi)
     for cached_key, frame, pattern in _CACHE:
         if cached_key == key and frame is whole:
             return pattern
@@ -78,6 +81,14 @@ def survey_pattern(
         else replace(survey, data=whole, dont_know=None, round_order=None, read_data=None)
     )
     frame_columns = [*columns, *(["sector"] if "actor" in columns and "sector" in whole else [])]
+    # nested in the patterns without each extra column (see decide_pattern's ``within``)
+    extra = columns[len(cube_keys(survey)) :] if NESTED else []
+    within = [
+        survey_pattern(
+            survey, [k for k in keys if k.column != e], min_n, measures, kind, protection, scale
+        )
+        for e in extra
+    ]
     pattern = decide_pattern(
         whole[frame_columns],
         columns,
@@ -88,6 +99,7 @@ def survey_pattern(
         secondary=SECONDARY,
         dominance=dominance,
         row_keys=row_keys(whole),
+        within=within,
     )
     _CACHE.append((key, whole, pattern))
     del _CACHE[:-_CACHE_SIZE]

@@ -579,11 +579,18 @@ def _matrix(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.DataFram
         for r, rater in enumerate(frame.actors):
             if not any(moments[target]["n"][by, r] for target in rel.targets):
                 continue  # no rater of this type in the group
+            decided = {t: cells.decide(frame, rel.column(t), by, [r]) for t in rel.targets}
+            # a rater row hidden to protect another group is hidden whole: the pattern is
+            # decided per target, and a row with one cell left (the 2024 school raters'
+            # value of the business, 2.55, n=11) reads as an error to a board
+            whole = any(reason == "secondary" for _, reason in decided.values())
             for target in rel.targets:
                 m = moments[target]
                 n, s, ss = m["n"][by, r], m["s"][by, r], m["ss"][by, r]
                 mean, sd, low, high = (float(v) for v in _stats(n, s, ss))
-                hidden, reason = cells.decide(frame, rel.column(target), by, [r])
+                hidden, reason = decided[target]
+                if whole and not hidden:
+                    hidden, reason = True, "secondary"
                 if n == 0:
                     hidden, reason = True, "min_n"
                 rows.append(

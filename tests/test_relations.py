@@ -580,3 +580,35 @@ def test_relation_cells_are_neither_grouping_columns_nor_unused_item_look_alikes
     assert not set(cells) & set(item_like_columns(survey))
     out = invoke(runner, "score", EXAMPLE_XLSX, "--by", "nothing")
     assert out.exit_code == 2 and "influence:" not in out.output
+
+
+@pytest.mark.parametrize("by", [[], ["round"], ["area"], ["round", "area"]])
+def test_a_rater_row_hidden_to_protect_another_group_is_hidden_whole(by):
+    """The pattern decides each target's cell on its own; a rater row with any cell
+    hidden as "secondary" shows none of its cells (the 2024 school raters' row once
+    showed only their value of the business, 2.55, n=11). Cells hidden as "min_n"
+    (fewer than 5 rated that target) stay cell by cell."""
+    from partnerkit.grouping import resolve_keys
+    from partnerkit.relations import _Cells, _Frame, _pattern
+
+    survey = read_survey(EXAMPLE_XLSX)
+    res = relations(survey, by=by)
+    rows = res.records.groupby([*by, "relation", "rater_id"], dropna=False)
+    whole = 0
+    keys = resolve_keys(survey, by)
+    chosen = [survey.instrument.relation(r) for r in res.relations]
+    frame = _Frame(survey, keys, res.lang)
+    cells = _Cells(survey, keys, res.lang, _pattern(survey, keys, res.min_n, chosen))
+    for (*group, relation, rater), row in rows:
+        if not (row["suppressed_reason"] == "secondary").any():
+            continue
+        assert row["suppressed"].all(), (group, relation, rater)
+        assert row["mean"].isna().all() and row["n"].isna().all()
+        # cells the pattern alone would have shown: the row rule hid them
+        by_index = frame.by_labels.index(tuple(group)) if by else 0
+        rel = survey.instrument.relation(relation)
+        r = frame.actors.index(rater)
+        shown = [t for t in rel.targets if not cells.decide(frame, rel.column(t), by_index, [r])[0]]
+        whole += bool(shown)
+    if by == ["round", "area"]:
+        assert whole > 0  # the rule bites on the example

@@ -234,9 +234,10 @@ def test_trend_json_contract(runner):
     assert document["meta"]["rounds"] == ["2022", "2023", "2024"]
     assert document["meta"]["test"] == "welch" and document["meta"]["adjust"] == "bh"
     # the family: every test run, i.e. 10 dimensions x 2 comparisons (2023 and 2024 against
-    # 2022) for the 4 groups the anonymity pattern shows in every round (municipality,
-    # resident representatives, volunteer associations and all respondents)
-    assert document["meta"]["family"] == {"size": 10 * 2 * 4, "scope": "trend"}
+    # 2022) for the 5 groups the anonymity pattern shows in every round (municipality,
+    # housing organisations, resident representatives, volunteer associations and all
+    # respondents), and the school/day care in the 8 dimensions it shows in every round
+    assert document["meta"]["family"] == {"size": 10 * 2 * 5 + 8 * 2, "scope": "trend"}
     assert document["rounds"][0]["round"] == "2022"
     police = [r for r in records if r["actor"] == "Police"]
     assert police and all(r["suppressed"] and r["mean_from"] is None for r in police)
