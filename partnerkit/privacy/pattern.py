@@ -439,6 +439,12 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
         pid = pid.reshape(-1)
         blocks = _blocks(cube)
         cost = _costs(cube, lat, cls, n_cls)
+        if locked is not None:
+            # a group the nested-in pattern shows is hidden here only when nothing else
+            # protects (its cost above every other choice together): a lock that could
+            # not give way left a crossed group of a real export exposed (issue 15 (d))
+            cost = np.where(locked & ~hidden, cost + cost.sum() + 1.0, cost)
+            locked = None
         before = np.inf
         proved = np.zeros(len(n_cls), dtype=bool)  # proofs hold as more groups are hidden
         for lp_round in range(AUDIT_ROUNDS + 1):
