@@ -574,14 +574,15 @@ TWO_COLUMN_RUNS = [
     ["score", "--by", "Køn", "--by", "actor"],
     ["score", "--by", "Alder", "--by", "actor"],
     ["score", "--by", "Alder", "--by", "round"],
-    ["score", "--by", "Køn", "--by", "Alder"],
+    # (the crossing --by Køn --by Alder is left out: its pattern's audit takes 75-85 s,
+    # 484 LPs; issue 15 note)
     ["gaps", "--between", "Køn"],
 ]
 
 
 @pytest.mark.parametrize("nested", [True, False], ids=["nested", "independent"])
 def test_runs_by_different_extra_columns_hold_together(runner, tmp_path, monkeypatch, nested):
-    """(d) Runs grouped by two different, correlated extra columns, their crossing and
+    """(d) Runs grouped by two different, correlated extra columns, each crossed with
     the role keys, audited together. Each extra column's pattern nests in the pattern
     without it (its groups with the column at "All" keep that pattern's decisions), so
     every run agrees on the groups they share and nothing is exposed. Decided on their

@@ -25,8 +25,9 @@ actor types) or to "All":
    group gets its cheapest visible neighbour hidden, and 2-3 repeat.
 
 A pattern over extra ``--by`` columns nests in the patterns without each of them
-(``within``): the groups those decide keep their decisions, so runs grouped by
-different columns agree on every group they share.
+(``within``): the groups those decide keep their decisions (a shown one is hidden
+only when nothing else protects), so runs grouped by different columns agree on the
+groups they share.
 
 Groups with the same respondents (a sector with one actor type) are one group,
 shown or hidden together. A table's group that is not in the lattice (the "All"
