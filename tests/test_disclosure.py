@@ -122,7 +122,7 @@ def test_cheapest_secondary_suppression_is_the_cheapest_by_brute_force(seed):
     cost = n * np.where(np.isin(np.arange(len(n)) // 3, [4, 5]), 0.5, 1.0)  # sectors: half
     primary = n < 5
     hidden, reason = primary.copy(), np.where(primary, "min_n", None).astype(object)
-    assert _cheapest(hidden, reason, n, cost, pid, pp, pc, 5, None)
+    assert _cheapest(hidden, reason, n, cost, pid, pp, pc, 5)
 
     def valid(x):  # x: (subsets, groups) bool; the rule of every partition
         ok = np.ones(len(x), dtype=bool)

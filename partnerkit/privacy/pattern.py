@@ -445,11 +445,10 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
             # protects (its cost above every other choice together): a lock that could
             # not give way left a crossed group of a real export exposed (issue 15 (d))
             cost = np.where(locked & ~hidden, cost + cost.sum() + 1.0, cost)
-            locked = None
         before = np.inf
         proved = np.zeros(len(n_cls), dtype=bool)  # proofs hold as more groups are hidden
         for lp_round in range(AUDIT_ROUNDS + 1):
-            _secondary(hidden, reason, n_cls, cost, pid, pp, pc, min_n, locked)
+            _secondary(hidden, reason, n_cls, cost, pid, pp, pc, min_n)
             if lp_round == AUDIT_ROUNDS:
                 audited = False  # not proved safe in the rounds: privacy-check is the audit
                 break
@@ -473,9 +472,7 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
             large = _hidden_cells(rows, hidden).sum() > FULL_LP_CELLS
             stuck = large and exposed.size >= before
             before = exposed.size
-            if stuck or not _protect(
-                exposed, hidden, reason, n_cls, cost, pid, pp, pc, rows, locked
-            ):
+            if stuck or not _protect(exposed, hidden, reason, n_cls, cost, pid, pp, pc, rows):
                 audited = False
                 break
     by_hash = {}
@@ -527,16 +524,16 @@ def _costs(cube: Cube, lat: Lattice, cls: np.ndarray, n: np.ndarray) -> np.ndarr
     return cost
 
 
-def _secondary(hidden, reason, n, cost, pid, pp, pc, min_n, locked=None):
+def _secondary(hidden, reason, n, cost, pid, pp, pc, min_n):
     """Hide the cheapest set of extra classes that satisfies the partition rule: exactly
     (:func:`_cheapest`) when the lattice is small, else greedily (:func:`_fixpoint`)."""
     if pid.size == 0:
         return
-    if len(n) > ILP_CLASSES or not _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n, locked):
-        _fixpoint(hidden, reason, n, cost, pid, pp, pc, min_n, locked)
+    if len(n) > ILP_CLASSES or not _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n):
+        _fixpoint(hidden, reason, n, cost, pid, pp, pc, min_n)
 
 
-def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n, locked) -> bool:
+def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
     """The cheapest extra classes by integer programming (HiGHS through
     :func:`scipy.optimize.milp`): one 0/1 variable per class, the hidden ones fixed at 1,
     and per partition (a parent and its children along one key):
@@ -572,8 +569,6 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n, locked) -> bool:
     a = sparse.vstack([alone, pooled], format="csr")
     low = hidden.astype(float)
     high = np.where(n > 0, 1.0, 0.0)
-    if locked is not None:
-        high[locked] = 0.0
     high = np.maximum(high, low)
     res = milp(
         cost + 1e-6,  # ties: fewer groups
@@ -590,7 +585,7 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n, locked) -> bool:
     return True
 
 
-def _fixpoint(hidden, reason, n, cost, pid, pp, pc, min_n, locked=None) -> bool:
+def _fixpoint(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
     """Hide the cheapest visible child of every partition that would give a group away;
     True when anything was hidden."""
     n_parts = int(pid.max()) + 1
@@ -604,8 +599,7 @@ def _fixpoint(hidden, reason, n, cost, pid, pp, pc, min_n, locked=None) -> bool:
         bad = (count == 1) | (~hidden[parent_of] & (pooled > 0) & (pooled < min_n))
         if not bad.any():
             return changed
-        free = ~hid_child if locked is None else ~hid_child & ~locked[pc]
-        cand = np.flatnonzero(bad[pid] & free)
+        cand = np.flatnonzero(bad[pid] & ~hid_child)
         if cand.size == 0:
             return changed
         order = cand[np.lexsort((cost[pc[cand]], pid[cand]))]
@@ -678,7 +672,7 @@ def _exposed_classes(
     return cand[rest]
 
 
-def _protect(exposed, hidden, reason, n, cost, pid, pp, pc, rows, locked=None) -> bool:
+def _protect(exposed, hidden, reason, n, cost, pid, pp, pc, rows) -> bool:
     """Hide, for each exposed class, the cheapest visible group it shares a partition
     with (else any visible group sharing a cell with it); the next :func:`_secondary`
     restores the partition rule around it. (A cut, "one of these must be hidden",
@@ -690,14 +684,10 @@ def _protect(exposed, hidden, reason, n, cost, pid, pp, pc, rows, locked=None) -
         in_parts = np.isin(pid, parts)
         members = np.unique(np.concatenate([pc[in_parts], pp[in_parts]]))
         members = members[~hidden[members] & (members != c)]
-        if locked is not None:
-            members = members[~locked[members]]
         if members.size == 0:
             # no partition: any visible group sharing a cell with it
             overlap = np.asarray(rows @ rows[c].T.toarray()).ravel() > 0
             members = np.flatnonzero(overlap & ~hidden & (n > 0))
-            if locked is not None:
-                members = members[~locked[members]]
         if members.size == 0:
             continue
         pick = members[np.argmin(cost[members])]
