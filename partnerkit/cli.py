@@ -1134,12 +1134,13 @@ def instrument_init(
 @instrument_app.command("check")
 def instrument_check(
     path: Annotated[Path, typer.Argument(help="Instrument TOML file to check.")],
+    lang: LangOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
     """Check an instrument file and report every problem at once (exit 1 if any)."""
     from .i18n import Message
 
-    with reporting(traceback):
+    with reporting(traceback, lang=lang):
         from rich.console import Console
 
         from .instrument import check_instrument, load_instrument
@@ -1148,15 +1149,18 @@ def instrument_check(
         console = Console(highlight=False, soft_wrap=True)
         if problems:
             for problem in problems:
-                console.print(terminal_text(f"{path}: {problem}"), markup=False)
+                console.print(terminal_text(f"{path}: {problem.text(_lang)}"), markup=False)
             _error(Message("cli.problems", path=path, count=len(problems)))
             raise typer.Exit(ExitCode.ERROR)
         inst = load_instrument(path)
-        console.print(
-            f"{path}: valid: instrument '{inst.id}' with {len(inst.dimensions)} dimensions "
-            f"and {len(inst.items)} items.",
-            markup=False,
+        valid = Message(
+            "cli.instrument_valid",
+            path=path,
+            instrument=inst.id,
+            dimensions=len(inst.dimensions),
+            items=len(inst.items),
         )
+        console.print(terminal_text(valid.text(_lang)), markup=False)
 
 
 # Reading inputs -----------------------------------------------------------------

@@ -1104,7 +1104,10 @@ class Joined(Message):
 
 
 def in_lang(text: object, lang: str) -> object:
-    """``text`` in ``lang`` when it is a :class:`Message`, else as it is."""
+    """``text`` in ``lang`` when it is a :class:`Message` (or an exception raised with
+    one, as a value of another message), else as it is."""
+    if isinstance(text, BaseException) and len(text.args) == 1:
+        text = text.args[0] if isinstance(text.args[0], Message) else text
     return text.text(lang) if isinstance(text, Message) else text
 
 
@@ -1133,6 +1136,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Wrote {path}. Edit it, then run `partnerkit instrument check {path}`.",
     ),
     "cli.problems": ("{path}: {count} problem(er) fundet.", "{path}: {count} problem(s) found."),
+    "cli.instrument_valid": (
+        "{path}: gyldigt: instrumentet '{instrument}' med {dimensions} dimensioner og {items} "
+        "udsagn.",
+        "{path}: valid: instrument '{instrument}' with {dimensions} dimensions and {items} items.",
+    ),
     "cli.exposed": (
         "{count} skjult(e) gruppe(r) under min_n kan regnes ud til inden for {protection:g} "
         "skalapoint; offentliggør ikke disse output sammen.",
@@ -1892,7 +1900,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "må højst være skalaens spænd ({range} point på {lo}-{hi}), fik {value!r}",
         "must be at most the scale's range ({range} points on {lo}-{hi}), got {value!r}",
     ),
-    "problem.dominance": (
+    "problem.bool": (
         "skal være true eller false, fik {value!r}",
         "must be true or false, got {value!r}",
     ),
@@ -1922,6 +1930,165 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "problem.unknown_key": (
         "ukendt nøgle (tilladt: {allowed})",
         "unknown key (allowed: {allowed})",
+    ),
+    "problem.invalid": ("ugyldigt instrument", "invalid instrument"),
+    "problem.toml": ("ikke gyldig TOML: {detail}", "not valid TOML: {detail}"),
+    "problem.toml_depth": (
+        "tabeller eller lister ligger mere end {depth} niveauer inde i hinanden; partnerkits "
+        "filer bruger højst fire; tjek de kantede parenteser",
+        "tables or lists are nested more than {depth} levels deep; partnerkit's files need at "
+        "most four; check the brackets",
+    ),
+    "problem.language_title": (
+        "'{language}' har ingen titel; tilføj title.{language}",
+        "'{language}' has no title; add title.{language}",
+    ),
+    "problem.focus": (
+        "'{focus}' er ikke et dimensions-id ({ids})",
+        "'{focus}' is not a dimension id ({ids})",
+    ),
+    "problem.item_role_header": (
+        "'{item}' er en overskrift for kolonnen {role}; giv udsagnet et andet id",
+        "'{item}' is a header of the {role} column; give the item another id",
+    ),
+    "problem.scale_order": (
+        "min ({lo}) skal være mindre end max ({hi})",
+        "min ({lo}) must be below max ({hi})",
+    ),
+    "problem.scale_size": (
+        "{lo}..{hi} har {points} punkter; en skala har højst {most} (0 til 100)",
+        "{lo}..{hi} has {points:,} points; a scale has at most {most} (0 to 100)",
+    ),
+    "problem.on_scale": (
+        "skal ligge på skalaen {lo}..{hi}, fik {value}",
+        "must lie on the scale {lo}..{hi}, got {value}",
+    ),
+    "problem.numbers": (
+        "skal være en liste af tal, fik {value!r}",
+        "must be a list of numbers, got {value!r}",
+    ),
+    "problem.code_on_scale": (
+        "{code} er et punkt på skalaen {lo}..{hi}",
+        "{code} is a point of the scale {lo}..{hi}",
+    ),
+    "problem.direction": (
+        "skal være 'ascending' (stigende) eller 'descending' (faldende), fik {value!r}",
+        "must be 'ascending' or 'descending', got {value!r}",
+    ),
+    "problem.label_key": (
+        "nøglerne skal være skalaens punkter {lo}..{hi} eller 'missing'",
+        "label keys must be the points {lo}..{hi} or 'missing'",
+    ),
+    "problem.label_twice": (
+        "'{text}' står også for {other}: en svartekst må kun betyde ét svar",
+        "'{text}' is also a label of {other}: a label must mean one answer",
+    ),
+    "problem.names_table": (
+        "skal være en tabel fra punkt til tekst",
+        "must be a table of point to text",
+    ),
+    "problem.names_key": (
+        "nøglerne skal være {lo}..{hi} eller 'missing'",
+        "keys must be {lo}..{hi} or 'missing'",
+    ),
+    "problem.name_twice": (
+        "'{text}' står også for {other}",
+        "'{text}' is also a label of {other}",
+    ),
+    "problem.off_scale": (
+        "{value} ligger uden for skalaen {lo}..{hi}",
+        "{value} lies outside the scale {lo}..{hi}",
+    ),
+    "problem.zone_order": (
+        "attention ({attention}) skal være mindre end strength ({strength})",
+        "attention ({attention}) must be below strength ({strength})",
+    ),
+    "problem.sector": ("sektoren skal være en af {sectors}", "sector must be one of {sectors}"),
+    "problem.actors": (
+        "skal være en liste af [[actors]]-tabeller eller en tabel med aktør = sektor",
+        "must be a list of [[actors]] tables or a table of actor = sector",
+    ),
+    "problem.must_table": ("skal være en tabel", "must be a table"),
+    "problem.one_of": (
+        "skal være en af {allowed}, fik {value!r}",
+        "must be one of {allowed}, got {value!r}",
+    ),
+    "problem.duplicate_actor": (
+        "aktør-id'et '{id}' er angivet to gange",
+        "duplicate actor id '{id}'",
+    ),
+    "problem.duplicate_dimension": (
+        "dimensions-id'et '{id}' er angivet to gange",
+        "duplicate dimension id '{id}'",
+    ),
+    "problem.duplicate_organisation": (
+        "organisations-id'et '{id}' er angivet to gange",
+        "duplicate organisation id '{id}'",
+    ),
+    "problem.duplicate_relation": (
+        "relations-id'et '{id}' er angivet to gange",
+        "duplicate relation id '{id}'",
+    ),
+    "problem.no_dimensions": (
+        "mangler; angiv mindst én [[dimensions]] med [[dimensions.items]]",
+        "missing; declare at least one [[dimensions]] with [[dimensions.items]]",
+    ),
+    "problem.no_items": (
+        "mangler; en dimension skal have mindst ét udsagn",
+        "missing; a dimension needs at least one item",
+    ),
+    "problem.reserved_id": (
+        "'{item}' er forbeholdt spørgeskemaets egne kolonner ({reserved}); giv udsagnet et "
+        "andet id",
+        "'{item}' is reserved for the survey's own columns ({reserved}); give the item another "
+        "id",
+    ),
+    "problem.item_twice": (
+        "udsagnet '{item}' er allerede angivet i {at}",
+        "item '{item}' is already declared at {at}",
+    ),
+    "problem.same_text": (
+        "samme tekst som {other}: kolonnerne kan ikke skelnes fra hinanden",
+        "same text as {other}: columns could not be told apart",
+    ),
+    "problem.list_of": (
+        "skal være en liste af [[{table}]]-tabeller",
+        "must be a list of [[{table}]] tables",
+    ),
+    "problem.organisation_actor_id": (
+        "'{id}' er id for en aktørtype; giv organisationen et andet",
+        "'{id}' is an actor type's id; give the organisation another",
+    ),
+    "problem.separator": ("må ikke indeholde '{sep}'", "must not hold '{sep}'"),
+    "problem.actor_type": (
+        "skal angive en aktørtype ({actors}), fik {value!r}",
+        "must name an actor type ({actors}), got {value!r}",
+    ),
+    "problem.none_declared": ("ingen angivet", "none declared"),
+    "problem.scale_table": ("skal være en tabel som [scale]", "must be a table like [scale]"),
+    "problem.not_actor": (
+        "'{text}' er ikke en aktørtype ({actors})",
+        "'{text}' is not an actor type ({actors})",
+    ),
+    "problem.targets": (
+        'skal være "actors", "organisations" eller en liste af aktørtyper, fik {value!r}',
+        'must be "actors", "organisations" or a list of actor types, got {value!r}',
+    ),
+    "problem.no_actor_targets": (
+        "ingen aktørtype at vurdere; angiv [[actors]] først",
+        "no actor type to rate; declare [[actors]] first",
+    ),
+    "problem.no_organisation_targets": (
+        "ingen organisation at vurdere; angiv [[organisations]]",
+        "no organisation to rate; declare [[organisations]]",
+    ),
+    "problem.compares": (
+        "skal angive en anden relation, fik {value!r}",
+        "must name another relation, got {value!r}",
+    ),
+    "problem.compares_other": (
+        "'{other}' har andre mål eller en anden skala",
+        "'{other}' has other targets or another scale",
     ),
 }
 _TEXTS.update(_MESSAGES)

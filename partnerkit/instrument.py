@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InstrumentError
-from .i18n import Joined, Message, half_up
+from .i18n import Joined, Message, half_up, in_lang
 from .text import CONTROL, norm, norm_header
 
 DEFAULT_INSTRUMENT = "partnerskab"
@@ -341,7 +341,7 @@ def load_instrument(spec: str | Path | None = None) -> Instrument:
     problems: list[Problem] = []
     instrument = _build(data, source, problems)
     if problems or instrument is None:
-        first = problems[0] if problems else Problem("", "invalid instrument")
+        first = problems[0] if problems else Problem("", Message("problem.invalid"))
         more = (
             Message("error.instrument.more", count=len(problems) - 1, source=source)
             if len(problems) > 1
@@ -360,7 +360,7 @@ def check_instrument(spec: str | Path) -> list[Problem]:
     try:
         data = _parse_toml(source, text)
     except InstrumentError as exc:
-        return [Problem("", str(exc).removeprefix(f"{source}: "))]
+        return [Problem("", exc.message.values["problem"])]
     problems: list[Problem] = []
     _build(data, source, problems)
     return problems
@@ -390,7 +390,9 @@ def _parse_toml(source: str, text: str) -> dict:
     try:
         return loads(text)
     except TomlProblem as exc:
-        raise InstrumentError(f"{source}: {exc}.") from None
+        raise InstrumentError(
+            Message("error.instrument_toml", source=source, problem=exc.args[0])
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -400,8 +402,13 @@ class Problem:
     key: str
     message: str
 
+    def text(self, lang: str = "en") -> str:
+        """The problem in ``lang``: the key, then what is wrong with it."""
+        message = str(in_lang(self.message, lang))
+        return f"{self.key}: {message}" if self.key else message
+
     def __str__(self) -> str:
-        return f"{self.key}: {self.message}" if self.key else self.message
+        return self.text()
 
 
 #: item ids that would overwrite the survey's own columns: the role columns, the sector,
@@ -448,7 +455,7 @@ def protection_problem(value: object, scale: Scale | None = None) -> str | None:
 
 def dominance_problem(value: object) -> str | None:
     """What is wrong with ``value`` as the dominance switch."""
-    return None if isinstance(value, bool) else Message("problem.dominance", value=value)
+    return None if isinstance(value, bool) else Message("problem.bool", value=value)
 
 
 class _Checker:
@@ -555,7 +562,7 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
     title_raw = data.get("title")
     languages = tuple(title_raw) if isinstance(title_raw, Mapping) and title_raw else (language,)
     if language not in languages:
-        c.add("language", f"'{language}' has no title; add title.{language}")
+        c.add("language", Message("problem.language_title", language=language))
     title = c.texts(data, "title", "", languages)
     min_n = None
     if "min_n" in data:
@@ -578,7 +585,7 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
     dim_ids = [d.id for d in dimensions]
     focus = data.get("focus", "equality" if "equality" in dim_ids else None)
     if "focus" in data and focus not in dim_ids:
-        c.add("focus", f"'{focus}' is not a dimension id ({', '.join(dim_ids)})")
+        c.add("focus", Message("problem.focus", focus=focus, ids=", ".join(dim_ids)))
     role_names = {
         norm_header(name): role
         for role in ROLES
@@ -590,7 +597,7 @@ def _build(data: Mapping, source: str, problems: list[Problem]) -> Instrument | 
             if role and item.id.casefold() not in RESERVED_IDS:
                 c.add(
                     f"dimensions[{d}].items[{i}].id",
-                    f"'{item.id}' is a header of the {role} column; give the item another id",
+                    Message("problem.item_role_header", item=item.id, role=role),
                 )
     organisations = _build_organisations(c, data.get("organisations", []), languages, actors)
     relations = _build_relations(
@@ -631,30 +638,29 @@ def _build_scale(c: _Checker, data: Mapping, languages) -> Scale | None:
     if lo is None or hi is None:
         return None
     if lo >= hi:
-        c.add("scale", f"min ({lo}) must be below max ({hi})")
+        c.add("scale", Message("problem.scale_order", lo=lo, hi=hi))
         return None
     if hi - lo + 1 > MAX_SCALE_POINTS:
         c.add(
             "scale",
-            f"{lo}..{hi} has {hi - lo + 1:,} points; a scale has at most {MAX_SCALE_POINTS} "
-            "(0 to 100)",
+            Message("problem.scale_size", lo=lo, hi=hi, points=hi - lo + 1, most=MAX_SCALE_POINTS),
         )
         return None
     fav = c.number(data, "favourable", "scale", default=(lo + hi) // 2 + 1)
     if fav is not None and not lo <= fav <= hi:
-        c.add("scale.favourable", f"must lie on the scale {lo}..{hi}, got {fav}")
+        c.add("scale.favourable", Message("problem.on_scale", lo=lo, hi=hi, value=fav))
     missing_codes = data.get("missing_codes", [])
     if not isinstance(missing_codes, list) or not all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in missing_codes
     ):
-        c.add("scale.missing_codes", f"must be a list of numbers, got {missing_codes!r}")
+        c.add("scale.missing_codes", Message("problem.numbers", value=missing_codes))
         missing_codes = []
     for code in missing_codes:
         if lo <= code <= hi and float(code).is_integer():
-            c.add("scale.missing_codes", f"{code} is a point of the scale {lo}..{hi}")
+            c.add("scale.missing_codes", Message("problem.code_on_scale", code=code, lo=lo, hi=hi))
     direction = data.get("direction", "ascending")
     if direction not in ("ascending", "descending"):
-        c.add("scale.direction", f"must be 'ascending' or 'descending', got {direction!r}")
+        c.add("scale.direction", Message("problem.direction", value=direction))
 
     labels: dict[int, tuple[str, ...]] = {}
     missing_labels: tuple[str, ...] = ()
@@ -665,31 +671,31 @@ def _build_scale(c: _Checker, data: Mapping, languages) -> Scale | None:
         if key == "missing":
             missing_labels = texts
         elif not (key.lstrip("-").isdigit() and lo <= int(key) <= hi):
-            c.add(where, f"label keys must be the points {lo}..{hi} or 'missing'")
+            c.add(where, Message("problem.label_key", lo=lo, hi=hi))
             continue
         else:
             labels[int(key)] = texts
         for text in texts:
             other = seen.setdefault(norm(text), key)
             if other != key:
-                c.add(where, f"'{text}' is also a label of {other}: a label must mean one answer")
+                c.add(where, Message("problem.label_twice", text=text, other=other))
 
     names: dict[str, dict[str, str]] = {}
     for lang, table in c.table(data, "names", "scale").items():
         if not isinstance(table, Mapping):
-            c.add(f"scale.names.{lang}", "must be a table of point to text")
+            c.add(f"scale.names.{lang}", Message("problem.names_table"))
             continue
         names[lang] = {}
         for key, text in table.items():
             if key != "missing" and not (key.lstrip("-").isdigit() and lo <= int(key) <= hi):
-                c.add(f"scale.names.{lang}.{key}", f"keys must be {lo}..{hi} or 'missing'")
+                c.add(f"scale.names.{lang}.{key}", Message("problem.names_key", lo=lo, hi=hi))
             elif not isinstance(text, str) or not text.strip():
-                c.add(f"scale.names.{lang}.{key}", "must be a non-empty text")
+                c.add(f"scale.names.{lang}.{key}", Message("problem.empty_text"))
             else:
                 names[lang][key] = text.strip()
                 other = seen.get(norm(text))
                 if other is not None and other != key:
-                    c.add(f"scale.names.{lang}.{key}", f"'{text}' is also a label of {other}")
+                    c.add(f"scale.names.{lang}.{key}", Message("problem.name_twice", text=text, other=other))
     if fav is None:
         return None
     return Scale(
@@ -718,9 +724,9 @@ def _build_zones(c: _Checker, data: Mapping, scale: Scale | None) -> Zones | Non
         return None
     for key, value in (("strength", strength), ("attention", attention)):
         if not scale.min <= value <= scale.max:
-            c.add(f"zones.{key}", f"{value} lies outside the scale {scale.min}..{scale.max}")
+            c.add(f"zones.{key}", Message("problem.off_scale", value=value, lo=scale.min, hi=scale.max))
     if attention >= strength:
-        c.add("zones", f"attention ({attention}) must be below strength ({strength})")
+        c.add("zones", Message("problem.zone_order", attention=attention, strength=strength))
     return Zones(strength=float(strength), attention=float(attention))
 
 
@@ -735,26 +741,26 @@ def _build_actors(c: _Checker, data, languages) -> tuple[Actor, ...]:
         actors = []
         for label, sector in data.items():
             if sector not in SECTORS:
-                c.add(f"actors.{label}", f"sector must be one of {', '.join(SECTORS)}")
+                c.add(f"actors.{label}", Message("problem.sector", sectors=", ".join(SECTORS)))
             actors.append(Actor(id=label, name=dict.fromkeys(languages, label), sector=sector))
         return tuple(actors)
     if not isinstance(data, list):
-        c.add("actors", "must be a list of [[actors]] tables or a table of actor = sector")
+        c.add("actors", Message("problem.actors"))
         return ()
     actors = []
     ids: set[str] = set()
     for i, entry in enumerate(data):
         where = f"actors[{i}]"
         if not isinstance(entry, Mapping):
-            c.add(where, "must be a table")
+            c.add(where, Message("problem.must_table"))
             continue
         c.unknown(entry, {"id", "name", "short", "sector", "aliases"}, where)
         actor_id = c.string(entry, "id", where)
         sector = entry.get("sector", "other")
         if sector not in SECTORS:
-            c.add(f"{where}.sector", f"must be one of {', '.join(SECTORS)}, got {sector!r}")
+            c.add(f"{where}.sector", Message("problem.one_of", allowed=", ".join(SECTORS), value=sector))
         if actor_id in ids:
-            c.add(f"{where}.id", f"duplicate actor id '{actor_id}'")
+            c.add(f"{where}.id", Message("problem.duplicate_actor", id=actor_id))
         ids.add(actor_id or "")
         actors.append(
             Actor(
@@ -770,9 +776,7 @@ def _build_actors(c: _Checker, data, languages) -> tuple[Actor, ...]:
 
 def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
     if not isinstance(data, list) or not data:
-        c.add(
-            "dimensions", "missing; declare at least one [[dimensions]] with [[dimensions.items]]"
-        )
+        c.add("dimensions", Message("problem.no_dimensions"))
         return ()
     dims: list[Dimension] = []
     dim_ids: set[str] = set()
@@ -781,46 +785,45 @@ def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
     for d, entry in enumerate(data):
         where = f"dimensions[{d}]"
         if not isinstance(entry, Mapping):
-            c.add(where, "must be a table")
+            c.add(where, Message("problem.must_table"))
             continue
         c.unknown(entry, {"id", "name", "short", "description", "items"}, where)
         dim_id = c.string(entry, "id", where)
         if dim_id in dim_ids:
-            c.add(f"{where}.id", f"duplicate dimension id '{dim_id}'")
+            c.add(f"{where}.id", Message("problem.duplicate_dimension", id=dim_id))
         dim_ids.add(dim_id or "")
         name = c.texts(entry, "name", where, languages)
         description = entry.get("description", {})
         description = c.texts(entry, "description", where, languages) if description else {}
         raw_items = entry.get("items")
         if not isinstance(raw_items, list) or not raw_items:
-            c.add(f"{where}.items", "missing; a dimension needs at least one item")
+            c.add(f"{where}.items", Message("problem.no_items"))
             raw_items = []
         items = []
         for i, raw in enumerate(raw_items):
             iw = f"{where}.items[{i}]"
             if not isinstance(raw, Mapping):
-                c.add(iw, "must be a table")
+                c.add(iw, Message("problem.must_table"))
                 continue
             c.unknown(raw, {"id", "text", "reverse", "aliases"}, iw)
             item_id = c.string(raw, "id", iw)
             if item_id is not None and item_id.casefold() in RESERVED_IDS:
                 c.add(
                     f"{iw}.id",
-                    f"'{item_id}' is reserved for the survey's own columns "
-                    f"({', '.join(RESERVED_IDS)}); give the item another id",
+                    Message("problem.reserved_id", item=item_id, reserved=", ".join(RESERVED_IDS)),
                 )
             if item_id is not None and item_id in item_where:
-                c.add(f"{iw}.id", f"item '{item_id}' is already declared at {item_where[item_id]}")
+                c.add(f"{iw}.id", Message("problem.item_twice", item=item_id, at=item_where[item_id]))
             item_where.setdefault(item_id or "", iw)
             reverse = raw.get("reverse", False)
             if not isinstance(reverse, bool):
-                c.add(f"{iw}.reverse", f"must be true or false, got {reverse!r}")
+                c.add(f"{iw}.reverse", Message("problem.bool", value=reverse))
                 reverse = False
             text = c.texts(raw, "text", iw, languages)
             for t in text.values():
                 other = texts_seen.setdefault(norm_header(t), iw)
                 if other != iw:
-                    c.add(f"{iw}.text", f"same text as {other}: columns could not be told apart")
+                    c.add(f"{iw}.text", Message("problem.same_text", other=other))
             items.append(
                 Item(
                     id=item_id or "",
@@ -840,7 +843,7 @@ _RELATION_KEYS = {"id", "name", "short", "stem", "scale", "targets", "compares",
 def _build_organisations(c: _Checker, data, languages, actors) -> tuple[Organisation, ...]:
     """``[[organisations]]``: the partnership's named organisations, each of an actor type."""
     if not isinstance(data, list):
-        c.add("organisations", "must be a list of [[organisations]] tables")
+        c.add("organisations", Message("problem.list_of", table="organisations"))
         return ()
     lookup = _lookup(actors)
     actor_ids = {a.id for a in actors}
@@ -849,16 +852,16 @@ def _build_organisations(c: _Checker, data, languages, actors) -> tuple[Organisa
     for i, entry in enumerate(data):
         where = f"organisations[{i}]"
         if not isinstance(entry, Mapping):
-            c.add(where, "must be a table")
+            c.add(where, Message("problem.must_table"))
             continue
         c.unknown(entry, {"id", "name", "short", "actor", "aliases"}, where)
         org_id = c.string(entry, "id", where) or ""
         if org_id in ids:
-            c.add(f"{where}.id", f"duplicate organisation id '{org_id}'")
+            c.add(f"{where}.id", Message("problem.duplicate_organisation", id=org_id))
         if org_id in actor_ids:
-            c.add(f"{where}.id", f"'{org_id}' is an actor type's id; give the organisation another")
+            c.add(f"{where}.id", Message("problem.organisation_actor_id", id=org_id))
         if RELATION_SEP in org_id:
-            c.add(f"{where}.id", f"must not hold '{RELATION_SEP}'")
+            c.add(f"{where}.id", Message("problem.separator", sep=RELATION_SEP))
         ids.add(org_id)
         raw = entry.get("name")
         name = (
@@ -869,10 +872,10 @@ def _build_organisations(c: _Checker, data, languages, actors) -> tuple[Organisa
         actor_raw = entry.get("actor")
         actor = lookup.get(norm_header(actor_raw)) if isinstance(actor_raw, str) else None
         if actor is None:
+            declared = ", ".join(a.id for a in actors) or Message("problem.none_declared")
             c.add(
                 f"{where}.actor",
-                f"must name an actor type ({', '.join(a.id for a in actors) or 'none declared'}),"
-                f" got {actor_raw!r}",
+                Message("problem.actor_type", actors=declared, value=actor_raw),
             )
         out.append(
             Organisation(
@@ -891,7 +894,7 @@ def _build_relations(
 ) -> tuple[Relation, ...]:
     """``[[relations]]``: grid questions rating actor types (or named organisations)."""
     if not isinstance(data, list):
-        c.add("relations", "must be a list of [[relations]] tables")
+        c.add("relations", Message("problem.list_of", table="relations"))
         return ()
     out: list[Relation] = []
     ids: set[str] = set()
@@ -900,14 +903,14 @@ def _build_relations(
     for r, entry in enumerate(data):
         where = f"relations[{r}]"
         if not isinstance(entry, Mapping):
-            c.add(where, "must be a table")
+            c.add(where, Message("problem.must_table"))
             continue
         c.unknown(entry, _RELATION_KEYS, where)
         rel_id = c.string(entry, "id", where) or ""
         if rel_id in ids:
-            c.add(f"{where}.id", f"duplicate relation id '{rel_id}'")
+            c.add(f"{where}.id", Message("problem.duplicate_relation", id=rel_id))
         if RELATION_SEP in rel_id:
-            c.add(f"{where}.id", f"must not hold '{RELATION_SEP}'")
+            c.add(f"{where}.id", Message("problem.separator", sep=RELATION_SEP))
         ids.add(rel_id)
         name = c.texts(entry, "name", where, languages)
         stem = c.texts(entry, "stem", where, languages)
@@ -916,7 +919,7 @@ def _build_relations(
         rel_scale = scale
         if own is not None:
             if not isinstance(own, Mapping):
-                c.add(f"{where}.scale", "must be a table like [scale]")
+                c.add(f"{where}.scale", Message("problem.scale_table"))
             else:
                 sub: list[Problem] = []
                 rel_scale = _build_scale(_Checker(sub), own, languages)
@@ -924,7 +927,7 @@ def _build_relations(
                     c.add(f"{where}.{p.key}", p.message)
         kind = entry.get("kind", rel_id if rel_id in RELATION_KINDS else "rating")
         if kind not in RELATION_KINDS:
-            c.add(f"{where}.kind", f"must be one of {', '.join(RELATION_KINDS)}, got {kind!r}")
+            c.add(f"{where}.kind", Message("problem.one_of", allowed=", ".join(RELATION_KINDS), value=kind))
         targets_raw = entry.get("targets", "actors")
         organisations = targets_raw == "organisations"
         targets: tuple[str, ...] = ()
@@ -939,7 +942,7 @@ def _build_relations(
                 if actor is None:
                     c.add(
                         f"{where}.targets",
-                        f"'{text}' is not an actor type ({', '.join(actor_ids)})",
+                        Message("problem.not_actor", text=text, actors=", ".join(actor_ids)),
                     )
                 elif actor not in found:
                     found.append(actor)
@@ -947,14 +950,14 @@ def _build_relations(
         elif not organisations:
             c.add(
                 f"{where}.targets",
-                f'must be "actors", "organisations" or a list of actor types, got {targets_raw!r}',
+                Message("problem.targets", value=targets_raw),
             )
         if not organisations and not targets:
-            c.add(f"{where}.targets", "no actor type to rate; declare [[actors]] first")
+            c.add(f"{where}.targets", Message("problem.no_actor_targets"))
         if organisations:
             targets = tuple(o.id for o in organisations_declared)
             if not targets:
-                c.add(f"{where}.targets", "no organisation to rate; declare [[organisations]]")
+                c.add(f"{where}.targets", Message("problem.no_organisation_targets"))
         compares = entry.get("compares")
         out.append(
             Relation(
@@ -975,9 +978,9 @@ def _build_relations(
             continue
         other = by_id.get(rel.compares) if isinstance(rel.compares, str) else None
         if other is None or other is rel:
-            c.add(f"relations[{r}].compares", f"must name another relation, got {rel.compares!r}")
+            c.add(f"relations[{r}].compares", Message("problem.compares", value=rel.compares))
         elif other.targets != rel.targets or other.scale.points != rel.scale.points:
-            c.add(f"relations[{r}].compares", f"'{other.id}' has other targets or another scale")
+            c.add(f"relations[{r}].compares", Message("problem.compares_other", other=other.id))
     return tuple(out)
 
 

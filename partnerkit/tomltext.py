@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import tomllib
 
+from .i18n import Message
+
 #: levels of tables and arrays inside each other that a file may use
 MAX_DEPTH = 8
 
@@ -24,11 +26,11 @@ def loads(text: str) -> dict:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TomlProblem(f"not valid TOML: {exc}") from None
+        raise TomlProblem(Message("problem.toml", detail=exc)) from None
     except RecursionError:
-        raise TomlProblem(_too_deep()) from None
+        raise TomlProblem(Message("problem.toml_depth", depth=MAX_DEPTH)) from None
     if depth(data) > MAX_DEPTH:
-        raise TomlProblem(_too_deep())
+        raise TomlProblem(Message("problem.toml_depth", depth=MAX_DEPTH))
     return data
 
 
@@ -51,9 +53,3 @@ def depth(value: object) -> int:
         stack.extend((child, level + 1) for child in children)
     return deepest
 
-
-def _too_deep() -> str:
-    return (
-        f"tables or lists are nested more than {MAX_DEPTH} levels deep; partnerkit's files "
-        "need at most four; check the brackets"
-    )
