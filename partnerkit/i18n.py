@@ -2040,8 +2040,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "problem.reserved_id": (
         "'{item}' er forbeholdt spørgeskemaets egne kolonner ({reserved}); giv udsagnet et "
         "andet id",
-        "'{item}' is reserved for the survey's own columns ({reserved}); give the item another "
-        "id",
+        "'{item}' is reserved for the survey's own columns ({reserved}); give the item another id",
     ),
     "problem.item_twice": (
         "udsagnet '{item}' er allerede angivet i {at}",

@@ -695,7 +695,10 @@ def _build_scale(c: _Checker, data: Mapping, languages) -> Scale | None:
                 names[lang][key] = text.strip()
                 other = seen.get(norm(text))
                 if other is not None and other != key:
-                    c.add(f"scale.names.{lang}.{key}", Message("problem.name_twice", text=text, other=other))
+                    c.add(
+                        f"scale.names.{lang}.{key}",
+                        Message("problem.name_twice", text=text, other=other),
+                    )
     if fav is None:
         return None
     return Scale(
@@ -724,7 +727,10 @@ def _build_zones(c: _Checker, data: Mapping, scale: Scale | None) -> Zones | Non
         return None
     for key, value in (("strength", strength), ("attention", attention)):
         if not scale.min <= value <= scale.max:
-            c.add(f"zones.{key}", Message("problem.off_scale", value=value, lo=scale.min, hi=scale.max))
+            c.add(
+                f"zones.{key}",
+                Message("problem.off_scale", value=value, lo=scale.min, hi=scale.max),
+            )
     if attention >= strength:
         c.add("zones", Message("problem.zone_order", attention=attention, strength=strength))
     return Zones(strength=float(strength), attention=float(attention))
@@ -758,7 +764,10 @@ def _build_actors(c: _Checker, data, languages) -> tuple[Actor, ...]:
         actor_id = c.string(entry, "id", where)
         sector = entry.get("sector", "other")
         if sector not in SECTORS:
-            c.add(f"{where}.sector", Message("problem.one_of", allowed=", ".join(SECTORS), value=sector))
+            c.add(
+                f"{where}.sector",
+                Message("problem.one_of", allowed=", ".join(SECTORS), value=sector),
+            )
         if actor_id in ids:
             c.add(f"{where}.id", Message("problem.duplicate_actor", id=actor_id))
         ids.add(actor_id or "")
@@ -813,7 +822,9 @@ def _build_dimensions(c: _Checker, data, languages) -> tuple[Dimension, ...]:
                     Message("problem.reserved_id", item=item_id, reserved=", ".join(RESERVED_IDS)),
                 )
             if item_id is not None and item_id in item_where:
-                c.add(f"{iw}.id", Message("problem.item_twice", item=item_id, at=item_where[item_id]))
+                c.add(
+                    f"{iw}.id", Message("problem.item_twice", item=item_id, at=item_where[item_id])
+                )
             item_where.setdefault(item_id or "", iw)
             reverse = raw.get("reverse", False)
             if not isinstance(reverse, bool):
@@ -927,7 +938,10 @@ def _build_relations(
                     c.add(f"{where}.{p.key}", p.message)
         kind = entry.get("kind", rel_id if rel_id in RELATION_KINDS else "rating")
         if kind not in RELATION_KINDS:
-            c.add(f"{where}.kind", Message("problem.one_of", allowed=", ".join(RELATION_KINDS), value=kind))
+            c.add(
+                f"{where}.kind",
+                Message("problem.one_of", allowed=", ".join(RELATION_KINDS), value=kind),
+            )
         targets_raw = entry.get("targets", "actors")
         organisations = targets_raw == "organisations"
         targets: tuple[str, ...] = ()

@@ -52,4 +52,3 @@ def depth(value: object) -> int:
             return level + 1
         stack.extend((child, level + 1) for child in children)
     return deepest
-
