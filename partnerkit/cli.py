@@ -809,7 +809,7 @@ def report(
         from .report import build_report
 
         if not output:
-            raise OptionError("give -o report.xlsx and/or -o report.html.")
+            raise OptionError(Message("error.report_no_output"))
         run = _read(
             ReadOptions(
                 files=files,

@@ -8,6 +8,8 @@ text as a ``str`` (the library's messages), and Danish on the command line under
 
 from __future__ import annotations
 
+import string
+
 LANGS = ("da", "en")
 
 # Symbols every renderer shows next to the texts: a zone's mark (so colour is never the only
@@ -972,10 +974,27 @@ _TEXTS: dict[str, tuple[str, str]] = {
 
 
 def t(text_key: str, lang: str, /, **values: object) -> str:
-    """The text ``text_key`` in ``lang`` (English when the language is unknown)."""
+    """The text ``text_key`` in ``lang`` (English when the language is unknown).
+
+    A number with a format spec is written the Danish way in Danish texts: thousands
+    with '.', decimals with ',' ("1.048.576 celler", "0,5 skalapoint").
+    """
     da, en = _TEXTS[text_key]
-    text = da if lang == "da" else en
-    return text.format(**values) if values else text
+    if lang == "da":
+        return _DANISH.vformat(da, (), values) if values else da
+    return en.format(**values) if values else en
+
+
+class _DanishNumbers(string.Formatter):
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if format_spec and isinstance(value, int | float) and not isinstance(value, bool):
+            return text.translate(_SWAP_SEPARATORS)
+        return text
+
+
+_DANISH = _DanishNumbers()
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
 
 
 MEAN_DECIMALS = 2
@@ -1956,7 +1975,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "min ({lo}) must be below max ({hi})",
     ),
     "problem.scale_size": (
-        "{lo}..{hi} har {points} punkter; en skala har højst {most} (0 til 100)",
+        "{lo}..{hi} har {points:,} punkter; en skala har højst {most} (0 til 100)",
         "{lo}..{hi} has {points:,} points; a scale has at most {most} (0 to 100)",
     ),
     "problem.on_scale": (
@@ -2088,6 +2107,100 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "problem.compares_other": (
         "'{other}' har andre mål eller en anden skala",
         "'{other}' has other targets or another scale",
+    ),
+    # errors of the readers, the relations, the report and the audit (issue 20, point 6)
+    "error.cells_spanned": (
+        "{where}: et ark spænder over {cells:,} celler ({rows:,} rækker x {columns:,} "
+        "kolonner), mere end grænsen på {limit:,} celler. Er filen ægte, så hæv grænsen med "
+        "PARTNERKIT_MAX_CELLS.",
+        "{where}: a sheet spans {cells:,} cells ({rows:,} rows x {columns:,} columns), more than "
+        "the limit of {limit:,} cells. If the file is genuine, raise the limit with "
+        "PARTNERKIT_MAX_CELLS.",
+    ),
+    "where.sheet_dimensions": (
+        "{path}, ark '{sheet}' (dets DIMENSIONS-post)",
+        "{path}, sheet '{sheet}' (its DIMENSIONS record)",
+    ),
+    "error.text_mb": (
+        "{where}: arkets delte tekster fylder {size:,.0f} MB udpakket, mere end grænsen på "
+        "{limit:,.0f} MB. Er filen ægte, så hæv grænsen med PARTNERKIT_MAX_TEXT_MB.",
+        "{where}: the sheet's shared texts expand to {size:,.0f} MB, more than the limit of "
+        "{limit:,.0f} MB. If the file is genuine, raise the limit with PARTNERKIT_MAX_TEXT_MB.",
+    ),
+    "error.sav_cases": (
+        "{path}: filhovedet angiver {cases:,} besvarelser, flere end filens {size:,} byte kan "
+        "rumme; filen er beskadiget eller manipuleret. Gem den igen fra SPSS.",
+        "{path}: the header declares {cases:,} cases, more than the file's {size:,} bytes can "
+        "hold; the file is damaged or manipulated. Save it again from SPSS.",
+    ),
+    "error.actor_map_name": (
+        "aktørkort: '{name}' er ikke en aktørtype.",
+        "actor map: '{name}' is not an actor type.",
+    ),
+    "error.round_conflict": (
+        "{where}: rundekolonnen '{column}' siger {found}, men {source} siger {given}. Ret "
+        "kolonnen eller {source}, og prøv igen.",
+        "{where}: the round column '{column}' says {found} but the {source} says {given}. "
+        "Correct the column or the {source}, and try again.",
+    ),
+    "round_source.file_name": ("filnavnet", "file name"),
+    "round_source.sheet_name": ("arkets navn", "sheet name"),
+    "round_source.option": ("--round", "--round option"),
+    "error.both_map_item": (
+        "{where}: kolonnerne '{first}' og '{second}' passer begge til udsagnet '{item}'. Fjern "
+        "eller omdøb den ene.",
+        "{where}: columns '{first}' and '{second}' both map to item '{item}'. Remove or rename "
+        "one of them.",
+    ),
+    "error.both_map_cell": (
+        "{where}: kolonnerne '{first}' og '{second}' passer begge til relationscellen "
+        "'{cell}'. Fjern eller omdøb den ene.",
+        "{where}: columns '{first}' and '{second}' both map to relation cell '{cell}'. Remove "
+        "or rename one of them.",
+    ),
+    "error.relations_no_organisation": (
+        "relations: relationen '{relation}' vurderer navngivne organisationer, men ingen "
+        "kolonne i spørgeskemaet angiver svarpersonens organisation (en overskrift som "
+        "'Organisationens navn', eller en angivet som [columns] organisation i instrumentet).",
+        "relations: relation '{relation}' rates named organisations, but no column of the "
+        "survey names the respondent's organisation (a header such as 'Organisationens navn', "
+        "or one given as [columns] organisation in the instrument).",
+    ),
+    "error.report_no_output": (
+        "angiv -o rapport.xlsx og/eller -o rapport.html.",
+        "give -o report.xlsx and/or -o report.html.",
+    ),
+    "error.report_suffix": (
+        "{path}: en rapport er en Excel-projektmappe (.xlsx) eller en webside (.html); angiv "
+        "-o rapport.xlsx og/eller -o rapport.html.",
+        "{path}: a report is an Excel workbook (.xlsx) or a web page (.html); give "
+        "-o report.xlsx and/or -o report.html.",
+    ),
+    "error.no_matplotlib": (
+        "HTML-rapporten tegner sine diagrammer med matplotlib, som partnerkit installerer; "
+        "dette miljø mangler det: installér partnerkit igen (`pip install .`), eller kør "
+        "`pip install matplotlib`.",
+        "The HTML report draws its charts with matplotlib, which partnerkit installs; this "
+        "environment lacks it: reinstall partnerkit (`pip install .`) or "
+        "`pip install matplotlib`.",
+    ),
+    "error.chart_no_svg": (
+        "Diagrammet {chart} kunne ikke tegnes: matplotlib skrev ingen <svg>.",
+        "The {chart} chart could not be drawn: matplotlib wrote no <svg>.",
+    ),
+    "error.audit_survey": (
+        "audit: angiv det spørgeskema, JSON-outputtene blev lavet af (gruppernes størrelser).",
+        "audit: give the survey the JSON outputs were made from (the group sizes).",
+    ),
+    "error.published_contradict": (
+        "de offentliggjorte tal modsiger hinanden (ingen summer passer til dem alle): blev "
+        "outputtene lavet af de samme spørgeskemafiler?",
+        "the published figures contradict each other (no sums fit them all): were the outputs "
+        "made from the same survey files?",
+    ),
+    "error.adjust": (
+        "Ukendt p-værdi-justering {method!r}; vælg en af {methods}.",
+        "Unknown p-value adjustment {method!r}; choose one of {methods}.",
     ),
 }
 _TEXTS.update(_MESSAGES)

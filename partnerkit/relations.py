@@ -273,11 +273,7 @@ def relations(
     cells = _Cells(survey, keys, lang, pattern)
     by_org = [r for r in chosen if r.organisations]
     if by_org and not _has_organisations(survey):
-        raise MappingError(
-            f"relations: relation '{by_org[0].id}' rates named organisations, but no column "
-            "of the survey names the respondent's organisation (a header such as "
-            "'Organisationens navn', or one given as [columns] organisation in the instrument)."
-        )
+        raise MappingError(Message("error.relations_no_organisation", relation=by_org[0].id))
     org_frame = _Frame(survey, keys, lang, _OrgUnits(survey, min_n, lang)) if by_org else None
 
     matrix, self_other, balance, reciprocity, concentration, network = [], [], [], [], [], []

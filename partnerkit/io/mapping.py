@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import MappingError
+from ..i18n import Message
 from ..instrument import ROLES, Instrument
 from ..text import norm, norm_header
 
@@ -197,9 +198,12 @@ def _plan_columns(
         )
         if cell is not None:
             if cell in relations:
-                message = (
-                    f"{where}: columns '{relations[cell][0]}' and '{header}' both map to "
-                    f"relation cell '{cell}'. Remove or rename one of them."
+                message = Message(
+                    "error.both_map_cell",
+                    where=where,
+                    first=relations[cell][0],
+                    second=header,
+                    cell=cell,
                 )
                 if problems is None:
                     raise MappingError(message)
@@ -223,9 +227,12 @@ def _plan_columns(
             continue
         item_id, how = match
         if item_id in items:
-            message = (
-                f"{where}: columns '{items[item_id][0]}' and '{header}' both map to item "
-                f"'{item_id}'. Remove or rename one of them."
+            message = Message(
+                "error.both_map_item",
+                where=where,
+                first=items[item_id][0],
+                second=header,
+                item=item_id,
             )
             if problems is None:
                 raise MappingError(message)

@@ -40,6 +40,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import SurveyReadError
+from ..i18n import Message
 from .limits import max_cells, max_text_bytes
 
 _CHUNK = 1 << 20
@@ -51,9 +52,14 @@ _MAX_COLUMNS = 16_384  # XFD, Excel's last column
 def too_many_cells(where: str, rows: int, columns: int) -> SurveyReadError:
     """The limit error for a grid of ``rows`` x ``columns``."""
     return SurveyReadError(
-        f"{where}: a sheet spans {rows * columns:,} cells ({rows:,} rows x {columns:,} "
-        f"columns), more than the limit of {max_cells():,} cells. If the file is genuine, "
-        "raise the limit with PARTNERKIT_MAX_CELLS."
+        Message(
+            "error.cells_spanned",
+            where=where,
+            cells=rows * columns,
+            rows=rows,
+            columns=columns,
+            limit=max_cells(),
+        )
     )
 
 
@@ -324,9 +330,7 @@ def _shared_text(archive: zipfile.ZipFile, sheet: str, lengths: list[int]) -> in
 
 def _too_much_text(where: str, size: int) -> SurveyReadError:
     return SurveyReadError(
-        f"{where}: the sheet's shared texts expand to {size / 2**20:,.0f} MB, more than the "
-        f"limit of {max_text_bytes() / 2**20:,.0f} MB. If the file is genuine, raise the "
-        "limit with PARTNERKIT_MAX_TEXT_MB."
+        Message("error.text_mb", where=where, size=size / 2**20, limit=max_text_bytes() / 2**20)
     )
 
 
@@ -462,10 +466,7 @@ def scan_sav(path: Path) -> None:
     # pack more, so its bound is the cell limit alone
     per_case = width * 8 if compression == 0 else width / 8 if compression == 1 else 0
     if per_case and cases * per_case > size:
-        raise SurveyReadError(
-            f"{path}: the header declares {cases:,} cases, more than the file's {size:,} "
-            "bytes can hold; the file is damaged or manipulated. Save it again from SPSS."
-        )
+        raise SurveyReadError(Message("error.sav_cases", path=path, cases=cases, size=size))
     if cases * width > max_cells():
         raise too_many_cells(str(path), cases, width)
 
@@ -599,7 +600,7 @@ def _scan_biff(path: Path, data: bytes) -> None:
             if declared > limit:
                 name = sheets.get(starts[-1], "?") if starts else "?"
                 raise too_many_cells(
-                    f"{path}, sheet '{name}' (its DIMENSIONS record)",
+                    Message("where.sheet_dimensions", path=path, sheet=name),
                     last_row - first_row,
                     last_col - first_col,
                 )

@@ -81,7 +81,7 @@ def as_actor_map(spec: str | Path | Mapping[str, str] | None, instrument: Instru
         for answer, name in spec.items():
             actor = instrument.actor_lookup.get(norm_header(name))
             if actor is None:
-                raise SurveyReadError(f"actor map: '{name}' is not an actor type.")
+                raise SurveyReadError(Message("error.actor_map_name", name=name))
             out[norm_header(answer)] = actor.id
         return out
     return read_actor_map(spec, instrument)

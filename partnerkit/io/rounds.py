@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import SurveyReadError
+from ..i18n import Message
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBERED = re.compile(
@@ -55,7 +56,17 @@ def check_round_column(where: str, column: str, values: Iterable, given: str, so
     found = sorted({str(v) for v in values if v is not None and v == v})
     others = [v for v in found if v != given]
     if others:
+        said = {
+            "file name": Message("round_source.file_name"),
+            "sheet name": Message("round_source.sheet_name"),
+        }.get(source, Message("round_source.option"))
         raise SurveyReadError(
-            f"{where}: the round column '{column}' says {', '.join(others[:3])} but the "
-            f"{source} says {given}. Correct the column or the {source}, and try again."
+            Message(
+                "error.round_conflict",
+                where=where,
+                column=column,
+                found=", ".join(others[:3]),
+                source=said,
+                given=given,
+            )
         )

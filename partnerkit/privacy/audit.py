@@ -78,14 +78,13 @@ def audit(
     True
     """
     from ..errors import OptionError
+    from ..i18n import Message
     from .published import attack
 
     published = list(published)
     if survey is None:
         survey = next((p.survey for p in published if hasattr(p, "survey")), None)
     if survey is None:
-        raise OptionError(
-            "audit: give the survey the JSON outputs were made from (the group sizes)."
-        )
+        raise OptionError(Message("error.audit_survey"))
     cells, points, used = attack(published, survey, protection=protection, min_n=min_n, lang=lang)
     return AuditResult(cells=cells, protection=points, published=used)

@@ -192,6 +192,7 @@ def _linprog(c, a, rhs, tol, lower, upper, copies):
     from scipy.optimize import linprog
 
     from ..errors import PartnerkitError
+    from ..i18n import Message
 
     bounds = np.column_stack([np.tile(lower, copies), np.tile(upper, copies)])
     res = linprog(c, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
@@ -200,10 +201,7 @@ def _linprog(c, a, rhs, tol, lower, upper, copies):
         b_ub = np.concatenate([rhs + tol, -(rhs - tol)])
         res = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
     if res.status != 0:
-        raise PartnerkitError(
-            "the published figures contradict each other (no sums fit them all): "
-            "were the outputs made from the same survey files?"
-        )
+        raise PartnerkitError(Message("error.published_contradict"))
     return res.x
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OptionError
+from ..i18n import Message
 from ..output import Format, format_for
 
 if TYPE_CHECKING:
@@ -62,10 +63,7 @@ def write_reports(
     for path in paths:
         fmt = _REPORT_EXTENSIONS.get(path.suffix.lower())
         if fmt is None:
-            raise OptionError(
-                f"{path}: a report is an Excel workbook (.xlsx) or a web page (.html); "
-                f"give -o report.xlsx and/or -o report.html."
-            )
+            raise OptionError(Message("error.report_suffix", path=path))
         check_output(path, inputs, force=force)
         kinds.append(fmt)
     rendered = {fmt: render(report, fmt) for fmt in dict.fromkeys(kinds)}

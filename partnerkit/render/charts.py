@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
-from ..i18n import ZONE_MARK, bound, number, signed, t
+from ..i18n import ZONE_MARK, Message, bound, number, signed, t
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -45,12 +45,6 @@ ZONE_FILL = {"concern": "#FBE5D9", "attention": "#FDF3D2", "strength": "#DCEFE6"
 _NOTE_BOX = {"boxstyle": "round,pad=0.25", "fc": "#FFFFFF", "ec": "none", "alpha": 0.85}
 WIDTH = 8.0  # inches: 576 user units, shown at about 700-960 px
 
-INSTALL_HINT = (
-    "The HTML report draws its charts with matplotlib, which partnerkit installs; this "
-    "environment lacks it: reinstall partnerkit (`pip install .`) or `pip install matplotlib`."
-)
-
-
 # ------------------------------------------------------------------ helpers
 
 
@@ -63,7 +57,7 @@ def _matplotlib():
         from matplotlib.figure import Figure
         from matplotlib.lines import Line2D
     except ImportError as exc:
-        raise OutputError(INSTALL_HINT) from exc
+        raise OutputError(Message("error.no_matplotlib")) from exc
     rc = {
         "svg.fonttype": "none",
         "svg.hashsalt": "partnerkit",
@@ -114,7 +108,7 @@ def _svg(
     text = re.sub(r'(\bid="|href="#|url\(#)([^")]+)', rename, text)
     open_tag = re.match(r"<svg\b[^>]*>", text)
     if open_tag is None:  # not seen: matplotlib always writes one
-        raise OutputError(f"The {name} chart could not be drawn: matplotlib wrote no <svg>.")
+        raise OutputError(Message("error.chart_no_svg", chart=name))
     tag = open_tag.group(0)
     tag = re.sub(r'\s(xmlns(:xlink)?|width|height)="[^"]*"', "", tag)
     tag = tag.replace(

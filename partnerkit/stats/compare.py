@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import OptionError
+from ..i18n import Message
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -847,9 +848,7 @@ def adjust_p(p: ArrayLike, method: str = "holm") -> np.ndarray:
     """
     methods = ("holm", "bh", "none")
     if method not in methods:
-        raise OptionError(
-            f"Unknown p-value adjustment {method!r}; choose one of {', '.join(methods)}."
-        )
+        raise OptionError(Message("error.adjust", method=method, methods=", ".join(methods)))
     p = np.asarray(p, dtype=float)
     flat = p.reshape(-1)
     known = ~np.isnan(flat)
