@@ -696,6 +696,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "xlsx.trend": ("Udvikling", "Trend"),
     "xlsx.gaps": ("Forskelle", "Gaps"),
     "xlsx.reliability": ("Pålidelighed", "Reliability"),
+    "xlsx.m.alpha_method": (
+        "Cronbachs alfa (som R psych alpha()), Feldt-interval",
+        "Cronbach's alpha (R psych alpha()), Feldt",
+    ),
     "xlsx.areas": ("Boligområder", "Areas"),
     "xlsx.chart_data": ("Diagramdata", "Chart data"),
     "xlsx.mean": ("Gennemsnit", "Mean"),
@@ -2201,6 +2205,19 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "error.adjust": (
         "Ukendt p-værdi-justering {method!r}; vælg en af {methods}.",
         "Unknown p-value adjustment {method!r}; choose one of {methods}.",
+    ),
+    "layout.plain": ("almindelig tabel (én overskriftsrække)", "plain table (one header row)"),
+    "layout.why_dates": (
+        "den indeholder datoer eller klokkeslæt, fx {value!r}",
+        "it holds dates or times, such as {value!r}",
+    ),
+    "layout.why_first_number": (
+        "dens første celle er et tal ({value!r})",
+        "its first cell is a number ({value!r})",
+    ),
+    "layout.why_numbers": (
+        "{numbers} af dens {filled} udfyldte celler er tal",
+        "{numbers} of its {filled} filled cells are numbers",
     ),
 }
 _TEXTS.update(_MESSAGES)

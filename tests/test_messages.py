@@ -11,13 +11,14 @@ import ast
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import partnerkit
 from partnerkit.errors import InputFileError
 from partnerkit.i18n import _MESSAGES, Joined, Message, in_lang, t
-from tests.conftest import EXAMPLE_CSV, EXAMPLE_XLSX, invoke
+from tests.conftest import EXAMPLE_CSV, EXAMPLE_XLSX, invoke, tiny_answers, write_table
 from tests.test_i18n import _calls, _fields
 
 PACKAGE = Path(partnerkit.__file__).parent
@@ -307,3 +308,238 @@ def test_the_help_says_how_to_get_danish_output(runner):
     assert "Danish output" in help_text and "--lang da" in help_text
     assert "PARTNERKIT_LANG=da" in help_text and 'lang = "da"' in help_text
     assert t("cli.error", "da") == "Fejl" and t("cli.warning", "da") == "Advarsel"
+
+
+# ------------------------------------------------------------------ the rule, kept by a walk
+
+#: the exception classes whose message a user reads (``partnerkit.errors``, and the TOML
+#: problem that becomes an instrument's or a project file's error)
+ERROR_CLASSES = {
+    name
+    for name, value in vars(partnerkit.errors).items()
+    if isinstance(value, type) and issubclass(value, partnerkit.errors.PartnerkitError)
+} | {"TomlProblem"}
+
+#: where a message is put for a user: names of lists of warnings, notes and problems
+MESSAGE_LISTS = ("warning", "notes", "problems")
+
+#: the command line's own prints that are no sentence to translate (the program's version)
+ALLOWED = {("cli.py", "f'partnerkit {__version__}'")}
+
+
+def _plain(node: ast.expr | None) -> bool:
+    """Whether ``node`` is text written in place (a str, an f-string, a joined or formatted
+    str, or a choice between such), rather than a catalogue Message."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):  # words of its own, not only "{path}: {problem}"
+        return any(_plain(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _plain(node.left) or _plain(node.right)
+    if isinstance(node, ast.IfExp):
+        return _plain(node.body) or _plain(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return any(_plain(v) for v in node.values)
+    if isinstance(node, ast.Call) and _name(node.func) == "terminal_text":
+        return _plain(node.args[0])  # only made safe for the terminal
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "format" and _plain(node.func.value)
+    if isinstance(node, ast.List | ast.Tuple):
+        return any(_plain(e) for e in node.elts)
+    return False
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _owner(func: ast.expr) -> str:
+    """``warnings`` of ``warnings.append``; ``typer`` of ``typer.echo``."""
+    if isinstance(func, ast.Attribute):
+        return _name(func.value)
+    return ""
+
+
+def _message_args(node: ast.AST) -> list[ast.expr]:
+    """The arguments of ``node`` that hold a message for a user, if it puts one anywhere."""
+    if isinstance(node, ast.AugAssign):  # warnings += (...)
+        return [node.value] if any(w in _name(node.target) for w in MESSAGE_LISTS) else []
+    if not isinstance(node, ast.Call):
+        return []
+    name, owner = _name(node.func), _owner(node.func)
+    keywords = [k.value for k in node.keywords if k.arg == "warnings"]
+    if name == "Problem" or (name == "add" and owner in ("c", "self")):
+        return node.args[1:2] + keywords  # an instrument problem: (key, message)
+    listed = name in ("append", "extend") and any(w in owner for w in MESSAGE_LISTS)
+    printed = (owner == "typer" and name in ("echo", "secho")) or name == "print"
+    if name in ERROR_CLASSES or listed or printed or name in ("_error", "_warn", "_note"):
+        return node.args[:1] + keywords
+    return keywords
+
+
+def plain_messages(source: str, filename: str = "x.py") -> list[str]:
+    """Every place in ``source`` where a message for a user is plain text: an error raised
+    (or built) with a str, an instrument problem, a warning, note or problem added to its
+    list, or a line printed. A name is followed to what it was given in the same function."""
+    found = []
+    for scope in ast.walk(ast.parse(source)):
+        if not isinstance(scope, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        given: dict[str, list[ast.expr]] = {}
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        given.setdefault(target.id, []).append(node.value)
+        for node in ast.walk(scope):
+            for arg in _message_args(node):
+                values = given.get(arg.id, ()) if isinstance(arg, ast.Name) else (arg,)
+                if any(_plain(v) for v in values) and (filename, ast.unparse(arg)) not in ALLOWED:
+                    found.append(f"{filename}:{arg.lineno}: {ast.unparse(arg)[:80]}")
+    return sorted(set(found))
+
+
+def test_every_message_for_a_user_is_a_catalogue_message():
+    """Issue 20, point 6: errors, warnings, instrument problems and the command line's own
+    lines go through the catalogue, so ``--lang da`` covers them all."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        found += plain_messages(source, str(path.relative_to(PACKAGE)))
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'raise SurveyReadError(f"{path}: bad")',
+        'raise errors.OptionError("give -o report.xlsx.")',
+        'def f():\n    message = f"{a} and {b}"\n    raise MappingError(message)',
+        'def f():\n    return SurveyReadError("a sheet spans " + str(n) + " cells")',
+        'raise TomlProblem("not valid TOML: {}".format(exc))',
+        'c.add("scale", f"min ({lo}) must be below max ({hi})")',
+        'problems.append(Problem("", "invalid instrument"))',
+        'warnings.append("a column is empty")',
+        'notes += ["two files are the same"]',
+        'Result(data, warnings=("min_n is low",))',
+        'raise InstrumentError(Message("x") if ok else "no such instrument")',
+        'console.print(terminal_text(f"{path}: valid: instrument {name}"))',
+    ],
+)
+def test_the_walk_finds_plain_text_where_a_message_belongs(source):
+    assert plain_messages(source) != []
+
+
+def test_the_walk_lets_messages_and_computed_values_pass():
+    source = (
+        'raise SurveyReadError(Message("error.x", path=path))\n'
+        "raise InstrumentError(exc.message)\n"
+        'c.add("scale", Message("problem.scale_order", lo=lo, hi=hi))\n'
+        "warnings.append(Message('warn.min_n', min_n=2, default=5))\n"
+        'raise ValueError(f"stacked {n} rows")\n'  # a bug, not a message: not in the rule
+    )
+    assert plain_messages(source) == []
+
+
+# ------------------------------------------------------------------ read as a board member would
+
+BAD_INSTRUMENT = """\
+id = "x"
+title = {da = "X"}
+focus = "ingen"
+[scale]
+min = 1
+max = 5
+favourable = 9
+[zones]
+strength = 3
+attention = 4
+[[actors]]
+id = "kommune"
+name = {da = "Kommune"}
+sector = "offentlig"
+[[dimensions]]
+id = "d"
+name = {da = "D"}
+[[dimensions.items]]
+id = "round"
+text = {da = "T"}
+reverse = "ja"
+"""
+
+
+def test_instrument_check_lists_its_problems_in_danish(runner, tmp_path):
+    path = tmp_path / "forkert.toml"
+    path.write_text(BAD_INSTRUMENT, encoding="utf-8")
+    result = invoke(runner, "instrument", "check", path, "--lang", "da")
+    assert result.exit_code == 1
+    # written out by hand from the file above, in the order the check reads it
+    assert result.stdout.splitlines() == [
+        f"{path}: scale.favourable: skal ligge på skalaen 1..5, fik 9",
+        f"{path}: zones: attention (4) skal være mindre end strength (3)",
+        f"{path}: actors[0].sector: skal være en af public, housing, civil_society, private, "
+        "other, fik 'offentlig'",
+        f"{path}: dimensions[0].items[0].id: 'round' er forbeholdt spørgeskemaets egne kolonner "
+        "(actor, round, area, respondent, organisation, sector, _row, _source); giv udsagnet et "
+        "andet id",
+        f"{path}: dimensions[0].items[0].reverse: skal være true eller false, fik 'ja'",
+        f"{path}: focus: 'ingen' er ikke et dimensions-id (d)",
+    ]
+    assert result.stderr == f"Fejl: {path}: 6 problem(er) fundet.\n"
+    english = invoke(runner, "instrument", "check", path)
+    assert english.stdout.splitlines()[1] == (
+        f"{path}: zones: attention (4) must be below strength (3)"
+    )
+    valid = invoke(runner, "instrument", "check", "partnerkit/instruments/partnerskab.toml",
+                   "--lang", "da")  # fmt: skip
+    assert valid.stdout == (
+        "partnerkit/instruments/partnerskab.toml: gyldigt: instrumentet 'partnerskab' med 10 "
+        "dimensioner og 30 udsagn.\n"
+    )
+
+
+def test_an_instrument_error_in_a_command_is_danish_and_counts_the_rest(runner, tmp_path):
+    path = tmp_path / "forkert.toml"
+    path.write_text(BAD_INSTRUMENT, encoding="utf-8")
+    result = invoke(runner, "score", EXAMPLE_CSV, "--instrument", path, "--lang", "da")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Fejl: {path}: scale.favourable: skal ligge på skalaen 1..5, fik 9 (5 problem(er) "
+        f"mere; kør `partnerkit instrument check {path}`)\n"
+    )
+    deep = tmp_path / "dyb.toml"
+    deep.write_text("x = " + "[" * 10 + "1" + "]" * 10 + "\n", encoding="utf-8")
+    result = invoke(runner, "score", EXAMPLE_CSV, "--instrument", deep, "--lang", "da")
+    assert result.stderr == (
+        f"Fejl: {deep}: tabeller eller lister ligger mere end 8 niveauer inde i hinanden; "
+        "partnerkits filer bruger højst fire; tjek de kantede parenteser.\n"
+    )
+
+
+def test_a_round_column_against_the_file_name_in_danish(runner, tmp_path, tiny_path):
+    frame = tiny_answers(np.random.default_rng(2), 6)
+    frame.insert(0, "Runde", 2023)
+    path = write_table(tmp_path / "omraade_2024.xlsx", frame)
+    result = invoke(runner, "score", path, "--instrument", tiny_path, "--lang", "da")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Fejl: {path}, ark 'Sheet1': rundekolonnen 'Runde' siger 2023, men filnavnet siger "
+        "2024. Ret kolonnen eller filnavnet, og prøv igen.\n"
+    )
+
+
+def test_danish_numbers_in_messages_use_danish_separators():
+    # a hand-written case of each: thousands with '.', decimals with ','
+    assert Message("error.sav_cases", path="a.sav", cases=1048576, size=2048).text("da") == (
+        "a.sav: filhovedet angiver 1.048.576 besvarelser, flere end filens 2.048 byte kan "
+        "rumme; filen er beskadiget eller manipuleret. Gem den igen fra SPSS."
+    )
+    assert Message("error.sav_cases", path="a.sav", cases=1048576, size=2048) == (
+        "a.sav: the header declares 1,048,576 cases, more than the file's 2,048 bytes can "
+        "hold; the file is damaged or manipulated. Save it again from SPSS."
+    )
+    assert "inden for 0,5 skalapoint" in Message("cli.exposed", count=1, protection=0.5).text("da")

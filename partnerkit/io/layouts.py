@@ -201,11 +201,11 @@ def _check_header_rows(
         dates = [c for c in filled if _DATE.match(c)]
         numbers = [c for c in filled if _NUMBER.fullmatch(c)]
         if dates:
-            why = f"it holds dates or times, such as {dates[0]!r}"
+            why = Message("layout.why_dates", value=dates[0])
         elif _NUMBER.fullmatch(filled[0]) and row[0].strip():
-            why = f"its first cell is a number ({filled[0]!r})"
+            why = Message("layout.why_first_number", value=filled[0])
         elif len(numbers) * 4 > len(filled):
-            why = f"{len(numbers)} of its {len(filled)} filled cells are numbers"
+            why = Message("layout.why_numbers", numbers=len(numbers), filled=len(filled))
         else:
             continue
         raise SurveyReadError(

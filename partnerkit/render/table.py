@@ -256,7 +256,11 @@ def _validate(result, width: int, **_options) -> RenderableType:
             else Text(t("validate.not_ok", lang), style="bold red")
         )
         head = Text(f"{in_lang(src.where, lang)}", style="bold")
-        layout = LAYOUTS.get(src.layout, src.layout)
+        layout = (
+            t("layout.plain", lang)
+            if src.layout == "plain"
+            else LAYOUTS.get(src.layout, src.layout)
+        )
         read = t("validate.read", lang, layout=layout, row=report.header_row, rows=src.rows)
         head.append(f"\n{read}", style="")
         if src.encoding:

@@ -647,7 +647,7 @@ def _method(sheet, report: Report) -> None:
             f"{t('test.welch', lang)} / {t('test.welch-anova', lang)} + Games-Howell, "
             f"{t('adjust.holm', lang)}",
         ),
-        (t("xlsx.reliability", lang), "Cronbach's alpha (R psych alpha()), Feldt"),
+        (t("xlsx.reliability", lang), t("xlsx.m.alpha_method", lang)),
         ("partnerkit", __version__),
         (t("xlsx.m.rows", lang), _ledger_sentences(report)),
     ]
