@@ -2,20 +2,25 @@
 
 Loading the command line (typer, click, rich) takes ~60 ms; a Ctrl-C in that time
 printed a traceback from inside an import. This module, light and loaded first,
-makes such a Ctrl-C the one ``Error: interrupted.`` line and exit code 130, then
-loads :mod:`partnerkit.cli`, which takes over (a KeyboardInterrupt from then on).
+makes such a Ctrl-C the one ``Error: interrupted.`` line (``Fejl: afbrudt.`` when
+``--lang da`` or ``PARTNERKIT_LANG=da`` asks for Danish) and exit code 130, then loads
+:mod:`partnerkit.cli`, which takes over (a KeyboardInterrupt from then on).
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 
-from .interrupts import interrupted_at_once
+from .argv import asked_lang
+from .interrupts import interrupted_at_once, say_interrupted_in
 
 
 def main() -> None:
     """Entry point of the ``partnerkit`` console script."""
     signal.signal(signal.SIGINT, interrupted_at_once)
+    if asked_lang(sys.argv[1:]) == "da":  # the project file's lang is read once cli loads
+        say_interrupted_in("da")
     from .cli import main as cli_main
 
     cli_main()

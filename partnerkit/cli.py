@@ -19,16 +19,40 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 import typer
 
 from ._version import __version__
+from .argv import asked_lang
 from .errors import ExitCode, OptionError, PartnerkitError
-from .interrupts import INTERRUPTED, interrupted_at_once
+from .interrupts import INTERRUPTED, interrupted_at_once, say_interrupted_in
 from .output import Format, format_for, terminal_text
 
 if TYPE_CHECKING:
     from .project import ReadOptions, RunSettings
     from .survey import Survey
 
+
+class _Commands(typer.core.TyperGroup):
+    """partnerkit's commands: Click's usage errors in the language of the messages (exit
+    code 2 as Click's), decided from the raw arguments since none is parsed yet."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        args = sys.argv[1:] if args is None else list(args)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except typer.core._click.exceptions.ClickException as exc:
+            _usage_error(exc, args)
+            sys.exit(exc.exit_code)
+        except typer.Abort:  # as Click's own main: an end of input at a prompt
+            from .i18n import t
+
+            typer.echo(t("click.aborted", _asked_lang(args)), err=True)
+            sys.exit(ExitCode.ERROR)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
 app = typer.Typer(
     name="partnerkit",
+    cls=_Commands,
     help="Score, compare and report partnership surveys of social-housing area programmes.\n\n"
     "Danish output (tables, reports, errors, warnings and validate's report): give --lang da, "
     'set PARTNERKIT_LANG=da, or write lang = "da" in partnerkit.toml. This help is in '
@@ -1269,6 +1293,7 @@ def reporting(
     outer, _lang = _lang, "en"
     try:
         _lang = message_lang(lang, project)
+        say_interrupted_in(_lang)
         yield
     except (typer.Exit, typer.Abort):
         raise
@@ -1320,6 +1345,35 @@ def message_lang(lang: Lang | None = None, project: Path | None = None) -> str:
 
 # Messages name files, sheets and columns from the input: control characters in them are
 # spelt out (terminal_text), so a file name cannot steer the terminal.
+
+
+def _asked_lang(args: list[str]) -> str:
+    """The language of messages as the raw arguments ask for it (before they are parsed)."""
+    from .argv import asked
+
+    return message_lang(asked_lang(args), asked(args, "--project"))
+
+
+def _usage_error(exc, args: list[str]) -> None:
+    """Click's error ``exc`` as Click shows it, in the language ``args`` ask for: Click's
+    English texts are read back by their catalogue keys (a text no key reads stays English)."""
+    from .i18n import _MESSAGES, t, translated
+
+    lang = _asked_lang(args)
+    if lang == "en" or isinstance(exc, typer.core._click.exceptions.NoArgsIsHelpError):
+        exc.show()
+        return
+    keys = tuple(k for k in _MESSAGES if k.startswith("click.") and k != "click.usage")
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = translated(ctx.get_usage(), ("click.usage",), lang)
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            option = ctx.help_option_names[0]
+            hint = t("click.try", lang, command=ctx.command_path, option=option) + "\n"
+        typer.echo(f"{usage}\n{hint}", err=True, color=ctx.color)
+    message = translated(exc.format_message(), keys, lang)
+    typer.echo(f"{t('cli.error', lang)}: {message}", err=True)
 
 
 def _error(message: str) -> None:

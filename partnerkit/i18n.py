@@ -8,7 +8,9 @@ text as a ``str`` (the library's messages), and Danish on the command line under
 
 from __future__ import annotations
 
+import re
 import string
+from functools import lru_cache
 
 LANGS = ("da", "en")
 
@@ -1126,6 +1128,35 @@ class Joined(Message):
         return (Joined, (self.parts, self.sep))
 
 
+def translated(text: str, keys: tuple[str, ...], lang: str) -> str:
+    """``text``, written in English by another library (Click), in ``lang``: read by the
+    first of ``keys`` whose English text it is, its values taken from it (each in turn read
+    the same way); unchanged when no key reads it.
+
+    >>> translated("Missing command.", ("click.missing_command",), "da")
+    'Mangler en kommando.'
+    """
+    if lang == "en":
+        return text
+    for key in keys:
+        found = _reader(key).fullmatch(text)
+        if found:
+            values = {k: translated(v, keys, lang) for k, v in found.groupdict().items()}
+            return t(key, lang, **values)
+    return text
+
+
+@lru_cache
+def _reader(key: str) -> re.Pattern:
+    """A pattern that reads the values back out of ``key``'s English text."""
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(_TEXTS[key][1]):
+        parts.append(re.escape(literal))
+        if field:
+            parts.append(f"(?P<{field}>.+?)")
+    return re.compile("".join(parts), re.DOTALL)
+
+
 def in_lang(text: object, lang: str) -> object:
     """``text`` in ``lang`` when it is a :class:`Message` (or an exception raised with
     one, as a value of another message), else as it is."""
@@ -2219,5 +2250,58 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{numbers} af dens {filled} udfyldte celler er tal",
         "{numbers} of its {filled} filled cells are numbers",
     ),
+    # Click's usage errors, English as Click writes them (read back by translated())
+    "click.usage": ("Brug: {usage}", "Usage: {usage}"),
+    "click.try": (
+        "Skriv '{command} {option}' for at få hjælp.",
+        "Try '{command} {option}' for help.",
+    ),
+    "click.no_such_option.possible": (
+        "Ukendt tilvalg: {option} (mulige tilvalg: {options})",
+        "No such option: {option} (Possible options: {options})",
+    ),
+    "click.no_such_option": ("Ukendt tilvalg: {option}", "No such option: {option}"),
+    "click.requires_argument": (
+        "Tilvalget {option} skal have en værdi.",
+        "Option {option} requires an argument.",
+    ),
+    "click.requires_arguments": (
+        "Tilvalget {option} skal have {count} værdier.",
+        "Option {option} requires {count} arguments.",
+    ),
+    "click.takes_no_value": (
+        "Tilvalget {option} tager ingen værdi.",
+        "Option {option} does not take a value.",
+    ),
+    "click.invalid_value_for": (
+        "Ugyldig værdi for {param}: {detail}",
+        "Invalid value for {param}: {detail}",
+    ),
+    "click.invalid_value": ("Ugyldig værdi: {detail}", "Invalid value: {detail}"),
+    "click.not_one_of": ("{value} er ikke en af {choices}.", "{value} is not one of {choices}."),
+    "click.not_integer": ("{value} er ikke et helt tal.", "{value} is not a valid integer."),
+    "click.not_int": ("{value} er ikke et helt tal.", "{value} is not a valid int."),
+    "click.not_float": ("{value} er ikke et tal.", "{value} is not a valid float."),
+    "click.not_in_range": (
+        "{value} ligger ikke i intervallet {range}.",
+        "{value} is not in the range {range}.",
+    ),
+    "click.missing_argument_choose": (
+        "Mangler argumentet {param}. Vælg mellem:{choices}",
+        "Missing argument {param}. Choose from:{choices}",
+    ),
+    "click.missing_argument": ("Mangler argumentet {param}.", "Missing argument {param}."),
+    "click.missing_option": ("Mangler tilvalget {param}.", "Missing option {param}."),
+    "click.no_such_command.mean": (
+        "Ukendt kommando {name}. Mente du {suggestions}?",
+        "No such command {name}. Did you mean {suggestions}?",
+    ),
+    "click.no_such_command": ("Ukendt kommando {name}.", "No such command {name}."),
+    "click.extra_arguments": (
+        "Uventede ekstra argumenter ({args})",
+        "Got unexpected extra argument(s) ({args})",
+    ),
+    "click.missing_command": ("Mangler en kommando.", "Missing command."),
+    "click.aborted": ("Afbrudt!", "Aborted!"),
 }
 _TEXTS.update(_MESSAGES)

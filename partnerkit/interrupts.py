@@ -22,6 +22,16 @@ INTERRUPTED = 130
 #: temporary files to remove when the process is interrupted
 _TEMPORARY: set[str] = set()
 
+#: the line written on Ctrl-C, in the language of the command's messages
+_LINE = [b"Error: interrupted.\n"]
+
+
+def say_interrupted_in(lang: str) -> None:
+    """Write the Ctrl-C line in ``lang`` from now on ("Fejl: afbrudt." in Danish)."""
+    from .i18n import t
+
+    _LINE[0] = f"{t('cli.error', lang)}: {t('cli.interrupted', lang)}\n".encode()
+
 
 def remove_if_interrupted(path: str) -> None:
     _TEMPORARY.add(path)
@@ -37,5 +47,5 @@ def interrupted_at_once(signum, frame) -> None:  # pragma: no cover - run in a s
     for path in list(_TEMPORARY):
         with suppress(OSError):
             Path(path).unlink()
-    os.write(2, b"Error: interrupted.\n")
+    os.write(2, _LINE[0])
     os._exit(INTERRUPTED)

@@ -155,7 +155,17 @@ def test_only_the_cli_imports_the_package_root():
 #: The layers of README's "How the code is laid out", lowest first: a module may import
 #: its own layer and the ones before it, never a later one.
 LAYERS = (
-    ("errors", "text", "i18n", "parallel", "interrupts", "tomltext", "output", "_version"),
+    (
+        "errors",
+        "text",
+        "i18n",
+        "argv",
+        "parallel",
+        "interrupts",
+        "tomltext",
+        "output",
+        "_version",
+    ),
     ("instrument", "instrument_tools"),
     ("privacy.threshold", "privacy.lp", "privacy.pattern"),
     ("survey", "grouping"),

@@ -98,3 +98,26 @@ def test_ctrl_c_gives_exit_130_without_a_traceback(many_areas, started, delay):
     assert run.returncode == 130, err.decode()
     assert err.decode().strip().splitlines()[-1] == "Error: interrupted."
     assert "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize(("how", "delay"), [("option", 0.25), ("environment", 0.0)])
+def test_ctrl_c_says_it_in_danish_when_danish_is_asked_for(many_areas, started, how, delay):
+    # --lang da is read from the raw arguments, PARTNERKIT_LANG=da from the environment, both
+    # before the command line loads (delay 0: while it loads; 0.25: once the command runs)
+    args = [
+        BIN,
+        "areas",
+        str(many_areas / "surveys"),
+        "--instrument",
+        str(many_areas / "tiny.toml"),
+    ]
+    env = dict(os.environ, PARTNERKIT_LANG="da") if how == "environment" else None
+    run = subprocess.Popen(
+        args + (["--lang", "da"] if how == "option" else []),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    time.sleep(started * 0.6 + delay)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=30)
+    assert run.returncode == 130, err.decode()
+    assert err.decode().strip().splitlines()[-1] == "Fejl: afbrudt."

@@ -203,7 +203,7 @@ def test_bad_option_values_in_danish_exit_2(runner):
     assert result.stderr == (
         "Fejl: --by round: trend sammenligner allerede runder; gruppér efter aktør eller område.\n"
     )
-    # Click's own usage errors keep exit code 2 (and Click's English)
+    # Click's own usage errors keep exit code 2 (and are Danish too: below)
     assert invoke(runner, "score", EXAMPLE_CSV, "--lang", "da", "--format", "xml").exit_code == 2
 
 
@@ -543,3 +543,86 @@ def test_danish_numbers_in_messages_use_danish_separators():
         "hold; the file is damaged or manipulated. Save it again from SPSS."
     )
     assert "inden for 0,5 skalapoint" in Message("cli.exposed", count=1, protection=0.5).text("da")
+
+
+# Click's usage errors: (arguments, the Danish error line, Click's English error line); the
+# English lines are Click's own (typer 0.28), the Danish ones written out by hand
+USAGE = {
+    "a value not among the choices": (
+        ["score", "x.csv", "--format", "xml"],
+        "Fejl: Ugyldig værdi for '--format' / '-f': 'xml' er ikke en af 'table', 'json', "
+        "'csv', 'markdown'.",
+        "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', "
+        "'csv', 'markdown'.",
+    ),
+    "an unknown option": (
+        ["score", "--nope"],
+        "Fejl: Ukendt tilvalg: --nope (mulige tilvalg: --force)",
+        "Error: No such option: --nope (Possible options: --force)",
+    ),
+    "an unknown command": (
+        ["scor"],
+        "Fejl: Ukendt kommando 'scor'. Mente du 'score'?",
+        "Error: No such command 'scor'. Did you mean 'score'?",
+    ),
+    "a missing argument": (
+        ["instrument", "check"],
+        "Fejl: Mangler argumentet 'path'.",
+        "Error: Missing argument 'path'.",
+    ),
+    "a number out of range": (
+        ["score", "x.csv", "--jobs", "-1"],
+        "Fejl: Ugyldig værdi for '--jobs' / '-j': -1 ligger ikke i intervallet x>=0.",
+        "Error: Invalid value for '--jobs' / '-j': -1 is not in the range x>=0.",
+    ),
+    "not a number": (
+        ["score", "x.csv", "--min-n", "fem"],
+        "Fejl: Ugyldig værdi for '--min-n': 'fem' er ikke et helt tal.",
+        "Error: Invalid value for '--min-n': 'fem' is not a valid int.",
+    ),
+    "an option without its value": (
+        ["score", "x.csv", "--sheet"],
+        "Fejl: Tilvalget '--sheet' skal have en værdi.",
+        "Error: Option '--sheet' requires an argument.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(USAGE))
+def test_clicks_usage_errors_in_danish_keep_exit_code_2(runner, case, tmp_path, monkeypatch):
+    args, danish, english = USAGE[case]
+    words = 2 if args[0] == "instrument" else 1  # --lang goes after the command
+    command = " ".join(["partnerkit", *args[:words]])
+    if case == "an unknown command":
+        command = "partnerkit"
+    en = invoke(runner, *args)
+    assert en.exit_code == 2
+    *frame, last = en.stderr.splitlines()
+    assert last == english
+    assert frame == [] or frame[1:] == [f"Try '{command} -h' for help.", ""]
+    # Danish from --lang, PARTNERKIT_LANG or the project file
+    monkeypatch.chdir(tmp_path)
+    for how in ("option", "environment", "project"):
+        extra = ["--lang", "da"] if how == "option" else []
+        if how == "environment":
+            monkeypatch.setenv("PARTNERKIT_LANG", "da")
+        if how == "project":
+            monkeypatch.delenv("PARTNERKIT_LANG")
+            (tmp_path / "partnerkit.toml").write_text('lang = "da"\n', encoding="utf-8")
+        da = invoke(runner, *args[:words], *extra, *args[words:])
+        assert da.exit_code == 2
+        expected = [danish]
+        if frame:
+            usage = frame[0].removeprefix("Usage: ")
+            expected = [f"Brug: {usage}", f"Skriv '{command} -h' for at få hjælp.", "", danish]
+        assert da.stderr.splitlines() == expected, how
+
+
+def test_a_text_no_key_reads_stays_english_in_the_danish_frame():
+    from partnerkit.i18n import translated
+
+    keys = ("click.invalid_value_for", "click.not_one_of")
+    assert translated("Invalid value for 'x': a new wording.", keys, "da") == (
+        "Ugyldig værdi for 'x': a new wording."
+    )
+    assert translated("Something else entirely", keys, "da") == "Something else entirely"
