@@ -964,6 +964,7 @@ def privacy_check(
     format: FormatOpt = None,
     output: OutputOpt = None,
     strict: StrictOpt = False,
+    lang: LangOpt = None,
     project: ProjectOpt = None,
     traceback: TracebackOpt = False,
 ) -> None:
@@ -976,7 +977,7 @@ def privacy_check(
     """
     from .i18n import Message
 
-    with reporting(traceback, project=project):
+    with reporting(traceback, lang=lang, project=project):
         from .privacy_check import privacy_check as run_check
         from .project import ReadOptions
 
@@ -1005,7 +1006,7 @@ def privacy_check(
             min_n=min_n,
             names=[str(p) for p in published],
         )
-        _finish(run, result)
+        _finish(run, result, message_lang=_lang)  # an analyst's audit, as validate's report
         if result.exposed:
             _error(Message("cli.exposed", count=result.exposed, protection=result.protection))
             raise typer.Exit(ExitCode.ERROR)
@@ -1231,8 +1232,10 @@ def _progress(quiet: bool):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from .i18n import t
+
     with Progress(
-        TextColumn("Reading files"),
+        TextColumn(t("cli.reading", _lang)),
         BarColumn(),
         MofNCompleteColumn(),
         console=_stderr(),

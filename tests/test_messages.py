@@ -626,3 +626,40 @@ def test_a_text_no_key_reads_stays_english_in_the_danish_frame():
         "Ugyldig værdi for 'x': a new wording."
     )
     assert translated("Something else entirely", keys, "da") == "Something else entirely"
+
+
+def test_privacy_checks_table_follows_the_language_of_the_messages():
+    from partnerkit.privacy_check import PrivacyCheckResult
+    from partnerkit.render import render
+
+    records = pd.DataFrame(
+        {
+            "measure": ["trust", "trust"],
+            "actor": ["Politi", None],
+            "n": [3, 40],
+            "low": [3.5, 2.0],
+            "high": [4.25, 5.0],
+            "width": [0.75, 3.0],
+            "sensitive": [True, True],
+            "protected": [False, True],
+        }
+    )
+    result = PrivacyCheckResult(
+        records=records, survey=None, min_n=5, lang="da", ledger=None, protection=1.0,
+        published=12, outputs=("a.json", "b.json"),
+    )  # fmt: skip
+    english = " ".join(render(result, "table", width=100).split())
+    danish = " ".join(render(result, "table", width=100, message_lang="da").split())
+    # hand-written from the records: 3.5 to 4.25, width 0.75, exposed; no group is "all"
+    assert "trust actor=Politi 3 3.50 to 4.25 0.75 EXPOSED" in english
+    assert "trust actor=Politi 3 3,50 til 4,25 0,75 AFSLØRET" in danish
+    assert "trust all 40 2.00 to 5.00 3.00 protected" in english
+    assert "trust alle 40 2,00 til 5,00 3,00 beskyttet" in danish
+    assert english.endswith(
+        "12 published figures from 2 output(s); 2 hidden groups attacked, 2 below min_n; "
+        "protection 1 scale points: 1 EXPOSED."
+    )
+    assert danish.endswith(
+        "12 offentliggjorte tal fra 2 output; 2 skjulte grupper angrebet, 2 under min_n; "
+        "beskyttelse 1 skalapoint: 1 AFSLØRET."
+    )

@@ -1040,31 +1040,42 @@ def _area_focus(result, dims, cell) -> list[RenderableType]:
 
 
 @_view.register(PrivacyCheckResult)
-def _privacy_check(result: PrivacyCheckResult, width: int, **_options) -> RenderableType:
-    """The narrowest intervals first: exposed groups, then the sensitive ones (below min_n)."""
+def _privacy_check(
+    result: PrivacyCheckResult, width: int, message_lang: str = "en", **_options
+) -> RenderableType:
+    """The narrowest intervals first: exposed groups, then the sensitive ones (below min_n).
+    In the language of the messages (``message_lang``): an analyst's audit."""
     from rich.console import Group
     from rich.text import Text
 
+    lang = message_lang
     cells = result.records
     keys = [c for c in cells.columns if c not in _AUDIT_COLUMNS]
     sensitive = cells[cells["sensitive"]]
-    table = Table(title="Hidden groups attacked: the interval each mean could lie in", box=None)
-    for name, justify in (("measure", "left"), ("group", "left"), ("n", "right"),
-                          ("interval", "right"), ("width", "right"), ("", "left")):  # fmt: skip
-        table.add_column(name, justify=justify)
+    table = Table(title=t("audit.title", lang), box=None)
+    justify = ("left", "left", "right", "right", "right", "left")
+    for name, side in zip(t("audit.columns", lang).split("|"), justify, strict=True):
+        table.add_column(name, justify=side)
+    everyone = t("audit.all", lang)
     for rec in sensitive.head(12).to_dict("records"):
-        group = ", ".join(f"{k}={rec[k]}" for k in keys if isinstance(rec.get(k), str)) or "all"
+        group = ", ".join(f"{k}={rec[k]}" for k in keys if isinstance(rec.get(k), str))
         table.add_row(
-            str(rec["measure"]), group, str(rec["n"]),
-            f"{rec['low']:.2f} to {rec['high']:.2f}", f"{rec['width']:.2f}",
-            "protected" if rec["protected"] else "EXPOSED",
+            str(rec["measure"]), group or everyone, str(rec["n"]),
+            t("audit.interval", lang, low=rec["low"], high=rec["high"]),
+            t("audit.width", lang, width=rec["width"]),
+            t("audit.protected" if rec["protected"] else "audit.exposed", lang),
         )  # fmt: skip
-    summary = Text(
-        f"{result.published} published figures from {len(result.outputs) or 'the'} output(s); "
-        f"{len(cells)} hidden groups attacked, {len(sensitive)} below min_n; "
-        f"protection {result.protection:g} scale points: "
-        + (f"{result.exposed} EXPOSED." if result.exposed else "all protected.")
+    outputs = len(result.outputs) or t("audit.the", lang)
+    verdict = (
+        t("audit.exposed_count", lang, count=result.exposed)
+        if result.exposed
+        else t("audit.all_protected", lang)
     )
+    summary = Text(
+        t("audit.summary", lang, published=result.published, outputs=outputs,
+          groups=len(cells), sensitive=len(sensitive), protection=result.protection)
+        + verdict
+    )  # fmt: skip
     return Group(table, summary)
 
 
