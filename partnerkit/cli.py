@@ -1116,12 +1116,14 @@ app.add_typer(instrument_app, name="instrument")
 
 
 @instrument_app.command("list")
-def instrument_list(format: FormatOpt = None, traceback: TracebackOpt = False) -> None:
+def instrument_list(
+    format: FormatOpt = None, lang: LangOpt = None, traceback: TracebackOpt = False
+) -> None:
     """List the bundled instruments."""
-    with reporting(traceback):
+    with reporting(traceback, lang=lang):
         from .instrument_tools import listing
 
-        emit(listing(), format_for(None, format), None)
+        emit(listing(_lang), format_for(None, format), None)
 
 
 @instrument_app.command("show")

@@ -2324,5 +2324,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "audit.exposed_count": ("{count} AFSLØRET.", "{count} EXPOSED."),
     "audit.all_protected": ("alle beskyttet.", "all protected."),
     "cli.reading": ("Læser filer", "Reading files"),
+    "instruments.title": ("Medfølgende instrumenter", "Bundled instruments"),
+    "instruments.columns": (
+        "Navn|Titel|Version|Sprog|Dimensioner|Udsagn",
+        "Name|Title|Version|Language|Dimensions|Items",
+    ),
 }
 _TEXTS.update(_MESSAGES)

@@ -663,3 +663,12 @@ def test_privacy_checks_table_follows_the_language_of_the_messages():
         "12 offentliggjorte tal fra 2 output; 2 skjulte grupper angrebet, 2 under min_n; "
         "beskyttelse 1 skalapoint: 1 AFSLØRET."
     )
+
+
+def test_instrument_list_in_danish(runner):
+    danish = invoke(runner, "instrument", "list", "--lang", "da").stdout.splitlines()
+    assert danish[0] == "Medfølgende instrumenter"
+    assert danish[2].split() == ["Navn", "Titel", "Version", "Sprog", "Dimensioner", "Udsagn"]
+    assert danish[4].split() == ["partnerskab", "Partnerskabsmåling", "1.0", "da", "10", "30"]
+    english = invoke(runner, "instrument", "list").stdout.splitlines()
+    assert english[0] == "Bundled instruments"

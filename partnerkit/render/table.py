@@ -340,9 +340,11 @@ def _validate(result, width: int, **_options) -> RenderableType:
 
 @_view.register(InstrumentListing)
 def _instrument_list(result, width: int, **_options) -> RenderableType:
-    table = Table(title="Bundled instruments", title_justify="left", box=box.SIMPLE_HEAD)
-    for header in ("Name", "Title", "Version", "Language", "Dimensions", "Items"):
-        table.add_column(header, justify="right" if header in ("Dimensions", "Items") else "left")
+    lang = result.lang
+    table = Table(title=t("instruments.title", lang), title_justify="left", box=box.SIMPLE_HEAD)
+    justify = ("left", "left", "left", "left", "right", "right")
+    for header, side in zip(t("instruments.columns", lang).split("|"), justify, strict=True):
+        table.add_column(header, justify=side)
     for inst in result.instruments:
         table.add_row(
             inst.id,
