@@ -161,6 +161,13 @@ _PLANS: dict[tuple, tuple[Instrument, ColumnPlan]] = {}
 _MAX_PLANS = 256
 
 
+def _clash(message: Message, problems: list[str] | None) -> None:
+    """Two columns for one item or cell: an error, or a problem when ``problems`` collects."""
+    if problems is None:
+        raise MappingError(message)
+    problems.append(message)
+
+
 def _plan_columns(
     headers: Sequence[str],
     instrument: Instrument,
@@ -198,16 +205,10 @@ def _plan_columns(
         )
         if cell is not None:
             if cell in relations:
-                message = Message(
-                    "error.both_map_cell",
-                    where=where,
-                    first=relations[cell][0],
-                    second=header,
-                    cell=cell,
-                )
-                if problems is None:
-                    raise MappingError(message)
-                problems.append(message)
+                first = relations[cell][0]
+                clash = Message("error.both_map_cell", where=where, first=first, second=header,
+                                cell=cell)  # fmt: skip
+                _clash(clash, problems)
                 other.append(header)
             else:
                 relations[cell] = (header, "text" if norm_header(header) in rel_keys else "label")
@@ -227,16 +228,10 @@ def _plan_columns(
             continue
         item_id, how = match
         if item_id in items:
-            message = Message(
-                "error.both_map_item",
-                where=where,
-                first=items[item_id][0],
-                second=header,
-                item=item_id,
-            )
-            if problems is None:
-                raise MappingError(message)
-            problems.append(message)
+            first = items[item_id][0]
+            clash = Message("error.both_map_item", where=where, first=first, second=header,
+                            item=item_id)  # fmt: skip
+            _clash(clash, problems)
             other.append(header)
             continue
         items[item_id] = (header, how)

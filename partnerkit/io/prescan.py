@@ -642,7 +642,9 @@ def _scan_biff(path: Path, data: bytes) -> None:
             continue
         height, width = int(rows[mine].max()) + 1, int(columns[mine].max()) + 1
         if height * width > limit:
-            raise too_many_cells(f"{path}, sheet '{sheets[int(start)]}'", height, width)
+            raise too_many_cells(
+                Message("where.sheet", path=path, sheet=sheets[int(start)]), height, width
+            )
     if shared and sst:
         lengths = np.asarray(_sst_lengths(sst), dtype=np.int64)
         at = np.asarray(shared, dtype=np.int64)
