@@ -697,6 +697,31 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "xlsx.scores": ("Scorer", "Scores"),
     "xlsx.trend": ("Udvikling", "Trend"),
     "xlsx.gaps": ("Forskelle", "Gaps"),
+    # privacy-check's table (an analyst's audit, in the language of the messages)
+    "audit.title": (
+        "Angrebne skjulte grupper: intervallet, hvert gennemsnit kan ligge i",
+        "Hidden groups attacked: the interval each mean could lie in",
+    ),
+    "audit.columns": ("måling|gruppe|n|interval|bredde|", "measure|group|n|interval|width|"),
+    "audit.all": ("alle", "all"),
+    "audit.interval": ("{low:.2f} til {high:.2f}", "{low:.2f} to {high:.2f}"),
+    "audit.width": ("{width:.2f}", "{width:.2f}"),
+    "audit.protected": ("beskyttet", "protected"),
+    "audit.exposed": ("AFSLØRET", "EXPOSED"),
+    "audit.the": ("de", "the"),
+    "audit.summary": (
+        "{published} offentliggjorte tal fra {outputs} output; {groups} skjulte grupper "
+        "angrebet, {sensitive} under min_n; beskyttelse {protection:g} skalapoint: ",
+        "{published} published figures from {outputs} output(s); {groups} hidden groups "
+        "attacked, {sensitive} below min_n; protection {protection:g} scale points: ",
+    ),
+    "audit.exposed_count": ("{count} AFSLØRET.", "{count} EXPOSED."),
+    "audit.all_protected": ("alle beskyttet.", "all protected."),
+    "instruments.title": ("Medfølgende instrumenter", "Bundled instruments"),
+    "instruments.columns": (
+        "Navn|Titel|Version|Sprog|Dimensioner|Udsagn",
+        "Name|Title|Version|Language|Dimensions|Items",
+    ),
     "xlsx.reliability": ("Pålidelighed", "Reliability"),
     "xlsx.m.alpha_method": (
         "Cronbachs alfa (som R psych alpha()), Feldt-interval",
@@ -2303,31 +2328,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "click.missing_command": ("Mangler en kommando.", "Missing command."),
     "click.aborted": ("Afbrudt!", "Aborted!"),
-    # privacy-check's table (an analyst's audit, in the language of the messages)
-    "audit.title": (
-        "Angrebne skjulte grupper: intervallet, hvert gennemsnit kan ligge i",
-        "Hidden groups attacked: the interval each mean could lie in",
-    ),
-    "audit.columns": ("måling|gruppe|n|interval|bredde|", "measure|group|n|interval|width|"),
-    "audit.all": ("alle", "all"),
-    "audit.interval": ("{low:.2f} til {high:.2f}", "{low:.2f} to {high:.2f}"),
-    "audit.width": ("{width:.2f}", "{width:.2f}"),
-    "audit.protected": ("beskyttet", "protected"),
-    "audit.exposed": ("AFSLØRET", "EXPOSED"),
-    "audit.the": ("de", "the"),
-    "audit.summary": (
-        "{published} offentliggjorte tal fra {outputs} output; {groups} skjulte grupper "
-        "angrebet, {sensitive} under min_n; beskyttelse {protection:g} skalapoint: ",
-        "{published} published figures from {outputs} output(s); {groups} hidden groups "
-        "attacked, {sensitive} below min_n; protection {protection:g} scale points: ",
-    ),
-    "audit.exposed_count": ("{count} AFSLØRET.", "{count} EXPOSED."),
-    "audit.all_protected": ("alle beskyttet.", "all protected."),
     "cli.reading": ("Læser filer", "Reading files"),
-    "instruments.title": ("Medfølgende instrumenter", "Bundled instruments"),
-    "instruments.columns": (
-        "Navn|Titel|Version|Sprog|Dimensioner|Udsagn",
-        "Name|Title|Version|Language|Dimensions|Items",
-    ),
 }
 _TEXTS.update(_MESSAGES)
