@@ -1185,8 +1185,9 @@ def _reader(key: str) -> re.Pattern:
 def in_lang(text: object, lang: str) -> object:
     """``text`` in ``lang`` when it is a :class:`Message` (or an exception raised with
     one, as a value of another message), else as it is."""
-    if isinstance(text, BaseException) and len(text.args) == 1:
-        text = text.args[0] if isinstance(text.args[0], Message) else text
+    raised = isinstance(text, BaseException) and len(text.args) == 1
+    if raised and isinstance(text.args[0], Message):  # a TomlProblem, say
+        text = text.args[0]
     return text.text(lang) if isinstance(text, Message) else text
 
 

@@ -672,3 +672,15 @@ def test_instrument_list_in_danish(runner):
     assert danish[4].split() == ["partnerskab", "Partnerskabsmåling", "1.0", "da", "10", "30"]
     english = invoke(runner, "instrument", "list").stdout.splitlines()
     assert english[0] == "Bundled instruments"
+
+
+def test_a_project_file_that_is_not_toml_in_danish(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "partnerkit.toml").write_text("x = " + "[" * 10 + "1" + "]" * 10, encoding="utf-8")
+    result = invoke(runner, "score", EXAMPLE_CSV, "--lang", "da")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Fejl: {tmp_path / 'partnerkit.toml'}: projektfilen kan ikke læses (tabeller eller "
+        "lister ligger mere end 8 niveauer inde i hinanden; partnerkits filer bruger højst "
+        "fire; tjek de kantede parenteser).\n"
+    )
