@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..i18n import ZONE_MARK, bound, number, signed, t
-from .svg import WIDTH, Entry, Scale, Svg, fits, legend, legend_size, text_width
+from .svg import WIDTH, Entry, Scale, Svg, fits, legend, legend_size, room
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -301,7 +301,7 @@ def _rows(name: str, labels: list[list[str]], lo: float, hi: float, *, step: flo
     """Draw the frame: zone bands (with their words at row ``words_at``) over the plot,
     white rules between rows, the row labels at the left."""
     svg = Svg(name)
-    left = 6 + max((text_width(line, 10) for lines in labels for line in lines), default=0) + 8
+    left = 6 + max((room(line, 10) for lines in labels for line in lines), default=0) + 8
     frame = _Rows(
         svg, Scale(lo, hi, left, WIDTH - right), 4.0, step, head, max(len(labels), 1), lang
     )
@@ -418,24 +418,24 @@ class _Panel:
 
 
 def _panels(svg: Svg, ids: list[str], *, ncols: int, top: float, height: float,
-            titles: list[list[str]], title_size: float, bold: bool, room: float,
+            titles: list[list[str]], title_size: float, bold: bool, space: float,
             lo: float, hi: float, xlo: float, xhi: float, inst, lang: str,
             xticks: list[tuple[float, str]], bands: bool,
             tick_labels_below: str = "every") -> Iterator[_Panel]:  # fmt: skip
     """Small multiples in ``ncols`` columns, one group ``<g id="NAME-panel-ID">`` each:
     a title, a value axis on the scale (labelled in the first column), the zone bands,
-    ticks on the rounds; ``room`` units are kept right of each plot (for the lines'
+    ticks on the rounds; ``space`` units are kept right of each plot (for the lines'
     labels). Yields each panel with its group open, for the caller to draw into. The
     ticks carry their value (``data-value``), so a reader maps coordinates to values."""
     width = WIDTH / ncols
     ticks = _ticks(lo, hi)
-    label_w = 4 + max(text_width(number(v, lang, 0), 8.5) for v in ticks)
+    label_w = 4 + max(room(number(v, lang, 0), 8.5) for v in ticks)
     tallest = max((len(lines) for lines in titles), default=1)
     head = tallest * title_size * 1.25 + 4
     for k, ident in enumerate(ids):
         row, col = divmod(k, ncols)
         x0 = col * width + label_w + 6
-        x1 = (col + 1) * width - room - 6
+        x1 = (col + 1) * width - space - 6
         y0 = top + row * height + head
         y1 = top + (row + 1) * height - 22
         panel = _Panel(Scale(xlo, xhi, x0, x1), Scale(lo, hi, y1, y0), y0, y1)
@@ -484,12 +484,12 @@ def trend_chart(report: Report) -> str | None:
         for dim in dims
         for line in lines
     }
-    room = 8 + max((text_width(v, 7.5, bold=True) for v in labels.values()), default=0)
+    space = 8 + max((room(v, 7.5, bold=True) for v in labels.values()), default=0)
     svg = Svg("trend")
     last = len(order) - 1
     panels = _panels(
         svg, dims, ncols=ncols, top=4, height=130, titles=[_wrap(names[d], 44) for d in dims],
-        title_size=9.5, bold=True, room=room, lo=lo, hi=hi, xlo=-0.2, xhi=last + 0.15,
+        title_size=9.5, bold=True, space=space, lo=lo, hi=hi, xlo=-0.2, xhi=last + 0.15,
         inst=inst, lang=lang, xticks=list(enumerate(order)), bands=True,
     )  # fmt: skip
     for panel, dim in zip(panels, dims, strict=True):
@@ -551,8 +551,7 @@ def gaps_chart(report: Report) -> str | None:
         flagged = rec["flagged"] is True
         text = "–" if not _visible(rec["gap"]) else number(rec["gap"], lang) + (" ⚑" * flagged)
         gaps[rec["dimension"]] = (text, flagged)
-    right = 14 + max(text_width(column, 9, True),
-                     *(text_width(v, 9.5, f) for v, f in gaps.values()))  # fmt: skip
+    right = 14 + max(room(column, 9, True), *(room(v, 9.5, f) for v, f in gaps.values()))
     frame = _rows("gaps", [_wrap(names[d], 26) for d in dims], lo, hi, step=36, head=1.35,
                   right=right, inst=inst, lang=lang, words_at=-0.95)  # fmt: skip
     svg, x = frame.svg, frame.x
@@ -569,7 +568,7 @@ def gaps_chart(report: Report) -> str | None:
             svg.marker("o", x(mean), y, 6, "#333333", "#FFFFFF", 0.8)
         for (group, mean), side in ((low, -1), (high, 1)):
             at = x(mean) + 6 * side
-            width = text_width(group, 9, flagged)
+            width = room(group, 9, flagged)
             if (side > 0 and at + width > x.end - 2) or (side < 0 and at - width < x.start + 2):
                 # it would run out of the plot: above its dot, inward
                 svg.text(x(mean), y - 5, group, 9, anchor="end" if side > 0 else "start",
@@ -641,7 +640,7 @@ def areas_chart(report: Report) -> str | None:
     name = inst.dimension(focus).label(lang)
     lo, hi = inst.scale.min, inst.scale.max
     flags = [f"▲ {signed(r['benchmark_diff'], lang)}" for r in rows if r["flagged"] is True]
-    right = 14 + max((text_width(f, 9.5, True) for f in flags), default=0)
+    right = 14 + max((room(f, 9.5, True) for f in flags), default=0)
     frame = _rows("areas", [[str(r["area"])] for r in rows], lo, hi, step=24.5, head=1.6,
                   right=right, inst=inst, lang=lang, words_at=-1.1)  # fmt: skip
     if total:
@@ -741,7 +740,7 @@ def trajectory_chart(result) -> str | None:
     svg = Svg("trajectory")
     panels = _panels(
         svg, dims, ncols=cols, top=4, height=137, titles=titles, title_size=9, bold=False,
-        room=4, lo=inst.scale.min, hi=inst.scale.max, xlo=first - margin, xhi=last + margin,
+        space=4, lo=inst.scale.min, hi=inst.scale.max, xlo=first - margin, xhi=last + margin,
         inst=inst, lang=lang, xticks=list(zip(ticks[::step], labels[::step], strict=True)),
         bands=False, tick_labels_below="last",
     )  # fmt: skip
