@@ -2237,18 +2237,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: a report is an Excel workbook (.xlsx) or a web page (.html); give "
         "-o report.xlsx and/or -o report.html.",
     ),
-    "error.no_matplotlib": (
-        "HTML-rapporten tegner sine diagrammer med matplotlib, som partnerkit installerer; "
-        "dette miljø mangler det: installér partnerkit igen (`pip install .`), eller kør "
-        "`pip install matplotlib`.",
-        "The HTML report draws its charts with matplotlib, which partnerkit installs; this "
-        "environment lacks it: reinstall partnerkit (`pip install .`) or "
-        "`pip install matplotlib`.",
-    ),
-    "error.chart_no_svg": (
-        "Diagrammet {chart} kunne ikke tegnes: matplotlib skrev ingen <svg>.",
-        "The {chart} chart could not be drawn: matplotlib wrote no <svg>.",
-    ),
     "error.audit_survey": (
         "audit: angiv det spørgeskema, JSON-outputtene blev lavet af (gruppernes størrelser).",
         "audit: give the survey the JSON outputs were made from (the group sizes).",

@@ -131,7 +131,6 @@ def test_cli_over_time_table_json_and_errors(runner):
 def test_report_shows_trajectories_and_the_area_model(tmp_path):
     """The long series in a report: small multiples of the trajectories and a caterpillar
     plot in HTML, a sheet of each in the workbook with a chart per dimension."""
-    pytest.importorskip("matplotlib")
     from openpyxl import load_workbook
 
     from partnerkit.render import write_report

@@ -598,8 +598,8 @@ def _trajectory(report: Report) -> str:
 
 def _area_model(report: Report) -> str:
     """areas --method model: the caterpillar of the focus dimension (that of the areas
-    chart; one chart, not ten: each costs about 0.15 s of matplotlib), hidden areas not
-    drawn; the workbook's sheet holds every dimension."""
+    chart; one chart, not ten, so the page stays short), hidden areas not drawn; the
+    workbook's sheet holds every dimension."""
     from .charts import areas_focus, caterpillar_chart
 
     lang = report.lang

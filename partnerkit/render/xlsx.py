@@ -373,7 +373,8 @@ def _trend(sheet, report: Report, data) -> None:
 
 
 #: Excel's own marker symbols and dash patterns, one of each per line (the SVG's are
-#: matplotlib's): with the Okabe-Ito colours no two lines look alike, also in greyscale.
+#: ``charts.MARKERS`` and ``charts.DASHES``): with the Okabe-Ito colours no two lines
+#: look alike, also in greyscale.
 _SYMBOLS = ("circle", "square", "triangle", "diamond", "x", "star", "plus", "dash", "dot")
 _DASHES = ("solid", "dash", "sysDot", "dashDot", "lgDash", "lgDashDot", "sysDash",
            "lgDashDotDot", "sysDashDot", "sysDashDotDot")  # fmt: skip
