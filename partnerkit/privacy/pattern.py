@@ -629,7 +629,7 @@ def _exposed_classes(
     ``proved`` marks the classes proved safe in an earlier round, and gets the new
     ones: a proof holds when more groups are hidden (its points keep every published
     sum, and hiding a group only takes a sum away), so they are not attacked again."""
-    from .lp import box_reach, certify, exposure, sum_bounds
+    from .lp import box_reach, certify, exposure, prove, sum_bounds
 
     cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY) & ~proved)
     if cand.size == 0:
@@ -651,6 +651,8 @@ def _exposed_classes(
     coords = cube.cells[variables]
     down, up = box_reach(eq, truth, lower, upper, targets, coords, cube.parent)
     rest = np.flatnonzero(exposure(truth_t - down, truth_t + up, n_cls[cand], protection))
+    if rest.size:
+        rest = rest[~prove(eq, truth, lower, upper, targets[rest], needed[rest])]
     if rest.size:
         down, up = box_reach(eq, truth, lower, upper, targets[rest], coords, cube.parent, span=True)
         rest = rest[
