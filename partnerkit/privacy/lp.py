@@ -207,35 +207,44 @@ def _linprog(c, a, rhs, tol, lower, upper, copies):
     return res.x
 
 
-# Rounds of :func:`prove` (two LPs each) at most; it stops earlier when a round proves
-# no new target. On the crossed --by Køn --by Alder pattern of the two-column example
-# (152 hidden cells, 353 targets the boxes leave) 11 rounds left 3 targets, one of
-# them exposed: 22 LPs of 152 variables instead of 2 x 353.
+# Rounds of shared points in :func:`prove` (two LPs each) at most; they stop earlier
+# when a round proves fewer than _POINT_GAIN targets, whose own LPs cost about as
+# much. On the crossed --by Køn --by Alder pattern of the two-column example (152
+# hidden cells, 353 targets the boxes leave) 11 rounds left 3 targets, one of them
+# exposed: 22 LPs of 152 variables instead of 2 x 353.
 _POINT_ROUNDS = 16
+_POINT_GAIN = 3
 # Largest connected component :func:`prove` solves whole (one LP of 14,000 hidden cells
 # took 1 s: there the local LPs of :func:`certify` come first).
 _POINT_CELLS = 3_000
 
 
-def prove(equations, truth, lower, upper, targets, needed, seed=15) -> np.ndarray:
+def prove(equations, truth, lower, upper, targets, needed, *, exact=False, seed=15):
     """Targets proved protected by feasible points that many targets share.
 
     Every point ``x`` with ``equations @ x = equations @ truth`` and ``lower <= x <=
     upper`` is consistent with everything published, so a target whose sum differs
     by at least ``needed`` between two such points has an LP interval at least that
-    wide: it is protected, without solving its own two LPs. The points come from LPs
-    whose objective is every unproved target at once, each with a random sign (and
-    weighted by ``1 / needed``), solved in both directions: each such pair pushes
+    wide: it is protected, without solving its own two LPs (the LP's minimum is at
+    most the lower value, its maximum at least the higher). The points come from
+    LPs whose objective is every unproved target at once, each with a random sign
+    (weighted by ``1 / needed``), solved in both directions: each such pair pushes
     every target one way and then the other, and one pair proves many targets.
     Rounds repeat on the targets left while a round proves some. The truth is the
-    first point. A point is used only when it satisfies every equation and bound
-    (up to ``1e-7`` relative, HiGHS's own tolerance), and a width only when it
-    exceeds ``needed`` by a relative ``1e-6`` (a point within the tolerance lies that
-    close to an exactly feasible one).
+    first point. A point is used only when it satisfies every equation and bound up
+    to a relative ``1e-7`` (HiGHS's own tolerance), and a width only when it exceeds
+    ``needed`` by a relative ``1e-6`` (a point within the tolerance lies that close
+    to an exactly feasible one).
 
-    Only targets within one connected component of at most ``_POINT_CELLS`` cells
-    are tried; the LPs cover the components of the targets left. Sound, not
-    complete: a target it leaves needs the exact LP (:func:`sum_bounds`).
+    With ``exact``, each target left then gets its own LPs, the maximum first and
+    the minimum only when the maximum does not prove it (every point found is
+    shared with the other targets left): a target still short has its exact LP
+    interval, narrower than ``needed``.
+
+    Only targets whose connected components hold at most ``_POINT_CELLS`` cells
+    together are tried; each LP holds the components of the targets it moves. Without
+    ``exact``, sound, not complete: a target it leaves needs the exact LP
+    (:func:`sum_bounds`).
 
     Returns
     -------
@@ -243,7 +252,6 @@ def prove(equations, truth, lower, upper, targets, needed, seed=15) -> np.ndarra
         Boolean mask of the targets proved protected.
     """
     from scipy import sparse
-    from scipy.optimize import linprog
 
     eq = sparse.csr_matrix(equations, dtype=float)
     tg = sparse.csr_matrix(targets, dtype=float)
@@ -259,42 +267,77 @@ def prove(equations, truth, lower, upper, targets, needed, seed=15) -> np.ndarra
     comp = components(eq)
     size = np.bincount(comp)
     lengths = np.diff(tg.indptr)
-    first = comp[tg.indices[tg.indptr[:-1][lengths > 0]]]
-    comp_of = np.full(n_t, -1)
-    comp_of[lengths > 0] = first
-    one = np.ones(n_t, dtype=bool)
-    owner = np.repeat(np.arange(n_t), lengths)
-    np.logical_and.at(one, owner, comp[tg.indices] == comp_of[owner])
-    value = tg @ truth
-    low, high = value.copy(), value.copy()
-    left = np.flatnonzero(one & (lengths > 0) & (size[np.maximum(comp_of, 0)] <= _POINT_CELLS))
-    rng = np.random.default_rng(seed)
-    for _ in range(_POINT_ROUNDS):
-        if left.size == 0:
-            break
-        cells = np.flatnonzero(np.isin(comp, comp_of[left]))
-        rows = np.flatnonzero(np.asarray(abs(eq[:, cells]).sum(axis=1)).ravel() > 0)
+    # the cells of each target's components together
+    owner = np.repeat(np.arange(n_t, dtype=np.int64), lengths)
+    pairs = np.unique(owner * size.size + comp[tg.indices])
+    span = np.bincount(pairs // size.size, weights=size[pairs % size.size], minlength=n_t)
+    low, high = tg @ truth, tg @ truth
+    left = np.flatnonzero((lengths > 0) & (span <= _POINT_CELLS))
+
+    def reach(objective_rows, weights) -> bool:
+        """Minimise ``weights @ objective_rows @ x`` on their components; share the point."""
+        cells = np.flatnonzero(np.isin(comp, comp[tg[objective_rows].indices]))
+        rows = np.flatnonzero(np.diff(eq[:, cells].tocsr().indptr) > 0)
         a = eq[rows][:, cells]
-        sign = rng.choice([-1.0, 1.0], left.size) / needed[left]
-        objective = np.asarray(tg[left][:, cells].T @ sign).ravel()
-        bounds = np.column_stack([lower[cells], upper[cells]])
-        before = left.size
-        for direction in (1.0, -1.0):
-            res = linprog(direction * objective, A_eq=a, b_eq=rhs[rows], bounds=bounds,
-                          method="highs")  # fmt: skip
-            if res.status != 0 or not _feasible(a, rhs[rows], lower[cells], upper[cells], res.x):
-                continue
-            point = truth.copy()
-            point[cells] = res.x
-            reached = tg[left] @ point
-            low[left] = np.minimum(low[left], reached)
-            high[left] = np.maximum(high[left], reached)
+        objective = np.asarray(tg[objective_rows][:, cells].T @ weights).ravel()
+        x = _lp_point(objective, a, rhs[rows], lower[cells], upper[cells])
+        if x is None:
+            return False
+        point = truth.copy()
+        point[cells] = x
+        reached = tg[left] @ point
+        low[left] = np.minimum(low[left], reached)
+        high[left] = np.maximum(high[left], reached)
+        return True
+
+    def settle() -> None:
+        nonlocal left
         proved = high[left] - low[left] >= needed[left] * (1 + 1e-6) + 1e-9
         done[left[proved]] = True
         left = left[~proved]
-        if left.size == before:
+
+    rng = np.random.default_rng(seed)
+    for _ in range(_POINT_ROUNDS):
+        before = left.size
+        if before <= _POINT_GAIN:
             break
+        sign = rng.choice([-1.0, 1.0], before) / needed[left]
+        chosen = left.copy()
+        for direction in (1.0, -1.0):
+            reach(chosen, direction * sign)
+        settle()
+        if before - left.size < _POINT_GAIN:
+            break
+    if not exact:
+        return done
+    for t in left.copy():
+        if done[t]:
+            continue
+        one = np.array([t])
+        if not reach(one, np.array([-1.0])):  # the maximum
+            continue
+        settle()
+        if done[t] or not reach(one, np.array([1.0])):  # the minimum
+            continue
+        settle()
+        if not done[t]:  # both optima found: the exact interval decides
+            done[t] = high[t] - low[t] >= needed[t] * (1 - 1e-9) - 1e-9
+            left = left[left != t]
     return done
+
+
+def _lp_point(objective, a, rhs, lower, upper):
+    """An optimal point of ``min objective @ x`` subject to ``a x = rhs`` and the
+    bounds (HiGHS), or None when none is found or it fails :func:`_feasible`."""
+    from scipy.optimize import linprog
+
+    bounds = np.column_stack([lower, upper])
+    if a.shape[0] == 0:  # no published sum holds these cells: each at its own bound
+        return np.where(objective > 0, lower, upper)
+    res = linprog(objective, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
+    if res.status != 0 or not _feasible(a, rhs, lower, upper, res.x):
+        return None
+    return res.x
 
 
 def _feasible(a, rhs, lower, upper, x) -> bool:

@@ -629,7 +629,7 @@ def _exposed_classes(
     ``proved`` marks the classes proved safe in an earlier round, and gets the new
     ones: a proof holds when more groups are hidden (its points keep every published
     sum, and hiding a group only takes a sum away), so they are not attacked again."""
-    from .lp import box_reach, certify, exposure, prove, sum_bounds
+    from .lp import box_reach, certify, exposure, prove
 
     cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY) & ~proved)
     if cand.size == 0:
@@ -640,7 +640,6 @@ def _exposed_classes(
     eq = rows[visible][:, variables]
     touching = np.diff(eq.indptr) > 0
     eq = eq[touching]
-    rhs = eq @ s_cell[variables]
     targets = rows[cand][:, variables]
     lower, upper = n_cell[variables] * scale[0], n_cell[variables] * scale[1]
     truth, needed = s_cell[variables], protection * n_cls[cand]
@@ -651,22 +650,20 @@ def _exposed_classes(
     coords = cube.cells[variables]
     down, up = box_reach(eq, truth, lower, upper, targets, coords, cube.parent)
     rest = np.flatnonzero(exposure(truth_t - down, truth_t + up, n_cls[cand], protection))
+    small = variables.size <= FULL_LP_CELLS  # the exact LP decides what is left
     if rest.size:
-        rest = rest[~prove(eq, truth, lower, upper, targets[rest], needed[rest])]
-    if rest.size:
+        rest = rest[~prove(eq, truth, lower, upper, targets[rest], needed[rest], exact=small)]
+    if rest.size and not small:
         down, up = box_reach(eq, truth, lower, upper, targets[rest], coords, cube.parent, span=True)
         rest = rest[
             exposure(truth_t[rest] - down, truth_t[rest] + up, n_cls[cand[rest]], protection)
         ]
-    if rest.size:
+    if rest.size and not small:
         safe = certify(
             eq, truth, lower, upper, targets[rest], needed[rest],
             None if blocks is None else blocks[variables],
         )  # fmt: skip
         rest = rest[~safe]
-    if rest.size and variables.size <= FULL_LP_CELLS:
-        lo, hi = sum_bounds(eq, rhs, lower, upper, targets[rest])
-        rest = rest[exposure(lo, hi, n_cls[cand[rest]], protection)]
     # above FULL_LP_CELLS an LP per group in every run is too slow: unproved counts as
     # exposed, so a neighbour is hidden (safe; privacy-check computes exact intervals)
     proved[cand] = True
