@@ -274,13 +274,20 @@ def prove(equations, truth, lower, upper, targets, needed, *, exact=False, seed=
     low, high = tg @ truth, tg @ truth
     left = np.flatnonzero((lengths > 0) & (span <= _POINT_CELLS))
 
+    solvers: dict[bytes, tuple] = {}  # per set of components: its cells and its LP
+
     def reach(objective_rows, weights) -> bool:
         """Minimise ``weights @ objective_rows @ x`` on their components; share the point."""
-        cells = np.flatnonzero(np.isin(comp, comp[tg[objective_rows].indices]))
-        rows = np.flatnonzero(np.diff(eq[:, cells].tocsr().indptr) > 0)
-        a = eq[rows][:, cells]
-        objective = np.asarray(tg[objective_rows][:, cells].T @ weights).ravel()
-        x = _lp_point(objective, a, rhs[rows], lower[cells], upper[cells])
+        held = np.unique(comp[tg[objective_rows].indices])
+        if held.tobytes() not in solvers:
+            cells = np.flatnonzero(np.isin(comp, held))
+            rows = np.flatnonzero(np.diff(eq[:, cells].tocsr().indptr) > 0)
+            solvers[held.tobytes()] = (
+                cells,
+                _Solver(eq[rows][:, cells], rhs[rows], lower[cells], upper[cells]),
+            )
+        cells, solver = solvers[held.tobytes()]
+        x = solver.minimise(np.asarray(tg[objective_rows][:, cells].T @ weights).ravel())
         if x is None:
             return False
         point = truth.copy()
@@ -326,18 +333,80 @@ def prove(equations, truth, lower, upper, targets, needed, *, exact=False, seed=
     return done
 
 
-def _lp_point(objective, a, rhs, lower, upper):
-    """An optimal point of ``min objective @ x`` subject to ``a x = rhs`` and the
-    bounds (HiGHS), or None when none is found or it fails :func:`_feasible`."""
-    from scipy.optimize import linprog
+class _Solver:
+    """LPs ``min c @ x`` subject to ``a x = rhs`` and bounds, for many objectives ``c``.
 
-    bounds = np.column_stack([lower, upper])
-    if a.shape[0] == 0:  # no published sum holds these cells: each at its own bound
-        return np.where(objective > 0, lower, upper)
-    res = linprog(objective, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
-    if res.status != 0 or not _feasible(a, rhs, lower, upper, res.x):
+    HiGHS kept warm: the model is passed once and each objective starts from the last
+    optimal basis (the constraints do not change, so it stays feasible). On the
+    crossed pattern's 152 hidden cells an LP took 2 ms so, 8 ms through
+    :func:`scipy.optimize.linprog`, which builds and presolves the model each time.
+    The HiGHS bindings are scipy's own (``scipy.optimize._highspy``, scipy 1.15 on,
+    the API of the ``highspy`` package); without them, :func:`~scipy.optimize.linprog`.
+    A point is returned only when it passes :func:`_feasible`.
+    """
+
+    def __init__(self, a, rhs, lower, upper):
+        from scipy import sparse
+
+        self.a = sparse.csr_matrix(a)
+        self.rhs, self.lower, self.upper = rhs, lower, upper
+        self.highs = _warm_highs(sparse.csc_matrix(a), rhs, lower, upper) if a.shape[0] else None
+
+    def minimise(self, objective: np.ndarray) -> np.ndarray | None:
+        a, rhs, lower, upper = self.a, self.rhs, self.lower, self.upper
+        if a.shape[0] == 0:  # no published sum holds these cells: each at its own bound
+            return np.where(objective > 0, lower, upper)
+        if self.highs is not None:
+            highs, optimal = self.highs
+            highs.changeColsCost(len(objective), np.arange(len(objective), dtype=np.int32),
+                                 np.asarray(objective, dtype=float))  # fmt: skip
+            highs.run()
+            if highs.getModelStatus() != optimal:
+                return None
+            x = np.asarray(highs.getSolution().col_value, dtype=float)
+        else:
+            from scipy.optimize import linprog
+
+            res = linprog(objective, A_eq=a, b_eq=rhs, bounds=np.column_stack([lower, upper]),
+                          method="highs")  # fmt: skip
+            if res.status != 0:
+                return None
+            x = res.x
+        return x if _feasible(a, rhs, lower, upper, x) else None
+
+
+#: Use HiGHS directly, kept warm between objectives (a switch for the test that
+#: compares it with :func:`scipy.optimize.linprog`).
+WARM = True
+
+
+def _warm_highs(a_csc, rhs, lower, upper):
+    """A HiGHS instance holding ``{x : a x = rhs, lower <= x <= upper}`` and the status
+    of an optimum, or None when scipy's bindings are missing (or ``WARM`` is off)."""
+    if not WARM:
         return None
-    return res.x
+    try:
+        from scipy.optimize._highspy import _core
+
+        return _pass_model(_core, a_csc, rhs, lower, upper)
+    except (ImportError, AttributeError, TypeError):  # scipy < 1.15, or bindings changed
+        return None
+
+
+def _pass_model(_core, a_csc, rhs, lower, upper):
+    highs = _core._Highs()
+    highs.setOptionValue("output_flag", False)
+    lp = _core.HighsLp()
+    lp.num_col_, lp.num_row_ = a_csc.shape[1], a_csc.shape[0]
+    lp.col_cost_ = np.zeros(a_csc.shape[1])
+    lp.col_lower_, lp.col_upper_ = np.asarray(lower, float), np.asarray(upper, float)
+    lp.row_lower_ = lp.row_upper_ = np.asarray(rhs, float)
+    matrix = lp.a_matrix_
+    matrix.format_ = _core.MatrixFormat.kColwise
+    matrix.num_col_, matrix.num_row_ = a_csc.shape[1], a_csc.shape[0]
+    matrix.start_, matrix.index_, matrix.value_ = a_csc.indptr, a_csc.indices, a_csc.data
+    highs.passModel(lp)
+    return highs, _core.HighsModelStatus.kOptimal
 
 
 def _feasible(a, rhs, lower, upper, x) -> bool:
