@@ -397,6 +397,41 @@ def test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp(monkeypatch):
     assert decide() == certified
 
 
+def test_a_survey_read_again_gets_its_pattern_back_and_a_changed_one_a_new_one(
+    monkeypatch, tmp_path, tiny_path
+):
+    """A survey read twice: the second reading's pattern is the one decided for the
+    first (no second decision), equal to one decided with nothing kept; one answer
+    changed, or another min_n, decides anew."""
+    from partnerkit import protect
+    from partnerkit.privacy import pattern as pattern_module
+    from partnerkit.scoring import score_pattern
+
+    decided = []
+    original = pattern_module._decide_measure
+    monkeypatch.setattr(
+        pattern_module, "_decide_measure", lambda *a: decided.append(1) or original(*a)
+    )
+    monkeypatch.setattr(protect, "_CACHE", [])
+    monkeypatch.setattr(pattern_module, "_DECIDED", {})
+    path = write_table(tmp_path / "small.csv", _small_groups_frame(np.random.default_rng(15)))
+    first = score_pattern(read_survey(path, tiny_path), [], 5)
+    count = len(decided)
+    assert count == len(first.measures) == 2  # alpha and beta
+    again = score_pattern(read_survey(path, tiny_path), [], 5)
+    assert again is first and len(decided) == count
+    pattern_module._DECIDED.clear()
+    fresh = score_pattern(read_survey(path, tiny_path), [], 5)
+    assert fresh is not first and fresh.digest == first.digest
+    for measure, mp in first.measures.items():
+        assert mp.by_hash == fresh.measures[measure].by_hash
+    assert score_pattern(read_survey(path, tiny_path), [], 4).digest != first.digest
+    changed = read_survey(path, tiny_path)
+    answer = changed.data["a1"].iloc[0]
+    changed.data.loc[changed.data.index[0], "a1"] = 1 if answer != 1 else 5
+    assert score_pattern(changed, [], 5).digest != first.digest
+
+
 # ------------------------------------------------------------- the known leak
 
 

@@ -266,6 +266,7 @@ class Pattern:
     measures: dict[str, MeasurePattern]
     row_keys: np.ndarray | None = None  # one int64 per row as read: where it came from
     _order: np.ndarray | None = field(default=None, repr=False)
+    digest: bytes = b""  # of everything it was decided from (see :func:`_digest`)
 
     def positions(self, run_keys: np.ndarray) -> np.ndarray:
         """Positions in the survey as read of rows given by their :func:`row_keys`."""
@@ -362,6 +363,10 @@ def decide_pattern(
         they share, and each extra column's cells nest in what the others show.
     """
     cube = build_cube(frame, keys)
+    settings = (min_n, tuple(scale), protection, secondary, dominance)
+    digest = _digest(cube, measures, settings, row_keys, within)
+    if digest in _DECIDED:
+        return _DECIDED[digest]
     lattice = build_lattice(cube)
     nested = [_nesting(cube, lattice, sub) for sub in within]
     out = {}
@@ -387,7 +392,43 @@ def decide_pattern(
         out[name] = _decide_measure(
             cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary, spread, fixed
         )
-    return Pattern(cube, min_n, protection, out, row_keys)
+    pattern = Pattern(cube, min_n, protection, out, row_keys, digest=digest)
+    _DECIDED[digest] = pattern
+    for stale in list(_DECIDED)[:-_DECIDED_SIZE]:
+        del _DECIDED[stale]
+    return pattern
+
+
+# Patterns decided in this process, by the digest of what they were decided from: the
+# same survey read again (each command of a test run, a notebook re-reading its files)
+# gets its pattern back instead of deciding it again (0.5 s on the example).
+_DECIDED: dict[bytes, Pattern] = {}
+_DECIDED_SIZE = 8
+
+
+def _digest(cube: Cube, measures, settings, row_keys, within) -> bytes:
+    """A digest of every input of :func:`decide_pattern`: the cube (its cells, each
+    row's cell and the values of each key), each measure's values, the settings, the
+    rows' keys, the patterns it nests in, and this module's and :mod:`.lp`'s limits and
+    functions (so a test that changes one decides anew)."""
+    import hashlib
+
+    from . import lp
+
+    h = hashlib.blake2b(digest_size=20)
+    functions = (lp.prove, lp.box_reach, lp.certify, lp.sum_bounds, _secondary, _exposed_classes)
+    limits = (FULL_LP_CELLS, AUDIT_ROUNDS, ILP_CLASSES, ILP_SECONDS, MARGIN_WEIGHT, lp.WARM)
+    h.update(repr((cube.keys, cube.sizes, cube.values, settings, limits)).encode())
+    h.update(repr(tuple(id(f) for f in functions)).encode())
+    for array in (cube.cell_of_row, cube.cells, *cube.parent.values()):
+        h.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
+    for name, values in measures.items():
+        h.update(repr(name).encode())
+        h.update(np.ascontiguousarray(values, dtype=float).tobytes())
+    h.update(b"-" if row_keys is None else np.ascontiguousarray(row_keys).tobytes())
+    for sub in within:
+        h.update(sub.digest)
+    return h.digest()
 
 
 def _nesting(cube: Cube, lat: Lattice, sub: Pattern) -> tuple:
