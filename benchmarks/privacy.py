@@ -50,6 +50,7 @@ def median_time(run, repeat: int) -> float:
 def example(repeat: int) -> None:
     from partnerkit import protect, read_survey, score_survey, select_rounds
     from partnerkit.privacy import audit
+    from partnerkit.privacy import pattern as pattern_module
 
     survey = read_survey(EXAMPLE)
     latest = select_rounds(survey, ["2024"])
@@ -57,12 +58,14 @@ def example(repeat: int) -> None:
 
     def pattern() -> None:
         protect._CACHE.clear()
+        pattern_module._DECIDED.clear()  # decided again, not found by its digest
         from partnerkit.scoring import score_pattern
 
         score_pattern(survey, [], 5)
 
     def both() -> None:
         protect._CACHE.clear()
+        pattern_module._DECIDED.clear()
         runs = [score_survey(latest, ["actor"]), score_survey(latest, ["sector"])]
         assert audit(runs, survey).ok
 
