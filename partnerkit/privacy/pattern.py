@@ -255,6 +255,7 @@ class MeasurePattern:
     visible_rows: object  # sparse (visible classes x cells)
     counts: dict = field(default_factory=dict)  # reason -> hidden classes
     audited: bool = True  # False: a sensitive group was left unproved after AUDIT_ROUNDS
+    unproved: int = 0  # sensitive groups the last audit round left unproved (at most)
     spread: tuple | None = None  # (min, max) answer per cell: the dominance rule is on
 
 
@@ -526,7 +527,10 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     cell_hidden = _hidden_cells(rows, hidden)
     counts = {r: int(((reason == r) & hidden).sum()) for r in REASONS if (reason == r).any()}
     visible = np.flatnonzero(~hidden & (n_cls > 0))
-    return MeasurePattern(n_cell, cell_hidden, by_hash, rows[visible], counts, audited, spread)
+    unproved = 0 if audited else int(before)
+    return MeasurePattern(
+        n_cell, cell_hidden, by_hash, rows[visible], counts, audited, unproved, spread
+    )
 
 
 def _unanimous(rows, spread) -> np.ndarray:
