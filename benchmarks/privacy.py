@@ -74,6 +74,7 @@ def example(repeat: int) -> None:
 
 
 def synthetic(areas: int, rounds: int, repeat: int) -> None:
+    from partnerkit.privacy import pattern as pattern_module
     from partnerkit.privacy.lp import scaled_protection
     from partnerkit.privacy.pattern import decide_pattern
 
@@ -92,6 +93,7 @@ def synthetic(areas: int, rounds: int, repeat: int) -> None:
     keys = ["actor", "round", "area"]
 
     def run() -> None:
+        pattern_module._DECIDED.clear()  # decided again, not found by its digest
         pattern = decide_pattern(
             frame, keys, measures, min_n=5, scale=(1, 5), protection=scaled_protection(1, 5)
         )
