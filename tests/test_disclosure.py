@@ -266,16 +266,7 @@ def test_boxes_never_reach_beyond_the_lp():
         hidden = np.flatnonzero(rng.random(len(coords)) < 0.6)
         if hidden.size < 4:
             continue
-        groups = []
-        for choice in itertools.product(*[[*range(v), None] for v in shape]):
-            inside = np.ones(len(coords), dtype=bool)
-            for m, value in enumerate(choice):
-                if value is not None:
-                    inside &= coords[:, m] == value
-            finest = None not in choice  # a cell: the hidden ones are not published
-            if not finest and rng.random() < 0.7 and inside[hidden].any():
-                groups.append(inside[hidden].astype(float))
-        eq = np.array(groups)
+        eq = np.array(_published_groups(rng, shape, coords, hidden))
         n = rng.integers(1, 6, hidden.size).astype(float)
         truth = n * rng.uniform(1, 5, hidden.size).round(1)
         lower, upper = n, 5 * n
@@ -288,6 +279,24 @@ def test_boxes_never_reach_beyond_the_lp():
         protected += int(safe.sum())
         proved += int((safe & (down + up >= n - 1e-9)).sum())
     assert proved > 0.5 * protected  # of use: most protected cells are proved by boxes
+
+
+def _published_groups(rng, shape, coords, hidden) -> list[np.ndarray]:
+    """Each group of a table's lattice (every key at a value or "All") but its cells,
+    published with probability 0.7 when it holds a hidden cell: 0/1 rows over the
+    hidden cells."""
+    import itertools
+
+    groups = []
+    for choice in itertools.product(*[[*range(v), None] for v in shape]):
+        inside = np.ones(len(coords), dtype=bool)
+        for m, value in enumerate(choice):
+            if value is not None:
+                inside &= coords[:, m] == value
+        finest = None not in choice  # a cell: the hidden ones are not published
+        if not finest and rng.random() < 0.7 and inside[hidden].any():
+            groups.append(inside[hidden].astype(float))
+    return groups
 
 
 def _random_linked_tables(rng, count):
@@ -304,14 +313,7 @@ def _random_linked_tables(rng, count):
         hidden = np.flatnonzero(rng.random(len(coords)) < 0.6)
         if hidden.size < 3:
             continue
-        groups = []
-        for choice in itertools.product(*[[*range(v), None] for v in shape]):
-            inside = np.ones(len(coords), dtype=bool)
-            for m, value in enumerate(choice):
-                if value is not None:
-                    inside &= coords[:, m] == value
-            if None in choice and rng.random() < 0.7 and inside[hidden].any():
-                groups.append(inside[hidden].astype(float))
+        groups = _published_groups(rng, shape, coords, hidden)
         if not groups:
             continue
         n = rng.integers(1, 6, hidden.size).astype(float)
