@@ -210,12 +210,12 @@ def _linprog(c, a, rhs, tol, lower, upper, copies):
 # Rounds of shared points in :func:`prove` (two LPs each) at most; they stop earlier
 # when a round proves fewer than _POINT_GAIN targets, whose own LPs cost about as
 # much. On the crossed --by Køn --by Alder pattern of the two-column example (152
-# hidden cells, 353 targets the boxes leave) 11 rounds left 3 targets, one of them
-# exposed: 22 LPs of 152 variables instead of 2 x 353.
+# hidden cells, 353 of its targets) 11 rounds left 3 targets, one of them exposed:
+# 22 LPs of 152 variables instead of 2 x 353.
 _POINT_ROUNDS = 16
 _POINT_GAIN = 3
-# Largest connected component :func:`prove` solves whole (one LP of 14,000 hidden cells
-# took 1 s: there the local LPs of :func:`certify` come first).
+# Most cells :func:`prove` puts in one LP (one LP of 14,000 hidden cells took 1 s; the
+# pattern's audit calls it up to FULL_LP_CELLS hidden cells, the boxes decide above).
 _POINT_CELLS = 3_000
 
 
