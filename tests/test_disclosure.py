@@ -266,16 +266,7 @@ def test_boxes_never_reach_beyond_the_lp():
         hidden = np.flatnonzero(rng.random(len(coords)) < 0.6)
         if hidden.size < 4:
             continue
-        groups = []
-        for choice in itertools.product(*[[*range(v), None] for v in shape]):
-            inside = np.ones(len(coords), dtype=bool)
-            for m, value in enumerate(choice):
-                if value is not None:
-                    inside &= coords[:, m] == value
-            finest = None not in choice  # a cell: the hidden ones are not published
-            if not finest and rng.random() < 0.7 and inside[hidden].any():
-                groups.append(inside[hidden].astype(float))
-        eq = np.array(groups)
+        eq = np.array(_published_groups(rng, shape, coords, hidden))
         n = rng.integers(1, 6, hidden.size).astype(float)
         truth = n * rng.uniform(1, 5, hidden.size).round(1)
         lower, upper = n, 5 * n
@@ -290,11 +281,82 @@ def test_boxes_never_reach_beyond_the_lp():
     assert proved > 0.5 * protected  # of use: most protected cells are proved by boxes
 
 
+def _published_groups(rng, shape, coords, hidden) -> list[np.ndarray]:
+    """Each group of a table's lattice (every key at a value or "All") but its cells,
+    published with probability 0.7 when it holds a hidden cell: 0/1 rows over the
+    hidden cells."""
+    import itertools
+
+    groups = []
+    for choice in itertools.product(*[[*range(v), None] for v in shape]):
+        inside = np.ones(len(coords), dtype=bool)
+        for m, value in enumerate(choice):
+            if value is not None:
+                inside &= coords[:, m] == value
+        finest = None not in choice  # a cell: the hidden ones are not published
+        if not finest and rng.random() < 0.7 and inside[hidden].any():
+            groups.append(inside[hidden].astype(float))
+    return groups
+
+
+def _random_linked_tables(rng, count):
+    """Random tables of two keys (a crossed two-way table, like --by Køn --by Alder) or
+    three, their cells hidden at random, each group of the lattice (every key at a value
+    or "All") published with probability 0.7 when it holds a hidden cell: (published
+    sums as 0/1 rows over the hidden cells, true sums, lower, upper, targets: each hidden
+    cell and each hidden two-cell group, needed)."""
+    import itertools
+
+    for _ in range(count):
+        shape = tuple(int(v) for v in rng.integers(2, 5, int(rng.integers(2, 4))))
+        coords = np.array(list(itertools.product(*[range(v) for v in shape])))
+        hidden = np.flatnonzero(rng.random(len(coords)) < 0.6)
+        if hidden.size < 3:
+            continue
+        groups = _published_groups(rng, shape, coords, hidden)
+        if not groups:
+            continue
+        n = rng.integers(1, 6, hidden.size).astype(float)
+        truth = n * rng.uniform(1, 5, hidden.size).round(1)
+        pairs = [np.isin(np.arange(hidden.size), rng.choice(hidden.size, 2, replace=False))]
+        targets = np.vstack([np.eye(hidden.size), np.array(pairs, dtype=float)])
+        needed = (targets @ n) * rng.choice([0.25, 0.5, 1.0, 2.0])
+        yield np.array(groups), truth, n, 5 * n, targets, needed
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm HiGHS", "linprog"])
+def test_shared_points_never_claim_more_than_the_lp(monkeypatch, warm):
+    """On random linked tables (crossed two-way and three-way), a target the shared
+    points prove protected has an exact LP interval (scipy linprog through sum_bounds,
+    the reference) at least as wide as needed; with ``exact``, prove decides exactly as
+    that interval does (ties within 1e-6 of needed left out). Both with HiGHS kept warm
+    and with linprog for every point."""
+    from partnerkit.privacy import lp as lp_module
+    from partnerkit.privacy.lp import prove
+
+    monkeypatch.setattr(lp_module, "WARM", warm)
+    rng = np.random.default_rng(28)
+    proved = protected = 0
+    # (fewer tables through linprog, 4 times slower per point)
+    for eq, truth, lower, upper, targets, needed in _random_linked_tables(rng, 40 if warm else 15):
+        low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+        width = high - low
+        shared = prove(eq, truth, lower, upper, targets, needed)
+        assert (width >= needed - 1e-6)[shared].all()
+        decided = prove(eq, truth, lower, upper, targets, needed, exact=True)
+        clear = np.abs(width - needed) > 1e-6
+        assert (decided == (width >= needed))[clear].all()
+        proved += int(shared.sum())
+        protected += int((width >= needed).sum())
+    assert proved > 0.5 * protected  # of use: the shared points alone prove most
+
+
 def test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp(monkeypatch):
     """A generated survey of 4 areas x 3 rounds x 8 actor types (groups of 1-6): the
-    pattern decided with the certificates (boxes, local LPs) is the pattern decided with
-    the exact LP for every sensitive group (the certificates switched off)."""
+    pattern decided with shared points and warm LPs is the pattern decided with scipy
+    linprog's exact interval for every sensitive group."""
     from partnerkit.privacy import lp as lp_module
+    from partnerkit.privacy import pattern as pattern_module
     from partnerkit.privacy.lp import scaled_protection
     from partnerkit.privacy.pattern import decide_pattern
 
@@ -323,13 +385,54 @@ def test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp(monkeypatch):
         }
 
     certified = decide()
-    monkeypatch.setattr(
-        lp_module,
-        "box_reach",
-        lambda eq, truth, *a, **k: (np.zeros(np.shape(a[2])[0]), np.zeros(np.shape(a[2])[0])),
-    )
-    monkeypatch.setattr(lp_module, "certify", lambda *a, **k: np.zeros(np.shape(a[4])[0], bool))
+    # the certificates of structures above FULL_LP_CELLS (boxes, shared points, local
+    # LPs; no exact LP after them) decide the same pattern here too
+    with monkeypatch.context() as patch:
+        patch.setattr(pattern_module, "FULL_LP_CELLS", 0)
+        assert decide() == certified
+
+    def exact(eq, truth, lower, upper, targets, needed, **options):
+        """The reference: every target's own min and max by scipy linprog (sum_bounds)."""
+        low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+        return high - low >= needed - 1e-9
+
+    monkeypatch.setattr(lp_module, "prove", exact)
     assert decide() == certified
+
+
+def test_a_survey_read_again_gets_its_pattern_back_and_a_changed_one_a_new_one(
+    monkeypatch, tmp_path, tiny_path
+):
+    """A survey read twice: the second reading's pattern is the one decided for the
+    first (no second decision), equal to one decided with nothing kept; one answer
+    changed, or another min_n, decides anew."""
+    from partnerkit import protect
+    from partnerkit.privacy import pattern as pattern_module
+    from partnerkit.scoring import score_pattern
+
+    decided = []
+    original = pattern_module._decide_measure
+    monkeypatch.setattr(
+        pattern_module, "_decide_measure", lambda *a: decided.append(1) or original(*a)
+    )
+    monkeypatch.setattr(protect, "_CACHE", [])
+    monkeypatch.setattr(pattern_module, "_DECIDED", {})
+    path = write_table(tmp_path / "small.csv", _small_groups_frame(np.random.default_rng(15)))
+    first = score_pattern(read_survey(path, tiny_path), [], 5)
+    count = len(decided)
+    assert count == len(first.measures) == 2  # alpha and beta
+    again = score_pattern(read_survey(path, tiny_path), [], 5)
+    assert again is first and len(decided) == count
+    pattern_module._DECIDED.clear()
+    fresh = score_pattern(read_survey(path, tiny_path), [], 5)
+    assert fresh is not first and fresh.digest == first.digest
+    for measure, mp in first.measures.items():
+        assert mp.by_hash == fresh.measures[measure].by_hash
+    assert score_pattern(read_survey(path, tiny_path), [], 4).digest != first.digest
+    changed = read_survey(path, tiny_path)
+    answer = changed.data["a1"].iloc[0]
+    changed.data.loc[changed.data.index[0], "a1"] = 1 if answer != 1 else 5
+    assert score_pattern(changed, [], 5).digest != first.digest
 
 
 # ------------------------------------------------------------- the known leak
@@ -574,8 +677,7 @@ TWO_COLUMN_RUNS = [
     ["score", "--by", "Køn", "--by", "actor"],
     ["score", "--by", "Alder", "--by", "actor"],
     ["score", "--by", "Alder", "--by", "round"],
-    # (the crossing --by Køn --by Alder is left out: its pattern's audit takes 75-85 s,
-    # 484 LPs; issue 15 note)
+    ["score", "--by", "Køn", "--by", "Alder"],
     ["gaps", "--between", "Køn"],
 ]
 
