@@ -145,7 +145,7 @@ def respondent_scores(survey: Survey) -> RespondentScores:
         where = Joined(s.where for s in survey.sources)
         raise SurveyReadError(Message("error.nothing_scorable", where=where))
     n = len(survey.data)
-    turn = scale.min + scale.max
+    lo, hi = scale.min, scale.max
     columns = {
         item.id: survey.data[item.id].to_numpy(dtype="float64")
         for dim_id in dims
@@ -160,26 +160,37 @@ def respondent_scores(survey: Survey) -> RespondentScores:
     answered = np.zeros((n, len(dims)), dtype=small, order="F")
 
     def dimension(d: int) -> tuple[np.ndarray, np.ndarray]:
-        """Score and "enough items" of dimension ``d``; fills its counts in place."""
+        """Score and "enough items" of dimension ``d``; fills its counts in place.
+
+        Each item is taken as its distance from the bottom of the scale (``x - min``, or
+        ``max - x`` reverse-keyed: ``min + max - x`` less ``min``), which is at least 0
+        for an answer and NaN for none: a comparison with 0 finds the answers and
+        ``fmax(., 0)`` turns the rest to 0, where a masked sum took 1.4 ms an item of a
+        million rows. The distances are whole numbers, so their sum plus ``min`` times
+        the count is the sum of the answers, exactly (issue 23)."""
         dim = inst.dimension(dims[d])
         total = np.zeros(n)
         count, fav = answered[:, d], favourable[:, d]  # views, filled in place
-        turned, ok = np.empty(n), np.empty(n, dtype=bool)  # reused for every item
-        for item in dim.items:
-            x = columns.get(item.id)
-            if x is None:
-                continue
-            if item.reverse:
-                x = np.subtract(turn, x, out=turned)
-            np.isnan(x, out=ok)
-            np.logical_not(ok, out=ok)
-            count += ok
-            np.add(total, x, out=total, where=ok)
-            fav += np.greater_equal(x, scale.favourable, out=ok)  # NaN compares False
+        step, ok = np.empty(n), np.empty(n, dtype=bool)  # reused for every item
+        with np.errstate(invalid="ignore"):
+            for item in dim.items:
+                x = columns.get(item.id)
+                if x is None:
+                    continue
+                if item.reverse:
+                    np.subtract(hi, x, out=step)
+                else:
+                    np.subtract(x, lo, out=step)
+                count += np.greater_equal(step, 0, out=ok)  # NaN compares False
+                fav += np.greater_equal(step, scale.favourable - lo, out=ok)
+                total += np.fmax(step, 0, out=step)
         enough = count >= (len(dim.items) + 1) // 2  # half, rounded up
-        score = np.divide(total, count, out=total, where=enough)  # the sum becomes the mean
-        short = ~enough
-        score[short], count[short], fav[short] = np.nan, 0, 0
+        total += lo * count
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = np.divide(total, count, out=total)  # the sum becomes the mean
+        np.copyto(score, np.nan, where=~enough)
+        count *= enough
+        fav *= enough
         return score, enough
 
     # numpy lets go of the GIL, so dimensions are scored on threads on a large survey
