@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
 
 from .grouping import group_rows, resolve_keys
 from .i18n import number, t
+from .parallel import MIN_CELLS, in_background
 from .privacy.threshold import resolve_min_n
 from .protect import hide, survey_pattern
 from .result import Result
@@ -89,13 +91,26 @@ def reliability(
     """
     import pandas as pd
 
-    from .stats.alpha import item_statistics, pairwise_covariance, scale_reliability
+    from .stats.alpha import item_statistics, pairwise_moments, scale_reliability
 
     inst = survey.instrument
     lang = lang or inst.language
     keys = resolve_keys(survey, by or [])
     key_names = [k.name for k in keys]
     min_n, warnings = resolve_min_n(min_n, inst.min_n)
+    # one pattern per survey (privacy.pattern): a group's alpha shows where its scores
+    # do, and an item's mean where the item's own pattern allows. On a large survey both
+    # are decided on threads of their own while the statistics below are computed (each
+    # runs mostly on one core: 0.5 s of a million rows in turn, issue 23).
+    patterns = (
+        (score_pattern, survey, keys, min_n),
+        (survey_pattern, survey, keys, min_n, _item_values, "items"),
+    )
+    if len(survey.data) * len(survey.items) >= MIN_CELLS:
+        deciding = [in_background(*call) for call in patterns]
+        patterns = [future.result for future in deciding]
+    else:
+        patterns = [partial(*call) for call in patterns]
     groups = group_rows(survey, keys, lang)
     present = set(survey.items)
     scale = inst.scale
@@ -109,42 +124,48 @@ def reliability(
         if not dim_items or dim.id not in scoreable:
             continue
         ids = [i.id for i in dim_items]
-        values = survey.data[ids].to_numpy(dtype="float64", copy=True)
-        reverse = np.array([i.reverse for i in dim_items])
-        values[:, reverse] = scale.min + scale.max - values[:, reverse]
+        # items x rows, each item's answers contiguous (pairwise_moments works on runs)
+        values = np.empty((len(ids), len(survey.data)))
+        for j, item in enumerate(dim_items):
+            column = survey.data[item.id].to_numpy(dtype="float64")
+            if item.reverse:
+                np.subtract(scale.min + scale.max, column, out=values[j])
+            else:
+                values[j] = column
         dont_know = survey.dont_know[ids].to_numpy() if survey.dont_know is not None else None
         for group in groups:
-            frame = pd.DataFrame(values[group.rows], columns=ids)
-            kept = frame.notna().any().to_numpy()  # items with an answer in this group
+            whole = group.rows.size == values.shape[1]  # the overall group: every row, in order
+            x = (values if whole else values[:, group.rows]).T  # rows x items, as in a frame
+            # one pass for alpha and every item statistic (stats.alpha.pairwise_moments)
+            moments = pairwise_moments(x)
+            kept = np.diag(moments.pairs) > 0  # items with an answer in this group
+            frame = pd.DataFrame(x, columns=ids, copy=False)
             answered = frame.loc[:, kept]
-            # once for both: a pair's covariance depends on its two columns alone
-            c = pairwise_covariance(frame)
-            summary = scale_reliability(answered, covariance=c[np.ix_(kept, kept)])
+            summary = scale_reliability(answered, moments=moments.subset(kept))
             summary["k"] = answered.shape[1]
             base = {"dimension": dim.id, **group.labels, "_level": group.level}
             dims.append(base | summary)
-            stats = item_statistics(frame, covariance=c).set_index("item")
-            for item_id in ids:
-                column = frame[item_id].to_numpy()
-                counts = {str(p): int((column == p).sum()) for p in scale.points}
-                counts["dont_know"] = (
-                    int(dont_know[group.rows, ids.index(item_id)].sum())
-                    if dont_know is not None
-                    else 0
-                )
-                row = stats.loc[item_id].to_dict()
+            stats = item_statistics(frame, moments=moments).to_dict("records")
+            tally = _tally(x, scale)
+            unknown = (
+                (dont_know if whole else dont_know[group.rows]).sum(axis=0)
+                if dont_know is not None
+                else np.zeros(len(ids), dtype=int)
+            )
+            for j, row in enumerate(stats):
+                counts = {str(p): int(c) for p, c in zip(scale.points, tally[j], strict=True)}
+                counts["dont_know"] = int(unknown[j])
+                item_id = row.pop("item")
                 items.append(base | {"item": item_id, **row, "distribution": counts})
 
-    # one pattern per survey (privacy.pattern): a group's alpha shows where its scores
-    # do, and an item's mean where the item's own pattern allows
-    scores = score_pattern(survey, keys, min_n)
+    scores, item_pattern = (decided() for decided in patterns)
     dim_records = hide(pd.DataFrame(dims), survey, keys, lang, scores, DIMENSION_COLUMNS[1:])
     item_records = hide(
         pd.DataFrame(items),
         survey,
         keys,
         lang,
-        survey_pattern(survey, keys, min_n, _item_values, "items"),
+        item_pattern,
         (*ITEM_COLUMNS[1:], "distribution"),
         measure_column="item",
     )
@@ -197,6 +218,12 @@ def reliability(
         ledger=survey.ledger,
         warnings=tuple(dict.fromkeys((*warnings, *survey.ledger.warnings))),
     )
+
+
+def _tally(x: np.ndarray, scale) -> np.ndarray:
+    """Answers at each point of the scale, items x points, from ``x`` (rows x items)."""
+    runs = x.T  # items x rows: each item's answers contiguous
+    return np.stack([np.count_nonzero(runs == p, axis=1) for p in scale.points], axis=1)
 
 
 def _key(values) -> tuple:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partnerkit.stats.alpha import item_statistics, scale_reliability
+from partnerkit.stats.alpha import item_statistics, pairwise_moments, scale_reliability
 
 PSYCH_JSON = Path(__file__).parent / "reference" / "psych_alpha.json"
 SCALE_KEYS = ["n", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "alpha_std", "average_r"]
@@ -266,3 +266,25 @@ def test_no_items(no_warnings):
     assert scale_reliability(empty)["k"] == 0
     stats = item_statistics(empty)
     assert stats.empty and list(stats.columns) == ITEM_COLUMNS
+
+
+# --- the one-pass moments against pandas' own pairwise statistics -----------------------------
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_pairwise_moments_agree_with_pandas(seed, no_warnings):
+    # Reference: pandas DataFrame.cov (pairwise-complete, computed pair by pair in its
+    # own Cython loop), count and mean; a different computation from the matrix products.
+    # Seed 5 has an item answered in one row only (its covariances are undefined).
+    data = _likert(seed, n=400, missing=0.3) + 0.25 * (seed == 4)
+    if seed == 5:
+        data["q4"] = np.nan
+        data.loc[7, "q4"] = 2.0
+    moments = pairwise_moments(data)
+    expected = data.cov().to_numpy()
+    assert np.array_equal(np.isnan(moments.covariance), np.isnan(expected))
+    assert moments.covariance == pytest.approx(expected, nan_ok=True, rel=1e-12, abs=1e-12)
+    assert moments.mean == pytest.approx(data.mean().to_numpy(), rel=1e-12)
+    both = data.notna().astype(int)
+    assert np.array_equal(moments.pairs, both.T @ both)
+    assert moments.answered == int(data.notna().any(axis=1).sum())

@@ -7,6 +7,7 @@ import shutil
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from partnerkit import read_survey
 from tests.conftest import EXAMPLE_CSV, EXAMPLE_XLSX, EXAMPLES, tiny_answers, write_table
@@ -126,3 +127,17 @@ def test_the_id_warning_within_one_file_names_the_instrument_setting(tmp_path, t
     (warning,) = [w for w in survey.ledger.warnings if "respondent" in w]
     assert "does not look like an id" in warning
     assert "name it under [columns] respondent" in warning
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [[1, 2, 3], [1, 3, 2], [1, 2, 2], [3, 2, 1, 3], [5], [], [1, None, 2], [2, None, 2]],
+    ids=str,
+)
+def test_unique_ids_agree_with_pandas(ids):
+    # Reference: pandas' own Series.is_unique (hashing); the fast path sees rising ids
+    # in one pass and hands every other case to it.
+    from partnerkit.io.stack import _unique
+
+    series = pd.Series(pd.array(ids, dtype="Int64"))
+    assert _unique(series) == series.is_unique

@@ -250,6 +250,7 @@ def _recode(series: pd.Series, convert) -> pd.Categorical:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     converted = [convert(u) for u in uniques]
     merged, categories = pd.factorize(pd.array([*converted, None], dtype=object))
-    lookup = merged[:-1]
-    new_codes = np.where(codes >= 0, lookup[np.maximum(codes, 0)] if len(lookup) else -1, -1)
-    return pd.Categorical.from_codes(new_codes.astype(np.int64), categories=list(categories))
+    # one gather: the last entry (None, code -1) serves the missing cells' code -1, in the
+    # smallest integer type (a million rows: 85 ms as where + int64 + validation, issue 23)
+    lookup = np.append(merged[:-1], -1).astype(np.min_scalar_type(-len(categories) - 1))
+    return pd.Categorical.from_codes(lookup[codes], categories=list(categories), validate=False)

@@ -280,7 +280,7 @@ def _duplicate_respondents(data: pd.DataFrame, sources: list[Source], id_column:
         return none, Exclusion("duplicate_respondent", 0), None
     keys = ["respondent"] + [k for k in ("round", "area") if k in data.columns]
     has_id = data["respondent"].notna().to_numpy()
-    if data["respondent"].is_unique:  # the usual case, and cheap to see
+    if _unique(data["respondent"]):  # the usual case, and cheap to see
         return none, Exclusion("duplicate_respondent", 0), None
     dup = has_id & data.duplicated(keys, keep="last").to_numpy()
     if dup.sum() > MAX_DUPLICATE_SHARE * max(has_id.sum(), 1):
@@ -292,6 +292,19 @@ def _duplicate_respondents(data: pd.DataFrame, sources: list[Source], id_column:
     first = data.loc[dup, [SOURCE_COLUMN, ROW_COLUMN]].head(EXAMPLES)
     examples = tuple(f"{sources[s].path}:{r}" for s, r in first.itertuples(index=False))
     return dup, Exclusion("duplicate_respondent", int(dup.sum()), examples), None
+
+
+def _unique(ids: pd.Series) -> bool:
+    """Whether no id repeats: numbered ids in rising order (the usual export) are seen
+    in one pass; others by hashing (45 ms for a million ids, issue 23)."""
+    import pandas as pd
+
+    values = ids.array
+    if isinstance(values, pd.arrays.IntegerArray) and not values.isna().any():
+        numbers = values.to_numpy(dtype="int64")
+        if len(numbers) < 2 or bool((numbers[1:] > numbers[:-1]).all()):
+            return True
+    return ids.is_unique
 
 
 def _id_warning(data: pd.DataFrame, sources: list[Source], id_column: str, keys: list[str]):

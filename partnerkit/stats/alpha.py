@@ -8,6 +8,7 @@ imported inside the functions, so importing this module is cheap.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,22 +17,60 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def _answered(items: pd.DataFrame) -> int:
-    """Number of rows with at least one non-missing item."""
-    return int(items.notna().any(axis=1).sum())
+@dataclass(frozen=True)
+class PairwiseMoments:
+    """What alpha and the item statistics of one dimension are computed from, in one
+    pass over the answers: counts, means and covariances of every pair of items."""
+
+    answered: int  # rows with at least one answer
+    pairs: np.ndarray  # k x k: rows in which both items are answered (diagonal: item n)
+    mean: np.ndarray  # k: mean of each item's answers (NaN when none)
+    covariance: np.ndarray  # k x k: pairwise-complete, ddof=1; NaN below two pairs
+
+    def subset(self, keep: np.ndarray) -> PairwiseMoments:
+        """The moments of the items ``keep`` (a boolean mask) alone."""
+        both = np.ix_(keep, keep)
+        return PairwiseMoments(
+            self.answered, self.pairs[both], self.mean[keep], self.covariance[both]
+        )
 
 
-def pairwise_covariance(items: pd.DataFrame) -> np.ndarray:
-    """Pairwise-complete covariance matrix (ddof=1) as a float array; NaN where undefined.
+def pairwise_moments(items: pd.DataFrame | np.ndarray) -> PairwiseMoments:
+    """Counts, means and the pairwise-complete covariance matrix (ddof=1) of the items.
 
-    A caller needing both :func:`scale_reliability` and :func:`item_statistics` of the
-    same items computes it once and gives it to both (``covariance=``): on a million
-    respondents it was a fifth of ``reliability``, computed twice (issue 23)."""
-    k = items.shape[1]
-    if _answered(items) < 2:  # numpy's cov warns about zero degrees of freedom
-        return np.full((k, k), np.nan)
+    One pass of matrix products over the rows instead of a pandas pass per pair and
+    per statistic: with ``G`` the answered mask (0/1) and ``D`` the answers less a
+    shift per item (0 where missing), the pairs are ``GᵀG``, the sums of item ``i``
+    over the rows where ``j`` is answered too ``DᵀG``, and the cross products ``DᵀD``;
+    then ``C_ij = (DᵀD_ij - DᵀG_ij · DᵀG_ji / GᵀG_ij) / (GᵀG_ij - 1)``. The shift (each
+    item's first answer) keeps the subtraction away from cancellation and makes a
+    constant item's variance exactly 0. On a million respondents x 30 items this
+    takes about 0.1 s where pandas' ``cov``, ``mean`` and ``std`` per dimension took
+    0.6 s (issue 23).
+    """
+    x = np.asarray(items, dtype="float64").T  # items x rows: each item's answers in a run
+    k, n = x.shape
+    if n == 0:
+        empty = np.zeros((k, k))
+        return PairwiseMoments(0, empty, np.full(k, np.nan), np.full((k, k), np.nan))
+    given = ~np.isnan(x)
+    shift = x[np.arange(k), given.argmax(axis=1)]  # NaN for an item nobody answered
+    shift[~given.any(axis=1)] = 0.0
+    # G over D, so that one matrix product gives GᵀG, DᵀG and DᵀD (three took 3x as long)
+    stacked = np.empty((2 * k, n))
+    stacked[:k] = given
+    deviation = stacked[k:]
+    np.subtract(x, shift[:, None], out=deviation)
+    np.copyto(deviation, 0.0, where=~given)
+    products = stacked @ stacked.T
+    pairs, sums, cross = products[:k, :k], products[k:, :k], products[k:, k:]
+    counts = np.diag(pairs)
     with np.errstate(all="ignore"):
-        return items.astype("float64").cov().to_numpy()
+        covariance = (cross - sums * sums.T / pairs) / (pairs - 1)
+        mean = (np.diag(sums) + shift * counts) / counts  # the sum, then the mean
+    covariance[pairs < 2] = np.nan
+    answered = int(np.count_nonzero(given.any(axis=0)))
+    return PairwiseMoments(answered, pairs, mean, covariance)
 
 
 def _raw_alpha(c: np.ndarray) -> float:
@@ -44,7 +83,7 @@ def _raw_alpha(c: np.ndarray) -> float:
 
 
 def scale_reliability(
-    items: pd.DataFrame, level: float = 0.95, covariance: np.ndarray | None = None
+    items: pd.DataFrame, level: float = 0.95, moments: PairwiseMoments | None = None
 ) -> dict:
     """Cronbach's alpha of one dimension's items, with its Feldt interval.
 
@@ -55,8 +94,8 @@ def scale_reliability(
         per respondent; NaN marks a missing answer.
     level
         Confidence level of the interval.
-    covariance
-        :func:`pairwise_covariance` of ``items``, when the caller has it.
+    moments
+        :func:`pairwise_moments` of ``items``, when the caller has them.
 
     Returns
     -------
@@ -111,13 +150,14 @@ def scale_reliability(
     """
     from scipy.special import fdtri  # F quantiles, as scipy.stats.f.ppf computes them
 
-    n, k = _answered(items), items.shape[1]
+    moments = pairwise_moments(items) if moments is None else moments
+    n, k = moments.answered, items.shape[1]
     result = {"n": n, "k": k, "alpha": np.nan, "alpha_ci_low": np.nan, "alpha_ci_high": np.nan}
     result |= {"alpha_std": np.nan, "average_r": np.nan}
     if k < 2 or n < 2:
         return result
 
-    c = pairwise_covariance(items) if covariance is None else covariance
+    c = moments.covariance
     with np.errstate(all="ignore"):
         sd = np.sqrt(np.diag(c))
         r = c / np.outer(sd, sd)
@@ -134,7 +174,7 @@ def scale_reliability(
     return result
 
 
-def item_statistics(items: pd.DataFrame, covariance: np.ndarray | None = None) -> pd.DataFrame:
+def item_statistics(items: pd.DataFrame, moments: PairwiseMoments | None = None) -> pd.DataFrame:
     """Per-item statistics of one dimension: r.drop and alpha if the item is dropped.
 
     Parameters
@@ -142,8 +182,8 @@ def item_statistics(items: pd.DataFrame, covariance: np.ndarray | None = None) -
     items
         One column per item of the dimension (already reverse-keyed), one row
         per respondent; NaN marks a missing answer.
-    covariance
-        :func:`pairwise_covariance` of ``items``, when the caller has it.
+    moments
+        :func:`pairwise_moments` of ``items``, when the caller has them.
 
     Returns
     -------
@@ -200,8 +240,9 @@ def item_statistics(items: pd.DataFrame, covariance: np.ndarray | None = None) -
     """
     import pandas as pd
 
-    k = items.shape[1]
-    c = pairwise_covariance(items) if covariance is None else covariance
+    rows, k = items.shape
+    moments = pairwise_moments(items) if moments is None else moments
+    c = moments.covariance
     r_drop = np.full(k, np.nan)
     alpha_if_dropped = np.full(k, np.nan)
     if k >= 2:
@@ -211,14 +252,18 @@ def item_statistics(items: pd.DataFrame, covariance: np.ndarray | None = None) -
                 rest = c[np.ix_(others, others)]
                 r_drop[i] = np.sum(c[i, others]) / np.sqrt(c[i, i] * np.sum(rest))
                 alpha_if_dropped[i] = _raw_alpha(rest)
+    answers = np.diag(moments.pairs)
+    with np.errstate(all="ignore"):
+        sd = np.sqrt(np.diag(c))
+        pct_missing = 100 * (rows - answers) / rows
     return pd.DataFrame(
         {
             "item": list(items.columns),
-            "n": items.notna().sum().to_numpy(dtype="int64"),
-            "mean": items.mean().to_numpy(dtype="float64"),
-            "sd": items.std(ddof=1).to_numpy(dtype="float64"),
+            "n": answers.astype("int64"),
+            "mean": moments.mean,
+            "sd": sd,
             "r_drop": r_drop,
             "alpha_if_dropped": alpha_if_dropped,
-            "pct_missing": 100 * items.isna().mean().to_numpy(dtype="float64"),
+            "pct_missing": pct_missing,
         }
     )
