@@ -158,10 +158,50 @@ def dumps(document: object) -> str:
 
     ``allow_nan=False`` makes a value that slipped past :func:`json_ready` fail loudly
     instead of writing ``NaN``, which JavaScript's ``JSON.parse``, ``jq`` and Go reject.
+
+    Indented by two spaces, except that a list of more than :data:`ONE_LINE_RECORDS`
+    objects (the records of a large run) has one object per line, written by the
+    standard library's C encoder: the indented encoder is pure Python, and took 0.5 s of
+    the output of ``areas`` on 1,000 files (11,000 records; 0.05 s one per line, issue 23).
     """
     import json
 
-    return json.dumps(json_ready(document), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    records: dict[str, str] = {}
+    shell = _with_records_apart(document, records)
+    text = json.dumps(json_ready(shell), ensure_ascii=False, indent=2, allow_nan=False)
+    for token, lines in records.items():
+        text = text.replace(json.dumps(token), lines, 1)
+    return text + "\n"
+
+
+#: lists of more objects than this are written one object per line (:func:`dumps`)
+ONE_LINE_RECORDS = 500
+
+
+def _with_records_apart(value: object, records: dict[str, str], depth: int = 1) -> object:
+    """``value`` with each long list of objects replaced by a unique token; ``records``
+    maps each token to the list's text, one object per line, indented for ``depth``."""
+    if isinstance(value, dict):
+        return {k: _with_records_apart(v, records, depth + 1) for k, v in value.items()}
+    if not isinstance(value, list | tuple) or len(value) <= ONE_LINE_RECORDS:
+        return value
+    if not all(isinstance(v, dict) for v in value):
+        return value
+    import json
+    import uuid
+
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    rows = value
+    if not all(type(k) is str for row in rows for k in row):  # keys as json_ready makes them
+        rows = json_ready(rows)
+    try:
+        lines = [encode(row) for row in rows]
+    except (TypeError, ValueError):  # numpy scalars, NaN, dates...: made JSON-ready first
+        lines = [encode(row) for row in json_ready(rows)]
+    inner, outer = "  " * depth, "  " * (depth - 1)
+    token = f"partnerkit-records-{uuid.uuid4().hex}"
+    records[token] = "[\n" + ",\n".join(inner + line for line in lines) + "\n" + outer + "]"
+    return token
 
 
 # Neutralising texts for each target ---------------------------------------------

@@ -175,3 +175,39 @@ def test_parts_stack_as_pandas_concat_stacks_their_frames(case):
     expected = pd.concat([p.to_frame() for p in parts], ignore_index=True)  # the replaced path
     pd.testing.assert_frame_equal(data, expected)
     assert dont_know.dtypes.eq(bool).all() and len(dont_know) == len(expected)
+
+
+def test_a_spreadsheets_number_columns_are_decoded_from_the_arrays_read(tmp_path):
+    """read_part decodes an xlsx file's number columns from the arrays the reader made
+    (RawTable.owned), not from a Series of each: whole numbers, numbers with blanks, the
+    don't-know code 6 and an invalid 7 give the points written out here by hand."""
+    from openpyxl import Workbook
+
+    from partnerkit.io.part import read_part
+
+    inst = load_instrument()
+    first, second, third = (item.label("da") for item in inst.items[:3])
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ID", first, second, third])
+    for row in ([1, 4, 5, 1], [2, 2, None, 6], [3, 5, 3, 7], [4, 1, 4, 2]):
+        sheet.append(row)
+    path = tmp_path / "Område A" / "2024.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    from partnerkit.io.layouts import read_export
+
+    table = read_export(path, None, None)
+    assert table.owned_exact and {first, second, third} <= set(table.owned)
+    part = read_part(0, path, inst, area_value="Område A")
+    data = dict(zip(part.data.names, part.data.arrays, strict=True))
+    ids = [item.id for item in inst.items[:3]]
+    points = [4.0, 2.0, 5.0, 1.0]  # whole numbers, no blank
+    with_blank = [5.0, np.nan, 3.0, 4.0]
+    coded = [1.0, np.nan, np.nan, 2.0]  # 6 is don't know, 7 is invalid
+    for item, expected in zip(ids, (points, with_blank, coded), strict=True):
+        np.testing.assert_array_equal(data[item], expected)  # points as answered (reverse
+        # keying is the scoring's)
+    assert part.dont_know[ids[2]] == 1
+    assert [(c.value, c.count) for c in part.invalid] == [("7", 1)]
+    assert list(data["area"]) == ["Område A"] * 4 and list(data["round"]) == ["2024"] * 4

@@ -114,3 +114,41 @@ def test_rank_intervals_cover_the_point_rank_and_are_reproducible():
     # the smallest area (4 respondents) is the least certain of its place
     widths = high - low
     assert widths[np.argmin(n)] >= np.median(widths)
+
+
+def test_ranks_and_their_quantiles_agree_with_a_stable_sort_and_np_quantile():
+    # the reference is the plain computation the fast one replaced: a stable argsort of each
+    # draw and numpy's inverted_cdf quantile of the float ranks (issue 23)
+    from partnerkit.stats.mixed import _rank_order
+
+    rng = np.random.default_rng(5)
+    values = rng.standard_normal((400, 30))
+    values[::7, 3] = values[::7, 11]  # ties in some rows: ranked by position, as stably
+    values[5, :4] = 1.5
+    order = np.argsort(-values, axis=1, kind="stable")
+    expected = np.empty_like(order)
+    expected[np.arange(400)[:, None], order] = np.arange(1, 31)
+    ranks = _rank_order(values)
+    np.testing.assert_array_equal(ranks, expected)
+    assert np.diff(ranks[5, :4]).tolist() == [1, 1, 1]  # four ties, by position
+    for draws in (2000, 7, 1):
+        data = LME4["areas_data"]
+        sums, stats = _sums(data["area"], data["score"])
+        fit = fit_random_intercept(sums)
+        n, mean = stats["size"].to_numpy(), stats["mean"].to_numpy()
+        _, low, high = rank_intervals(fit, n, mean, draws=draws, seed=3)
+        generator = np.random.default_rng(3)  # the same draws, ranked the plain way
+        mu, var_mu = float(fit.beta[0]), float(fit.cov[0, 0])
+        d = fit.sigma2 / n
+        shrink = fit.tau2 / (fit.tau2 + d)
+        mus = mu + np.sqrt(var_mu) * generator.standard_normal((draws, 1))
+        noise = np.sqrt(shrink * d) * generator.standard_normal((draws, len(n)))
+        sims = shrink * mean + (1 - shrink) * mus + noise
+        plain = np.argsort(-sims, axis=1, kind="stable")
+        plain_ranks = np.empty_like(plain)
+        plain_ranks[np.arange(draws)[:, None], plain] = np.arange(1, len(n) + 1)
+        plain_ranks = plain_ranks.astype(float)
+        q_low = np.quantile(plain_ranks, 0.025, axis=0, method="inverted_cdf")
+        q_high = np.quantile(plain_ranks, 0.975, axis=0, method="inverted_cdf")
+        np.testing.assert_array_equal(low, q_low)
+        np.testing.assert_array_equal(high, q_high)

@@ -191,6 +191,35 @@ def test_the_encoder_fails_loudly_on_what_it_cannot_make_strict():
     assert json.loads(dumps({"a": float("nan")}), parse_constant=_reject) == {"a": None}
 
 
+def test_long_record_lists_are_one_object_per_line_and_read_back_the_same():
+    """A list of more than ONE_LINE_RECORDS objects is written one object per line by the C
+    encoder (issue 23); the reference is the standard library's indented encoder on the
+    document json_ready made, which must read back equal; shorter lists keep the indent."""
+    from partnerkit.output import ONE_LINE_RECORDS, dumps, json_ready
+
+    many = ONE_LINE_RECORDS + 1
+    document = {
+        "meta": {"files": [{"path": f"Område {i}/2024.xlsx", "rows": 30} for i in range(many)]},
+        "results": [
+            {"mean": i / 3, "p": None, "text": 'æ"\n\t', "list": [1, 2.5], "nested": {"a": i}}
+            for i in range(many)
+        ],
+        "numpy": [{"n": np.int64(3), "sd": np.nan, "df": np.inf, "x": np.float64(0.1)}] * many,
+        "short": [{"a": 1}, {"b": np.nan}],
+    }
+    text = dumps(document)
+    reference = json.dumps(json_ready(document), ensure_ascii=False, indent=2, allow_nan=False)
+    assert json.loads(text, parse_constant=_reject) == json.loads(reference)
+    lines = text.splitlines()
+    assert '      {"path": "Område 0/2024.xlsx", "rows": 30},' in lines
+    assert '    {"n": 3, "sd": null, "df": null, "x": 0.1},' in lines
+    assert sum(line.startswith('    {"mean": ') for line in lines) == many
+    small = {k: v[:2] if isinstance(v, list) else v for k, v in document.items()}
+    small["meta"] = {"files": document["meta"]["files"][:2]}
+    expected = json.dumps(json_ready(small), ensure_ascii=False, indent=2, allow_nan=False)
+    assert dumps(small) == expected + "\n"
+
+
 # ------------------------------------------------------------ no file lost
 
 

@@ -236,7 +236,9 @@ def _relation_values(table: RawTable, plan: ColumnPlan, instrument: Instrument, 
 
 def _answer_columns(table: RawTable, sources: list[str]) -> list:
     """The item columns to decode: the reader's own float arrays where the frame still
-    holds them (decoded in place, no copy), else the frame's columns."""
+    holds them (decoded in place, no copy), else the frame's columns. A spreadsheet's
+    arrays are its columns by construction (:attr:`.files.RawTable.owned_exact`): taking
+    a Series of each of 30 columns to check cost 0.4 s of 1,000 small files (issue 23)."""
     frame, owned = table.frame, table.owned
 
     def own(column: str) -> bool:
@@ -244,7 +246,7 @@ def _answer_columns(table: RawTable, sources: list[str]) -> list:
         return (
             array is not None
             and len(array) == len(frame)
-            and np.may_share_memory(array, frame[column].to_numpy())
+            and (table.owned_exact or np.may_share_memory(array, frame[column].to_numpy()))
         )
 
     return [owned[c] if own(c) else frame[c] for c in sources]

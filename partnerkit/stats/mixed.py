@@ -311,20 +311,36 @@ def rank_intervals(
         + (1 - shrink) * mus
         + np.sqrt(shrink * d) * rng.standard_normal((draws, len(n)))
     )
-    ranks = _ranks(sims)
+    ranks = _rank_order(sims)
+    # the two quantiles of each group's ranks from one partition of the integer ranks: the
+    # places numpy's "inverted_cdf" quantile picks, found on 0..draws-1 (two float
+    # np.quantile calls took 0.25 s per dimension on 1,000 areas, issue 23)
     tail = (1 - level) / 2
-    low = np.quantile(ranks, tail, axis=0, method="inverted_cdf")
-    high = np.quantile(ranks, 1 - tail, axis=0, method="inverted_cdf")
+    places = np.arange(draws)
+    at = [int(np.quantile(places, q, method="inverted_cdf")) for q in (tail, 1 - tail)]
+    low, high = np.partition(ranks, at, axis=0)[at].astype(float)
     return rank, low, high
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
     """Rank 1 for the highest value in each row (ties by position)."""
-    order = np.argsort(-values, axis=1, kind="stable")
+    return _rank_order(values).astype(float)
+
+
+def _rank_order(values: np.ndarray) -> np.ndarray:
+    """:func:`_ranks` as integers. Rows are sorted by numpy's default (unstable) sort, which
+    took half the time of a stable one on 2,000 draws x 1,000 areas; rows that hold a tie
+    (or a NaN) are sorted again stably, so ties still rank by position."""
+    negated = -values
+    order = np.argsort(negated, axis=1)
+    ranked = np.take_along_axis(negated, order, axis=1)
+    again = (ranked[:, 1:] == ranked[:, :-1]).any(axis=1) | np.isnan(ranked[:, -1:]).any(axis=1)
+    if again.any():
+        order[again] = np.argsort(negated[again], axis=1, kind="stable")
     ranks = np.empty_like(order)
     rows = np.arange(values.shape[0])[:, None]
     ranks[rows, order] = np.arange(1, values.shape[1] + 1)
-    return ranks.astype(float)
+    return ranks
 
 
 @dataclass(frozen=True)
