@@ -322,7 +322,16 @@ def chromium():
 #: contiguous share of the collection and idle workers steal from the others' tails
 #: (``--dist worksteal``): these are dealt out over the shares' heads, so no worker is
 #: left with a long test at the end while the others idle.
-LONGEST = ()
+#: Only tests without costly module fixtures: a test moved away from its module sets
+#: that module's fixtures up once more.
+LONGEST = (
+    "tests/test_family.py::test_null_surveys_keep_the_promised_false_finding_rate",
+    "tests/test_disclosure.py::test_runs_by_different_extra_columns_hold_together",
+    "tests/test_disclosure.py::test_every_command_and_grouping_on_the_example_together",
+    "tests/test_disclosure.py::test_real_exports_every_run_together",
+    "tests/test_disclosure.py::test_a_real_surveyxact_export_every_run_together",
+    "tests/test_examples.py::test_generator_reproduces_the_shipped_files",
+)
 
 
 def _shares(count: int, workers: int) -> list[int]:
