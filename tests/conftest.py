@@ -272,30 +272,33 @@ def _pattern_once(request, monkeypatch):
 
 # ------------------------------------------------------------ one Chromium per session
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+
+def _chromium_settings() -> tuple[str, list[str]]:
+    """Where Chromium is and its flags: those of scripts/screenshot_report.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "screenshot_report", ROOT / "scripts" / "screenshot_report.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script.CHROMIUM, script.CHROMIUM_ARGS
 
 
 def _launch(playwright):
     """Debian's Chromium, else playwright's own; a skip only when there is no browser at all."""
     import shutil
 
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    chromium, flags = _chromium_settings()
+    executable = chromium if Path(chromium).exists() else shutil.which("chromium")
     if executable:
-        return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        return playwright.chromium.launch(executable_path=executable, args=flags)
     try:
-        return playwright.chromium.launch(args=CHROMIUM_ARGS)
+        return playwright.chromium.launch(args=flags)
     except Exception as exc:  # playwright's Error when its browser was never downloaded
         if "Executable doesn't exist" not in str(exc):
             raise
-        pytest.skip(f"no Chromium: {CHROMIUM} is missing and playwright has no browser")
+        pytest.skip(f"no Chromium: {chromium} is missing and playwright has no browser")
 
 
 @pytest.fixture(scope="session")
