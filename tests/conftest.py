@@ -177,3 +177,193 @@ def _no_columns(monkeypatch):
     the language (PARTNERKIT_LANG)."""
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("PARTNERKIT_LANG", raising=False)
+
+
+# ------------------------------------------------------------ the anonymity pattern, once
+
+#: Test modules that see the real :func:`decide_pattern` on every call: those about the
+#: pattern itself, and those that time a run.
+_PATTERN_EVERY_CALL = {"test_disclosure", "test_privacy", "test_batch_speed"}
+_PATTERN_MEMO: dict[tuple, tuple] = {}
+_PATTERN_MEMO_SIZE = 256
+_PATTERN_MEMO_ROWS = 20_000
+_ARRAYS = ("within", "row_keys")  # options keyed by identity or content, not repr
+
+
+def _module_state(module) -> tuple:
+    """The functions and constants of ``module`` by identity: a test that replaces one
+    (monkeypatch) gets a pattern decided afresh."""
+    return tuple(
+        (name, id(value))
+        for name, value in sorted(vars(module).items())
+        if (callable(value) or name.isupper()) and name != "decide_pattern"  # the memo's own
+    )
+
+
+def _digest(array) -> str:
+    import hashlib
+
+    import numpy as np
+
+    array = np.ascontiguousarray(array)
+    return f"{array.dtype}{array.shape}" + hashlib.blake2b(array.view(np.uint8)).hexdigest()
+
+
+def _remembered(decide):
+    """``decide_pattern`` kept per input (the frame's content and every argument, the
+    pattern modules' code and constants): the same survey read again, by the many tests
+    that run a command on the bundled example, gets the pattern it got the first time.
+
+    The pattern is a pure function of these inputs, and the commands already share one
+    pattern per survey (``protect._CACHE``); this shares it across reads of the same file.
+    It took about 0.4-0.6 s of every command run on the example (stop 27's note)."""
+    import functools
+
+    import numpy as np
+    import pandas as pd
+
+    from partnerkit.privacy import lp, pattern
+
+    @functools.wraps(decide)
+    def remembered(frame, keys, measures, **options):
+        if len(frame) > _PATTERN_MEMO_ROWS:
+            return decide(frame, keys, measures, **options)
+        within = tuple(options.get("within", ()))
+        row_keys = options.get("row_keys")
+        key = (
+            _digest(pd.util.hash_pandas_object(frame, index=True).to_numpy()),
+            tuple(map(str, frame.columns)),
+            tuple(map(str, frame.dtypes)),
+            tuple(keys),
+            tuple((name, _digest(np.asarray(v, dtype=float))) for name, v in measures.items()),
+            None if row_keys is None else _digest(row_keys),
+            tuple(id(p) for p in within),
+            tuple(sorted((k, repr(v)) for k, v in options.items() if k not in _ARRAYS)),
+            _module_state(pattern),
+            _module_state(lp),
+        )
+        found = _PATTERN_MEMO.get(key)
+        if found is None:
+            # the patterns nested in are kept with it, so their ids in the key stay theirs
+            found = (decide(frame, keys, measures, **options), within)
+            if len(_PATTERN_MEMO) >= _PATTERN_MEMO_SIZE:
+                _PATTERN_MEMO.pop(next(iter(_PATTERN_MEMO)))
+            _PATTERN_MEMO[key] = found
+        return found[0]
+
+    return remembered
+
+
+@pytest.fixture(autouse=True)
+def _pattern_once(request, monkeypatch):
+    """Every test but those of :data:`_PATTERN_EVERY_CALL` shares decided patterns
+    (set PARTNERKIT_TEST_PATTERN_MEMO=0 to decide every one afresh)."""
+    import os
+
+    if os.environ.get("PARTNERKIT_TEST_PATTERN_MEMO") == "0":
+        return
+    module = getattr(request.module, "__name__", "").rpartition(".")[2]
+    if module in _PATTERN_EVERY_CALL:
+        return
+    from partnerkit.privacy import pattern
+
+    monkeypatch.setattr(pattern, "decide_pattern", _remembered(pattern.decide_pattern))
+
+
+# ------------------------------------------------------------ one Chromium per session
+
+
+def _chromium_settings() -> tuple[str, list[str]]:
+    """Where Chromium is and its flags: those of scripts/screenshot_report.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "screenshot_report", ROOT / "scripts" / "screenshot_report.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script.CHROMIUM, script.CHROMIUM_ARGS
+
+
+def _launch(playwright):
+    """Debian's Chromium, else playwright's own; a skip only when there is no browser at all."""
+    import shutil
+
+    chromium, flags = _chromium_settings()
+    executable = chromium if Path(chromium).exists() else shutil.which("chromium")
+    if executable:
+        return playwright.chromium.launch(executable_path=executable, args=flags)
+    try:
+        return playwright.chromium.launch(args=flags)
+    except Exception as exc:  # playwright's Error when its browser was never downloaded
+        if "Executable doesn't exist" not in str(exc):
+            raise
+        pytest.skip(f"no Chromium: {chromium} is missing and playwright has no browser")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for every browser test of a worker (a launch took 1-3 s); each test
+    opens its own page."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="no Chromium: playwright is not installed"
+    )
+    playwright = sync_api.sync_playwright().start()
+    try:
+        browser = _launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+# ------------------------------------------------------------ the longest tests first
+
+#: The longest tests (node id prefixes), longest first. With xdist each worker gets a
+#: contiguous share of the collection and idle workers steal from the others' tails
+#: (``--dist worksteal``): these are dealt out over the shares' heads, so no worker is
+#: left with a long test at the end while the others idle.
+#: Only tests without costly module fixtures: a test moved away from its module sets
+#: that module's fixtures up once more.
+LONGEST = (
+    "tests/test_family.py::test_null_surveys_keep_the_promised_false_finding_rate",
+    "tests/test_disclosure.py::test_runs_by_different_extra_columns_hold_together",
+    "tests/test_disclosure.py::test_every_command_and_grouping_on_the_example_together",
+    "tests/test_disclosure.py::test_real_exports_every_run_together",
+    "tests/test_disclosure.py::test_a_real_surveyxact_export_every_run_together",
+    "tests/test_examples.py::test_generator_reproduces_the_shipped_files",
+)
+
+
+def _shares(count: int, workers: int) -> list[int]:
+    """How many tests each worker gets first (xdist's worksteal: the pending tests
+    split evenly, in order, over the idle workers)."""
+    sizes = []
+    for i in range(workers):
+        sizes.append(count // (workers - i))
+        count -= sizes[-1]
+    return sizes
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    def rank(item) -> int:
+        return next((i for i, p in enumerate(LONGEST) if item.nodeid.startswith(p)), -1)
+
+    ranks = [rank(item) for item in items]
+    longest = sorted((r, i) for i, r in enumerate(ranks) if r >= 0)
+    if not longest:
+        return
+    rest = [item for item, r in zip(items, ranks, strict=True) if r < 0]
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    dealt = [[items[i] for _, i in longest[w::workers]] for w in range(workers)]
+    ordered, start = [], 0
+    for w, size in enumerate(_shares(len(items), workers)):
+        take = max(0, size - len(dealt[w]))
+        ordered += dealt[w] + rest[start : start + take]
+        start += take
+    ordered += rest[start:]
+    items[:] = ordered

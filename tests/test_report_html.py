@@ -8,7 +8,6 @@ report's own records, and prints the page to an A4 PDF.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from html import unescape
 from html.parser import HTMLParser
@@ -25,15 +24,6 @@ from partnerkit.render.html import render_html
 from partnerkit.report import build_report
 from tests.conftest import EXAMPLE_XLSX, EXAMPLES, ROOT, invoke, write_table
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CHART_IDS = ("profile", "gaps", "trend", "trajectory", "areas", "caterpillar-equality")
 
 
@@ -398,24 +388,8 @@ def test_no_report_file_is_written_unless_every_one_can_be(tmp_path, monkeypatch
     assert not xlsx.exists() and page.read_text(encoding="utf-8") == "the board's own notes"
 
 
-def _browser(playwright):
-    """Debian's Chromium, else playwright's own; a skip only when there is no browser at all."""
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if executable:
-        return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    try:
-        return playwright.chromium.launch(args=CHROMIUM_ARGS)
-    except Exception as exc:  # playwright's Error when its browser was never downloaded
-        if "Executable doesn't exist" not in str(exc):
-            raise
-        pytest.skip(f"no Chromium: {CHROMIUM} is missing and playwright has no browser")
-
-
 @pytest.mark.parametrize("which", ["example", "areas"])
-def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="no Chromium: playwright is not installed"
-    )
+def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path, chromium):
     report = report_da if which == "example" else areas_report
     path = tmp_path / "report.html"
     path.write_text(render_html(report), encoding="utf-8")
@@ -423,32 +397,30 @@ def test_the_report_in_a_browser(which, report_da, areas_report, tmp_path):
     expected = _expected_series(report)
     errors: list[str] = []
     requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url) if r.url != url else None)
-            page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
-            page.goto(url, wait_until="load")
-            for chart, count in expected.items():
-                svg = page.locator(f"svg#chart-{chart}")
-                assert svg.count() == 1, chart
-                assert svg.get_attribute("data-series") == str(count), chart
-                if chart == "trend":  # small multiples: a panel per dimension shown
-                    dims = report.trend.rounds
-                    dims = dims[~dims["suppressed"].astype(bool)]["dimension"].nunique()
-                    assert svg.get_attribute("data-panels") == str(dims)
-                box = svg.bounding_box()
-                assert box is not None and box["width"] > 600, (chart, box)
-            relation_charts = 2 if report.relations is not None else 0  # balance, trust
-            assert page.locator("svg").count() == len(expected) + relation_charts
-            assert page.title() == report.title
-            pdf = page.pdf(format="A4")
-            assert pdf.startswith(b"%PDF")
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url) if r.url != url else None)
+        page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+        page.goto(url, wait_until="load")
+        for chart, count in expected.items():
+            svg = page.locator(f"svg#chart-{chart}")
+            assert svg.count() == 1, chart
+            assert svg.get_attribute("data-series") == str(count), chart
+            if chart == "trend":  # small multiples: a panel per dimension shown
+                dims = report.trend.rounds
+                dims = dims[~dims["suppressed"].astype(bool)]["dimension"].nunique()
+                assert svg.get_attribute("data-panels") == str(dims)
+            box = svg.bounding_box()
+            assert box is not None and box["width"] > 600, (chart, box)
+        relation_charts = 2 if report.relations is not None else 0  # balance, trust
+        assert page.locator("svg").count() == len(expected) + relation_charts
+        assert page.title() == report.title
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF")
+    finally:
+        page.close()
     assert errors == []
     assert requests == []
 

@@ -18,7 +18,6 @@ from partnerkit import read_survey
 from partnerkit.render.html import render_html
 from partnerkit.report import FINDINGS_PER_GROUP, FINDINGS_SHOWN, build_report
 from tests.conftest import EXAMPLES
-from tests.test_report_html import _browser
 
 
 @pytest.fixture(scope="module")
@@ -134,40 +133,37 @@ def test_tables_never_hyphenate_and_numbers_never_break(areas_report):
     assert re.search(r"(^|\n)td \{ white-space: nowrap; \}", css)
 
 
-def test_the_first_print_page_holds_title_and_summary(areas_report, tmp_path):
+def test_the_first_print_page_holds_title_and_summary(areas_report, tmp_path, chromium):
     """In Chromium's print layout (A4 less 15 mm margins: 680 × 1009 CSS px) the summary
     ends on the first page and the first section starts the second; no table cell
     hyphenates, no cell holding a number wraps, and no value, zone word or n runs out of
     its column ("opmærksomhed" did in a column of eight)."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     path = tmp_path / "report.html"
     path.write_text(render_html(areas_report), encoding="utf-8")
-    with sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        try:
-            page = browser.new_page(viewport={"width": 680, "height": 1009})
-            page.emulate_media(media="print")
-            page.goto(path.resolve().as_uri())
-            box = page.evaluate(
-                """() => {
-                  const r = document.querySelector('#findings').getBoundingClientRect();
-                  const s = getComputedStyle(document.querySelector('#findings'));
-                  return {bottom: r.bottom + window.scrollY, after: s.breakAfter};
-                }"""
-            )
-            cells = page.evaluate(
-                """() => [...document.querySelectorAll('td')].map(td => {
-                  const s = getComputedStyle(td);
-                  return [td.className, s.hyphens, s.whiteSpace, td.textContent];
-                })"""
-            )
-            overflowing = page.evaluate(
-                """() => [...document.querySelectorAll('td .v, td .zw, td .n')]
-                  .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)"""
-            )
-            pdf = page.pdf(format="A4", margin={"top": "15mm", "bottom": "15mm"})
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 680, "height": 1009})
+    try:
+        page.emulate_media(media="print")
+        page.goto(path.resolve().as_uri())
+        box = page.evaluate(
+            """() => {
+              const r = document.querySelector('#findings').getBoundingClientRect();
+              const s = getComputedStyle(document.querySelector('#findings'));
+              return {bottom: r.bottom + window.scrollY, after: s.breakAfter};
+            }"""
+        )
+        cells = page.evaluate(
+            """() => [...document.querySelectorAll('td')].map(td => {
+              const s = getComputedStyle(td);
+              return [td.className, s.hyphens, s.whiteSpace, td.textContent];
+            })"""
+        )
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('td .v, td .zw, td .n')]
+              .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)"""
+        )
+        pdf = page.pdf(format="A4", margin={"top": "15mm", "bottom": "15mm"})
+    finally:
+        page.close()
     assert box["after"] == "page"
     assert box["bottom"] <= 1009, box
     assert pdf.startswith(b"%PDF")

@@ -137,19 +137,16 @@ def test_report_command_writes_both_files_and_refuses_other_types(runner, tmp_pa
     assert none.exit_code == 2 and "give -o report.xlsx" in none.stderr
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
-def test_libreoffice_converts_the_workbook_to_pdf(workbook, tmp_path):
+@pytest.fixture(scope="module")
+def workbook_pdf(workbook, tmp_path_factory):
+    """The example's workbook as LibreOffice prints it (A4 PDF): converted once for the
+    tests below (a conversion took 5-10 s)."""
     _, path = workbook
-    out = subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "report.pdf"
-    assert out.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), out.stderr
+    return _to_pdf(path, tmp_path_factory.mktemp("pdf"))
+
+
+def test_libreoffice_converts_the_workbook_to_pdf(workbook_pdf):
+    assert workbook_pdf.read_bytes().startswith(b"%PDF")
 
 
 # ------------------------------------------------------- board's language, LibreOffice (issue 20)
@@ -184,18 +181,27 @@ def test_danish_workbook_speaks_danish(workbook):
     assert number_formats and all(f.startswith("[$-406]") for f in number_formats)
 
 
-def _pdf_text(xlsx, tmp_path) -> str:
-    """The workbook as LibreOffice prints it (A4 PDF), as text (Ghostscript's txtwrite)."""
-    soffice, gs = shutil.which("soffice"), shutil.which("gs")
-    if not soffice or not gs:
-        pytest.skip("LibreOffice (soffice) or Ghostscript (gs) is not installed")
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
+def _to_pdf(xlsx, folder):
+    """``xlsx`` as LibreOffice prints it (A4 PDF) into ``folder``."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = folder / "lo-profile"
+    out = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(tmp_path), str(xlsx)],
-        check=True, capture_output=True, timeout=180,
+         "pdf", "--outdir", str(folder), str(xlsx)],
+        capture_output=True, text=True, timeout=180,
     )  # fmt: skip
-    pdf = tmp_path / f"{xlsx.stem}.pdf"
+    pdf = folder / f"{xlsx.stem}.pdf"
+    assert out.returncode == 0 and pdf.is_file(), out.stderr
+    return pdf
+
+
+def _pdf_text(pdf) -> str:
+    """A PDF's text (Ghostscript's txtwrite)."""
+    gs = shutil.which("gs")
+    if not gs:
+        pytest.skip("Ghostscript (gs) is not installed")
     out = subprocess.run(
         [gs, "-q", "-sDEVICE=txtwrite", "-o", "-", str(pdf)],
         check=True,
@@ -206,15 +212,18 @@ def _pdf_text(xlsx, tmp_path) -> str:
 
 
 @pytest.mark.parametrize("which", ["example", "areas"])
-def test_no_header_is_wider_than_its_column_in_libreoffice(which, tmp_path):
+def test_no_header_is_wider_than_its_column_in_libreoffice(which, request, tmp_path):
     """Rendered by LibreOffice, every word of every header cell appears whole: a header
     wider than its column would break inside a word ("Boligorganisa|tion") or be cut."""
     from tests.conftest import EXAMPLES
 
-    source = EXAMPLE_XLSX if which == "example" else EXAMPLES / "areas"
-    path = tmp_path / f"{which}.xlsx"
-    write_report(build_report(read_survey(source), lang="da"), path)
-    text = _pdf_text(path, tmp_path)
+    if which == "example":  # the module's workbook, converted once
+        path, pdf = request.getfixturevalue("workbook")[1], request.getfixturevalue("workbook_pdf")
+    else:
+        path = tmp_path / f"{which}.xlsx"
+        write_report(build_report(read_survey(EXAMPLES / "areas"), lang="da"), path)
+        pdf = _to_pdf(path, tmp_path)
+    text = _pdf_text(pdf)
     words = set()
     for _sheet, header in _header_cells(openpyxl.load_workbook(path)):
         words |= {w for w in header.split() if len(w) >= 4}
