@@ -101,9 +101,10 @@ class Result:
         counts = {"min_n": 0, **({"dominance": 0} if dominance else {}), "secondary": 0}
         frames = [self.records, *self.tables().values()]
         for frame in frames:
-            if frame is None or "suppressed_reason" not in frame.columns:
+            if frame is None:
                 continue
-            for reason in frame["suppressed_reason"]:
+            # gaps' records hold their groups nested, with no reason of their own
+            for reason in frame.get("suppressed_reason", ()):
                 if reason in counts:
                     counts[reason] += 1
             for nested in ("groups", "items"):

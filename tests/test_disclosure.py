@@ -509,6 +509,19 @@ def test_meta_counts_hidden_groups_per_reason(runner):
     assert counts["min_n"] > 0 and counts["secondary"] > 0
 
 
+def test_meta_counts_the_groups_gaps_hides_inside_its_comparisons(runner):
+    """gaps' records hold their groups nested (no reason of their own): meta counted 0."""
+    out = invoke(runner, "gaps", EXAMPLE, "--between", "actor", "-f", "json")
+    document = json.loads(out.stdout)
+    groups = [g for key in ("results", "focus") for r in document[key] for g in r["groups"]]
+    reasons = pd.Series([g["suppressed_reason"] for g in groups])
+    assert document["meta"]["privacy"]["hidden"] == {
+        "min_n": int((reasons == "min_n").sum()),
+        "secondary": int((reasons == "secondary").sum()),
+    }
+    assert (reasons == "min_n").sum() > 0
+
+
 # ------------------------------------------------------------- the attack
 
 
