@@ -61,9 +61,13 @@ AUDIT_ROUNDS = 6  # audit rounds per measure before leaving the rest to privacy-
 # paused (HiGHS through scipy 1.16): the example's 116 classes take 0.01-0.06 s per
 # solve; with one extra --by column (350 classes) 0.1-1.0 s, ten measures 6 s a
 # pattern; stopped at 0.15 s, the best solution found cost 15-20 % more than the
-# optimum. ILP_SECONDS only bounds a slow solve (its best solution is taken).
+# optimum. ILP_NODES only bounds a slow solve (its best solution is taken). It counts
+# branch-and-bound nodes, not seconds: a limit in seconds made the pattern depend on how
+# busy the machine was (a loaded machine stopped the same solve earlier, with another
+# solution), and two runs on the same files must decide the same pattern. The example's
+# solves all finish at the root node.
 ILP_CLASSES = 250
-ILP_SECONDS = 1.0
+ILP_NODES = 2_000
 #: Cost of hiding a margin of a hierarchy (a sector of several actor types) per
 #: respondent, against 1 for any other group (see :func:`_costs`).
 MARGIN_WEIGHT = 0.5
@@ -420,7 +424,7 @@ def _digest(cube: Cube, measures, settings, row_keys, within) -> bytes:
 
     h = hashlib.blake2b(digest_size=20)
     functions = (lp.prove, lp.box_reach, lp.certify, lp.sum_bounds, _secondary, _exposed_classes)
-    limits = (FULL_LP_CELLS, AUDIT_ROUNDS, ILP_CLASSES, ILP_SECONDS, MARGIN_WEIGHT, lp.WARM)
+    limits = (FULL_LP_CELLS, AUDIT_ROUNDS, ILP_CLASSES, ILP_NODES, MARGIN_WEIGHT, lp.WARM)
     h.update(repr((cube.keys, cube.sizes, cube.values, settings, limits)).encode())
     h.update(repr(tuple(id(f) for f in functions)).encode())
     for array in (cube.cell_of_row, cube.cells, *cube.parent.values()):
@@ -622,7 +626,7 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
         constraints=LinearConstraint(a, 0.0, np.inf),
         integrality=np.ones(size),
         bounds=Bounds(low, high),
-        options={"time_limit": ILP_SECONDS},
+        options={"node_limit": ILP_NODES},
     )
     if res.x is None:
         return False
