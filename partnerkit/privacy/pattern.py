@@ -619,6 +619,8 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
     )
     a = sparse.vstack([alone, pooled], format="csr")
     low = hidden.astype(float)
+    if (a @ low >= 0).all():  # what is hidden already keeps the rule: nothing to add
+        return True
     high = np.where(n > 0, 1.0, 0.0)
     high = np.maximum(high, low)
     res = milp(
