@@ -179,6 +179,97 @@ def _no_columns(monkeypatch):
     monkeypatch.delenv("PARTNERKIT_LANG", raising=False)
 
 
+# ------------------------------------------------------------ the anonymity pattern, once
+
+#: Test modules that see the real :func:`decide_pattern` on every call: those about the
+#: pattern itself, and those that time a run.
+_PATTERN_EVERY_CALL = {"test_disclosure", "test_privacy", "test_batch_speed"}
+_PATTERN_MEMO: dict[tuple, tuple] = {}
+_PATTERN_MEMO_SIZE = 256
+_PATTERN_MEMO_ROWS = 20_000
+_ARRAYS = ("within", "row_keys")  # options keyed by identity or content, not repr
+
+
+def _module_state(module) -> tuple:
+    """The functions and constants of ``module`` by identity: a test that replaces one
+    (monkeypatch) gets a pattern decided afresh."""
+    return tuple(
+        (name, id(value))
+        for name, value in sorted(vars(module).items())
+        if (callable(value) or name.isupper()) and name != "decide_pattern"  # the memo's own
+    )
+
+
+def _digest(array) -> str:
+    import hashlib
+
+    import numpy as np
+
+    array = np.ascontiguousarray(array)
+    return f"{array.dtype}{array.shape}" + hashlib.blake2b(array.view(np.uint8)).hexdigest()
+
+
+def _remembered(decide):
+    """``decide_pattern`` kept per input (the frame's content and every argument, the
+    pattern modules' code and constants): the same survey read again, by the many tests
+    that run a command on the bundled example, gets the pattern it got the first time.
+
+    The pattern is a pure function of these inputs, and the commands already share one
+    pattern per survey (``protect._CACHE``); this shares it across reads of the same file.
+    It took about 0.4-0.6 s of every command run on the example (stop 27's note)."""
+    import functools
+
+    import numpy as np
+    import pandas as pd
+
+    from partnerkit.privacy import lp, pattern
+
+    @functools.wraps(decide)
+    def remembered(frame, keys, measures, **options):
+        if len(frame) > _PATTERN_MEMO_ROWS:
+            return decide(frame, keys, measures, **options)
+        within = tuple(options.get("within", ()))
+        row_keys = options.get("row_keys")
+        key = (
+            _digest(pd.util.hash_pandas_object(frame, index=True).to_numpy()),
+            tuple(map(str, frame.columns)),
+            tuple(map(str, frame.dtypes)),
+            tuple(keys),
+            tuple((name, _digest(np.asarray(v, dtype=float))) for name, v in measures.items()),
+            None if row_keys is None else _digest(row_keys),
+            tuple(id(p) for p in within),
+            tuple(sorted((k, repr(v)) for k, v in options.items() if k not in _ARRAYS)),
+            _module_state(pattern),
+            _module_state(lp),
+        )
+        found = _PATTERN_MEMO.get(key)
+        if found is None:
+            # the patterns nested in are kept with it, so their ids in the key stay theirs
+            found = (decide(frame, keys, measures, **options), within)
+            if len(_PATTERN_MEMO) >= _PATTERN_MEMO_SIZE:
+                _PATTERN_MEMO.pop(next(iter(_PATTERN_MEMO)))
+            _PATTERN_MEMO[key] = found
+        return found[0]
+
+    return remembered
+
+
+@pytest.fixture(autouse=True)
+def _pattern_once(request, monkeypatch):
+    """Every test but those of :data:`_PATTERN_EVERY_CALL` shares decided patterns
+    (set PARTNERKIT_TEST_PATTERN_MEMO=0 to decide every one afresh)."""
+    import os
+
+    if os.environ.get("PARTNERKIT_TEST_PATTERN_MEMO") == "0":
+        return
+    module = getattr(request.module, "__name__", "").rpartition(".")[2]
+    if module in _PATTERN_EVERY_CALL:
+        return
+    from partnerkit.privacy import pattern
+
+    monkeypatch.setattr(pattern, "decide_pattern", _remembered(pattern.decide_pattern))
+
+
 # ------------------------------------------------------------ one Chromium per session
 
 
