@@ -377,6 +377,7 @@ def decide_pattern(
     lattice = build_lattice(cube)
     nested = [_nesting(cube, lattice, sub) for sub in within]
     out = {}
+    memo: dict = {}  # per distinct n_cell: what its measures share (see _classes)
     size = len(cube.cells)
     everyone = np.bincount(cube.cell_of_row, minlength=size).astype(float)
     for name, values in measures.items():
@@ -397,8 +398,9 @@ def decide_pattern(
             spread = (low, high)
         fixed = [(sub, name, to_sub, groups) for sub, to_sub, groups in nested]
         out[name] = _decide_measure(
-            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary, spread, fixed
-        )
+            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary, spread, fixed,
+            memo,
+        )  # fmt: skip
     pattern = Pattern(cube, min_n, protection, out, row_keys, digest=digest)
     _DECIDED[digest] = pattern
     for stale in list(_DECIDED)[:-_DECIDED_SIZE]:
@@ -451,7 +453,38 @@ def _nesting(cube: Cube, lat: Lattice, sub: Pattern) -> tuple:
     return sub, to_sub, np.flatnonzero(groups)
 
 
-def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, secondary, spread, fixed):
+@dataclass
+class _Classes:
+    """What a measure's pattern takes from its respondents per cell (``n_cell``) alone:
+    the classes of groups, their sizes and cells, the partitions and the costs, and
+    what was decided on them (see :func:`_classes`)."""
+
+    hashes: np.ndarray
+    first: np.ndarray
+    cls: np.ndarray
+    n_cls: np.ndarray
+    rows: object
+    nonempty: np.ndarray
+    pid: np.ndarray
+    pp: np.ndarray
+    pc: np.ndarray
+    cost: np.ndarray | None
+    blocks: np.ndarray | None
+    # secondary suppression per input: (what is hidden, cost) -> the classes it adds
+    chosen: dict = field(default_factory=dict)
+    # the audit's equations per hidden set, and the points its proofs share (lp.Proofs)
+    audits: dict = field(default_factory=dict)
+
+
+def _classes(cube, lat, n_cell, secondary, memo: dict) -> _Classes:
+    """The :class:`_Classes` of ``n_cell``, computed once per distinct ``n_cell`` in
+    ``memo``: the measures of one pattern (ten dimensions, thirty items) usually have
+    the same respondents in every cell (nobody skipped), and everything here is a
+    function of ``n_cell`` (and the cube and lattice, fixed for a pattern)."""
+    key = np.ascontiguousarray(n_cell).tobytes()
+    found = memo.get(key)
+    if found is not None:
+        return found
     member = lat.member
     present = (n_cell > 0).astype(np.int64)
     hashes = np.asarray(member @ (cube.weights * present[:, None]))
@@ -462,6 +495,26 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     cls = cls.reshape(-1)
     n_cls = n_group[first]
     rows = member[first].multiply(present[None, :]).tocsr()  # each class's cells with data
+    # partitions in class space, without trivial ones (parent = child) and empty children
+    pp, pc = cls[lat.part_parent], cls[lat.part_child]
+    keep = (pp != pc) & nonempty[lat.part_child]
+    pid, pp, pc = lat.part_id[keep], pp[keep], pc[keep]
+    cost = blocks = None
+    if secondary:
+        _, pid = np.unique(pid, return_inverse=True)
+        pid = pid.reshape(-1)
+        blocks = _blocks(cube)
+        cost = _costs(cube, lat, cls, n_cls)
+    found = _Classes(hashes, first, cls, n_cls, rows, nonempty, pid, pp, pc, cost, blocks)
+    memo[key] = found
+    return found
+
+
+def _decide_measure(
+    cube, lat, n_cell, s_cell, min_n, scale, protection, secondary, spread, fixed, memo=None
+):
+    k = _classes(cube, lat, n_cell, secondary, {} if memo is None else memo)
+    cls, n_cls, rows, nonempty = k.cls, k.n_cls, k.rows, k.nonempty
     hidden = (n_cls < min_n) & (n_cls > 0)
     reason = np.where(hidden, "min_n", None).astype(object)
     if spread is not None:
@@ -478,16 +531,9 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
                 cells = np.unique(to_sub[rows.indices[rows.indptr[c] : rows.indptr[c + 1]]])
                 hidden[c], reason[c] = sub.decide(measure, cells)
                 locked[c] = True
-    # partitions in class space, without trivial ones (parent = child) and empty children
-    pp, pc = cls[lat.part_parent], cls[lat.part_child]
-    keep = (pp != pc) & nonempty[lat.part_child]
-    pid, pp, pc = lat.part_id[keep], pp[keep], pc[keep]
     audited = True
     if secondary:
-        _, pid = np.unique(pid, return_inverse=True)
-        pid = pid.reshape(-1)
-        blocks = _blocks(cube)
-        cost = _costs(cube, lat, cls, n_cls)
+        pid, pp, pc, blocks, cost = k.pid, k.pp, k.pc, k.blocks, k.cost
         if locked is not None:
             # a group the nested-in pattern shows is hidden here only when nothing else
             # protects (its cost above every other choice together): a lock that could
@@ -496,7 +542,7 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
         before = np.inf
         proved = np.zeros(len(n_cls), dtype=bool)  # proofs hold as more groups are hidden
         for lp_round in range(AUDIT_ROUNDS + 1):
-            _secondary(hidden, reason, n_cls, cost, pid, pp, pc, min_n)
+            _secondary_once(k, hidden, reason, cost, min_n)
             if lp_round == AUDIT_ROUNDS:
                 audited = False  # not proved safe in the rounds: privacy-check is the audit
                 break
@@ -512,6 +558,7 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
                 protection,
                 blocks,
                 proved,
+                k.audits,
             )
             if exposed.size == 0:
                 break
@@ -526,7 +573,7 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     by_hash = {}
     empty = ~(n_cls > 0)
     for c in range(len(n_cls)):
-        key = (int(hashes[first[c], 0]), int(hashes[first[c], 1]))
+        key = (int(k.hashes[k.first[c], 0]), int(k.hashes[k.first[c], 1]))
         by_hash[key] = (True, "min_n") if empty[c] else (bool(hidden[c]), reason[c])
     cell_hidden = _hidden_cells(rows, hidden)
     counts = {r: int(((reason == r) & hidden).sum()) for r in REASONS if (reason == r).any()}
@@ -535,6 +582,24 @@ def _decide_measure(cube, lat, n_cell, s_cell, min_n, scale, protection, seconda
     return MeasurePattern(
         n_cell, cell_hidden, by_hash, rows[visible], counts, audited, unproved, spread
     )
+
+
+def _secondary_once(k: _Classes, hidden, reason, cost, min_n) -> None:
+    """:func:`_secondary`, decided once per input and reused for every measure with the
+    same one. Its result is a function of what is hidden, the costs and the partitions
+    (``k``'s, as ``min_n``, fixed for a pattern): it reads no answer, and the integer
+    program is deterministic (a node limit, no time limit). It reads ``reason`` only
+    for classes it hides, which are shown before and so have none, and gives them
+    "secondary"; so adding the remembered classes the same way is the same result."""
+    key = hidden.tobytes() + np.ascontiguousarray(cost).tobytes()
+    added = k.chosen.get(key)
+    if added is None:
+        before = hidden.copy()
+        _secondary(hidden, reason, k.n_cls, cost, k.pid, k.pp, k.pc, min_n)
+        k.chosen[key] = np.flatnonzero(hidden & ~before)
+        return
+    hidden[added] = True
+    reason[added] = "secondary"
 
 
 def _unanimous(rows, spread) -> np.ndarray:
@@ -673,8 +738,9 @@ def _blocks(cube: Cube) -> np.ndarray | None:
 
 
 def _exposed_classes(
-    cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks, proved
-):
+    cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks, proved,
+    audits=None,
+):  # fmt: skip
     """Sensitive classes (below ``min_n``, or unanimous) whose mean the visible classes pin to an
     interval narrower than ``protection``. A group hidden only to protect another is
     not sensitive: its interval may be narrow (a group of 40 beside one of 1).
@@ -682,17 +748,24 @@ def _exposed_classes(
     ``proved`` marks the classes proved safe in an earlier round, and gets the new
     ones: a proof holds when more groups are hidden (its points keep every published
     sum, and hiding a group only takes a sum away), so they are not attacked again."""
-    from .lp import prove
+    from .lp import Proofs, prove
 
     cand = np.flatnonzero(hidden & (n_cls > 0) & np.isin(reason, PRIMARY) & ~proved)
     if cand.size == 0:
         return cand
-    cell_hidden = _hidden_cells(rows, hidden)
-    variables = np.flatnonzero(cell_hidden)
-    visible = np.flatnonzero(~hidden & (n_cls > 0))
-    eq = rows[visible][:, variables]
-    touching = np.diff(eq.indptr) > 0
-    eq = eq[touching]
+    # the equations, bounds and variables are functions of the classes (so of n_cell)
+    # and of what is hidden: the measures with the same ones share them, and the
+    # points of their proofs (audits holds them per hidden set; only the truth differs)
+    audit = None if audits is None else audits.get(hidden.tobytes())
+    if audit is None:
+        variables = np.flatnonzero(_hidden_cells(rows, hidden))
+        visible = np.flatnonzero(~hidden & (n_cls > 0))
+        eq = rows[visible][:, variables]
+        eq = eq[np.diff(eq.indptr) > 0]
+        audit = (variables, eq, Proofs())
+        if audits is not None:
+            audits[hidden.tobytes()] = audit
+    variables, eq, proofs = audit
     targets = rows[cand][:, variables]
     lower, upper = n_cell[variables] * scale[0], n_cell[variables] * scale[1]
     truth, needed = s_cell[variables], protection * n_cls[cand]
@@ -700,8 +773,11 @@ def _exposed_classes(
         # every target: feasible points that many share, then its own LPs (warm HiGHS),
         # so what is left is exposed by the exact LP (boxes first cost more than they
         # saved here: the crossed two-column pattern's audit took 3.5 s with them, 1.9 s
-        # without; the example's 0.31 s and 0.27 s)
-        rest = np.flatnonzero(~prove(eq, truth, lower, upper, targets, needed, exact=True))
+        # without; the example's 0.31 s and 0.27 s). The measures with the same hidden
+        # set share the points' directions and the warm LPs (lp.Proofs).
+        rest = np.flatnonzero(
+            ~prove(eq, truth, lower, upper, targets, needed, exact=True, shared=proofs)
+        )
     else:
         rest = _certified(
             cube, eq, truth, lower, upper, targets, n_cls[cand], protection, variables, blocks
