@@ -351,6 +351,145 @@ def test_shared_points_never_claim_more_than_the_lp(monkeypatch, warm):
     assert proved > 0.5 * protected  # of use: the shared points alone prove most
 
 
+def _random_hierarchical_tables(rng, count):
+    """As :func:`_random_linked_tables`, with a hierarchy on the first key: its values
+    pair into parents (0-1, 2-3, like actor types into sectors), and each parent's
+    groups (the other keys at a value or "All") are published too, with probability 0.7."""
+    import itertools
+
+    for _ in range(count):
+        shape = tuple(int(v) for v in rng.integers(3, 5, int(rng.integers(2, 4))))
+        coords = np.array(list(itertools.product(*[range(v) for v in shape])))
+        hidden = np.flatnonzero(rng.random(len(coords)) < 0.6)
+        if hidden.size < 3:
+            continue
+        groups = _published_groups(rng, shape, coords, hidden)
+        for parent in range((shape[0] + 1) // 2):
+            for choice in itertools.product(*[[*range(v), None] for v in shape[1:]]):
+                inside = coords[:, 0] // 2 == parent
+                for m, value in enumerate(choice, start=1):
+                    if value is not None:
+                        inside &= coords[:, m] == value
+                if rng.random() < 0.7 and inside[hidden].any():
+                    groups.append(inside[hidden].astype(float))
+        n = rng.integers(1, 6, hidden.size).astype(float)
+        truth = n * rng.uniform(1, 5, hidden.size).round(1)
+        pairs = [np.isin(np.arange(hidden.size), rng.choice(hidden.size, 2, replace=False))]
+        targets = np.vstack([np.eye(hidden.size), np.array(pairs, dtype=float)])
+        needed = (targets @ n) * rng.choice([0.25, 0.5, 1.0, 2.0])
+        yield np.array(groups), truth, n, 5 * n, targets, needed
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm HiGHS", "linprog"])
+def test_points_shared_between_measures_never_claim_more_than_the_lp(monkeypatch, warm):
+    """Measures with the same hidden cells and bounds (the same respondents per cell) but
+    other answers share an lp.Proofs: the directions of the points found for the
+    measures before, moved to this measure's sums, give points that keep every published
+    sum and bound of this measure (checked here directly), whose target sums never leave
+    the exact LP interval (scipy linprog through sum_bounds, the reference), and prove
+    with ``exact`` decides as that interval does (ties within 1e-6 left out), its warm
+    LPs kept with only their right-hand side changed. On random crossed two-way and
+    three-way tables, with and without a hierarchy on a key."""
+    from scipy import sparse
+
+    from partnerkit.privacy import lp as lp_module
+    from partnerkit.privacy.lp import Proofs, prove
+
+    monkeypatch.setattr(lp_module, "WARM", warm)
+    rng = np.random.default_rng(2915)
+    tables = [
+        *_random_linked_tables(rng, 8 if warm else 3),
+        *_random_hierarchical_tables(rng, 8 if warm else 3),
+    ]
+    by_directions = 0
+    for eq, truth, lower, upper, targets, needed in tables:
+        proofs = Proofs()
+        for measure in range(3):
+            # another measure: other sums within the same bounds
+            x = truth if measure == 0 else (lower * rng.uniform(1, 5, lower.size)).round(1)
+            rhs = eq @ x
+            low, high = sum_bounds(eq, rhs, lower, upper, targets)
+            ends = proofs.reach(sparse.csr_matrix(eq), rhs, x, lower, upper)
+            assert np.abs(eq @ ends - rhs[:, None]).max(initial=0) <= 1e-6 * max(1, abs(rhs).max())
+            assert (ends >= lower[:, None] - 1e-6).all() and (ends <= upper[:, None] + 1e-6).all()
+            sums = targets @ np.column_stack([x, ends])
+            assert (sums >= low[:, None] - 1e-6).all() and (sums <= high[:, None] + 1e-6).all()
+            if measure:
+                by_directions += int((sums.max(axis=1) - sums.min(axis=1) >= needed).sum())
+            width = high - low
+            decided = prove(eq, x, lower, upper, targets, needed, exact=True, shared=proofs)
+            clear = np.abs(width - needed) > 1e-6
+            assert (decided == (width >= needed))[clear].all()
+    assert by_directions > 0  # of use: the directions alone prove targets
+
+
+def test_measures_with_the_same_respondents_share_decisions_and_decide_as_alone(monkeypatch):
+    """Five measures of a generated survey (4 areas x 3 rounds x 8 actor types, groups of
+    1-6), four answered by everyone (the same respondents per cell) and one with
+    answers missing: decided together, the four share their classes, their secondary
+    suppression and their audit's points, and each measure's pattern is the one it gets
+    decided alone (nothing shared). (That the shared path decides as scipy linprog's
+    exact intervals do: test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp.)"""
+    from partnerkit.privacy import pattern as pattern_module
+    from partnerkit.privacy.lp import scaled_protection
+    from partnerkit.privacy.pattern import decide_pattern
+
+    sizes = {"municipality": (6, "public"), "police": (2, "public"), "school": (4, "public"),
+             "housing": (5, "housing"), "volunteer": (3, "civil"), "resident": (6, "civil"),
+             "business": (1, "private"), "other": (1, "other")}  # fmt: skip
+    rows = [
+        (actor, sector, 2020 + r, f"area {a}")
+        for a in range(4)
+        for r in range(3)
+        for actor, (n, sector) in sizes.items()
+        for _ in range(n)
+    ]
+    frame = pd.DataFrame(rows, columns=["actor", "sector", "round", "area"])
+    rng = np.random.default_rng(29)
+    measures = {f"d{i}": np.clip(rng.normal(3.5, 1.0, len(frame)), 1, 5).round(1) for i in range(5)}
+    measures["d4"][rng.random(len(frame)) < 0.1] = np.nan
+    keys = ["actor", "round", "area"]
+    options = {"min_n": 5, "scale": (1, 5), "protection": scaled_protection(1, 5)}
+    solved = []
+    original = pattern_module._secondary
+    monkeypatch.setattr(pattern_module, "_secondary", lambda *a: solved.append(1) or original(*a))
+    together = decide_pattern(frame, keys, measures, **options)
+    shared = len(solved)
+    alone = {
+        m: decide_pattern(frame, keys, {m: v}, **options).measures[m] for m, v in measures.items()
+    }
+    assert shared < len(solved) - shared  # together, fewer secondary suppressions
+    for m, mp in together.measures.items():
+        assert mp.by_hash == alone[m].by_hash
+        assert (mp.hidden_cell == alone[m].hidden_cell).all()
+        assert (mp.audited, mp.counts) == (alone[m].audited, alone[m].counts)
+
+
+def test_decided_patterns_are_kept_up_to_a_number_of_rows(monkeypatch):
+    """The module's cache of decided patterns holds at most _DECIDED_ROWS rows (and
+    classes), the least recently used going first, the newest always kept."""
+    from partnerkit.privacy import pattern as pattern_module
+    from partnerkit.privacy.pattern import _held, decide_pattern
+
+    monkeypatch.setattr(pattern_module, "_DECIDED", {})
+    frame = pd.DataFrame({"actor": ["a"] * 6 + ["b"] * 3 + ["c"] * 8})
+    measure = {"m": np.arange(len(frame), dtype=float) % 5 + 1}
+
+    def decide(min_n):
+        return decide_pattern(frame, ["actor"], measure, min_n=min_n, scale=(1, 5), protection=1)
+
+    first = decide(3)
+    monkeypatch.setattr(pattern_module, "_DECIDED_ROWS", 2 * _held(first))
+    second = decide(4)
+    assert decide(3) is first  # used again: now the most recent
+    decide(5)  # over the bound: the least recently used (second) goes
+    assert next(iter(pattern_module._DECIDED.values())) is first
+    assert decide(4) is not second
+    monkeypatch.setattr(pattern_module, "_DECIDED_ROWS", 0)
+    decide(6)
+    assert len(pattern_module._DECIDED) == 1  # the newest is kept
+
+
 def test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp(monkeypatch):
     """A generated survey of 4 areas x 3 rounds x 8 actor types (groups of 1-6): the
     pattern decided with shared points and warm LPs is the pattern decided with scipy

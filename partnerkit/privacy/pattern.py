@@ -372,8 +372,10 @@ def decide_pattern(
     cube = build_cube(frame, keys)
     settings = (min_n, tuple(scale), protection, secondary, dominance)
     digest = _digest(cube, measures, settings, row_keys, within)
-    if digest in _DECIDED:
-        return _DECIDED[digest]
+    found = _DECIDED.pop(digest, None)
+    if found is not None:
+        _DECIDED[digest] = found  # the most recently used last
+        return found
     lattice = build_lattice(cube)
     nested = [_nesting(cube, lattice, sub) for sub in within]
     out = {}
@@ -403,16 +405,30 @@ def decide_pattern(
         )  # fmt: skip
     pattern = Pattern(cube, min_n, protection, out, row_keys, digest=digest)
     _DECIDED[digest] = pattern
-    for stale in list(_DECIDED)[:-_DECIDED_SIZE]:
+    held = {key: _held(p) for key, p in _DECIDED.items()}
+    total = sum(held.values())
+    for stale in list(_DECIDED)[:-1]:  # the least recently used first; never the new one
+        if total <= _DECIDED_ROWS:
+            break
+        total -= held[stale]
         del _DECIDED[stale]
     return pattern
 
 
 # Patterns decided in this process, by the digest of what they were decided from: the
 # same survey read again (each command of a test run, a notebook re-reading its files)
-# gets its pattern back instead of deciding it again (0.5 s on the example).
+# gets its pattern back instead of deciding it again (0.5 s on the example). Bounded by
+# what they hold (see _held), not by their number: 8 patterns were too few for a test
+# suite's mix of small surveys, and a million-row survey's pattern holds far more than
+# the example's (about 16 bytes a row, and a class's entry per measure).
 _DECIDED: dict[bytes, Pattern] = {}
-_DECIDED_SIZE = 8
+_DECIDED_ROWS = 2_000_000
+
+
+def _held(pattern: Pattern) -> int:
+    """What a kept pattern holds, in rows: its rows (each row's cell and key), and the
+    lattice classes of its measures (an entry of ``by_hash`` each)."""
+    return len(pattern.cube.cell_of_row) + sum(len(m.by_hash) for m in pattern.measures.values())
 
 
 def _digest(cube: Cube, measures, settings, row_keys, within) -> bytes:
