@@ -299,12 +299,15 @@ def _published_groups(rng, shape, coords, hidden) -> list[np.ndarray]:
     return groups
 
 
-def _random_linked_tables(rng, count):
+def _random_linked_tables(rng, count, hierarchy=False):
     """Random tables of two keys (a crossed two-way table, like --by Køn --by Alder) or
     three, their cells hidden at random, each group of the lattice (every key at a value
     or "All") published with probability 0.7 when it holds a hidden cell: (published
     sums as 0/1 rows over the hidden cells, true sums, lower, upper, targets: each hidden
-    cell and each hidden two-cell group, needed)."""
+    cell and each hidden two-cell group, needed). With ``hierarchy``, the first key's
+    values pair into parents (0-1, 2-3, like actor types into sectors), and each
+    parent's groups (the other keys at a value or "All") are published too, with
+    probability 0.7."""
     import itertools
 
     for _ in range(count):
@@ -314,6 +317,14 @@ def _random_linked_tables(rng, count):
         if hidden.size < 3:
             continue
         groups = _published_groups(rng, shape, coords, hidden)
+        for parent in range((shape[0] + 1) // 2 if hierarchy else 0):
+            for choice in itertools.product(*[[*range(v), None] for v in shape[1:]]):
+                inside = coords[:, 0] // 2 == parent
+                for m, value in enumerate(choice, start=1):
+                    if value is not None:
+                        inside &= coords[:, m] == value
+                if rng.random() < 0.7 and inside[hidden].any():
+                    groups.append(inside[hidden].astype(float))
         if not groups:
             continue
         n = rng.integers(1, 6, hidden.size).astype(float)
@@ -351,35 +362,6 @@ def test_shared_points_never_claim_more_than_the_lp(monkeypatch, warm):
     assert proved > 0.5 * protected  # of use: the shared points alone prove most
 
 
-def _random_hierarchical_tables(rng, count):
-    """As :func:`_random_linked_tables`, with a hierarchy on the first key: its values
-    pair into parents (0-1, 2-3, like actor types into sectors), and each parent's
-    groups (the other keys at a value or "All") are published too, with probability 0.7."""
-    import itertools
-
-    for _ in range(count):
-        shape = tuple(int(v) for v in rng.integers(3, 5, int(rng.integers(2, 4))))
-        coords = np.array(list(itertools.product(*[range(v) for v in shape])))
-        hidden = np.flatnonzero(rng.random(len(coords)) < 0.6)
-        if hidden.size < 3:
-            continue
-        groups = _published_groups(rng, shape, coords, hidden)
-        for parent in range((shape[0] + 1) // 2):
-            for choice in itertools.product(*[[*range(v), None] for v in shape[1:]]):
-                inside = coords[:, 0] // 2 == parent
-                for m, value in enumerate(choice, start=1):
-                    if value is not None:
-                        inside &= coords[:, m] == value
-                if rng.random() < 0.7 and inside[hidden].any():
-                    groups.append(inside[hidden].astype(float))
-        n = rng.integers(1, 6, hidden.size).astype(float)
-        truth = n * rng.uniform(1, 5, hidden.size).round(1)
-        pairs = [np.isin(np.arange(hidden.size), rng.choice(hidden.size, 2, replace=False))]
-        targets = np.vstack([np.eye(hidden.size), np.array(pairs, dtype=float)])
-        needed = (targets @ n) * rng.choice([0.25, 0.5, 1.0, 2.0])
-        yield np.array(groups), truth, n, 5 * n, targets, needed
-
-
 @pytest.mark.parametrize("warm", [True, False], ids=["warm HiGHS", "linprog"])
 def test_points_shared_between_measures_never_claim_more_than_the_lp(monkeypatch, warm):
     """Measures with the same hidden cells and bounds (the same respondents per cell) but
@@ -399,7 +381,7 @@ def test_points_shared_between_measures_never_claim_more_than_the_lp(monkeypatch
     rng = np.random.default_rng(2915)
     tables = [
         *_random_linked_tables(rng, 8 if warm else 3),
-        *_random_hierarchical_tables(rng, 8 if warm else 3),
+        *_random_linked_tables(rng, 8 if warm else 3, hierarchy=True),
     ]
     by_directions = 0
     for eq, truth, lower, upper, targets, needed in tables:
@@ -423,6 +405,21 @@ def test_points_shared_between_measures_never_claim_more_than_the_lp(monkeypatch
     assert by_directions > 0  # of use: the directions alone prove targets
 
 
+def _generated_frame() -> pd.DataFrame:
+    """4 areas x 3 rounds x 8 actor types (groups of 1-6 respondents)."""
+    sizes = {"municipality": (6, "public"), "police": (2, "public"), "school": (4, "public"),
+             "housing": (5, "housing"), "volunteer": (3, "civil"), "resident": (6, "civil"),
+             "business": (1, "private"), "other": (1, "other")}  # fmt: skip
+    rows = [
+        (actor, sector, 2020 + r, f"area {a}")
+        for a in range(4)
+        for r in range(3)
+        for actor, (n, sector) in sizes.items()
+        for _ in range(n)
+    ]
+    return pd.DataFrame(rows, columns=["actor", "sector", "round", "area"])
+
+
 def test_measures_with_the_same_respondents_share_decisions_and_decide_as_alone(monkeypatch):
     """Five measures of a generated survey (4 areas x 3 rounds x 8 actor types, groups of
     1-6), four answered by everyone (the same respondents per cell) and one with
@@ -434,17 +431,7 @@ def test_measures_with_the_same_respondents_share_decisions_and_decide_as_alone(
     from partnerkit.privacy.lp import scaled_protection
     from partnerkit.privacy.pattern import decide_pattern
 
-    sizes = {"municipality": (6, "public"), "police": (2, "public"), "school": (4, "public"),
-             "housing": (5, "housing"), "volunteer": (3, "civil"), "resident": (6, "civil"),
-             "business": (1, "private"), "other": (1, "other")}  # fmt: skip
-    rows = [
-        (actor, sector, 2020 + r, f"area {a}")
-        for a in range(4)
-        for r in range(3)
-        for actor, (n, sector) in sizes.items()
-        for _ in range(n)
-    ]
-    frame = pd.DataFrame(rows, columns=["actor", "sector", "round", "area"])
+    frame = _generated_frame()
     rng = np.random.default_rng(29)
     measures = {f"d{i}": np.clip(rng.normal(3.5, 1.0, len(frame)), 1, 5).round(1) for i in range(5)}
     measures["d4"][rng.random(len(frame)) < 0.1] = np.nan
@@ -499,17 +486,7 @@ def test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp(monkeypatch):
     from partnerkit.privacy.lp import scaled_protection
     from partnerkit.privacy.pattern import decide_pattern
 
-    sizes = {"municipality": (6, "public"), "police": (2, "public"), "school": (4, "public"),
-             "housing": (5, "housing"), "volunteer": (3, "civil"), "resident": (6, "civil"),
-             "business": (1, "private"), "other": (1, "other")}  # fmt: skip
-    rows = [
-        (actor, sector, 2020 + r, f"area {a}")
-        for a in range(4)
-        for r in range(3)
-        for actor, (n, sector) in sizes.items()
-        for _ in range(n)
-    ]
-    frame = pd.DataFrame(rows, columns=["actor", "sector", "round", "area"])
+    frame = _generated_frame()
     rng = np.random.default_rng(7)
     measures = {f"d{i}": np.clip(rng.normal(3.5, 1.0, len(frame)), 1, 5).round(1) for i in range(3)}
     keys = ["actor", "round", "area"]
