@@ -1,9 +1,10 @@
 """The benchmark suite: every performance target, measured side by side as ratios.
 
 Each comparison runs its two sides in fresh processes: each side once untimed, then
-alternating pairs (A, B, A, B, ...). A side's time is the median of its runs (with the
-fastest and slowest beside it), a ratio the median of the pairs' ratios: never the best
-run, which flatters whichever side had the luckier moment on a shared machine.
+alternating pairs whose first side takes turns (A B, B A, A B, ...). A side's time is
+the median of its runs (with the fastest and slowest beside it), a ratio the median of
+the pairs' ratios: never the best run, which flatters whichever side had the luckier
+moment on a shared machine.
 
     python benchmarks/generate.py        # once: writes benchmarks/data/ (~3 min)
     python benchmarks/run.py [--quick] [--repeat N] [--only KEY,...] [--json FILE]
@@ -79,17 +80,23 @@ class Side:
 
 def pairs(a, b, repeat: int) -> tuple[Side, Side, float]:
     """Both sides once untimed (caches and memory settle: the first run after a large one
-    was 0.2 s slower), then ``repeat`` alternating pairs. Returns both sides and the
-    median of the pairs' ratios a/b. A side is a command or a function returning seconds."""
+    was 0.2 s slower), then ``repeat`` alternating pairs, the side that goes first taking
+    turns (A B, B A, A B, ...): with A always first, B always ran right after A, and a
+    run right after a large one is the slower. Returns both sides and the median of the
+    pairs' ratios a/b. A side is a command or a function returning seconds."""
 
     def run(side):
         return timed(side) if isinstance(side, list) else (side(), 0)
 
     run(a), run(b)
     runs_a, runs_b = [], []
-    for _ in range(repeat):
-        runs_a.append(run(a))
-        runs_b.append(run(b))
+    for k in range(repeat):
+        if k % 2:
+            runs_b.append(run(b))
+            runs_a.append(run(a))
+        else:
+            runs_a.append(run(a))
+            runs_b.append(run(b))
     ratio = statistics.median(x[0] / y[0] for x, y in zip(runs_a, runs_b, strict=True))
     side_a = Side(tuple(t for t, _ in runs_a), tuple(p for _, p in runs_a))
     side_b = Side(tuple(t for t, _ in runs_b), tuple(p for _, p in runs_b))

@@ -454,9 +454,12 @@ def group_statistics(
     size = len(cells)
     scores = [rs.scores[dim_id].to_numpy() for dim_id in dims]
 
+    everyone = np.bincount(group, minlength=size).astype(float)  # each dimension's n when
+    # every respondent has its score: one count, not one per dimension (1 ms of 7 each)
+
     def dimension(d: int) -> tuple[np.ndarray, ...]:
         return (
-            *_moments(group, size, scores[d]),
+            *_moments(group, size, scores[d], everyone),
             np.bincount(group, weights=rs.favourable[:, d], minlength=size),
             np.bincount(group, weights=rs.answered[:, d], minlength=size),
         )
@@ -537,14 +540,17 @@ def score_pattern(survey: Survey, keys: Sequence[GroupKey], min_n: int, rs=None)
     return survey_pattern(survey, keys, min_n, measures, "scores")
 
 
-def _moments(group: np.ndarray, size: int, x: np.ndarray):
-    """Count, mean and sum of squared deviations of ``x`` (NaN skipped) per group.
+def _moments(group: np.ndarray, size: int, x: np.ndarray, everyone: np.ndarray | None = None):
+    """Count, mean and sum of squared deviations of ``x`` (NaN skipped) per group;
+    ``everyone``: the count of every row per group, when known.
 
     Two passes (mean, then squared deviations from it): exact for the sample SD.
     """
     ok = ~np.isnan(x)
-    g, v = (group, x) if ok.all() else (group[ok], x[ok])
-    n = np.bincount(g, minlength=size).astype(float)
+    every = bool(ok.all())
+    g, v = (group, x) if every else (group[ok], x[ok])
+    shared = every and everyone is not None
+    n = everyone if shared else np.bincount(g, minlength=size).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(g, weights=v, minlength=size) / n
     deviation = mean[g]  # one array, reused in place: scoring a million rows on two

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from contextlib import contextmanager
 from functools import partial
 from unittest import mock
@@ -525,3 +526,19 @@ def test_a_short_read_sends_the_scan_back_to_the_start(tmp_path, monkeypatch):
         found = csv_pieces._pieces(fh.fileno(), len(HEADER), len(data))
     assert found.nul and found.complete
     assert sum(rows for *_, rows in found.pieces) == 3000
+
+
+def test_a_file_read_in_pieces_imports_the_patterns_modules_meanwhile(tmp_path):
+    # while the pieces parse in C, the interpreter is free: the modules every command's
+    # anonymity pattern needs next are imported then (a file read whole does not)
+    line = "1;g1;note;3;2\n"
+    path = write(tmp_path, HEADER + "".join(line for _ in range(200)), newline="\n")
+    started = []
+    with mock.patch.object(files, "in_background", lambda f, *a: started.append(a)):
+        with pieces(None):
+            read_csv(path, prepare=FLOATS)
+        assert started == []
+        with pieces(15 * 7), mock.patch.dict(sys.modules):
+            sys.modules.pop("scipy.sparse", None)  # as in a fresh process
+            read_csv(path, prepare=FLOATS)
+    assert started == [(name,) for name in files.IMPORT_WHILE_PARSING]

@@ -65,7 +65,8 @@ def test_pairs_take_the_median_of_alternating_runs():
         return next(b_times)
 
     side_a, side_b, ratio = run.pairs(a, b, 3)
-    assert order == ["a", "b"] * 4
+    # once each untimed, then pairs whose first side takes turns: b never always after a
+    assert order == ["a", "b", "a", "b", "b", "a", "a", "b"]
     assert side_a.seconds == (5.0, 2.0, 9.0) and side_a.median == 5.0
     assert side_b.median == 3.0
     assert ratio == 2.5

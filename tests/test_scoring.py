@@ -257,3 +257,23 @@ def test_a_dimension_of_more_than_127_items_counts_without_overflow(tmp_path):
     assert overall["mean"] == pytest.approx((64 * 5 + 66 * 2) / 130)
     assert overall["pct_favourable"] == pytest.approx(100 * 64 / 130)
     assert respondent_scores(survey).answered.max() == 130
+
+
+@pytest.mark.parametrize("blank", [0, 7])
+def test_group_moments_with_the_shared_count_agree_with_pandas(blank):
+    # reference: pandas' own group-by count, mean and sample variance
+    from partnerkit.scoring import _moments
+
+    rng = np.random.default_rng(blank)
+    group = rng.integers(0, 5, 400).astype(np.intp)
+    x = rng.integers(1, 6, 400).astype(float)
+    x[rng.choice(400, blank, replace=False)] = np.nan
+    everyone = np.bincount(group, minlength=6).astype(float)  # group 5 is empty
+    n, mean, m2 = _moments(group, 6, x, everyone)
+    by = pd.Series(x).groupby(group)
+    np.testing.assert_array_equal(n[:5], by.count().to_numpy())
+    assert n[5] == 0 and np.isnan(mean[5])
+    np.testing.assert_allclose(mean[:5], by.mean().to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(m2[:5] / (n[:5] - 1), by.var().to_numpy(), rtol=1e-12)
+    for got, alone in zip((n, mean, m2), _moments(group, 6, x), strict=True):
+        np.testing.assert_array_equal(got, alone)  # the same bits with or without it
