@@ -12,7 +12,9 @@ moment on a shared machine.
 
 ``--only`` runs some groups of measures (keys: see ``GROUPS``); with ``--json`` their
 rows replace those of the same group in FILE, so the suite can run in parts (each under
-three minutes, as ``/tmp/quiet.sh`` wants on a shared machine).
+three minutes, as ``/tmp/quiet.sh`` wants on a shared machine). Each row written to FILE
+keeps, as ``previous``, the value and verdict of the same measure in FILE before, so
+the table can say which targets held in two consecutive runs.
 """
 
 from __future__ import annotations
@@ -356,6 +358,17 @@ def run_splits(suite: Suite) -> None:
             suite.rows[-1]["split"] = shares
 
 
+def with_previous(rows: list[dict], old: list[dict]) -> None:
+    """Give each new row ``previous``: what the run before it in the JSON measured for the
+    same measure (its value and whether the target held), so a target is only reported
+    as held when it held in two consecutive runs (issue 23)."""
+    before = {r["measure"]: r for r in old}
+    for row in rows:
+        last = before.get(row["measure"])
+        if last is not None:
+            row["previous"] = {"value": last["value"], "holds": last["holds"]}
+
+
 def option(name: str) -> str | None:
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
 
@@ -391,9 +404,10 @@ def main() -> int:
     if target:
         path = Path(target)
         rows = suite.rows
-        if only is not None and path.exists():  # a part of the suite: replace its groups
-            kept = [r for r in json.loads(path.read_text("utf-8"))["rows"]
-                    if r.get("group") not in groups]  # fmt: skip
+        old = json.loads(path.read_text("utf-8"))["rows"] if path.exists() else []
+        with_previous(rows, old)
+        if only is not None:  # a part of the suite: replace its groups
+            kept = [r for r in old if r.get("group") not in groups]
             rows = sorted(kept + rows, key=lambda r: GROUPS.index(r.get("group", "r")))
         result = {"cores": cores, "repeat": repeat,
                   "date": datetime.date.today().isoformat(), "rows": rows}  # fmt: skip

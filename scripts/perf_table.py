@@ -41,7 +41,12 @@ def table(results: dict) -> str:
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     judged = [r for r in rows if r["holds"] is not None]
     held = sum(r["holds"] for r in judged)
-    lines += ["", f"{held} of {len(judged)} targets hold."]
+    twice = sum(bool(r["holds"] and r.get("previous", {}).get("holds")) for r in judged)
+    lines += [
+        "",
+        f"{held} of {len(judged)} targets hold; {twice} of {len(judged)} held in this run "
+        "and in the run before it (each row's `previous` in the JSON).",
+    ]
     splits = [r for r in results["rows"] if "split" in r]
     if splits:
         stages = list(splits[0]["split"])

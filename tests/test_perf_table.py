@@ -86,9 +86,37 @@ def test_table_marks_targets_and_counts_them():
     assert "| x vs y | 2.00 s vs 1.00 s | 2.00x | ≤ 1.5x ✗ |" in text
     assert "| z | 0.50 s |  | (reported) |" in text
     assert "| w | 1 \\| 2 | 1.00x | ≤ 1.2x ✓ |" in text
-    assert text.endswith("1 of 2 targets hold.")
+    assert text.endswith(
+        "1 of 2 targets hold; 0 of 2 held in this run and in the run before it "
+        "(each row's `previous` in the JSON)."
+    )
 
 
 def test_suite_groups_are_the_options_groups():
     assert len(set(run.GROUPS)) == len(run.GROUPS)
     assert {"areas-loop", "areas-jobs", "report", "reliability"} <= set(run.GROUPS)
+
+
+def test_a_target_held_twice_only_when_the_run_before_held_it_too():
+    """Rows keep the run before's verdict of the same measure; the table counts a target
+    as held twice only when both runs held it (hand-made rows: A held both times, B only
+    now, C only before, D is new)."""
+    old = [
+        {"measure": "A", "value": "1 s", "holds": True},
+        {"measure": "B", "value": "9 s", "holds": False},
+        {"measure": "C", "value": "1 s", "holds": True},
+    ]
+    rows = [
+        {"group": "small", "measure": m, "value": "2 s", "ratio": 1.0, "target": "≤ 1.5x",
+         "holds": h, "runs": []}
+        for m, h in (("A", True), ("B", True), ("C", False), ("D", True))
+    ]  # fmt: skip
+    run.with_previous(rows, old)
+    assert [r.get("previous") for r in rows] == [
+        {"value": "1 s", "holds": True},
+        {"value": "9 s", "holds": False},
+        {"value": "1 s", "holds": True},
+        None,
+    ]
+    text = perf_table.table({"cores": 2, "repeat": 5, "rows": rows})
+    assert "3 of 4 targets hold; 1 of 4 held in this run and in the run before it" in text
