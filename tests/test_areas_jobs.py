@@ -38,6 +38,21 @@ def fresh(monkeypatch):
     return clear
 
 
+@pytest.fixture
+def tasks(monkeypatch):
+    """(tasks, jobs) of every call of the worker processes, in order."""
+    calls = []
+    real = parallel.process_map
+
+    def spy(function, items, jobs):
+        items = list(items)
+        calls.append((len(items), jobs))
+        return real(function, items, jobs)
+
+    monkeypatch.setattr(parallel, "process_map", spy)
+    return calls
+
+
 def _pattern(survey, jobs: int, min_n: int = 5):
     return score_pattern(survey, resolve_keys(survey, ["area"]), min_n, jobs=jobs)
 
@@ -53,16 +68,7 @@ def _same_pattern(one, other) -> None:
                                                         theirs.unproved)  # fmt: skip
 
 
-def test_workers_decide_the_pattern_of_one_process(monkeypatch, survey, fresh):
-    tasks = []
-    real = parallel.process_map
-
-    def spy(function, items, jobs):
-        items = list(items)
-        tasks.append((len(items), jobs))
-        return real(function, items, jobs)
-
-    monkeypatch.setattr(parallel, "process_map", spy)
+def test_workers_decide_the_pattern_of_one_process(tasks, survey, fresh):
     one = _pattern(survey, 1)
     fresh()
     two = _pattern(survey, 2)
@@ -88,16 +94,7 @@ def test_areas_records_do_not_depend_on_jobs(method, survey, fresh):
     pd.testing.assert_frame_equal(one, two)
 
 
-def test_cli_areas_jobs_two_hands_the_pattern_to_workers(monkeypatch, survey, tmp_path):
-    tasks = []
-    real = parallel.process_map
-
-    def spy(function, items, jobs):
-        items = list(items)
-        tasks.append((len(items), jobs))
-        return real(function, items, jobs)
-
-    monkeypatch.setattr(parallel, "process_map", spy)
+def test_cli_areas_jobs_two_hands_the_pattern_to_workers(tasks, survey, tmp_path):
     out = tmp_path / "areas.json"
     args = ["areas", AREAS, "-f", "json", "-q", "-o", out, "--jobs", 2, "--min-n", 22]
     result = invoke(CliRunner(), *args)
