@@ -114,6 +114,7 @@ def areas(
     min_n: int | None = None,
     lang: str | None = None,
     method: str = "model",
+    jobs: int = 1,
 ) -> AreasResult:
     """Compare housing areas dimension by dimension: a multilevel model, or each area
     against the pool of the others.
@@ -146,6 +147,9 @@ def areas(
         Areas hidden for anonymity are left out of the model, so no model figure
         reflects them. ``"welch"``: each area against the pooled respondents of the
         others (Welch's t-test), which treats respondents as independent of their area.
+    jobs
+        Decide the anonymity pattern's dimensions on this many worker processes (the
+        same pattern as on one).
 
     Returns
     -------
@@ -192,6 +196,8 @@ def areas(
         )
     full = survey
     survey, chosen = _choose_round(survey, round)
+    if jobs > 1:  # the pattern first, on the workers; score_survey finds it decided
+        _decide_pattern(survey, min_n, jobs)
     scored = score_survey(survey, ["area"], min_n=min_n, lang=lang)
     records = scored.records.copy()
     if method == "model":
@@ -257,6 +263,24 @@ def areas(
         findings=findings,
         warnings=scored.warnings,
     )
+
+
+def _decide_pattern(survey: Survey, min_n: int | None, jobs: int) -> None:
+    """Decide the pattern of the dimension scores that :func:`score_survey` looks up,
+    its dimensions shared among ``jobs`` worker processes.
+
+    The pattern is one structure over every area (the totals over areas link them), so
+    it is not split by area: a block of areas decided alone would miss the links and
+    hide other groups than the whole. Its dimensions are independent of each other
+    (see :func:`partnerkit.protect._decide`), so they are what the workers share. It
+    was 4.4 s of the 11.7 s of 1,000 areas, decided on one core whatever ``--jobs`` said.
+    """
+    from .grouping import resolve_keys
+    from .privacy.threshold import resolve_min_n
+    from .scoring import score_pattern
+
+    resolved, _ = resolve_min_n(min_n, survey.instrument.min_n)
+    score_pattern(survey, resolve_keys(survey, ["area"]), resolved, jobs=jobs)
 
 
 def _benchmark(survey: Survey, scores: pd.DataFrame) -> pd.DataFrame:

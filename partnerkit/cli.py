@@ -777,6 +777,7 @@ def areas(
             min_n=run.settings.min_n,
             lang=run.settings.lang,
             method=method.value,
+            jobs=run.settings.jobs,
         )
         _finish(run, result, force=force)
 

@@ -101,6 +101,25 @@ def thread_map(function: Callable[[T], R], items: Iterable[T], cells: int | None
         return list(pool.map(function, items))
 
 
+def process_map(function: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
+    """``[function(item) for item in items]``, in order, on up to ``jobs`` worker processes
+    (set up by :func:`start_worker`), one item at a time so that uneven items even out;
+    ``function`` and the items must pickle. Ctrl-C ends the workers."""
+    items = list(items)
+    workers = min(jobs, len(items))
+    if workers <= 1:
+        return [function(item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    threads = max(1, cores() // workers)  # each worker's share: no more threads than cores
+    with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(threads,)) as pool:
+        try:
+            return list(pool.map(function, items))
+        except KeyboardInterrupt:  # the workers ignore Ctrl-C: end them, then report
+            end_workers(pool)
+            raise
+
+
 def in_background(function: Callable[..., R], *args) -> Future[R]:
     """Start ``function(*args)`` on a thread of its own; the future holds its result
     (or its exception)."""

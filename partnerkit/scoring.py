@@ -528,16 +528,17 @@ def group_statistics(
     return records[columns].reset_index(drop=True)
 
 
-def score_pattern(survey: Survey, keys: Sequence[GroupKey], min_n: int, rs=None):
+def score_pattern(survey: Survey, keys: Sequence[GroupKey], min_n: int, rs=None, jobs: int = 1):
     """The anonymity pattern of the dimension scores of ``survey`` as read
-    (:mod:`partnerkit.privacy.pattern`); ``rs``: the scores when no round was chosen."""
+    (:mod:`partnerkit.privacy.pattern`); ``rs``: the scores when no round was chosen;
+    ``jobs``: worker processes that share its measures."""
     from .protect import survey_pattern
 
     def measures(whole: Survey) -> dict[str, np.ndarray]:
         scores = rs if (rs is not None and whole is survey) else respondent_scores(whole)
         return {dim: scores.scores[dim].to_numpy() for dim in scores.scores.columns}
 
-    return survey_pattern(survey, keys, min_n, measures, "scores")
+    return survey_pattern(survey, keys, min_n, measures, "scores", jobs=jobs)
 
 
 def _moments(group: np.ndarray, size: int, x: np.ndarray, everyone: np.ndarray | None = None):

@@ -338,3 +338,32 @@ def test_respondent_ids_as_whole_numbers_or_texts():
     assert _ids(pd.Series([big])).tolist() == _ids(pd.Series([big, None])).tolist()[:1]
     texts = _ids(pd.Series([" a-1 ", "", "17"], dtype="string"))
     assert texts.tolist() == ["a-1", pd.NA, "17"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["police", "school", "police", None, "resident"],  # two public types: not distinct
+        ["police", "housing", "volunteer"],  # distinct sectors: a categorical
+        ["police", "housing", None],  # distinct, with a missing row
+        ["Politi", "housing", "municipality"],  # a type the instrument does not know
+        [None, None],
+        [],
+    ],
+)
+def test_sectors_of_is_pandas_own_map(values):
+    """Reference: ``pandas.Categorical.map``, which sectors_of shortcuts per categories."""
+    from partnerkit import load_instrument
+    from partnerkit.io.roles import sectors_of
+
+    inst = load_instrument()
+    sectors = {a.id: a.sector for a in inst.actors}
+    actors = pd.Categorical(pd.array(values, dtype="str"))
+    for _ in range(2):  # the second time from the cache
+        ours, pandas = sectors_of(actors, sectors), actors.map(sectors)
+        assert type(ours) is type(pandas)
+        if isinstance(pandas, pd.Categorical):
+            pd.testing.assert_extension_array_equal(ours, pandas)
+            assert ours.dtype == pandas.dtype
+        else:
+            pd.testing.assert_index_equal(ours, pandas, exact=True)

@@ -111,8 +111,7 @@ def role_columns(
             warnings.append(Message("warn.controls", name=name, role=role, listed=listed))
         if role == "actor":
             roles[role], unknown = _canonical_actors(series, instrument, actor_map)
-            sectors = {a.id: a.sector for a in instrument.actors}
-            roles["sector"] = roles[role].map(sectors)
+            roles["sector"] = sectors_of(roles[role], {a.id: a.sector for a in instrument.actors})
             if unknown:
                 listed, more = _not_known(unknown)
                 warnings.append(
@@ -147,6 +146,40 @@ def role_columns(
         roles["actor"] = roles["organisation"].map(of)
         roles["sector"] = roles["actor"].map({a.id: a.sector for a in instrument.actors})
     return roles, warnings
+
+
+def sectors_of(actors: pd.Categorical, sectors: Mapping[str, str]):
+    """``actors.map(sectors)``, the actor types' categories mapped once per distinct set.
+
+    pandas maps the categories anew on every call: 0.45 ms a file, 0.45 s of 1,000
+    small files (issue 23). Here pandas' own ``map`` runs on the categories alone (each
+    once, the codes 0..k-1), and the rows take the same two ways as in ``map``: a
+    categorical of the rows' codes when the mapped categories are distinct, else the
+    mapped categories (with a missing one for missing rows) taken at the codes.
+    """
+    import pandas as pd
+
+    if np.nan in sectors:  # missing rows then mapped too: pandas' own way
+        return actors.map(sectors)
+    categories = actors.categories
+    key = (tuple(categories), str(categories.dtype), actors.ordered, tuple(sectors.items()))
+    mapped = _SECTORS.get(key)
+    if mapped is None:
+        every = pd.Categorical.from_codes(np.arange(len(categories)), dtype=actors.dtype)
+        mapped = every.map(sectors)
+        if len(_SECTORS) >= 256:
+            _SECTORS.clear()
+        _SECTORS[key] = mapped
+    codes = actors.codes
+    if isinstance(mapped, pd.Categorical):
+        return pd.Categorical.from_codes(codes.copy(), dtype=mapped.dtype, validate=False)
+    if (codes == -1).any():
+        mapped = mapped.insert(len(mapped), sectors.get(np.nan, np.nan))
+    return np.take(mapped, codes)
+
+
+#: the actor types' categories mapped to sectors, by categories and sectors (sectors_of)
+_SECTORS: dict[tuple, object] = {}
 
 
 def _not_known(unknown: list[str]) -> tuple[str, str]:
