@@ -221,9 +221,11 @@ def build_report(
     if by and any(c in survey.data.columns for c in inst.relation_columns):
         from .relations import relations
 
-        relation_result = relations(latest, [], min_n=min_n, lang=lang, adjust=adjust)
+        # neither the page nor the workbook shows a trust network (the terminal does)
+        shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False}
+        relation_result = relations(latest, [], **shown)
         if len(rounds) > 1:  # each cell's change between rounds joins the family
-            over = relations(survey, ["round"], min_n=min_n, lang=lang, adjust=adjust)
+            over = relations(survey, ["round"], **shown)
             relation_result = relation_result.with_changes(over, rounds[-1])
     gap_result, trend_all, trend_actor, area_result, relation_result = report_family(
         gap_result, trend_all, trend_actor, area_result, adjust, relations=relation_result

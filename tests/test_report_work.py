@@ -1,6 +1,7 @@
-"""The report's reliability (issue 23): alpha and the items' r_drop without the items' own
-anonymity pattern, which protects item means, counts and distributions the report never
-shows."""
+"""What the report computes (issue 23): nothing it does not show. Its reliability gives
+alpha and the items' r_drop without the items' own anonymity pattern (which protects item
+means, counts and distributions the report never shows); its relations have no trust
+network (shown by the terminal only)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 
 from partnerkit import read_survey
 from partnerkit.privacy import pattern as pattern_module
+from partnerkit.relations import relations
 from partnerkit.reliability import reliability
 from partnerkit.report import build_report
 from tests.conftest import tiny_answers, write_table
+from tests.test_relations import NET_TOML, write_plain
 
 
 @pytest.fixture
@@ -83,3 +86,24 @@ def test_the_report_decides_no_item_pattern(survey, monkeypatch):
     report = build_report(survey, min_n=6)
     assert decided and all(not measures & set(survey.items) for measures in decided)
     assert all(_blank(i["mean"]) for items in report.reliability.records["items"] for i in items)
+
+
+def test_relations_without_network_are_the_same_tables_but_the_network(tmp_path):
+    (tmp_path / "net.toml").write_text(NET_TOML, encoding="utf-8")
+    survey = read_survey(write_plain(tmp_path / "net.xlsx"), instrument=tmp_path / "net.toml")
+    full = relations(survey, lang="en")
+    short = relations(survey, lang="en", network=False)
+    assert len(full.network) == 1 and short.network.empty
+    assert list(short.network.columns) == list(full.network.columns)
+    pd.testing.assert_frame_equal(short.records, full.records)
+    for name, table in full.tables().items():
+        if name != "network":
+            pd.testing.assert_frame_equal(short.tables()[name], table)
+    assert short.findings == full.findings
+
+
+def test_the_report_computes_no_network(tmp_path):
+    (tmp_path / "net.toml").write_text(NET_TOML, encoding="utf-8")
+    survey = read_survey(write_plain(tmp_path / "net.xlsx"), instrument=tmp_path / "net.toml")
+    report = build_report(survey, lang="en")
+    assert report.relations is not None and report.relations.network.empty
