@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from .protect import hide, survey_pattern
 from .result import Result
 from .scoring import score_pattern, scoreable_dimensions
 from .survey import Survey
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ALPHA_MIN = 0.70  # below this a dimension is flagged
 R_DROP_MIN = 0.30  # an item correlating less with the rest is flagged
@@ -61,6 +64,7 @@ def reliability(
     *,
     min_n: int | None = None,
     lang: str | None = None,
+    item_means: bool = True,
 ) -> ReliabilityResult:
     """Cronbach's alpha, its Feldt interval and item statistics per dimension (and group).
 
@@ -72,6 +76,12 @@ def reliability(
         Grouping keys (``actor``, ``round``, ``area`` or headers); empty for the whole survey.
     min_n, lang
         As for :func:`partnerkit.score`.
+    item_means
+        ``False`` leaves out what only the items' own anonymity pattern protects (each
+        item's ``n``, ``mean``, ``sd``, ``pct_missing`` and ``distribution`` are None)
+        and decides no such pattern: each item's ``r_drop`` and ``alpha_if_dropped``
+        then show where its dimension's group shows its alpha and the item has at least
+        ``min_n`` answers. For the report, which shows nothing else of the items.
 
     Returns
     -------
@@ -102,10 +112,9 @@ def reliability(
     # do, and an item's mean where the item's own pattern allows. On a large survey both
     # are decided on threads of their own while the statistics below are computed (each
     # runs mostly on one core: 0.5 s of a million rows in turn, issue 23).
-    patterns = (
-        (score_pattern, survey, keys, min_n),
-        (survey_pattern, survey, keys, min_n, _item_values, "items"),
-    )
+    patterns = [(score_pattern, survey, keys, min_n)]
+    if item_means:
+        patterns.append((survey_pattern, survey, keys, min_n, _item_values, "items"))
     if len(survey.data) * len(survey.items) >= MIN_CELLS:
         deciding = [in_background(*call) for call in patterns]
         patterns = [future.result for future in deciding]
@@ -158,17 +167,20 @@ def reliability(
                 item_id = row.pop("item")
                 items.append(base | {"item": item_id, **row, "distribution": counts})
 
-    scores, item_pattern = (decided() for decided in patterns)
+    scores, *item_pattern = (decided() for decided in patterns)
     dim_records = hide(pd.DataFrame(dims), survey, keys, lang, scores, DIMENSION_COLUMNS[1:])
-    item_records = hide(
-        pd.DataFrame(items),
-        survey,
-        keys,
-        lang,
-        item_pattern,
-        (*ITEM_COLUMNS[1:], "distribution"),
-        measure_column="item",
-    )
+    if item_means:
+        item_records = hide(
+            pd.DataFrame(items),
+            survey,
+            keys,
+            lang,
+            item_pattern[0],
+            (*ITEM_COLUMNS[1:], "distribution"),
+            measure_column="item",
+        )
+    else:
+        item_records = _reliability_only(pd.DataFrame(items), min_n)
     # An item stays hidden when its whole dimension's group is hidden.
     hidden_groups = dim_records.loc[dim_records["suppressed"], ["dimension", *key_names]]
     inside_hidden = (
@@ -218,6 +230,24 @@ def reliability(
         ledger=survey.ledger,
         warnings=tuple(dict.fromkeys((*warnings, *survey.ledger.warnings))),
     )
+
+
+def _reliability_only(items: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """``items`` with only ``r_drop`` and ``alpha_if_dropped`` (``item_means=False``).
+
+    Both are read like alpha from the dimension's covariances, not sums of answers, so
+    they follow alpha's decision (the dimension's group, applied by the caller) plus
+    the primary rule on the item's own answers; the sums the item pattern protects
+    (means, counts, distributions) are left out.
+    """
+    out = items.copy()
+    few = out["n"].to_numpy(dtype=float) < min_n
+    out["suppressed"] = few
+    out["suppressed_reason"] = np.where(few, "min_n", None).astype(object)
+    out.loc[few, ["r_drop", "alpha_if_dropped"]] = np.nan
+    for column in ("n", "mean", "sd", "pct_missing", "distribution"):
+        out[column] = None
+    return out
 
 
 def _tally(x: np.ndarray, scale) -> np.ndarray:

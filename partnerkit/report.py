@@ -221,13 +221,21 @@ def build_report(
     if by and any(c in survey.data.columns for c in inst.relation_columns):
         from .relations import relations
 
-        relation_result = relations(latest, [], min_n=min_n, lang=lang, adjust=adjust)
+        # neither the page nor the workbook shows a trust network (the terminal does)
+        shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False}
+        relation_result = relations(latest, [], **shown)
         if len(rounds) > 1:  # each cell's change between rounds joins the family
-            over = relations(survey, ["round"], min_n=min_n, lang=lang, adjust=adjust)
+            over = relations(survey, ["round"], **shown)
             relation_result = relation_result.with_changes(over, rounds[-1])
     gap_result, trend_all, trend_actor, area_result, relation_result = report_family(
         gap_result, trend_all, trend_actor, area_result, adjust, relations=relation_result
     )
+    # The report shows each dimension's alpha and, in its notes, items' r_drop: no
+    # item's mean, sd, count or answer distribution, the sums the items' own anonymity
+    # pattern protects. So that pattern (30 measures, about a third of the report's
+    # time, issue 23) is not decided; r_drop follows alpha's decision, as it does in
+    # ``reliability`` wherever the dimension's group is hidden.
+    reliability_shown = reliability(latest, [], min_n=min_n, lang=lang, item_means=False)
     subtitle = inst.label(lang)
     return Report(
         title=title or subtitle,
@@ -236,7 +244,7 @@ def build_report(
         round=rounds[-1] if rounds else None,
         scores=scores,
         gaps=gap_result,
-        reliability=reliability(latest, [], min_n=min_n, lang=lang),
+        reliability=reliability_shown,
         trend=trend_all,
         trend_by_actor=trend_actor,
         areas=area_result,
