@@ -431,7 +431,7 @@ def _digest(cube: Cube, measures, settings, row_keys, within) -> bytes:
     h = hashlib.blake2b(digest_size=20)
     functions = (
         lp.prove, lp.box_reach, lp.certify, lp.certify_blocks, lp.sum_bounds, _secondary,
-        _exposed_classes,
+        _exposed_classes, _protect, _isolate,
     )  # fmt: skip
     limits = (FULL_LP_CELLS, AUDIT_ROUNDS, BLOCK_TARGETS, ILP_CLASSES, ILP_NODES, MARGIN_WEIGHT)
     limits += (lp.WARM,)
