@@ -22,9 +22,14 @@ actor types) or to "All":
    ``FULL_LP_CELLS`` hidden cells, points that many groups share (LPs whose
    objective holds them all, :func:`.lp.prove`), then each group's own LPs, so what
    is left is exposed by the exact LP; above, boxes of hidden cells
-   (:func:`.lp.box_reach`) and an LP near the group (:func:`.lp.certify`), and an
-   unproved group counts as exposed. Any exposed group gets its cheapest visible
-   neighbour hidden, and 2-3 repeat.
+   (:func:`.lp.box_reach`), an LP near the group (:func:`.lp.certify`) and LPs
+   over whole areas (:func:`.lp.certify_blocks`), and an unproved group counts as
+   exposed. Any exposed group gets its cheapest visible neighbour hidden, and 2-3
+   repeat;
+4. prove or hide until proved: a group still unproved when the rounds end (or when
+   hiding neighbours stops helping) is isolated (:func:`_isolate`): the visible
+   groups that tell it apart from one partner cell are hidden, which proves it. So
+   every run ends with every sensitive group proved safe, at every size.
 
 A pattern over extra ``--by`` columns nests in the patterns without each of them
 (``within``): the groups those decide keep their decisions (a shown one is hidden
@@ -55,7 +60,7 @@ _RNG_SEED = 20261215  # hash weights of cells: fixed, so patterns are reproducib
 # treated as exposed instead of solving the full LP (on 200 areas x 10 rounds, 14,000
 # hidden cells, one LP took 1 s, and about 50 groups per dimension needed one).
 FULL_LP_CELLS = 3_000
-AUDIT_ROUNDS = 6  # audit rounds per measure before leaving the rest to privacy-check
+AUDIT_ROUNDS = 6  # audit rounds per measure before the last resort (:func:`_isolate`)
 # The LPs over whole areas (:func:`.lp.certify_blocks`) run only when the cheaper
 # certificates leave at most this many groups: in the first rounds on 200 areas x 10
 # rounds they left about 200, most of them exposed until a neighbour is hidden, and the
@@ -726,7 +731,7 @@ def _exposed_classes(
             cube, eq, truth, lower, upper, targets, n_cls[cand], protection, variables, blocks
         )
     # above FULL_LP_CELLS an LP per group in every run is too slow: unproved counts as
-    # exposed, so a neighbour is hidden (safe; privacy-check computes exact intervals)
+    # exposed, so a neighbour is hidden (safe), and after the rounds it is isolated
     proved[cand] = True
     proved[cand[rest]] = False
     return cand[rest]
