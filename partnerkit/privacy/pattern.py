@@ -811,9 +811,9 @@ def _isolate(
     consistent with everything published). The partner is the cell with enough room
     whose separating classes cost least (:func:`_costs`); cells whose separation would
     hide a class in ``shown`` (a group a pattern this one nests in shows, which the
-    other runs publish) are not used. A target none can protect is left unproved (it
-    needs a partner with room of at least its own ``n * (max - min)`` less what it
-    lacks, and such cells exist unless the survey is tiny or that nesting forbids).
+    other runs publish) are not used. A target is left unproved only when no cell
+    outside it has room enough (a few cells, all near the ends of the scale) or every
+    cell that has is separated from it by a group in ``shown``.
     """
     safe = np.zeros(len(targets), dtype=bool)
     n_cells = rows.shape[1]
