@@ -644,6 +644,77 @@ def _certify_local(eq, truth, lower, upper, targets, needed) -> np.ndarray:
     return high - low >= needed * (1 + 1e-9)
 
 
+def certify_blocks(
+    equations, truth, lower, upper, targets, needed, blocks, *, exact=False
+) -> np.ndarray:
+    """Targets proved protected by LPs over a few whole blocks (areas), every other
+    cell held at its true sum.
+
+    Areas are disjoint respondents, linked only by the published totals over areas.
+    A target's interval on the full structure comes from moves through many areas
+    (on 200 areas x 10 rounds the optimal points of one target's LP moved cells of
+    every area), so an LP on its own area and the next (:func:`certify`) often misses
+    it, while the full LP (12,600 hidden cells) takes 1.3 s each. Here the targets are
+    taken in chunks: a chunk's own blocks, filled up to ``_POINT_CELLS`` cells with
+    the blocks holding the most hidden cells, are one local problem, on which
+    :func:`prove` (shared points, then each target's own LPs) runs. Every point it
+    finds keeps every published sum: the equations are restricted to the local cells
+    with their right-hand sides taken from the true sums, and every other cell stays
+    at its true sum. So a target proved here is protected on the full structure (sound,
+    not complete). Measured on one dimension of that benchmark: 35 targets left by
+    the boxes and :func:`certify` were all proved, in 0.3-0.8 s; the exact LP found
+    widths of 1.5-4 points against 1 needed for every one of them.
+
+    Returns a boolean mask of the targets proved protected.
+    """
+    from scipy import sparse
+
+    eq = sparse.csc_matrix(equations, dtype=float)
+    tg = sparse.csr_matrix(targets, dtype=float)
+    n_t = tg.shape[0]
+    done = np.zeros(n_t, dtype=bool)
+    if n_t == 0 or eq.shape[1] == 0 or blocks is None:
+        return done
+    blocks = np.asarray(blocks)
+    _, block = np.unique(blocks, return_inverse=True)
+    block = block.reshape(-1)
+    size = np.bincount(block)
+    filler = np.argsort(-size, kind="stable")  # the blocks with the most hidden cells
+    owner = np.repeat(np.arange(n_t), np.diff(tg.indptr))
+    own_of = [np.unique(block[tg.indices[owner == t]]) for t in range(n_t)]
+    order = sorted(range(n_t), key=lambda t: (own_of[t][0] if own_of[t].size else -1, t))
+    chunk, own = [], np.zeros(0, dtype=np.intp)
+
+    def run(chunk, own) -> None:
+        chosen = list(own)
+        total = int(size[own].sum())
+        for b in filler:
+            if total >= _POINT_CELLS:
+                break
+            if b not in own and total + size[b] <= _POINT_CELLS:
+                chosen.append(b)
+                total += int(size[b])
+        local = np.flatnonzero(np.isin(block, chosen))
+        sub = sparse_rows(eq[:, local])
+        done[chunk] = prove(
+            sub, truth[local], lower[local], upper[local], tg[chunk][:, local], needed[chunk],
+            exact=exact,
+        )  # fmt: skip
+
+    for t in order:
+        joined = np.union1d(own, own_of[t])
+        if chunk and size[joined].sum() > _POINT_CELLS // 2:
+            run(chunk, own)
+            chunk, joined = [], own_of[t]
+        if size[joined].sum() > _POINT_CELLS:
+            continue  # a target spread over too many blocks: not proved here
+        chunk.append(t)
+        own = joined
+    if chunk:
+        run(chunk, own)
+    return done
+
+
 def sparse_rows(matrix):
     """``matrix`` as CSR without its empty rows."""
     from scipy import sparse

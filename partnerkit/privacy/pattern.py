@@ -22,9 +22,14 @@ actor types) or to "All":
    ``FULL_LP_CELLS`` hidden cells, points that many groups share (LPs whose
    objective holds them all, :func:`.lp.prove`), then each group's own LPs, so what
    is left is exposed by the exact LP; above, boxes of hidden cells
-   (:func:`.lp.box_reach`) and an LP near the group (:func:`.lp.certify`), and an
-   unproved group counts as exposed. Any exposed group gets its cheapest visible
-   neighbour hidden, and 2-3 repeat.
+   (:func:`.lp.box_reach`), an LP near the group (:func:`.lp.certify`) and LPs
+   over whole areas (:func:`.lp.certify_blocks`), and an unproved group counts as
+   exposed. Any exposed group gets its cheapest visible neighbour hidden, and 2-3
+   repeat;
+4. prove or hide until proved: a group still unproved when the rounds end (or when
+   hiding neighbours stops helping) is isolated (:func:`_isolate`): the visible
+   groups that tell it apart from one partner cell are hidden, which proves it. So
+   every run ends with every sensitive group proved safe, at every size.
 
 A pattern over extra ``--by`` columns nests in the patterns without each of them
 (``within``): the groups those decide keep their decisions (a shown one is hidden
@@ -55,7 +60,12 @@ _RNG_SEED = 20261215  # hash weights of cells: fixed, so patterns are reproducib
 # treated as exposed instead of solving the full LP (on 200 areas x 10 rounds, 14,000
 # hidden cells, one LP took 1 s, and about 50 groups per dimension needed one).
 FULL_LP_CELLS = 3_000
-AUDIT_ROUNDS = 6  # audit rounds per measure before leaving the rest to privacy-check
+AUDIT_ROUNDS = 6  # audit rounds per measure before the last resort (:func:`_isolate`)
+# The LPs over whole areas (:func:`.lp.certify_blocks`) run only when the cheaper
+# certificates leave at most this many groups: in the first rounds on 200 areas x 10
+# rounds they left about 200, most of them exposed until a neighbour is hidden, and the
+# block LPs took 2.9 s of a dimension's 5.7 s to prove what the next round proves anyway.
+BLOCK_TARGETS = 64
 # Secondary suppression is an integer program (exact) when a measure's lattice has at
 # most this many classes of groups, else the greedy rule. Measured with the machine
 # paused (HiGHS through scipy 1.16): the example's 116 classes take 0.01-0.06 s per
@@ -258,9 +268,10 @@ class MeasurePattern:
     by_hash: dict  # (h1, h2) -> (hidden, reason)
     visible_rows: object  # sparse (visible classes x cells)
     counts: dict = field(default_factory=dict)  # reason -> hidden classes
-    audited: bool = True  # False: a sensitive group was left unproved after AUDIT_ROUNDS
-    unproved: int = 0  # sensitive groups the last audit round left unproved (at most)
+    audited: bool = True  # False: a sensitive group is left unproved (see :func:`_isolate`)
+    unproved: int = 0  # sensitive groups left unproved
     spread: tuple | None = None  # (min, max) answer per cell: the dominance rule is on
+    isolated: int = 0  # sensitive groups proved by :func:`_isolate` (the last resort)
 
 
 @dataclass
@@ -441,8 +452,12 @@ def _digest(cube: Cube, measures, settings, row_keys, within) -> bytes:
     from . import lp
 
     h = hashlib.blake2b(digest_size=20)
-    functions = (lp.prove, lp.box_reach, lp.certify, lp.sum_bounds, _secondary, _exposed_classes)
-    limits = (FULL_LP_CELLS, AUDIT_ROUNDS, ILP_CLASSES, ILP_NODES, MARGIN_WEIGHT, lp.WARM)
+    functions = (
+        lp.prove, lp.box_reach, lp.certify, lp.certify_blocks, lp.sum_bounds, _secondary,
+        _exposed_classes, _protect, _isolate,
+    )  # fmt: skip
+    limits = (FULL_LP_CELLS, AUDIT_ROUNDS, BLOCK_TARGETS, ILP_CLASSES, ILP_NODES, MARGIN_WEIGHT)
+    limits += (lp.WARM,)
     h.update(repr((cube.keys, cube.sizes, cube.values, settings, limits)).encode())
     h.update(repr(tuple(id(f) for f in functions)).encode())
     for array in (cube.cell_of_row, cube.cells, *cube.parent.values()):
@@ -547,7 +562,7 @@ def _decide_measure(
                 cells = np.unique(to_sub[rows.indices[rows.indptr[c] : rows.indptr[c + 1]]])
                 hidden[c], reason[c] = sub.decide(measure, cells)
                 locked[c] = True
-    audited = True
+    audited, unproved, isolated = True, 0, 0
     if secondary:
         pid, pp, pc, blocks, cost = k.pid, k.pp, k.pc, k.blocks, k.cost
         if locked is not None:
@@ -557,11 +572,9 @@ def _decide_measure(
             cost = np.where(locked & ~hidden, cost + cost.sum() + 1.0, cost)
         before = np.inf
         proved = np.zeros(len(n_cls), dtype=bool)  # proofs hold as more groups are hidden
+        shown = None if locked is None else locked & ~hidden  # kept shown if at all possible
         for lp_round in range(AUDIT_ROUNDS + 1):
             _secondary_once(k, hidden, reason, cost, min_n)
-            if lp_round == AUDIT_ROUNDS:
-                audited = False  # not proved safe in the rounds: privacy-check is the audit
-                break
             exposed = _exposed_classes(
                 cube,
                 rows,
@@ -579,12 +592,24 @@ def _decide_measure(
             if exposed.size == 0:
                 break
             # hiding neighbours no longer helps groups no certificate proves, on a
-            # structure too large for the exact LP: left to privacy-check
+            # structure too large for the exact LP
             large = _hidden_cells(rows, hidden).sum() > FULL_LP_CELLS
             stuck = large and exposed.size >= before
             before = exposed.size
-            if stuck or not _protect(exposed, hidden, reason, n_cls, cost, pid, pp, pc, rows):
-                audited = False
+            if (
+                lp_round == AUDIT_ROUNDS
+                or stuck
+                or not _protect(exposed, hidden, reason, n_cls, cost, pid, pp, pc, rows)
+            ):
+                # prove or hide until proved: what is still unproved is isolated
+                safe = _isolate(
+                    exposed, hidden, reason, n_cls, cost, rows, s_cell, n_cell, scale,
+                    protection, shown,
+                )  # fmt: skip
+                _secondary(hidden, reason, n_cls, cost, pid, pp, pc, min_n)
+                isolated = int(safe.sum())
+                unproved = int(exposed.size - isolated)
+                audited = unproved == 0
                 break
     by_hash = {}
     empty = ~(n_cls > 0)
@@ -594,9 +619,8 @@ def _decide_measure(
     cell_hidden = _hidden_cells(rows, hidden)
     counts = {r: int(((reason == r) & hidden).sum()) for r in REASONS if (reason == r).any()}
     visible = np.flatnonzero(~hidden & (n_cls > 0))
-    unproved = 0 if audited else int(before)
     return MeasurePattern(
-        n_cell, cell_hidden, by_hash, rows[visible], counts, audited, unproved, spread
+        n_cell, cell_hidden, by_hash, rows[visible], counts, audited, unproved, spread, isolated
     )
 
 
@@ -799,7 +823,7 @@ def _exposed_classes(
             cube, eq, truth, lower, upper, targets, n_cls[cand], protection, variables, blocks
         )
     # above FULL_LP_CELLS an LP per group in every run is too slow: unproved counts as
-    # exposed, so a neighbour is hidden (safe; privacy-check computes exact intervals)
+    # exposed, so a neighbour is hidden (safe), and after the rounds it is isolated
     proved[cand] = True
     proved[cand[rest]] = False
     return cand[rest]
@@ -808,9 +832,11 @@ def _exposed_classes(
 def _certified(cube, eq, truth, lower, upper, targets, n, protection, variables, blocks):
     """Targets no certificate proves safe, on a structure too large for an LP per target:
     boxes of hidden cells (cheap, vectorised), then more boxes and their best
-    combination, then an LP near the target. (Shared points, :func:`.lp.prove`, between
-    them proved nothing more on 200 areas x 10 rounds and cost 10 % more.)"""
-    from .lp import box_reach, certify, exposure
+    combination, then an LP near the target, then LPs over the targets' areas and
+    the areas with the most hidden cells (:func:`.lp.certify_blocks`: on 200 areas x
+    10 rounds it proved the 19-35 targets per dimension the others left, each of
+    which the exact LP finds safe)."""
+    from .lp import box_reach, certify, certify_blocks, exposure
 
     truth_t, needed = targets @ truth, protection * n
     coords = cube.cells[variables]
@@ -824,6 +850,11 @@ def _certified(cube, eq, truth, lower, upper, targets, n, protection, variables,
             eq, truth, lower, upper, targets[rest], needed[rest],
             None if blocks is None else blocks[variables],
         )  # fmt: skip
+        rest = rest[~safe]
+    if 0 < rest.size <= BLOCK_TARGETS and blocks is not None:
+        safe = certify_blocks(
+            eq, truth, lower, upper, targets[rest], needed[rest], blocks[variables]
+        )
         rest = rest[~safe]
     return rest
 
@@ -850,3 +881,68 @@ def _protect(exposed, hidden, reason, n, cost, pid, pp, pc, rows) -> bool:
         hidden[pick], reason[pick] = True, "secondary"
         changed = True
     return changed
+
+
+def _isolate(
+    targets, hidden, reason, n, cost, rows, s_cell, n_cell, scale, protection, shown=None
+) -> np.ndarray:
+    """The last resort, for sensitive classes the audit's rounds left unproved: hide
+    ("secondary") every visible class that would tell a target apart from one other
+    cell, so that the target is provably protected. Returns which targets it protects.
+
+    For a target with cells ``T`` (its cells with data) and a partner cell ``p``
+    outside it, every visible class is made to hold all of ``T + {p}`` or none of it.
+    Then moving the true sums along ``x_t + l (upper_t - x_t)`` for every ``t`` in
+    ``T`` and ``x_p - l * sum_t (upper_t - x_t)`` keeps every visible sum (a class
+    holding all of them gains and loses the same; one holding none is untouched), and
+    stays within the bounds for ``0 <= l <= min(1, (x_p - lower_p) / sum_t (upper_t -
+    x_t))``: the target's sum reaches ``min(up_T, down_p)`` above its true value, and
+    by the same move reversed ``min(down_T, up_p)`` below it. When these add up to at
+    least ``protection * n``, the target's LP interval is wide enough whatever else is
+    shown or hidden later (hiding takes equations away, so both points stay
+    consistent with everything published). The partner is the cell with enough room
+    whose separating classes cost least (:func:`_costs`); cells whose separation would
+    hide a class in ``shown`` (a group a pattern this one nests in shows, which the
+    other runs publish) are not used. A target is left unproved only when no cell
+    outside it has room enough (a few cells, all near the ends of the scale) or every
+    cell that has is separated from it by a group in ``shown``.
+    """
+    safe = np.zeros(len(targets), dtype=bool)
+    n_cells = rows.shape[1]
+    up = n_cell * scale[1] - s_cell
+    down = s_cell - n_cell * scale[0]
+    for i, c in enumerate(targets):
+        cells = rows.indices[rows.indptr[c] : rows.indptr[c + 1]]
+        if cells.size == 0:
+            continue
+        visible = np.flatnonzero(~hidden & (n > 0))
+        seen = rows[visible].tocsc()
+        inside = np.zeros(n_cells)
+        inside[cells] = 1.0
+        held = seen @ inside  # how many of the target's cells each visible class holds
+        full, none = held == cells.size, held == 0
+        guard = np.zeros(len(visible)) if shown is None else shown[visible].astype(float)
+        width = np.minimum(up[cells].sum(), down) + np.minimum(down[cells].sum(), up)
+        ok = (n_cell > 0) & (inside == 0) & (_separated_by(seen, full, none, guard) < 0.5)
+        ok &= width >= protection * n[c] * (1 + 1e-6) + 1e-9
+        if not ok.any():
+            continue
+        candidates = np.flatnonzero(ok)
+        price = _separated_by(seen, full, none, cost[visible])[candidates]
+        partner = candidates[np.argmin(price)]
+        inside[partner] = 1.0
+        held = seen @ inside
+        separating = visible[(held > 0) & (held < cells.size + 1)]
+        hidden[separating] = True
+        reason[separating] = "secondary"
+        safe[i] = True
+    return safe
+
+
+def _separated_by(seen, full, none, weights: np.ndarray) -> np.ndarray:
+    """Per cell p: the weight of the visible classes (rows of ``seen``) that hold some but
+    not all of a target's cells T and p: those holding part of T (neither ``full`` nor
+    ``none``), those holding all of T but not p, and those holding p but none of T."""
+    fixed = weights[~full & ~none].sum() + weights[full].sum()
+    with_p = seen.T @ np.where(none, weights, 0.0) - seen.T @ np.where(full, weights, 0.0)
+    return fixed + np.asarray(with_p).ravel()
