@@ -120,10 +120,12 @@ def _decide(jobs: int, frame, columns, measures: dict, **settings) -> Pattern:
     ``jobs`` worker processes when there are several (``areas --jobs``).
 
     Each measure's pattern is decided from the cube, that measure's values and the
-    settings alone (``decide_pattern`` carries nothing from one measure to the next, and
-    its solvers are seeded per call), so a measure decided in a worker on its own is the
-    one decided in the loop, and the patterns of ``--jobs 1`` and ``--jobs 2`` are the
-    same (tests/test_areas_jobs.py). On 1,000 areas the ten dimensions took 4.4 s on one
+    settings alone: what ``decide_pattern`` carries from one measure to the next (the
+    classes of equal counts, secondary suppression of an equal input, proofs' directions)
+    is reused only where it gives the same result (tests/test_disclosure.py), and its
+    solvers are seeded per call. So a measure decided in a worker on its own is the one
+    decided in the loop, and the patterns of ``--jobs 1`` and ``--jobs 2`` are the same
+    (tests/test_areas_jobs.py). On 1,000 areas the ten dimensions took 4.4 s on one
     core.
     """
     from .privacy.pattern import decide_pattern
