@@ -1420,6 +1420,9 @@ def emit(
     from .render import render
 
     quiet = options.get("quiet", False)
+    privacy = result.privacy() if hasattr(result, "privacy") else {}
+    if privacy.get("unproved"):
+        _warn([Message("warn.unproved", count=privacy["unproved"])])
     if output is not None:
         text = render(result, fmt, width=100, **options)
         write_output(text, output, fmt.value, inputs, force=force)

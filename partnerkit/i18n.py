@@ -1552,6 +1552,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "ingen aktør- eller rundekolonne fundet: kun samlede scorer vises.",
         "no actor or round column found: only overall scores are shown.",
     ),
+    "warn.unproved": (
+        "{count} skjulte grupper kunne ikke bevises beskyttet mod at blive regnet ud fra de "
+        "viste tal; kør 'partnerkit privacy-check' på resultaterne, før de offentliggøres.",
+        "{count} hidden groups could not be proved safe from being worked out from the "
+        "figures shown; run 'partnerkit privacy-check' on the outputs before publishing them.",
+    ),
     "warn.clipped": (
         "{count} 95%-interval(ler) for små eller spredte grupper rækker ud over skalaen "
         "({lo}-{hi}) og vises afskåret ved den.",

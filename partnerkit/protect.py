@@ -35,6 +35,16 @@ _CACHE: list[tuple[tuple, object, Pattern]] = []  # (key, frame kept alive, patt
 _CACHE_SIZE = 8
 
 
+def unproved(survey: Survey) -> int:
+    """Sensitive groups the patterns decided for ``survey`` in this process left unproved
+    (:func:`~partnerkit.privacy.pattern._isolate` found no way to protect them): 0 in
+    every normal run. Outputs then say so (``meta.privacy.unproved`` and a warning), so
+    that the user checks them with ``privacy-check`` before publishing."""
+    whole = survey.as_read
+    patterns = {id(p): p for _, frame, p in _CACHE if frame is whole}
+    return sum(mp.unproved for p in patterns.values() for mp in p.measures.values())
+
+
 def cube_keys(survey: Survey, keys: Sequence[GroupKey] = ()) -> list[str]:
     """The pattern's keys: the roles of the survey and the run's other ``--by`` columns."""
     whole = survey.as_read

@@ -116,6 +116,11 @@ class Result:
         out: dict = {"hidden": counts}
         if dominance:
             out["dominance"] = True
+        from .protect import unproved
+
+        left = unproved(self.survey)
+        if left:  # see protect.unproved: never in a normal run
+            out["unproved"] = left
         data = self.survey.data
         if self.survey.read_data is not None and "round" in data.columns:
             out["rounds"] = sorted(map(str, data["round"].dropna().unique()))

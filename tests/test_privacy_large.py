@@ -12,6 +12,7 @@ lattice, classes and certificates).
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -220,3 +221,32 @@ def test_lps_over_whole_blocks_never_claim_more_than_the_lp(monkeypatch):
         proved += int(safe.sum())
     assert claimed_wrongly == 0
     assert proved > 100
+
+
+def test_a_group_left_unproved_is_reported_in_meta_and_as_a_warning(monkeypatch):
+    """Neither neighbour hiding nor the last resort may act (both switched off), so the
+    example's first audit round leaves groups unproved: the JSON's meta.privacy counts
+    them and the command warns (in the chosen language) to run privacy-check. A normal
+    run has no such entry (the bundled example's JSON, checked in test_cli's golden
+    files, has none)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from partnerkit.cli import app
+    from partnerkit.privacy import pattern as pattern_module
+
+    runner = CliRunner()
+    root = Path(__file__).resolve().parent.parent
+    example = str(root / "data" / "examples" / "partnerskab_2022-2024.xlsx")
+    normal = runner.invoke(app, ["score", example, "--by", "actor", "-f", "json"])
+    assert "unproved" not in json.loads(normal.stdout)["meta"]["privacy"]
+
+    monkeypatch.setattr(pattern_module, "_protect", lambda *args: False)
+    monkeypatch.setattr(pattern_module, "_isolate", lambda targets, *args, **kw: targets < 0)
+    for lang, words in (("en", "could not be proved safe"), ("da", "kunne ikke bevises")):
+        run = runner.invoke(app, ["score", example, "--by", "actor", "-f", "json", "--lang", lang])
+        assert run.exit_code == 0, run.output
+        left = json.loads(run.stdout)["meta"]["privacy"]["unproved"]
+        assert left > 0
+        assert f"{left} " in run.stderr and words in run.stderr and "privacy-check" in run.stderr
