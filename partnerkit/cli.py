@@ -212,7 +212,8 @@ JobsOpt = Annotated[
         "--jobs",
         "-j",
         min=0,
-        help="Files read at once, at most one per CPU [default: 0 = one per CPU].",
+        help="Worker processes: files read at once (and, in areas, the dimensions' "
+        "anonymity patterns), at most one per CPU [default: 0 = one per CPU].",
     ),
 ]
 FollowLinksOpt = Annotated[
