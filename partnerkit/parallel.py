@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -101,23 +102,31 @@ def thread_map(function: Callable[[T], R], items: Iterable[T], cells: int | None
         return list(pool.map(function, items))
 
 
-def process_map(function: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
-    """``[function(item) for item in items]``, in order, on up to ``jobs`` worker processes
-    (set up by :func:`start_worker`), one item at a time so that uneven items even out;
-    ``function`` and the items must pickle. Ctrl-C ends the workers."""
-    items = list(items)
-    workers = min(jobs, len(items))
-    if workers <= 1:
-        return [function(item) for item in items]
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` ``--jobs`` processes (set up by :func:`start_worker`, each
+    with its share of the cores); Ctrl-C inside the block ends them, then goes on."""
     from concurrent.futures import ProcessPoolExecutor
 
     threads = max(1, cores() // workers)  # each worker's share: no more threads than cores
     with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(threads,)) as pool:
         try:
-            return list(pool.map(function, items))
+            yield pool
         except KeyboardInterrupt:  # the workers ignore Ctrl-C: end them, then report
             end_workers(pool)
             raise
+
+
+def process_map(function: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
+    """``[function(item) for item in items]``, in order, on up to ``jobs`` worker processes
+    (:func:`worker_pool`), one item at a time so that uneven items even out;
+    ``function`` and the items must pickle."""
+    items = list(items)
+    workers = min(jobs, len(items))
+    if workers <= 1:
+        return [function(item) for item in items]
+    with worker_pool(workers) as pool:
+        return list(pool.map(function, items))
 
 
 def in_background(function: Callable[..., R], *args) -> Future[R]:

@@ -195,31 +195,24 @@ def _run(
     total = len(tasks)
     results: list[Part | Failure] = []
     if jobs > 1 and total >= PARALLEL_MIN_FILES:
-        from concurrent.futures import ProcessPoolExecutor
-
-        from ..parallel import cores, end_workers, start_worker
+        from ..parallel import worker_pool
 
         workers = min(jobs, total)
         size = max(1, total // (RUNS_PER_WORKER * workers))
         numbered = list(enumerate(tasks))
         runs = [numbered[at : at + size] for at in range(0, total, size)]
-        threads = max(1, cores() // workers)  # each worker's share: no more threads than cores
         frames: list[Frames] = []
-        with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(threads,)) as pool:
-            try:
-                for done, stacked in pool.map(_read_batch_in_worker, runs):
-                    results += done
-                    if stacked is not None:
-                        frames.append(stacked)
-                    if progress:
-                        progress(len(results), total)
-                    failure = next((r for r in done if isinstance(r, Failure)), None)
-                    if not keep_going and failure is not None:
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        raise failure.error
-            except KeyboardInterrupt:  # the workers ignore Ctrl-C: end them, then report
-                end_workers(pool)
-                raise
+        with worker_pool(workers) as pool:
+            for done, stacked in pool.map(_read_batch_in_worker, runs):
+                results += done
+                if stacked is not None:
+                    frames.append(stacked)
+                if progress:
+                    progress(len(results), total)
+                failure = next((r for r in done if isinstance(r, Failure)), None)
+                if not keep_going and failure is not None:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise failure.error
         return results, frames
     for i, task in enumerate(tasks):
         results.append(_read_task(i, task))
