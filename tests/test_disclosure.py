@@ -748,6 +748,52 @@ def test_a_survey_without_actor_or_round_grouped_by_another_column(runner, tmp_p
     assert {"Volunteers", "Guests"} <= hidden
 
 
+def _teams_and_ages(seed: int) -> pd.DataFrame:
+    """60 respondents of the tiny instrument without actor or round: a team and an age
+    band, correlated (volunteers are mostly under 30), and the under-30s answering a1
+    and b1 near the floor of the scale (1 or 2)."""
+    rng = np.random.default_rng(seed)
+    team = rng.choice(["Board", "Staff", "Volunteers"], 60, p=[0.3, 0.5, 0.2])
+    young = rng.random(60) < np.where(team == "Volunteers", 0.6, 0.15)
+    frame = pd.DataFrame({"Team": team, "Age": np.where(young, "Under 30", "30+")})
+    for item in ("a1", "a2", "a3", "b1", "b2", "b3", "b4"):
+        frame[item] = rng.integers(1, 6, 60)
+    low = rng.choice([1, 1, 1, 2], young.sum())
+    frame.loc[young, "a1"] = low
+    frame.loc[young, "b1"] = low
+    return frame
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+@pytest.mark.parametrize("rule", [True, False], ids=["subgroup rule", "rule off"])
+def test_runs_by_one_column_each_on_another_instrument(
+    runner, tmp_path, tiny_path, monkeypatch, seed, rule
+):
+    """(b, d) Another instrument, no actor or round column: runs grouped by the team
+    alone and by the age band alone, never crossed, audited together. The audit knows
+    both columns, so it attacks every team x age cell: no run's pattern saw those cells,
+    and the subgroup rule is what protects them. With the rule off the same runs expose
+    some (so the attack is real)."""
+    from partnerkit import protect
+    from partnerkit.privacy import pattern
+
+    if not rule:
+        monkeypatch.setattr(pattern, "pins_subgroups", lambda s, n, *_: np.zeros(len(n), bool))
+    monkeypatch.setattr(protect, "_CACHE", [])
+    path = write_table(tmp_path / "teams.csv", _teams_and_ages(seed))
+    runs = [
+        ["score", "--by", "Team"],
+        ["score", "--by", "Age"],
+        ["reliability", "--by", "Team"],
+        ["reliability", "--by", "Age"],
+        ["gaps", "--between", "Team"],
+    ]
+    documents = _outputs(runner, path, runs, "-i", tiny_path, "--min-n", "5")
+    found = audit(documents, read_survey(path, tiny_path), min_n=5)
+    assert found.cells["sensitive"].sum() >= 9
+    assert found.ok == rule, found.exposed.head().to_string()
+
+
 GENDER_RUNS = [
     ["score", "--by", "actor"],
     ["score", "--by", "Køn"],
