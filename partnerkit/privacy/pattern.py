@@ -90,10 +90,11 @@ MARGIN_WEIGHT = 0.5
 PRIMARY = ("min_n", "dominance", "subgroup")
 REASONS = (*PRIMARY, "secondary")
 #: The reason an output gives, where it differs from the pattern's own: a group hidden
-#: by the subgroup rule protects the smaller groups inside it, and saying "subgroup"
-#: would tell a reader that its mean lies near an end of the scale (which, with the
-#: published sums, could narrow it below ``protection``).
-PUBLISHED_REASON = {"subgroup": "secondary"}
+#: by the subgroup rule protects the smaller groups inside it, one hidden by the
+#: dominance rule its own members. Saying so would give them away: "subgroup" tells a
+#: reader that the mean lies near an end of the scale, "dominance" that everyone gave
+#: the same answer (on an item, an integer: an interval of 3.2 to 4.2 would then say 4).
+PUBLISHED_REASON = {"subgroup": "secondary", "dominance": "secondary"}
 
 
 @dataclass(frozen=True)
