@@ -581,10 +581,17 @@ def _matrix(frame: _Frame, rel: Relation, moments, cells: _Cells) -> pd.DataFram
             if not any(moments[target]["n"][by, r] for target in rel.targets):
                 continue  # no rater of this type in the group
             decided = {t: cells.decide(frame, rel.column(t), by, [r]) for t in rel.targets}
-            # a rater row hidden to protect another group is hidden whole: the pattern is
-            # decided per target, and a row with one cell left (the 2024 school raters'
-            # value of the business, 2.55, n=11) reads as an error to a board
-            whole = any(reason == "secondary" for _, reason in decided.values())
+            # a rater row with cells hidden to protect another group is hidden whole when
+            # fewer than half its cells would show: the pattern is decided per target, and
+            # a row with one cell left (the 2024 school raters' value of the business,
+            # 2.55, n=11) reads as an error to a board. A row with most cells left keeps
+            # them (one self-rating of 4.7 by 10 raters hidden by the subgroup rule hid
+            # three whole rows of the netvaerk example). The rule reads only what the
+            # output shows (which cells are hidden, and as "secondary"), so it tells a
+            # reader nothing the cells do not.
+            shown = sum(not hidden for hidden, _ in decided.values())
+            secondary = any(reason == "secondary" for _, reason in decided.values())
+            whole = secondary and 2 * shown < len(rel.targets)
             for target in rel.targets:
                 m = moments[target]
                 n, s, ss = m["n"][by, r], m["s"][by, r], m["ss"][by, r]
