@@ -217,6 +217,7 @@ def relations(
     alpha: float = 0.05,
     gap: float | None = None,
     network: bool = True,
+    jobs: int = 1,
 ) -> RelationsResult:
     """Matrices, self-other gaps, influence balance, concentration and reciprocity.
 
@@ -236,6 +237,9 @@ def relations(
     network
         ``False``: no trust networks (an empty ``network`` table). The report's page and
         workbook show none, and so leave networkx unimported (0.12 s of the report).
+    jobs
+        Threads deciding the anonymity pattern's measures (one per relation and target;
+        the same pattern on any number).
 
     Returns
     -------
@@ -273,7 +277,7 @@ def relations(
     scale = chosen[0].scale
     gap = GAP_1_5 * (scale.max - scale.min) / 4 if gap is None else gap
     frame = _Frame(survey, keys, lang)
-    pattern = _pattern(survey, keys, min_n, chosen)
+    pattern = _pattern(survey, keys, min_n, chosen, jobs)
     cells = _Cells(survey, keys, lang, pattern)
     by_org = [r for r in chosen if r.organisations]
     if by_org and not _has_organisations(survey):
@@ -508,7 +512,7 @@ class _OrgUnits:
         self.unknown = sorted(str(o) for o in org.dropna().unique() if o not in known)
 
 
-def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation]):
+def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation], jobs: int = 1):
     from .protect import survey_pattern
 
     columns = [c for r in chosen for c in r.columns if c in survey.data.columns]
@@ -523,7 +527,7 @@ def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation]):
     orgs = [GroupKey("organisation", "organisation")] if _has_organisations(survey) else []
     return survey_pattern(
         survey, [*keys, GroupKey("actor", "actor"), *orgs], min_n, measures, kind,
-        scale=(scale.min, scale.max),
+        scale=(scale.min, scale.max), jobs=jobs, threads=True,
     )  # fmt: skip
 
 

@@ -180,12 +180,14 @@ def build_report(
     lang: str | None = None,
     min_n: int | None = None,
     adjust: str = "bh",
+    jobs: int = 1,
 ) -> Report:
     """Run every view on ``survey`` for a report.
 
     The snapshot views (scores, gaps, reliability) use the latest round when the
     survey has rounds; the trend uses all of them; the areas view appears when
-    there are several areas.
+    there are several areas. ``jobs`` threads decide the relation grids' anonymity
+    pattern (the same pattern on any number).
     """
     from .areas import areas
     from .gaps import gaps
@@ -222,7 +224,7 @@ def build_report(
         from .relations import relations
 
         # neither the page nor the workbook shows a trust network (the terminal does)
-        shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False}
+        shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False, "jobs": jobs}
         relation_result = relations(latest, [], **shown)
         if len(rounds) > 1:  # each cell's change between rounds joins the family
             over = relations(survey, ["round"], **shown)

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -383,9 +384,11 @@ def decide_pattern(
     cube = build_cube(frame, keys)
     settings = (min_n, tuple(scale), protection, secondary, dominance)
     digest = _digest(cube, measures, settings, row_keys, within)
-    found = _DECIDED.pop(digest, None)
+    with _DECIDED_LOCK:  # measures may be decided on threads (protect._decide)
+        found = _DECIDED.pop(digest, None)
+        if found is not None:
+            _DECIDED[digest] = found  # the most recently used last
     if found is not None:
-        _DECIDED[digest] = found  # the most recently used last
         return found
     lattice = build_lattice(cube)
     nested = [_nesting(cube, lattice, sub) for sub in within]
@@ -415,14 +418,15 @@ def decide_pattern(
             memo,
         )  # fmt: skip
     pattern = Pattern(cube, min_n, protection, out, row_keys, digest=digest)
-    _DECIDED[digest] = pattern
-    held = {key: _held(p) for key, p in _DECIDED.items()}
-    total = sum(held.values())
-    for stale in list(_DECIDED)[:-1]:  # the least recently used first; never the new one
-        if total <= _DECIDED_ROWS:
-            break
-        total -= held[stale]
-        del _DECIDED[stale]
+    with _DECIDED_LOCK:
+        _DECIDED[digest] = pattern
+        held = {key: _held(p) for key, p in _DECIDED.items()}
+        total = sum(held.values())
+        for stale in list(_DECIDED)[:-1]:  # the least recently used first; never the new one
+            if total <= _DECIDED_ROWS:
+                break
+            total -= held[stale]
+            del _DECIDED[stale]
     return pattern
 
 
@@ -433,6 +437,7 @@ def decide_pattern(
 # suite's mix of small surveys, and a million-row survey's pattern holds far more than
 # the example's (about 16 bytes a row, and a class's entry per measure).
 _DECIDED: dict[bytes, Pattern] = {}
+_DECIDED_LOCK = threading.Lock()
 _DECIDED_ROWS = 2_000_000
 
 
