@@ -10,9 +10,11 @@ computed here that those functions do not compute.
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .errors import PartnerkitError
 from .grouping import round_order
 from .result import Finding
 from .survey import Survey
@@ -203,6 +205,15 @@ def build_report(
     if len(rounds) > 1:
         latest = select_rounds(survey, [rounds[-1]])
     by = ["actor"] if "actor" in survey.data.columns else []
+    grids = bool(by) and any(c in survey.data.columns for c in inst.relation_columns)
+    early = None
+    if grids:  # the relation grids' pattern, decided on other threads meanwhile
+        from functools import partial
+
+        from .parallel import in_background
+        from .relations import relation_pattern
+
+        early = in_background(partial(relation_pattern, latest, min_n=min_n, jobs=jobs))
     scores = score_survey(latest, by, min_n=min_n, lang=lang)
     gap_result = gaps(latest, "actor", min_n=min_n, lang=lang) if by else None
     trend_all = trend_actor = None
@@ -220,9 +231,11 @@ def build_report(
 
         path = trajectory(survey, [], min_n=min_n, lang=lang, adjust=adjust)
     relation_result = None
-    if by and any(c in survey.data.columns for c in inst.relation_columns):
+    if grids:
         from .relations import relations
 
+        with suppress(PartnerkitError):  # relations() below says what went wrong, in order
+            early.result()  # kept: relations() below finds it
         # neither the page nor the workbook shows a trust network (the terminal does)
         shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False, "jobs": jobs}
         relation_result = relations(latest, [], **shown)

@@ -650,3 +650,20 @@ def test_threads_decide_the_relation_pattern_of_one_thread(monkeypatch):
         assert (mp.counts, mp.audited) == (theirs.counts, theirs.audited)
         secondary += mp.counts.get("secondary", 0)
     assert secondary > 0  # the comparison is not of patterns with nothing to choose
+
+
+def test_the_pattern_decided_ahead_is_the_one_relations_uses(monkeypatch):
+    """``relation_pattern`` (the report decides it on threads while its other views run)
+    decides the pattern ``relations`` then finds kept, not a second one."""
+    from partnerkit import protect
+    from partnerkit.relations import relation_pattern
+
+    survey = read_survey(EXAMPLE_XLSX)
+    calls = []
+    real = protect._decide
+    monkeypatch.setattr(protect, "_decide", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(protect, "_CACHE", [])
+    relation_pattern(survey, relation=["trust"], jobs=2)
+    assert len(calls) == 1
+    relations(survey, relation=["trust"], jobs=2, network=False)
+    assert len(calls) == 1
