@@ -129,6 +129,12 @@ def survey_pattern(
     return pattern
 
 
+#: Above this many rows ``threads`` decide the measures in one loop: each thread's measure
+#: builds its own cube and lattice (8 ms on 50,000 rows, 40 ms on 500,000, machine
+#: paused), against about 40 ms of an integer program the threads share out.
+THREAD_ROWS = 100_000
+
+
 def _decide(jobs: int, threads: bool, frame, columns, measures: dict, **settings) -> Pattern:
     """:func:`~partnerkit.privacy.pattern.decide_pattern`, its measures shared among
     ``jobs`` worker processes when there are several (``areas --jobs``), or with
@@ -148,6 +154,8 @@ def _decide(jobs: int, threads: bool, frame, columns, measures: dict, **settings
     """
     from .privacy.pattern import decide_pattern
 
+    if threads and len(frame) > THREAD_ROWS:
+        jobs = 1
     if jobs <= 1 or len(measures) < 2:
         return decide_pattern(frame, columns, measures, **settings)
     import hashlib

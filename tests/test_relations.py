@@ -667,3 +667,17 @@ def test_the_pattern_decided_ahead_is_the_one_relations_uses(monkeypatch):
     assert len(calls) == 1
     relations(survey, relation=["trust"], jobs=2, network=False)
     assert len(calls) == 1
+
+
+def test_large_surveys_decide_the_relation_pattern_in_one_loop(monkeypatch):
+    """Above ``protect.THREAD_ROWS`` rows each measure's own cube would cost more than
+    the threads save: the measures are decided in ``decide_pattern``'s own loop."""
+    from partnerkit import parallel, protect
+    from partnerkit.relations import relation_pattern
+
+    calls = []
+    monkeypatch.setattr(parallel, "thread_map", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(protect, "THREAD_ROWS", 100)
+    monkeypatch.setattr(protect, "_CACHE", [])
+    pattern = relation_pattern(read_survey(EXAMPLE_XLSX), relation=["trust"], jobs=2)
+    assert calls == [] and len(pattern.measures) > 1
