@@ -189,7 +189,8 @@ def build_report(
     The snapshot views (scores, gaps, reliability) use the latest round when the
     survey has rounds; the trend uses all of them; the areas view appears when
     there are several areas. ``jobs`` threads decide the relation grids' anonymity
-    pattern (the same pattern on any number).
+    pattern (the same pattern on any number), with more than one while the other views
+    run.
     """
     from .areas import areas
     from .gaps import gaps
@@ -207,7 +208,7 @@ def build_report(
     by = ["actor"] if "actor" in survey.data.columns else []
     grids = bool(by) and any(c in survey.data.columns for c in inst.relation_columns)
     early = None
-    if grids:  # the relation grids' pattern, decided on other threads meanwhile
+    if grids and jobs > 1:  # the relation grids' pattern, on other threads meanwhile
         from functools import partial
 
         from .parallel import in_background
@@ -234,8 +235,9 @@ def build_report(
     if grids:
         from .relations import relations
 
-        with suppress(PartnerkitError):  # relations() below says what went wrong, in order
-            early.result()  # kept: relations() below finds it
+        if early is not None:
+            with suppress(PartnerkitError):  # relations() below says what went wrong, in order
+                early.result()  # kept: relations() below finds it
         # neither the page nor the workbook shows a trust network (the terminal does)
         shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False, "jobs": jobs}
         relation_result = relations(latest, [], **shown)
