@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -398,9 +399,11 @@ def decide_pattern(
     cube = build_cube(frame, keys)
     settings = (min_n, tuple(scale), protection, secondary, dominance)
     digest = _digest(cube, measures, settings, row_keys, within)
-    found = _DECIDED.pop(digest, None)
+    with _DECIDED_LOCK:  # measures may be decided on threads (protect._decide)
+        found = _DECIDED.pop(digest, None)
+        if found is not None:
+            _DECIDED[digest] = found  # the most recently used last
     if found is not None:
-        _DECIDED[digest] = found  # the most recently used last
         return found
     lattice = build_lattice(cube)
     nested = [_nesting(cube, lattice, sub) for sub in within]
@@ -430,14 +433,15 @@ def decide_pattern(
             memo,
         )  # fmt: skip
     pattern = Pattern(cube, min_n, protection, out, row_keys, digest=digest)
-    _DECIDED[digest] = pattern
-    held = {key: _held(p) for key, p in _DECIDED.items()}
-    total = sum(held.values())
-    for stale in list(_DECIDED)[:-1]:  # the least recently used first; never the new one
-        if total <= _DECIDED_ROWS:
-            break
-        total -= held[stale]
-        del _DECIDED[stale]
+    with _DECIDED_LOCK:
+        _DECIDED[digest] = pattern
+        held = {key: _held(p) for key, p in _DECIDED.items()}
+        total = sum(held.values())
+        for stale in list(_DECIDED)[:-1]:  # the least recently used first; never the new one
+            if total <= _DECIDED_ROWS:
+                break
+            total -= held[stale]
+            del _DECIDED[stale]
     return pattern
 
 
@@ -448,6 +452,7 @@ def decide_pattern(
 # suite's mix of small surveys, and a million-row survey's pattern holds far more than
 # the example's (about 16 bytes a row, and a class's entry per measure).
 _DECIDED: dict[bytes, Pattern] = {}
+_DECIDED_LOCK = threading.Lock()
 _DECIDED_ROWS = 2_000_000
 
 
@@ -753,42 +758,36 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
     - hidden children pool ``min_n`` respondents while their parent shows:
       ``sum of children's n x >= min_n (x_m - x_parent)`` for every child.
 
+    Of the cheapest choices, the one with the fewest groups. The objective says both in
+    integers: costs are multiples of 1/2 (respondents, margins at ``MARGIN_WEIGHT``),
+    so ``2 (k + 1) cost + 1`` per class (k classes) orders choices by cost, then by
+    count (a count is at most k). An integer objective lets HiGHS round its bound up
+    and stop once no better integer is left: with ``mip_rel_gap=0`` the solution is an
+    exact optimum of that order. Before, ``cost + 1e-6`` and the default relative gap
+    (1e-4) also gave the least cost, but not always the fewest groups among equal
+    costs, and took 1.98 s against 1.55 s for the report's 48 programs (medians of the
+    captured programs, machine paused).
+
     Returns False (the greedy rule then decides) when no solution was found in time.
     """
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     size = len(n)
-    n_parts = int(pid.max()) + 1
-    parent_of = np.zeros(n_parts, dtype=np.intp)
-    parent_of[pid] = pp
-
-    def unit(rows, columns, values=1.0):
-        data = np.broadcast_to(np.asarray(values, dtype=float), rows.shape)
-        return sparse.csr_matrix((data, (rows, columns)), shape=(len(rows), size))
-
-    members_pid = np.concatenate([pid, np.arange(n_parts)])
-    members = np.concatenate([pc, parent_of])
-    of_part = unit(members_pid, members)  # partitions x classes: its members
-    alone = of_part[members_pid] - 2 * unit(np.arange(len(members)), members)
-    pooled_by = unit(pid, pc, n[pc].astype(float))
-    pooled = (
-        pooled_by[pid]
-        - min_n * unit(np.arange(len(pid)), pc)
-        + min_n * unit(np.arange(len(pid)), pp)
-    )
-    a = sparse.vstack([alone, pooled], format="csr")
+    rows, columns, values = _partition_rule(n, pid, pp, pc, min_n)
+    a = sparse.csr_matrix((values, (rows, columns)), shape=(int(rows.max()) + 1, size))
     low = hidden.astype(float)
     if (a @ low >= 0).all():  # what is hidden already keeps the rule: nothing to add
         return True
     high = np.where(n > 0, 1.0, 0.0)
     high = np.maximum(high, low)
+    halves = np.round(2 * np.asarray(cost, dtype=float))
     res = milp(
-        cost + 1e-6,  # ties: fewer groups
+        halves * (size + 1) + 1.0,
         constraints=LinearConstraint(a, 0.0, np.inf),
         integrality=np.ones(size),
         bounds=Bounds(low, high),
-        options={"node_limit": ILP_NODES},
+        options={"node_limit": ILP_NODES, "mip_rel_gap": 0.0},
     )
     if res.x is None:
         return False
@@ -796,6 +795,48 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
     hidden[chosen] = True
     reason[chosen] = "secondary"
     return True
+
+
+def _partition_rule(n, pid, pp, pc, min_n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of :func:`_cheapest`'s constraints ``a x >= 0`` as (row, column, value)
+    triples (repeated pairs add up): first one row per member of each partition (its
+    children, then its parent), then one per child (the pooling rule). Built from index
+    arithmetic (0.4 ms a program of the report, against 1.5 ms by scipy.sparse's row
+    selection)."""
+    n_parts = int(pid.max()) + 1
+    parent_of = np.zeros(n_parts, dtype=np.intp)
+    parent_of[pid] = pp
+    member_part = np.concatenate([pid, np.arange(n_parts)])
+    member = np.concatenate([pc, parent_of])
+
+    def spread(row_part, part_of, items):
+        """For row r (of partition row_part[r]), every item whose partition it is."""
+        order = np.argsort(part_of, kind="stable")
+        count = np.bincount(part_of, minlength=n_parts)
+        first = np.concatenate([[0], np.cumsum(count)[:-1]])
+        each = count[row_part]
+        row = np.repeat(np.arange(len(row_part)), each)
+        step = np.arange(each.sum()) - np.repeat(np.cumsum(each) - each, each)
+        return row, order[np.repeat(first[row_part], each) + step]
+
+    # no member alone: the partition's members, less twice the member itself
+    row, at = spread(member_part, member_part, member)
+    alone = (
+        np.concatenate([row, np.arange(len(member))]),
+        np.concatenate([member[at], member]),
+        np.concatenate([np.ones(len(at)), np.full(len(member), -2.0)]),
+    )
+    # pooling: the children's n, less min_n for the child, plus min_n for the parent
+    row, at = spread(pid, pid, pc)
+    first = len(member)
+    children = np.arange(len(pid)) + first
+    pooled = (
+        np.concatenate([row + first, children, children]),
+        np.concatenate([pc[at], pc, pp]),
+        np.concatenate([n[pc[at]].astype(float), np.full(2 * len(pid), float(min_n))]),
+    )
+    pooled[2][len(at) : len(at) + len(pid)] *= -1
+    return tuple(np.concatenate(pair) for pair in zip(alone, pooled, strict=True))
 
 
 def _fixpoint(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
