@@ -245,12 +245,19 @@ def prove(equations, truth, lower, upper, targets, needed, *, exact=False, seed=
     first point. A point is used only when it satisfies every equation and bound up
     to a relative ``1e-7`` (HiGHS's own tolerance), and a width only when it exceeds
     ``needed`` by a relative ``1e-6`` (a point within the tolerance lies that close
-    to an exactly feasible one).
+    to an exactly feasible one; with ``exact``, see below).
 
     With ``exact``, each target left then gets its own LPs, the maximum first and
     the minimum only when the maximum does not prove it (every point found is
     shared with the other targets left): a target still short has its exact LP
-    interval, narrower than ``needed``.
+    interval, narrower than ``needed``. Its test, a width of at least ``needed``
+    less a relative ``1e-9`` (a tie is protected), is then also the test of the
+    shared points: the target's own optima lie at least as far apart as any two
+    points (checked the same way as the optima), so a target the points take that
+    far would pass it after its own LPs too, and needs none. The partition rule makes
+    ties common: a hidden cell of 4 respondents whose only hidden sibling has 1 moves
+    exactly 4 points (on the 3,000-row benchmark survey, 6-10 targets per measure,
+    each of which took its own two LPs: 234 LPs in all before, 69 now).
 
     ``shared`` (a :class:`Proofs`) carries what calls with the same equations and
     bounds but another truth (the measures of a pattern with the same hidden set)
@@ -322,9 +329,12 @@ def prove(equations, truth, lower, upper, targets, needed, *, exact=False, seed=
         high[left] = np.maximum(high[left], reached)
         return True
 
+    # the width that proves a target (see the docstring): with a margin, or exact's test
+    enough = needed * (1 - 1e-9) - 1e-9 if exact else needed * (1 + 1e-6) + 1e-9
+
     def settle() -> None:
         nonlocal left
-        proved = high[left] - low[left] >= needed[left] * (1 + 1e-6) + 1e-9
+        proved = high[left] - low[left] >= enough[left]
         done[left[proved]] = True
         left = left[~proved]
 
@@ -359,10 +369,8 @@ def prove(equations, truth, lower, upper, targets, needed, *, exact=False, seed=
         settle()
         if done[t] or not reach(one, np.array([1.0])):  # the minimum
             continue
-        settle()
-        if not done[t]:  # both optima found: the exact interval decides
-            done[t] = high[t] - low[t] >= needed[t] * (1 - 1e-9) - 1e-9
-            left = left[left != t]
+        settle()  # both optima found: the exact interval decides
+        left = left[left != t]
     if shared is not None:
         shared.add(points, truth)
     return done
