@@ -362,6 +362,84 @@ def test_shared_points_never_claim_more_than_the_lp(monkeypatch, warm):
     assert proved > 0.5 * protected  # of use: the shared points alone prove most
 
 
+def test_ties_are_protected_by_the_shared_points_without_their_own_lps(monkeypatch):
+    """Five partitions, each a published group of 5 respondents whose two children are
+    hidden: a cell of 4 (sum s, truth 12) and a cell of 1. By hand, the cell of 4 lies in
+    [s - 5, s - 1]: exactly 4 points wide, its protection (1 point x 4): a tie, which the
+    exact LP's test counts as protected. With ``exact``, the first pair of shared points
+    (every target pushed one way, then the other) reaches both ends, so the ties need no
+    LPs of their own: 2 LPs in all (before, 2 + 2 per tie). A protection a hair wider
+    than the width leaves each cell of 4 exposed, as the LP (sum_bounds) says."""
+    from partnerkit.privacy import lp as lp_module
+    from partnerkit.privacy.lp import prove
+
+    k = 5
+    eq = np.kron(np.eye(k), [[1.0, 1.0]])  # x_4 + x_1 = the parent's sum, per partition
+    truth = np.tile([12.0, 3.0], k)
+    lower, upper = np.tile([4.0, 1.0], k), np.tile([20.0, 5.0], k)
+    targets = np.eye(2 * k)
+    needed = np.tile([4.0, 1.0], k)
+    low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+    assert (high - low).tolist() == pytest.approx([4.0] * (2 * k))  # by hand: s - 1 - (s - 5)
+    calls = []
+    minimise = lp_module._Solver.minimise
+    monkeypatch.setattr(lp_module._Solver, "minimise", lambda *a: calls.append(1) or minimise(*a))
+    assert prove(eq, truth, lower, upper, targets, needed, exact=True).all()
+    assert len(calls) == 2
+    wider = needed + np.tile([1e-6, 0.0], k)
+    decided = prove(eq, truth, lower, upper, targets, wider, exact=True)
+    assert decided.tolist() == [False, True] * k
+    assert not prove(eq, truth, lower, upper, targets, needed)[0::2].any()  # no exact: a margin
+
+
+def test_the_warm_lps_load_highs_without_scipy_optimize():
+    """The warm LPs load scipy's HiGHS extension alone (importing scipy.optimize takes
+    0.2 s): an LP solved through it gives the optimum worked out by hand (x0 + x1 = 6,
+    both in [1, 5], min x0: x0 = 1), with scipy.optimize not imported and no
+    scipy.sparse.csgraph for the components; scipy.optimize imported afterwards uses the
+    same module, and its linprog and milp work."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import numpy as np
+from partnerkit.privacy import lp
+solver = lp._Solver(np.array([[1.0, 1.0]]), np.array([6.0]), np.ones(2), np.full(2, 5.0))
+print(solver.minimise(np.array([1.0, 0.0])).tolist(), lp.components(np.eye(2)).tolist())
+print(sorted(m for m in ("scipy.optimize", "scipy.sparse.csgraph") if m in sys.modules))
+from scipy.optimize import LinearConstraint, linprog, milp
+from scipy.optimize._highspy import _core
+print(_core is sys.modules[lp._CORE], linprog([1, 0], A_eq=[[1, 1]], b_eq=[6],
+      bounds=[(1, 5)] * 2).x.tolist(), milp([1, 1], constraints=LinearConstraint([[1, 1]],
+      2.5, 9), integrality=[1, 1], bounds=(0, 5)).fun)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[1.0, 5.0] [0, 1]", "[]", "True [1.0, 5.0] 3.0"]
+
+
+def test_components_number_as_scipy_connected_components():
+    """lp.components on random 0/1 equations (some empty rows and columns) gives each
+    variable the label scipy.sparse.csgraph.connected_components (the reference) gives it
+    on the graph of variables and equations."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    from partnerkit.privacy.lp import components
+
+    rng = np.random.default_rng(23)
+    for _ in range(200):
+        n_eq, n_vars = int(rng.integers(0, 30)), int(rng.integers(1, 50))
+        eq = sparse.random(n_eq, n_vars, density=rng.uniform(0, 0.2), random_state=rng)
+        eq = sparse.csr_matrix((eq != 0).astype(float))
+        if n_eq:
+            graph = sparse.bmat([[None, eq.T], [eq, None]], format="csr")
+            expected = connected_components(graph, directed=False)[1][:n_vars]
+        else:
+            expected = np.arange(n_vars)
+        assert components(eq).tolist() == expected.tolist()
+
+
 @pytest.mark.parametrize("warm", [True, False], ids=["warm HiGHS", "linprog"])
 def test_points_shared_between_measures_never_claim_more_than_the_lp(monkeypatch, warm):
     """Measures with the same hidden cells and bounds (the same respondents per cell) but
