@@ -324,6 +324,7 @@ def prove(
     upper = np.asarray(upper, dtype=float)
     needed = np.asarray(needed, dtype=float)
     rhs = eq @ truth
+    n_vars = eq.shape[1]
     comp = components(eq)
     size = np.bincount(comp)
     lengths = np.diff(tg.indptr)
@@ -351,7 +352,11 @@ def prove(
     def reach(objective_rows, weights, number=None) -> bool:
         """Minimise ``weights @ objective_rows @ x`` on their components; share the point.
         ``number`` names the LP for ``bases``."""
-        held = np.unique(comp[tg[objective_rows].indices]).tobytes()
+        # the objective over every variable, without slicing the sparse targets (each
+        # slice took 0.1 ms: 0.07 s of small.csv's pattern)
+        per_target, moved = np.zeros(n_t), np.zeros(n_t, dtype=bool)
+        per_target[objective_rows], moved[objective_rows] = weights, True
+        held = np.unique(comp[tg.indices[moved[owner]]]).tobytes()
         fresh = held not in solvers
         if fresh:
             cells = np.flatnonzero(np.isin(comp, np.frombuffer(held, dtype=comp.dtype)))
@@ -370,7 +375,8 @@ def prove(
         carry = carry and (fresh or number[:2] == ("round", 0))
         if carry:
             bases.start(number, solver, names[cells], row_names[rows])
-        x = solver.minimise(np.asarray(tg[objective_rows][:, cells].T @ weights).ravel())
+        objective = np.bincount(tg.indices, per_target[owner] * tg.data, minlength=n_vars)
+        x = solver.minimise(objective[cells])
         if carry:
             bases.keep(number, solver, names[cells], row_names[rows])
         if x is None:
@@ -378,7 +384,7 @@ def prove(
         point = truth.copy()
         point[cells] = x
         points.append(point)
-        reached = tg[left] @ point
+        reached = (tg @ point)[left]
         low[left] = np.minimum(low[left], reached)
         high[left] = np.maximum(high[left], reached)
         return True
@@ -485,8 +491,8 @@ class Bases:
         core = _highs_core()
         status = core.HighsBasisStatus
         basis = core.HighsBasis()
-        basis.col_status = [status(v) for v in _matched(found[0], found[1], columns, _LOWER)]
-        basis.row_status = [status(v) for v in _matched(found[2], found[3], rows, _BASIC)]
+        basis.col_status = _matched(found[0], found[1], columns, status.kLower)
+        basis.row_status = _matched(found[2], found[3], rows, status.kBasic)
         basis.alien = True
         highs = solver.highs[0]
         highs.setBasis(basis)
@@ -498,18 +504,17 @@ class Bases:
             return
         basis = solver.highs[0].getBasis()
         if basis.valid:
-            cols = np.array([int(v) for v in basis.col_status], dtype=np.int64)
-            rws = np.array([int(v) for v in basis.row_status], dtype=np.int64)
-            self.saved[number] = (columns, cols, rows, rws)
+            self.saved[number] = (columns, basis.col_status, rows, basis.row_status)
 
 
-def _matched(names: np.ndarray, status: np.ndarray, wanted: np.ndarray, default: int):
+def _matched(names: np.ndarray, status: list, wanted: np.ndarray, default) -> list:
     """The status of each name in ``wanted`` (``default`` for names not in ``names``)."""
     if not len(names):
         return [default] * len(wanted)
     order = np.argsort(names, kind="stable")
     at = order[np.minimum(np.searchsorted(names, wanted, sorter=order), len(names) - 1)]
-    return np.where(names[at] == wanted, status[at], default).tolist()
+    at[names[at] != wanted] = -1
+    return [default if i < 0 else status[i] for i in at.tolist()]
 
 
 class Proofs:
@@ -659,7 +664,6 @@ class _Solver:
 
 
 _DUAL, _PRIMAL = 1, 4  # HiGHS's simplex_strategy values
-_LOWER, _BASIC = 0, 1  # HiGHS's HighsBasisStatus values
 
 #: Use HiGHS directly, kept warm between objectives (a switch for the test that
 #: compares it with :func:`scipy.optimize.linprog`).
