@@ -370,9 +370,9 @@ def prove(
             solver.set_rhs(rhs[rows])
             current.add(held)
         # a basis carried from an earlier call: for an LP built here, its first LP and
-        # the first round's two (whose targets are nearly those of the earlier call)
+        # the first rounds' (whose targets are nearly those of the earlier call)
         carry = bases is not None and number is not None and held in built
-        carry = carry and (fresh or number[:2] == ("round", 0))
+        carry = carry and (fresh or (number[0] == "round" and number[1] < _CARRIED_ROUNDS))
         if carry:
             bases.start(number, solver, names[cells], row_names[rows])
         objective = np.bincount(tg.indices, per_target[owner] * tg.data, minlength=n_vars)
@@ -459,6 +459,9 @@ def _row_sums(matrix, names: np.ndarray) -> np.ndarray:
     return out
 
 
+_CARRIED_ROUNDS = 2  # rounds of prove whose LPs start from a carried basis (see Bases)
+
+
 class Bases:
     """The optimal bases of :func:`prove`'s LPs, by the LP's number in its call, with
     the names of their columns (cells) and rows (published sums), for the same LP of
@@ -473,11 +476,13 @@ class Bases:
     first). On the 3,000-row benchmark survey the first two LPs of a measure took
     about 230 and 360 simplex iterations (7 and 8.5 ms) from nothing, 90 and 150
     (2.9 and 5 ms) from the bases of the measure before: its audit's LPs 0.40 ->
-    0.21 s. Carried are only the first round's two LPs, whose targets are nearly the
-    same from call to call, and an LP's first solve: later rounds start better from
-    the round before (with every round carried, the crossed pattern of the two-column
-    example, 11 rounds a measure, took 0.9 s instead of 0.7 s; as it is, within noise
-    of 0.75 s either way).
+    0.21 s. Carried are only the LPs of the first ``_CARRIED_ROUNDS`` rounds, whose
+    targets are nearly the same from call to call (after two rounds about 10 of 416
+    targets are left, and they differ), and an LP's first solve: later rounds start
+    better from the round before (with every round carried, the crossed pattern of the
+    two-column example, 11 rounds a measure, took 0.9 s instead of 0.7 s; as it is,
+    within noise of 0.65 s either way; the second round carried too: small.csv's
+    pattern 0.30 -> 0.27 s).
     """
 
     def __init__(self):
