@@ -369,6 +369,136 @@ def test_shared_points_never_claim_more_than_the_lp(monkeypatch, warm):
     assert proved > 0.5 * protected  # of use: the shared points alone prove most
 
 
+def test_ties_are_protected_by_the_shared_points_without_their_own_lps(monkeypatch):
+    """Five partitions, each a published group of 5 respondents whose two children are
+    hidden: a cell of 4 (sum s, truth 12) and a cell of 1. By hand, the cell of 4 lies in
+    [s - 5, s - 1]: exactly 4 points wide, its protection (1 point x 4): a tie, which the
+    exact LP's test counts as protected. With ``exact``, the first pair of shared points
+    (every target pushed one way, then the other) reaches both ends, so the ties need no
+    LPs of their own: 2 LPs in all (before, 2 + 2 per tie). A protection a hair wider
+    than the width leaves each cell of 4 exposed, as the LP (sum_bounds) says."""
+    from partnerkit.privacy import lp as lp_module
+    from partnerkit.privacy.lp import prove
+
+    k = 5
+    eq = np.kron(np.eye(k), [[1.0, 1.0]])  # x_4 + x_1 = the parent's sum, per partition
+    truth = np.tile([12.0, 3.0], k)
+    lower, upper = np.tile([4.0, 1.0], k), np.tile([20.0, 5.0], k)
+    targets = np.eye(2 * k)
+    needed = np.tile([4.0, 1.0], k)
+    low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
+    assert (high - low).tolist() == pytest.approx([4.0] * (2 * k))  # by hand: s - 1 - (s - 5)
+    calls = []
+    minimise = lp_module._Solver.minimise
+    monkeypatch.setattr(lp_module._Solver, "minimise", lambda *a: calls.append(1) or minimise(*a))
+    assert prove(eq, truth, lower, upper, targets, needed, exact=True).all()
+    assert len(calls) == 2
+    wider = needed + np.tile([1e-6, 0.0], k)
+    decided = prove(eq, truth, lower, upper, targets, wider, exact=True)
+    assert decided.tolist() == [False, True] * k
+    assert not prove(eq, truth, lower, upper, targets, needed)[0::2].any()  # no exact: a margin
+
+
+def test_the_warm_lps_load_highs_without_scipy_optimize():
+    """The warm LPs load scipy's HiGHS extension alone (importing scipy.optimize takes
+    0.2 s): an LP solved through it gives the optimum worked out by hand (x0 + x1 = 6,
+    both in [1, 5], min x0: x0 = 1), with scipy.optimize not imported and no
+    scipy.sparse.csgraph for the components; scipy.optimize imported afterwards uses the
+    same module, and its linprog and milp work."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import numpy as np
+from partnerkit.privacy import lp
+solver = lp._Solver(np.array([[1.0, 1.0]]), np.array([6.0]), np.ones(2), np.full(2, 5.0))
+print(solver.minimise(np.array([1.0, 0.0])).tolist(), lp.components(np.eye(2)).tolist())
+print(sorted(m for m in ("scipy.optimize", "scipy.sparse.csgraph") if m in sys.modules))
+from scipy.optimize import LinearConstraint, linprog, milp
+from scipy.optimize._highspy import _core
+print(_core is sys.modules[lp._CORE], linprog([1, 0], A_eq=[[1, 1]], b_eq=[6],
+      bounds=[(1, 5)] * 2).x.tolist(), milp([1, 1], constraints=LinearConstraint([[1, 1]],
+      2.5, 9), integrality=[1, 1], bounds=(0, 5)).fun)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[1.0, 5.0] [0, 1]", "[]", "True [1.0, 5.0] 3.0"]
+
+
+def test_bases_carried_between_measures_decide_as_the_lp_and_save_iterations(monkeypatch):
+    """Five measures of one 5 x 6 x 8 table whose hidden cells differ by one (another
+    answer, another group below min_n), each group of the lattice published with the
+    same coin in every measure: prove with names and an lp.Bases carried from measure to
+    measure decides every target as its exact LP interval does (scipy linprog through
+    sum_bounds, the reference, on 25 targets a measure; ties within 1e-6 left out), as
+    it does without them, and the first round's two LPs (the ones that start from a
+    carried basis) take fewer simplex iterations with them in the measures after the
+    first."""
+    import itertools
+
+    from partnerkit.privacy import lp as lp_module
+    from partnerkit.privacy.lp import Bases, prove
+
+    iterations = []
+    minimise = lp_module._Solver.minimise
+
+    def counted(solver, objective):
+        x = minimise(solver, objective)
+        iterations.append(solver.highs[0].getInfo().simplex_iteration_count)
+        return x
+
+    monkeypatch.setattr(lp_module._Solver, "minimise", counted)
+    rng = np.random.default_rng(2316)
+    shape = (5, 6, 8)
+    coords = np.array(list(itertools.product(*[range(v) for v in shape])))
+    usual = rng.random(len(coords)) < 0.6
+    n = rng.integers(1, 6, len(coords)).astype(float)
+    truth = n * rng.uniform(1, 5, len(coords)).round(1)
+    bases = Bases()
+    first_round = {True: 0, False: 0}
+    for measure in range(5):
+        hidden = usual.copy()
+        hidden[rng.choice(len(coords))] ^= True
+        cells = np.flatnonzero(hidden)
+        eq = np.array(_published_groups(np.random.default_rng(7), shape, coords, cells))
+        targets, needed = np.eye(cells.size), n[cells]
+        checked = rng.choice(cells.size, 25, replace=False)  # the reference's LPs are slow
+        low, high = sum_bounds(eq, eq @ truth[cells], n[cells], 5 * n[cells], targets[checked])
+        clear = np.abs(high - low - needed[checked]) > 1e-6
+        for carried in (True, False):
+            iterations.clear()
+            decided = prove(
+                eq, truth[cells], n[cells], 5 * n[cells], targets, needed, exact=True,
+                names=cells, bases=bases if carried else None,
+            )  # fmt: skip
+            assert (decided[checked] == (high - low >= needed[checked]))[clear].all()
+            if measure:
+                first_round[carried] += sum(iterations[:2])
+    assert first_round[True] < 0.8 * first_round[False], first_round  # 388 against 709
+
+
+def test_components_number_as_scipy_connected_components():
+    """lp.components on random 0/1 equations (some empty rows and columns) gives each
+    variable the label scipy.sparse.csgraph.connected_components (the reference) gives it
+    on the graph of variables and equations."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    from partnerkit.privacy.lp import components
+
+    rng = np.random.default_rng(23)
+    for _ in range(200):
+        n_eq, n_vars = int(rng.integers(0, 30)), int(rng.integers(1, 50))
+        eq = sparse.random(n_eq, n_vars, density=rng.uniform(0, 0.2), random_state=rng)
+        eq = sparse.csr_matrix((eq != 0).astype(float))
+        if n_eq:
+            graph = sparse.bmat([[None, eq.T], [eq, None]], format="csr")
+            expected = connected_components(graph, directed=False)[1][:n_vars]
+        else:
+            expected = np.arange(n_vars)
+        assert components(eq).tolist() == expected.tolist()
+
+
 @pytest.mark.parametrize("warm", [True, False], ids=["warm HiGHS", "linprog"])
 def test_points_shared_between_measures_never_claim_more_than_the_lp(monkeypatch, warm):
     """Measures with the same hidden cells and bounds (the same respondents per cell) but

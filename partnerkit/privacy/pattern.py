@@ -504,6 +504,9 @@ def _nesting(cube: Cube, lat: Lattice, sub: Pattern) -> tuple:
     return sub, to_sub, np.flatnonzero(groups)
 
 
+_BASES = "bases"  # the key of the pattern's lp.Bases in _classes' memo (the others: bytes)
+
+
 @dataclass
 class _Classes:
     """What a measure's pattern takes from its respondents per cell (``n_cell``) alone:
@@ -525,6 +528,8 @@ class _Classes:
     chosen: dict = field(default_factory=dict)
     # the audit's equations per hidden set, and the points its proofs share (lp.Proofs)
     audits: dict = field(default_factory=dict)
+    # the optimal bases of the audit's LPs, shared by every measure of the pattern
+    bases: object = None
 
 
 def _classes(cube, lat, n_cell, secondary, memo: dict) -> _Classes:
@@ -556,7 +561,10 @@ def _classes(cube, lat, n_cell, secondary, memo: dict) -> _Classes:
         pid = pid.reshape(-1)
         blocks = _blocks(cube)
         cost = _costs(cube, lat, cls, n_cls)
+    from .lp import Bases
+
     found = _Classes(hashes, first, cls, n_cls, rows, nonempty, pid, pp, pc, cost, blocks)
+    found.bases = memo.setdefault(_BASES, Bases())  # one for all measures
     memo[key] = found
     return found
 
@@ -616,6 +624,7 @@ def _decide_measure(
                 proved,
                 k.audits,
                 need,
+                k.bases,
             )
             if exposed.size == 0:
                 break
@@ -875,7 +884,7 @@ def _blocks(cube: Cube) -> np.ndarray | None:
 
 def _exposed_classes(
     cube, rows, n_cls, hidden, reason, s_cell, n_cell, scale, protection, blocks, proved,
-    audits=None, need=None,
+    audits=None, need=None, bases=None,
 ):  # fmt: skip
     """Sensitive classes (a primary reason) whose sum the visible classes pin to an
     interval narrower than ``protection`` times ``need`` (default ``n_cls``: their mean
@@ -915,9 +924,11 @@ def _exposed_classes(
         # saved here: the crossed two-column pattern's audit took 3.5 s with them, 1.9 s
         # without; the example's 0.31 s and 0.27 s). The measures with the same hidden
         # set share the points' directions and the warm LPs (lp.Proofs).
-        rest = np.flatnonzero(
-            ~prove(eq, truth, lower, upper, targets, needed, exact=True, shared=proofs)
-        )
+        proved_now = prove(
+            eq, truth, lower, upper, targets, needed, exact=True, shared=proofs,
+            names=variables, bases=bases,
+        )  # fmt: skip
+        rest = np.flatnonzero(~proved_now)
     else:
         rest = _certified(
             cube, eq, truth, lower, upper, targets, need[cand], protection, variables, blocks
