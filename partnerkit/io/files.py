@@ -454,19 +454,13 @@ def frame_from_rows(rows: list[list], names: list[str], owned: dict | None = Non
     first = grid[0, 0] if width else None
     numbers: dict[int, object] = {}
     if not (isinstance(first, str) and first.startswith("\ufeff")):  # the parser strips a BOM
+        texts = []
         for j in range(width):
             try:
                 numbers[j] = lib.maybe_convert_numeric(grid[:, j], _MISSING, False)[0]
             except (ValueError, TypeError):  # texts: typed below
-                column = grid[:, j]
-                if lib.is_string_array(column) and not _BOOL_WORDS.issuperset(column):
-                    # texts only, not all TRUE/FALSE: the parser keeps them as they are, ""
-                    # missing (it took 0.3 ms a file of 1,000 small ones); blank texts
-                    # missing as _tidy makes them, unless every cell is (then _tidy does)
-                    blank = [u for u in pd.unique(column) if not u.strip()]
-                    missing = np.isin(column, blank) if blank else column == ""
-                    if not missing.all():
-                        numbers[j] = np.where(missing, np.nan, column)  # typed by the frame
+                texts.append(j)
+        numbers.update(_text_columns(grid, texts))  # typed by the frame
     rest = [j for j in range(width) if j not in numbers]
     if rest:
         parser = TextParser(
@@ -485,6 +479,50 @@ def frame_from_rows(rows: list[list], names: list[str], owned: dict | None = Non
             if isinstance(column, np.ndarray) and column.dtype.kind in "fiu":
                 owned[names[j]] = column if column.dtype == np.float64 else column.astype(float)
     return _tidy(frame, [names[j] for j in rest]) if rest else frame  # numbers need none
+
+
+def _text_columns(grid: np.ndarray, columns: list[int]) -> dict[int, np.ndarray]:
+    """The ``columns`` of ``grid`` that hold texts only, not all TRUE/FALSE, as the parser
+    keeps them: the texts as they are, blank ones missing (as :func:`_tidy` makes them).
+    Other columns (mixed cells, booleans, every cell blank) are left out: the parser and
+    _tidy type those.
+
+    The cells are hashed once, row by row (``factorize``), and every test looks at the
+    distinct values only; each column is then built of one object per distinct text.
+    calamine returns each cell as a string object of its own, allocated row by row: a
+    pass down a column costs a cache miss a cell (40-60 ms a column of 200,000 rows), and
+    the string test, the TRUE/FALSE test, the distinct values, the blank cells and the
+    frame's own typing each took one (frame_from_rows 4.5 s of the 200,000-row workbook's
+    34 text columns, issue 23). Rebuilt of a few objects, the frame's typing and the
+    decoding after it hash texts whose hashes are cached, close together in memory.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not columns or not len(grid):
+        return {}
+    # a str never equals a value of another type: a distinct text stands for texts only
+    codes, uniques = pd.factorize(grid[:, columns].ravel())  # None and NaN get -1
+    codes = codes.reshape(len(grid), len(columns))
+    uniques = np.asarray(uniques, dtype=object)
+    text = np.fromiter((isinstance(u, str) for u in uniques), dtype=bool, count=len(uniques))
+    word = np.fromiter((u in _BOOL_WORDS for u in uniques), dtype=bool, count=len(uniques))
+    blank = np.fromiter(
+        (not u.strip() if isinstance(u, str) else False for u in uniques),
+        dtype=bool,
+        count=len(uniques),
+    )
+    shown = uniques.copy()
+    shown[blank] = np.nan
+    found = {}
+    for k, j in enumerate(columns):
+        column = codes[:, k]
+        if column.min() < 0:
+            continue
+        present = np.bincount(column, minlength=len(uniques)) > 0
+        if text[present].all() and not word[present].all() and not blank[present].all():
+            found[j] = shown.take(column)
+    return found
 
 
 _MISSING = {""}  # the parser's missing values with keep_default_na=False, na_values=[""]
