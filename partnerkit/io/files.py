@@ -496,7 +496,7 @@ def _frame_of_arrays(names: list[str], arrays: list, length: int):
     from_arrays = getattr(pd.DataFrame, "_from_arrays", None)
     text = _text_dtype()
     columns = []
-    for j, array in enumerate(arrays):
+    for array in arrays:
         if not isinstance(array, np.ndarray) or from_arrays is None:
             columns = None
             break
