@@ -275,6 +275,12 @@ def _decide_pattern(survey: Survey, min_n: int | None, jobs: int) -> None:
     (see :func:`partnerkit.protect._decide`), so they are what the workers share. It
     was 4.4 s of the 11.7 s of 1,000 areas, decided on one core whatever ``--jobs`` said.
     """
+    # the workers are forked from this process and start with what it has imported:
+    # each imported the LPs' scipy modules again (0.4 s), which this process imports
+    # after the pattern anyway
+    import scipy.optimize
+    import scipy.sparse  # noqa: F401
+
     from .grouping import resolve_keys
     from .privacy.threshold import resolve_min_n
     from .scoring import score_pattern

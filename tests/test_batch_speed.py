@@ -48,6 +48,12 @@ COLUMNS = {
     "true false and text": ["TRUE", "Ja", "FALSE", ""],
     "text and none": [None, "a", "b", ""],
     "numbers and text": ["1", "Nej", "", "2"],
+    # one hash table serves every text column: values of other types that are equal
+    # (True == 1 == 1.0) or texts shared with another column must not mix their columns
+    "true and one": [True, 1.0, "", 1],
+    "texts and a bool": ["a", True, "b", ""],
+    "text again": ["Kommune", "Kommune", "", "Skole"],
+    "true false words again": ["True", "", "false", "TRUE"],
 }
 
 
@@ -62,6 +68,27 @@ def test_rows_typed_as_pandas_text_parser_types_them(first):
     # frame_from_rows also blanks cells of white space (its _tidy step): do the same
     for name in ("spaces", "only spaces"):
         expected[name] = expected[name].mask(expected[name].str.strip() == "")
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_many_rows_of_repeated_texts_typed_as_the_text_parser_types_them():
+    """Texts hashed once for the whole grid (each cell a string object of its own, as
+    calamine returns them), against pandas' TextParser on the same rows."""
+    rng = np.random.default_rng(23)
+    labels = ["Helt enig", "Delvist enig", "Ved ikke", "", "  ", "Helt uenig"]
+    names = ["actor", "answer", "number", "mixed"]
+    rows = [
+        [
+            "".join(["Kommune", "Politi"][int(rng.integers(2))]),
+            "".join(labels[int(rng.integers(len(labels)))]),
+            float(rng.integers(1, 6)),
+            ["Ja", 2.0, ""][int(rng.integers(3))],
+        ]
+        for _ in range(3000)
+    ]
+    expected = text_parser([list(r) for r in rows], names)
+    expected["answer"] = expected["answer"].mask(expected["answer"].str.strip() == "")
+    got = frame_from_rows([list(r) for r in rows], names)
     pd.testing.assert_frame_equal(got, expected)
 
 

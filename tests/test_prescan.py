@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from partnerkit import read_survey
-from partnerkit.io.prescan import _sst_lengths, column_number, scan_sav, scan_worksheet
+from partnerkit.io.prescan import _sst_lengths, _types, column_number, scan_sav, scan_worksheet
 from tests import hostile
 from tests.hostile import number, xlsx
 
@@ -57,6 +57,15 @@ def test_the_extent_is_the_largest_row_and_column_of_any_cell(cells, prefix, sty
         rows, columns, _ = scan_worksheet(io.BytesIO(xml.encode()), "test")
     assert rows == max(r for _, r in cells)
     assert columns == max(c for c, _ in cells)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"t", b"=", b'"', b"s", b"e", b"b", b"x", b't="']), max_size=40))
+def test_cell_types_are_counted_as_a_substring_search_counts_them(pieces):
+    """``_types`` against Python's own substring search (``bytes.count`` and ``in``), which
+    the pre-scan used before, on texts dense in partial matches."""
+    data = b"".join(pieces)
+    assert _types(data) == (data.count(b't="s"'), b't="e"' in data or b't="b"' in data)
 
 
 def test_a_chunk_boundary_inside_a_reference_is_seen(tmp_path):

@@ -27,8 +27,9 @@ The xlsx scan reads each worksheet once, a megabyte at a time (decompressed on
 a thread beside it): numpy finds every ``<c r="`` and decodes its reference in
 columns of bytes, so no Python runs per cell; a chunk with a cell that does not
 start with its reference (``<c s="1" r="B2">``, ``<c>``) is read with a pattern.
-Measured on the 450 MB sheet of a 200,000-row workbook: 3.4 s (2.0 s of CPU) on a
-loaded 2-core machine, of a 21 s ``score`` of it.
+Measured on the 450 MB sheet of a 200,000-row workbook: 1.66 s (2.2 s of CPU, 0.6 s
+of it decompressing) on an otherwise idle 2-core machine, of an 11 s ``score`` of it;
+2.06 s before the places were found over every byte at once (issue 23).
 """
 
 from __future__ import annotations
@@ -122,9 +123,17 @@ def _extent(data: bytes, prefix: bytes, patterns) -> tuple[int, int] | None:
     n = len(prefix)
     # zeros past the end, so that a reference is read whole wherever its cell starts
     a = np.frombuffer(data + bytes(n + 8 + _WIDE), dtype=np.uint8)
-    at = np.flatnonzero(a[: len(data)] == 60)  # "<"
+    # "<" and "c" (after the prefix) looked for over every byte at once: picking out every
+    # "<" first and then the ones followed by a "c" gathered ~100,000 places a megabyte
+    # of inline-string XML (6.9 ms a megabyte, 3 s of the 450 MB sheet; 3 ms this way).
+    # The guarantee is unchanged: a place is kept when the same bytes hold the same values
+    # as before (the zeros past the end match no byte of "<", the prefix or "c"), so the
+    # same cells are found, and every one of them is still decoded or sent to the pattern
+    size = len(data)
+    hit = a[:size] == 60  # "<"
     for i, byte in enumerate(prefix + b"c"):
-        at = at[a[at + 1 + i] == byte]
+        hit &= a[1 + i : 1 + i + size] == byte
+    at = np.flatnonzero(hit)
     q = at + 2 + n  # after "<c"
     nxt = a[q]
     cell = (nxt == 32) | (nxt == 62) | (nxt == 47) | (nxt == 9) | (nxt == 10) | (nxt == 13)
@@ -159,6 +168,8 @@ def _extent(data: bytes, prefix: bytes, patterns) -> tuple[int, int] | None:
     going = np.ones(len(at), dtype=bool)
     for _ in range(8):
         going &= digit(at)
+        if not going.any():
+            break  # every row number read (three steps for rows below 100)
         row = np.where(going, row * 10 + a[at] - 48, row)
         at = at + going
     if going.any() or not (a[at] == 34).all():
@@ -209,9 +220,10 @@ def scan_worksheet(
         else:
             high, wide = found
         rows, columns = max(rows, high), max(columns, wide)
+        count, flagged = _types(data)
         if count_shared:
-            shared += data.count(b't="s"')
-        if errors is not None and (b't="e"' in data or b't="b"' in data):
+            shared += count
+        if errors is not None and flagged:
             errors += _errors(data, prefix)
         if rows * max(columns, 1) > cells_limit:
             raise too_many_cells(where, rows, max(columns, 1))
@@ -225,6 +237,28 @@ def scan_worksheet(
         if rows * max(columns, 1) > cells_limit:
             raise too_many_cells(where, rows, max(columns, 1))
     return rows, columns, shared
+
+
+def _types(data: bytes) -> tuple[int, bool]:
+    """How often ``t="s"`` occurs in ``data`` (``data.count``), and whether ``t="e"`` or
+    ``t="b"`` does, from one look at each ``t="``. Every cell of inline-string XML has a
+    ``t="inlineStr"``, which each of the three substring searches stopped at: 4.5 ms a
+    megabyte, where finding ``t="`` once takes 0.6 (issue 23)."""
+    import numpy as np
+
+    size = len(data)
+    a = np.frombuffer(data + bytes(5), dtype=np.uint8)  # zeros past the end: no match
+    at = a[:size] == 116  # 't="', then the type's letter and its closing quote
+    at &= a[1 : size + 1] == 61
+    at &= a[2 : size + 2] == 34
+    at = np.flatnonzero(at)
+    if not len(at):
+        return 0, False
+    letter = a[at + 3]
+    closed = a[at + 4] == 34
+    shared = int(np.count_nonzero((letter == 115) & closed))  # s
+    flagged = bool((((letter == 101) | (letter == 98)) & closed).any())  # e, b
+    return shared, flagged
 
 
 def _errors(data: bytes, prefix: bytes) -> list[tuple[int, int, str]]:

@@ -195,6 +195,11 @@ def _run(
     total = len(tasks)
     results: list[Part | Failure] = []
     if jobs > 1 and total >= PARALLEL_MIN_FILES:
+        # the workers are forked from this process and start with what it has imported:
+        # each imported pandas again, which this process imports to stack their frames
+        import pandas  # noqa: F401
+        import python_calamine  # noqa: F401
+
         from ..parallel import worker_pool
 
         workers = min(jobs, total)
