@@ -212,8 +212,9 @@ JobsOpt = Annotated[
         "--jobs",
         "-j",
         min=0,
-        help="Worker processes: files read at once (and, in areas, the dimensions' "
-        "anonymity patterns), at most one per CPU [default: 0 = one per CPU].",
+        help="Workers: files read at once (and the anonymity patterns' measures, on "
+        "processes in areas, on threads in report and relations), at most one per CPU "
+        "[default: 0 = one per CPU].",
     ),
 ]
 FollowLinksOpt = Annotated[
