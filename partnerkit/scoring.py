@@ -545,19 +545,27 @@ def _moments(group: np.ndarray, size: int, x: np.ndarray, everyone: np.ndarray |
     """Count, mean and sum of squared deviations of ``x`` (NaN skipped) per group;
     ``everyone``: the count of every row per group, when known.
 
-    Two passes (mean, then squared deviations from it): exact for the sample SD.
+    Two passes (mean, then squared deviations from it): exact for the sample SD. The few
+    unanswered rows count as 0 in both sums rather than being selected out: adding 0.0
+    leaves a sum as it was, so the moments are the same to the last bit, and two
+    boolean selections of a million rows cost more than the sums (73 -> 54 ms for ten
+    dimensions, issue 23).
     """
-    ok = ~np.isnan(x)
-    every = bool(ok.all())
-    g, v = (group, x) if every else (group[ok], x[ok])
-    shared = every and everyone is not None
-    n = everyone if shared else np.bincount(g, minlength=size).astype(float)
+    missing = np.flatnonzero(np.isnan(x))
+    if everyone is None:
+        everyone = np.bincount(group, minlength=size).astype(float)
+    n = everyone - np.bincount(group[missing], minlength=size) if missing.size else everyone
+    v = x
+    if missing.size:
+        v = x.copy()  # the scores are shared with the pattern's thread: not in place
+        v[missing] = 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(g, weights=v, minlength=size) / n
-    deviation = mean[g]  # one array, reused in place: scoring a million rows on two
+        mean = np.bincount(group, weights=v, minlength=size) / n
+    deviation = mean[group]  # one array, reused in place: scoring a million rows on two
     np.subtract(v, deviation, out=deviation)  # threads held 50 MB more with temporaries
     np.multiply(deviation, deviation, out=deviation)
-    return n, mean, np.bincount(g, weights=deviation, minlength=size)
+    deviation[missing] = 0.0
+    return n, mean, np.bincount(group, weights=deviation, minlength=size)
 
 
 def _combine(parent: np.ndarray, size: int, n, mean, m2, *sums):
