@@ -196,7 +196,9 @@ def respondent_scores(survey: Survey) -> RespondentScores:
     # numpy lets go of the GIL, so dimensions are scored on threads on a large survey
     results = thread_map(dimension, range(len(dims)), cells=n * len(columns))
     scores = {dim_id: score for dim_id, (score, _) in zip(dims, results, strict=True)}
-    scored = np.logical_or.reduce([enough for _, enough in results])
+    scored = results[0][1].copy()  # in place: a reduce over the list stacked it first
+    for _, enough in results[1:]:
+        np.logical_or(scored, enough, out=scored)
     frame = pd.DataFrame(scores, index=survey.data.index, copy=False)
     return RespondentScores(frame, favourable, answered, scored)
 
@@ -574,8 +576,11 @@ def _moments(group: np.ndarray, size: int, x: np.ndarray, everyone: np.ndarray |
         v[missing] = 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(group, weights=v, minlength=size) / n
-    deviation = mean[group]  # one array, reused in place: scoring a million rows on two
-    np.subtract(v, deviation, out=deviation)  # threads held 50 MB more with temporaries
+    # one array, reused in place (scoring a million rows on two threads held 50 MB more
+    # with temporaries); np.take lets go of the interpreter lock where mean[group] holds
+    # it, so the pattern's thread runs meanwhile
+    deviation = np.take(mean, group)
+    np.subtract(v, deviation, out=deviation)
     np.multiply(deviation, deviation, out=deviation)
     deviation[missing] = 0.0
     return n, mean, np.bincount(group, weights=deviation, minlength=size)
