@@ -285,8 +285,9 @@ def score_survey(
     scored = rs.scored
 
     unscored = ~scored
-    source = survey.data["_source"].to_numpy()[unscored][:10]
-    rows = survey.data["_row"].to_numpy()[unscored][:10]
+    first = np.flatnonzero(unscored)[:10]  # the rows named: no selection of every column
+    source = survey.data["_source"].to_numpy()[first]
+    rows = survey.data["_row"].to_numpy()[first]
     too_few = Exclusion(
         "too_few_items",
         int(unscored.sum()),
