@@ -672,6 +672,7 @@ def relations(
             alpha=alpha,
             min_n=run.settings.min_n,
             lang=run.settings.lang,
+            jobs=run.settings.jobs,
         )
         _finish(run, result, force=force)
 
@@ -862,6 +863,7 @@ def report(
             lang=run.settings.lang,
             min_n=run.settings.min_n,
             adjust=adjust.value,
+            jobs=run.settings.jobs,
         )
         if not run.settings.quiet:
             _warn(result.warnings)

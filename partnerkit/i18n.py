@@ -706,6 +706,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "audit.all": ("alle", "all"),
     "audit.interval": ("{low:.2f} til {high:.2f}", "{low:.2f} to {high:.2f}"),
     "audit.width": ("{width:.2f}", "{width:.2f}"),
+    # a group hidden because its mean would pin its subgroups needs less width itself
+    "audit.needed": (" (skal ≥ {needed:.2f})", " (needs ≥ {needed:.2f})"),
     "audit.protected": ("beskyttet", "protected"),
     "audit.exposed": ("AFSLØRET", "EXPOSED"),
     "audit.the": ("de", "the"),

@@ -86,14 +86,21 @@ def cores() -> int:
     return min(count, cap or count, _share or count)
 
 
-def thread_map(function: Callable[[T], R], items: Iterable[T], cells: int | None = None) -> list[R]:
-    """``[function(item) for item in items]``, in order, on up to one thread per core.
+def thread_map(
+    function: Callable[[T], R],
+    items: Iterable[T],
+    cells: int | None = None,
+    most: int | None = None,
+) -> list[R]:
+    """``[function(item) for item in items]``, in order, on up to one thread per core
+    (and at most ``most``).
 
     ``cells``: how many array cells the work touches in all; below :data:`MIN_CELLS`
     it runs on this thread, where a pool would cost more than it saves.
     """
     items = list(items)
     threads = 1 if cells is not None and cells < MIN_CELLS else min(cores(), len(items))
+    threads = min(threads, most or threads)
     if threads <= 1:
         return [function(item) for item in items]
     from concurrent.futures import ThreadPoolExecutor

@@ -10,9 +10,11 @@ computed here that those functions do not compute.
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .errors import PartnerkitError
 from .grouping import round_order
 from .result import Finding
 from .survey import Survey
@@ -180,12 +182,15 @@ def build_report(
     lang: str | None = None,
     min_n: int | None = None,
     adjust: str = "bh",
+    jobs: int = 1,
 ) -> Report:
     """Run every view on ``survey`` for a report.
 
     The snapshot views (scores, gaps, reliability) use the latest round when the
     survey has rounds; the trend uses all of them; the areas view appears when
-    there are several areas.
+    there are several areas. ``jobs`` threads decide the relation grids' anonymity
+    pattern (the same pattern on any number), with more than one while the other views
+    run.
     """
     from .areas import areas
     from .gaps import gaps
@@ -201,6 +206,15 @@ def build_report(
     if len(rounds) > 1:
         latest = select_rounds(survey, [rounds[-1]])
     by = ["actor"] if "actor" in survey.data.columns else []
+    grids = bool(by) and any(c in survey.data.columns for c in inst.relation_columns)
+    early = None
+    if grids and jobs > 1:  # the relation grids' pattern, on other threads meanwhile
+        from functools import partial
+
+        from .parallel import in_background
+        from .relations import relation_pattern
+
+        early = in_background(partial(relation_pattern, latest, min_n=min_n, jobs=jobs))
     scores = score_survey(latest, by, min_n=min_n, lang=lang)
     gap_result = gaps(latest, "actor", min_n=min_n, lang=lang) if by else None
     trend_all = trend_actor = None
@@ -218,11 +232,14 @@ def build_report(
 
         path = trajectory(survey, [], min_n=min_n, lang=lang, adjust=adjust)
     relation_result = None
-    if by and any(c in survey.data.columns for c in inst.relation_columns):
+    if grids:
         from .relations import relations
 
+        if early is not None:
+            with suppress(PartnerkitError):  # relations() below says what went wrong, in order
+                early.result()  # kept: relations() below finds it
         # neither the page nor the workbook shows a trust network (the terminal does)
-        shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False}
+        shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False, "jobs": jobs}
         relation_result = relations(latest, [], **shown)
         if len(rounds) > 1:  # each cell's change between rounds joins the family
             over = relations(survey, ["round"], **shown)

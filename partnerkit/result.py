@@ -94,11 +94,12 @@ class Result:
 
     def privacy(self) -> dict:
         """How many groups this output hides, per reason (``min_n``: fewer than ``min_n``
-        respondents; ``dominance``, with that rule on: everyone in the group gave the
-        same answer; ``secondary``: hidden to protect another group), and the rounds
-        its totals cover when only some were chosen (for ``privacy-check``)."""
+        respondents; ``secondary``: hidden to protect another group, or, by the subgroup
+        and dominance rules, the answers of the group's own members, which an output
+        does not tell apart: see ``pattern.PUBLISHED_REASON``), and the rounds its
+        totals cover when only some were chosen (for ``privacy-check``)."""
         dominance = self.survey.instrument.dominance
-        counts = {"min_n": 0, **({"dominance": 0} if dominance else {}), "secondary": 0}
+        counts = {"min_n": 0, "secondary": 0}
         frames = [self.records, *self.tables().values()]
         for frame in frames:
             if frame is None:

@@ -105,9 +105,9 @@ def _runs(tmp: Path):
     if (SHARED_DATA / "real").is_dir():
         from tests.test_real_exports import real_file
 
-        for i, (name, first, second, both) in enumerate(REAL_CROSSED):
+        for i, (name, first, second) in enumerate(REAL_CROSSED):
             path, instrument = real_file(name, tmp / f"real{i}")
-            yield name, path, ["-i", instrument], _crossed_runs(first, second, both)
+            yield name, path, ["-i", instrument], _crossed_runs(first, second)
     bench = ROOT / "benchmarks" / "data" / "small.csv"
     if bench.exists():
         yield "small.csv", bench, [], [["score"]]

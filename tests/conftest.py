@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -185,7 +186,8 @@ def _no_columns(monkeypatch):
 #: pattern itself, and those that time a run.
 _PATTERN_EVERY_CALL = {"test_disclosure", "test_privacy", "test_batch_speed"}
 _PATTERN_MEMO: dict[tuple, tuple] = {}
-_PATTERN_MEMO_SIZE = 256
+_PATTERN_MEMO_LOCK = threading.Lock()
+_PATTERN_MEMO_SIZE = 1024  # the relation grids (report, relations --jobs) add one a measure
 _PATTERN_MEMO_ROWS = 20_000
 _ARRAYS = ("within", "row_keys")  # options keyed by identity or content, not repr
 
@@ -242,13 +244,15 @@ def _remembered(decide):
             _module_state(pattern),
             _module_state(lp),
         )
-        found = _PATTERN_MEMO.get(key)
+        with _PATTERN_MEMO_LOCK:  # the relation grids' measures are decided on threads
+            found = _PATTERN_MEMO.get(key)
         if found is None:
             # the patterns nested in are kept with it, so their ids in the key stay theirs
             found = (decide(frame, keys, measures, **options), within)
-            if len(_PATTERN_MEMO) >= _PATTERN_MEMO_SIZE:
-                _PATTERN_MEMO.pop(next(iter(_PATTERN_MEMO)))
-            _PATTERN_MEMO[key] = found
+            with _PATTERN_MEMO_LOCK:
+                if len(_PATTERN_MEMO) >= _PATTERN_MEMO_SIZE:
+                    _PATTERN_MEMO.pop(next(iter(_PATTERN_MEMO)))
+                _PATTERN_MEMO[key] = found
         return found[0]
 
     return remembered

@@ -112,7 +112,8 @@ def _table_partitions(n_actor: np.ndarray):
 def test_cheapest_secondary_suppression_is_the_cheapest_by_brute_force(seed):
     """The integer program's extra groups cost no more than the cheapest of every
     subset of the visible groups that satisfies the partition rule (all 2^k of them,
-    counted here without the program), and satisfy it too."""
+    counted here without the program), satisfy it too, and are the fewest groups of
+    that cost."""
     from partnerkit.privacy.pattern import _cheapest, _fixpoint
 
     rng = np.random.default_rng(seed)
@@ -134,16 +135,22 @@ def test_cheapest_secondary_suppression_is_the_cheapest_by_brute_force(seed):
         return ok
 
     free = np.flatnonzero(~primary)
-    best = np.inf
+    best, fewest = np.inf, np.inf  # the least cost, and the fewest groups at that cost
     for start in range(0, 2 ** len(free), 2**15):
         number = np.arange(start, min(start + 2**15, 2 ** len(free)), dtype=np.int32)
         x = np.repeat(primary[None, :], len(number), axis=0)
         x[:, free] = (number[:, None] >> np.arange(len(free), dtype=np.int32)) & 1
         ok = valid(x)
         if ok.any():
-            best = min(best, (x[ok] @ cost).min())
+            costs, counts = x[ok] @ cost, x[ok].sum(axis=1)
+            low = costs.min()
+            if low < best - 1e-9:
+                best, fewest = low, np.inf
+            if low < best + 1e-9:
+                fewest = min(fewest, counts[costs < best + 1e-9].min())
     assert valid(hidden[None, :])[0]
     assert hidden @ cost == pytest.approx(best)
+    assert hidden.sum() == fewest
     assert (reason[hidden & ~primary] == "secondary").all()
     # the greedy rule of large lattices holds the rule too, at a cost no lower (on
     # these seeds 53.0, 72.0, 55.5, 54.5, 25.0, 46.0 against the exact 32.5, 39.0,
@@ -773,6 +780,52 @@ def test_a_survey_without_actor_or_round_grouped_by_another_column(runner, tmp_p
     assert {"Volunteers", "Guests"} <= hidden
 
 
+def _teams_and_ages(seed: int) -> pd.DataFrame:
+    """60 respondents of the tiny instrument without actor or round: a team and an age
+    band, correlated (volunteers are mostly under 30), and the under-30s answering a1
+    and b1 near the floor of the scale (1 or 2)."""
+    rng = np.random.default_rng(seed)
+    team = rng.choice(["Board", "Staff", "Volunteers"], 60, p=[0.3, 0.5, 0.2])
+    young = rng.random(60) < np.where(team == "Volunteers", 0.6, 0.15)
+    frame = pd.DataFrame({"Team": team, "Age": np.where(young, "Under 30", "30+")})
+    for item in ("a1", "a2", "a3", "b1", "b2", "b3", "b4"):
+        frame[item] = rng.integers(1, 6, 60)
+    low = rng.choice([1, 1, 1, 2], young.sum())
+    frame.loc[young, "a1"] = low
+    frame.loc[young, "b1"] = low
+    return frame
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+@pytest.mark.parametrize("rule", [True, False], ids=["subgroup rule", "rule off"])
+def test_runs_by_one_column_each_on_another_instrument(
+    runner, tmp_path, tiny_path, monkeypatch, seed, rule
+):
+    """(b, d) Another instrument, no actor or round column: runs grouped by the team
+    alone and by the age band alone, never crossed, audited together. The audit knows
+    both columns, so it attacks every team x age cell: no run's pattern saw those cells,
+    and the subgroup rule is what protects them. With the rule off the same runs expose
+    some (so the attack is real)."""
+    from partnerkit import protect
+    from partnerkit.privacy import pattern
+
+    if not rule:
+        monkeypatch.setattr(pattern, "pins_subgroups", lambda s, n, *_: np.zeros(len(n), bool))
+    monkeypatch.setattr(protect, "_CACHE", [])
+    path = write_table(tmp_path / "teams.csv", _teams_and_ages(seed))
+    runs = [
+        ["score", "--by", "Team"],
+        ["score", "--by", "Age"],
+        ["reliability", "--by", "Team"],
+        ["reliability", "--by", "Age"],
+        ["gaps", "--between", "Team"],
+    ]
+    documents = _outputs(runner, path, runs, "-i", tiny_path, "--min-n", "5")
+    found = audit(documents, read_survey(path, tiny_path), min_n=5)
+    assert found.cells["sensitive"].sum() >= 9
+    assert found.ok == rule, found.exposed.head().to_string()
+
+
 GENDER_RUNS = [
     ["score", "--by", "actor"],
     ["score", "--by", "Køn"],
@@ -943,7 +996,7 @@ def test_categorical_columns_factorise_as_pandas_does():
 
 #: Real exports of other platforms, read in place, with two answer columns that have
 #: small groups, crossed: (file in tests/test_real_exports.FILES, first --by, second
-#: --by, whether reliability groups by both). Qualtrics in three vintages (the student
+#: --by). Qualtrics in three vintages (the student
 #: survey's choice-text CSV, the vegetable survey's Insights and Legacy CSVs), the same
 #: student survey as SPSS, LimeSurvey with codes and with texts (two checkbox columns of
 #: its grid: 3 and 5 ticks of 42).
@@ -952,53 +1005,51 @@ REAL_CROSSED = [
         "surveymonkey/jupyter_2020_all_responses.csv",
         "1. How frequently do you use Jupyter?",
         "2. How long have you been using Jupyter?",
-        False,
     ),
     (
         "google_forms/2019_English_R_Community_Survey_Responses.xlsx",
         "How would you rate your level of experience using R?",
         "Which statement most closely reflects the primary reason why you learned R?",
-        False,
     ),
-    # the student survey's item q7 needs reliability by both columns: by Q3 alone it
-    # exposes a crossed group (issue 15 (d); test_runs_by_different_columns_...)
-    ("qualtrics/student-satisfaction_CSV_use-choice-text.csv", "Q15_NPS_GROUP", "Q3", True),
-    ("spss/student-satisfaction_SPSS.sav", "Q15_NPS_GROUP", "Q3", True),
-    ("qualtrics/No_Basis_for_Evaluation_Insights.csv", "Q1", "Q2_1", False),
-    ("qualtrics/No_Basis_for_Evaluation_Legacy.csv", "Q1", "Q2_1", False),
+    ("qualtrics/student-satisfaction_CSV_use-choice-text.csv", "Q15_NPS_GROUP", "Q3"),
+    ("spss/student-satisfaction_SPSS.sav", "Q15_NPS_GROUP", "Q3"),
+    ("qualtrics/No_Basis_for_Evaluation_Insights.csv", "Q1", "Q2_1"),
+    ("qualtrics/No_Basis_for_Evaluation_Legacy.csv", "Q1", "Q2_1"),
     (
         "limesurvey/results-survey945827-202004302207-codes.csv",
         "Page2Grid1[Y1_X1]",
         "Page2Grid1[Y2_X3]",
-        False,
     ),
     (
         "limesurvey/results-survey945827-202004302207.csv",
         "Page2Grid1[Y1_X1]. 1.\tThis class is too stressful. "
         "[No disagreement at all][No agreement at all]",
         "Page2Grid1[Y2_X3]. 1.\tThis class is too stressful. [Slightly disagree][Moderately agree]",
-        False,
     ),
 ]
 REAL_IDS = ["surveymonkey", "google", "qualtrics-student", "spss", "qualtrics-insights",
             "qualtrics-legacy", "limesurvey-codes", "limesurvey-texts"]  # fmt: skip
 
 
-def _crossed_runs(first: str, second: str, reliability_by_both: bool) -> list[list[str]]:
+def _crossed_runs(first: str, second: str) -> list[list[str]]:
+    """Every run a careless user or an attacker would combine: scores and items by each
+    column alone and by both crossed, and the gaps between one column's groups."""
     return [
         ["score", "--by", first],
         ["score", "--by", second],
         ["score", "--by", first, "--by", second],
         ["gaps", "--between", first],
-        ["reliability", *(["--by", first] if reliability_by_both else []), "--by", second],
+        ["reliability", "--by", first],
+        ["reliability", "--by", second],
+        ["reliability", "--by", first, "--by", second],
     ]
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "real").is_dir(), reason="../shared/data/real is missing")
-@pytest.mark.parametrize(("name", "first", "second", "both"), REAL_CROSSED, ids=REAL_IDS)
+@pytest.mark.parametrize(("name", "first", "second"), REAL_CROSSED, ids=REAL_IDS)
 @pytest.mark.parametrize("secondary", [True, False], ids=["pattern", "primary only"])
 def test_real_exports_every_run_together(
-    runner, tmp_path, monkeypatch, name, first, second, both, secondary
+    runner, tmp_path, monkeypatch, name, first, second, secondary
 ):
     """(c) Real exports of SurveyMonkey, Google Forms, Qualtrics (three vintages), SPSS
     and LimeSurvey (15 to 1,838 respondents), grouped by two answer columns and by both
@@ -1013,28 +1064,94 @@ def test_real_exports_every_run_together(
 
     path, instrument = real_file(name, tmp_path)
     survey = read_survey(path, instrument)
-    runs = _crossed_runs(first, second, both)
+    runs = _crossed_runs(first, second)
     documents = _outputs(runner, path, runs, "-i", instrument)
     found = audit(documents, survey)
     assert found.cells["sensitive"].sum() > 0  # the crossed table has small groups to hide
     assert found.ok == secondary, found.exposed.head().to_string()
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "real").is_dir(), reason="../shared/data/real is missing")
-def test_runs_by_different_columns_can_expose_a_crossed_group(runner, tmp_path):
-    """What is not yet guaranteed (issue 15 (d)): runs grouped by different extra columns.
-    The student survey's reliability --by Q3 publishes item q7 for "Extremely useful"
-    (n = 5, mean 1.8, so its sum is 9); three of the five are NPS detractors (a crossed
-    group of score --by Q15_NPS_GROUP --by Q3, hidden, n = 3). By hand: 3x + 2y = 9 with
-    the two others' mean y in [1, 7] gives the detractors' mean x in [1, 7/3], a width
-    of 4/3 below the protection of 1.5 on a 1-7 scale: the audit finds it."""
-    from tests.test_real_exports import real_file
+STUDENT = "qualtrics/student-satisfaction_CSV_use-choice-text.csv"
 
-    path, instrument = real_file("qualtrics/student-satisfaction_CSV_use-choice-text.csv", tmp_path)
-    runs = _crossed_runs("Q15_NPS_GROUP", "Q3", False)
-    found = audit(_outputs(runner, path, runs, "-i", instrument), read_survey(path, instrument))
+
+@pytest.mark.skipif(not (SHARED_DATA / "real").is_dir(), reason="../shared/data/real is missing")
+@pytest.mark.parametrize("rule", [True, False], ids=["subgroup rule", "rule off"])
+def test_a_mean_near_the_end_of_the_scale_pins_no_subgroup_another_run_hides(
+    runner, tmp_path, monkeypatch, rule
+):
+    """(d) Runs grouped by different columns. On the student survey (read with pandas
+    here) item q7 has 5 answers from "Extremely useful" students (Q3), summing to 9
+    (mean 1.8, 1-7 scale), and 3 of the 5 are NPS detractors, a crossed group that
+    `score --by Q15_NPS_GROUP --by Q3` hides. By hand: 3x + 2y = 9 with the two others'
+    mean y in [1, 7] puts the detractors' mean x in [1, 7/3], 4/3 wide against the
+    protection of 1.5. `reliability --by Q3` has no Q15 key, so its pattern cannot know
+    that subgroup; the subgroup rule hides the q7 mean of those 5 because it pins every
+    4 of them in [1, 2] (shown as "secondary"). With the rule off, the audit of the two
+    runs finds exactly the interval worked out by hand."""
+    from partnerkit import protect
+    from partnerkit.privacy import pattern
+    from tests.test_real_exports import STUDENT_LABELS, real_file
+
+    points = {text: p for p, texts in STUDENT_LABELS.items() for text in texts}
+    raw = pd.read_csv(SHARED_DATA / "real" / STUDENT, skiprows=[1, 2])
+    useful = raw[raw["Q3"] == "Extremely useful"]
+    q7 = useful["Q7"].map(points)  # the instrument's item q7 reads column Q7
+    assert (q7.count(), q7.sum(), (useful["Q15_NPS_GROUP"] == "Detractor").sum()) == (5, 9, 3)
+
+    if not rule:
+        monkeypatch.setattr(pattern, "pins_subgroups", lambda s, n, *_: np.zeros(len(n), bool))
+    monkeypatch.setattr(protect, "_CACHE", [])
+    path, instrument = real_file(STUDENT, tmp_path)
+    runs = [["score", "--by", "Q15_NPS_GROUP", "--by", "Q3"], ["reliability", "--by", "Q3"]]
+    documents = _outputs(runner, path, runs, "-i", instrument)
+    shown = [
+        item
+        for record in documents[1]["results"]
+        if record["Q3"] == "Extremely useful"
+        for item in record["items"]
+        if item["item"] == "q7"
+    ]
+    found = audit(documents, read_survey(path, instrument))
+    if rule:
+        assert [(i["suppressed"], i["suppressed_reason"]) for i in shown] == [(True, "secondary")]
+        assert found.ok, found.exposed.head().to_string()
+        return
+    assert shown[0]["mean"] == pytest.approx(9 / 5)
     exposed = found.exposed
     assert exposed[["measure", "Q15_NPS_GROUP", "Q3", "n"]].values.tolist() == [
         ["q7", "Detractor", "Extremely useful", 3]
     ]
     assert (exposed["low"].iloc[0], exposed["high"].iloc[0]) == pytest.approx((1.0, 7 / 3))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_subgroup_rule_agrees_with_linear_programming(seed):
+    """pins_subgroups against scipy's linprog: for groups of 5-12 answers on 1-5 and
+    1-7 scales with random sums, the narrowest interval of the mean of 1 to min_n - 1
+    of them (minimise and maximise their sum given the group's sum and each answer in
+    [lo, hi]) is below the protection exactly where the rule says so."""
+    from scipy.optimize import linprog
+
+    from partnerkit.privacy.pattern import pins_subgroups
+
+    rng = np.random.default_rng(seed)
+    min_n, cases = 5, []
+    for lo, hi, protection in ((1, 5, 1.0), (1, 7, 1.5), (1, 5, 1.5)):
+        for n in range(5, 13):
+            for s in [*rng.uniform(n * lo, n * hi, 6).tolist(), n * lo + 0.5, n * hi - 0.5]:
+                cases.append((lo, hi, protection, n, s))
+    expected = []
+    for lo, hi, protection, n, s in cases:
+        equal = dict(A_eq=np.ones((1, n)), b_eq=[s], bounds=[(lo, hi)] * n, method="highs")
+        widths = []
+        for k in range(1, min_n):  # every size of a subgroup below min_n
+            subset = np.r_[np.ones(k), np.zeros(n - k)]
+            low, high = linprog(subset, **equal), linprog(-subset, **equal)
+            widths.append((-high.fun - low.fun) / k)
+        expected.append(min(widths) < protection - 1e-9)
+    found = [
+        bool(pins_subgroups([s], [n], min_n, (lo, hi), protection)[0])
+        for lo, hi, protection, n, s in cases
+    ]
+    assert found == expected
+    assert 0 < sum(found) < len(found)  # both outcomes occur

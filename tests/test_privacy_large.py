@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from partnerkit.privacy.pattern import PRIMARY
+
 SIZES = {  # respondents per area and round, as benchmarks/privacy.py
     "municipality": (6, "public"),
     "police": (2, "public"),
@@ -70,9 +72,12 @@ def _groups(frame: pd.DataFrame) -> list[np.ndarray]:
 
 
 def _exact_widths(frame, values, pattern, measure):
-    """For each sensitive hidden group (reason min_n or dominance): its exact interval
-    width in scale points, by linprog over the finest cells (actor x round x area) with
-    every visible group's sum as an equation and each cell's sum in [n * 1, n * 5]."""
+    """For each sensitive hidden group (a primary reason: min_n, subgroup, dominance): its
+    exact interval width, by linprog over the finest cells (actor x round x area) with
+    every visible group's sum as an equation and each cell's sum in [n * 1, n * 5], in
+    scale points per respondent it protects: its n, or for a group the subgroup rule
+    hides, the 4 (min_n - 1) of a subgroup (pattern.pins_subgroups: then every subgroup
+    of 4 keeps an interval at least as wide as the result)."""
     from scipy.optimize import linprog
 
     answered = ~np.isnan(values)
@@ -87,20 +92,20 @@ def _exact_widths(frame, values, pattern, measure):
         member[cells] = 1.0
         if n[cells].sum() == 0:
             continue
-        hidden, reason = pattern.decide(measure, pattern.cells_of(rows))
+        hidden, reason = pattern.decision(measure, pattern.cells_of(rows))
         if not hidden:
             equations.append(member)
             rhs.append(total[cells].sum())
-        elif reason in ("min_n", "dominance"):
-            targets.append(member)
+        elif reason in PRIMARY:
+            targets.append((member, 4 if reason == "subgroup" else None))
     a_eq, b_eq = np.array(equations), np.array(rhs)
     bounds = np.column_stack([n * 1.0, n * 5.0])
     widths = []
-    for member in targets:
+    for member, subgroup in targets:
         low = linprog(member, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         high = linprog(-member, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         assert low.status == 0 and high.status == 0
-        widths.append((-high.fun - low.fun) / (member @ n))
+        widths.append((-high.fun - low.fun) / min(member @ n, subgroup or np.inf))
     return np.array(widths)
 
 

@@ -584,9 +584,10 @@ def test_relation_cells_are_neither_grouping_columns_nor_unused_item_look_alikes
 
 @pytest.mark.parametrize("by", [[], ["round"], ["area"], ["round", "area"]])
 def test_a_rater_row_hidden_to_protect_another_group_is_hidden_whole(by):
-    """The pattern decides each target's cell on its own; a rater row with any cell
-    hidden as "secondary" shows none of its cells (the 2024 school raters' row once
-    showed only their value of the business, 2.55, n=11). Cells hidden as "min_n"
+    """The pattern decides each target's cell on its own; a rater row with a cell
+    hidden as "secondary" and fewer than half its cells left shows none of them (the
+    2024 school raters' row once showed only their value of the business, 2.55, n=11).
+    A row with half its cells or more left keeps them, and cells hidden as "min_n"
     (fewer than 5 rated that target) stay cell by cell."""
     from partnerkit.grouping import resolve_keys
     from partnerkit.relations import _Cells, _Frame, _pattern
@@ -602,13 +603,85 @@ def test_a_rater_row_hidden_to_protect_another_group_is_hidden_whole(by):
     for (*group, relation, rater), row in rows:
         if not (row["suppressed_reason"] == "secondary").any():
             continue
-        assert row["suppressed"].all(), (group, relation, rater)
+        if not row["suppressed"].all():  # half its cells or more shown
+            assert 2 * (~row["suppressed"]).sum() >= len(row), (group, relation, rater)
+            continue
         assert row["mean"].isna().all() and row["n"].isna().all()
         # cells the pattern alone would have shown: the row rule hid them
         by_index = frame.by_labels.index(tuple(group)) if by else 0
         rel = survey.instrument.relation(relation)
         r = frame.actors.index(rater)
         shown = [t for t in rel.targets if not cells.decide(frame, rel.column(t), by_index, [r])[0]]
+        assert 2 * len(shown) < len(rel.targets)  # the pattern alone left fewer than half
         whole += bool(shown)
     if by == ["round", "area"]:
         assert whole > 0  # the rule bites on the example
+
+
+def test_threads_decide_the_relation_pattern_of_one_thread(monkeypatch):
+    """``jobs`` threads (the report's and ``relations``' ``--jobs``) decide each
+    relation measure's pattern on its own: every group hidden or shown, and why, is
+    the one the measures' own loop decides on one thread (the reference), on the
+    example's trust grid by round, where secondary suppression hides groups."""
+    from partnerkit import parallel, protect
+    from partnerkit.grouping import resolve_keys
+    from partnerkit.relations import _chosen_relations, _pattern
+
+    survey = read_survey(EXAMPLE_XLSX)
+    chosen = _chosen_relations(survey, ["trust"])
+    keys = resolve_keys(survey, ["round"])
+    calls = []
+    real = parallel.thread_map
+
+    def spy(function, items, cells=None, most=None):
+        items = list(items)
+        calls.append((len(items), most))
+        return real(function, items, cells, most)
+
+    monkeypatch.setattr(parallel, "thread_map", spy)
+    monkeypatch.setattr(protect, "_CACHE", [])
+    one = _pattern(survey, keys, 5, chosen, jobs=1)
+    monkeypatch.setattr(protect, "_CACHE", [])
+    two = _pattern(survey, keys, 5, chosen, jobs=2)
+    targets = len(chosen[0].targets)
+    assert calls == [(targets, 2)]  # one task per target, on two threads
+    assert list(one.measures) == list(two.measures)
+    secondary = 0
+    for name, mp in one.measures.items():
+        theirs = two.measures[name]
+        assert mp.by_hash == theirs.by_hash, name
+        np.testing.assert_array_equal(mp.hidden_cell, theirs.hidden_cell)
+        assert (mp.counts, mp.audited) == (theirs.counts, theirs.audited)
+        secondary += mp.counts.get("secondary", 0)
+    assert secondary > 0  # the comparison is not of patterns with nothing to choose
+
+
+def test_the_pattern_decided_ahead_is_the_one_relations_uses(monkeypatch):
+    """``relation_pattern`` (the report decides it on threads while its other views run)
+    decides the pattern ``relations`` then finds kept, not a second one."""
+    from partnerkit import protect
+    from partnerkit.relations import relation_pattern
+
+    survey = read_survey(EXAMPLE_XLSX)
+    calls = []
+    real = protect._decide
+    monkeypatch.setattr(protect, "_decide", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(protect, "_CACHE", [])
+    relation_pattern(survey, relation=["trust"], jobs=2)
+    assert len(calls) == 1
+    relations(survey, relation=["trust"], jobs=2, network=False)
+    assert len(calls) == 1
+
+
+def test_large_surveys_decide_the_relation_pattern_in_one_loop(monkeypatch):
+    """Above ``protect.THREAD_ROWS`` rows each measure's own cube would cost more than
+    the threads save: the measures are decided in ``decide_pattern``'s own loop."""
+    from partnerkit import parallel, protect
+    from partnerkit.relations import relation_pattern
+
+    calls = []
+    monkeypatch.setattr(parallel, "thread_map", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(protect, "THREAD_ROWS", 100)
+    monkeypatch.setattr(protect, "_CACHE", [])
+    pattern = relation_pattern(read_survey(EXAMPLE_XLSX), relation=["trust"], jobs=2)
+    assert calls == [] and len(pattern.measures) > 1

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class AuditResult:
     """Every hidden group with the interval its mean could lie in."""
 
-    cells: pd.DataFrame  # measure, the group's keys, n, low, high, width, protected
+    cells: pd.DataFrame  # measure, the group's keys, n, low, high, width, needed, protected
     protection: float
     published: int  # published (n, mean) figures used
 
@@ -61,7 +61,10 @@ def audit(
     AuditResult
         ``cells``: one row per hidden group and measure (a dimension, or an item of
         ``reliability``) with ``measure``, one column per key, ``n``, ``low``,
-        ``high`` (interval of the mean), ``width`` and ``protected``.
+        ``high`` (interval of the mean), ``width``, ``needed`` (the width a sensitive
+        group needs: ``protection``, or for a group whose mean would pin its
+        subgroups, ``protection * (min_n - 1) / n``; 0 for the others), ``sensitive``
+        and ``protected``.
 
     Notes
     -----

@@ -123,7 +123,7 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
     from ..protect import cube_keys
     from ..scoring import respondent_scores
     from .lp import exposure, resolve_protection, sum_bounds
-    from .pattern import build_cube
+    from .pattern import build_cube, pins_subgroups
 
     docs = [document(p) for p in published]
     whole = survey.as_read
@@ -280,21 +280,30 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         )  # fmt: skip
         const = np.array([s_cell[t[known[t]]].sum() for t in target_cells])
         n_t = np.array([d["n"] for d in described])
-        exposed = exposure(lo, hi, n_t, points)
-        rows = zip(described, target_cells, lo + const, hi + const, exposed, n_t, strict=True)
-        for d, cells, low, high, e, n in rows:
-            unanimous = dominance and high_cell[cells].max() - low_cell[cells].min() <= 0
-            sensitive = n < threshold or bool(unanimous)
+        unanimous = np.array(
+            [dominance and high_cell[t].max() - low_cell[t].min() <= 0 for t in target_cells]
+        )
+        # a group the subgroup rule hides (outputs call it "secondary") is sensitive too:
+        # its sum must move over protection * (min_n - 1), so that its subgroups' means
+        # keep intervals of at least protection (pattern.pins_subgroups)
+        sums = np.array([s_cell[t].sum() for t in target_cells])
+        pins = pins_subgroups(sums, n_t, threshold, (lo_point, hi_point), points)
+        sensitive = (n_t < threshold) | unanimous | pins
+        need = np.where(pins & ~unanimous, np.minimum(n_t, threshold - 1), n_t)
+        exposed = sensitive & exposure(lo, hi, need, points)
+        rows = zip(described, lo + const, hi + const, n_t, need, sensitive, exposed, strict=True)
+        for d, low, high, n, m, s, e in rows:
             rows_out.append(
                 d | {
                     "n": int(n), "low": low / n, "high": high / n, "width": (high - low) / n,
-                    "sensitive": bool(sensitive), "protected": not (sensitive and e),
+                    "needed": points * m / n if s else 0.0,
+                    "sensitive": bool(s), "protected": not e,
                 }
             )  # fmt: skip
     cells = pd.DataFrame(rows_out)
     if cells.empty:
         cells = pd.DataFrame(
-            columns=["measure", "n", "low", "high", "width", "sensitive", "protected"]
+            columns=["measure", "n", "low", "high", "width", "needed", "sensitive", "protected"]
         )
     return cells, points, used
 

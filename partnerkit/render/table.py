@@ -1064,7 +1064,9 @@ def _privacy_check(
         table.add_row(
             str(rec["measure"]), group or everyone, str(rec["n"]),
             t("audit.interval", lang, low=rec["low"], high=rec["high"]),
-            t("audit.width", lang, width=rec["width"]),
+            t("audit.width", lang, width=rec["width"])
+            + ("" if rec["needed"] >= result.protection - 1e-9
+               else t("audit.needed", lang, needed=rec["needed"])),
             t("audit.protected" if rec["protected"] else "audit.exposed", lang),
         )  # fmt: skip
     outputs = len(result.outputs) or t("audit.the", lang)
@@ -1081,7 +1083,7 @@ def _privacy_check(
     return Group(table, summary)
 
 
-_AUDIT_COLUMNS = {"measure", "n", "low", "high", "width", "sensitive", "protected"}
+_AUDIT_COLUMNS = {"measure", "n", "low", "high", "width", "needed", "sensitive", "protected"}
 
 
 # --------------------------------------------------------------- relations
