@@ -236,17 +236,20 @@ def hide(
     pattern: Pattern,
     stat_columns: Sequence[str],
     measure_column: str = "dimension",
+    cells: dict | None = None,
 ) -> pd.DataFrame:
     """Blank the statistics of every record the pattern hides.
 
     Returns a copy with ``suppressed`` and ``suppressed_reason`` (``"min_n"``: fewer
     than ``min_n`` respondents; ``"secondary"``: hidden to protect another group),
-    the hidden records' statistics missing and their ``n`` missing.
+    the hidden records' statistics missing and their ``n`` missing. ``cells``: the
+    groups' :func:`group_cells`, when already found.
     """
     import pandas as pd
 
     out = records.copy()
-    cells = group_cells(survey, keys, lang, pattern)
+    if cells is None:
+        cells = group_cells(survey, keys, lang, pattern)
     names = [k.name for k in keys]
     columns = [out[n].astype(object).where(out[n].notna(), None) for n in names]
     labels = zip(*columns, strict=True) if names else ((),) * len(out)

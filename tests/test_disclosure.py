@@ -614,6 +614,31 @@ def test_decided_patterns_are_kept_up_to_a_number_of_rows(monkeypatch):
     assert len(pattern_module._DECIDED) == 1  # the newest is kept
 
 
+def test_values_moved_between_rows_of_a_cell_decide_the_kept_pattern(monkeypatch):
+    """A pattern depends on a measure's values only through each finest cell's count,
+    sum and spread, which is what its digest hashes (issue 23): the values swapped
+    between two rows of one cell get the kept pattern back, and that pattern is the one
+    decided afresh; a value moved to another cell decides anew."""
+    from partnerkit.privacy import pattern as pattern_module
+    from partnerkit.privacy.pattern import decide_pattern
+
+    monkeypatch.setattr(pattern_module, "_DECIDED", {})
+    frame = pd.DataFrame({"actor": ["a"] * 6 + ["b"] * 3 + ["c"] * 8})
+    values = np.array([1, 2, 3, 4, 5, 2, 4, 4, 1, 5, 5, 3, 2, 1, 4, 3, 2], dtype=float)
+    options = dict(min_n=4, scale=(1, 5), protection=1, dominance=True)
+    first = decide_pattern(frame, ["actor"], {"m": values}, **options)
+    swapped = values.copy()
+    swapped[[0, 4]] = swapped[[4, 0]]  # both in cell "a": count, sum and spread unchanged
+    assert decide_pattern(frame, ["actor"], {"m": swapped}, **options) is first
+    pattern_module._DECIDED.clear()
+    fresh = decide_pattern(frame, ["actor"], {"m": swapped}, **options)
+    assert fresh is not first and fresh.digest == first.digest
+    assert fresh.measures["m"].by_hash == first.measures["m"].by_hash
+    moved = values.copy()
+    moved[[0, 6]] = moved[[6, 0]]  # 1 and 4 between cells "a" and "b": other sums
+    assert decide_pattern(frame, ["actor"], {"m": moved}, **options).digest != first.digest
+
+
 def test_the_in_run_audit_decides_the_same_pattern_as_the_exact_lp(monkeypatch):
     """A generated survey of 4 areas x 3 rounds x 8 actor types (groups of 1-6): the
     pattern decided with shared points and warm LPs is the pattern decided with scipy

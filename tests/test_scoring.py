@@ -277,3 +277,34 @@ def test_group_moments_with_the_shared_count_agree_with_pandas(blank):
     np.testing.assert_allclose(m2[:5] / (n[:5] - 1), by.var().to_numpy(), rtol=1e-12)
     for got, alone in zip((n, mean, m2), _moments(group, 6, x), strict=True):
         np.testing.assert_array_equal(got, alone)  # the same bits with or without it
+
+
+def test_group_moments_of_a_group_with_no_answer():
+    # hand computation: group 0 holds 1, 3 and a blank (n 2, mean 2, squared deviations
+    # 1 + 1 = 2); group 1 holds only blanks (n 0, no mean, nothing to sum)
+    from partnerkit.scoring import _moments
+
+    group = np.array([0, 1, 0, 1, 0], dtype=np.intp)
+    x = np.array([1.0, np.nan, 3.0, np.nan, np.nan])
+    n, mean, m2 = _moments(group, 2, x)
+    assert n.tolist() == [2, 0] and mean[0] == 2 and np.isnan(mean[1])
+    assert m2.tolist() == [2, 0]
+
+
+@pytest.mark.parametrize("by", [["actor"], ["round", "actor"]])
+def test_a_large_survey_decides_its_pattern_on_a_thread_with_the_same_records(monkeypatch, by):
+    """A large survey decides its pattern, and finds its groups' cells in it, on a thread
+    while the moments are summed: the example taken as large gets the records, hidden
+    groups and reasons of the plain order (which the tests above check by hand)."""
+    from partnerkit import protect, scoring
+
+    plain = score(read_survey(EXAMPLE_XLSX), by=by)
+    monkeypatch.setattr(protect, "_CACHE", [])
+    monkeypatch.setattr(scoring, "MIN_CELLS", 0)
+    threads = []
+    original = scoring._pattern_cells
+    monkeypatch.setattr(scoring, "_pattern_cells", lambda *a: threads.append(1) or original(*a))
+    large = score(read_survey(EXAMPLE_XLSX), by=by)
+    assert threads == [1]
+    assert plain["suppressed"].sum() > 0
+    pd.testing.assert_frame_equal(large, plain)
