@@ -713,9 +713,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "audit.the": ("de", "the"),
     "audit.summary": (
         "{published} offentliggjorte tal fra {outputs} output; {groups} skjulte grupper "
-        "angrebet, {sensitive} under min_n; beskyttelse {protection:g} skalapoint: ",
+        "angrebet, {sensitive} som skal beskyttes; beskyttelse {protection:g} skalapoint: ",
         "{published} published figures from {outputs} output(s); {groups} hidden groups "
-        "attacked, {sensitive} below min_n; protection {protection:g} scale points: ",
+        "attacked, {sensitive} needing protection; protection {protection:g} scale points: ",
     ),
     "audit.exposed_count": ("{count} AFSLØRET.", "{count} EXPOSED."),
     "audit.all_protected": ("alle beskyttet.", "all protected."),
@@ -1224,10 +1224,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: valid: instrument '{instrument}' with {dimensions} dimensions and {items} items.",
     ),
     "cli.exposed": (
-        "{count} skjult(e) gruppe(r) under min_n kan regnes ud til inden for {protection:g} "
-        "skalapoint; offentliggør ikke disse output sammen.",
-        "{count} hidden group(s) below min_n can be worked out to within {protection:g} "
-        "scale points; do not publish these outputs together.",
+        "{count} skjult(e) gruppe(r), der skal beskyttes, kan regnes ud til inden for "
+        "{protection:g} skalapoint; offentliggør ikke disse output sammen.",
+        "{count} hidden group(s) needing protection can be worked out to within "
+        "{protection:g} scale points; do not publish these outputs together.",
     ),
     "where.sheet": ("{path}, ark '{sheet}'", "{path}, sheet '{sheet}'"),
     # errors: files and sheets

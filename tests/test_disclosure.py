@@ -1095,7 +1095,7 @@ def test_privacy_check_command(runner, tmp_path, no_secondary):
     out = invoke(runner, "privacy-check", EXAMPLE, "-p", a, "-p", s)
     assert out.exit_code == 1
     assert "EXPOSED" in out.stdout
-    assert out.stderr.startswith("Error: ") and "hidden group(s) below min_n" in out.stderr
+    assert out.stderr.startswith("Error: ") and "hidden group(s) needing protection" in out.stderr
 
 
 def test_privacy_check_refuses_a_file_that_is_not_an_output(runner, tmp_path):

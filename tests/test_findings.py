@@ -184,7 +184,7 @@ def test_a_gap_names_only_groups_that_took_part_in_the_test(tmp_path, tiny):
         [
             _answers("A", np.clip(np.rint(rng.normal(4.2, 0.5, 30)), 1, 5)),
             _answers("B", np.clip(np.rint(rng.normal(3.6, 0.5, 30)), 1, 5)),
-            _answers("C", [1, 1, 1]),  # shown with --min-n 3, too small to test
+            _answers("C", [2, 3, 4]),  # shown with --min-n 3, too small to test
         ],
         ignore_index=True,
     )

@@ -634,14 +634,16 @@ def test_privacy_checks_table_follows_the_language_of_the_messages():
 
     records = pd.DataFrame(
         {
-            "measure": ["trust", "trust"],
-            "actor": ["Politi", None],
-            "n": [3, 40],
-            "low": [3.5, 2.0],
-            "high": [4.25, 5.0],
-            "width": [0.75, 3.0],
-            "sensitive": [True, True],
-            "protected": [False, True],
+            "measure": ["trust", "trust", "trust"],
+            "actor": ["Politi", None, "Kommune"],
+            "n": [3, 40, 10],
+            "low": [3.5, 2.0, 4.3],
+            "high": [4.25, 5.0, 4.9],
+            "width": [0.75, 3.0, 0.6],
+            # a group the subgroup rule hides needs 1 x (5 - 1) / 10 = 0.4
+            "needed": [1.0, 1.0, 0.4],
+            "sensitive": [True, True, True],
+            "protected": [False, True, True],
         }
     )
     result = PrivacyCheckResult(
@@ -654,14 +656,16 @@ def test_privacy_checks_table_follows_the_language_of_the_messages():
     assert "trust actor=Politi 3 3.50 to 4.25 0.75 EXPOSED" in english
     assert "trust actor=Politi 3 3,50 til 4,25 0,75 AFSLØRET" in danish
     assert "trust all 40 2.00 to 5.00 3.00 protected" in english
+    assert "trust actor=Kommune 10 4.30 to 4.90 0.60 (needs ≥ 0.40) protected" in english
+    assert "trust actor=Kommune 10 4,30 til 4,90 0,60 (skal ≥ 0,40) beskyttet" in danish
     assert "trust alle 40 2,00 til 5,00 3,00 beskyttet" in danish
     assert english.endswith(
-        "12 published figures from 2 output(s); 2 hidden groups attacked, 2 below min_n; "
-        "protection 1 scale points: 1 EXPOSED."
+        "12 published figures from 2 output(s); 3 hidden groups attacked, 3 needing "
+        "protection; protection 1 scale points: 1 EXPOSED."
     )
     assert danish.endswith(
-        "12 offentliggjorte tal fra 2 output; 2 skjulte grupper angrebet, 2 under min_n; "
-        "beskyttelse 1 skalapoint: 1 AFSLØRET."
+        "12 offentliggjorte tal fra 2 output; 3 skjulte grupper angrebet, 3 som skal "
+        "beskyttes; beskyttelse 1 skalapoint: 1 AFSLØRET."
     )
 
 
