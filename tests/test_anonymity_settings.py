@@ -174,3 +174,39 @@ def test_protection_from_the_project_file_must_fit_the_instrument(tmp_path):
     survey = read_survey(EXAMPLE)
     with pytest.raises(OptionError, match=r"protection: must be at most the scale's range"):
         with_privacy_settings(survey, Project(path=tmp_path / "p.toml", protection=4.5))
+
+
+def test_a_unanimous_large_group_keeps_its_own_protection_beside_the_subgroup_rule():
+    """A unanimous group of 20 at the floor (dominance rule on) also pins its subgroups,
+    but it needs all of its own protection: its mean is each person's answer. By
+    linprog over the three teams' sums (each in [n * 1, n * 5]) with every visible
+    group's sum as an equation, its mean keeps an interval at least 1 wide. (With the
+    subgroup rule deciding it first, only the team of 5 beside it was hidden, and the
+    published total put its mean in [1, 1.5].)"""
+    from scipy.optimize import linprog
+
+    from partnerkit.privacy.pattern import decide_pattern
+
+    rng = np.random.default_rng(1)
+    teams = ["a"] * 20 + ["b"] * 5 + ["c"] * 20
+    values = np.r_[np.ones(20), [1, 2, 3, 4, 5], rng.integers(1, 6, 20)].astype(float)
+    frame = pd.DataFrame({"team": teams})
+    pattern = decide_pattern(
+        frame, ["team"], {"q": values}, min_n=5, scale=(1, 5), protection=1.0, dominance=True
+    )
+    code = {v: i for i, v in enumerate(pattern.cube.values[0])}
+    member = {t: (pattern.cube.cells[:, 0] == code[t]).astype(float) for t in "abc"}
+    size = {"a": 20, "b": 5, "c": 20}
+    total = {t: values[np.array(teams) == t].sum() for t in "abc"}
+    groups = [*"abc", "abc"]  # each team, and everyone
+    equations, rhs = [], []
+    for g in groups:
+        cells = np.flatnonzero(sum(member[t] for t in g))
+        if not pattern.decide("q", cells)[0]:
+            equations.append(sum(member[t] for t in g))
+            rhs.append(sum(total[t] for t in g))
+    bounds = [(size[t] * 1.0, size[t] * 5.0) for t in pattern.cube.values[0]]
+    low = linprog(member["a"], A_eq=equations, b_eq=rhs, bounds=bounds, method="highs")
+    high = linprog(-member["a"], A_eq=equations, b_eq=rhs, bounds=bounds, method="highs")
+    assert pattern.decide("q", np.flatnonzero(member["a"]))[0]
+    assert (-high.fun - low.fun) / 20 >= 1.0 - 1e-9

@@ -591,14 +591,15 @@ def _decide_measure(
     cls, n_cls, rows, nonempty = k.cls, k.n_cls, k.rows, k.nonempty
     hidden = (n_cls < min_n) & (n_cls > 0)
     reason = np.where(hidden, "min_n", None).astype(object)
+    if spread is not None:  # before the subgroup rule: a unanimous group needs all of
+        # its own protection (each answer is its mean), not only its subgroups'
+        unanimous = _unanimous(rows, spread) & ~hidden & (n_cls > 0)
+        hidden |= unanimous
+        reason[unanimous] = "dominance"
     s_cls = np.asarray(rows @ s_cell).ravel()
     pinning = pins_subgroups(s_cls, n_cls, min_n, scale, protection) & ~hidden
     hidden |= pinning
     reason[pinning] = "subgroup"
-    if spread is not None:
-        unanimous = _unanimous(rows, spread) & ~hidden & (n_cls > 0)
-        hidden |= unanimous
-        reason[unanimous] = "dominance"
     locked = None
     if fixed:  # the groups decided by the patterns this one nests in keep their decisions
         locked = np.zeros(len(n_cls), dtype=bool)
