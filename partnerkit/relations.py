@@ -534,22 +534,37 @@ def _decided(survey: Survey, by, relation, min_n, jobs):
 
 
 def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation], jobs: int = 1):
+    """The pattern of the chosen relations' cells: one per scale (a relation may have
+    its own: its bounds and the protection in its points), merged into one lookup."""
+    import hashlib
+    from dataclasses import replace
+
     from .protect import survey_pattern
 
-    columns = [c for r in chosen for c in r.columns if c in survey.data.columns]
-
-    def measures(source: Survey) -> dict[str, np.ndarray]:
-        data = source.data
-        return {c: data[c].to_numpy(dtype=float, na_value=np.nan) for c in columns}
-
-    kind = "relations:" + ",".join(columns)
-    scale = chosen[0].scale
+    by_scale: dict[tuple[int, int], list[str]] = {}
+    for rel in chosen:
+        columns = [c for c in rel.columns if c in survey.data.columns]
+        by_scale.setdefault((rel.scale.min, rel.scale.max), []).extend(columns)
     # with named organisations every relation output shares one pattern over them too
     orgs = [GroupKey("organisation", "organisation")] if _has_organisations(survey) else []
-    return survey_pattern(
-        survey, [*keys, GroupKey("actor", "actor"), *orgs], min_n, measures, kind,
-        scale=(scale.min, scale.max), jobs=jobs, threads=True,
-    )  # fmt: skip
+    patterns = []
+    for scale, columns in by_scale.items():
+
+        def measures(source: Survey, columns=columns) -> dict[str, np.ndarray]:
+            data = source.data
+            return {c: data[c].to_numpy(dtype=float, na_value=np.nan) for c in columns}
+
+        kind = "relations:" + ",".join(columns)
+        pattern = survey_pattern(
+            survey, [*keys, GroupKey("actor", "actor"), *orgs], min_n, measures, kind,
+            scale=scale, jobs=jobs, threads=True,
+        )  # fmt: skip
+        patterns.append(pattern)
+    if len(patterns) == 1:
+        return patterns[0]
+    merged = {name: m for p in patterns for name, m in p.measures.items()}
+    digest = hashlib.blake2b(b"".join(p.digest for p in patterns), digest_size=20).digest()
+    return replace(patterns[0], measures=merged, digest=digest)
 
 
 def _has_organisations(survey: Survey) -> bool:

@@ -21,7 +21,7 @@ from partnerkit.errors import InstrumentError, MappingError
 from partnerkit.instrument import check_instrument, load_instrument
 from partnerkit.relations import gini, relations
 
-from .conftest import EXAMPLE_CSV, EXAMPLE_XLSX, SHARED_DATA, invoke
+from .conftest import EXAMPLE_CSV, EXAMPLE_XLSX, SHARED_DATA, invoke, write_table
 
 NET_TOML = """
 id = "net"
@@ -685,3 +685,32 @@ def test_large_surveys_decide_the_relation_pattern_in_one_loop(monkeypatch):
     monkeypatch.setattr(protect, "_CACHE", [])
     pattern = relation_pattern(read_survey(EXAMPLE_XLSX), relation=["trust"], jobs=2)
     assert calls == [] and len(pattern.measures) > 1
+
+
+def test_a_relation_on_its_own_scale_is_protected_on_that_scale(tmp_path):
+    """Trust on 1-10 beside influence on 1-5: the pattern of trust's cells is decided on
+    1-10, with the protection in its points (1 on 1-5 is 9/4 = 2.25 on 1-10). The
+    council's 4 raters trust the landlord 1, 1, 2, 2: by hand, any 2 of them (min_n 3,
+    so subgroups of 2) lie in [1, 2], narrower than 2.25, so the group is hidden (read
+    on 1-5 with protection 1 it was shown). The audit of the output, on the same scale,
+    finds every hidden group protected."""
+    from partnerkit.privacy import audit
+
+    toml = tmp_path / "net.toml"
+    toml.write_text(NET_TOML + "\n[relations.scale]\nmin = 1\nmax = 10\n", encoding="utf-8")
+    inst = load_instrument(toml)
+    assert {(r.id, r.scale.max) for r in inst.relations} >= {("trust", 10), ("influence", 5)}
+    frame = answers()
+    frame.loc[0:3, "trust:landlord"] = [1, 1, 2, 2]
+    frame.loc[4:12, "trust:landlord"] = 9
+    frame.loc[4:7, "trust:council"] = [9, 10, 9, 10]
+    frame.columns = [
+        "Actor type" if c == "actor" else c if c == "q1" else header(c, "dash")
+        for c in frame.columns
+    ]
+    survey = read_survey(write_table(tmp_path / "net.csv", frame), inst)
+    assert (survey.data.loc[survey.data["actor"] == "council", "trust:landlord"] <= 2).all()
+    result = relations(survey, lang="en")
+    rec = result.records.set_index(["relation", "rater_id", "target_id"])
+    assert rec.loc[("trust", "council", "landlord"), "suppressed"]
+    assert audit([result], survey).ok

@@ -287,16 +287,20 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         # its sum must move over protection * (min_n - 1), so that its subgroups' means
         # keep intervals of at least protection (pattern.pins_subgroups)
         sums = np.array([s_cell[t].sum() for t in target_cells])
-        pins = pins_subgroups(sums, n_t, threshold, (lo_point, hi_point), points)
+        # a relation on its own scale: the same width in its points, as the pattern
+        # (protect.survey_pattern) decided it
+        own = inst.scale.max - inst.scale.min
+        width = points * (hi_point - lo_point) / own if own else points
+        pins = pins_subgroups(sums, n_t, threshold, (lo_point, hi_point), width)
         sensitive = (n_t < threshold) | unanimous | pins
         need = np.where(pins & ~unanimous, np.minimum(n_t, threshold - 1), n_t)
-        exposed = sensitive & exposure(lo, hi, need, points)
+        exposed = sensitive & exposure(lo, hi, need, width)
         rows = zip(described, lo + const, hi + const, n_t, need, sensitive, exposed, strict=True)
         for d, low, high, n, m, s, e in rows:
             rows_out.append(
                 d | {
                     "n": int(n), "low": low / n, "high": high / n, "width": (high - low) / n,
-                    "needed": points * m / n if s else 0.0,
+                    "needed": width * m / n if s else 0.0,
                     "sensitive": bool(s), "protected": not e,
                 }
             )  # fmt: skip
