@@ -74,15 +74,14 @@ def survey_pattern(
     ``jobs``: decide the measures on this many worker processes (the same pattern), or
     with ``threads`` on this many threads (see :func:`_decide`).
     """
-    from .privacy.lp import resolve_protection
+    from .privacy.lp import protection_in, resolve_protection
 
     whole = survey.as_read
     columns = cube_keys(survey, keys)
     lo, hi = scale or (survey.instrument.scale.min, survey.instrument.scale.max)
     points = resolve_protection(survey.instrument, protection)
     if scale is not None:  # a relation's own scale: the same width in its points
-        own = survey.instrument.scale
-        points = points * (hi - lo) / (own.max - own.min)
+        points = protection_in(survey.instrument, points, lo, hi)
     dominance = survey.instrument.dominance
     key = (id(whole), tuple(columns), min_n, kind, points, dominance, SECONDARY, NESTED, lo, hi)
     for cached_key, frame, pattern in _CACHE:
@@ -158,8 +157,6 @@ def _decide(jobs: int, threads: bool, frame, columns, measures: dict, **settings
         jobs = 1
     if jobs <= 1 or len(measures) < 2:
         return decide_pattern(frame, columns, measures, **settings)
-    import hashlib
-
     from .parallel import process_map, thread_map
 
     names = list(measures)
@@ -168,8 +165,18 @@ def _decide(jobs: int, threads: bool, frame, columns, measures: dict, **settings
         parts = thread_map(_decide_one, tasks, most=jobs)
     else:
         parts = process_map(_decide_one, tasks, jobs)
+    return merge_patterns(parts)
+
+
+def merge_patterns(parts: Sequence[Pattern]) -> Pattern:
+    """Patterns of other measures over the same cube, as one lookup (their measures in
+    order; a digest of theirs)."""
+    import hashlib
+
+    if len(parts) == 1:
+        return parts[0]
     digest = hashlib.blake2b(b"".join(p.digest for p in parts), digest_size=20).digest()
-    merged = {name: part.measures[name] for name, part in zip(names, parts, strict=True)}
+    merged = {name: m for part in parts for name, m in part.measures.items()}
     return replace(parts[0], measures=merged, digest=digest)
 
 

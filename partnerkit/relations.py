@@ -536,10 +536,7 @@ def _decided(survey: Survey, by, relation, min_n, jobs):
 def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation], jobs: int = 1):
     """The pattern of the chosen relations' cells: one per scale (a relation may have
     its own: its bounds and the protection in its points), merged into one lookup."""
-    import hashlib
-    from dataclasses import replace
-
-    from .protect import survey_pattern
+    from .protect import merge_patterns, survey_pattern
 
     by_scale: dict[tuple[int, int], list[str]] = {}
     for rel in chosen:
@@ -560,11 +557,7 @@ def _pattern(survey: Survey, keys, min_n: int, chosen: Sequence[Relation], jobs:
             scale=scale, jobs=jobs, threads=True,
         )  # fmt: skip
         patterns.append(pattern)
-    if len(patterns) == 1:
-        return patterns[0]
-    merged = {name: m for p in patterns for name, m in p.measures.items()}
-    digest = hashlib.blake2b(b"".join(p.digest for p in patterns), digest_size=20).digest()
-    return replace(patterns[0], measures=merged, digest=digest)
+    return merge_patterns(patterns)
 
 
 def _has_organisations(survey: Survey) -> bool:

@@ -63,6 +63,13 @@ def resolve_protection(instrument, option: float | None = None) -> float:
     return scaled_protection(scale.min, scale.max)
 
 
+def protection_in(instrument, points: float, lo: float, hi: float) -> float:
+    """``points`` of the instrument's scale as the same width on a scale ``lo``..``hi``
+    (a relation's own scale): the pattern and the audit both measure it so."""
+    own = instrument.scale.max - instrument.scale.min
+    return points * (hi - lo) / own if own else points
+
+
 def sum_bounds(equations, rhs, lower, upper, targets, tolerance=None) -> tuple[np.ndarray, ...]:
     """Smallest and largest value of each target sum under the published equations.
 

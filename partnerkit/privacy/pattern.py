@@ -620,7 +620,7 @@ def _decide_measure(
             cost = np.where(locked & ~hidden, cost + cost.sum() + 1.0, cost)
         # the respondents whose protection each sensitive group needs: its own, or for a
         # group the subgroup rule hides, those of its subgroups (see pins_subgroups)
-        need = np.where(reason == "subgroup", np.minimum(n_cls, min_n - 1), n_cls)
+        need = subgroup_need(n_cls, min_n, reason == "subgroup")
         before = np.inf
         proved = np.zeros(len(n_cls), dtype=bool)  # proofs hold as more groups are hidden
         shown = None if locked is None else locked & ~hidden  # kept shown if at all possible
@@ -725,6 +725,15 @@ def pins_subgroups(s, n, min_n: int, scale, protection: float) -> np.ndarray:
     upper = np.minimum(hi, lo + (s - n * lo) / k)
     lower = np.maximum(lo, hi - (n * hi - s) / k)
     return (n >= min_n) & (upper - lower < protection - 1e-9)
+
+
+def subgroup_need(n, min_n: int, subgroup) -> np.ndarray:
+    """The respondents whose protection each sensitive group needs (its sum must move
+    over ``protection`` times this): its own ``n``, or where ``subgroup`` (hidden by the
+    subgroup rule alone) those of its largest subgroup below ``min_n``
+    (:func:`pins_subgroups`)."""
+    n = np.asarray(n)
+    return np.where(subgroup, np.minimum(n, min_n - 1), n)
 
 
 def _unanimous(rows, spread) -> np.ndarray:

@@ -122,8 +122,8 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
 
     from ..protect import cube_keys
     from ..scoring import respondent_scores
-    from .lp import exposure, resolve_protection, sum_bounds
-    from .pattern import build_cube, pins_subgroups
+    from .lp import exposure, protection_in, resolve_protection, sum_bounds
+    from .pattern import build_cube, pins_subgroups, subgroup_need
 
     docs = [document(p) for p in published]
     whole = survey.as_read
@@ -289,11 +289,10 @@ def attack(published: list, survey: Survey, *, protection=None, min_n=None, lang
         sums = np.array([s_cell[t].sum() for t in target_cells])
         # a relation on its own scale: the same width in its points, as the pattern
         # (protect.survey_pattern) decided it
-        own = inst.scale.max - inst.scale.min
-        width = points * (hi_point - lo_point) / own if own else points
+        width = protection_in(inst, points, lo_point, hi_point)
         pins = pins_subgroups(sums, n_t, threshold, (lo_point, hi_point), width)
         sensitive = (n_t < threshold) | unanimous | pins
-        need = np.where(pins & ~unanimous, np.minimum(n_t, threshold - 1), n_t)
+        need = subgroup_need(n_t, threshold, pins & ~unanimous)
         exposed = sensitive & exposure(lo, hi, need, width)
         rows = zip(described, lo + const, hi + const, n_t, need, sensitive, exposed, strict=True)
         for d, low, high, n, m, s, e in rows:
