@@ -121,3 +121,18 @@ def test_ctrl_c_says_it_in_danish_when_danish_is_asked_for(many_areas, started, 
     _, err = run.communicate(timeout=30)
     assert run.returncode == 130, err.decode()
     assert err.decode().strip().splitlines()[-1] == "Fejl: afbrudt."
+
+
+def test_ctrl_c_while_the_launcher_loads_is_answered_once_it_has():
+    # the press the CI run met (SIGINT inside _launch's own imports, which printed a
+    # traceback and died of the signal), made certain: pressed after the module has loaded
+    # and before main() runs, it is remembered and answered in the asked language
+    code = (
+        "import os, signal; import partnerkit._launch as launch; "
+        "os.kill(os.getpid(), signal.SIGINT); launch.main()"
+    )
+    env = dict(os.environ, PARTNERKIT_LANG="da")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    assert run.returncode == 130, run.stderr.decode()
+    assert run.stderr.decode() == "Fejl: afbrudt.\n"
+    assert run.stdout == b""
