@@ -401,12 +401,11 @@ def test_ties_are_protected_by_the_shared_points_without_their_own_lps(monkeypat
 
 @pytest.mark.parametrize("seed", range(8))
 def test_integer_program_returns_milps_solution_without_scipy_optimize(seed):
-    """lp.integer_program passes HiGHS the model and options scipy.optimize.milp passes
-    (the reference: scipy's own milp on the same program), so it returns the same
-    solution, bit for bit, on the partition rule's programs of random tables with some
-    groups already hidden (ties included: HiGHS is deterministic for one model); and
-    _cheapest, which calls it, does not import scipy.optimize (checked in a fresh
-    process)."""
+    """lp.integer_program passes HiGHS the model scipy.optimize.milp passes (with one
+    heuristic off), so it returns the optimum scipy's own milp (the reference) finds on
+    the same program, the same solution to the bit, on the partition rule's programs of
+    random tables with some groups already hidden; and _cheapest, which calls it, does
+    not import scipy.optimize (checked in a fresh process)."""
     import subprocess
     import sys
 
