@@ -214,7 +214,9 @@ def build_report(
         from .parallel import in_background
         from .relations import relation_pattern
 
-        early = in_background(partial(relation_pattern, latest, min_n=min_n, jobs=jobs))
+        early = in_background(
+            partial(relation_pattern, latest, min_n=min_n, jobs=jobs), yielding=True
+        )
     scores = score_survey(latest, by, min_n=min_n, lang=lang)
     gap_result = gaps(latest, "actor", min_n=min_n, lang=lang) if by else None
     trend_all = trend_actor = None
