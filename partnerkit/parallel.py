@@ -136,13 +136,47 @@ def process_map(function: Callable[[T], R], items: Iterable[T], jobs: int) -> li
         return list(pool.map(function, items))
 
 
-def in_background(function: Callable[..., R], *args) -> Future[R]:
+def in_background(function: Callable[..., R], *args, yielding: bool = False) -> Future[R]:
     """Start ``function(*args)`` on a thread of its own; the future holds its result
-    (or its exception)."""
+    (or its exception).
+
+    ``yielding``: the thread (and every thread it starts) runs at a lower priority
+    (:func:`lower_priority`), for work that is needed only later while this thread's
+    own work is what everyone waits for.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
+    if yielding:
+        function, args = _yielding, (function, *args)
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         return pool.submit(function, *args)
     finally:
         pool.shutdown(wait=False)  # the thread ends when the function returns
+
+
+#: How much :func:`lower_priority` raises a thread's nice value.
+YIELD_NICE = 10
+
+
+def lower_priority() -> None:
+    """Raise this thread's nice value by :data:`YIELD_NICE` (Linux, where a thread has
+    its own, and the threads it starts inherit it; elsewhere nothing, since the call
+    would lower the whole process). On a machine with every core busy the other
+    threads then come first: the report's relation grids' pattern, decided on two
+    threads while the main thread computes the views, took a share of the main
+    thread's core, and the main thread is the report's critical path (issue 23)."""
+    import threading
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + YIELD_NICE)
+    except (AttributeError, OSError):  # no such call here, or not allowed: as it was
+        pass
+
+
+def _yielding(function: Callable[..., R], *args) -> R:
+    lower_priority()
+    return function(*args)

@@ -214,7 +214,9 @@ def build_report(
         from .parallel import in_background
         from .relations import relation_pattern
 
-        early = in_background(partial(relation_pattern, latest, min_n=min_n, jobs=jobs))
+        early = in_background(
+            partial(relation_pattern, latest, min_n=min_n, jobs=jobs), yielding=True
+        )
     scores = score_survey(latest, by, min_n=min_n, lang=lang)
     gap_result = gaps(latest, "actor", min_n=min_n, lang=lang) if by else None
     trend_all = trend_actor = None
@@ -231,6 +233,13 @@ def build_report(
         from .trajectory import trajectory
 
         path = trajectory(survey, [], min_n=min_n, lang=lang, adjust=adjust)
+    # The report shows each dimension's alpha and, in its notes, items' r_drop: no
+    # item's mean, sd, count or answer distribution, the sums the items' own anonymity
+    # pattern protects. So that pattern (30 measures, about a third of the report's
+    # time, issue 23) is not decided; r_drop follows alpha's decision, as it does in
+    # ``reliability`` wherever the dimension's group is hidden.
+    # (Before the relations: their pattern may still be being decided meanwhile.)
+    reliability_shown = reliability(latest, [], min_n=min_n, lang=lang, item_means=False)
     relation_result = None
     if grids:
         from .relations import relations
@@ -247,12 +256,6 @@ def build_report(
     gap_result, trend_all, trend_actor, area_result, relation_result = report_family(
         gap_result, trend_all, trend_actor, area_result, adjust, relations=relation_result
     )
-    # The report shows each dimension's alpha and, in its notes, items' r_drop: no
-    # item's mean, sd, count or answer distribution, the sums the items' own anonymity
-    # pattern protects. So that pattern (30 measures, about a third of the report's
-    # time, issue 23) is not decided; r_drop follows alpha's decision, as it does in
-    # ``reliability`` wherever the dimension's group is hidden.
-    reliability_shown = reliability(latest, [], min_n=min_n, lang=lang, item_means=False)
     subtitle = inst.label(lang)
     return Report(
         title=title or subtitle,

@@ -399,6 +399,56 @@ def test_ties_are_protected_by_the_shared_points_without_their_own_lps(monkeypat
     assert not prove(eq, truth, lower, upper, targets, needed)[0::2].any()  # no exact: a margin
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_integer_program_returns_milps_solution_without_scipy_optimize(seed):
+    """lp.integer_program passes HiGHS the model scipy.optimize.milp passes (with one
+    heuristic off), so it returns the optimum scipy's own milp (the reference) finds on
+    the same program, the same solution to the bit, on the partition rule's programs of
+    random tables with some groups already hidden; and _cheapest, which calls it, does
+    not import scipy.optimize (checked in a fresh process)."""
+    import subprocess
+    import sys
+
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from partnerkit.privacy.lp import integer_program
+    from partnerkit.privacy.pattern import _partition_rule
+
+    rng = np.random.default_rng(seed)
+    n, pid, pp, pc = _table_partitions(rng.integers(1, 12, size=(4, 2)))
+    rows, columns, values = _partition_rule(n, pid, pp, pc, 5)
+    a = sparse.csr_matrix((values, (rows, columns)), shape=(int(rows.max()) + 1, len(n)))
+    low = (rng.random(len(n)) < 0.2).astype(float)
+    high = np.maximum(np.where(n > 0, 1.0, 0.0), low)
+    c = np.round(2 * n * rng.choice([0.5, 1.0], size=len(n))) * (len(n) + 1) + 1.0
+    expected = milp(
+        c,
+        constraints=LinearConstraint(a, 0.0, np.inf),
+        integrality=np.ones(len(n)),
+        bounds=Bounds(low, high),
+        options={"node_limit": 2000, "mip_rel_gap": 0.0},
+    ).x
+    assert np.array_equal(integer_program(c, a, low, high, 2000, 0.0), expected)
+    if seed:
+        return
+    code = """
+import sys
+import numpy as np
+from partnerkit.privacy.pattern import _cheapest
+n = np.array([10.0, 4.0, 6.0])  # a total of two groups, one below 5
+pid, pp, pc = np.array([0, 0]), np.array([0, 0]), np.array([1, 2])
+hidden = np.array([False, True, False])
+reason = np.where(hidden, "min_n", None).astype(object)
+print(_cheapest(hidden, reason, n, n.copy(), pid, pp, pc, 5), hidden.tolist(),
+      "scipy.optimize" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # by hand: the group of 4 is hidden alone in its partition; hiding its sibling (6)
+    # costs less than the total (10) and pools 10 >= 5, so the sibling is hidden
+    assert out.stdout.split() == ["True", "[False,", "True,", "True]", "False"]
+
+
 def test_the_warm_lps_load_highs_without_scipy_optimize():
     """The warm LPs load scipy's HiGHS extension alone (importing scipy.optimize takes
     0.2 s): an LP solved through it gives the optimum worked out by hand (x0 + x1 = 6,

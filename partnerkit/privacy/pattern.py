@@ -784,9 +784,10 @@ def _secondary(hidden, reason, n, cost, pid, pp, pc, min_n):
 
 
 def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
-    """The cheapest extra classes by integer programming (HiGHS through
-    :func:`scipy.optimize.milp`): one 0/1 variable per class, the hidden ones fixed at 1,
-    and per partition (a parent and its children along one key):
+    """The cheapest extra classes by integer programming (HiGHS as
+    :func:`scipy.optimize.milp` calls it, :func:`.lp.integer_program`): one 0/1
+    variable per class, the hidden ones fixed at 1, and per partition (a parent and its
+    children along one key):
 
     - no member hidden alone: ``x_m <= sum of the other members' x`` for every member;
     - hidden children pool ``min_n`` respondents while their parent shows:
@@ -805,7 +806,8 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
     Returns False (the greedy rule then decides) when no solution was found in time.
     """
     from scipy import sparse
-    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from .lp import integer_program
 
     size = len(n)
     rows, columns, values = _partition_rule(n, pid, pp, pc, min_n)
@@ -816,16 +818,10 @@ def _cheapest(hidden, reason, n, cost, pid, pp, pc, min_n) -> bool:
     high = np.where(n > 0, 1.0, 0.0)
     high = np.maximum(high, low)
     halves = np.round(2 * np.asarray(cost, dtype=float))
-    res = milp(
-        halves * (size + 1) + 1.0,
-        constraints=LinearConstraint(a, 0.0, np.inf),
-        integrality=np.ones(size),
-        bounds=Bounds(low, high),
-        options={"node_limit": ILP_NODES, "mip_rel_gap": 0.0},
-    )
-    if res.x is None:
+    x = integer_program(halves * (size + 1) + 1.0, a, low, high, ILP_NODES, 0.0)
+    if x is None:
         return False
-    chosen = (res.x > 0.5) & ~hidden
+    chosen = (x > 0.5) & ~hidden
     hidden[chosen] = True
     reason[chosen] = "secondary"
     return True

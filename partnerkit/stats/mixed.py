@@ -178,25 +178,95 @@ def fit_random_intercept(sums: GroupSums) -> MixedFit:
 def _minimise(criterion) -> float:
     """The ``gamma >= 0`` minimising ``criterion``: a log grid, then Brent's method in
     the bracket around the grid's best point (0 itself is a candidate, as in lme4)."""
-    from scipy.optimize import minimize_scalar
-
     grid = np.concatenate([[0.0], np.logspace(-8, 4, 61)])
     values = np.asarray(criterion(grid), dtype=float)
     best = int(np.nanargmin(values))
     if best == 0:
         low, high = 0.0, grid[1]
-        found = minimize_scalar(
-            criterion, bounds=(low, high), method="bounded", options={"xatol": 1e-14}
-        )
-        return float(found.x) if found.fun < values[0] else 0.0
+        x, fun = bounded_minimum(criterion, low, high, xatol=1e-14)
+        return float(x) if fun < values[0] else 0.0
     low, high = np.log(grid[max(best - 1, 1)]), np.log(grid[min(best + 1, len(grid) - 1)])
-    found = minimize_scalar(
-        lambda t: criterion(np.exp(t)),
-        bounds=(low, high),
-        method="bounded",
-        options={"xatol": 1e-10},
-    )
-    return float(np.exp(found.x)) if found.fun <= values[best] else float(grid[best])
+    x, fun = bounded_minimum(lambda t: criterion(np.exp(t)), low, high, xatol=1e-10)
+    return float(np.exp(x)) if fun <= values[best] else float(grid[best])
+
+
+def bounded_minimum(func, low: float, high: float, xatol: float = 1e-5, maxiter: int = 500):
+    """``(x, func(x))`` at the minimum of ``func`` on ``[low, high]`` by Brent's bounded
+    method: :func:`scipy.optimize.minimize_scalar` with ``method="bounded"``, step for
+    step (scipy 1.17's ``_minimize_scalar_bounded``, BSD licence), so the same floats.
+
+    Importing :mod:`scipy.optimize` for it took 0.3 s of the report on the example, the
+    only use of that package left there (issue 23); tests/test_mixed.py holds the two
+    to the same bits.
+    """
+    from math import sqrt
+
+    sqrt_eps = sqrt(2.2e-16)
+    golden_mean = 0.5 * (3.0 - sqrt(5.0))
+    a, b = low, high
+    fulc = a + golden_mean * (b - a)
+    nfc, xf = fulc, fulc
+    rat = e = 0.0
+    x = xf
+    fx = func(x)
+    num = 1
+    ffulc = fnfc = fx
+    xm = 0.5 * (a + b)
+    tol1 = sqrt_eps * np.abs(xf) + xatol / 3.0
+    tol2 = 2.0 * tol1
+    while np.abs(xf - xm) > (tol2 - 0.5 * (b - a)):
+        golden = 1
+        if np.abs(e) > tol1:  # a parabola through the three points
+            golden = 0
+            r = (xf - nfc) * (fx - ffulc)
+            q = (xf - fulc) * (fx - fnfc)
+            p = (xf - fulc) * q - (xf - nfc) * r
+            q = 2.0 * (q - r)
+            if q > 0.0:
+                p = -p
+            q = np.abs(q)
+            r = e
+            e = rat
+            if (np.abs(p) < np.abs(0.5 * q * r)) and (p > q * (a - xf)) and (p < q * (b - xf)):
+                rat = (p + 0.0) / q
+                x = xf + rat
+                if ((x - a) < tol2) or ((b - x) < tol2):
+                    si = np.sign(xm - xf) + ((xm - xf) == 0)
+                    rat = tol1 * si
+            else:
+                golden = 1
+        if golden:  # a golden-section step
+            e = a - xf if xf >= xm else b - xf
+            rat = golden_mean * e
+        si = np.sign(rat) + (rat == 0)
+        x = xf + si * np.maximum(np.abs(rat), tol1)
+        fu = func(x)
+        num += 1
+        if fu <= fx:
+            if x >= xf:
+                a = xf
+            else:
+                b = xf
+            fulc, ffulc = nfc, fnfc
+            nfc, fnfc = xf, fx
+            xf, fx = x, fu
+        else:
+            if x < xf:
+                a = x
+            else:
+                b = x
+            if (fu <= fnfc) or (nfc == xf):
+                fulc, ffulc = nfc, fnfc
+                nfc, fnfc = x, fu
+            elif (fu <= ffulc) or (fulc == xf) or (fulc == nfc):  # noqa: SIM109 (NaN as scipy)
+                fulc, ffulc = x, fu
+        xm = 0.5 * (a + b)
+        tol1 = sqrt_eps * np.abs(xf) + xatol / 3.0
+        tol2 = 2.0 * tol1
+        if num >= maxiter:
+            break
+    fun = np.asarray(fx)[()]
+    return np.reshape(xf, fun.shape)[()], fun
 
 
 def area_estimates(fit: MixedFit, n, mean, level: float = 0.95) -> dict[str, np.ndarray]:
