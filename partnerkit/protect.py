@@ -135,9 +135,10 @@ def survey_pattern(
 THREAD_ROWS = 100_000
 #: Threads that share a pattern's measures when no ``jobs`` is given (``score``,
 #: ``reliability``), up to THREAD_ROWS rows, one memo each (see decide_pattern's
-#: ``threads``): the 3,000-row benchmark survey's ten measures took 0.47 s on two
-#: threads against 0.58 s in one loop (in-process, medians of 7, machine paused; 66 LPs
-#: of HiGHS, 0.32-0.36 s, which lets go of the interpreter lock, and 0.26 s of Python).
+#: ``threads``): the 3,000-row benchmark survey's ten measures took 0.47 s so, with the
+#: lookups built from lists, against 0.58 s in one loop before (in-process, medians of 7,
+#: machine paused; 66 LPs of HiGHS, 0.32-0.36 s, which lets go of the interpreter lock,
+#: and 0.26 s of Python).
 SPLIT_THREADS = 2
 
 
