@@ -63,7 +63,7 @@ def survey_pattern(
     kind: str,
     protection: float | None = None,
     scale: tuple[int, int] | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     threads: bool = False,
 ) -> Pattern:
     """The pattern of ``survey`` as read for ``measures`` (computed once, then cached).
@@ -72,7 +72,8 @@ def survey_pattern(
     names that set (``"scores"``, ``"items"``) in the cache. ``scale`` is the
     measures' (min, max) when it is not the instrument's (a relation's own scale).
     ``jobs``: decide the measures on this many worker processes (the same pattern), or
-    with ``threads`` on this many threads (see :func:`_decide`).
+    with ``threads`` on this many threads (see :func:`_decide`); None: on this process's
+    own threads, up to :data:`SPLIT_THREADS`.
     """
     from .privacy.lp import protection_in, resolve_protection
 
@@ -132,9 +133,16 @@ def survey_pattern(
 #: builds its own cube and lattice (8 ms on 50,000 rows, 40 ms on 500,000, machine
 #: paused), against about 40 ms of an integer program the threads share out.
 THREAD_ROWS = 100_000
+#: Threads that share a pattern's measures when no ``jobs`` is given (``score``,
+#: ``reliability``), up to THREAD_ROWS rows, one memo each (see decide_pattern's
+#: ``threads``): the 3,000-row benchmark survey's ten measures took 0.47 s so, with the
+#: lookups built from lists, against 0.58 s in one loop before (in-process, medians of 7,
+#: machine paused; 66 LPs of HiGHS, 0.32-0.36 s, which lets go of the interpreter lock,
+#: and 0.26 s of Python).
+SPLIT_THREADS = 2
 
 
-def _decide(jobs: int, threads: bool, frame, columns, measures: dict, **settings) -> Pattern:
+def _decide(jobs: int | None, threads: bool, frame, columns, measures: dict, **settings) -> Pattern:
     """:func:`~partnerkit.privacy.pattern.decide_pattern`, its measures shared among
     ``jobs`` worker processes when there are several (``areas --jobs``), or with
     ``threads`` among ``jobs`` threads of this process (the relation grids of ``report``
@@ -153,6 +161,11 @@ def _decide(jobs: int, threads: bool, frame, columns, measures: dict, **settings
     """
     from .privacy.pattern import decide_pattern
 
+    if jobs is None:  # this process's own threads, as many as cores (see SPLIT_THREADS)
+        from .parallel import cores
+
+        split = min(SPLIT_THREADS, cores()) if len(frame) <= THREAD_ROWS else 1
+        return decide_pattern(frame, columns, measures, threads=split, **settings)
     if threads and len(frame) > THREAD_ROWS:
         jobs = 1
     if jobs <= 1 or len(measures) < 2:

@@ -535,10 +535,13 @@ def group_statistics(
     return records[columns].reset_index(drop=True)
 
 
-def score_pattern(survey: Survey, keys: Sequence[GroupKey], min_n: int, rs=None, jobs: int = 1):
+def score_pattern(
+    survey: Survey, keys: Sequence[GroupKey], min_n: int, rs=None, jobs: int | None = None
+):
     """The anonymity pattern of the dimension scores of ``survey`` as read
     (:mod:`partnerkit.privacy.pattern`); ``rs``: the scores when no round was chosen;
-    ``jobs``: worker processes that share its measures."""
+    ``jobs``: worker processes that share its measures (None: threads of this process,
+    see :func:`.protect.survey_pattern`)."""
     from .protect import survey_pattern
 
     def measures(whole: Survey) -> dict[str, np.ndarray]:

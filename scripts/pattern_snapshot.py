@@ -41,7 +41,9 @@ def _recorder(patterns: dict):
 
     def recorded(frame, keys, measures, **options):
         pattern = decide(frame, keys, measures, **options)
-        arrays = ("within", "row_keys")
+        # not settings: arrays, and the threads the measures are decided on (the same
+        # pattern on any number, see decide_pattern)
+        arrays = ("within", "row_keys", "threads")
         settings = sorted((k, repr(v)) for k, v in options.items() if k not in arrays)
         key = json.dumps(
             [

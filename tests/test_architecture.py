@@ -165,6 +165,7 @@ LAYERS = (
         "tomltext",
         "output",
         "_version",
+        "scipy_import",
     ),
     ("instrument", "instrument_tools"),
     ("privacy.threshold", "privacy.lp", "privacy.pattern"),

@@ -639,6 +639,36 @@ def test_measures_with_the_same_respondents_share_decisions_and_decide_as_alone(
         assert (mp.audited, mp.counts) == (alone[m].audited, alone[m].counts)
 
 
+def test_measures_decided_on_threads_decide_as_in_one_loop(monkeypatch):
+    """``threads=2`` (each thread every other measure, with a memo of its own, HiGHS
+    solving on both cores) decides each measure as the one loop does (the code before
+    the threads, for equality): the same lookup, hidden cells and audit, on the
+    generated survey of the test above with its ten measures, some with answers
+    missing."""
+    from partnerkit.privacy import pattern as pattern_module
+    from partnerkit.privacy.lp import scaled_protection
+    from partnerkit.privacy.pattern import decide_pattern
+
+    frame = _generated_frame()
+    rng = np.random.default_rng(31)
+    measures = {
+        f"d{i}": np.clip(rng.normal(3.5, 1.0, len(frame)), 1, 5).round(1) for i in range(10)
+    }
+    for i in (3, 7):
+        measures[f"d{i}"][rng.random(len(frame)) < 0.1] = np.nan
+    keys = ["actor", "round", "area"]
+    options = {"min_n": 5, "scale": (1, 5), "protection": scaled_protection(1, 5)}
+    monkeypatch.setattr(pattern_module, "_DECIDED", {})
+    one = decide_pattern(frame, keys, measures, **options)
+    monkeypatch.setattr(pattern_module, "_DECIDED", {})  # decided anew, not looked up
+    two = decide_pattern(frame, keys, measures, threads=2, **options)
+    assert two is not one and list(two.measures) == list(one.measures)
+    for m, mp in one.measures.items():
+        assert two.measures[m].by_hash == mp.by_hash
+        assert (two.measures[m].hidden_cell == mp.hidden_cell).all()
+        assert (two.measures[m].audited, two.measures[m].counts) == (mp.audited, mp.counts)
+
+
 def test_decided_patterns_are_kept_up_to_a_number_of_rows(monkeypatch):
     """The module's cache of decided patterns holds at most _DECIDED_ROWS rows (and
     classes), the least recently used going first, the newest always kept."""

@@ -679,7 +679,11 @@ def _import_while_parsing() -> None:
     import importlib
     import sys
 
+    from ..scipy_import import defer_numpy_extras
+
     missing = [name for name in IMPORT_WHILE_PARSING if name not in sys.modules]
+    if missing:
+        defer_numpy_extras()  # on this thread, before the background import (scipy_import)
     for name in missing:
         in_background(importlib.import_module, name)
 

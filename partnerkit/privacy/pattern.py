@@ -367,6 +367,7 @@ def decide_pattern(
     dominance: bool = False,
     row_keys: np.ndarray | None = None,
     within: Sequence[Pattern] = (),
+    threads: int = 1,
 ) -> Pattern:
     """The suppression pattern of every measure over the lattice of ``keys``.
 
@@ -395,6 +396,12 @@ def decide_pattern(
         keeps their decision here, and secondary suppression chooses only among the
         other groups. So runs grouped by different extra columns agree on every group
         they share, and each extra column's cells nest in what the others show.
+    threads
+        Decide the measures on this many threads, each taking every ``threads``-th
+        measure in turn with a memo of its own (the same pattern: a measure's decisions
+        do not depend on what the memo carries, only its speed, see :func:`_classes`).
+        HiGHS lets go of the interpreter lock while it solves, and the audit's LPs are
+        about half of a small survey's pattern.
     """
     cube = build_cube(frame, keys)
     settings = (min_n, tuple(scale), protection, secondary, dominance)
@@ -409,14 +416,32 @@ def decide_pattern(
         return found
     lattice = build_lattice(cube)
     nested = [_nesting(cube, lattice, sub) for sub in within]
-    out = {}
-    memo: dict = {}  # per distinct n_cell: what its measures share (see _classes)
-    for name, (n_cell, s_cell, spread) in sums.items():
-        fixed = [(sub, name, to_sub, groups) for sub, to_sub, groups in nested]
-        out[name] = _decide_measure(
-            cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary, spread, fixed,
-            memo,
-        )  # fmt: skip
+
+    def decide(names: list) -> dict:
+        """The measures ``names``, in order, sharing one memo (see :func:`_classes`)."""
+        memo: dict = {}  # per distinct n_cell: what its measures share
+        out = {}
+        for name in names:
+            n_cell, s_cell, spread = sums[name]
+            fixed = [(sub, name, to_sub, groups) for sub, to_sub, groups in nested]
+            out[name] = _decide_measure(
+                cube, lattice, n_cell, s_cell, min_n, scale, protection, secondary, spread,
+                fixed, memo,
+            )  # fmt: skip
+        return out
+
+    names = list(sums)
+    runs = [names[i::threads] for i in range(threads)] if threads > 1 else []
+    runs = [run for run in runs if run]
+    if len(runs) > 1:
+        from ..parallel import thread_map
+
+        decided = {}
+        for part in thread_map(decide, runs, most=len(runs)):
+            decided.update(part)
+        out = {name: decided[name] for name in names}
+    else:
+        out = decide(names)
     pattern = Pattern(cube, min_n, protection, out, row_keys, digest=digest)
     with _DECIDED_LOCK:
         _DECIDED[digest] = pattern
@@ -664,11 +689,14 @@ def _decide_measure(
                 unproved = int(exposed.size - isolated)
                 audited = unproved == 0
                 break
-    by_hash = {}
+    # each class's (hash, hash) -> (hidden, reason); an empty class is hidden, "min_n"
+    # (built from lists: a loop over the classes took 12 ms a measure of small.csv)
     empty = ~(n_cls > 0)
-    for c in range(len(n_cls)):
-        key = (int(k.hashes[k.first[c], 0]), int(k.hashes[k.first[c], 1]))
-        by_hash[key] = (True, "min_n") if empty[c] else (bool(hidden[c]), reason[c])
+    first = k.hashes[k.first]
+    hides = np.where(empty, True, hidden).tolist()
+    why = np.where(empty, "min_n", reason).tolist()
+    keys = zip(first[:, 0].tolist(), first[:, 1].tolist(), strict=True)
+    by_hash = dict(zip(keys, zip(hides, why, strict=True), strict=True))
     cell_hidden = _hidden_cells(rows, hidden)
     counts = {r: int(((reason == r) & hidden).sum()) for r in REASONS if (reason == r).any()}
     visible = np.flatnonzero(~hidden & (n_cls > 0))
