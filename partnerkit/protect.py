@@ -272,11 +272,17 @@ def hide(
         cells = group_cells(survey, keys, lang, pattern)
     names = [k.name for k in keys]
     columns = [out[n].astype(object).where(out[n].notna(), None) for n in names]
-    labels = zip(*columns, strict=True) if names else ((),) * len(out)
-    decided = [
-        pattern.decide(measure, cells[tuple(group)])
-        for measure, group in zip(out[measure_column], labels, strict=True)
-    ]
+    labels = list(zip(*columns, strict=True)) if names else [()] * len(out)
+    # each measure's groups decided at once (Pattern.decisions), in the records' order
+    measures = out[measure_column].tolist()
+    rows_of: dict = {}
+    for i, measure in enumerate(measures):
+        rows_of.setdefault(measure, []).append(i)
+    decided: list = [None] * len(out)
+    for measure, rows in rows_of.items():
+        found = pattern.decisions(measure, [cells[tuple(labels[i])] for i in rows])
+        for i, decision in zip(rows, found, strict=True):
+            decided[i] = decision
     hidden = np.array([h for h, _ in decided], dtype=bool)
     out["suppressed"] = hidden
     out["suppressed_reason"] = [r if h else None for h, r in decided]

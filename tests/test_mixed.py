@@ -177,3 +177,22 @@ def test_bounded_minimum_is_scipys_bounded_method_bit_for_bit(func, low, high, x
                                options={"xatol": xatol})  # fmt: skip
     x, fun = bounded_minimum(func, low, high, xatol=xatol)
     assert (float(x), float(fun)) == (float(expected.x), float(expected.fun))
+
+
+@pytest.mark.parametrize("draws, groups", [(300, 40), (5, 90), (1, 3)])
+def test_rank_quantiles_counted_or_partitioned_agree_with_np_quantile(draws, groups):
+    # the reference: numpy's inverted_cdf quantile of each group's ranks from a stable
+    # argsort; with few groups next to the draws they are counted, else partitioned
+    from partnerkit.stats.mixed import _rank_quantiles, _sorted_order
+
+    rng = np.random.default_rng(11)
+    values = rng.integers(0, 6, (draws, groups)).astype(float)  # ties everywhere
+    order = np.argsort(-values, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    ranks[np.arange(draws)[:, None], order] = np.arange(1, groups + 1)
+    places = np.arange(draws)
+    for q in (0.0, 0.025, 0.5, 0.975, 1.0):
+        at = int(np.quantile(places, q, method="inverted_cdf"))
+        expected = np.quantile(ranks.astype(float), q, axis=0, method="inverted_cdf")
+        found = _rank_quantiles(_sorted_order(values), [at])[0]
+        np.testing.assert_array_equal(found, expected)

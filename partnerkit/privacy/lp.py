@@ -128,18 +128,24 @@ def sum_bounds(equations, rhs, lower, upper, targets, tolerance=None) -> tuple[n
     comp = components(eq)
     for c in np.unique(comp[touched]):
         variables = np.flatnonzero(comp == c)
-        rows = np.flatnonzero(np.asarray(eq[:, variables].sum(axis=1)).ravel() > 0)
-        sub_t = tg[:, variables]
+        # one component of every variable (the usual local problem of certify, 300 a
+        # dimension on 1,000 areas): the matrices as they are, not sliced to the same
+        # rows and columns in the same order (scipy's slicing was most of each call)
+        whole = variables.size == n_vars
+        sub_eq = eq if whole else eq[:, variables]
+        rows = np.flatnonzero(np.asarray(sub_eq.sum(axis=1)).ravel() > 0)
+        sub_t = tg if whole else tg[:, variables]
         wanted = np.flatnonzero((np.diff(sub_t.indptr) > 0) & ~solved)
         if wanted.size == 0:
             continue
-        a = eq[rows][:, variables]
+        a = sub_eq if whole and rows.size == eq.shape[0] else eq[rows][:, variables]
+        moved = sub_t if wanted.size == sub_t.shape[0] else sub_t[wanted]  # every row: as is
         lo, hi = _solve_component(
-            a, rhs[rows], tolerance[rows], lower[variables], upper[variables], sub_t[wanted]
+            a, rhs[rows], tolerance[rows], lower[variables], upper[variables], moved
         )
         # a target spread over components: each part moves on its own
-        base_lo = np.asarray(sub_t[wanted] @ lower[variables]).ravel()
-        base_hi = np.asarray(sub_t[wanted] @ upper[variables]).ravel()
+        base_lo = np.asarray(moved @ lower[variables]).ravel()
+        base_hi = np.asarray(moved @ upper[variables]).ravel()
         low[wanted] += lo - base_lo
         high[wanted] += hi - base_hi
     return low, high
@@ -205,7 +211,7 @@ def _solve_component(a, rhs, tol, lower, upper, targets):
     low, high = np.empty(n_t), np.empty(n_t)
     per = max(1, _BATCH_VARIABLES // max(2 * n_vars, 1))
     for start in range(0, n_t, per):
-        block = targets[start : start + per]
+        block = targets if per >= n_t else targets[start : start + per]
         k = block.shape[0]
         dense = np.asarray(block.todense())
         c = np.concatenate([dense.ravel(), -dense.ravel()])

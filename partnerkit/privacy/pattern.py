@@ -329,6 +329,55 @@ class Pattern:
             return found
         return (False, None) if _derivable(mp, cells) else (True, "secondary")
 
+    def decisions(
+        self, measure: str, groups: Sequence[np.ndarray]
+    ) -> list[tuple[bool, str | None]]:
+        """:meth:`decide` of each group of ``groups`` (each its finest cells), at once.
+
+        The counts, the spread and the cell-set hash of every group come from one pass
+        over all their cells (sums of a segment as differences of running sums: int64
+        sums wrap alike in any order, so each hash is :meth:`decision`'s); only the
+        lookup stays per group. A call per group took 0.3 s of 6,810 groups (680 areas,
+        ten dimensions; issue 23).
+        """
+        mp = self.measures[measure]
+        if not groups:
+            return []
+        sizes = np.fromiter((len(g) for g in groups), dtype=np.intp, count=len(groups))
+        every = np.concatenate(groups).astype(np.intp, copy=False)
+        segment = np.repeat(np.arange(len(groups)), sizes)
+        with_data = mp.n_cell[every] > 0
+        every, segment = every[with_data], segment[with_data]
+        n = np.zeros(len(groups))
+        np.add.at(n, segment, mp.n_cell[every])  # in order, as each group's own sum
+        unanimous = np.zeros(len(groups), dtype=bool)
+        if mp.spread is not None:
+            low = np.full(len(groups), np.inf)
+            high = np.full(len(groups), -np.inf)
+            np.minimum.at(low, segment, mp.spread[0][every])
+            np.maximum.at(high, segment, mp.spread[1][every])
+            unanimous = high - low <= 0
+        running = np.cumsum(self.cube.weights[every], axis=0)
+        ends = np.cumsum(np.bincount(segment, minlength=len(groups)))
+        at_end = np.vstack([np.zeros((1, 2), dtype=np.int64), running])[ends]
+        at_start = np.vstack([np.zeros((1, 2), dtype=np.int64), at_end[:-1]])
+        hashes = (at_end - at_start).tolist()
+        starts = np.concatenate([[0], ends[:-1]])
+        out = []
+        for g, (h1, h2) in enumerate(hashes):
+            if n[g] < self.min_n:
+                found = (True, "min_n")
+            elif unanimous[g]:
+                found = (True, "dominance")
+            else:
+                found = mp.by_hash.get((h1, h2))
+                if found is None:
+                    cells = every[starts[g] : ends[g]]
+                    found = (False, None) if _derivable(mp, cells) else (True, "secondary")
+            hidden, reason = found
+            out.append((hidden, PUBLISHED_REASON.get(reason, reason)))
+        return out
+
     def counts(self) -> dict[str, int]:
         """Hidden groups of the lattice per reason, over every measure."""
         out: dict[str, int] = {}
