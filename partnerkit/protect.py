@@ -195,8 +195,15 @@ def row_keys(data: pd.DataFrame) -> np.ndarray:
     return (source << 40) | data[ROW_COLUMN].to_numpy().astype(np.int64)
 
 
-def group_cells(survey: Survey, keys: Sequence[GroupKey], lang: str, pattern: Pattern) -> dict:
-    """The finest cells of every group a command reports (by its labels per key).
+def group_cells(
+    survey: Survey,
+    keys: Sequence[GroupKey],
+    lang: str,
+    pattern: Pattern,
+    coded: Sequence[tuple[np.ndarray, list[str]]] | None = None,
+) -> dict:
+    """The finest cells of every group a command reports (by its labels per key);
+    ``coded``: the keys' :func:`~partnerkit.grouping.group_codes`, when already found.
 
     The groups of :func:`partnerkit.grouping.group_rows` (cells, margins over the first
     key, the overall group), from integer codes: one count over (group, cell) pairs
@@ -210,7 +217,8 @@ def group_cells(survey: Survey, keys: Sequence[GroupKey], lang: str, pattern: Pa
         return {(): np.unique(cube_cell)}
     n_cells = len(pattern.cube.cells)
     names = [k.name for k in keys]
-    coded = [group_codes(survey, key, lang) for key in keys]
+    if coded is None:
+        coded = [group_codes(survey, key, lang) for key in keys]
     sizes = (*(len(labels) for _, labels in coded), n_cells)
     total = math.prod(sizes)
     if total <= 4 * len(cube_cell) + 1024:  # count the (group, cell) pairs: no sort

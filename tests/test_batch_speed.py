@@ -238,3 +238,42 @@ def test_a_spreadsheets_number_columns_are_decoded_from_the_arrays_read(tmp_path
     assert part.dont_know[ids[2]] == 1
     assert [(c.value, c.count) for c in part.invalid] == [("7", 1)]
     assert list(data["area"]) == ["Område A"] * 4 and list(data["round"]) == ["2024"] * 4
+
+
+def _codes_by_pandas(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``grouping.group_codes`` as it was: ``pd.factorize`` of the rows, the labels of the
+    values found, factorised again (the independent source of the test below)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    labels = [str(u).strip() for u in uniques] + ["(not given)"]
+    merged, names = pd.factorize(np.array(labels, dtype=object))
+    return merged[codes].astype(np.intp), list(names)
+
+
+def _categoricals():
+    rng = np.random.default_rng(23)
+    names = [f"value {k}" for k in range(300)]
+    for size in (1, 3, 7, 20, 200, 300):
+        for rows in (0, 1, 5, 5_000, 60_000):
+            yield pd.Categorical.from_codes(rng.integers(-1, size, rows), categories=names[:size])
+            if rows > 10:  # categories first met late (past the prefix), and unused ones
+                codes = rng.integers(0, max(size - 12, 1), rows)
+                codes[rows // 2], codes[-1] = size - 2, size - 1
+                yield pd.Categorical.from_codes(codes, categories=names[:size])
+    yield pd.Categorical([2024, 2022, None, 2023], categories=[2022, 2023, 2024])
+    yield pd.Categorical([None, None], categories=["a"])
+    yield pd.Categorical(["a ", "a", None, "b"])  # two categories with one label
+
+
+@pytest.mark.parametrize("values", list(_categoricals()))
+def test_group_codes_of_a_categorical_are_pandas_factorize(values):
+    from types import SimpleNamespace
+
+    from partnerkit.grouping import GroupKey, group_codes
+
+    column = pd.Series(values)
+    survey = SimpleNamespace(data=pd.DataFrame({"extra": column}), instrument=None)
+    codes, labels = group_codes(survey, GroupKey("extra", "extra"), "en")
+    expected, expected_labels = _codes_by_pandas(column)
+    assert labels == expected_labels
+    assert codes.dtype == expected.dtype
+    np.testing.assert_array_equal(codes, expected)
