@@ -192,28 +192,18 @@ def _categorical_factorize(raw: np.ndarray, dtype) -> tuple[np.ndarray, pd.Categ
 
     pandas hashes every row's code anew (20-40 ms a key on a million respondents, four
     times a ``score``, issue 23); here the first rows are found in a prefix of the rows
-    that holds every category that occurs (the usual case: the first 4,096 rows hold
-    them all, and nothing else is read), and the caller renumbers the rows by one gather
+    that holds every category that occurs (:func:`.privacy.pattern.first_rows`; usually
+    the first 4,096 rows hold them all), and the caller renumbers the rows by one gather
     of the small codes.
     """
     import pandas as pd
 
+    from .privacy.pattern import first_rows
+
     size = len(dtype.categories)
-    length = min(len(raw), 4096)
-    while True:  # a prefix of the rows that holds every category that occurs
-        found, first = np.unique(raw[:length], return_index=True)
-        found, first = found[found >= 0], first[found >= 0]
-        if len(found) == size or length >= len(raw):
-            break
-        rest, unseen = raw[length:], np.setdiff1d(np.arange(size), found)
-        if len(unseen) <= 8:  # a comparison per category reads a byte a row
-            later = any(np.any(rest == c) for c in unseen)
-        else:
-            later = bool(np.isin(rest, unseen).any())
-        if not later:
-            break
-        length = min(len(raw), length * 16)
-    order = found[np.argsort(first, kind="stable")]
+    first = first_rows(raw, size)
+    found = np.flatnonzero(first < len(raw))
+    order = found[np.argsort(first[found], kind="stable")]
     number = np.full(size + 1, -1, dtype=np.intp)
     number[order] = np.arange(len(order))
     return number, pd.Categorical.from_codes(order, dtype=dtype)

@@ -277,3 +277,31 @@ def test_group_codes_of_a_categorical_are_pandas_factorize(values):
     assert labels == expected_labels
     assert codes.dtype == expected.dtype
     np.testing.assert_array_equal(codes, expected)
+
+
+def _first_rows_by_minimum_at(code: np.ndarray, size: int) -> np.ndarray:
+    """The first row of each code by ``np.minimum.at`` over every row (the way
+    ``privacy.pattern`` found them before: the independent source of the test below)."""
+    first = np.full(size, len(code), dtype=np.intp)
+    keep = code >= 0
+    np.minimum.at(first, code[keep], np.flatnonzero(keep))
+    return first
+
+
+@pytest.mark.parametrize("size", [1, 2, 9, 40, 300])
+@pytest.mark.parametrize("rows", [0, 1, 100, 4_096, 4_097, 70_000, 300_000])
+def test_first_rows_are_those_minimum_at_finds(size, rows):
+    from partnerkit.privacy.pattern import first_rows
+
+    rng = np.random.default_rng(size * 1_000_003 + rows)
+    cases = [rng.integers(-1, size, rows), rng.integers(0, size, rows)]
+    if rows > 5_000:  # codes first met past the prefix, and codes never met
+        late = rng.integers(0, max(size // 2, 1), rows)
+        late[rng.integers(4_096, rows, 3)] = size - 1
+        cases.append(late)
+    for code in cases:
+        for dtype in (np.int8 if size < 127 else np.int16, np.intp):
+            typed = code.astype(dtype)
+            np.testing.assert_array_equal(
+                first_rows(typed, size), _first_rows_by_minimum_at(typed, size)
+            )

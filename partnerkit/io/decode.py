@@ -107,7 +107,7 @@ def _decode_numbers(raw: np.ndarray, scale: Scale, in_place: bool = False) -> De
     if clean and (in_place or raw.flags.writeable):
         values = raw
     elif in_place:
-        np.copyto(raw, np.nan, where=dont_know)
+        np.putmask(raw, dont_know, np.nan)  # as np.copyto(where=): 2.6 ms, not 4.5 ms
         raw[bad] = np.nan
         values = raw
     else:
@@ -182,7 +182,8 @@ def _classify_numbers(x: np.ndarray, scale: Scale) -> np.ndarray:
         return _classify_wide(x, scale)
     with np.errstate(invalid="ignore"):
         whole = x.astype(np.int8)
-    kind = _small_kinds(scale)[whole.view(np.uint8)]
+    # np.take, not indexing: 2.2 ms a million cells against 4.7 ms (numpy 2.4, issue 23)
+    kind = np.take(_small_kinds(scale), whole.view(np.uint8))
     odd = np.flatnonzero(whole != x)  # NaN compares unequal
     if odd.size:
         value = x[odd]
