@@ -305,3 +305,28 @@ def test_first_rows_are_those_minimum_at_finds(size, rows):
             np.testing.assert_array_equal(
                 first_rows(typed, size), _first_rows_by_minimum_at(typed, size)
             )
+
+
+def _cube_codes_by_minimum_at(column: pd.Series) -> tuple[np.ndarray, list]:
+    """``privacy.pattern._factorize`` of a categorical as it was (missing as code 0 of
+    widened codes, first rows by ``np.minimum.at``, one index): the test's source."""
+    raw = column.cat.codes.to_numpy().astype(np.intp) + 1
+    first = _first_rows_by_minimum_at(raw, len(column.cat.categories) + 1)
+    present = np.flatnonzero(first < len(raw))
+    order = present[np.argsort(first[present], kind="stable")]
+    lookup = np.zeros(len(column.cat.categories) + 1, dtype=np.intp)
+    lookup[order] = np.arange(len(order))
+    categories = column.cat.categories
+    return lookup[raw], [None if c == 0 else categories[c - 1] for c in order]
+
+
+@pytest.mark.parametrize("values", list(_categoricals()))
+def test_cube_codes_of_a_categorical_are_those_found_before(values):
+    from partnerkit.privacy.pattern import _factorize
+
+    column = pd.Series(values)
+    codes, uniques = _factorize(column)
+    expected, expected_uniques = _cube_codes_by_minimum_at(column)
+    assert [None if u is np.nan else u for u in uniques] == expected_uniques
+    assert codes.dtype == expected.dtype
+    np.testing.assert_array_equal(codes, expected)

@@ -118,7 +118,7 @@ def build_cube(frame: pd.DataFrame, keys: Sequence[str]) -> Cube:
     codes, sizes, parent, n_parents, values = [], [], {}, {}, []
     for position, key in enumerate(keys):
         code, uniques = _factorize(frame[key])
-        codes.append(code.astype(np.intp))
+        codes.append(code.astype(np.intp, copy=False))
         values.append(list(uniques))
         sizes.append(max(len(uniques), 1))
         if key == "actor" and "sector" in frame.columns:
@@ -177,15 +177,20 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
     if not isinstance(column.dtype, pd.CategoricalDtype):
         code, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
         return code, list(uniques)
-    raw = column.cat.codes.to_numpy().astype(np.intp) + 1  # missing (-1) as 0
-    first = first_rows(raw, len(column.cat.categories) + 1)
-    present = np.flatnonzero(first < len(raw))
-    order = present[np.argsort(first[present], kind="stable")]
-    lookup = np.zeros(len(column.cat.categories) + 1, dtype=np.intp)
-    lookup[order] = np.arange(len(order))
+    codes = column.cat.codes.to_numpy()  # -1 where missing
     categories = column.cat.categories
+    first = np.empty(len(categories) + 1, dtype=np.intp)  # missing first, then categories
+    first[1:] = first_rows(codes, len(categories))
+    missing = codes < 0
+    first[0] = np.argmax(missing) if missing.any() else len(codes)
+    present = np.flatnonzero(first < len(codes))
+    order = present[np.argsort(first[present], kind="stable")]
+    lookup = np.zeros(len(categories) + 1, dtype=np.intp)
+    lookup[order] = np.arange(len(order))
     uniques = [np.nan if c == 0 else categories[c - 1] for c in order]
-    return lookup[raw], uniques
+    # the rows' numbers by one gather of the small codes (-1 wraps to the last entry,
+    # the missing rows' number): no widened copy of the codes (issue 23)
+    return np.take(np.roll(lookup, -1), codes, mode="wrap"), uniques
 
 
 def first_rows(code: np.ndarray, size: int) -> np.ndarray:
