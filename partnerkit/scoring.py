@@ -188,7 +188,7 @@ def respondent_scores(survey: Survey) -> RespondentScores:
         total += lo * count
         with np.errstate(invalid="ignore", divide="ignore"):
             score = np.divide(total, count, out=total)  # the sum becomes the mean
-        np.putmask(score, ~enough, np.nan)  # as np.copyto(where=), in 60 % of its time
+        np.copyto(score, np.nan, where=~enough)
         count *= enough
         fav *= enough
         return score, enough

@@ -107,7 +107,7 @@ def _decode_numbers(raw: np.ndarray, scale: Scale, in_place: bool = False) -> De
     if clean and (in_place or raw.flags.writeable):
         values = raw
     elif in_place:
-        np.putmask(raw, dont_know, np.nan)  # as np.copyto(where=): 2.6 ms, not 4.5 ms
+        np.copyto(raw, np.nan, where=dont_know)
         raw[bad] = np.nan
         values = raw
     else:
