@@ -440,8 +440,10 @@ def group_statistics(
     # large survey the other core was idle for its 0.2 s (a million rows, issue 23). A
     # small survey decides it at the end.
     large = len(survey.data) * len(dims) >= MIN_CELLS
-    deciding = in_background(_pattern_cells, survey, keys, min_n, rs, lang) if large else None
-    coded = [group_codes(survey, k, lang) for k in keys]
+    coded = [group_codes(survey, k, lang) for k in keys]  # the rows' groups: found once
+    deciding = None
+    if large:
+        deciding = in_background(_pattern_cells, survey, keys, min_n, rs, lang, coded)
 
     levels = [(list(range(len(keys))), "cell")]
     if len(keys) >= 2:
@@ -526,7 +528,10 @@ def group_statistics(
     if deciding is not None:
         pattern, cells = deciding.result()
     else:
-        pattern, cells = score_pattern(survey, keys, min_n, rs), None
+        from .protect import group_cells
+
+        pattern = score_pattern(survey, keys, min_n, rs)
+        cells = group_cells(survey, keys, lang, pattern, coded)
     records = hide(records, survey, keys, lang, pattern, STAT_COLUMNS, cells=cells)
     columns = [
         "dimension", "dimension_name", *key_names, "n", *STAT_COLUMNS, "suppressed",
@@ -551,13 +556,16 @@ def score_pattern(
     return survey_pattern(survey, keys, min_n, measures, "scores", jobs=jobs)
 
 
-def _pattern_cells(survey: Survey, keys, min_n: int, rs: RespondentScores, lang: str) -> tuple:
-    """:func:`score_pattern` and the cells of each group in it (:func:`.protect.group_cells`):
-    on the pattern's thread, they took 0.03-0.06 s off the end of a million rows' scoring."""
+def _pattern_cells(
+    survey: Survey, keys, min_n: int, rs: RespondentScores, lang: str, coded: list
+) -> tuple:
+    """:func:`score_pattern` and the cells of each group in it (:func:`.protect.group_cells`,
+    from the rows' group codes ``coded``): on the pattern's thread, they took 0.03-0.06 s
+    off the end of a million rows' scoring."""
     from .protect import group_cells
 
     pattern = score_pattern(survey, keys, min_n, rs)
-    return pattern, group_cells(survey, keys, lang, pattern)
+    return pattern, group_cells(survey, keys, lang, pattern, coded)
 
 
 def _moments(group: np.ndarray, size: int, x: np.ndarray, everyone: np.ndarray | None = None):

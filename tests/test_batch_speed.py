@@ -238,3 +238,95 @@ def test_a_spreadsheets_number_columns_are_decoded_from_the_arrays_read(tmp_path
     assert part.dont_know[ids[2]] == 1
     assert [(c.value, c.count) for c in part.invalid] == [("7", 1)]
     assert list(data["area"]) == ["Område A"] * 4 and list(data["round"]) == ["2024"] * 4
+
+
+def _codes_by_pandas(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``grouping.group_codes`` as it was: ``pd.factorize`` of the rows, the labels of the
+    values found, factorised again (the independent source of the test below)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    labels = [str(u).strip() for u in uniques] + ["(not given)"]
+    merged, names = pd.factorize(np.array(labels, dtype=object))
+    return merged[codes].astype(np.intp), list(names)
+
+
+def _categoricals():
+    rng = np.random.default_rng(23)
+    names = [f"value {k}" for k in range(300)]
+    for size in (1, 3, 7, 20, 200, 300):
+        for rows in (0, 1, 5, 5_000, 60_000):
+            yield pd.Categorical.from_codes(rng.integers(-1, size, rows), categories=names[:size])
+            if rows > 10:  # categories first met late (past the prefix), and unused ones
+                codes = rng.integers(0, max(size - 12, 1), rows)
+                codes[rows // 2], codes[-1] = size - 2, size - 1
+                yield pd.Categorical.from_codes(codes, categories=names[:size])
+    yield pd.Categorical([2024, 2022, None, 2023], categories=[2022, 2023, 2024])
+    yield pd.Categorical([None, None], categories=["a"])
+    yield pd.Categorical(["a ", "a", None, "b"])  # two categories with one label
+
+
+@pytest.mark.parametrize("values", list(_categoricals()))
+def test_group_codes_of_a_categorical_are_pandas_factorize(values):
+    from types import SimpleNamespace
+
+    from partnerkit.grouping import GroupKey, group_codes
+
+    column = pd.Series(values)
+    survey = SimpleNamespace(data=pd.DataFrame({"extra": column}), instrument=None)
+    codes, labels = group_codes(survey, GroupKey("extra", "extra"), "en")
+    expected, expected_labels = _codes_by_pandas(column)
+    assert labels == expected_labels
+    assert codes.dtype == expected.dtype
+    np.testing.assert_array_equal(codes, expected)
+
+
+def _first_rows_by_minimum_at(code: np.ndarray, size: int) -> np.ndarray:
+    """The first row of each code by ``np.minimum.at`` over every row (the way
+    ``privacy.pattern`` found them before: the independent source of the test below)."""
+    first = np.full(size, len(code), dtype=np.intp)
+    keep = code >= 0
+    np.minimum.at(first, code[keep], np.flatnonzero(keep))
+    return first
+
+
+@pytest.mark.parametrize("size", [1, 2, 9, 40, 300])
+@pytest.mark.parametrize("rows", [0, 1, 100, 4_096, 4_097, 70_000, 300_000])
+def test_first_rows_are_those_minimum_at_finds(size, rows):
+    from partnerkit.privacy.pattern import first_rows
+
+    rng = np.random.default_rng(size * 1_000_003 + rows)
+    cases = [rng.integers(-1, size, rows), rng.integers(0, size, rows)]
+    if rows > 5_000:  # codes first met past the prefix, and codes never met
+        late = rng.integers(0, max(size // 2, 1), rows)
+        late[rng.integers(4_096, rows, 3)] = size - 1
+        cases.append(late)
+    for code in cases:
+        for dtype in (np.int8 if size < 127 else np.int16, np.intp):
+            typed = code.astype(dtype)
+            np.testing.assert_array_equal(
+                first_rows(typed, size), _first_rows_by_minimum_at(typed, size)
+            )
+
+
+def _cube_codes_by_minimum_at(column: pd.Series) -> tuple[np.ndarray, list]:
+    """``privacy.pattern._factorize`` of a categorical as it was (missing as code 0 of
+    widened codes, first rows by ``np.minimum.at``, one index): the test's source."""
+    raw = column.cat.codes.to_numpy().astype(np.intp) + 1
+    first = _first_rows_by_minimum_at(raw, len(column.cat.categories) + 1)
+    present = np.flatnonzero(first < len(raw))
+    order = present[np.argsort(first[present], kind="stable")]
+    lookup = np.zeros(len(column.cat.categories) + 1, dtype=np.intp)
+    lookup[order] = np.arange(len(order))
+    categories = column.cat.categories
+    return lookup[raw], [None if c == 0 else categories[c - 1] for c in order]
+
+
+@pytest.mark.parametrize("values", list(_categoricals()))
+def test_cube_codes_of_a_categorical_are_those_found_before(values):
+    from partnerkit.privacy.pattern import _factorize
+
+    column = pd.Series(values)
+    codes, uniques = _factorize(column)
+    expected, expected_uniques = _cube_codes_by_minimum_at(column)
+    assert [None if u is np.nan else u for u in uniques] == expected_uniques
+    assert codes.dtype == expected.dtype
+    np.testing.assert_array_equal(codes, expected)

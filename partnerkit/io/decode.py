@@ -182,7 +182,8 @@ def _classify_numbers(x: np.ndarray, scale: Scale) -> np.ndarray:
         return _classify_wide(x, scale)
     with np.errstate(invalid="ignore"):
         whole = x.astype(np.int8)
-    kind = _small_kinds(scale)[whole.view(np.uint8)]
+    # np.take, not indexing: 2.2 ms a million cells against 4.7 ms (numpy 2.4, issue 23)
+    kind = np.take(_small_kinds(scale), whole.view(np.uint8))
     odd = np.flatnonzero(whole != x)  # NaN compares unequal
     if odd.size:
         value = x[odd]
