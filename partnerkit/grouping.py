@@ -198,12 +198,10 @@ def _categorical_factorize(raw: np.ndarray, dtype) -> tuple[np.ndarray, pd.Categ
     """
     import pandas as pd
 
-    from .privacy.pattern import first_rows
+    from .privacy.pattern import by_first_row, first_rows
 
     size = len(dtype.categories)
-    first = first_rows(raw, size)
-    found = np.flatnonzero(first < len(raw))
-    order = found[np.argsort(first[found], kind="stable")]
+    order = by_first_row(first_rows(raw, size), len(raw))
     number = np.full(size + 1, -1, dtype=np.intp)
     number[order] = np.arange(len(order))
     return number, pd.Categorical.from_codes(order, dtype=dtype)

@@ -740,19 +740,28 @@ def _highs_core():
     return _core
 
 
+def _highs_lp(_core, a_csc, cost, lower, upper, row_lower, row_upper):
+    """HiGHS's model of ``min cost @ x`` with ``row_lower <= a x <= row_upper`` and
+    ``lower <= x <= upper`` (``a_csc``: a scipy CSC matrix), as :func:`scipy.optimize.milp`
+    and ``linprog`` build it."""
+    lp = _core.HighsLp()
+    rows, columns = a_csc.shape
+    lp.num_col_, lp.num_row_ = columns, rows
+    lp.col_cost_ = np.asarray(cost, float)
+    lp.col_lower_, lp.col_upper_ = np.asarray(lower, float), np.asarray(upper, float)
+    lp.row_lower_, lp.row_upper_ = np.asarray(row_lower, float), np.asarray(row_upper, float)
+    matrix = lp.a_matrix_
+    matrix.format_ = _core.MatrixFormat.kColwise
+    matrix.num_col_, matrix.num_row_ = columns, rows
+    matrix.start_, matrix.index_ = a_csc.indptr, a_csc.indices
+    matrix.value_ = a_csc.data.astype(np.float64, copy=False)
+    return lp
+
+
 def _pass_model(_core, a_csc, rhs, lower, upper):
     highs = _core._Highs()
     highs.setOptionValue("output_flag", False)
-    lp = _core.HighsLp()
-    lp.num_col_, lp.num_row_ = a_csc.shape[1], a_csc.shape[0]
-    lp.col_cost_ = np.zeros(a_csc.shape[1])
-    lp.col_lower_, lp.col_upper_ = np.asarray(lower, float), np.asarray(upper, float)
-    lp.row_lower_ = lp.row_upper_ = np.asarray(rhs, float)
-    matrix = lp.a_matrix_
-    matrix.format_ = _core.MatrixFormat.kColwise
-    matrix.num_col_, matrix.num_row_ = a_csc.shape[1], a_csc.shape[0]
-    matrix.start_, matrix.index_, matrix.value_ = a_csc.indptr, a_csc.indices, a_csc.data
-    highs.passModel(lp)
+    highs.passModel(_highs_lp(_core, a_csc, np.zeros(a_csc.shape[1]), lower, upper, rhs, rhs))
     return highs, _core.HighsModelStatus.kOptimal
 
 
@@ -780,21 +789,14 @@ def integer_program(c, a, lower, upper, node_limit: int, rel_gap: float) -> np.n
     c, lower, upper = (np.asarray(v, dtype=np.float64) for v in (c, lower, upper))
     try:
         _core = _highs_core()
-        highs, options, lp = _core._Highs(), _core.HighsOptions(), _core.HighsLp()
+        highs, options = _core._Highs(), _core.HighsOptions()
+        rows, columns = a.shape
+        lp = _highs_lp(_core, a, c, lower, upper, np.zeros(rows), np.full(rows, np.inf))
     except (ImportError, AttributeError):  # scipy < 1.15, or bindings changed
         return _milp(c, a, lower, upper, node_limit, rel_gap)
     options.log_to_console = False
     options.mip_max_nodes = node_limit
     options.mip_rel_gap = rel_gap
-    rows, columns = a.shape
-    lp.num_col_, lp.num_row_ = columns, rows
-    matrix = lp.a_matrix_
-    matrix.num_col_, matrix.num_row_ = columns, rows
-    matrix.format_ = _core.MatrixFormat.kColwise
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = c, lower, upper
-    lp.row_lower_, lp.row_upper_ = np.zeros(rows), np.full(rows, np.inf)
-    matrix.start_, matrix.index_ = a.indptr, a.indices
-    matrix.value_ = a.data.astype(np.float64)
     lp.integrality_ = [_core.HighsVarType(1)] * columns  # kInteger
     error = _core.HighsStatus.kError
     if highs.passOptions(options) == error or highs.passModel(lp) == error:

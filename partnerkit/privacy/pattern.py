@@ -183,8 +183,7 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
     first[1:] = first_rows(codes, len(categories))
     missing = codes < 0
     first[0] = np.argmax(missing) if missing.any() else len(codes)
-    present = np.flatnonzero(first < len(codes))
-    order = present[np.argsort(first[present], kind="stable")]
+    order = by_first_row(first, len(codes))
     lookup = np.zeros(len(categories) + 1, dtype=np.intp)
     lookup[order] = np.arange(len(order))
     uniques = [np.nan if c == 0 else categories[c - 1] for c in order]
@@ -221,6 +220,14 @@ def first_rows(code: np.ndarray, size: int) -> np.ndarray:
     first = np.full(size, n, dtype=np.intp)
     first[found] = at
     return first
+
+
+def by_first_row(first: np.ndarray, n: int) -> np.ndarray:
+    """The codes that occur in ``n`` rows whose first rows are ``first`` (from
+    :func:`first_rows`), in the order of their first row, as ``pd.factorize`` numbers
+    them."""
+    present = np.flatnonzero(first < n)
+    return present[np.argsort(first[present], kind="stable")]
 
 
 @dataclass(frozen=True)
@@ -343,11 +350,22 @@ class Pattern:
         mp = self.measures[measure]
         cells = cells[mp.n_cell[cells] > 0]
         n = mp.n_cell[cells].sum()
+        unanimous = (
+            n >= self.min_n
+            and mp.spread is not None
+            and (mp.spread[1][cells].max() - mp.spread[0][cells].min() <= 0)
+        )
+        key = tuple(self.cube.weights[cells].sum(axis=0).tolist())
+        return self._verdict(mp, n, unanimous, key, cells)
+
+    def _verdict(self, mp, n, unanimous, key, cells) -> tuple[bool, str | None]:
+        """The rules in their order, for a group of ``n`` respondents in ``cells`` (those
+        with answers) whose cell-set hash is ``key``: :meth:`decision` and
+        :meth:`decisions` differ only in how they find these."""
         if n < self.min_n:
             return True, "min_n"
-        if mp.spread is not None and mp.spread[1][cells].max() - mp.spread[0][cells].min() <= 0:
+        if unanimous:
             return True, "dominance"
-        key = tuple(self.cube.weights[cells].sum(axis=0).tolist())
         found = mp.by_hash.get(key)
         if found is not None:
             return found
@@ -388,17 +406,9 @@ class Pattern:
         hashes = (at_end - at_start).tolist()
         starts = np.concatenate([[0], ends[:-1]])
         out = []
-        for g, (h1, h2) in enumerate(hashes):
-            if n[g] < self.min_n:
-                found = (True, "min_n")
-            elif unanimous[g]:
-                found = (True, "dominance")
-            else:
-                found = mp.by_hash.get((h1, h2))
-                if found is None:
-                    cells = every[starts[g] : ends[g]]
-                    found = (False, None) if _derivable(mp, cells) else (True, "secondary")
-            hidden, reason = found
+        for g, key in enumerate(hashes):
+            cells = every[starts[g] : ends[g]]
+            hidden, reason = self._verdict(mp, n[g], unanimous[g], tuple(key), cells)
             out.append((hidden, PUBLISHED_REASON.get(reason, reason)))
         return out
 
