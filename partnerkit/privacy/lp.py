@@ -23,6 +23,7 @@ published sum; :func:`certify` solves the LP on the cells near a group.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -708,7 +709,25 @@ def _highs_core():
     package first imports all of it (linprog, minimize, scipy.linalg), 0.20 s of the
     3,000-row benchmark survey's 1.3 s, where the extension alone takes 0.015 s
     (machine paused). It is registered under its own name, so that an import of
-    :mod:`scipy.optimize` later (``milp``, ``linprog``) uses the same module."""
+    :mod:`scipy.optimize` later (``milp``, ``linprog``) uses the same module.
+
+    Loaded once under a lock: the pattern's measures are decided on threads, and a
+    second thread read the module from ``sys.modules`` while the first was still
+    running it (``no attribute '_Highs'``, 12 of 20 tries with two threads started
+    together)."""
+    if _LOADED:
+        return _LOADED[0]
+    with _CORE_LOCK:
+        if not _LOADED:
+            _LOADED.append(_load_highs_core())
+    return _LOADED[0]
+
+
+_LOADED: list = []  # the bindings, once loaded whole
+_CORE_LOCK = threading.Lock()
+
+
+def _load_highs_core():
     import sys
 
     found = sys.modules.get(_CORE)
