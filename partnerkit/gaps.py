@@ -254,19 +254,16 @@ def _compare_groups(survey, between, keys, test, min_n, lang, missing):
     # every respondent's group as a number: comparing a million labels is slow
     groups = {k.name: _coded(group_codes(survey, k, lang)) for k in [between, *keys]}
     out = []
-    contexts = cells[key_names].drop_duplicates().itertuples(index=False) if key_names else [()]
-    for context in contexts:
+    for context, by_dimension in _by_context(cells.to_dict("records"), key_names).items():
         in_context = np.ones(len(survey.data), dtype=bool)
-        part = cells
         for name, value in zip(key_names, context, strict=True):
             in_context &= _members(groups[name], value)
-            part = part[part[name] == value]
-        for dim, group_records in part.groupby("dimension", sort=False):
+        for dim, group_records in by_dimension.items():
             scores = rs[dim].to_numpy() if dim in rs.columns else None
             row = {"dimension": dim, **dict(zip(key_names, context, strict=True))}
             row |= _one_comparison(
-                group_records.to_dict("records"), between.name, scores, groups[between.name],
-                in_context, test, missing,
+                group_records, between.name, scores, groups[between.name], in_context, test,
+                missing,
             )  # fmt: skip
             out.append(row)
     frame = pd.DataFrame(out)
@@ -279,6 +276,23 @@ def _compare_groups(survey, between, keys, test, min_n, lang, missing):
     frame.insert(1, "dimension_name", frame["dimension"].map(names))
     columns = ["dimension", "dimension_name", *key_names, *RECORD_COLUMNS]
     return frame[columns].reset_index(drop=True), scored
+
+
+def _by_context(records: list[dict], key_names: list[str]) -> dict[tuple, dict[str, list]]:
+    """The records of each context (values of the keys), then of each dimension.
+
+    Contexts and dimensions come in the order they first appear, records in their own
+    order. A context with a missing value matches no group, so it is left out.
+    """
+    import pandas as pd
+
+    out: dict[tuple, dict[str, list]] = {}
+    for record in records:
+        context = tuple(record[name] for name in key_names)
+        if any(pd.isna(value) for value in context):
+            continue
+        out.setdefault(context, {}).setdefault(record["dimension"], []).append(record)
+    return out
 
 
 def _coded(coded: tuple[np.ndarray, list[str]]) -> tuple[np.ndarray, dict[str, int]]:
@@ -355,10 +369,11 @@ def _one_comparison(records, between, scores, group_of, in_context, test, missin
             out["effect_size"] = {"name": "omega_squared", "value": _float(omega)}
             gh = games_howell(samples, names)
             pairs = [
-                {"group_a": r.group_a, "group_b": r.group_b, "diff": _float(r.diff),
-                 "p": _float(r.p)}
-                for r in gh.itertuples()
-            ]  # fmt: skip
+                {"group_a": a, "group_b": b, "diff": _float(d), "p": _float(p)}
+                for a, b, d, p in zip(
+                    *(gh[c].tolist() for c in ("group_a", "group_b", "diff", "p")), strict=True
+                )
+            ]
             if result["p"] != result["p"] and gh["p"].notna().any():
                 # a unanimous group: Welch's weights n / s^2 are undefined, but Games-Howell
                 # needs none, and its studentized range already covers all k groups
