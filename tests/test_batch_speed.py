@@ -330,3 +330,72 @@ def test_cube_codes_of_a_categorical_are_those_found_before(values):
     assert [None if u is np.nan else u for u in uniques] == expected_uniques
     assert codes.dtype == expected.dtype
     np.testing.assert_array_equal(codes, expected)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 7, 1_000, 200_003])
+@pytest.mark.parametrize("size", [1, 18, 720])
+def test_sums_by_are_bincount_to_the_last_bit(rows, size):
+    """``privacy.pattern.sums_by`` (``np.add.at``) against ``np.bincount``, the way the
+    scores' moments and the pattern's cell sums were summed before: the same floats, bit
+    for bit, for sums whose rounding depends on the order of the rows (values of
+    different magnitudes, thirds that no float holds exactly), and int64 sums exactly."""
+    from partnerkit.privacy.pattern import row_index, sums_by
+
+    rng = np.random.default_rng(rows * 31 + size)
+    group = rng.integers(0, size, rows)
+    thirds = rng.integers(3, 16, rows) / 3.0
+    spread = rng.standard_normal(rows) * 10.0 ** rng.integers(-8, 9, rows)
+    for weights in (thirds, spread, np.zeros(rows)):
+        expected = np.bincount(group, weights=weights, minlength=size)
+        for index in (row_index(group, size), group.astype(np.intp)):
+            got = sums_by(index, weights, size)
+            assert got.dtype == np.float64
+            np.testing.assert_array_equal(got.view(np.int64), expected.view(np.int64))
+    whole = rng.integers(0, 2**40, rows)
+    expected = np.zeros(size, dtype=np.int64)
+    for g, w in zip(group.tolist(), whole.tolist(), strict=True):  # by hand, row by row
+        expected[g] += w
+    np.testing.assert_array_equal(sums_by(row_index(group, size), whole, size), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+@pytest.mark.parametrize("rows", [0, 5, 100_000])
+def test_count_sums_are_two_bincounts(dtype, rows):
+    """``scoring._count_sums`` (both counts packed in one int64 a row) against the two
+    ``np.bincount``s with the counts as weights that it replaces: equal floats, also
+    where a count is at its type's largest value; int16 counts of enough rows take the
+    bincounts themselves (their packed sums could carry)."""
+    from partnerkit.privacy.pattern import row_index
+    from partnerkit.scoring import _count_sums
+
+    rng = np.random.default_rng(rows)
+    size = 7
+    group = rng.integers(0, size, rows)
+    top = np.iinfo(dtype).max
+    low = rng.integers(0, top + 1, rows).astype(dtype)
+    high = rng.integers(0, top + 1, rows).astype(dtype)
+    if rows:
+        low[0] = high[-1] = top
+    got = _count_sums(row_index(group, size), size, low, high)
+    for sums, counts in zip(got, (low, high), strict=True):
+        expected = np.bincount(group, weights=counts, minlength=size)
+        assert sums.dtype == np.float64
+        np.testing.assert_array_equal(sums, expected)
+
+
+def test_respondent_scores_in_blocks_are_those_of_one_block(monkeypatch):
+    """``respondent_scores`` scores its rows in blocks of ``SCORE_BLOCK``; blocks of 7
+    rows (every block boundary inside the data, a last block shorter) give what one
+    block of every row gives, bit for bit: scores, counts and the rows scored."""
+    from partnerkit import read_survey, respondent_scores, scoring
+    from tests.conftest import EXAMPLE_CSV
+
+    survey = read_survey(EXAMPLE_CSV)
+    whole = respondent_scores(survey)
+    monkeypatch.setattr(scoring, "SCORE_BLOCK", 7)
+    blocks = respondent_scores(survey)
+    assert len(survey.data) % 7 and whole.scores.isna().to_numpy().any()
+    pd.testing.assert_frame_equal(blocks.scores, whole.scores, check_exact=True)
+    np.testing.assert_array_equal(blocks.favourable, whole.favourable)
+    np.testing.assert_array_equal(blocks.answered, whole.answered)
+    np.testing.assert_array_equal(blocks.scored, whole.scored)
