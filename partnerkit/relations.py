@@ -218,6 +218,7 @@ def relations(
     gap: float | None = None,
     network: bool = True,
     jobs: int = 1,
+    changes_only: bool = False,
 ) -> RelationsResult:
     """Matrices, self-other gaps, influence balance, concentration and reciprocity.
 
@@ -240,6 +241,12 @@ def relations(
     jobs
         Threads deciding the anonymity pattern's measures (one per relation and target;
         the same pattern on any number).
+    changes_only
+        ``True``: of the tests, only the changes between rounds (``by`` with
+        ``round``); the ``self_other``, ``balance`` and ``reciprocity`` tables are empty,
+        and the p-values are adjusted over the changes alone. The report takes only the
+        changes from its run over the rounds, then adjusts them in its own family (0.2 s
+        of the report on the example's 0.8 s spent on that run, issue 23).
 
     Returns
     -------
@@ -290,11 +297,13 @@ def relations(
             continue
         moments = {target: frame.moments(survey.data[rel.column(target)]) for target in rel.targets}
         matrix.append(_matrix(frame, rel, moments, cells))
-        self_other.append(_self_other(frame, rel, moments, cells))
+        if not changes_only:
+            self_other.append(_self_other(frame, rel, moments, cells))
         if over_rounds:
             changes.append(_changes(survey, frame, rel, matrix[-1]))
         if rel.kind == "trust":
-            reciprocity.append(_reciprocity(frame, rel, moments, cells))
+            if not changes_only:
+                reciprocity.append(_reciprocity(frame, rel, moments, cells))
             if network:
                 networks.append(_network(matrix[-1], keys, rel, inst))
         if rel.kind == "influence":
@@ -303,7 +312,7 @@ def relations(
                 concentration_change.append(
                     _concentration_changes(survey, frame, rel, concentration[-1])
                 )
-        if rel.kind == "desired" and rel.compares in {r.id for r in chosen}:
+        if rel.kind == "desired" and rel.compares in {r.id for r in chosen} and not changes_only:
             balance.append(_balance(survey, frame, inst.relation(rel.compares), rel, cells))
     import pandas as pd
 
