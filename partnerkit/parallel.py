@@ -155,6 +155,77 @@ def in_background(function: Callable[..., R], *args, yielding: bool = False) -> 
         pool.shutdown(wait=False)  # the thread ends when the function returns
 
 
+def can_fork() -> bool:
+    """Whether :func:`in_child` runs its call in a child process: where fork exists
+    (Linux, macOS) and no other thread of this process runs."""
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def in_child(function: Callable[..., R], *args) -> Future[R]:
+    """Start ``function(*args)`` in a child process forked from this one; the future
+    holds its result (or its exception), which must pickle. The child shares nothing
+    with this process after the fork: its Python work does not take turns with this
+    process's on the interpreter lock (threads would), and its arguments are not
+    pickled (the fork copies them). For Python work of a few tenths of a second or
+    more (the report's page beside its workbook): a fork and the child's end cost
+    tens of milliseconds.
+
+    Where fork is missing, or while other threads run in this process (a fork copies
+    only the calling thread, and a lock another thread holds would stay held in the
+    child), :func:`in_background` instead. A child that ends without a result (killed,
+    or its result does not pickle) sets the future's exception to
+    :class:`ChildProcessError`.
+    """
+    import threading
+    from concurrent.futures import Future
+
+    if not can_fork():
+        return in_background(function, *args)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, cores(), function, args), daemon=True)
+    child.start()
+    send.close()
+    future: Future[R] = Future()
+
+    def collect() -> None:
+        try:
+            done, value = receive.recv()
+        except (EOFError, OSError):
+            done, value = False, ChildProcessError(f"exit code {child.exitcode}")
+        except Exception as exc:  # a result that does not unpickle
+            done, value = False, ChildProcessError(f"{type(exc).__name__}: {exc}")
+        finally:
+            receive.close()
+            child.join()
+        if done:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    threading.Thread(target=collect, name="in_child", daemon=True).start()
+    return future
+
+
+def _child(send, count: int, function: Callable[..., R], args: tuple) -> None:
+    """:func:`in_child`'s process: set up as a ``--jobs`` worker (:func:`start_worker`:
+    Ctrl-C left to the parent, ended with it), then the call."""
+    start_worker(count)
+    try:
+        message = (True, function(*args))
+    except BaseException as exc:  # every outcome goes to the parent
+        message = (False, exc)
+    try:
+        send.send(message)
+    except Exception as exc:  # an exception or result that does not pickle
+        send.send((False, ChildProcessError(f"{type(exc).__name__}: {exc}")))
+    send.close()
+
+
 #: How much :func:`lower_priority` raises a thread's nice value.
 YIELD_NICE = 10
 

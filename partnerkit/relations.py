@@ -218,6 +218,7 @@ def relations(
     gap: float | None = None,
     network: bool = True,
     jobs: int = 1,
+    changes_only: bool = False,
 ) -> RelationsResult:
     """Matrices, self-other gaps, influence balance, concentration and reciprocity.
 
@@ -240,6 +241,12 @@ def relations(
     jobs
         Threads deciding the anonymity pattern's measures (one per relation and target;
         the same pattern on any number).
+    changes_only
+        ``True``: of the tests, only the changes between rounds (``by`` with
+        ``round``); the ``self_other``, ``balance`` and ``reciprocity`` tables are empty,
+        and the p-values are adjusted over the changes alone. The report takes only the
+        changes from its run over the rounds, then adjusts them in its own family (0.2 s
+        of the report on the example's 0.8 s spent on that run, issue 23).
 
     Returns
     -------
@@ -279,22 +286,25 @@ def relations(
     matrix, self_other, balance, reciprocity, concentration, networks = [], [], [], [], [], []
     changes, concentration_change = [], []
     over_rounds = any(k.column == "round" for k in keys)
+    links: dict = {}  # _changes' linked respondents, per frame, pair of rounds and rater
     for rel in chosen:
         if rel.organisations:  # the matrix, its changes and the network of organisations
             moments = {t_: org_frame.moments(survey.data[rel.column(t_)]) for t_ in rel.targets}
             matrix.append(_matrix(org_frame, rel, moments, cells))
             if over_rounds:
-                changes.append(_changes(survey, org_frame, rel, matrix[-1]))
+                changes.append(_changes(survey, org_frame, rel, matrix[-1], links))
             if rel.kind == "trust" and network:
                 networks.append(_network(matrix[-1], keys, rel, inst))
             continue
         moments = {target: frame.moments(survey.data[rel.column(target)]) for target in rel.targets}
         matrix.append(_matrix(frame, rel, moments, cells))
-        self_other.append(_self_other(frame, rel, moments, cells))
+        if not changes_only:
+            self_other.append(_self_other(frame, rel, moments, cells))
         if over_rounds:
-            changes.append(_changes(survey, frame, rel, matrix[-1]))
+            changes.append(_changes(survey, frame, rel, matrix[-1], links))
         if rel.kind == "trust":
-            reciprocity.append(_reciprocity(frame, rel, moments, cells))
+            if not changes_only:
+                reciprocity.append(_reciprocity(frame, rel, moments, cells))
             if network:
                 networks.append(_network(matrix[-1], keys, rel, inst))
         if rel.kind == "influence":
@@ -303,7 +313,7 @@ def relations(
                 concentration_change.append(
                     _concentration_changes(survey, frame, rel, concentration[-1])
                 )
-        if rel.kind == "desired" and rel.compares in {r.id for r in chosen}:
+        if rel.kind == "desired" and rel.compares in {r.id for r in chosen} and not changes_only:
             balance.append(_balance(survey, frame, inst.relation(rel.compares), rel, cells))
     import pandas as pd
 
@@ -858,13 +868,17 @@ def _round_pairs(rounds: list) -> list[tuple]:
     return [*pairs, (rounds[0], rounds[-1])] if len(rounds) > 2 else pairs
 
 
-def _changes(survey: Survey, frame: _Frame, rel: Relation, matrix: pd.DataFrame) -> pd.DataFrame:
+def _changes(
+    survey: Survey, frame: _Frame, rel: Relation, matrix: pd.DataFrame, links: dict
+) -> pd.DataFrame:
     """Each matrix cell's change between rounds, tested as ``trend`` tests a dimension.
 
     The cell's respondents of two rounds go through :func:`partnerkit.trend.compare_rounds`
     (Welch's t-test, the paired or partially overlapping t-test for respondents an id
     links); a cell the pattern hides in either round shows no change (``note``
-    "suppressed").
+    "suppressed"). ``links``: the respondents linked between two rounds of a rater
+    type, kept for the next relation over the same ``frame`` (the same rows: 0.1 s of
+    the report on the example found them four times).
     """
     import pandas as pd
 
@@ -900,7 +914,12 @@ def _changes(survey: Survey, frame: _Frame, rel: Relation, matrix: pd.DataFrame)
                     if rec_from is None or rec_to is None:
                         continue
                     if link is None:  # once per rater type and pair of rounds
-                        link = link_rounds(respondent, rows_from, rows_to, "auto", "welch")
+                        key = (id(frame), g_from, g_to, r)
+                        if key not in links:
+                            links[key] = link_rounds(
+                                respondent, rows_from, rows_to, "auto", "welch"
+                            )
+                        link = links[key]
                     res = compare_rounds(
                         columns[target], rows_from, rows_to, rec_from, rec_to, link, "welch"
                     )

@@ -251,7 +251,7 @@ def build_report(
         shown = {"min_n": min_n, "lang": lang, "adjust": adjust, "network": False, "jobs": jobs}
         relation_result = relations(latest, [], **shown)
         if len(rounds) > 1:  # each cell's change between rounds joins the family
-            over = relations(survey, ["round"], **shown)
+            over = relations(survey, ["round"], **shown, changes_only=True)
             relation_result = relation_result.with_changes(over, rounds[-1])
     gap_result, trend_all, trend_actor, area_result, relation_result = report_family(
         gap_result, trend_all, trend_actor, area_result, adjust, relations=relation_result

@@ -257,3 +257,32 @@ def test_report_change_into_the_latest_round_follows_the_heat_map_it_sits_beside
     assert into[["mean_from", "mean_to", "diff", "p"]].isna().all().all()
     earlier = got[same & (got["round_to"] == "2023") & (got["round_from"] == "2022")]
     assert earlier["mean_to"].tolist() == ch.loc[earlier.index, "mean_to"].tolist()
+
+
+def test_changes_only_gives_the_full_runs_changes_and_the_same_report_family():
+    """``changes_only`` (the report's run over the rounds) leaves the self-other, balance
+    and reciprocity tests out. The reference is the full run of the same call: its
+    changes and concentration changes agree in every column but the adjusted p-values
+    and flags (adjusted over fewer tests here), and once the report's family adjusts
+    them, the snapshot with the changes of either run has the same tables and findings."""
+    from partnerkit.grouping import select_rounds
+    from partnerkit.report import report_family
+
+    survey = read_survey(EXAMPLE_XLSX)
+    full = relations(survey, ["round"], lang="en", network=False)
+    only = relations(survey, ["round"], lang="en", network=False, changes_only=True)
+    assert only.self_other.empty and only.balance.empty and only.reciprocity.empty
+    assert len(full.self_other) and len(full.balance) and len(full.reciprocity)
+    family = ["p_adj", "flagged"]
+    for table in ("changes", "concentration_change"):
+        ours, theirs = getattr(only, table), getattr(full, table)
+        assert len(ours)
+        pd.testing.assert_frame_equal(ours.drop(columns=family), theirs.drop(columns=family))
+    latest = relations(select_rounds(survey, ["2024"]), [], lang="en", network=False)
+    joined = [
+        report_family(None, None, None, None, "bh", relations=latest.with_changes(o, "2024"))[4]
+        for o in (full, only)
+    ]
+    for table in ("self_other", "balance", "reciprocity", "changes", "concentration_change"):
+        pd.testing.assert_frame_equal(getattr(joined[1], table), getattr(joined[0], table))
+    assert joined[1].findings == joined[0].findings and joined[1].changed == joined[0].changed

@@ -443,3 +443,32 @@ def test_findings_name_their_family_round_and_are_capped(report_en, html_en):
     rest = len(many.all_findings) - shown
     assert sum(f.startswith("2024: g") for f in found) == FINDINGS_PER_GROUP
     assert found[-1].startswith(f"… and {rest} more: 17 under “Gaps”")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork: POSIX")
+def test_with_both_files_the_page_comes_from_a_child_and_is_the_same(
+    report_da, html_da, tmp_path, monkeypatch
+):
+    """With a workbook and a page, write_reports renders the page in a child process
+    while it builds the workbook (issue 23). The reference is the page written as
+    before, rendered in this process after the workbook (can_fork False): the same
+    text, byte for byte, and render_html's page inside it; the workbook opens with every
+    sheet. (can_fork is forced: the test runner's worker has threads of its own.)"""
+    import openpyxl
+
+    from partnerkit import parallel
+    from partnerkit.render import write_reports
+
+    forked = []
+    real = parallel.in_child
+    monkeypatch.setattr(parallel, "in_child", lambda *a, **k: forked.append(a) or real(*a, **k))
+    pages = {}
+    for fork in (False, True):
+        monkeypatch.setattr(parallel, "can_fork", lambda fork=fork: fork)
+        xlsx, page = tmp_path / f"r{fork}.xlsx", tmp_path / f"r{fork}.html"
+        write_reports(report_da, [xlsx, page])
+        pages[fork] = page.read_text(encoding="utf-8")
+        assert "Metode" in openpyxl.load_workbook(xlsx).sheetnames
+    assert [a[1:] for a in forked] == [(report_da, "html")]  # only with can_fork
+    assert pages[True] == pages[False]
+    assert html_da.split("\n", 3)[3] in pages[True]
