@@ -264,3 +264,25 @@ def test_records_are_plain_python_values():
         {"n": None, "mean": None, "rank": 2, "flagged": False, "area": None, "note": None},
     ]
     assert [type(v) for v in records[0].values()] == [int, float, int, bool, str, str]
+
+
+def test_object_columns_of_python_values_are_kept_as_they_are():
+    """An object column of Python texts, numbers and None (the areas' model columns) is
+    taken whole, NaN as None; one with a numpy scalar or pd.NA goes cell by cell: both
+    give what :func:`plain` gives each cell (the reference, a call per cell)."""
+    import numpy as np
+
+    from partnerkit.render.records import plain, to_records
+
+    columns = {
+        "native": np.array([1.5, None, float("nan"), "x", True, 7], dtype=object),
+        "numpy": np.array([np.float64(2.5), np.nan, None, np.int64(3), "y", False], dtype=object),
+        "na": np.array([pd.NA, 1.0, None, pd.NaT, 2, "z"], dtype=object),
+    }
+    records = to_records(pd.DataFrame(columns))
+    for name, cells in columns.items():
+        expected = [plain(v) for v in cells]
+        got = [r[name] for r in records]
+        assert got == expected, name
+        assert [type(v) for v in got] == [type(v) for v in expected], name
+    assert [r["native"] for r in records] == [1.5, None, None, "x", True, 7]

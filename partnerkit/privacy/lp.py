@@ -203,10 +203,13 @@ def _solve_component(a, rhs, tol, lower, upper, targets):
 
     The minimum and the maximum of many targets are one block-diagonal LP (a copy of
     the variables per target and direction: blocks do not interact, so minimising the
-    sum minimises each), in batches of about ``_BATCH_VARIABLES`` variables.
+    sum minimises each), in batches of about ``_BATCH_VARIABLES`` variables; the
+    block-diagonal matrix is HiGHS's arrays of ``a``'s repeated (:class:`_BlockDiagonal`).
     """
     from scipy import sparse
 
+    a = sparse.csr_matrix(a)
+    a_csc = a.tocsc()
     n_vars = a.shape[1]
     n_t = targets.shape[0]
     low, high = np.empty(n_t), np.empty(n_t)
@@ -216,12 +219,50 @@ def _solve_component(a, rhs, tol, lower, upper, targets):
         k = block.shape[0]
         dense = np.asarray(block.todense())
         c = np.concatenate([dense.ravel(), -dense.ravel()])
-        big = sparse.kron(sparse.identity(2 * k, format="csr"), a, format="csr")
+        big = _BlockDiagonal(a, a_csc, 2 * k)
         x = _linprog(c, big, np.tile(rhs, 2 * k), np.tile(tol, 2 * k), lower, upper, 2 * k)
         x = x.reshape(2 * k, n_vars)
         low[start : start + k] = (dense * x[:k]).sum(axis=1)
         high[start : start + k] = (dense * x[k:]).sum(axis=1)
     return low, high
+
+
+class _BlockDiagonal:
+    """``copies`` copies of ``a`` on the diagonal (``scipy.sparse.kron(identity, a)``), as
+    :class:`_Solver` uses it: its CSC arrays, repeated with offsets, for HiGHS, and its
+    product with a point, block by block. The same arrays and the same sums, in the same
+    order, as the kron's (tests/test_disclosure.py), without building it: on 1,000 area
+    files ``kron`` and the conversions around it took more than HiGHS (issue 23)."""
+
+    def __init__(self, a, a_csc, copies: int):
+        self.small, self.small_csc, self.copies = a, a_csc, copies
+        self.shape = (copies * a.shape[0], copies * a.shape[1])
+
+    def csc(self) -> _Arrays:
+        """The CSC arrays of the whole matrix."""
+        a, copies = self.small_csc, self.copies
+        offsets = np.arange(copies, dtype=a.indptr.dtype)
+        start = (offsets[:, None] * a.nnz + a.indptr[None, :-1]).ravel()
+        start = np.append(start, np.asarray(copies * a.nnz, dtype=start.dtype))
+        index = (offsets[:, None].astype(a.indices.dtype) * a.shape[0] + a.indices).ravel()
+        return _Arrays(self.shape, start, index, np.tile(a.data, copies))
+
+    def matrix(self):
+        """The matrix itself (for :func:`scipy.optimize.linprog`)."""
+        from scipy import sparse
+
+        return sparse.kron(sparse.identity(self.copies, format="csr"), self.small, format="csr")
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        points = np.asarray(x).reshape(self.copies, self.small.shape[1])
+        return np.asarray(self.small @ points.T).T.ravel()
+
+
+class _Arrays:
+    """A CSC matrix as the arrays HiGHS takes (see :func:`_highs_lp`)."""
+
+    def __init__(self, shape, indptr, indices, data):
+        self.shape, self.indptr, self.indices, self.data = shape, indptr, indices, data
 
 
 def _linprog(c, a, rhs, tol, lower, upper, copies):
@@ -236,6 +277,8 @@ def _linprog(c, a, rhs, tol, lower, upper, copies):
     x = _direct(c, a, rhs, np.tile(lower, copies), np.tile(upper, copies))
     if x is not None:
         return x
+    if isinstance(a, _BlockDiagonal):
+        a = a.matrix()
     bounds = np.column_stack([np.tile(lower, copies), np.tile(upper, copies)])
     res = linprog(c, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
     if res.status == 2:  # infeasible: rounding
@@ -640,9 +683,11 @@ class _Solver:
     def __init__(self, a, rhs, lower, upper):
         from scipy import sparse
 
-        self.a = sparse.csr_matrix(a)
+        blocks = isinstance(a, _BlockDiagonal)
+        self.a = a if blocks else sparse.csr_matrix(a)
         self.rhs, self.lower, self.upper = rhs, lower, upper
-        self.highs = _warm_highs(sparse.csc_matrix(a), rhs, lower, upper) if a.shape[0] else None
+        csc = a.csc() if blocks else sparse.csc_matrix(a)
+        self.highs = _warm_highs(csc, rhs, lower, upper) if a.shape[0] else None
 
     def set_rhs(self, rhs: np.ndarray) -> None:
         """Another right-hand side for the same equations (another measure's truth): the
@@ -674,6 +719,8 @@ class _Solver:
         else:
             from scipy.optimize import linprog
 
+            if isinstance(a, _BlockDiagonal):
+                a = a.matrix()
             res = linprog(objective, A_eq=a, b_eq=rhs, bounds=np.column_stack([lower, upper]),
                           method="highs")  # fmt: skip
             if res.status != 0:
@@ -917,6 +964,7 @@ def certify(equations, truth, lower, upper, targets, needed, blocks=None) -> np.
         ]
     )
     eq_csc = eq.tocsc()
+    eq_csc.sort_indices()
     by_comp: dict[int, list[int]] = {}
     for t in np.flatnonzero(single):
         by_comp.setdefault(int(comp[first[t]]), []).append(t)
@@ -938,19 +986,55 @@ def certify(equations, truth, lower, upper, targets, needed, blocks=None) -> np.
         for local, members in groups.values():
             if local.size > _LOCAL_CELLS:
                 continue
-            done[members] = _certify_local(
-                eq_csc[:, local], truth[local], lower[local], upper[local],
-                tg[members][:, local], needed[members],
+            eq_local = _local_columns(eq_csc, local)
+            low, high = sum_bounds(
+                eq_local, eq_local @ truth[local], lower[local], upper[local],
+                _local_targets(tg, members, local),
             )  # fmt: skip
+            done[members] = high - low >= needed[members] * (1 + 1e-9)
     return done
 
 
-def _certify_local(eq, truth, lower, upper, targets, needed) -> np.ndarray:
-    """:func:`certify` on one local set of cells: the LP with every other cell held at
-    its true sum (so every point it finds is consistent with everything published)."""
-    eq = sparse_rows(eq)
-    low, high = sum_bounds(eq, eq @ truth, lower, upper, targets)
-    return high - low >= needed * (1 + 1e-9)
+def _local_columns(eq_csc, local: np.ndarray):
+    """``sparse_rows(eq_csc[:, local])`` by index arithmetic on its arrays (``eq_csc``
+    with sorted indices, ``local`` ascending): the equations restricted to the local
+    cells, without the equations that hold none of them, as CSR with sorted indices.
+    :func:`certify` builds one a local problem, 300 a dimension on 1,000 area files,
+    where scipy's slicing and conversions took more than the LPs (issue 23)."""
+    from scipy import sparse
+
+    start = eq_csc.indptr[local]
+    count = eq_csc.indptr[local + 1] - start
+    column = np.repeat(np.arange(local.size), count)
+    at = np.arange(column.size) - np.repeat(np.cumsum(count) - count, count)
+    at += np.repeat(start, count)
+    row = eq_csc.indices[at]
+    order = np.lexsort((column, row))  # by equation, then cell
+    row, column, data = row[order], column[order], eq_csc.data[at[order]]
+    kept, row = np.unique(row, return_inverse=True)
+    indptr = np.zeros(kept.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row.reshape(-1), minlength=kept.size), out=indptr[1:])
+    return sparse.csr_matrix((data, column, indptr), shape=(kept.size, local.size))
+
+
+def _local_targets(tg, members: Sequence[int], local: np.ndarray):
+    """``tg[members][:, local]`` by index arithmetic (``tg`` CSR, ``local`` ascending)."""
+    from scipy import sparse
+
+    members = np.asarray(members, dtype=np.intp)
+    start = tg.indptr[members]
+    count = tg.indptr[members + 1] - start
+    at = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    at += np.repeat(start, count)
+    cells = tg.indices[at]
+    position = np.minimum(np.searchsorted(local, cells), max(local.size - 1, 0))
+    inside = local[position] == cells if local.size else np.zeros(cells.size, dtype=bool)
+    row = np.repeat(np.arange(members.size), count)[inside]
+    indptr = np.zeros(members.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=members.size), out=indptr[1:])
+    return sparse.csr_matrix(
+        (tg.data[at][inside], position[inside], indptr), shape=(members.size, local.size)
+    )
 
 
 def certify_blocks(
@@ -1058,6 +1142,11 @@ def _widths(a, t, up, down) -> np.ndarray:
     return np.where(keeps & (gain > 1e-9) & np.isfinite(width), width, 0.0)
 
 
+#: :func:`box_reach` finds a corner's variable in a table of every code when there are
+#: few (else by a binary search of the sorted codes; a switch for the test that holds
+#: the two to the same reaches).
+CODE_TABLE = True
+
 # Alternative values tried per key for a box over ``size`` keys (more for small boxes:
 # a box over one key has 2 corners, over three 8): 3 + 9 + 8 boxes per anchor and key
 # set on a three-key cube.
@@ -1145,9 +1234,15 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
     order = np.argsort(linear, kind="stable")
     sorted_linear = linear[order]
 
-    def variable_at(cells: np.ndarray) -> np.ndarray:
-        """Variable index of each cell (rows of codes), -1 where none."""
-        lin = np.ravel_multi_index(cells.T, sizes)
+    table = None
+    if CODE_TABLE and math.prod(sizes) <= 64 * n_vars + 65_536:  # a table of few codes
+        table = np.full(math.prod(sizes), -1, dtype=np.intp)
+        table[sorted_linear[::-1]] = order[::-1]  # the first in ``order`` of equal codes
+
+    def variable_at(lin: np.ndarray) -> np.ndarray:
+        """Variable index of each cell (by its linear code), -1 where none."""
+        if table is not None:
+            return table[lin]
         pos = np.minimum(np.searchsorted(sorted_linear, lin), len(order) - 1)
         return np.where(sorted_linear[pos] == lin, order[pos], -1)
 
@@ -1166,35 +1261,48 @@ def box_reach(equations, truth, lower, upper, targets, coords, parents=None, spa
     for m in range(k):
         alternates.append(_alternates(eq, codes, sizes, m, parent_of[m], slack, anchor_var, widest))
 
+    # every box's corners as linear codes: the anchor's, moved along each changed key by
+    # (other value - anchor's value) x the key's stride; looked up in one search (a
+    # search per corner and key set took 0.9 s of 2.8 s on 1,000 area files, issue 23)
     anchor_codes = codes[anchor_var]
-    box_vars, box_ids, box_signs, box_anchor = [], [], [], []
-    n_boxes = 0
+    anchor_linear = linear[anchor_var]
+    strides = np.cumprod([1, *sizes[:0:-1]])[::-1]
+    shift = [
+        (np.maximum(alternates[m], 0) - anchor_codes[:, m, None]) * strides[m] for m in range(k)
+    ]
+    configs, corner_codes = [], []
     for size in range(1, k + 1):
         width = alternates_per.get(size, 1)
         for keys in itertools.combinations(range(k), size):
             for choice in itertools.product(range(width), repeat=size):
-                alt = np.stack([alternates[m][:, j] for m, j in zip(keys, choice, strict=True)], 1)
-                valid = (alt >= 0).all(axis=1)
-                corners, signs = [], []
+                pairs = list(zip(keys, choice, strict=True))
+                valid = np.logical_and.reduce([alternates[m][:, j] >= 0 for m, j in pairs])
+                signs = []
                 for bits in itertools.product((0, 1), repeat=size):
-                    cell = anchor_codes.copy()
-                    for m, b, col in zip(keys, bits, range(size), strict=True):
+                    cell = anchor_linear
+                    for (m, j), b in zip(pairs, bits, strict=True):
                         if b:
-                            cell[:, m] = np.maximum(alt[:, col], 0)
-                    var = variable_at(cell)
-                    valid &= var >= 0
-                    corners.append(var)
+                            cell = cell + shift[m][:, j]
+                    corner_codes.append(cell)
                     signs.append(-1.0 if sum(bits) % 2 else 1.0)
-                rows = np.flatnonzero(valid)
-                if rows.size == 0:
-                    continue
-                ids = n_boxes + np.arange(rows.size)
-                n_boxes += rows.size
-                for var, sign in zip(corners, signs, strict=True):
-                    box_vars.append(var[rows])
-                    box_ids.append(ids)
-                    box_signs.append(np.full(rows.size, sign))
-                box_anchor.append(rows)
+                configs.append((valid, signs))
+    corner_vars = variable_at(np.concatenate(corner_codes)).reshape(-1, anchor_var.size)
+    box_vars, box_ids, box_signs, box_anchor = [], [], [], []
+    n_boxes = 0
+    at = 0
+    for valid, signs in configs:
+        corners = corner_vars[at : at + len(signs)]
+        at += len(signs)
+        rows = np.flatnonzero(valid & (corners >= 0).all(axis=0))
+        if rows.size == 0:
+            continue
+        ids = n_boxes + np.arange(rows.size)
+        n_boxes += rows.size
+        for var, sign in zip(corners, signs, strict=True):
+            box_vars.append(var[rows])
+            box_ids.append(ids)
+            box_signs.append(np.full(rows.size, sign))
+        box_anchor.append(rows)
     if n_boxes == 0:
         return down_reach, up_reach
     var = np.concatenate(box_vars)

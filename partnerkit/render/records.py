@@ -48,7 +48,25 @@ def to_records(frame: pd.DataFrame) -> list[dict]:
             cells[np.isnan(array)] = None
             values.append(cells.tolist())
         else:  # texts, and nullable numbers (Int64), whose missing values are pd.NA
-            values.append([plain(v) for v in column.to_numpy(dtype=object)])
+            values.append(_plain_cells(column.to_numpy(dtype=object)))
     if not columns:
         return [{} for _ in range(len(frame))]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+#: Types whose values :func:`plain` returns as they are (a float NaN as None).
+_NATIVE = frozenset({type(None), str, bool, int, float})
+
+
+def _plain_cells(cells) -> list:
+    """``[plain(v) for v in cells]`` (an object array): a column of Python texts, numbers
+    and None as it is, NaN as None, without a call per cell (the 1,000 area files' JSON
+    had 180,000 such cells, most of its time); other columns cell by cell."""
+    import numpy as np
+
+    if not set(map(type, cells)) <= _NATIVE:
+        return [plain(v) for v in cells]
+    out = cells.tolist()
+    for i in np.flatnonzero(cells != cells).tolist():  # only NaN differs from itself
+        out[i] = None
+    return out
