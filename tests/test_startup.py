@@ -194,3 +194,38 @@ print(errors)
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == "[]", out.stdout
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if p], ids=" ".join)
+def test_a_command_line_builds_its_command_as_the_whole_group_does(path):
+    """``main`` builds only the command its first argument names (cli._command_line):
+    that command's options, arguments and help are those of the group Typer builds
+    whole (the independent source here), and the group keeps its own options."""
+    import typer.main
+
+    from partnerkit.cli import _command_line, app
+
+    def described(command):
+        params = [
+            (p.name, tuple(p.opts), getattr(p, "help", None), repr(p.default), p.required)
+            for p in command.params
+        ]
+        subs = getattr(command, "commands", {})
+        return command.name, command.help, params, {n: described(c) for n, c in subs.items()}
+
+    whole = typer.main.get_command(app)
+    alone = _command_line([*path, "--help"])
+    assert list(alone.commands) == [path[0]]
+    assert described(alone.commands[path[0]]) == described(whole.commands[path[0]])
+    assert described(alone)[:3] == described(whole)[:3]
+    assert set(typer.main.get_command(app).commands) == set(whole.commands)  # restored
+
+
+def test_a_command_line_without_a_known_command_builds_every_command():
+    import typer.main
+
+    from partnerkit.cli import _command_line, app
+
+    every = set(typer.main.get_command(app).commands)
+    for args in ([], ["--help"], ["--version"], ["scor", "x.csv"]):
+        assert set(_command_line(args).commands) == every
