@@ -22,8 +22,14 @@ from __future__ import annotations
 import sys
 import threading
 
-#: numpy's lazy submodules that scipy's namespace copy loads and nothing here uses
-DEFERRED = ("numpy.f2py", "numpy.testing")
+#: numpy's lazy submodules that scipy's namespace copy loads and nothing here uses: the
+#: test and Fortran tools, then polynomials, ``char``, ``ctypeslib``, ``rec`` and the
+#: deprecated ``numpy.core`` (another 9 ms of ``import scipy.sparse``'s 67 ms after
+#: pandas on the slow machine of 12-08, machine paused; issue 23)
+DEFERRED = (
+    "numpy.f2py", "numpy.testing", "numpy.polynomial", "numpy.char", "numpy.ctypeslib",
+    "numpy.rec", "numpy.core",
+)  # fmt: skip
 
 _LOCK = threading.Lock()
 

@@ -475,6 +475,61 @@ print(_core is sys.modules[lp._CORE], linprog([1, 0], A_eq=[[1, 1]], b_eq=[6],
     assert out.stdout.splitlines() == ["[1.0, 5.0] [0, 1]", "[]", "True [1.0, 5.0] 3.0"]
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_warm_model_passed_as_arrays_is_the_model_milp_builds(seed):
+    """lp._pass_model hands HiGHS its arrays (the array form of passModel) instead of
+    filling a HighsLp: HiGHS holds the same model as from lp._highs_lp (the model
+    scipy's milp and linprog build, the independent source here), and the same
+    objectives reach the same optima bit for bit in the same simplex iterations, one
+    after another from the last basis as the audit solves them."""
+    from scipy import sparse
+
+    from partnerkit.privacy import lp
+
+    core = lp._highs_core()
+    rng = np.random.default_rng(seed)
+    a = sparse.random(40, 60, density=0.08, random_state=seed, format="csc")
+    a.data[:] = 1.0
+    lower, upper = rng.integers(0, 3, 60).astype(float), rng.integers(5, 20, 60).astype(float)
+    rhs = a @ rng.uniform(lower, upper)
+    arrays, _ = lp._pass_model(core, a, rhs, lower, upper)
+    filled = core._Highs()
+    filled.setOptionValue("output_flag", False)
+    filled.passModel(lp._highs_lp(core, a, np.zeros(60), lower, upper, rhs, rhs))
+    one, two = arrays.getLp(), filled.getLp()
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        assert np.array_equal(getattr(one, name), getattr(two, name))
+    for name in ("start_", "index_", "value_"):
+        assert np.array_equal(getattr(one.a_matrix_, name), getattr(two.a_matrix_, name))
+    for _ in range(5):
+        cost = rng.normal(size=60)
+        for highs in (arrays, filled):
+            highs.changeColsCost(60, np.arange(60, dtype=np.int32), cost)
+            highs.run()
+            highs.setOptionValue("simplex_strategy", lp._PRIMAL)
+        assert arrays.getModelStatus() == filled.getModelStatus()
+        assert arrays.getSolution().col_value == filled.getSolution().col_value
+        iterations = arrays.getInfo().simplex_iteration_count
+        assert iterations == filled.getInfo().simplex_iteration_count
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_unique_pairs_numbers_pairs_as_numpy_unique_along_rows(seed):
+    """pattern.unique_pairs (one lexsort) gives np.unique(axis=0)'s first rows and
+    numbers (the independent source), with repeats, negative values and ties in the
+    first column."""
+    from partnerkit.privacy.pattern import unique_pairs
+
+    rng = np.random.default_rng(seed)
+    distinct = rng.integers(-(2**40), 2**40, size=(50, 2), dtype=np.int64)
+    distinct[::5, 0] = distinct[1::5, 0]  # the same first value, another second
+    pairs = distinct[rng.integers(0, 50, 400)]
+    _, first, number = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+    found_first, found_number = unique_pairs(pairs)
+    assert np.array_equal(found_first, first)
+    assert np.array_equal(found_number, number.reshape(-1))
+
+
 def test_bases_carried_between_measures_decide_as_the_lp_and_save_iterations(monkeypatch):
     """Five measures of one 5 x 6 x 8 table whose hidden cells differ by one (another
     answer, another group below min_n), each group of the lattice published with the

@@ -144,11 +144,14 @@ try:
     main()
 except SystemExit:
     pass
-loaded = {{name: type(sys.modules.get(name)).__name__ for name in ("numpy.testing", "numpy.f2py")}}
+from partnerkit.scipy_import import DEFERRED
+loaded = {{name: type(sys.modules.get(name)).__name__ for name in DEFERRED}}
 print("SPARSE:", "scipy.sparse" in sys.modules, "LOADED:", loaded)
 import numpy as np
 np.testing.assert_allclose([1.0, 2.0], [1.0, 2.0 + 1e-12])  # loads it, on first use
-print("THEN:", type(sys.modules["numpy.testing"]).__name__)
+print(np.polynomial.polynomial.polyval(2.0, [1.0, 3.0]), np.char.upper("a"), np.rec.array)
+print("THEN:", type(sys.modules["numpy.testing"]).__name__,
+      type(sys.modules["numpy.polynomial"]).__name__)
 """
 
 
@@ -164,9 +167,12 @@ def test_a_pattern_imports_scipy_without_numpys_test_and_fortran_tools():
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "SPARSE: True" in out.stdout, out.stdout + out.stderr
-    assert "'numpy.testing': '_LazyModule'" in out.stdout, out.stdout
-    assert "'numpy.f2py': '_LazyModule'" in out.stdout, out.stdout
-    assert "THEN: module" in out.stdout, out.stdout
+    from partnerkit.scipy_import import DEFERRED
+
+    for name in DEFERRED:
+        assert f"'{name}': '_LazyModule'" in out.stdout, out.stdout
+    assert "7.0 A <function array" in out.stdout, out.stdout  # 1 + 3 * 2, by hand
+    assert "THEN: module module" in out.stdout, out.stdout
 
 
 def test_highs_bindings_loaded_by_two_threads_at_once_are_whole_for_both():
@@ -194,3 +200,38 @@ print(errors)
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == "[]", out.stdout
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if p], ids=" ".join)
+def test_a_command_line_builds_its_command_as_the_whole_group_does(path):
+    """``main`` builds only the command its first argument names (cli._command_line):
+    that command's options, arguments and help are those of the group Typer builds
+    whole (the independent source here), and the group keeps its own options."""
+    import typer.main
+
+    from partnerkit.cli import _command_line, app
+
+    def described(command):
+        params = [
+            (p.name, tuple(p.opts), getattr(p, "help", None), repr(p.default), p.required)
+            for p in command.params
+        ]
+        subs = getattr(command, "commands", {})
+        return command.name, command.help, params, {n: described(c) for n, c in subs.items()}
+
+    whole = typer.main.get_command(app)
+    alone = _command_line([*path, "--help"])
+    assert list(alone.commands) == [path[0]]
+    assert described(alone.commands[path[0]]) == described(whole.commands[path[0]])
+    assert described(alone)[:3] == described(whole)[:3]
+    assert set(typer.main.get_command(app).commands) == set(whole.commands)  # restored
+
+
+def test_a_command_line_without_a_known_command_builds_every_command():
+    import typer.main
+
+    from partnerkit.cli import _command_line, app
+
+    every = set(typer.main.get_command(app).commands)
+    for args in ([], ["--help"], ["--version"], ["scor", "x.csv"]):
+        assert set(_command_line(args).commands) == every
