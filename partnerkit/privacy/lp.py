@@ -1017,11 +1017,8 @@ def _local_columns(eq_csc, local: np.ndarray):
     where scipy's slicing and conversions took more than the LPs (issue 23)."""
     from scipy import sparse
 
-    start = eq_csc.indptr[local]
-    count = eq_csc.indptr[local + 1] - start
+    at, count = _slots(eq_csc.indptr, local)
     column = np.repeat(np.arange(local.size), count)
-    at = np.arange(column.size) - np.repeat(np.cumsum(count) - count, count)
-    at += np.repeat(start, count)
     row = eq_csc.indices[at]
     order = np.lexsort((column, row))  # by equation, then cell
     row, column, data = row[order], column[order], eq_csc.data[at[order]]
@@ -1031,15 +1028,23 @@ def _local_columns(eq_csc, local: np.ndarray):
     return sparse.csr_matrix((data, column, indptr), shape=(kept.size, local.size))
 
 
+def _slots(indptr: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions in a compressed matrix's ``indices`` and ``data`` of the stored
+    entries of ``lines`` (its rows if CSR, columns if CSC), line after line, and how
+    many each line holds."""
+    start = indptr[lines]
+    count = indptr[lines + 1] - start
+    at = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    at += np.repeat(start, count)
+    return at, count
+
+
 def _local_targets(tg, members: Sequence[int], local: np.ndarray):
     """``tg[members][:, local]`` by index arithmetic (``tg`` CSR, ``local`` ascending)."""
     from scipy import sparse
 
     members = np.asarray(members, dtype=np.intp)
-    start = tg.indptr[members]
-    count = tg.indptr[members + 1] - start
-    at = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    at += np.repeat(start, count)
+    at, count = _slots(tg.indptr, members)
     cells = tg.indices[at]
     position = np.minimum(np.searchsorted(local, cells), max(local.size - 1, 0))
     inside = local[position] == cells if local.size else np.zeros(cells.size, dtype=bool)
